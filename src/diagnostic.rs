@@ -1,0 +1,158 @@
+//! Diagnostics are values: every stage returns them, only the CLI and renderers print them.
+
+use serde::Serialize;
+
+use crate::span::Span;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+impl std::str::FromStr for Severity {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "info" => Ok(Severity::Info),
+            "warning" => Ok(Severity::Warning),
+            "error" => Ok(Severity::Error),
+            _ => Err(format!(
+                "unknown severity `{s}`: expected error, warning or info"
+            )),
+        }
+    }
+}
+
+/// A secondary location with its own message ("first given here").
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Label {
+    pub span: Span,
+    pub message: String,
+}
+
+/// What kind of finding a diagnostic is: a stable code and a kebab-case name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Code {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub severity: Severity,
+}
+
+/// The built-in codes of the parser and the version checker.
+pub mod codes {
+    use super::{Code, Severity};
+
+    pub const LEXICAL_ERROR: Code = Code {
+        code: "S001",
+        name: "lexical-error",
+        severity: Severity::Error,
+    };
+    pub const SYNTAX_ERROR: Code = Code {
+        code: "S002",
+        name: "syntax-error",
+        severity: Severity::Error,
+    };
+    pub const DUPLICATE_OPTION: Code = Code {
+        code: "S003",
+        name: "duplicate-option",
+        severity: Severity::Error,
+    };
+    pub const REMOVED_SYNTAX: Code = Code {
+        code: "V001",
+        name: "removed-syntax",
+        severity: Severity::Error,
+    };
+    pub const SYNTAX_TOO_NEW: Code = Code {
+        code: "V002",
+        name: "syntax-too-new",
+        severity: Severity::Error,
+    };
+    pub const DEPRECATED_SYNTAX: Code = Code {
+        code: "V003",
+        name: "deprecated-syntax",
+        severity: Severity::Warning,
+    };
+    pub const UNKNOWN_OPTION: Code = Code {
+        code: "V004",
+        name: "unknown-option",
+        severity: Severity::Error,
+    };
+    pub const COMMENT_IN_STATEMENT: Code = Code {
+        code: "F001",
+        name: "comment-inside-statement",
+        severity: Severity::Info,
+    };
+
+    pub const ALL: &[Code] = &[
+        LEXICAL_ERROR,
+        SYNTAX_ERROR,
+        DUPLICATE_OPTION,
+        REMOVED_SYNTAX,
+        SYNTAX_TOO_NEW,
+        DEPRECATED_SYNTAX,
+        UNKNOWN_OPTION,
+        COMMENT_IN_STATEMENT,
+    ];
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub code: Code,
+    pub severity: Severity,
+    pub message: String,
+    pub span: Span,
+    /// What the primary span shows, if more than the message.
+    pub label: Option<String>,
+    pub labels: Vec<Label>,
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn new(code: Code, span: Span, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            code,
+            severity: code.severity,
+            message: message.into(),
+            span,
+            label: None,
+            labels: Vec::new(),
+            help: None,
+        }
+    }
+
+    pub fn with_label(mut self, label: impl Into<String>) -> Self {
+        self.label = Some(label.into());
+        self
+    }
+
+    pub fn with_secondary(mut self, span: Span, message: impl Into<String>) -> Self {
+        self.labels.push(Label {
+            span,
+            message: message.into(),
+        });
+        self
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn with_severity(mut self, severity: Severity) -> Self {
+        self.severity = severity;
+        self
+    }
+}

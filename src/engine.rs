@@ -1,0 +1,98 @@
+//! The library's entry points: check a source, format a source.
+
+use crate::diagnostic::{Diagnostic, Severity, codes};
+use crate::features;
+use crate::format::FormatOptions;
+use crate::parser::{self, StatementKind};
+use crate::source;
+use crate::version::Version;
+
+#[derive(Clone, Copy, Debug, Default)]
+pub struct CheckOptions {
+    pub target: Version,
+}
+
+/// Syntax and version diagnostics for a whole source, in source order.
+pub fn check_source(text: &str, opts: &CheckOptions) -> Vec<Diagnostic> {
+    let mut parsed = parser::parse(text);
+    let mut diags = std::mem::take(&mut parsed.diagnostics);
+    if text.contains(source::INVALID_BYTE) {
+        // Invalid bytes outside backup statements are reported too (the lexer reports those
+        // inside); keep one diagnostic per location.
+        for d in source::invalid_utf8_diagnostics(text) {
+            if !diags.iter().any(|x| {
+                x.span.start <= d.span.start && d.span.start < x.span.end.max(x.span.start + 1)
+            }) {
+                diags.push(d);
+            }
+        }
+    }
+    for stmt in parsed.parsed() {
+        diags.extend(features::check_statement(stmt, opts.target));
+    }
+    diags.sort_by_key(|d| (d.span.start, d.span.end, d.code.code));
+    diags
+}
+
+/// The outcome of formatting one source.
+#[derive(Debug)]
+pub struct Formatted {
+    pub text: String,
+    /// Lexical/syntax errors (the text is then returned unchanged) and notes about statements
+    /// left as written.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The source had a syntax error it could not place safely: nothing was changed.
+    pub refused: bool,
+}
+
+impl Formatted {
+    pub fn changed(&self, original: &str) -> bool {
+        self.text != original
+    }
+}
+
+/// Rewrites every backup-family statement into canonical form, one statement per line, and
+/// leaves every other byte as it was. A source with a lexical or syntax error is left alone.
+pub fn format_source(text: &str, opts: &FormatOptions) -> Formatted {
+    let parsed = parser::parse(text);
+    let mut diagnostics = parsed.diagnostics;
+    if text.contains(source::INVALID_BYTE) && diagnostics.is_empty() {
+        diagnostics.extend(source::invalid_utf8_diagnostics(text));
+    }
+    if diagnostics.iter().any(|d| d.severity == Severity::Error) {
+        return Formatted {
+            text: text.to_string(),
+            diagnostics,
+            refused: true,
+        };
+    }
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    let mut last = 0;
+    for stmt in &parsed.statements {
+        let StatementKind::Parsed(ast) = &stmt.kind else {
+            continue;
+        };
+        if stmt.has_inner_comment {
+            diagnostics.push(
+                Diagnostic::new(
+                    codes::COMMENT_IN_STATEMENT,
+                    stmt.span,
+                    "statement left as written: it contains a comment that the canonical form cannot keep",
+                )
+                .with_help("move the comment before or after the statement to let `fmt` rewrite it"),
+            );
+            continue;
+        }
+        let range = stmt.span.range();
+        out.push_str(&text[last..range.start]);
+        use std::fmt::Write;
+        let _ = write!(out, "{}", ast.display(*opts));
+        last = range.end;
+    }
+    out.push_str(&text[last..]);
+    Formatted {
+        text: out,
+        diagnostics,
+        refused: false,
+    }
+}

@@ -1,0 +1,604 @@
+//! The SQL lexer (grammar.md §4). It never fails: every problem becomes a `TokenKind::Error`
+//! token carrying CockroachDB's message, so the parser can report it with its position.
+
+use std::borrow::Cow;
+
+use unicode_normalization::UnicodeNormalization;
+
+use crate::span::Span;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TokenKind {
+    /// Unquoted identifier or keyword; `value` is lower-cased (and NFC-normalised).
+    Ident,
+    /// `"Quoted"` identifier; `value` keeps its case, `""` unescaped.
+    QuotedIdent,
+    /// `'…'`, `e'…'`, `$$…$$`, `$tag$…$tag$`: `value` is the decoded string.
+    String,
+    /// `b'…'`, `x'…'`: byte strings (never accepted where a string is expected).
+    Bytes,
+    /// `B'0101'`: bit strings.
+    BitString,
+    Integer,
+    Float,
+    /// `$1` … `$65536`; `value` is the digits.
+    Placeholder,
+    /// Punctuation or an operator; `value` is its text.
+    Punct,
+    /// A lexical error; `value` is the message (without the `lexical error: ` prefix).
+    Error,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Token<'a> {
+    pub kind: TokenKind,
+    pub span: Span,
+    pub value: Cow<'a, str>,
+}
+
+impl Token<'_> {
+    pub fn is_punct(&self, p: &str) -> bool {
+        self.kind == TokenKind::Punct && self.value == p
+    }
+
+    /// An unquoted word equal to `kw` (given in lower case).
+    pub fn is_keyword(&self, kw: &str) -> bool {
+        self.kind == TokenKind::Ident && self.value == kw
+    }
+
+    /// Whether an unterminated construct made this error swallow the rest of the input: such
+    /// errors are reported even outside backup statements, since statement boundaries are lost.
+    pub fn is_fatal_error(&self) -> bool {
+        self.kind == TokenKind::Error && self.value.starts_with("unterminated")
+    }
+}
+
+/// The result of lexing: tokens (no whitespace) and the spans of comments.
+#[derive(Debug, Default)]
+pub struct Lexed<'a> {
+    pub tokens: Vec<Token<'a>>,
+    pub comments: Vec<Span>,
+}
+
+pub fn lex(src: &str) -> Lexed<'_> {
+    let mut lexer = Lexer {
+        src,
+        bytes: src.as_bytes(),
+        pos: 0,
+        out: Lexed {
+            tokens: Vec::with_capacity(src.len() / 6 + 4),
+            comments: Vec::new(),
+        },
+    };
+    lexer.run();
+    lexer.out
+}
+
+struct Lexer<'a> {
+    src: &'a str,
+    bytes: &'a [u8],
+    pos: usize,
+    out: Lexed<'a>,
+}
+
+fn is_ident_start(c: char) -> bool {
+    c == '_' || c.is_alphabetic()
+}
+
+fn is_ident_continue(c: char) -> bool {
+    c == '_' || c == '$' || c.is_alphanumeric()
+}
+
+impl<'a> Lexer<'a> {
+    fn peek(&self, ahead: usize) -> Option<u8> {
+        self.bytes.get(self.pos + ahead).copied()
+    }
+
+    fn char_at(&self, at: usize) -> Option<char> {
+        self.src.get(at..).and_then(|s| s.chars().next())
+    }
+
+    fn push(&mut self, kind: TokenKind, start: usize, value: Cow<'a, str>) {
+        self.out.tokens.push(Token {
+            kind,
+            span: Span::new(start, self.pos),
+            value,
+        });
+    }
+
+    fn error(&mut self, start: usize, msg: &'static str) {
+        self.push(TokenKind::Error, start, Cow::Borrowed(msg));
+    }
+
+    fn run(&mut self) {
+        // A byte-order mark is whitespace.
+        if self.src.starts_with('\u{feff}') {
+            self.pos = 3;
+        }
+        while self.pos < self.bytes.len() {
+            let start = self.pos;
+            let b = self.bytes[self.pos];
+            match b {
+                b' ' | b'\t' | b'\n' | b'\r' | b'\x0c' | b'\x0b' => self.pos += 1,
+                b'-' if self.peek(1) == Some(b'-') => {
+                    while self.pos < self.bytes.len() && self.bytes[self.pos] != b'\n' {
+                        self.pos += 1;
+                    }
+                    self.out.comments.push(Span::new(start, self.pos));
+                }
+                b'/' if self.peek(1) == Some(b'*') => self.block_comment(start),
+                b'\'' => self.string(start, start, false),
+                b'e' | b'E' if self.peek(1) == Some(b'\'') => self.string(start, start + 1, true),
+                b'b' | b'x' | b'X' if self.peek(1) == Some(b'\'') => self.bytes_literal(start, b),
+                b'B' if self.peek(1) == Some(b'\'') => self.bytes_literal(start, b),
+                b'"' => self.quoted_ident(start),
+                b'$' => self.dollar(start),
+                b'0'..=b'9' => self.number(start),
+                b'.' if matches!(self.peek(1), Some(b'0'..=b'9')) => self.number(start),
+                b'(' | b')' | b',' | b';' | b'[' | b']' | b'{' | b'}' | b'.' | b'*' | b'+'
+                | b'/' | b'%' | b'^' | b'=' | b'-' | b'<' | b'>' | b'!' | b'|' | b':' | b'~'
+                | b'&' | b'#' | b'@' | b'?' => self.operator(start),
+                _ if b < 0x80 && (b.is_ascii_alphabetic() || b == b'_') => self.ident(start),
+                _ => {
+                    let c = self.char_at(start).unwrap_or('\u{fffd}');
+                    if is_ident_start(c) {
+                        self.ident(start);
+                    } else {
+                        self.pos += c.len_utf8().max(1);
+                        let msg = if c == '\u{1a}' {
+                            // Stand-in for a byte that was not valid UTF-8 (see `source`).
+                            "invalid UTF-8 byte sequence"
+                        } else {
+                            "unexpected character"
+                        };
+                        self.error(start, msg);
+                    }
+                }
+            }
+        }
+    }
+
+    fn block_comment(&mut self, start: usize) {
+        self.pos += 2;
+        let mut depth = 1usize;
+        while self.pos < self.bytes.len() {
+            match (self.bytes[self.pos], self.peek(1)) {
+                (b'/', Some(b'*')) => {
+                    depth += 1;
+                    self.pos += 2;
+                }
+                (b'*', Some(b'/')) => {
+                    depth -= 1;
+                    self.pos += 2;
+                    if depth == 0 {
+                        self.out.comments.push(Span::new(start, self.pos));
+                        return;
+                    }
+                }
+                _ => self.pos += 1,
+            }
+        }
+        self.error(start, "unterminated comment");
+    }
+
+    /// `'…'` or `e'…'` starting at `quote`; adjacent literals separated by whitespace that
+    /// contains a newline are one literal (SQL standard).
+    fn string(&mut self, start: usize, quote: usize, escapes: bool) {
+        let mut value: Option<String> = None;
+        let mut borrowed: Option<&'a str> = None;
+        self.pos = quote;
+        loop {
+            self.pos += 1; // opening quote
+            let seg_start = self.pos;
+            let mut owned = String::new();
+            let mut simple = true;
+            let mut raw: Vec<u8> = Vec::new();
+            loop {
+                let Some(b) = self.peek(0) else {
+                    self.pos = self.bytes.len();
+                    self.error(start, "unterminated string");
+                    return;
+                };
+                if b == b'\'' {
+                    if self.peek(1) == Some(b'\'') {
+                        simple = false;
+                        raw.push(b'\'');
+                        self.pos += 2;
+                        continue;
+                    }
+                    break;
+                }
+                if escapes && b == b'\\' {
+                    simple = false;
+                    self.pos += 1;
+                    if !self.escape(&mut raw) {
+                        // Skip to the closing quote so the rest of the input still lexes.
+                        while let Some(b) = self.peek(0) {
+                            self.pos += 1;
+                            if b == b'\'' {
+                                break;
+                            }
+                        }
+                        self.error(start, "invalid escape sequence in string");
+                        return;
+                    }
+                    continue;
+                }
+                raw.push(b);
+                self.pos += 1;
+            }
+            let seg_end = self.pos;
+            self.pos += 1; // closing quote
+            if simple {
+                owned.push_str(&self.src[seg_start..seg_end]);
+            } else {
+                match String::from_utf8(raw) {
+                    Ok(s) => owned = s,
+                    Err(_) => {
+                        self.error(start, "invalid UTF-8 byte sequence");
+                        return;
+                    }
+                }
+            }
+            match (&mut value, borrowed) {
+                (None, None) if simple => borrowed = Some(&self.src[seg_start..seg_end]),
+                (None, None) => value = Some(owned),
+                (None, Some(b)) => value = Some(format!("{b}{owned}")),
+                (Some(v), _) => v.push_str(&owned),
+            }
+            // Continuation: whitespace with a newline, then another quote.
+            let mut p = self.pos;
+            let mut newline = false;
+            while let Some(&c) = self.bytes.get(p) {
+                match c {
+                    b'\n' => newline = true,
+                    b' ' | b'\t' | b'\r' | b'\x0c' => {}
+                    _ => break,
+                }
+                p += 1;
+            }
+            if newline && self.bytes.get(p) == Some(&b'\'') {
+                self.pos = p;
+                continue;
+            }
+            break;
+        }
+        let value = match (value, borrowed) {
+            (Some(v), _) => Cow::Owned(v),
+            (None, Some(b)) => Cow::Borrowed(b),
+            (None, None) => Cow::Borrowed(""),
+        };
+        self.push(TokenKind::String, start, value);
+    }
+
+    /// One escape after a backslash in an `e'…'` string; false when malformed.
+    fn escape(&mut self, out: &mut Vec<u8>) -> bool {
+        let Some(b) = self.peek(0) else {
+            return true; // the caller reports the unterminated string
+        };
+        self.pos += 1;
+        let hex = |this: &mut Self, max: usize| -> Option<u32> {
+            let mut n = 0u32;
+            let mut count = 0;
+            while count < max {
+                match this.peek(0).and_then(|c| (c as char).to_digit(16)) {
+                    Some(d) => {
+                        n = n * 16 + d;
+                        this.pos += 1;
+                        count += 1;
+                    }
+                    None => break,
+                }
+            }
+            (count > 0).then_some(n)
+        };
+        match b {
+            b'a' => out.push(7),
+            b'b' => out.push(8),
+            b'f' => out.push(12),
+            b'n' => out.push(b'\n'),
+            b'r' => out.push(b'\r'),
+            b't' => out.push(b'\t'),
+            b'v' => out.push(11),
+            b'x' | b'X' => match hex(self, 2) {
+                Some(n) => out.push(n as u8),
+                None => return false,
+            },
+            b'0'..=b'7' => {
+                let mut n = (b - b'0') as u32;
+                for _ in 0..2 {
+                    match self.peek(0) {
+                        Some(d @ b'0'..=b'7') => {
+                            n = n * 8 + (d - b'0') as u32;
+                            self.pos += 1;
+                        }
+                        _ => break,
+                    }
+                }
+                out.push((n & 0xff) as u8);
+            }
+            b'u' | b'U' => {
+                let digits = if b == b'u' { 4 } else { 8 };
+                let start = self.pos;
+                let Some(n) = hex(self, digits) else {
+                    return false;
+                };
+                if self.pos - start != digits {
+                    return false;
+                }
+                match char::from_u32(n) {
+                    Some(c) => {
+                        let mut buf = [0u8; 4];
+                        out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+                    }
+                    None => return false,
+                }
+            }
+            _ => {
+                // Any other escaped character stands for itself (`\'`, `\\`, `\d` = `d`).
+                let c = self.char_at(self.pos - 1).unwrap_or('\u{fffd}');
+                self.pos += c.len_utf8() - 1;
+                let mut buf = [0u8; 4];
+                out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+            }
+        }
+        true
+    }
+
+    fn bytes_literal(&mut self, start: usize, prefix: u8) {
+        self.pos += 2;
+        let body = self.pos;
+        loop {
+            match self.peek(0) {
+                None => {
+                    self.error(start, "unterminated string");
+                    return;
+                }
+                Some(b'\'') if self.peek(1) == Some(b'\'') => self.pos += 2,
+                Some(b'\'') => break,
+                Some(_) => self.pos += 1,
+            }
+        }
+        let text = &self.src[body..self.pos];
+        self.pos += 1;
+        match prefix {
+            b'x' | b'X' => {
+                if text.len() % 2 == 1 || !text.bytes().all(|c| c.is_ascii_hexdigit()) {
+                    self.error(start, "invalid hexadecimal bytes literal");
+                } else {
+                    self.push(TokenKind::Bytes, start, Cow::Borrowed(text));
+                }
+            }
+            b'B' => self.push(TokenKind::BitString, start, Cow::Borrowed(text)),
+            _ => self.push(TokenKind::Bytes, start, Cow::Borrowed(text)),
+        }
+    }
+
+    fn quoted_ident(&mut self, start: usize) {
+        self.pos += 1;
+        let body = self.pos;
+        let mut doubled = false;
+        loop {
+            match self.peek(0) {
+                None => {
+                    self.error(start, "unterminated quoted identifier");
+                    return;
+                }
+                Some(b'"') if self.peek(1) == Some(b'"') => {
+                    doubled = true;
+                    self.pos += 2;
+                }
+                Some(b'"') => break,
+                Some(_) => self.pos += 1,
+            }
+        }
+        let text = &self.src[body..self.pos];
+        self.pos += 1;
+        let value: Cow<'a, str> = if doubled {
+            Cow::Owned(text.replace("\"\"", "\""))
+        } else {
+            Cow::Borrowed(text)
+        };
+        let value = if value.is_ascii() {
+            value
+        } else {
+            Cow::Owned(value.nfc().collect())
+        };
+        self.push(TokenKind::QuotedIdent, start, value);
+    }
+
+    fn dollar(&mut self, start: usize) {
+        match self.peek(1) {
+            Some(b'0'..=b'9') => {
+                self.pos += 1;
+                let digits = self.pos;
+                while matches!(self.peek(0), Some(b'0'..=b'9')) {
+                    self.pos += 1;
+                }
+                let text = &self.src[digits..self.pos];
+                let ok = text.len() <= 6 && matches!(text.parse::<u32>(), Ok(1..=65536));
+                if ok {
+                    self.push(TokenKind::Placeholder, start, Cow::Borrowed(text));
+                } else {
+                    self.error(start, "placeholder index must be between 1 and 65536");
+                }
+            }
+            _ => {
+                // `$$…$$` or `$tag$…$tag$`.
+                let mut p = self.pos + 1;
+                while let Some(c) = self.char_at(p) {
+                    if c == '$' || !is_ident_continue(c) {
+                        break;
+                    }
+                    p += c.len_utf8();
+                }
+                if self.bytes.get(p) != Some(&b'$') {
+                    self.pos += 1;
+                    self.error(start, "unexpected character");
+                    return;
+                }
+                let delim = &self.src[start..=p];
+                let body = p + 1;
+                match self.src[body..].find(delim) {
+                    Some(rel) => {
+                        self.pos = body + rel + delim.len();
+                        let text = &self.src[body..body + rel];
+                        self.push(TokenKind::String, start, Cow::Borrowed(text));
+                    }
+                    None => {
+                        self.pos = self.bytes.len();
+                        self.error(start, "unterminated string");
+                    }
+                }
+            }
+        }
+    }
+
+    fn number(&mut self, start: usize) {
+        let mut float = false;
+        if self.peek(0) == Some(b'0') && matches!(self.peek(1), Some(b'x' | b'X')) {
+            self.pos += 2;
+            while matches!(self.peek(0), Some(c) if c.is_ascii_hexdigit()) {
+                self.pos += 1;
+            }
+        } else {
+            while matches!(self.peek(0), Some(b'0'..=b'9')) {
+                self.pos += 1;
+            }
+            if self.peek(0) == Some(b'.') && self.peek(1) != Some(b'.') {
+                float = true;
+                self.pos += 1;
+                while matches!(self.peek(0), Some(b'0'..=b'9')) {
+                    self.pos += 1;
+                }
+            }
+            if matches!(self.peek(0), Some(b'e' | b'E')) {
+                let save = self.pos;
+                self.pos += 1;
+                if matches!(self.peek(0), Some(b'+' | b'-')) {
+                    self.pos += 1;
+                }
+                if matches!(self.peek(0), Some(b'0'..=b'9')) {
+                    float = true;
+                    while matches!(self.peek(0), Some(b'0'..=b'9')) {
+                        self.pos += 1;
+                    }
+                } else {
+                    self.pos = save;
+                }
+            }
+        }
+        let kind = if float {
+            TokenKind::Float
+        } else {
+            TokenKind::Integer
+        };
+        self.push(kind, start, Cow::Borrowed(&self.src[start..self.pos]));
+    }
+
+    fn operator(&mut self, start: usize) {
+        const TWO: &[&str] = &[
+            "::", "<=", ">=", "<>", "!=", "||", "->", "<<", ">>", "~*", "!~", "&&", "#>", "@>",
+            "<@", "?|", "?&",
+        ];
+        let two = self.src.get(start..start + 2).unwrap_or("");
+        let len = if TWO.contains(&two) { 2 } else { 1 };
+        self.pos += len;
+        self.push(
+            TokenKind::Punct,
+            start,
+            Cow::Borrowed(&self.src[start..start + len]),
+        );
+    }
+
+    fn ident(&mut self, start: usize) {
+        let mut ascii_lower = true;
+        while let Some(c) = self.char_at(self.pos) {
+            if !is_ident_continue(c) {
+                break;
+            }
+            if !(c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '$') {
+                ascii_lower = false;
+            }
+            self.pos += c.len_utf8();
+        }
+        let text = &self.src[start..self.pos];
+        let value = if ascii_lower {
+            Cow::Borrowed(text)
+        } else if text.is_ascii() {
+            Cow::Owned(text.to_ascii_lowercase())
+        } else {
+            Cow::Owned(text.to_lowercase().nfc().collect())
+        };
+        self.push(TokenKind::Ident, start, value);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(src: &str) -> Vec<(TokenKind, String)> {
+        lex(src)
+            .tokens
+            .into_iter()
+            .map(|t| (t.kind, t.value.into_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn strings_and_escapes() {
+        use TokenKind::*;
+        assert_eq!(kinds("'it''s'"), vec![(String, "it's".into())]);
+        assert_eq!(
+            kinds(r"e'a\nb\x41\101\u00e9\d'"),
+            vec![(String, "a\nbAAéd".into())]
+        );
+        assert_eq!(kinds("'a'\n  'b'"), vec![(String, "ab".into())]);
+        assert_eq!(kinds("'a' 'b'").len(), 2);
+        assert_eq!(
+            kinds("$$x'y$$ $t$a$$b$t$"),
+            vec![(String, "x'y".into()), (String, "a$$b".into())]
+        );
+        assert_eq!(
+            kinds("b'ab' x'0a' B'01'")
+                .iter()
+                .map(|t| t.0)
+                .collect::<Vec<_>>(),
+            vec![Bytes, Bytes, BitString]
+        );
+    }
+
+    #[test]
+    fn identifiers_placeholders_comments() {
+        use TokenKind::*;
+        assert_eq!(
+            kinds("BaCkUp \"Foo\"\"x\" Émile $1 $65536 /* a /* b */ c */ -- x\n;"),
+            vec![
+                (Ident, "backup".into()),
+                (QuotedIdent, "Foo\"x".into()),
+                (Ident, "émile".into()),
+                (Placeholder, "1".into()),
+                (Placeholder, "65536".into()),
+                (Punct, ";".into()),
+            ]
+        );
+        assert_eq!(kinds("$0")[0].0, Error);
+        assert_eq!(
+            kinds("$65537")[0].1,
+            "placeholder index must be between 1 and 65536"
+        );
+    }
+
+    #[test]
+    fn errors_never_stop_the_lexer() {
+        let t = kinds("'abc");
+        assert_eq!(t, vec![(TokenKind::Error, "unterminated string".into())]);
+        let t = kinds("/* x");
+        assert_eq!(t[0].1, "unterminated comment");
+        let t = kinds("a \\ b");
+        assert_eq!(t.len(), 3);
+        assert_eq!(t[1].1, "unexpected character");
+        assert_eq!(kinds("x'0g'")[0].1, "invalid hexadecimal bytes literal");
+    }
+}

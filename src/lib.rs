@@ -1,0 +1,23 @@
+//! backup-lint: a compiler, linter and formatter for CockroachDB's backup dialect of SQL.
+//!
+//! Pipeline: `lexer` → `parser` (syntax only, errors are values) → `ast` → `features`
+//! (release ranges judged against `--target-version`) → `format` (canonical printing).
+//! See ARCHITECTURE.md for the invariants.
+
+pub mod ast;
+pub mod diagnostic;
+pub mod engine;
+pub mod features;
+pub mod format;
+pub mod keywords;
+pub mod lexer;
+pub mod options;
+pub mod parser;
+pub mod source;
+pub mod span;
+pub mod version;
+
+pub use engine::{CheckOptions, Formatted, check_source, format_source};
+pub use format::FormatOptions;
+pub use version::Version;
+pub mod render;

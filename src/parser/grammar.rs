@@ -1,0 +1,999 @@
+//! One function per production of `grammar/backup.ebnf`, named after it, with the production
+//! quoted above it. The grammar is the superset of every release from v19.1 on; which release
+//! accepts what is judged later (`crate::features`), never here.
+
+use nom::Parser;
+use nom::branch::alt;
+use nom::combinator::{map, opt};
+use nom::multi::separated_list1;
+use nom::sequence::{delimited, preceded};
+
+use super::input::*;
+use crate::ast::*;
+use crate::lexer::TokenKind;
+use crate::options::{OptStmt, Shape};
+use crate::span::Span;
+
+// ---------------------------------------------------------------------------------------------
+// Shared non-terminals
+
+/// `string_or_placeholder ::= SCONST | non_reserved_word | PLACEHOLDER`
+pub fn string_or_placeholder<'t>(i: Tokens<'t>) -> PResult<'t, StrValue> {
+    alt((
+        sconst,
+        placeholder,
+        map(non_reserved_word, |n| StrValue {
+            kind: StrKind::BareWord(n.value),
+            span: n.span,
+        }),
+    ))
+    .parse(i)
+}
+
+/// `sconst_or_placeholder ::= SCONST | PLACEHOLDER`
+pub fn sconst_or_placeholder<'t>(i: Tokens<'t>) -> PResult<'t, StrValue> {
+    alt((sconst, placeholder)).parse(i)
+}
+
+/// `string_or_placeholder_list ::= string_or_placeholder { ',' string_or_placeholder }`
+pub fn string_or_placeholder_list<'t>(i: Tokens<'t>) -> PResult<'t, Vec<StrValue>> {
+    separated_list1(punct(","), string_or_placeholder).parse(i)
+}
+
+/// `string_or_placeholder_opt_list ::= string_or_placeholder | '(' string_or_placeholder_list ')'`
+pub fn string_or_placeholder_opt_list<'t>(i: Tokens<'t>) -> PResult<'t, StrList> {
+    let from = i.start;
+    let (i, (items, parens)) = alt((
+        map(string_or_placeholder, |s| (vec![s], false)),
+        map(
+            delimited(punct("("), string_or_placeholder_list, punct(")")),
+            |items| (items, true),
+        ),
+    ))
+    .parse(i)?;
+    let span = i.span_from(from);
+    Ok((
+        i,
+        StrList {
+            items,
+            parens,
+            span,
+        },
+    ))
+}
+
+/// `list_of_string_or_placeholder_opt_list ::= string_or_placeholder_opt_list { ',' string_or_placeholder_opt_list }`
+pub fn list_of_string_or_placeholder_opt_list<'t>(i: Tokens<'t>) -> PResult<'t, Vec<StrList>> {
+    separated_list1(punct(","), string_or_placeholder_opt_list).parse(i)
+}
+
+/// `as_of_clause ::= AS OF SYSTEM TIME a_expr`
+pub fn as_of_clause<'t>(i: Tokens<'t>) -> PResult<'t, AsOf> {
+    let from = i.start;
+    let (i, expr) = preceded((kw("as"), kw("of"), kw("system"), kw("time")), a_expr).parse(i)?;
+    let span = i.span_from(from);
+    Ok((i, AsOf { expr, span }))
+}
+
+/// `backup_targets ::= TABLE table_pattern { ',' table_pattern } | DATABASE name { ',' name }
+///                   | virtual_cluster tenant_id | table_pattern { ',' table_pattern }`
+pub fn backup_targets<'t>(i: Tokens<'t>) -> PResult<'t, Targets> {
+    let from = i.start;
+    let (i, targets) = alt((
+        map(
+            preceded(kw("table"), separated_list1(punct(","), table_pattern)),
+            |patterns| (Some(true), patterns, None, None),
+        ),
+        map(
+            preceded(kw("database"), separated_list1(punct(","), name)),
+            |names| (None, Vec::new(), Some(names), None),
+        ),
+        map((virtual_cluster, tenant_id), |t| {
+            (None, Vec::new(), None, Some(t))
+        }),
+        map(separated_list1(punct(","), table_pattern), |patterns| {
+            (Some(false), patterns, None, None)
+        }),
+    ))
+    .parse(i)?;
+    let span = i.span_from(from);
+    let targets = match targets {
+        (Some(table_keyword), patterns, _, _) => Targets::Tables {
+            table_keyword,
+            patterns,
+            span,
+        },
+        (_, _, Some(names), _) => Targets::Databases { names, span },
+        (_, _, _, Some((spelling, id))) => Targets::VirtualCluster { spelling, id, span },
+        _ => unreachable!("every alternative sets one shape"),
+    };
+    Ok((i, targets))
+}
+
+/// `table_pattern ::= name [ '.' unrestricted_name [ '.' unrestricted_name ] ]
+///                  | name '.' [ unrestricted_name '.' ] '*' | '*'`
+pub fn table_pattern<'t>(i: Tokens<'t>) -> PResult<'t, TablePattern> {
+    let from = i.start;
+    if let Ok((i, _)) = punct("*")(i) {
+        let span = i.span_from(from);
+        return Ok((
+            i,
+            TablePattern {
+                parts: Vec::new(),
+                star: true,
+                span,
+            },
+        ));
+    }
+    let (mut i, first) = name(i)?;
+    let mut parts = vec![first];
+    let mut star = false;
+    while parts.len() < 3 {
+        let Ok((after_dot, _)) = punct(".")(i) else {
+            break;
+        };
+        if let Ok((rest, _)) = punct("*")(after_dot) {
+            i = rest;
+            star = true;
+            break;
+        }
+        let (rest, part) = unrestricted_name(after_dot)?;
+        parts.push(part);
+        i = rest;
+    }
+    let span = i.span_from(from);
+    Ok((i, TablePattern { parts, star, span }))
+}
+
+/// `virtual_cluster ::= TENANT | VIRTUAL CLUSTER`
+pub fn virtual_cluster<'t>(i: Tokens<'t>) -> PResult<'t, ClusterSpelling> {
+    alt((
+        map(kw("tenant"), |_| ClusterSpelling::Tenant),
+        map((kw("virtual"), kw("cluster")), |_| {
+            ClusterSpelling::VirtualCluster
+        }),
+    ))
+    .parse(i)
+}
+
+/// `tenant_id ::= ICONST | IDENT`  (the identifier must be `_`)
+pub fn tenant_id<'t>(i: Tokens<'t>) -> PResult<'t, TenantId> {
+    match i.peek() {
+        Some(t) if t.kind == TokenKind::Integer => match t.value.parse::<u64>() {
+            Ok(id) if id > 0 => Ok((i.advance(1), TenantId::Id(id))),
+            _ => Err(nom::Err::Failure(PError::custom(
+                i.start,
+                "invalid tenant ID".into(),
+            ))),
+        },
+        Some(t) if t.kind == TokenKind::Ident => {
+            if t.value == "_" {
+                Ok((i.advance(1), TenantId::Anonymized))
+            } else {
+                Err(nom::Err::Failure(PError::custom(
+                    i.start,
+                    "invalid syntax".into(),
+                )))
+            }
+        }
+        _ => i.fail(Expected::Other("a tenant ID")),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Expressions
+
+/// `a_expr ::= scalar expression` — literals, placeholders, names, function calls, casts,
+/// unary and binary operators, parentheses.
+pub fn a_expr<'t>(i: Tokens<'t>) -> PResult<'t, Expr> {
+    expr_bp(i, 0)
+}
+
+fn binary_op(i: &Tokens<'_>) -> Option<(String, u8)> {
+    let t = i.peek()?;
+    let bp = match t.kind {
+        TokenKind::Ident => match &*t.value {
+            "or" => 1,
+            "and" => 2,
+            _ => return None,
+        },
+        TokenKind::Punct => match &*t.value {
+            "=" | "<" | ">" | "<=" | ">=" | "<>" | "!=" => 5,
+            "||" | "->" | "<<" | ">>" | "&" | "|" | "#" | "~" | "@>" | "<@" => 7,
+            "+" | "-" => 8,
+            "*" | "/" | "%" => 9,
+            "^" => 10,
+            _ => return None,
+        },
+        _ => return None,
+    };
+    let op = if t.kind == TokenKind::Ident {
+        t.value.to_ascii_uppercase()
+    } else {
+        t.value.to_string()
+    };
+    Some((op, bp))
+}
+
+fn expr_bp<'t>(i: Tokens<'t>, min_bp: u8) -> PResult<'t, Expr> {
+    let _guard = i.enter()?;
+    let from = i.start;
+    let (mut i, mut lhs) = expr_prefix(i)?;
+    loop {
+        if let Ok((rest, _)) = punct("::")(i) {
+            let (rest, ty) = type_name(rest)?;
+            i = rest;
+            lhs = Expr {
+                kind: ExprKind::Cast {
+                    expr: Box::new(lhs),
+                    ty,
+                },
+                span: i.span_from(from),
+            };
+            continue;
+        }
+        let Some((op, bp)) = binary_op(&i) else {
+            break;
+        };
+        if bp < min_bp {
+            break;
+        }
+        let (rest, rhs) = expr_bp(i.advance(1), bp + 1)?;
+        i = rest;
+        lhs = Expr {
+            kind: ExprKind::Binary {
+                op,
+                lhs: Box::new(lhs),
+                rhs: Box::new(rhs),
+            },
+            span: i.span_from(from),
+        };
+    }
+    Ok((i, lhs))
+}
+
+const TYPED_LITERAL_TYPES: &[&str] = &[
+    "interval",
+    "timestamp",
+    "timestamptz",
+    "date",
+    "time",
+    "decimal",
+];
+
+fn expr_prefix<'t>(i: Tokens<'t>) -> PResult<'t, Expr> {
+    let from = i.start;
+    let Some(t) = i.peek() else {
+        return i.fail(Expected::Other("an expression"));
+    };
+    let leaf = |kind: ExprKind| Ok((i.advance(1), Expr { kind, span: t.span }));
+    match t.kind {
+        TokenKind::String => leaf(ExprKind::Str(t.value.to_string())),
+        TokenKind::Integer | TokenKind::Float => leaf(ExprKind::Number(t.value.to_string())),
+        TokenKind::Placeholder => leaf(ExprKind::Placeholder(t.value.parse().unwrap_or(0))),
+        TokenKind::Punct if t.value == "-" || t.value == "+" => {
+            let (i, expr) = expr_bp(i.advance(1), 11)?;
+            let span = i.span_from(from);
+            Ok((
+                i,
+                Expr {
+                    kind: ExprKind::Unary {
+                        op: t.value.to_string(),
+                        expr: Box::new(expr),
+                    },
+                    span,
+                },
+            ))
+        }
+        TokenKind::Punct if t.value == "(" => {
+            let (i, items) = separated_list1(punct(","), a_expr).parse(i.advance(1))?;
+            let (i, _) = punct(")")(i)?;
+            let span = i.span_from(from);
+            let kind = if items.len() == 1 {
+                ExprKind::Paren(Box::new(items.into_iter().next().expect("one item")))
+            } else {
+                ExprKind::Tuple(items)
+            };
+            Ok((i, Expr { kind, span }))
+        }
+        TokenKind::Ident if t.value == "not" => {
+            let (i, expr) = expr_bp(i.advance(1), 3)?;
+            let span = i.span_from(from);
+            Ok((
+                i,
+                Expr {
+                    kind: ExprKind::Unary {
+                        op: "NOT".into(),
+                        expr: Box::new(expr),
+                    },
+                    span,
+                },
+            ))
+        }
+        TokenKind::Ident if t.value == "true" => leaf(ExprKind::Bool(true)),
+        TokenKind::Ident if t.value == "false" => leaf(ExprKind::Bool(false)),
+        TokenKind::Ident if t.value == "null" => leaf(ExprKind::Null),
+        TokenKind::Ident
+            if TYPED_LITERAL_TYPES.contains(&&*t.value)
+                && i.peek_at(1).is_some_and(|n| n.kind == TokenKind::String) =>
+        {
+            let s = i.peek_at(1).expect("checked");
+            let i = i.advance(2);
+            Ok((
+                i,
+                Expr {
+                    kind: ExprKind::TypedLiteral {
+                        ty: t.value.to_ascii_uppercase(),
+                        value: s.value.to_string(),
+                    },
+                    span: i.span_from(from),
+                },
+            ))
+        }
+        TokenKind::Ident | TokenKind::QuotedIdent
+            if t.kind == TokenKind::QuotedIdent || !crate::keywords::is_reserved(&t.value) =>
+        {
+            let (mut i, first) = unrestricted_name(i)?;
+            let mut parts = vec![first];
+            while let Ok((rest, _)) = punct(".")(i) {
+                let (rest, part) = unrestricted_name(rest)?;
+                parts.push(part);
+                i = rest;
+            }
+            if let Ok((rest, _)) = punct("(")(i) {
+                let (rest, args) = opt(separated_list1(punct(","), a_expr)).parse(rest)?;
+                let (rest, _) = punct(")")(rest)?;
+                let span = rest.span_from(from);
+                return Ok((
+                    rest,
+                    Expr {
+                        kind: ExprKind::Func {
+                            name: parts,
+                            args: args.unwrap_or_default(),
+                        },
+                        span,
+                    },
+                ));
+            }
+            let span = i.span_from(from);
+            Ok((
+                i,
+                Expr {
+                    kind: ExprKind::Name(parts),
+                    span,
+                },
+            ))
+        }
+        _ => i.fail(Expected::Other("an expression")),
+    }
+}
+
+/// `type_name ::= IDENT [ '(' ICONST { ',' ICONST } ')' ] [ '[' ']' ]`, printed upper-case.
+fn type_name<'t>(i: Tokens<'t>) -> PResult<'t, String> {
+    let (mut i, n) = unrestricted_name(i)?;
+    let mut ty = n.value.to_ascii_uppercase();
+    if let Ok((rest, _)) = punct("(")(i) {
+        let (rest, args) = separated_list1(punct(","), iconst).parse(rest)?;
+        let (rest, _) = punct(")")(rest)?;
+        let args: Vec<String> = args.into_iter().map(|(a, _)| a).collect();
+        ty = format!("{ty}({})", args.join(", "));
+        i = rest;
+    }
+    if let (Some(a), Some(b)) = (i.peek(), i.peek_at(1))
+        && a.is_punct("[")
+        && b.is_punct("]")
+    {
+        ty.push_str("[]");
+        i = i.advance(2);
+    }
+    Ok((i, ty))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Options
+
+/// `option_item ::= <an option of the statement's table> | kv_option`
+///
+/// The statement's option table (`crate::options`) gives the words and the value shape; any
+/// other word is a generic `key [= value]` option, valid only in the releases whose options
+/// were untyped.
+fn option_item<'t>(stmt: OptStmt, i: Tokens<'t>) -> PResult<'t, OptionItem> {
+    let from = i.start;
+    for spec in stmt.specs() {
+        let matches = spec
+            .words
+            .iter()
+            .enumerate()
+            .all(|(n, w)| i.peek_at(n).is_some_and(|t| t.is_keyword(w)));
+        if !matches {
+            continue;
+        }
+        let key_end = i.advance(spec.words.len());
+        let key_span = key_end.span_from(from);
+        let (rest, value) = option_value(spec.shape, key_end)?;
+        let span = rest.span_from(from);
+        return Ok((
+            rest,
+            OptionItem {
+                key: spec.key.clone(),
+                key_span,
+                value,
+                span,
+            },
+        ));
+    }
+    let (rest, kv) = match kv_option(i) {
+        Ok(ok) => ok,
+        Err(nom::Err::Error(_)) => return i.fail(Expected::Other("an option name")),
+        Err(e) => return Err(e),
+    };
+    let value = kv.value.map_or(OptValue::None, OptValue::Str);
+    Ok((
+        rest,
+        OptionItem {
+            key: OptKey::Generic(kv.key.value),
+            key_span: kv.key.span,
+            value,
+            span: kv.span,
+        },
+    ))
+}
+
+fn option_value<'t>(shape: Shape, i: Tokens<'t>) -> PResult<'t, OptValue> {
+    match shape {
+        Shape::Flag => Ok((i, OptValue::None)),
+        Shape::FlagOrExpr => map(opt(preceded(punct("="), a_expr)), |e| {
+            e.map_or(OptValue::None, OptValue::Expr)
+        })
+        .parse(i),
+        Shape::Expr => map(preceded(punct("="), a_expr), OptValue::Expr).parse(i),
+        Shape::Str => map(preceded(punct("="), string_or_placeholder), OptValue::Str).parse(i),
+        Shape::List => map(
+            preceded(punct("="), string_or_placeholder_opt_list),
+            OptValue::List,
+        )
+        .parse(i),
+        Shape::FlagOrBool => map(
+            opt(preceded(
+                punct("="),
+                alt((
+                    map(kw("true"), |s| (true, s)),
+                    map(kw("false"), |s| (false, s)),
+                )),
+            )),
+            |b| b.map_or(OptValue::None, |(b, s)| OptValue::Bool(b, s)),
+        )
+        .parse(i),
+    }
+}
+
+/// `option_clause ::= WITH option_item { ',' option_item } | WITH OPTIONS '(' option_item { ',' option_item } ')'`
+fn option_clause<'t>(stmt: OptStmt, i: Tokens<'t>) -> PResult<'t, OptionList> {
+    let from = i.start;
+    let (i, _) = kw("with")(i)?;
+    let item = |i| option_item(stmt, i);
+    let parens = i.peek().is_some_and(|t| t.is_keyword("options"))
+        && i.peek_at(1).is_some_and(|t| t.is_punct("("));
+    let (i, (form, items)) = if parens {
+        map(
+            delimited(
+                (kw("options"), punct("(")),
+                separated_list1(punct(","), item),
+                punct(")"),
+            ),
+            |items| (WithForm::OptionsParens, items),
+        )
+        .parse(i)?
+    } else {
+        map(separated_list1(punct(","), item), |items| {
+            (WithForm::Plain, items)
+        })
+        .parse(i)?
+    };
+    let span = i.span_from(from);
+    Ok((i, OptionList { form, items, span }))
+}
+
+/// `backup_with ::= WITH backup_option { ',' backup_option } | WITH OPTIONS '(' … ')'`
+pub fn backup_with<'t>(i: Tokens<'t>) -> PResult<'t, OptionList> {
+    option_clause(OptStmt::Backup, i)
+}
+
+/// `backup_option ::= <BACKUP option table> | kv_option`
+pub fn backup_option<'t>(i: Tokens<'t>) -> PResult<'t, OptionItem> {
+    option_item(OptStmt::Backup, i)
+}
+
+/// `restore_with ::= WITH restore_option { ',' restore_option } | WITH OPTIONS '(' … ')'`
+pub fn restore_with<'t>(i: Tokens<'t>) -> PResult<'t, OptionList> {
+    option_clause(OptStmt::Restore, i)
+}
+
+/// `show_backup_with ::= WITH show_backup_option { ',' show_backup_option } | WITH OPTIONS '(' … ')'`
+pub fn show_backup_with<'t>(i: Tokens<'t>) -> PResult<'t, OptionList> {
+    option_clause(OptStmt::ShowBackup, i)
+}
+
+/// `show_backups_with ::= WITH show_backups_option | WITH OPTIONS '(' show_backups_option ')'`
+pub fn show_backups_with<'t>(i: Tokens<'t>) -> PResult<'t, OptionList> {
+    option_clause(OptStmt::ShowBackups, i)
+}
+
+/// `show_backup_connection_with ::= WITH connection_option { ',' connection_option } | WITH OPTIONS '(' … ')'`
+pub fn show_backup_connection_with<'t>(i: Tokens<'t>) -> PResult<'t, OptionList> {
+    option_clause(OptStmt::ShowBackupConnection, i)
+}
+
+/// `kv_option ::= ( non_reserved_word | SCONST ) [ '=' string_or_placeholder ]`
+pub fn kv_option<'t>(i: Tokens<'t>) -> PResult<'t, KvOption> {
+    let from = i.start;
+    let (i, key) = alt((
+        non_reserved_word,
+        map(sconst, |s| Name {
+            value: s.text().unwrap_or_default().to_string(),
+            quoted: true,
+            span: s.span,
+        }),
+    ))
+    .parse(i)?;
+    let (i, value) = opt(preceded(punct("="), string_or_placeholder)).parse(i)?;
+    let span = i.span_from(from);
+    Ok((i, KvOption { key, value, span }))
+}
+
+/// `kv_option_list ::= kv_option { ',' kv_option }`
+pub fn kv_option_list<'t>(i: Tokens<'t>) -> PResult<'t, Vec<KvOption>> {
+    separated_list1(punct(","), kv_option).parse(i)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Statements
+
+/// `backup_stmt ::= BACKUP [ backup_targets ] backup_destination [ as_of_clause ]
+///                  [ incremental_from ] [ backup_with ]`
+pub fn backup_stmt<'t>(i: Tokens<'t>) -> PResult<'t, Backup> {
+    let from = i.start;
+    let (i, _) = kw("backup")(i)?;
+    let (i, targets) = opt(backup_targets).parse(i)?;
+    let (i, dest) = backup_destination(i)?;
+    let (i, as_of) = opt(as_of_clause).parse(i)?;
+    let (i, incremental_from) = if matches!(dest, BackupDest::To { .. }) {
+        opt(incremental_from).parse(i)?
+    } else {
+        (i, None)
+    };
+    let (i, options) = opt(backup_with).parse(i)?;
+    let span = i.span_from(from);
+    Ok((
+        i,
+        Backup {
+            targets,
+            dest,
+            as_of,
+            incremental_from,
+            options,
+            span,
+        },
+    ))
+}
+
+/// `backup_destination ::= INTO sconst_or_placeholder IN string_or_placeholder_opt_list
+///                       | INTO LATEST IN string_or_placeholder_opt_list
+///                       | INTO string_or_placeholder_opt_list
+///                       | TO string_or_placeholder_opt_list`
+pub fn backup_destination<'t>(i: Tokens<'t>) -> PResult<'t, BackupDest> {
+    if let Ok((i, keyword)) = kw("to")(i) {
+        let (i, uris) = string_or_placeholder_opt_list(i)?;
+        return Ok((i, BackupDest::To { uris, keyword }));
+    }
+    let (i, _) = kw("into")(i)?;
+    alt((
+        map(
+            (kw("latest"), kw("in"), string_or_placeholder_opt_list),
+            |(latest, _, collection)| BackupDest::IntoLatest { latest, collection },
+        ),
+        map(
+            (
+                sconst_or_placeholder,
+                kw("in"),
+                string_or_placeholder_opt_list,
+            ),
+            |(subdir, _, collection)| BackupDest::IntoSubdir { subdir, collection },
+        ),
+        map(string_or_placeholder_opt_list, |collection| {
+            BackupDest::Into { collection }
+        }),
+    ))
+    .parse(i)
+}
+
+/// `incremental_from ::= INCREMENTAL FROM string_or_placeholder_list`
+pub fn incremental_from<'t>(i: Tokens<'t>) -> PResult<'t, IncrementalFrom> {
+    let from = i.start;
+    let (i, uris) =
+        preceded((kw("incremental"), kw("from")), string_or_placeholder_list).parse(i)?;
+    let span = i.span_from(from);
+    Ok((i, IncrementalFrom { uris, span }))
+}
+
+/// `restore_stmt ::= RESTORE [ restore_targets ] FROM restore_source [ as_of_clause ] [ restore_with ]`
+pub fn restore_stmt<'t>(i: Tokens<'t>) -> PResult<'t, Restore> {
+    let from = i.start;
+    let (i, _) = kw("restore")(i)?;
+    let (i, targets) = opt(restore_targets).parse(i)?;
+    let (i, from_keyword) = kw("from")(i)?;
+    let (i, source) = restore_source(i)?;
+    let (i, as_of) = opt(as_of_clause).parse(i)?;
+    let (i, options) = opt(restore_with).parse(i)?;
+    let span = i.span_from(from);
+    Ok((
+        i,
+        Restore {
+            targets,
+            from: source,
+            from_keyword,
+            as_of,
+            options,
+            span,
+        },
+    ))
+}
+
+/// `restore_targets ::= SYSTEM USERS | backup_targets`
+pub fn restore_targets<'t>(i: Tokens<'t>) -> PResult<'t, Targets> {
+    let from = i.start;
+    if let Ok((rest, _)) = (kw("system"), kw("users")).parse(i) {
+        let span = rest.span_from(from);
+        return Ok((rest, Targets::SystemUsers { span }));
+    }
+    backup_targets(i)
+}
+
+/// `restore_source ::= REPLICATION STREAM FROM string_or_placeholder
+///                   | string_or_placeholder IN list_of_string_or_placeholder_opt_list
+///                   | list_of_string_or_placeholder_opt_list`
+pub fn restore_source<'t>(i: Tokens<'t>) -> PResult<'t, RestoreFrom> {
+    if let Ok((rest, (keyword, _, _))) = (kw("replication"), kw("stream"), kw("from")).parse(i) {
+        let (rest, uri) = string_or_placeholder(rest)?;
+        return Ok((rest, RestoreFrom::ReplicationStream { uri, keyword }));
+    }
+    alt((
+        map(
+            (
+                string_or_placeholder,
+                kw("in"),
+                list_of_string_or_placeholder_opt_list,
+            ),
+            |(subdir, _, collections)| RestoreFrom::Collection {
+                subdir,
+                collections,
+            },
+        ),
+        map(list_of_string_or_placeholder_opt_list, |layers| {
+            RestoreFrom::Uris { layers }
+        }),
+    ))
+    .parse(i)
+}
+
+/// `show_backup_stmt ::= SHOW BACKUPS IN string_or_placeholder_opt_list [ NEWER THAN a_expr ]
+///                       [ OLDER THAN a_expr ] [ show_backups_with ]
+///                     | SHOW BACKUP CONNECTION string_or_placeholder [ show_backup_connection_with ]
+///                     | SHOW BACKUP [ show_backup_details ] [ FROM ] string_or_placeholder
+///                       [ IN list_of_string_or_placeholder_opt_list ] [ show_backup_with ]`
+pub fn show_backup_stmt<'t>(i: Tokens<'t>) -> PResult<'t, Statement> {
+    let from = i.start;
+    let (i, _) = kw("show")(i)?;
+    if let Ok((i, _)) = kw("backups")(i) {
+        let (i, collection) = preceded(kw("in"), string_or_placeholder_opt_list).parse(i)?;
+        let (i, newer_than) = opt(preceded((kw("newer"), kw("than")), a_expr)).parse(i)?;
+        let (i, older_than) = opt(preceded((kw("older"), kw("than")), a_expr)).parse(i)?;
+        let (i, options) = opt(show_backups_with).parse(i)?;
+        let span = i.span_from(from);
+        return Ok((
+            i,
+            Statement::ShowBackups(ShowBackups {
+                collection,
+                newer_than,
+                older_than,
+                options,
+                span,
+            }),
+        ));
+    }
+    let (i, _) = kw("backup")(i)?;
+    let is_connection = i.peek().is_some_and(|t| t.is_keyword("connection"))
+        && i.peek_at(1)
+            .is_some_and(|t| t.kind != TokenKind::Ident || !t.is_keyword("in"));
+    if is_connection {
+        let (i, uri) = preceded(kw("connection"), string_or_placeholder).parse(i)?;
+        let (i, options) = opt(show_backup_connection_with).parse(i)?;
+        let span = i.span_from(from);
+        return Ok((
+            i,
+            Statement::ShowBackupConnection(ShowBackupConnection { uri, options, span }),
+        ));
+    }
+    let (i, details) = opt(show_backup_details).parse(i)?;
+    let (i, from_keyword) = opt(kw("from")).parse(i)?;
+    let (i, path) = string_or_placeholder(i)?;
+    let (i, collections) =
+        opt(preceded(kw("in"), list_of_string_or_placeholder_opt_list)).parse(i)?;
+    let (i, options) = opt(show_backup_with).parse(i)?;
+    let span = i.span_from(from);
+    Ok((
+        i,
+        Statement::ShowBackup(ShowBackup {
+            details,
+            from_keyword,
+            path,
+            collections,
+            options,
+            span,
+        }),
+    ))
+}
+
+/// `show_backup_details ::= SCHEMAS | FILES | RANGES | VALIDATE`
+pub fn show_backup_details<'t>(i: Tokens<'t>) -> PResult<'t, (ShowDetails, Span)> {
+    // A detail word directly followed by `IN` is the path itself (`SHOW BACKUP files IN 'c'`).
+    if i.peek_at(1).is_some_and(|t| t.is_keyword("in")) {
+        return i.fail(Expected::Other(
+            "`SCHEMAS`, `FILES`, `RANGES` or `VALIDATE`",
+        ));
+    }
+    alt((
+        map(kw("schemas"), |s| (ShowDetails::Schemas, s)),
+        map(kw("files"), |s| (ShowDetails::Files, s)),
+        map(kw("ranges"), |s| (ShowDetails::Ranges, s)),
+        map(kw("validate"), |s| (ShowDetails::Validate, s)),
+    ))
+    .parse(i)
+}
+
+/// `create_schedule_for_backup_stmt ::= CREATE SCHEDULE [ schedule_label ] FOR BACKUP [ backup_targets ]
+///        INTO string_or_placeholder_opt_list [ backup_with ] RECURRING recurrence
+///        [ FULL BACKUP full_backup_recurrence ] [ schedule_options ]`
+pub fn create_schedule_for_backup_stmt<'t>(i: Tokens<'t>) -> PResult<'t, CreateSchedule> {
+    let from = i.start;
+    let (i, _) = (kw("create"), kw("schedule")).parse(i)?;
+    let (i, (if_not_exists, label)) = schedule_label(i)?;
+    let (i, _) = (kw("for"), kw("backup")).parse(i)?;
+    let (i, targets) = opt(backup_targets).parse(i)?;
+    let (i, collection) = preceded(kw("into"), string_or_placeholder_opt_list).parse(i)?;
+    let (i, backup_options) = opt(backup_with).parse(i)?;
+    let (i, recurring) = preceded(kw("recurring"), recurrence).parse(i)?;
+    let (i, full_backup) =
+        opt(preceded((kw("full"), kw("backup")), full_backup_recurrence)).parse(i)?;
+    let (i, schedule_options) = opt(schedule_options).parse(i)?;
+    let span = i.span_from(from);
+    Ok((
+        i,
+        CreateSchedule {
+            if_not_exists,
+            label,
+            targets,
+            collection,
+            backup_options,
+            recurring,
+            full_backup,
+            schedule_options,
+            span,
+        },
+    ))
+}
+
+/// `schedule_label ::= [ IF NOT EXISTS ] [ string_or_placeholder ]`  (IF NOT EXISTS needs a label)
+pub fn schedule_label<'t>(i: Tokens<'t>) -> PResult<'t, (Option<Span>, Option<StrValue>)> {
+    let from = i.start;
+    if let Ok((rest, _)) = (kw("if"), kw("not"), kw("exists")).parse(i) {
+        let span = rest.span_from(from);
+        let (rest, label) = string_or_placeholder(rest)?;
+        return Ok((rest, (Some(span), Some(label))));
+    }
+    let (i, label) = opt(string_or_placeholder).parse(i)?;
+    Ok((i, (None, label)))
+}
+
+/// `recurrence ::= sconst_or_placeholder | NEVER`
+pub fn recurrence<'t>(i: Tokens<'t>) -> PResult<'t, Recurrence> {
+    alt((
+        map(sconst_or_placeholder, Recurrence::Cron),
+        map(kw("never"), Recurrence::Never),
+    ))
+    .parse(i)
+}
+
+/// `full_backup_recurrence ::= sconst_or_placeholder | ALWAYS`
+pub fn full_backup_recurrence<'t>(i: Tokens<'t>) -> PResult<'t, FullBackup> {
+    alt((
+        map(sconst_or_placeholder, FullBackup::Cron),
+        map(kw("always"), FullBackup::Always),
+    ))
+    .parse(i)
+}
+
+/// `schedule_options ::= WITH SCHEDULE OPTIONS kv_option_list | WITH SCHEDULE OPTIONS '(' kv_option_list ')'`
+pub fn schedule_options<'t>(i: Tokens<'t>) -> PResult<'t, KvList> {
+    let from = i.start;
+    let (i, _) = (kw("with"), kw("schedule"), kw("options")).parse(i)?;
+    let (i, (parens, items)) = alt((
+        map(delimited(punct("("), kv_option_list, punct(")")), |l| {
+            (true, l)
+        }),
+        map(kv_option_list, |l| (false, l)),
+    ))
+    .parse(i)?;
+    let span = i.span_from(from);
+    Ok((
+        i,
+        KvList {
+            parens,
+            items,
+            span,
+        },
+    ))
+}
+
+/// `alter_backup_schedule_stmt ::= ALTER BACKUP SCHEDULE ICONST alter_backup_schedule_cmd { ',' alter_backup_schedule_cmd }`
+pub fn alter_backup_schedule_stmt<'t>(i: Tokens<'t>) -> PResult<'t, AlterBackupSchedule> {
+    let from = i.start;
+    let (i, _) = (kw("alter"), kw("backup"), kw("schedule")).parse(i)?;
+    let (i, (id, id_span)) = iconst(i)?;
+    let (i, cmds) = separated_list1(punct(","), alter_backup_schedule_cmd).parse(i)?;
+    let span = i.span_from(from);
+    Ok((
+        i,
+        AlterBackupSchedule {
+            id,
+            id_span,
+            cmds,
+            span,
+        },
+    ))
+}
+
+/// `alter_backup_schedule_cmd ::= SET LABEL string_or_placeholder | SET INTO string_or_placeholder_opt_list
+///     | SET WITH backup_option | SET RECURRING recurrence | SET FULL BACKUP full_backup_recurrence
+///     | SET SCHEDULE OPTION kv_option | EXECUTE [ FULL ] IMMEDIATELY`
+pub fn alter_backup_schedule_cmd<'t>(i: Tokens<'t>) -> PResult<'t, ScheduleCmd> {
+    let from = i.start;
+    let (i, kind) = alt((
+        map(
+            preceded((kw("set"), kw("label")), string_or_placeholder),
+            ScheduleCmdKind::SetLabel,
+        ),
+        map(
+            preceded((kw("set"), kw("into")), string_or_placeholder_opt_list),
+            ScheduleCmdKind::SetInto,
+        ),
+        map(
+            preceded((kw("set"), kw("with")), backup_option),
+            ScheduleCmdKind::SetWith,
+        ),
+        map(
+            preceded((kw("set"), kw("recurring")), recurrence),
+            ScheduleCmdKind::SetRecurring,
+        ),
+        map(
+            preceded(
+                (kw("set"), kw("full"), kw("backup")),
+                full_backup_recurrence,
+            ),
+            ScheduleCmdKind::SetFullBackup,
+        ),
+        map(
+            preceded((kw("set"), kw("schedule"), kw("option")), kv_option),
+            ScheduleCmdKind::SetScheduleOption,
+        ),
+        map(
+            (kw("execute"), opt(kw("full")), kw("immediately")),
+            |(_, full, _)| ScheduleCmdKind::ExecuteImmediately {
+                full: full.is_some(),
+            },
+        ),
+    ))
+    .parse(i)?;
+    let span = i.span_from(from);
+    Ok((i, ScheduleCmd { kind, span }))
+}
+
+/// `alter_backup_stmt ::= ALTER BACKUP string_or_placeholder [ IN string_or_placeholder ]
+///                        alter_backup_cmd { alter_backup_cmd }`
+pub fn alter_backup_stmt<'t>(i: Tokens<'t>) -> PResult<'t, AlterBackup> {
+    let from = i.start;
+    let (i, _) = (kw("alter"), kw("backup")).parse(i)?;
+    let (i, first) = string_or_placeholder(i)?;
+    let (i, second) = opt(preceded(kw("in"), string_or_placeholder)).parse(i)?;
+    let (subdir, location) = match second {
+        Some(location) => (Some(first), location),
+        None => (None, first),
+    };
+    let (i, cmds) = nom::multi::many1(alter_backup_cmd).parse(i)?;
+    let span = i.span_from(from);
+    Ok((
+        i,
+        AlterBackup {
+            subdir,
+            location,
+            cmds,
+            span,
+        },
+    ))
+}
+
+/// `alter_backup_cmd ::= ADD NEW_KMS '=' string_or_placeholder_opt_list WITH OLD_KMS '=' string_or_placeholder_opt_list`
+pub fn alter_backup_cmd<'t>(i: Tokens<'t>) -> PResult<'t, AlterBackupCmd> {
+    let from = i.start;
+    let (i, new_kms) = preceded(
+        (kw("add"), kw("new_kms"), punct("=")),
+        string_or_placeholder_opt_list,
+    )
+    .parse(i)?;
+    let (i, old_kms) = preceded(
+        (kw("with"), kw("old_kms"), punct("=")),
+        string_or_placeholder_opt_list,
+    )
+    .parse(i)?;
+    let span = i.span_from(from);
+    Ok((
+        i,
+        AlterBackupCmd {
+            new_kms,
+            old_kms,
+            span,
+        },
+    ))
+}
+
+/// `explain_stmt ::= EXPLAIN [ ANALYZE | ANALYSE ] [ '(' unrestricted_name { ',' unrestricted_name } ')' ] backup_family_stmt`
+pub fn explain_stmt<'t>(i: Tokens<'t>) -> PResult<'t, Explain> {
+    let from = i.start;
+    let (i, _) = kw("explain")(i)?;
+    let (i, analyze) = opt(alt((kw("analyze"), kw("analyse")))).parse(i)?;
+    let (i, options) = opt(delimited(
+        punct("("),
+        separated_list1(punct(","), unrestricted_name),
+        punct(")"),
+    ))
+    .parse(i)?;
+    let (i, inner) = backup_family_stmt(i)?;
+    let span = i.span_from(from);
+    Ok((
+        i,
+        Explain {
+            analyze: analyze.is_some(),
+            options: options.unwrap_or_default(),
+            inner: Box::new(inner),
+            span,
+        },
+    ))
+}
+
+/// `backup_family_stmt ::= backup_stmt | restore_stmt | show_backup_stmt
+///     | create_schedule_for_backup_stmt | alter_backup_schedule_stmt | alter_backup_stmt | explain_stmt`
+pub fn backup_family_stmt<'t>(i: Tokens<'t>) -> PResult<'t, Statement> {
+    let is_schedule = i.peek_at(2).is_some_and(|t| t.is_keyword("schedule"));
+    alt((
+        map(backup_stmt, Statement::Backup),
+        map(restore_stmt, Statement::Restore),
+        show_backup_stmt,
+        map(create_schedule_for_backup_stmt, Statement::CreateSchedule),
+        move |i| {
+            if is_schedule {
+                map(alter_backup_schedule_stmt, Statement::AlterBackupSchedule).parse(i)
+            } else {
+                map(alter_backup_stmt, Statement::AlterBackup).parse(i)
+            }
+        },
+        map(explain_stmt, Statement::Explain),
+    ))
+    .parse(i)
+}
+
+/// `statement ::= backup_family_stmt <end of statement>`
+pub fn statement<'t>(i: Tokens<'t>) -> PResult<'t, Statement> {
+    let (i, stmt) = backup_family_stmt(i)?;
+    let (i, _) = end_of_statement(i)?;
+    Ok((i, stmt))
+}

@@ -1,0 +1,308 @@
+//! Splits a source into statements and parses the backup-family ones.
+//!
+//! Parsing never fails: a broken statement yields one diagnostic and the next statement is
+//! parsed as usual. Statements outside the backup family are kept as opaque text.
+
+pub mod grammar;
+pub mod input;
+
+use crate::ast::Statement;
+use crate::diagnostic::{Diagnostic, codes};
+use crate::lexer::{self, Token, TokenKind};
+use crate::span::Span;
+use input::{Expected, Tokens, Tracker};
+
+#[derive(Debug)]
+pub enum StatementKind {
+    /// A backup-family statement that parsed.
+    Parsed(Box<Statement>),
+    /// A backup-family statement with a lexical or syntax error (reported in the diagnostics).
+    Broken,
+    /// Any other statement (`SET`, `SELECT`, `BEGIN` …): skipped.
+    Other,
+}
+
+#[derive(Debug)]
+pub struct ParsedStatement {
+    /// From the first token to the last token before the `;`.
+    pub span: Span,
+    /// The `;` that ends it, if any.
+    pub terminator: Option<Span>,
+    pub kind: StatementKind,
+    /// Comments that lie inside `span`.
+    pub has_inner_comment: bool,
+}
+
+#[derive(Debug, Default)]
+pub struct ParsedFile {
+    pub statements: Vec<ParsedStatement>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl ParsedFile {
+    pub fn parsed(&self) -> impl Iterator<Item = &Statement> {
+        self.statements.iter().filter_map(|s| match &s.kind {
+            StatementKind::Parsed(stmt) => Some(&**stmt),
+            _ => None,
+        })
+    }
+}
+
+pub fn parse(src: &str) -> ParsedFile {
+    let lexed = lexer::lex(src);
+    let tokens = &lexed.tokens;
+    let mut out = ParsedFile::default();
+    let mut comments = lexed.comments.iter().peekable();
+    let mut start = 0;
+    while start < tokens.len() {
+        let end = tokens[start..]
+            .iter()
+            .position(|t| t.is_punct(";"))
+            .map_or(tokens.len(), |p| start + p);
+        let terminator = tokens.get(end).map(|t| t.span);
+        if end > start {
+            let span = tokens[start].span.to(tokens[end - 1].span);
+            while comments.peek().is_some_and(|c| c.end <= span.start) {
+                comments.next();
+            }
+            let has_inner_comment = comments.peek().is_some_and(|c| c.start < span.end);
+            let kind = parse_statement(src, tokens, start, end, &mut out.diagnostics);
+            out.statements.push(ParsedStatement {
+                span,
+                terminator,
+                kind,
+                has_inner_comment,
+            });
+        }
+        start = end + 1;
+    }
+    out
+}
+
+/// Whether the tokens start a backup-family statement.
+fn is_backup_family(toks: &[Token<'_>]) -> bool {
+    let word = |n: usize| {
+        toks.get(n)
+            .filter(|t| t.kind == TokenKind::Ident)
+            .map(|t| &*t.value)
+    };
+    match word(0) {
+        Some("backup" | "restore") => true,
+        Some("show") => matches!(word(1), Some("backup" | "backups")),
+        Some("alter") => word(1) == Some("backup"),
+        Some("create") => {
+            word(1) == Some("schedule")
+                && !toks
+                    .windows(2)
+                    .any(|w| w[0].is_keyword("for") && w[1].is_keyword("changefeed"))
+        }
+        Some("explain") => {
+            let mut rest = &toks[1..];
+            if rest
+                .first()
+                .is_some_and(|t| t.is_keyword("analyze") || t.is_keyword("analyse"))
+            {
+                rest = &rest[1..];
+            }
+            if rest.first().is_some_and(|t| t.is_punct("(")) {
+                match rest.iter().position(|t| t.is_punct(")")) {
+                    Some(p) => rest = &rest[p + 1..],
+                    None => return false,
+                }
+            }
+            is_backup_family(rest)
+        }
+        _ => false,
+    }
+}
+
+fn parse_statement(
+    src: &str,
+    tokens: &[Token<'_>],
+    start: usize,
+    end: usize,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> StatementKind {
+    let toks = &tokens[start..end];
+    let family = is_backup_family(toks);
+    // Lexical errors: always reported inside backup statements; elsewhere only those that
+    // hide statement boundaries (unterminated literals) or bytes that are not UTF-8.
+    let mut lex_error = false;
+    for t in toks.iter().filter(|t| t.kind == TokenKind::Error) {
+        if family || t.is_fatal_error() || t.value.contains("UTF-8") {
+            diagnostics.push(
+                Diagnostic::new(
+                    codes::LEXICAL_ERROR,
+                    t.span,
+                    format!("lexical error: {}", t.value),
+                )
+                .with_label(t.value.to_string()),
+            );
+            lex_error = true;
+            if family {
+                break;
+            }
+        }
+    }
+    if !family {
+        return StatementKind::Other;
+    }
+    if lex_error {
+        return StatementKind::Broken;
+    }
+    let eof = tokens[end - 1].span.end as usize;
+    let tracker = Tracker::default();
+    let input = Tokens {
+        all: tokens,
+        start,
+        end,
+        eof,
+        tracker: &tracker,
+    };
+    match grammar::statement(input) {
+        Ok((_, stmt)) => StatementKind::Parsed(Box::new(stmt)),
+        Err(nom::Err::Error(e) | nom::Err::Failure(e)) => {
+            let (furthest, expected) = tracker.furthest();
+            let stmt_name = statement_name(toks);
+            let diag = match e.message {
+                Some(message) => {
+                    let span = e
+                        .span
+                        .unwrap_or_else(|| token_span(tokens, e.pos, end, eof));
+                    let near = near_text(src, tokens, e.pos, end);
+                    Diagnostic::new(
+                        codes::SYNTAX_ERROR,
+                        span,
+                        format!("at or near \"{near}\": {message}"),
+                    )
+                    .with_label(message)
+                }
+                None => {
+                    let pos = furthest.max(e.pos);
+                    let span = token_span(tokens, pos, end, eof);
+                    let near = near_text(src, tokens, pos, end);
+                    let expected_text = expected_list(&expected);
+                    Diagnostic::new(
+                        codes::SYNTAX_ERROR,
+                        span,
+                        format!("syntax error in {stmt_name} at or near \"{near}\": {expected_text}"),
+                    )
+                    .with_label(expected_text)
+                    .with_help(format!(
+                        "the statement is not valid in any CockroachDB release; see `\\h {}` in `cockroach sql`",
+                        stmt_name
+                    ))
+                }
+            };
+            diagnostics.push(diag);
+            StatementKind::Broken
+        }
+        Err(nom::Err::Incomplete(_)) => StatementKind::Broken,
+    }
+}
+
+fn expected_list(expected: &[Expected]) -> String {
+    let items: Vec<String> = expected.iter().map(|e| e.to_string()).collect();
+    match items.len() {
+        0 => "unexpected token".into(),
+        1 => format!("expected {}", items[0]),
+        _ => format!("expected one of {}", items.join(", ")),
+    }
+}
+
+fn token_span(tokens: &[Token<'_>], pos: usize, end: usize, eof: usize) -> Span {
+    if pos < end {
+        tokens[pos].span
+    } else {
+        Span::point(eof)
+    }
+}
+
+/// How CockroachDB names the token in `at or near "…"`.
+fn near_text(src: &str, tokens: &[Token<'_>], pos: usize, end: usize) -> String {
+    if pos >= end {
+        return "EOF".into();
+    }
+    let t = &tokens[pos];
+    let text = match t.kind {
+        TokenKind::Ident | TokenKind::QuotedIdent | TokenKind::String | TokenKind::Placeholder => {
+            t.value.to_string()
+        }
+        _ => src[t.span.range()].to_string(),
+    };
+    let mut short: String = text.chars().take(60).collect();
+    if short.len() < text.len() {
+        short.push('…');
+    }
+    short
+}
+
+/// The statement's name for messages, from its leading words.
+fn statement_name(toks: &[Token<'_>]) -> &'static str {
+    let words: Vec<&str> = toks
+        .iter()
+        .take(4)
+        .map(|t| {
+            if t.kind == TokenKind::Ident {
+                &*t.value
+            } else {
+                ""
+            }
+        })
+        .collect();
+    let skip = usize::from(words.first() == Some(&"explain"));
+    match &words[skip.min(words.len())..] {
+        ["backup", ..] => "BACKUP",
+        ["restore", ..] => "RESTORE",
+        ["show", "backups", ..] => "SHOW BACKUPS",
+        ["show", ..] => "SHOW BACKUP",
+        ["create", ..] => "CREATE SCHEDULE FOR BACKUP",
+        ["alter", "backup", "schedule", ..] => "ALTER BACKUP SCHEDULE",
+        ["alter", ..] => "ALTER BACKUP",
+        _ => "EXPLAIN",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn errors(src: &str) -> Vec<String> {
+        parse(src)
+            .diagnostics
+            .into_iter()
+            .map(|d| d.message)
+            .collect()
+    }
+
+    #[test]
+    fn splits_and_recovers() {
+        let f = parse("SET x = 1; BACKUP INTO 'a' WITH bogus(; RESTORE FROM LATEST IN 'a';");
+        assert_eq!(f.statements.len(), 3);
+        assert!(matches!(f.statements[0].kind, StatementKind::Other));
+        assert!(matches!(f.statements[1].kind, StatementKind::Broken));
+        assert!(matches!(f.statements[2].kind, StatementKind::Parsed(_)));
+        assert_eq!(f.diagnostics.len(), 1);
+    }
+
+    #[test]
+    fn expected_lists_name_the_statement() {
+        let e = errors("BACKUP foo bar");
+        assert_eq!(e.len(), 1);
+        assert!(e[0].contains("in BACKUP at or near \"bar\""), "{e:?}");
+        assert!(e[0].contains("`INTO`") && e[0].contains("`TO`"), "{e:?}");
+        let e = errors("BACKUP ROLE foo, bar INTO 'baz'");
+        assert!(e[0].contains("at or near \"foo\""), "{e:?}");
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_crash() {
+        let src = format!(
+            "BACKUP INTO 'x' AS OF SYSTEM TIME {}1{}",
+            "(".repeat(20000),
+            ")".repeat(20000)
+        );
+        let e = errors(&src);
+        assert!(e[0].contains("nested too deeply"), "{e:?}");
+    }
+}

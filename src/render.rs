@@ -1,0 +1,193 @@
+//! Renderers: turn diagnostics into the text of an output format. They return strings; only
+//! the CLI prints.
+
+use serde::Serialize;
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::span::{LineIndex, Span};
+
+/// One checked file's findings, with its text for positions and code frames.
+pub struct FileReport<'a> {
+    pub path: &'a str,
+    pub text: &'a str,
+    pub diagnostics: &'a [Diagnostic],
+}
+
+/// Version of the JSON output schema (README "JSON output").
+pub const JSON_SCHEMA_VERSION: u32 = 1;
+
+#[derive(Serialize)]
+struct JsonPosition {
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    start: u32,
+    end: u32,
+}
+
+#[derive(Serialize)]
+struct JsonLabel {
+    #[serde(flatten)]
+    pos: JsonPosition,
+    message: String,
+}
+
+#[derive(Serialize)]
+struct JsonDiagnostic<'a> {
+    path: &'a str,
+    #[serde(flatten)]
+    pos: JsonPosition,
+    code: &'static str,
+    name: &'static str,
+    severity: Severity,
+    message: &'a str,
+    help: Option<&'a str>,
+    labels: Vec<JsonLabel>,
+}
+
+#[derive(Serialize)]
+struct JsonSummary {
+    files: usize,
+    errors: usize,
+    warnings: usize,
+    infos: usize,
+}
+
+#[derive(Serialize)]
+struct JsonOutput<'a> {
+    schema_version: u32,
+    tool: &'static str,
+    tool_version: &'static str,
+    target_version: String,
+    diagnostics: Vec<JsonDiagnostic<'a>>,
+    summary: JsonSummary,
+}
+
+fn position(index: &LineIndex<'_>, span: Span) -> JsonPosition {
+    let (line, column) = index.line_col(span.start as usize);
+    let (end_line, end_column) = index.line_col(span.end as usize);
+    JsonPosition {
+        line,
+        column,
+        end_line,
+        end_column,
+        start: span.start,
+        end: span.end,
+    }
+}
+
+/// Counts of errors, warnings and infos.
+pub fn counts(files: &[FileReport<'_>]) -> (usize, usize, usize) {
+    let all = files.iter().flat_map(|f| f.diagnostics.iter());
+    let (mut e, mut w, mut i) = (0, 0, 0);
+    for d in all {
+        match d.severity {
+            Severity::Error => e += 1,
+            Severity::Warning => w += 1,
+            Severity::Info => i += 1,
+        }
+    }
+    (e, w, i)
+}
+
+pub fn json(files: &[FileReport<'_>], target_version: &str) -> String {
+    let mut diagnostics = Vec::new();
+    for f in files {
+        let index = LineIndex::new(f.text);
+        for d in f.diagnostics {
+            diagnostics.push(JsonDiagnostic {
+                path: f.path,
+                pos: position(&index, d.span),
+                code: d.code.code,
+                name: d.code.name,
+                severity: d.severity,
+                message: &d.message,
+                help: d.help.as_deref(),
+                labels: d
+                    .labels
+                    .iter()
+                    .map(|l| JsonLabel {
+                        pos: position(&index, l.span),
+                        message: l.message.clone(),
+                    })
+                    .collect(),
+            });
+        }
+    }
+    let (errors, warnings, infos) = counts(files);
+    let out = JsonOutput {
+        schema_version: JSON_SCHEMA_VERSION,
+        tool: "backup-lint",
+        tool_version: env!("CARGO_PKG_VERSION"),
+        target_version: target_version.to_string(),
+        diagnostics,
+        summary: JsonSummary {
+            files: files.len(),
+            errors,
+            warnings,
+            infos,
+        },
+    };
+    let mut s = serde_json::to_string_pretty(&out).expect("diagnostics serialize");
+    s.push('\n');
+    s
+}
+
+/// miette code frames with labels and help; `color` picks the themed or the plain style.
+pub fn human(files: &[FileReport<'_>], color: bool) -> String {
+    use miette::{
+        GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource,
+    };
+    let theme = if color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme).with_width(100);
+    let mut out = String::new();
+    for f in files {
+        for d in f.diagnostics {
+            let primary = LabeledSpan::new_primary_with_span(
+                Some(d.label.clone().unwrap_or_else(|| "here".into())),
+                (d.span.start as usize, d.span.len()),
+            );
+            let secondary = d.labels.iter().map(|l| {
+                LabeledSpan::new_with_span(
+                    Some(l.message.clone()),
+                    (l.span.start as usize, l.span.len()),
+                )
+            });
+            let severity = match d.severity {
+                Severity::Error => miette::Severity::Error,
+                Severity::Warning => miette::Severity::Warning,
+                Severity::Info => miette::Severity::Advice,
+            };
+            let mut md = MietteDiagnostic::new(d.message.clone())
+                .with_code(format!("{} {}", d.code.code, d.code.name))
+                .with_severity(severity)
+                .with_labels(std::iter::once(primary).chain(secondary));
+            if let Some(help) = &d.help {
+                md = md.with_help(help.clone());
+            }
+            let report = miette::Report::new(md)
+                .with_source_code(NamedSource::new(f.path, f.text.to_string()));
+            let _ = handler.render_report(&mut out, report.as_ref());
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// The closing summary line.
+pub fn summary(files: &[FileReport<'_>]) -> String {
+    let (e, w, i) = counts(files);
+    let plural = |n: usize, s: &str| format!("{n} {s}{}", if n == 1 { "" } else { "s" });
+    format!(
+        "{} checked: {}, {}, {}",
+        plural(files.len(), "file"),
+        plural(e, "error"),
+        plural(w, "warning"),
+        plural(i, "info")
+    )
+}
