@@ -145,11 +145,13 @@ impl<'a> Lexer<'a> {
                         self.ident(start);
                     } else {
                         self.pos += c.len_utf8().max(1);
-                        let msg = if c == '\u{1a}' {
+                        let msg = match c {
                             // Stand-in for a byte that was not valid UTF-8 (see `source`).
-                            "invalid UTF-8 byte sequence"
-                        } else {
-                            "unexpected character"
+                            '\u{1a}' => "invalid UTF-8 byte sequence",
+                            '\\' => {
+                                "unexpected character `\\` (a shell line continuation is not SQL)"
+                            }
+                            _ => "unexpected character",
                         };
                         self.error(start, msg);
                     }
@@ -598,7 +600,7 @@ mod tests {
         assert_eq!(t[0].1, "unterminated comment");
         let t = kinds("a \\ b");
         assert_eq!(t.len(), 3);
-        assert_eq!(t[1].1, "unexpected character");
+        assert!(t[1].1.starts_with("unexpected character `\\`"), "{t:?}");
         assert_eq!(kinds("x'0g'")[0].1, "invalid hexadecimal bytes literal");
     }
 }

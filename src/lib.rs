@@ -4,6 +4,8 @@
 //! (release ranges judged against `--target-version`) → `format` (canonical printing).
 //! See ARCHITECTURE.md for the invariants.
 
+#![warn(clippy::print_stdout, clippy::print_stderr)]
+
 pub mod ast;
 pub mod diagnostic;
 pub mod engine;

@@ -4,7 +4,7 @@
 
 use nom::Parser;
 use nom::branch::alt;
-use nom::combinator::{map, opt};
+use nom::combinator::{cut, map, opt};
 use nom::multi::separated_list1;
 use nom::sequence::{delimited, preceded};
 
@@ -85,7 +85,11 @@ pub fn backup_targets<'t>(i: Tokens<'t>) -> PResult<'t, Targets> {
             |patterns| (Some(true), patterns, None, None),
         ),
         map(
-            preceded(kw("database"), separated_list1(punct(","), name)),
+            // `database` followed by `.` or `,` is a table name; otherwise a name must follow.
+            preceded(
+                (kw("database"), not_dot_or_comma),
+                cut(separated_list1(punct(","), name)),
+            ),
             |names| (None, Vec::new(), Some(names), None),
         ),
         map((virtual_cluster, tenant_id), |t| {
@@ -108,6 +112,13 @@ pub fn backup_targets<'t>(i: Tokens<'t>) -> PResult<'t, Targets> {
         _ => unreachable!("every alternative sets one shape"),
     };
     Ok((i, targets))
+}
+
+fn not_dot_or_comma<'t>(i: Tokens<'t>) -> PResult<'t, ()> {
+    match i.peek() {
+        Some(t) if t.is_punct(".") || t.is_punct(",") => Err(nom::Err::Error(PError::at(i.start))),
+        _ => Ok((i, ())),
+    }
 }
 
 /// `table_pattern ::= name [ '.' unrestricted_name [ '.' unrestricted_name ] ]
@@ -422,11 +433,15 @@ fn option_item<'t>(stmt: OptStmt, i: Tokens<'t>) -> PResult<'t, OptionItem> {
             },
         ));
     }
-    let (rest, kv) = match kv_option(i) {
-        Ok(ok) => ok,
-        Err(nom::Err::Error(_)) => return i.fail(Expected::Other("an option name")),
-        Err(e) => return Err(e),
-    };
+    let may_be_key = i.peek().is_some_and(|t| match t.kind {
+        TokenKind::String | TokenKind::QuotedIdent => true,
+        TokenKind::Ident => !crate::keywords::is_reserved(&t.value),
+        _ => false,
+    });
+    if !may_be_key {
+        return i.fail(Expected::Other("an option name"));
+    }
+    let (rest, kv) = kv_option(i)?;
     let value = kv.value.map_or(OptValue::None, OptValue::Str);
     Ok((
         rest,
