@@ -529,7 +529,7 @@ pub fn show_backup_with<'t>(i: Tokens<'t>) -> PResult<'t, OptionList> {
     option_clause(OptStmt::ShowBackup, i)
 }
 
-/// `show_backups_with ::= WITH show_backups_option | WITH OPTIONS '(' show_backups_option ')'`
+/// `show_backups_with ::= WITH show_backups_option { ',' show_backups_option } | WITH OPTIONS '(' show_backups_option { ',' show_backups_option } ')'`
 pub fn show_backups_with<'t>(i: Tokens<'t>) -> PResult<'t, OptionList> {
     option_clause(OptStmt::ShowBackups, i)
 }

@@ -268,7 +268,7 @@ fn punct_label(p: &'static str) -> &'static str {
     }
 }
 
-/// The end of the statement.
+/// `end_of_statement ::= <end of statement>`
 pub fn end_of_statement<'t>(i: Tokens<'t>) -> PResult<'t, ()> {
     if i.at_end() {
         Ok((i, ()))
@@ -281,7 +281,7 @@ fn placeholder_value(t: &Token<'_>) -> u32 {
     t.value.parse().unwrap_or(0)
 }
 
-/// `SCONST`
+/// `sconst ::= SCONST`
 pub fn sconst<'t>(i: Tokens<'t>) -> PResult<'t, StrValue> {
     match i.peek() {
         Some(t) if t.kind == TokenKind::String => Ok((
@@ -295,7 +295,7 @@ pub fn sconst<'t>(i: Tokens<'t>) -> PResult<'t, StrValue> {
     }
 }
 
-/// `PLACEHOLDER`
+/// `placeholder ::= PLACEHOLDER`
 pub fn placeholder<'t>(i: Tokens<'t>) -> PResult<'t, StrValue> {
     match i.peek() {
         Some(t) if t.kind == TokenKind::Placeholder => Ok((
@@ -335,7 +335,7 @@ pub fn name<'t>(i: Tokens<'t>) -> PResult<'t, Name> {
     }
 }
 
-/// `unrestricted_name`: any identifier or keyword (second and later parts of a dotted name).
+/// `unrestricted_name ::= IDENT | keyword`: any identifier or keyword (second and later parts of a dotted name).
 pub fn unrestricted_name<'t>(i: Tokens<'t>) -> PResult<'t, Name> {
     match i.peek() {
         Some(t) if t.kind == TokenKind::QuotedIdent => Ok((i.advance(1), name_of(t, true))),
@@ -352,7 +352,7 @@ fn name_of(t: &Token<'_>, quoted: bool) -> Name {
     }
 }
 
-/// `ICONST`: an integer literal, as written.
+/// `iconst ::= ICONST`: an integer literal, as written.
 pub fn iconst<'t>(i: Tokens<'t>) -> PResult<'t, (String, Span)> {
     match i.peek() {
         Some(t) if t.kind == TokenKind::Integer => {
