@@ -141,7 +141,10 @@ impl<'a> Lexer<'a> {
                 _ if b < 0x80 && (b.is_ascii_alphabetic() || b == b'_') => self.ident(start),
                 _ => {
                     let c = self.char_at(start).unwrap_or('\u{fffd}');
-                    if is_ident_start(c) {
+                    if c == '\u{feff}' {
+                        // A byte-order mark inside a file (files joined with `cat`): whitespace.
+                        self.pos += c.len_utf8();
+                    } else if is_ident_start(c) {
                         self.ident(start);
                     } else {
                         self.pos += c.len_utf8().max(1);

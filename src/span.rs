@@ -63,7 +63,11 @@ impl<'a> LineIndex<'a> {
             Ok(i) => i,
             Err(i) => i - 1,
         };
-        let start = self.line_starts[line];
+        let mut start = self.line_starts[line];
+        // A byte-order mark is not a column.
+        if line == 0 && self.text.starts_with('\u{feff}') && offset >= 3 {
+            start = 3;
+        }
         let col = self.text[start..offset].chars().count() + 1;
         (line + 1, col)
     }
@@ -91,5 +95,7 @@ mod tests {
         let x = text.find('x').unwrap();
         assert_eq!(idx.line_col(x), (2, 4));
         assert_eq!(idx.line_col(text.len()), (3, 5));
+        let bom = "\u{feff}BACKUP";
+        assert_eq!(LineIndex::new(bom).line_col(3), (1, 1));
     }
 }

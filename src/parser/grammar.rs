@@ -442,6 +442,27 @@ fn option_item<'t>(stmt: OptStmt, i: Tokens<'t>) -> PResult<'t, OptionItem> {
         return i.fail(Expected::Other("an option name"));
     }
     let (rest, kv) = kv_option(i)?;
+    // A key written as a string (`WITH 'into_db' = 'x'`) names the same option as the word.
+    let known = kv.key.quoted.then(|| {
+        stmt.specs().iter().find(|s| {
+            s.words == [kv.key.value.as_str()]
+                && match kv.value {
+                    Some(_) => s.shape == Shape::Str,
+                    None => matches!(s.shape, Shape::Flag | Shape::FlagOrExpr | Shape::FlagOrBool),
+                }
+        })
+    });
+    if let Some(Some(spec)) = known {
+        return Ok((
+            rest,
+            OptionItem {
+                key: spec.key.clone(),
+                key_span: kv.key.span,
+                value: kv.value.map_or(OptValue::None, OptValue::Str),
+                span: kv.span,
+            },
+        ));
+    }
     let value = kv.value.map_or(OptValue::None, OptValue::Str);
     Ok((
         rest,
