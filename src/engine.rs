@@ -19,10 +19,9 @@ pub fn check_source(text: &str, opts: &CheckOptions) -> Vec<Diagnostic> {
     if text.contains(source::INVALID_BYTE) {
         // Invalid bytes outside backup statements are reported too (the lexer reports those
         // inside); keep one diagnostic per location.
+        let lexed: std::collections::HashSet<u32> = diags.iter().map(|x| x.span.start).collect();
         for d in source::invalid_utf8_diagnostics(text) {
-            if !diags.iter().any(|x| {
-                x.span.start <= d.span.start && d.span.start < x.span.end.max(x.span.start + 1)
-            }) {
+            if !lexed.contains(&d.span.start) {
                 diags.push(d);
             }
         }

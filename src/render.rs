@@ -134,11 +134,65 @@ pub fn json(files: &[FileReport<'_>], target_version: &str) -> String {
     s
 }
 
+/// A file's text as miette reads it: only the lines around a span are scanned (miette's own
+/// `str` source scans from the start of the file for every finding), and a byte-order mark is
+/// not shown as a column.
+struct FileSource {
+    name: String,
+    text: std::sync::Arc<str>,
+    line_starts: std::sync::Arc<[usize]>,
+}
+
+impl miette::SourceCode for FileSource {
+    fn read_span<'a>(
+        &'a self,
+        span: &miette::SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
+        let len = self.text.len();
+        let start = span.offset().min(len);
+        let end = (start + span.len()).min(len);
+        let line_of = |off: usize| match self.line_starts.binary_search(&off) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        };
+        let first_line = line_of(start).saturating_sub(before);
+        let last_line = (line_of(end) + after).min(self.line_starts.len() - 1);
+        let mut window_start = self.line_starts[first_line];
+        if first_line == 0 && self.text.starts_with('\u{feff}') {
+            window_start = 3;
+        }
+        let window_end = self.line_starts.get(last_line + 1).copied().unwrap_or(len);
+        let window: &'a str = &self.text[window_start..window_end.max(window_start)];
+        let rel_start = start.max(window_start) - window_start;
+        let rel = miette::SourceSpan::new(
+            rel_start.into(),
+            end.saturating_sub(start.max(window_start)),
+        );
+        let inner = window.read_span(&rel, before, after)?;
+        Ok(Box::new(miette::MietteSpanContents::new_named(
+            self.name.clone(),
+            inner.data(),
+            miette::SourceSpan::new(
+                (inner.span().offset() + window_start).into(),
+                inner.span().len(),
+            ),
+            inner.line() + first_line,
+            inner.column(),
+            inner.line_count(),
+        )))
+    }
+}
+
+/// Code frames are drawn only for findings that start within this many columns: miette pads
+/// with `{:width$}`, which cannot exceed 65,535.
+const MAX_FRAME_COLUMN: usize = 10_000;
+
 /// miette code frames with labels and help; `color` picks the themed or the plain style.
 pub fn human(files: &[FileReport<'_>], color: bool) -> String {
-    use miette::{
-        GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource,
-    };
+    use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic};
+    use std::sync::Arc;
     let theme = if color {
         GraphicalTheme::unicode()
     } else {
@@ -147,17 +201,13 @@ pub fn human(files: &[FileReport<'_>], color: bool) -> String {
     let handler = GraphicalReportHandler::new_themed(theme).with_width(100);
     let mut out = String::new();
     for f in files {
+        let index = LineIndex::new(f.text);
+        let text: Arc<str> = Arc::from(f.text);
+        let mut line_starts = vec![0];
+        line_starts.extend(f.text.match_indices('\n').map(|(i, _)| i + 1));
+        let line_starts: Arc<[usize]> = Arc::from(line_starts);
         for d in f.diagnostics {
-            let primary = LabeledSpan::new_primary_with_span(
-                Some(d.label.clone().unwrap_or_else(|| "here".into())),
-                (d.span.start as usize, d.span.len()),
-            );
-            let secondary = d.labels.iter().map(|l| {
-                LabeledSpan::new_with_span(
-                    Some(l.message.clone()),
-                    (l.span.start as usize, l.span.len()),
-                )
-            });
+            let (line, column) = index.line_col(d.span.start as usize);
             let severity = match d.severity {
                 Severity::Error => miette::Severity::Error,
                 Severity::Warning => miette::Severity::Warning,
@@ -165,13 +215,46 @@ pub fn human(files: &[FileReport<'_>], color: bool) -> String {
             };
             let mut md = MietteDiagnostic::new(d.message.clone())
                 .with_code(format!("{} {}", d.code.code, d.code.name))
-                .with_severity(severity)
-                .with_labels(std::iter::once(primary).chain(secondary));
+                .with_severity(severity);
             if let Some(help) = &d.help {
                 md = md.with_help(help.clone());
             }
-            let report = miette::Report::new(md)
-                .with_source_code(NamedSource::new(f.path, f.text.to_string()));
+            let frame = column <= MAX_FRAME_COLUMN
+                && d.labels
+                    .iter()
+                    .all(|l| index.line_col(l.span.start as usize).1 <= MAX_FRAME_COLUMN);
+            let report = if frame {
+                let primary = LabeledSpan::new_primary_with_span(
+                    Some(d.label.clone().unwrap_or_else(|| "here".into())),
+                    (d.span.start as usize, d.span.len()),
+                );
+                let secondary = d.labels.iter().map(|l| {
+                    LabeledSpan::new_with_span(
+                        Some(l.message.clone()),
+                        (l.span.start as usize, l.span.len()),
+                    )
+                });
+                let source = FileSource {
+                    name: f.path.to_string(),
+                    text: Arc::clone(&text),
+                    line_starts: Arc::clone(&line_starts),
+                };
+                miette::Report::new(md.with_labels(std::iter::once(primary).chain(secondary)))
+                    .with_source_code(source)
+            } else {
+                let md = MietteDiagnostic {
+                    help: Some(format!(
+                        "at {}:{line}:{column} (line too long to show){}",
+                        f.path,
+                        d.help
+                            .as_deref()
+                            .map(|h| format!("; {h}"))
+                            .unwrap_or_default()
+                    )),
+                    ..md
+                };
+                miette::Report::new(md)
+            };
             let _ = handler.render_report(&mut out, report.as_ref());
             out.push('\n');
         }

@@ -985,6 +985,7 @@ pub fn alter_backup_cmd<'t>(i: Tokens<'t>) -> PResult<'t, AlterBackupCmd> {
 /// `explain_stmt ::= EXPLAIN [ ANALYZE | ANALYSE ] [ '(' unrestricted_name { ',' unrestricted_name } ')' ] backup_family_stmt`
 pub fn explain_stmt<'t>(i: Tokens<'t>) -> PResult<'t, Explain> {
     let from = i.start;
+    let _guard = i.enter()?;
     let (i, _) = kw("explain")(i)?;
     let (i, analyze) = opt(alt((kw("analyze"), kw("analyse")))).parse(i)?;
     let (i, options) = opt(delimited(

@@ -80,7 +80,23 @@ pub fn parse(src: &str) -> ParsedFile {
 }
 
 /// Whether the tokens start a backup-family statement.
-fn is_backup_family(toks: &[Token<'_>]) -> bool {
+fn is_backup_family(mut toks: &[Token<'_>]) -> bool {
+    // EXPLAIN [ANALYZE] [(…)] may repeat; skip them in a loop, not by recursion.
+    while toks.first().is_some_and(|t| t.is_keyword("explain")) {
+        toks = &toks[1..];
+        if toks
+            .first()
+            .is_some_and(|t| t.is_keyword("analyze") || t.is_keyword("analyse"))
+        {
+            toks = &toks[1..];
+        }
+        if toks.first().is_some_and(|t| t.is_punct("(")) {
+            match toks.iter().position(|t| t.is_punct(")")) {
+                Some(p) => toks = &toks[p + 1..],
+                None => return false,
+            }
+        }
+    }
     let word = |n: usize| {
         toks.get(n)
             .filter(|t| t.kind == TokenKind::Ident)
@@ -95,22 +111,6 @@ fn is_backup_family(toks: &[Token<'_>]) -> bool {
                 && !toks
                     .windows(2)
                     .any(|w| w[0].is_keyword("for") && w[1].is_keyword("changefeed"))
-        }
-        Some("explain") => {
-            let mut rest = &toks[1..];
-            if rest
-                .first()
-                .is_some_and(|t| t.is_keyword("analyze") || t.is_keyword("analyse"))
-            {
-                rest = &rest[1..];
-            }
-            if rest.first().is_some_and(|t| t.is_punct("(")) {
-                match rest.iter().position(|t| t.is_punct(")")) {
-                    Some(p) => rest = &rest[p + 1..],
-                    None => return false,
-                }
-            }
-            is_backup_family(rest)
         }
         _ => false,
     }

@@ -1,0 +1,602 @@
+//! Integration tests of the `backup-lint` binary: exit codes, output formats, and what `fmt`
+//! does to files on disk.
+
+use std::io::Write;
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use serde_json::Value;
+
+/// What one run of the binary produced.
+#[derive(Debug)]
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+/// Runs the binary with `args`, feeding `stdin` (if any) from a separate thread so that large
+/// inputs cannot deadlock against the child's output.
+fn run_with(args: &[&str], stdin: Option<&[u8]>, cwd: Option<&Path>) -> Run {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_backup-lint"));
+    cmd.args(args)
+        .env("NO_COLOR", "1")
+        .env_remove("CLICOLOR_FORCE")
+        .stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    if let Some(dir) = cwd {
+        cmd.current_dir(dir);
+    }
+    let mut child = cmd.spawn().expect("spawn backup-lint");
+    let writer = stdin.map(|input| {
+        let input = input.to_vec();
+        let mut pipe = child.stdin.take().expect("stdin pipe");
+        std::thread::spawn(move || {
+            // The child may exit before reading everything (usage errors): ignore EPIPE.
+            let _ = pipe.write_all(&input);
+        })
+    });
+    let out = child.wait_with_output().expect("wait for backup-lint");
+    if let Some(w) = writer {
+        w.join().expect("stdin writer");
+    }
+    Run {
+        code: out.status.code().expect("exited normally, not by a signal"),
+        stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),
+        stderr: String::from_utf8(out.stderr).expect("stderr is UTF-8"),
+    }
+}
+
+fn run(args: &[&str]) -> Run {
+    run_with(args, None, None)
+}
+
+fn run_stdin(args: &[&str], stdin: &str) -> Run {
+    run_with(args, Some(stdin.as_bytes()), None)
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let path = dir.join(name);
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).expect("create parent dir");
+    }
+    std::fs::write(&path, text).expect("write test file");
+    path
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().expect("UTF-8 temp path")
+}
+
+fn json(run: &Run) -> Value {
+    serde_json::from_str(&run.stdout)
+        .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", run.stdout))
+}
+
+const CLEAN: &str = "BACKUP DATABASE bank INTO 's3://backups/bank?AUTH=implicit' WITH OPTIONS (revision_history = true);\n";
+/// `BACKUP … TO` was removed in v25.1: an error for the default target.
+const REMOVED: &str = "BACKUP DATABASE bank TO 'nodelocal://1/bank';\n";
+/// `TENANT n` is deprecated (a warning), not removed.
+const DEPRECATED_ONLY: &str = "BACKUP TENANT 5 INTO 's3://backups/t5?AUTH=implicit';\n";
+
+// ---------------------------------------------------------------------------------------------
+// Exit codes
+
+#[test]
+fn clean_file_exits_0() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(dir.path(), "clean.sql", CLEAN);
+    let r = run(&["check", s(&f)]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert_eq!(r.stdout, "", "{r:?}");
+    assert!(
+        r.stderr
+            .contains("1 file checked: 0 errors, 0 warnings, 0 infos"),
+        "{r:?}"
+    );
+}
+
+#[test]
+fn removed_syntax_exits_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(dir.path(), "removed.sql", REMOVED);
+    let r = run(&["check", s(&f), "--color", "never"]);
+    assert_eq!(r.code, 1, "{r:?}");
+    assert!(r.stdout.contains("V001 removed-syntax"), "{r:?}");
+    // The same statement is fine for a release that still had `BACKUP … TO`.
+    let r = run(&["check", s(&f), "--target-version", "21.2"]);
+    assert_eq!(r.code, 0, "{r:?}");
+}
+
+#[test]
+fn fail_on_decides_which_severities_fail() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(dir.path(), "warn.sql", DEPRECATED_ONLY);
+    let r = run(&["check", s(&f), "--color", "never"]);
+    assert_eq!(r.code, 1, "warnings fail by default: {r:?}");
+    assert!(r.stdout.contains("V003 deprecated-syntax"), "{r:?}");
+    let r = run(&["check", s(&f), "--fail-on", "error"]);
+    assert_eq!(r.code, 0, "only warnings, --fail-on error: {r:?}");
+    assert!(r.stderr.contains("0 errors, 1 warning"), "{r:?}");
+    let r = run(&["check", s(&f), "--fail-on", "info"]);
+    assert_eq!(r.code, 1, "{r:?}");
+    let r = run(&["check", s(&f), "--fail-on", "fatal"]);
+    assert_eq!(r.code, 2, "unknown severity is a usage error: {r:?}");
+}
+
+#[test]
+fn missing_path_exits_2_and_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("no-such-file.sql");
+    for sub in ["check", "fmt"] {
+        let r = run(&[sub, s(&missing)]);
+        assert_eq!(r.code, 2, "{sub}: {r:?}");
+        assert!(r.stderr.contains(s(&missing)), "{sub}: {r:?}");
+        assert_eq!(r.stdout, "", "{sub}: {r:?}");
+    }
+    // A missing path next to a good one still fails with 2.
+    let good = write(dir.path(), "good.sql", CLEAN);
+    let r = run(&["check", s(&good), s(&missing)]);
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(r.stderr.contains("no-such-file.sql"), "{r:?}");
+}
+
+#[test]
+fn bad_target_version_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(dir.path(), "clean.sql", CLEAN);
+    for bad in ["99.9", "banana", "25", ""] {
+        for sub in ["check", "fmt"] {
+            let r = run(&[sub, s(&f), "--target-version", bad]);
+            assert_eq!(r.code, 2, "{sub} --target-version {bad:?}: {r:?}");
+            assert!(r.stderr.contains("--target-version"), "{r:?}");
+        }
+    }
+    let r = run(&["check", s(&f), "--no-such-flag"]);
+    assert_eq!(r.code, 2, "{r:?}");
+    let r = run(&["frobnicate"]);
+    assert_eq!(r.code, 2, "{r:?}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Output formats
+
+/// 1-based (line, column) of byte `offset`, columns in Unicode scalar values: computed here
+/// independently of the crate's line index.
+fn expected_line_col(text: &str, offset: usize) -> (u64, u64) {
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let col = before[line_start..].chars().count() + 1;
+    (line as u64, col as u64)
+}
+
+#[test]
+fn json_output_schema_and_unicode_columns() {
+    // Non-ASCII text before each finding on its line: columns must count scalar values
+    // (é = 2 bytes, 日本 = 3 bytes each), not bytes.
+    let input = "SET x = 'ünïcödé';\n\
+                 BACKUP TABLE émile, ñandú INTO 's3://b' WITH revision_history revision_history;\n\
+                 BACKUP TABLE \"日本\" TO 'nodelocal://1/x';\n\
+                 BACKUP TENANT 5 INTO 's3://b';\n";
+    let r = run_stdin(
+        &[
+            "check",
+            "-",
+            "--format",
+            "json",
+            "--stdin-filename",
+            "dir/my file.sql",
+        ],
+        input,
+    );
+    assert_eq!(r.code, 1, "{r:?}");
+    let v = json(&r);
+    let top = v.as_object().expect("top level is an object");
+    assert_eq!(top["schema_version"], 1);
+    assert_eq!(top["tool"], "backup-lint");
+    assert_eq!(top["target_version"], "26.1");
+    let diags = top["diagnostics"].as_array().expect("diagnostics array");
+    assert_eq!(diags.len(), 3, "{diags:#?}");
+    for d in diags {
+        let o = d.as_object().expect("diagnostic object");
+        for key in [
+            "path",
+            "line",
+            "column",
+            "end_line",
+            "end_column",
+            "start",
+            "end",
+            "code",
+            "name",
+            "severity",
+            "message",
+            "help",
+        ] {
+            assert!(o.contains_key(key), "missing {key} in {d}");
+        }
+        assert_eq!(o["path"], "dir/my file.sql");
+        for key in ["line", "column", "end_line", "end_column", "start", "end"] {
+            assert!(o[key].is_u64(), "{key} is not an unsigned integer in {d}");
+        }
+        for key in ["code", "name", "message"] {
+            assert!(o[key].is_string(), "{key} is not a string in {d}");
+        }
+        assert!(o["help"].is_string() || o["help"].is_null(), "{d}");
+        let severity = o["severity"].as_str().unwrap();
+        assert!(["error", "warning", "info"].contains(&severity), "{d}");
+        let start = o["start"].as_u64().unwrap() as usize;
+        let end = o["end"].as_u64().unwrap() as usize;
+        assert!(start <= end && end <= input.len(), "{d}");
+        let (line, col) = expected_line_col(input, start);
+        let (end_line, end_col) = expected_line_col(input, end);
+        assert_eq!(
+            (o["line"].as_u64().unwrap(), o["column"].as_u64().unwrap()),
+            (line, col),
+            "{d}"
+        );
+        assert_eq!(
+            (
+                o["end_line"].as_u64().unwrap(),
+                o["end_column"].as_u64().unwrap()
+            ),
+            (end_line, end_col),
+            "{d}"
+        );
+    }
+    // The findings themselves, in source order.
+    let summary: Vec<(u64, u64, &str, &str)> = diags
+        .iter()
+        .map(|d| {
+            (
+                d["line"].as_u64().unwrap(),
+                d["column"].as_u64().unwrap(),
+                d["code"].as_str().unwrap(),
+                d["severity"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        vec![
+            (2, 63, "S002", "error"),
+            (3, 22, "V001", "error"),
+            (4, 8, "V003", "warning"),
+        ]
+    );
+    // Byte offsets differ from the columns on the non-ASCII lines.
+    assert_eq!(diags[0]["start"], 88);
+    assert_eq!(diags[0]["name"], "syntax-error");
+    assert!(
+        diags[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("at or near \"revision_history\""),
+        "{}",
+        diags[0]
+    );
+    assert_eq!(v["summary"]["errors"], 2);
+    assert_eq!(v["summary"]["warnings"], 1);
+    assert_eq!(v["summary"]["files"], 1);
+}
+
+#[test]
+fn human_output_has_code_frame_and_rule_code() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(
+        dir.path(),
+        "h.sql",
+        "SET x = 1;\nBACKUP DATABASE bank TO 'nodelocal://1/bank';\nSET y = 2;\n",
+    );
+    let r = run(&["check", s(&f), "--color", "never"]);
+    assert_eq!(r.code, 1, "{r:?}");
+    let out = &r.stdout;
+    assert!(out.contains("V001 removed-syntax"), "{out}");
+    assert!(
+        out.contains("The `BACKUP TO` syntax is no longer supported"),
+        "{out}"
+    );
+    // The frame: file:line:column header, numbered source lines, the underline and label.
+    assert!(out.contains(&format!("╭─[{}:2:25]", s(&f))), "{out}");
+    assert!(out.contains(" 1 │ SET x = 1;"), "{out}");
+    assert!(
+        out.contains(" 2 │ BACKUP DATABASE bank TO 'nodelocal://1/bank';"),
+        "{out}"
+    );
+    assert!(out.contains("not accepted since v25.1"), "{out}");
+    assert!(out.contains("help: use `BACKUP … INTO`"), "{out}");
+    assert!(
+        !out.contains('\u{1b}'),
+        "--color never must not colour: {out:?}"
+    );
+    let r = run(&["check", s(&f), "--color", "always"]);
+    assert!(r.stdout.contains('\u{1b}'), "--color always colours: {r:?}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// fmt on files
+
+const MIXED: &str = "-- header comment\n\
+\n\
+/* block */\n\
+SET x = 1;\n\
+\n\
+backup   into 's3://b'  with detached;\n\
+\n\
+select  1 ;  -- trailing\n\
+RESTORE FROM LATEST IN 's3://b' /* inner */ WITH detached;\n\
+restore table t from latest in 's3://b'\n  with skip_missing_views, into_db = 'x'\n;\n";
+
+const MIXED_FORMATTED: &str = "-- header comment\n\
+\n\
+/* block */\n\
+SET x = 1;\n\
+\n\
+BACKUP INTO 's3://b' WITH OPTIONS (detached);\n\
+\n\
+select  1 ;  -- trailing\n\
+RESTORE FROM LATEST IN 's3://b' /* inner */ WITH detached;\n\
+RESTORE TABLE t FROM 'latest' IN 's3://b' WITH OPTIONS (into_db = 'x', skip_missing_views)\n;\n";
+
+fn mode(p: &Path) -> u32 {
+    std::fs::metadata(p).unwrap().permissions().mode() & 0o7777
+}
+
+#[test]
+fn fmt_rewrites_in_place_atomically_keeping_permissions_and_other_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(dir.path(), "mixed.sql", MIXED);
+    std::fs::set_permissions(&f, std::fs::Permissions::from_mode(0o640)).unwrap();
+    let inode_before = std::fs::metadata(&f).unwrap().ino();
+
+    let r = run(&["fmt", s(&f)]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert_eq!(r.stdout, "", "{r:?}");
+    let after = std::fs::read_to_string(&f).unwrap();
+    // Comments, blank lines, other statements and the statement with a comment inside are
+    // byte-identical; only the two backup statements without comments are rewritten.
+    assert_eq!(after, MIXED_FORMATTED);
+    assert_eq!(mode(&f), 0o640, "permissions kept");
+    // Written to a temporary file and renamed over the original: a new inode, and no
+    // temporary file left behind.
+    assert_ne!(
+        std::fs::metadata(&f).unwrap().ino(),
+        inode_before,
+        "rewritten by rename, not in place"
+    );
+    let names: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names, vec!["mixed.sql"], "stray files: {names:?}");
+    // The statement with a comment is reported (info) and does not fail the run.
+    assert!(r.stderr.contains("F001 comment-inside-statement"), "{r:?}");
+    assert!(r.stderr.contains("reformatted"), "{r:?}");
+}
+
+#[test]
+fn fmt_is_idempotent() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(dir.path(), "mixed.sql", MIXED);
+    assert_eq!(run(&["fmt", s(&f)]).code, 0);
+    let once = std::fs::read(&f).unwrap();
+    let inode = std::fs::metadata(&f).unwrap().ino();
+    let r = run(&["fmt", s(&f)]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(!r.stderr.contains("reformatted"), "{r:?}");
+    assert_eq!(
+        std::fs::read(&f).unwrap(),
+        once,
+        "second fmt changed the file"
+    );
+    assert_eq!(
+        std::fs::metadata(&f).unwrap().ino(),
+        inode,
+        "an unchanged file is not rewritten"
+    );
+    let r = run(&["fmt", "--check", s(&f)]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert_eq!(r.stdout, "");
+    // And through standard input.
+    let r = run_stdin(&["fmt", "-"], MIXED_FORMATTED);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert_eq!(r.stdout, MIXED_FORMATTED);
+}
+
+#[test]
+fn fmt_refuses_a_file_with_a_syntax_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "backup   into 's3://b'  with detached;\nBACKUP INTO 's3://b' WITH bogus(;\n";
+    let f = write(dir.path(), "broken.sql", text);
+    let inode = std::fs::metadata(&f).unwrap().ino();
+    let r = run(&["fmt", s(&f)]);
+    assert_eq!(r.code, 1, "{r:?}");
+    assert_eq!(std::fs::read_to_string(&f).unwrap(), text, "file changed");
+    assert_eq!(std::fs::metadata(&f).unwrap().ino(), inode);
+    assert!(r.stderr.contains("S002 syntax-error"), "{r:?}");
+    assert!(r.stderr.contains("left unchanged"), "{r:?}");
+    // Standard input: the input is echoed unchanged.
+    let r = run_stdin(&["fmt", "-"], text);
+    assert_eq!(r.code, 1, "{r:?}");
+    assert_eq!(r.stdout, text);
+}
+
+#[test]
+fn fmt_check_exits_1_and_does_not_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(dir.path(), "mixed.sql", MIXED);
+    let clean = write(dir.path(), "clean.sql", CLEAN);
+    let r = run(&["fmt", "--check", s(&f), s(&clean)]);
+    assert_eq!(r.code, 1, "{r:?}");
+    assert_eq!(r.stdout, format!("would reformat {}\n", s(&f)));
+    assert_eq!(std::fs::read_to_string(&f).unwrap(), MIXED, "--check wrote");
+    let r = run(&["fmt", "--check", s(&clean)]);
+    assert_eq!(r.code, 0, "{r:?}");
+}
+
+#[test]
+fn fmt_diff_prints_a_unified_diff() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(dir.path(), "mixed.sql", MIXED);
+    let r = run(&["fmt", "--diff", s(&f)]);
+    assert_eq!(r.code, 1, "{r:?}");
+    assert_eq!(std::fs::read_to_string(&f).unwrap(), MIXED, "--diff wrote");
+    let out = &r.stdout;
+    let p = s(&f);
+    assert!(out.starts_with(&format!("--- {p}\n+++ {p}\n@@ ")), "{out}");
+    assert!(
+        out.contains("\n-backup   into 's3://b'  with detached;\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("\n+BACKUP INTO 's3://b' WITH OPTIONS (detached);\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("\n-restore table t from latest in 's3://b'\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("\n-  with skip_missing_views, into_db = 'x'\n"),
+        "{out}"
+    );
+    // Unchanged lines appear only as context, never as changes.
+    assert!(!out.contains("\n-SET x = 1;"), "{out}");
+    assert!(!out.contains("\n+select"), "{out}");
+    // Every line of the diff is a header, a hunk header, or a context/removed/added line.
+    for line in out.lines() {
+        assert!(
+            line.starts_with("--- ")
+                || line.starts_with("+++ ")
+                || line.starts_with("@@ ")
+                || line.starts_with([' ', '-', '+'])
+                || line.is_empty(),
+            "not a unified diff line: {line:?}"
+        );
+    }
+    let clean = write(dir.path(), "clean.sql", CLEAN);
+    let r = run(&["fmt", "--diff", s(&clean)]);
+    assert_eq!((r.code, r.stdout.as_str()), (0, ""), "{r:?}");
+}
+
+#[test]
+fn fmt_dash_reads_stdin_and_writes_stdout() {
+    let r = run_stdin(&["fmt", "-"], MIXED);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert_eq!(r.stdout, MIXED_FORMATTED);
+    assert!(r.stderr.contains("<stdin>"), "notes name stdin: {r:?}");
+    let r = run_stdin(
+        &["fmt", "-", "--stdin-filename", "named.sql"],
+        "RESTORE FROM LATEST /* c */ IN 's3://b';\n",
+    );
+    assert!(r.stderr.contains("named.sql"), "{r:?}");
+    // --redact elides secrets.
+    let r = run_stdin(
+        &["fmt", "-", "--redact"],
+        "backup into 's3://b' with encryption_passphrase = 'hunter2';\n",
+    );
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(!r.stdout.contains("hunter2"), "{r:?}");
+    assert!(r.stdout.contains("'*****'"), "{r:?}");
+}
+
+#[test]
+fn directories_are_walked_for_sql_files_in_sorted_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("tree");
+    for name in [
+        "z.sql",
+        "a.sql",
+        "m/b.sql",
+        "m/a.sql",
+        "B.sql",
+        ".hidden/h.sql",
+        "target/t.sql",
+    ] {
+        write(&root, name, REMOVED);
+    }
+    write(&root, "notes.txt", REMOVED);
+    write(&root, "m/readme.md", REMOVED);
+    let r = run(&["check", s(&root), "--format", "json"]);
+    assert_eq!(r.code, 1, "{r:?}");
+    let v = json(&r);
+    let paths: Vec<String> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["path"].as_str().unwrap().to_string())
+        .collect();
+    let rel: Vec<String> = paths
+        .iter()
+        .map(|p| {
+            Path::new(p)
+                .strip_prefix(&root)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    assert_eq!(rel, vec!["B.sql", "a.sql", "m/a.sql", "m/b.sql", "z.sql"]);
+    assert_eq!(v["summary"]["files"], 5);
+    // fmt walks the same way.
+    let r = run(&["fmt", "--check", s(&root)]);
+    assert_eq!(r.code, 0, "{r:?}"); // BACKUP TO is already canonical: nothing to reformat
+    std::fs::write(root.join("m/b.sql"), "backup  into 'x';\n").unwrap();
+    std::fs::write(root.join("a.sql"), "backup  into 'y';\n").unwrap();
+    let r = run(&["fmt", "--check", s(&root)]);
+    assert_eq!(r.code, 1, "{r:?}");
+    let listed: Vec<&str> = r.stdout.lines().collect();
+    assert_eq!(
+        listed,
+        vec![
+            format!("would reformat {}", s(&root.join("a.sql"))),
+            format!("would reformat {}", s(&root.join("m/b.sql"))),
+        ]
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Snapshots of one small fixture
+
+fn fixture_run(args: &[&str]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/cli/sample.sql");
+    let f = dir.path().join("sample.sql");
+    std::fs::copy(&fixture, &f).expect("copy fixture");
+    let mut full: Vec<&str> = args.to_vec();
+    full.push(s(&f));
+    let r = run(&full);
+    let tmp = s(dir.path());
+    format!(
+        "exit code: {}\n----- stdout -----\n{}----- stderr -----\n{}",
+        r.code,
+        r.stdout.replace(tmp, "[TMP]"),
+        r.stderr.replace(tmp, "[TMP]")
+    )
+}
+
+fn snapshot_settings() -> insta::Settings {
+    let mut s = insta::Settings::clone_current();
+    s.set_snapshot_path("../snapshots/cli");
+    s.set_prepend_module_to_snapshot(false);
+    s
+}
+
+#[test]
+fn snapshot_check_human() {
+    let out = fixture_run(&["check", "--color", "never"]);
+    snapshot_settings().bind(|| insta::assert_snapshot!("check_human", out));
+}
+
+#[test]
+fn snapshot_check_json() {
+    let out = fixture_run(&["check", "--format", "json"]);
+    snapshot_settings().bind(|| insta::assert_snapshot!("check_json", out));
+}
