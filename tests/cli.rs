@@ -600,3 +600,62 @@ fn snapshot_check_json() {
     let out = fixture_run(&["check", "--format", "json"]);
     snapshot_settings().bind(|| insta::assert_snapshot!("check_json", out));
 }
+
+// ---------------------------------------------------------------------------------------------
+// The code frame's `path:line:column` header must agree with the JSON position.
+
+/// 1-based (line, column) pairs.
+type Positions = Vec<(u64, u64)>;
+
+/// (line, column) from every `╭─[path:line:column]` header of the human output, and from every
+/// JSON diagnostic, for the same input.
+fn human_and_json_positions(input: &str) -> (Positions, Positions) {
+    let human = run_stdin(&["check", "-", "--color", "never"], input);
+    let headers = human
+        .stdout
+        .lines()
+        .filter_map(|l| l.split_once("╭─[").map(|(_, rest)| rest))
+        .map(|h| {
+            let h = h.trim_end_matches(']');
+            let mut parts = h.rsplitn(3, ':');
+            let col = parts.next().unwrap().parse().unwrap();
+            let line = parts.next().unwrap().parse().unwrap();
+            (line, col)
+        })
+        .collect();
+    let v = json(&run_stdin(&["check", "-", "--format", "json"], input));
+    let positions = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["line"].as_u64().unwrap(), d["column"].as_u64().unwrap()))
+        .collect();
+    (headers, positions)
+}
+
+#[test]
+fn human_and_json_positions_agree() {
+    for input in [
+        "SET x = 1;\nBACKUP TABLE t TO 'x';\n",
+        "\u{feff}BACKUP TABLE t TO 'x';\r\nBACKUP TO 'y';\r\n",
+    ] {
+        let (human, json) = human_and_json_positions(input);
+        assert!(!json.is_empty());
+        assert_eq!(human, json, "{input:?}");
+    }
+}
+
+#[test]
+fn human_header_column_counts_scalar_values() {
+    let (human, json) = human_and_json_positions("BACKUP TABLE 日本語 TO 'x';\n");
+    assert_eq!(json, vec![(1, 21)]);
+    assert_eq!(human, json);
+}
+
+#[test]
+fn human_and_json_agree_on_cr_only_line_ends() {
+    let (human, json) =
+        human_and_json_positions("backup into 's3://b';\rBACKUP TO 'x';\rSET x = 1;\r");
+    assert_eq!(json, vec![(1, 33)]);
+    assert_eq!(human, json);
+}
