@@ -14,8 +14,13 @@ pub struct CheckOptions {
 
 /// Syntax and version diagnostics for a whole source, in source order.
 pub fn check_source(text: &str, opts: &CheckOptions) -> Vec<Diagnostic> {
-    let mut parsed = parser::parse(text);
-    let mut diags = std::mem::take(&mut parsed.diagnostics);
+    let mut diags = Vec::new();
+    let mut release = Vec::new();
+    parser::parse_each(text, &mut diags, |stmt| {
+        if let StatementKind::Parsed(ast) = &stmt.kind {
+            release.extend(features::check_statement(ast, opts.target));
+        }
+    });
     if text.contains(source::INVALID_BYTE) {
         // Invalid bytes outside backup statements are reported too (the lexer reports those
         // inside); keep one diagnostic per location.
@@ -26,9 +31,7 @@ pub fn check_source(text: &str, opts: &CheckOptions) -> Vec<Diagnostic> {
             }
         }
     }
-    for stmt in parsed.parsed() {
-        diags.extend(features::check_statement(stmt, opts.target));
-    }
+    diags.append(&mut release);
     diags.sort_by_key(|d| (d.span.start, d.span.end, d.code.code));
     diags
 }
@@ -53,8 +56,32 @@ impl Formatted {
 /// Rewrites every backup-family statement into canonical form, one statement per line, and
 /// leaves every other byte as it was. A source with a lexical or syntax error is left alone.
 pub fn format_source(text: &str, opts: &FormatOptions) -> Formatted {
-    let parsed = parser::parse(text);
-    let mut diagnostics = parsed.diagnostics;
+    use std::fmt::Write;
+    let mut diagnostics = Vec::new();
+    let mut notes = Vec::new();
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    let mut last = 0;
+    parser::parse_each(text, &mut diagnostics, |stmt| {
+        let StatementKind::Parsed(ast) = &stmt.kind else {
+            return;
+        };
+        if stmt.has_inner_comment {
+            notes.push(
+                Diagnostic::new(
+                    codes::COMMENT_IN_STATEMENT,
+                    stmt.span,
+                    "statement left as written: it contains a comment that the canonical form cannot keep",
+                )
+                .with_help("move the comment before or after the statement to let `fmt` rewrite it"),
+            );
+            return;
+        }
+        let range = stmt.span.range();
+        out.push_str(&text[last..range.start]);
+        let _ = write!(out, "{}", ast.display(*opts));
+        last = range.end;
+    });
+    out.push_str(&text[last..]);
     if text.contains(source::INVALID_BYTE) && diagnostics.is_empty() {
         diagnostics.extend(source::invalid_utf8_diagnostics(text));
     }
@@ -65,30 +92,7 @@ pub fn format_source(text: &str, opts: &FormatOptions) -> Formatted {
             refused: true,
         };
     }
-    let mut out = String::with_capacity(text.len() + text.len() / 8);
-    let mut last = 0;
-    for stmt in &parsed.statements {
-        let StatementKind::Parsed(ast) = &stmt.kind else {
-            continue;
-        };
-        if stmt.has_inner_comment {
-            diagnostics.push(
-                Diagnostic::new(
-                    codes::COMMENT_IN_STATEMENT,
-                    stmt.span,
-                    "statement left as written: it contains a comment that the canonical form cannot keep",
-                )
-                .with_help("move the comment before or after the statement to let `fmt` rewrite it"),
-            );
-            continue;
-        }
-        let range = stmt.span.range();
-        out.push_str(&text[last..range.start]);
-        use std::fmt::Write;
-        let _ = write!(out, "{}", ast.display(*opts));
-        last = range.end;
-    }
-    out.push_str(&text[last..]);
+    diagnostics.append(&mut notes);
     Formatted {
         text: out,
         diagnostics,

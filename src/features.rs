@@ -3,6 +3,7 @@
 //! outside the range still parsed (so they can be printed and migrated); here they become
 //! diagnostics, with CockroachDB's own text for the forms it removed.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use crate::ast::*;
@@ -11,23 +12,55 @@ use crate::options::{self, OptStmt, Shape};
 use crate::span::Span;
 use crate::version::{Version, v};
 
+/// What a construct is, for messages; built into text only when a diagnostic is emitted.
+#[derive(Clone, Debug)]
+pub enum What {
+    Text(&'static str),
+    Owned(String),
+    Option(OptStmt, &'static options::OptSpec),
+}
+
+impl std::fmt::Display for What {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            What::Text(t) => f.write_str(t),
+            What::Owned(t) => f.write_str(t),
+            What::Option(stmt, spec) => {
+                write!(f, "the {} option `{}`", stmt.name(), spec.words.join(" "))
+            }
+        }
+    }
+}
+
+impl From<&'static str> for What {
+    fn from(t: &'static str) -> What {
+        What::Text(t)
+    }
+}
+
+impl From<String> for What {
+    fn from(t: String) -> What {
+        What::Owned(t)
+    }
+}
+
 /// One use of a construct that only some releases accept.
 #[derive(Clone, Debug)]
 pub struct FeatureUse {
     /// What it is, for messages (`` `BACKUP … INTO` ``).
-    pub what: String,
+    pub what: What,
     pub span: Span,
     pub since: Version,
     /// The first release that no longer accepts it.
     pub until: Option<Version>,
     /// CockroachDB's error text once removed.
-    pub removed_message: Option<String>,
+    pub removed_message: Option<Cow<'static, str>>,
     /// Deprecated from this release on, with the advice to give.
-    pub deprecated: Option<(Version, String)>,
+    pub deprecated: Option<(Version, Cow<'static, str>)>,
 }
 
 impl FeatureUse {
-    fn new(what: impl Into<String>, span: Span, since: Version) -> FeatureUse {
+    fn new(what: impl Into<What>, span: Span, since: Version) -> FeatureUse {
         FeatureUse {
             what: what.into(),
             span,
@@ -43,12 +76,12 @@ impl FeatureUse {
         self
     }
 
-    fn removed_message(mut self, msg: impl Into<String>) -> Self {
+    fn removed_message(mut self, msg: impl Into<Cow<'static, str>>) -> Self {
         self.removed_message = Some(msg.into());
         self
     }
 
-    fn deprecated(mut self, since: Version, advice: impl Into<String>) -> Self {
+    fn deprecated(mut self, since: Version, advice: impl Into<Cow<'static, str>>) -> Self {
         self.deprecated = Some((since, advice.into()));
         self
     }
@@ -345,12 +378,7 @@ fn option_item_uses(item: &OptionItem, stmt: OptStmt, out: &mut Vec<FeatureUse>)
     let Some(spec) = options::spec_for(stmt, &item.key) else {
         return; // generic options are judged by `unknown_options`
     };
-    let name = spec.words.join(" ");
-    let mut u = FeatureUse::new(
-        format!("the {} option `{name}`", stmt.name()),
-        item.key_span,
-        spec.since,
-    );
+    let mut u = FeatureUse::new(What::Option(stmt, spec), item.key_span, spec.since);
     if let Some(until) = spec.until {
         u = u.until(until);
     }
@@ -411,7 +439,7 @@ pub fn check_statement(stmt: &Statement, target: Version) -> Vec<Diagnostic> {
             let mut d = Diagnostic::new(codes::REMOVED_SYNTAX, u.span, message)
                 .with_label(format!("not accepted since v{until}"));
             if let Some((_, advice)) = &u.deprecated {
-                d = d.with_help(advice.clone());
+                d = d.with_help(advice.to_string());
             }
             diags.push(d);
         } else if let Some((since, advice)) = u.deprecated.as_ref().filter(|(s, _)| target >= *s) {
@@ -429,7 +457,7 @@ pub fn check_statement(stmt: &Statement, target: Version) -> Vec<Diagnostic> {
                     ),
                 )
                 .with_label("deprecated")
-                .with_help(advice.clone()),
+                .with_help(advice.to_string()),
             );
         }
     }

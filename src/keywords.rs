@@ -298,3 +298,78 @@ pub fn needs_quotes_as_keyword(word: &str, role_is_keyword: bool) -> bool {
     }
     QUOTE_LIST.contains(&word)
 }
+
+/// Words of the grammar besides the keyword lists above (unreserved keywords).
+const GRAMMAR_WORDS: &[&str] = &[
+    "add",
+    "always",
+    "analyse",
+    "analyze",
+    "backup",
+    "backups",
+    "cluster",
+    "connection",
+    "database",
+    "execute",
+    "exists",
+    "explain",
+    "files",
+    "full",
+    "immediately",
+    "incremental",
+    "label",
+    "latest",
+    "never",
+    "new_kms",
+    "newer",
+    "of",
+    "old_kms",
+    "older",
+    "option",
+    "options",
+    "ranges",
+    "recurring",
+    "replication",
+    "restore",
+    "schedule",
+    "schemas",
+    "set",
+    "show",
+    "stream",
+    "system",
+    "tenant",
+    "than",
+    "users",
+    "validate",
+    "alter",
+    "begin",
+    "commit",
+];
+
+/// The lower-case spelling of a known keyword written in any case, without allocating
+/// (keywords are usually written in upper case).
+pub fn known_word_ignoring_case(word: &str) -> Option<&'static str> {
+    use std::collections::HashMap;
+    use std::sync::OnceLock;
+    static WORDS: OnceLock<HashMap<&'static str, ()>> = OnceLock::new();
+    if word.len() > 48 {
+        return None;
+    }
+    let words = WORDS.get_or_init(|| {
+        let options = crate::options::all_option_words();
+        RESERVED
+            .iter()
+            .chain(TYPE_FUNC_NAME)
+            .chain(QUOTE_LIST)
+            .chain(GRAMMAR_WORDS)
+            .chain(options.iter())
+            .map(|w| (*w, ()))
+            .collect()
+    });
+    let mut buf = [0u8; 48];
+    let lower = &mut buf[..word.len()];
+    lower.copy_from_slice(word.as_bytes());
+    lower.make_ascii_lowercase();
+    let lower = std::str::from_utf8(lower).ok()?;
+    words.get_key_value(lower).map(|(k, _)| *k)
+}

@@ -61,17 +61,36 @@ pub struct Lexed<'a> {
 }
 
 pub fn lex(src: &str) -> Lexed<'_> {
-    let mut lexer = Lexer {
-        src,
-        bytes: src.as_bytes(),
-        pos: 0,
-        out: Lexed {
-            tokens: Vec::with_capacity(src.len() / 6 + 4),
-            comments: Vec::new(),
-        },
-    };
+    let mut lexer = Lexer::new(src);
     lexer.run();
     lexer.out
+}
+
+/// Lexes one statement at a time: `next_statement` fills the buffers with the tokens up to and
+/// including the next `;` (or the end of input), so memory stays bounded by one statement.
+pub struct StatementLexer<'a> {
+    lexer: Lexer<'a>,
+}
+
+impl<'a> StatementLexer<'a> {
+    pub fn new(src: &'a str) -> StatementLexer<'a> {
+        StatementLexer {
+            lexer: Lexer::new(src),
+        }
+    }
+
+    /// Clears and refills `buf`; false once the input is exhausted.
+    pub fn next_statement(&mut self, buf: &mut Lexed<'a>) -> bool {
+        buf.tokens.clear();
+        buf.comments.clear();
+        std::mem::swap(&mut self.lexer.out, buf);
+        let l = &mut self.lexer;
+        while l.pos < l.bytes.len() && !l.out.tokens.last().is_some_and(|t| t.is_punct(";")) {
+            l.step();
+        }
+        std::mem::swap(&mut self.lexer.out, buf);
+        !buf.tokens.is_empty() || !buf.comments.is_empty()
+    }
 }
 
 struct Lexer<'a> {
@@ -90,6 +109,16 @@ fn is_ident_continue(c: char) -> bool {
 }
 
 impl<'a> Lexer<'a> {
+    fn new(src: &'a str) -> Lexer<'a> {
+        Lexer {
+            src,
+            bytes: src.as_bytes(),
+            // A leading byte-order mark is whitespace.
+            pos: if src.starts_with('\u{feff}') { 3 } else { 0 },
+            out: Lexed::default(),
+        }
+    }
+
     fn peek(&self, ahead: usize) -> Option<u8> {
         self.bytes.get(self.pos + ahead).copied()
     }
@@ -111,11 +140,14 @@ impl<'a> Lexer<'a> {
     }
 
     fn run(&mut self) {
-        // A byte-order mark is whitespace.
-        if self.src.starts_with('\u{feff}') {
-            self.pos = 3;
-        }
         while self.pos < self.bytes.len() {
+            self.step();
+        }
+    }
+
+    /// Lexes one item (a token, a comment or whitespace) at `pos`.
+    fn step(&mut self) {
+        {
             let start = self.pos;
             let b = self.bytes[self.pos];
             match b {
@@ -187,7 +219,8 @@ impl<'a> Lexer<'a> {
     }
 
     /// `'…'` or `e'…'` starting at `quote`; adjacent literals separated by whitespace that
-    /// contains a newline are one literal (SQL standard).
+    /// contains a newline are one literal (SQL standard). The value borrows the source unless
+    /// it holds `''`, an escape, or several segments.
     fn string(&mut self, start: usize, quote: usize, escapes: bool) {
         let mut value: Option<String> = None;
         let mut borrowed: Option<&'a str> = None;
@@ -195,28 +228,34 @@ impl<'a> Lexer<'a> {
         loop {
             self.pos += 1; // opening quote
             let seg_start = self.pos;
-            let mut owned = String::new();
-            let mut simple = true;
-            let mut raw: Vec<u8> = Vec::new();
+            // `raw` holds the decoded bytes once the segment stops being a plain slice.
+            let mut raw: Option<Vec<u8>> = None;
+            let mut run_start = self.pos;
             loop {
-                let Some(b) = self.peek(0) else {
+                let rest = &self.bytes[self.pos..];
+                let found = if escapes {
+                    memchr::memchr2(b'\'', b'\\', rest)
+                } else {
+                    memchr::memchr(b'\'', rest)
+                };
+                let Some(k) = found else {
                     self.pos = self.bytes.len();
                     self.error(start, "unterminated string");
                     return;
                 };
-                if b == b'\'' {
-                    if self.peek(1) == Some(b'\'') {
-                        simple = false;
-                        raw.push(b'\'');
-                        self.pos += 2;
-                        continue;
-                    }
+                self.pos += k;
+                let b = self.bytes[self.pos];
+                if b == b'\'' && self.peek(1) != Some(b'\'') {
                     break;
                 }
-                if escapes && b == b'\\' {
-                    simple = false;
+                let buf = raw.get_or_insert_with(Vec::new);
+                buf.extend_from_slice(&self.bytes[run_start..self.pos]);
+                if b == b'\'' {
+                    buf.push(b'\'');
+                    self.pos += 2;
+                } else {
                     self.pos += 1;
-                    if !self.escape(&mut raw) {
+                    if !self.escape(buf) {
                         // Skip to the closing quote so the rest of the input still lexes.
                         while let Some(b) = self.peek(0) {
                             self.pos += 1;
@@ -227,29 +266,29 @@ impl<'a> Lexer<'a> {
                         self.error(start, "invalid escape sequence in string");
                         return;
                     }
-                    continue;
                 }
-                raw.push(b);
-                self.pos += 1;
+                run_start = self.pos;
             }
             let seg_end = self.pos;
             self.pos += 1; // closing quote
-            if simple {
-                owned.push_str(&self.src[seg_start..seg_end]);
-            } else {
-                match String::from_utf8(raw) {
-                    Ok(s) => owned = s,
-                    Err(_) => {
-                        self.error(start, "invalid UTF-8 byte sequence");
-                        return;
+            let segment: Cow<'a, str> = match raw {
+                None => Cow::Borrowed(&self.src[seg_start..seg_end]),
+                Some(mut buf) => {
+                    buf.extend_from_slice(&self.bytes[run_start..seg_end]);
+                    match String::from_utf8(buf) {
+                        Ok(s) => Cow::Owned(s),
+                        Err(_) => {
+                            self.error(start, "invalid UTF-8 byte sequence");
+                            return;
+                        }
                     }
                 }
-            }
-            match (&mut value, borrowed) {
-                (None, None) if simple => borrowed = Some(&self.src[seg_start..seg_end]),
-                (None, None) => value = Some(owned),
-                (None, Some(b)) => value = Some(format!("{b}{owned}")),
-                (Some(v), _) => v.push_str(&owned),
+            };
+            match (&mut value, borrowed, segment) {
+                (None, None, Cow::Borrowed(b)) => borrowed = Some(b),
+                (None, None, Cow::Owned(o)) => value = Some(o),
+                (None, Some(b), seg) => value = Some(format!("{b}{seg}")),
+                (Some(v), _, seg) => v.push_str(&seg),
             }
             // Continuation: whitespace with a newline, then another quote.
             let mut p = self.pos;
@@ -517,21 +556,43 @@ impl<'a> Lexer<'a> {
     }
 
     fn ident(&mut self, start: usize) {
+        // ASCII fast path; the first non-ASCII character switches to char-wise scanning.
         let mut ascii_lower = true;
-        while let Some(c) = self.char_at(self.pos) {
-            if !is_ident_continue(c) {
+        while let Some(&b) = self.bytes.get(self.pos) {
+            if b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'$' {
+                self.pos += 1;
+            } else if b.is_ascii_uppercase() {
+                ascii_lower = false;
+                self.pos += 1;
+            } else {
                 break;
             }
-            if !(c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '$') {
-                ascii_lower = false;
+        }
+        let mut ascii = true;
+        while let Some(c) = self.char_at(self.pos) {
+            if c.is_ascii() || !is_ident_continue(c) {
+                if c.is_ascii() && is_ident_continue(c) {
+                    // ASCII after non-ASCII: keep scanning char-wise.
+                    if c.is_ascii_uppercase() {
+                        ascii_lower = false;
+                    }
+                    self.pos += 1;
+                    continue;
+                }
+                break;
             }
+            ascii = false;
+            ascii_lower = false;
             self.pos += c.len_utf8();
         }
         let text = &self.src[start..self.pos];
         let value = if ascii_lower {
             Cow::Borrowed(text)
-        } else if text.is_ascii() {
-            Cow::Owned(text.to_ascii_lowercase())
+        } else if ascii {
+            match crate::keywords::known_word_ignoring_case(text) {
+                Some(word) => Cow::Borrowed(word),
+                None => Cow::Owned(text.to_ascii_lowercase()),
+            }
         } else {
             Cow::Owned(text.to_lowercase().nfc().collect())
         };

@@ -195,7 +195,7 @@ fn run_check(args: CheckArgs) -> Result<u8, String> {
     for input in &inputs {
         match read_input(input) {
             Ok(bytes) => {
-                let (text, _) = source::decode(&bytes);
+                let (text, _) = source::decode_owned(bytes);
                 diagnostics.push(check_source(&text, &opts));
                 texts.push((input.display.clone(), text));
             }

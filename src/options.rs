@@ -433,3 +433,18 @@ pub fn accepted_names(stmt: OptStmt, version: Version) -> Vec<String> {
         .map(|s| s.words.join(" "))
         .collect()
 }
+
+/// Every word of every option name, for the lexer's keyword table.
+pub fn all_option_words() -> Vec<&'static str> {
+    [
+        BACKUP_OPTIONS,
+        RESTORE_OPTIONS,
+        SHOW_BACKUP_OPTIONS,
+        SHOW_CONNECTION_OPTIONS,
+        SHOW_BACKUPS_OPTIONS,
+    ]
+    .iter()
+    .flat_map(|t| t.iter())
+    .flat_map(|s| s.words.iter().copied())
+    .collect()
+}

@@ -171,15 +171,21 @@ impl miette::SourceCode for FileSource {
             end.saturating_sub(start.max(window_start)),
         );
         let inner = window.read_span(&rel, before, after)?;
+        // Line and column as the JSON output counts them: lines end at `\n` only, columns
+        // are Unicode scalar values, a byte-order mark is not a column.
+        let offset = inner.span().offset() + window_start;
+        let line = line_of(offset);
+        let mut line_start = self.line_starts[line];
+        if line == 0 && self.text.starts_with('\u{feff}') {
+            line_start = line_start.max(3);
+        }
+        let column = self.text[line_start.min(offset)..offset].chars().count();
         Ok(Box::new(miette::MietteSpanContents::new_named(
             self.name.clone(),
             inner.data(),
-            miette::SourceSpan::new(
-                (inner.span().offset() + window_start).into(),
-                inner.span().len(),
-            ),
-            inner.line() + first_line,
-            inner.column(),
+            miette::SourceSpan::new(offset.into(), inner.span().len()),
+            line,
+            column,
             inner.line_count(),
         )))
     }

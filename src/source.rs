@@ -37,6 +37,14 @@ pub fn decode(bytes: &[u8]) -> (String, bool) {
     }
 }
 
+/// `decode` without copying when the bytes are already valid UTF-8.
+pub fn decode_owned(bytes: Vec<u8>) -> (String, bool) {
+    match String::from_utf8(bytes) {
+        Ok(s) => (s, false),
+        Err(e) => decode(e.as_bytes()),
+    }
+}
+
 /// One diagnostic per run of invalid bytes, for text that `decode` reported as invalid.
 pub fn invalid_utf8_diagnostics(text: &str) -> Vec<Diagnostic> {
     let mut out = Vec::new();

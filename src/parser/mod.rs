@@ -48,35 +48,48 @@ impl ParsedFile {
     }
 }
 
+/// Parses a whole source, keeping every statement.
 pub fn parse(src: &str) -> ParsedFile {
-    let lexed = lexer::lex(src);
-    let tokens = &lexed.tokens;
     let mut out = ParsedFile::default();
-    let mut comments = lexed.comments.iter().peekable();
-    let mut start = 0;
-    while start < tokens.len() {
-        let end = tokens[start..]
-            .iter()
-            .position(|t| t.is_punct(";"))
-            .map_or(tokens.len(), |p| start + p);
-        let terminator = tokens.get(end).map(|t| t.span);
-        if end > start {
-            let span = tokens[start].span.to(tokens[end - 1].span);
-            while comments.peek().is_some_and(|c| c.end <= span.start) {
-                comments.next();
-            }
-            let has_inner_comment = comments.peek().is_some_and(|c| c.start < span.end);
-            let kind = parse_statement(src, tokens, start, end, &mut out.diagnostics);
-            out.statements.push(ParsedStatement {
-                span,
-                terminator,
-                kind,
-                has_inner_comment,
-            });
-        }
-        start = end + 1;
-    }
+    let mut statements = Vec::new();
+    parse_each(src, &mut out.diagnostics, |stmt| statements.push(stmt));
+    out.statements = statements;
     out
+}
+
+/// Parses `src` one statement at a time, handing each to `each` as soon as it is parsed;
+/// only one statement's tokens are in memory at once. Syntax diagnostics go to `diagnostics`.
+pub fn parse_each(
+    src: &str,
+    diagnostics: &mut Vec<Diagnostic>,
+    mut each: impl FnMut(ParsedStatement),
+) {
+    let mut lexer = lexer::StatementLexer::new(src);
+    let mut buf = lexer::Lexed::default();
+    while lexer.next_statement(&mut buf) {
+        let tokens = &buf.tokens;
+        let end = if tokens.last().is_some_and(|t| t.is_punct(";")) {
+            tokens.len() - 1
+        } else {
+            tokens.len()
+        };
+        if end == 0 {
+            continue;
+        }
+        let terminator = tokens.get(end).map(|t| t.span);
+        let span = tokens[0].span.to(tokens[end - 1].span);
+        let has_inner_comment = buf
+            .comments
+            .iter()
+            .any(|c| c.start > span.start && c.start < span.end);
+        let kind = parse_statement(src, tokens, 0, end, diagnostics);
+        each(ParsedStatement {
+            span,
+            terminator,
+            kind,
+            has_inner_comment,
+        });
+    }
 }
 
 /// Whether the tokens start a backup-family statement.
