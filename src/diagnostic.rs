@@ -118,6 +118,7 @@ pub struct Diagnostic {
     pub label: Option<String>,
     pub labels: Vec<Label>,
     pub help: Option<String>,
+    pub fix: Option<crate::fix::Fix>,
 }
 
 impl Diagnostic {
@@ -130,6 +131,7 @@ impl Diagnostic {
             label: None,
             labels: Vec::new(),
             help: None,
+            fix: None,
         }
     }
 
@@ -148,6 +150,11 @@ impl Diagnostic {
 
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
+        self
+    }
+
+    pub fn with_fix(mut self, fix: crate::fix::Fix) -> Self {
+        self.fix = Some(fix);
         self
     }
 

@@ -4,6 +4,7 @@ use crate::diagnostic::{Diagnostic, Severity, codes};
 use crate::features;
 use crate::format::FormatOptions;
 use crate::parser::{self, StatementKind};
+use crate::rules::{self, Ctx, Entry, FileContext};
 use crate::source;
 use crate::version::Version;
 
@@ -16,10 +17,24 @@ pub struct CheckOptions {
 pub fn check_source(text: &str, opts: &CheckOptions) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     let mut release = Vec::new();
+    let mut file = FileContext::default();
     parser::parse_each(text, &mut diags, |stmt| {
-        if let StatementKind::Parsed(ast) = &stmt.kind {
-            release.extend(features::check_statement(ast, opts.target));
-        }
+        let entry = match stmt.kind {
+            StatementKind::Parsed(ast) => {
+                release.extend(features::check_statement(&ast, opts.target));
+                let ctx = Ctx {
+                    target: opts.target,
+                    source: text,
+                    span: stmt.span,
+                    file: &file,
+                };
+                rules::run(&ast, &ctx, &mut release);
+                Entry::Statement(ast)
+            }
+            StatementKind::Broken => Entry::Broken,
+            StatementKind::Other => Entry::Other { words: stmt.words },
+        };
+        file.push(stmt.span, entry);
     });
     if text.contains(source::INVALID_BYTE) {
         // Invalid bytes outside backup statements are reported too (the lexer reports those

@@ -22,4 +22,8 @@ pub mod version;
 pub use engine::{CheckOptions, Formatted, check_source, format_source};
 pub use format::FormatOptions;
 pub use version::Version;
+pub mod fix;
+pub mod redact;
 pub mod render;
+pub mod rules;
+pub mod uri;

@@ -31,6 +31,8 @@ pub struct ParsedStatement {
     pub kind: StatementKind,
     /// Comments that lie inside `span`.
     pub has_inner_comment: bool,
+    /// For `Other` statements, their first words in lower case (`["begin"]`); else empty.
+    pub words: Vec<String>,
 }
 
 #[derive(Debug, Default)]
@@ -83,11 +85,21 @@ pub fn parse_each(
             .iter()
             .any(|c| c.start > span.start && c.start < span.end);
         let kind = parse_statement(src, tokens, 0, end, diagnostics);
+        let words = match kind {
+            StatementKind::Other => tokens[..end]
+                .iter()
+                .take_while(|t| t.kind == TokenKind::Ident)
+                .take(3)
+                .map(|t| t.value.to_string())
+                .collect(),
+            _ => Vec::new(),
+        };
         each(ParsedStatement {
             span,
             terminator,
             kind,
             has_inner_comment,
+            words,
         });
     }
 }

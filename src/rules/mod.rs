@@ -1,0 +1,141 @@
+//! The rule catalogue: one rule per file under `src/rules/<category>/`, registered by
+//! `build.rs`. A rule file holds its documentation (the `//!` comment: What it flags, Why,
+//! Example, Use instead, Fix safety, Versions), a `pub static RULE: Rule`, and its check.
+//! The doc examples run as tests (`tests/rules.rs`): the Example must fire the rule, the
+//! Use-instead block must not.
+//!
+//! Rules judge meaning only; they never print. They see one statement at a time plus the
+//! `FileContext` of every earlier statement of the file.
+
+pub mod context;
+pub mod walk;
+
+use crate::ast::{Statement, StrValue};
+use crate::diagnostic::{Code, Diagnostic, Severity};
+use crate::span::Span;
+use crate::version::Version;
+pub use context::{Entry, FileContext};
+
+include!(concat!(env!("OUT_DIR"), "/rules_registry.rs"));
+
+/// What every rule file imports.
+pub mod prelude {
+    pub use super::{Ctx, FileContext, Rule};
+    pub use crate::ast::*;
+    pub use crate::diagnostic::{Diagnostic, Severity};
+    pub use crate::fix::{Applicability, Edit, Fix};
+    pub use crate::span::Span;
+    pub use crate::uri::{LOCALITY_PARAM, Param, StorageUri};
+    pub use crate::version::{Version, v};
+}
+
+/// A rule's check: judge `stmt`, push findings.
+pub type CheckFn = fn(&Statement, &Ctx<'_>, &mut Vec<Diagnostic>);
+
+pub struct Rule {
+    /// Stable code: a category letter and three digits (`L001`).
+    pub code: &'static str,
+    /// Kebab-case name that says what it flags.
+    pub name: &'static str,
+    pub severity: Severity,
+    /// One line for `backup-lint rules`.
+    pub summary: &'static str,
+    /// The rule file's text (`include_str!` of itself): its `//!` comment is the documentation.
+    pub source: &'static str,
+    pub check: CheckFn,
+}
+
+impl std::fmt::Debug for Rule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Rule({} {})", self.code, self.name)
+    }
+}
+
+impl Rule {
+    pub const fn code(&self) -> Code {
+        Code {
+            code: self.code,
+            name: self.name,
+            severity: self.severity,
+        }
+    }
+
+    /// A diagnostic of this rule.
+    pub fn diag(&self, span: Span, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::new(self.code(), span, message)
+    }
+
+    /// The rule's documentation: its file's leading `//!` lines.
+    pub fn doc(&self) -> String {
+        let mut out = String::new();
+        for line in self.source.lines() {
+            let Some(rest) = line.strip_prefix("//!") else {
+                break;
+            };
+            out.push_str(rest.strip_prefix(' ').unwrap_or(rest));
+            out.push('\n');
+        }
+        out
+    }
+
+    /// The text of one `## Title` section of the documentation.
+    pub fn doc_section(&self, title: &str) -> Option<String> {
+        let doc = self.doc();
+        let head = format!("## {title}\n");
+        let start = doc.find(&head)? + head.len();
+        let end = doc[start..].find("\n## ").map_or(doc.len(), |p| start + p + 1);
+        Some(doc[start..end].trim().to_string())
+    }
+}
+
+/// Everything a rule may look at besides the statement.
+pub struct Ctx<'a> {
+    pub target: Version,
+    /// The whole source text (for precise spans inside literals).
+    pub source: &'a str,
+    /// The statement's span (without its `;`).
+    pub span: Span,
+    /// Every earlier statement of the file.
+    pub file: &'a FileContext,
+}
+
+impl Ctx<'_> {
+    /// The span of bytes `range` of a string literal's value, when the literal is written
+    /// plainly (`'…'` with no escapes) so value offsets map to source offsets; otherwise the
+    /// whole literal.
+    pub fn value_span(&self, s: &StrValue, range: std::ops::Range<usize>) -> Span {
+        let Some(text) = s.text() else {
+            return s.span;
+        };
+        let lit = &self.source[s.span.range()];
+        if lit.len() == text.len() + 2 && lit.starts_with('\'') && &lit[1..lit.len() - 1] == text {
+            let base = s.span.start as usize + 1;
+            Span::new(base + range.start, base + range.end)
+        } else {
+            s.span
+        }
+    }
+
+    /// Whether `value_span` can point inside this literal (so a fix may edit it).
+    pub fn is_plain_literal(&self, s: &StrValue) -> bool {
+        let Some(text) = s.text() else {
+            return false;
+        };
+        let lit = &self.source[s.span.range()];
+        lit.len() == text.len() + 2 && lit.starts_with('\'') && &lit[1..lit.len() - 1] == text
+    }
+}
+
+/// Runs every rule on `stmt`.
+pub fn run(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+    for rule in ALL {
+        (rule.check)(stmt, ctx, out);
+    }
+}
+
+/// A rule by code (`L001`, any case) or name (`locality-missing`).
+pub fn find(key: &str) -> Option<&'static Rule> {
+    ALL.iter()
+        .copied()
+        .find(|r| r.code.eq_ignore_ascii_case(key) || r.name == key)
+}

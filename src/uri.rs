@@ -1,0 +1,142 @@
+//! Storage URIs (`s3://bucket/path?AUTH=implicit&COCKROACH_LOCALITY=default`), split into parts
+//! with byte ranges into the URI text so rules can point at a parameter and fix it.
+
+use std::ops::Range;
+
+use percent_encoding::percent_decode_str;
+
+/// The query parameter that makes a URI list locality-aware.
+pub const LOCALITY_PARAM: &str = "COCKROACH_LOCALITY";
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Param<'a> {
+    /// The name as written (CockroachDB's names are case-sensitive).
+    pub key: &'a str,
+    /// The value as written, still percent-encoded; `None` for `?KEY` without `=`.
+    pub raw_value: Option<&'a str>,
+    /// `key=value` within the URI.
+    pub range: Range<usize>,
+    /// The value within the URI (empty range at the end of the key when there is none).
+    pub value_range: Range<usize>,
+}
+
+impl Param<'_> {
+    /// The percent-decoded value (`region%3Dus-west` → `region=us-west`). A `+` stays a `+` here
+    /// (Go's query parsing turns it into a space; rules that care look at `raw_value`).
+    pub fn value(&self) -> String {
+        let raw = self.raw_value.unwrap_or("");
+        percent_decode_str(raw).decode_utf8_lossy().into_owned()
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StorageUri<'a> {
+    pub raw: &'a str,
+    /// Lower-cased scheme (`s3`, `gs`, `azure-blob`, `nodelocal`, `external` …); empty for a
+    /// bare path.
+    pub scheme: String,
+    /// `user[:password]` before `@`, if any.
+    pub userinfo: Option<&'a str>,
+    pub host: &'a str,
+    pub path: &'a str,
+    pub params: Vec<Param<'a>>,
+}
+
+impl<'a> StorageUri<'a> {
+    /// Splits `raw`; never fails (a text without `://` has an empty scheme and is all path).
+    pub fn parse(raw: &'a str) -> StorageUri<'a> {
+        let (scheme, rest_start) = match raw.find("://") {
+            Some(p) if raw[..p].bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'+' || b == b'.') => {
+                (raw[..p].to_ascii_lowercase(), p + 3)
+            }
+            _ => (String::new(), 0),
+        };
+        let fragment = raw[rest_start..].find('#').map_or(raw.len(), |p| rest_start + p);
+        let query_start = raw[rest_start..fragment].find('?').map(|p| rest_start + p);
+        let before_query = query_start.unwrap_or(fragment);
+        let (authority_end, path) = if scheme.is_empty() {
+            (rest_start, &raw[rest_start..before_query])
+        } else {
+            let end = raw[rest_start..before_query]
+                .find('/')
+                .map_or(before_query, |p| rest_start + p);
+            (end, &raw[end..before_query])
+        };
+        let authority = &raw[rest_start..authority_end];
+        let (userinfo, host) = match authority.rfind('@') {
+            Some(p) => (Some(&authority[..p]), &authority[p + 1..]),
+            None => (None, authority),
+        };
+        let mut params = Vec::new();
+        if let Some(q) = query_start {
+            let mut pos = q + 1;
+            for pair in raw[q + 1..fragment].split('&') {
+                let range = pos..pos + pair.len();
+                pos += pair.len() + 1;
+                if pair.is_empty() {
+                    continue;
+                }
+                let (key, raw_value, value_range) = match pair.find('=') {
+                    Some(e) => (&pair[..e], Some(&pair[e + 1..]), range.start + e + 1..range.end),
+                    None => (pair, None, range.end..range.end),
+                };
+                params.push(Param {
+                    key,
+                    raw_value,
+                    range,
+                    value_range,
+                });
+            }
+        }
+        StorageUri {
+            raw,
+            scheme,
+            userinfo,
+            host,
+            path,
+            params,
+        }
+    }
+
+    pub fn param(&self, key: &str) -> Option<&Param<'a>> {
+        self.params.iter().find(|p| p.key == key)
+    }
+
+    /// The `COCKROACH_LOCALITY` parameter, if present.
+    pub fn locality(&self) -> Option<&Param<'a>> {
+        self.param(LOCALITY_PARAM)
+    }
+
+    /// The location without credentials, query parameters or fragment: what identifies
+    /// "the same place" across statements (`s3://bucket/path`).
+    pub fn location(&self) -> String {
+        let path = self.path.trim_end_matches('/');
+        if self.scheme.is_empty() {
+            path.to_string()
+        } else {
+            format!("{}://{}{}", self.scheme, self.host, path)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_every_part_with_ranges() {
+        let raw = "s3://key:pw@bucket/a/b?AUTH=implicit&COCKROACH_LOCALITY=region%3Dus-west&FLAG#x";
+        let u = StorageUri::parse(raw);
+        assert_eq!(u.scheme, "s3");
+        assert_eq!(u.userinfo, Some("key:pw"));
+        assert_eq!((u.host, u.path), ("bucket", "/a/b"));
+        let loc = u.locality().unwrap();
+        assert_eq!(loc.value(), "region=us-west");
+        assert_eq!(&raw[loc.value_range.clone()], "region%3Dus-west");
+        assert_eq!(&raw[loc.range.clone()], "COCKROACH_LOCALITY=region%3Dus-west");
+        assert_eq!(u.param("FLAG").unwrap().raw_value, None);
+        assert_eq!(u.location(), "s3://bucket/a/b");
+        let bare = StorageUri::parse("/mnt/backups");
+        assert_eq!((bare.scheme.as_str(), bare.path), ("", "/mnt/backups"));
+    }
+}

@@ -1,0 +1,171 @@
+//! The rule catalogue's invariants: codes and names well formed and unique, every doc section
+//! present, every doc example run (the Example fires the rule, Use instead does not), and
+//! `docs/rules.md` generated from the registry (set `UPDATE_RULES_DOC=1` to rewrite it).
+
+use backup_lint::rules::{self, Rule};
+use backup_lint::{CheckOptions, Version, check_source};
+
+const SECTIONS: &[&str] = &[
+    "What it flags",
+    "Why",
+    "Example",
+    "Use instead",
+    "Fix safety",
+    "Versions",
+];
+
+/// The ```sql blocks of a doc section; a block may start with `-- target-version: X.Y`.
+fn sql_blocks(section: &str) -> Vec<(Version, String)> {
+    let mut out = Vec::new();
+    let mut rest = section;
+    while let Some(start) = rest.find("```sql") {
+        let body = &rest[start + 6..];
+        let body = body.strip_prefix('\n').unwrap_or(body);
+        let end = body.find("```").expect("closed code block");
+        let text = body[..end].to_string();
+        let version = text
+            .lines()
+            .next()
+            .and_then(|l| l.strip_prefix("-- target-version:"))
+            .map(|v| v.trim().parse().expect("valid version in doc example"))
+            .unwrap_or(Version::NEWEST);
+        out.push((version, text));
+        rest = &body[end + 3..];
+    }
+    out
+}
+
+fn fires(rule: &Rule, version: Version, sql: &str) -> Vec<String> {
+    check_source(sql, &CheckOptions { target: version })
+        .into_iter()
+        .filter(|d| d.code.code == rule.code)
+        .map(|d| d.message)
+        .collect()
+}
+
+#[test]
+fn codes_and_names_are_well_formed_and_unique() {
+    let mut seen = std::collections::HashSet::new();
+    for r in rules::ALL {
+        let c = r.code.as_bytes();
+        assert!(
+            c.len() == 4 && c[0].is_ascii_uppercase() && c[1..].iter().all(u8::is_ascii_digit),
+            "{}: code must be a letter and three digits",
+            r.code
+        );
+        assert!(
+            !r.name.is_empty()
+                && r.name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+                && !r.name.starts_with('-')
+                && !r.name.ends_with('-'),
+            "{}: name `{}` is not kebab-case",
+            r.code,
+            r.name
+        );
+        assert!(seen.insert(r.code), "duplicate code {}", r.code);
+        assert!(seen.insert(r.name), "duplicate name {}", r.name);
+        for builtin in backup_lint::diagnostic::codes::ALL {
+            assert_ne!(builtin.code, r.code, "{} collides with a built-in code", r.code);
+        }
+    }
+}
+
+#[test]
+fn every_rule_documents_every_section() {
+    for r in rules::ALL {
+        for s in SECTIONS {
+            let text = r.doc_section(s);
+            assert!(
+                text.as_deref().is_some_and(|t| !t.is_empty()),
+                "{} {}: missing or empty `## {s}` section",
+                r.code,
+                r.name
+            );
+        }
+        assert!(!sql_blocks(&r.doc_section("Example").unwrap()).is_empty(), "{}: Example has no ```sql block", r.code);
+        assert!(!sql_blocks(&r.doc_section("Use instead").unwrap()).is_empty(), "{}: Use instead has no ```sql block", r.code);
+    }
+}
+
+#[test]
+fn doc_examples_fire_and_corrections_do_not() {
+    let mut problems = Vec::new();
+    for r in rules::ALL {
+        for (version, sql) in sql_blocks(&r.doc_section("Example").unwrap_or_default()) {
+            if fires(r, version, &sql).is_empty() {
+                problems.push(format!("{} {}: Example does not fire:\n{sql}", r.code, r.name));
+            }
+        }
+        for (version, sql) in sql_blocks(&r.doc_section("Use instead").unwrap_or_default()) {
+            let found = fires(r, version, &sql);
+            if !found.is_empty() {
+                problems.push(format!("{} {}: Use instead fires ({found:?}):\n{sql}", r.code, r.name));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n\n"));
+}
+
+fn rules_markdown() -> String {
+    let mut s = String::from(
+        "# Rules\n\nGenerated from the rule registry by `tests/rules.rs` (`UPDATE_RULES_DOC=1 cargo test --test rules`).\n`backup-lint explain CODE` prints a rule's full documentation.\n\n| code | name | severity | what it flags |\n|---|---|---|---|\n",
+    );
+    for r in rules::ALL {
+        s.push_str(&format!("| {} | {} | {} | {} |\n", r.code, r.name, r.severity.as_str(), r.summary));
+    }
+    s
+}
+
+#[test]
+fn generated_rule_list_is_current() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/rules.md");
+    let want = rules_markdown();
+    if std::env::var_os("UPDATE_RULES_DOC").is_some() {
+        std::fs::write(&path, &want).unwrap();
+    }
+    let have = std::fs::read_to_string(&path).unwrap_or_default();
+    assert_eq!(have, want, "docs/rules.md is stale: run `UPDATE_RULES_DOC=1 cargo test --test rules`");
+}
+
+/// One snapshot per rule: what `check` reports on its doc examples (Example and Use instead).
+#[test]
+fn rule_snapshots() {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path("../snapshots/rules");
+    settings.set_prepend_module_to_snapshot(false);
+    settings.bind(|| {
+        for r in rules::ALL {
+            let mut out = String::new();
+            for section in ["Example", "Use instead"] {
+                for (version, sql) in sql_blocks(&r.doc_section(section).unwrap_or_default()) {
+                    out.push_str(&format!("== {section} (target {version})\n{sql}"));
+                    let index = backup_lint::span::LineIndex::new(&sql);
+                    for d in check_source(&sql, &CheckOptions { target: version }) {
+                        let (l, c) = index.line_col(d.span.start as usize);
+                        out.push_str(&format!(
+                            "{l}:{c} {}[{} {}] {}\n",
+                            d.severity.as_str(),
+                            d.code.code,
+                            d.code.name,
+                            backup_lint::redact::scrub(&d.message)
+                        ));
+                        if let Some(fix) = &d.fix {
+                            let applied = backup_lint::fix::apply_fixes(
+                                &sql,
+                                std::slice::from_ref(&d),
+                                backup_lint::fix::Applicability::Unsafe,
+                            );
+                            out.push_str(&format!(
+                                "  fix ({}): {}\n  => {}\n",
+                                fix.applicability.as_str(),
+                                fix.message,
+                                backup_lint::redact::scrub(applied.text.trim_end())
+                            ));
+                        }
+                    }
+                }
+            }
+            insta::assert_snapshot!(format!("{}-{}", r.code, r.name), out);
+        }
+    });
+}
