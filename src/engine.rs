@@ -6,6 +6,7 @@ use crate::format::FormatOptions;
 use crate::parser::{self, StatementKind};
 use crate::rules::{self, Ctx, Entry, FileContext};
 use crate::source;
+use crate::template;
 use crate::version::Version;
 
 #[derive(Clone, Copy, Debug, Default)]
@@ -18,20 +19,28 @@ pub fn check_source(text: &str, opts: &CheckOptions) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     let mut release = Vec::new();
     let mut file = FileContext::default();
-    parser::parse_each(text, &mut diags, |stmt| {
+    let templates = template::find(text);
+    let parse_text = template::substitute(text, &templates);
+    parser::parse_each(&parse_text, &mut diags, |stmt| {
+        let ctx = Ctx {
+            target: opts.target,
+            source: text,
+            span: stmt.span,
+            file: &file,
+            templates: &templates,
+        };
         let entry = match stmt.kind {
             StatementKind::Parsed(ast) => {
                 release.extend(features::check_statement(&ast, opts.target));
-                let ctx = Ctx {
-                    target: opts.target,
-                    source: text,
-                    span: stmt.span,
-                    file: &file,
-                };
                 rules::run(&ast, &ctx, &mut release);
                 Entry::Statement(ast)
             }
-            StatementKind::Broken => Entry::Broken,
+            StatementKind::Broken => {
+                release.extend(rules::template::placeholder::placeholders_in(
+                    stmt.span, &ctx,
+                ));
+                Entry::Broken
+            }
             StatementKind::Other => Entry::Other { words: stmt.words },
         };
         file.push(stmt.span, entry);
@@ -76,10 +85,19 @@ pub fn format_source(text: &str, opts: &FormatOptions) -> Formatted {
     let mut notes = Vec::new();
     let mut out = String::with_capacity(text.len() + text.len() / 8);
     let mut last = 0;
-    parser::parse_each(text, &mut diagnostics, |stmt| {
+    let templates = template::find(text);
+    let parse_text = template::substitute(text, &templates);
+    parser::parse_each(&parse_text, &mut diagnostics, |stmt| {
         let StatementKind::Parsed(ast) = &stmt.kind else {
             return;
         };
+        if templates
+            .iter()
+            .any(|t| stmt.span.start <= t.span.start && t.span.end <= stmt.span.end)
+        {
+            // Keep documentation placeholders as written (`check` reports them).
+            return;
+        }
         if stmt.has_inner_comment {
             notes.push(
                 Diagnostic::new(

@@ -26,4 +26,5 @@ pub mod fix;
 pub mod redact;
 pub mod render;
 pub mod rules;
+pub mod template;
 pub mod uri;

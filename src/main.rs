@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use backup_lint::diagnostic::{Diagnostic, Severity};
+use backup_lint::fix::{Applicability, apply_fixes};
 use backup_lint::render::{self, FileReport};
 use backup_lint::{CheckOptions, FormatOptions, Version, check_source, format_source, source};
 
@@ -35,6 +36,13 @@ enum Command {
     Check(CheckArgs),
     /// Rewrite backup statements into CockroachDB's canonical form.
     Fmt(FmtArgs),
+    /// List every rule: code, name, default severity, what it flags.
+    Rules,
+    /// Print a rule's documentation (by code or name).
+    Explain {
+        /// A rule code (`L001`) or name (`locality-missing`).
+        rule: String,
+    },
 }
 
 #[derive(Args)]
@@ -62,6 +70,12 @@ struct CheckArgs {
     /// When to use colours in human output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     color: ColorChoice,
+    /// Apply safe fixes in place (standard input: print the fixed text on stdout).
+    #[arg(long)]
+    fix: bool,
+    /// With --fix, apply unsafe fixes too.
+    #[arg(long, requires = "fix")]
+    unsafe_fixes: bool,
 }
 
 #[derive(Args)]
@@ -105,6 +119,34 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Check(args) => run_check(args),
         Command::Fmt(args) => run_fmt(args),
+        Command::Rules => {
+            let mut out = String::new();
+            for r in backup_lint::rules::ALL {
+                out.push_str(&format!(
+                    "{}  {:<40} {:<8} {}\n",
+                    r.code,
+                    r.name,
+                    r.severity.as_str(),
+                    r.summary
+                ));
+            }
+            print!("{out}");
+            Ok(0)
+        }
+        Command::Explain { rule } => match backup_lint::rules::find(&rule) {
+            Some(r) => {
+                println!(
+                    "{} {} ({})\n\n{}\n\n{}",
+                    r.code,
+                    r.name,
+                    r.severity.as_str(),
+                    r.summary,
+                    r.doc().trim_end()
+                );
+                Ok(0)
+            }
+            None => Err(format!("no rule `{rule}`; `backup-lint rules` lists them")),
+        },
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -195,9 +237,39 @@ fn run_check(args: CheckArgs) -> Result<u8, String> {
     for input in &inputs {
         match read_input(input) {
             Ok(bytes) => {
-                let (text, _) = source::decode_owned(bytes);
-                diagnostics.push(check_source(&text, &opts));
-                texts.push((input.display.clone(), text));
+                let (text, invalid_utf8) = source::decode_owned(bytes);
+                let mut diags = check_source(&text, &opts);
+                if args.fix && !invalid_utf8 {
+                    let max = if args.unsafe_fixes {
+                        Applicability::Unsafe
+                    } else {
+                        Applicability::Safe
+                    };
+                    let applied = apply_fixes(&text, &diags, max);
+                    if applied.applied > 0 || input.path.is_none() {
+                        match &input.path {
+                            Some(path) => {
+                                if let Err(e) = write_atomic(path, applied.text.as_bytes()) {
+                                    io_errors.push(format!("{}: {e}", path.display()));
+                                    continue;
+                                }
+                                eprintln!("fixed {} ({} fix(es))", input.display, applied.applied);
+                            }
+                            None => print!("{}", applied.text),
+                        }
+                    }
+                    if applied.refused > 0 {
+                        eprintln!(
+                            "backup-lint: {}: {} fix(es) not applied (overlapping, or the result would not parse)",
+                            input.display, applied.refused
+                        );
+                    }
+                    diags = check_source(&applied.text, &opts);
+                    texts.push((input.display.clone(), applied.text));
+                } else {
+                    texts.push((input.display.clone(), text));
+                }
+                diagnostics.push(diags);
             }
             Err(e) => io_errors.push(e),
         }
@@ -211,7 +283,8 @@ fn run_check(args: CheckArgs) -> Result<u8, String> {
             diagnostics: diags,
         })
         .collect();
-    let mut stdout = std::io::stdout().lock();
+    // With `--fix` on standard input the fixed text owns stdout; findings go to stderr.
+    let fixed_to_stdout = args.fix && inputs.iter().any(|i| i.path.is_none());
     let output = match args.format {
         OutputFormat::Json => render::json(&reports, &opts.target.to_string()),
         OutputFormat::Human => {
@@ -225,9 +298,12 @@ fn run_check(args: CheckArgs) -> Result<u8, String> {
             render::human(&reports, color)
         }
     };
-    stdout
-        .write_all(output.as_bytes())
-        .map_err(|e| format!("writing output: {e}"))?;
+    if fixed_to_stdout {
+        std::io::stderr().write_all(output.as_bytes())
+    } else {
+        std::io::stdout().write_all(output.as_bytes())
+    }
+    .map_err(|e| format!("writing output: {e}"))?;
     for e in &io_errors {
         eprintln!("backup-lint: error: {e}");
     }

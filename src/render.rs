@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::redact::{mask_source, scrub};
 use crate::span::{LineIndex, Span};
 
 /// One checked file's findings, with its text for positions and code frames.
@@ -34,6 +35,20 @@ struct JsonLabel {
 }
 
 #[derive(Serialize)]
+struct JsonEdit {
+    #[serde(flatten)]
+    pos: JsonPosition,
+    replacement: String,
+}
+
+#[derive(Serialize)]
+struct JsonFix {
+    message: String,
+    applicability: &'static str,
+    edits: Vec<JsonEdit>,
+}
+
+#[derive(Serialize)]
 struct JsonDiagnostic<'a> {
     path: &'a str,
     #[serde(flatten)]
@@ -41,9 +56,10 @@ struct JsonDiagnostic<'a> {
     code: &'static str,
     name: &'static str,
     severity: Severity,
-    message: &'a str,
-    help: Option<&'a str>,
+    message: String,
+    help: Option<String>,
     labels: Vec<JsonLabel>,
+    fix: Option<JsonFix>,
 }
 
 #[derive(Serialize)]
@@ -102,16 +118,28 @@ pub fn json(files: &[FileReport<'_>], target_version: &str) -> String {
                 code: d.code.code,
                 name: d.code.name,
                 severity: d.severity,
-                message: &d.message,
-                help: d.help.as_deref(),
+                message: scrub(&d.message),
+                help: d.help.as_deref().map(scrub),
                 labels: d
                     .labels
                     .iter()
                     .map(|l| JsonLabel {
                         pos: position(&index, l.span),
-                        message: l.message.clone(),
+                        message: scrub(&l.message),
                     })
                     .collect(),
+                fix: d.fix.as_ref().map(|f| JsonFix {
+                    message: scrub(&f.message),
+                    applicability: f.applicability.as_str(),
+                    edits: f
+                        .edits
+                        .iter()
+                        .map(|e| JsonEdit {
+                            pos: position(&index, e.span),
+                            replacement: scrub(&e.replacement),
+                        })
+                        .collect(),
+                }),
             });
         }
     }
@@ -208,7 +236,8 @@ pub fn human(files: &[FileReport<'_>], color: bool) -> String {
     let mut out = String::new();
     for f in files {
         let index = LineIndex::new(f.text);
-        let text: Arc<str> = Arc::from(f.text);
+        // Code frames show the source with every secret value masked (same length).
+        let text: Arc<str> = Arc::from(mask_source(f.text));
         let mut line_starts = vec![0];
         line_starts.extend(f.text.match_indices('\n').map(|(i, _)| i + 1));
         let line_starts: Arc<[usize]> = Arc::from(line_starts);
@@ -219,10 +248,29 @@ pub fn human(files: &[FileReport<'_>], color: bool) -> String {
                 Severity::Warning => miette::Severity::Warning,
                 Severity::Info => miette::Severity::Advice,
             };
-            let mut md = MietteDiagnostic::new(d.message.clone())
+            let mut md = MietteDiagnostic::new(scrub(&d.message))
                 .with_code(format!("{} {}", d.code.code, d.code.name))
                 .with_severity(severity);
-            if let Some(help) = &d.help {
+            let mut help = d.help.as_deref().map(scrub);
+            if let Some(fix) = &d.fix {
+                let note = format!(
+                    "fix available ({}): {}",
+                    fix.applicability.as_str(),
+                    scrub(&fix.message)
+                );
+                help = Some(match help {
+                    Some(h) => format!("{h}\n{note}"),
+                    None => note,
+                });
+            }
+            if !d.code.code.starts_with(['S', 'F']) {
+                let note = format!("run `backup-lint explain {}` for details", d.code.code);
+                help = Some(match help {
+                    Some(h) => format!("{h}\n{note}"),
+                    None => note,
+                });
+            }
+            if let Some(help) = &help {
                 md = md.with_help(help.clone());
             }
             let frame = column <= MAX_FRAME_COLUMN
@@ -231,7 +279,7 @@ pub fn human(files: &[FileReport<'_>], color: bool) -> String {
                     .all(|l| index.line_col(l.span.start as usize).1 <= MAX_FRAME_COLUMN);
             let report = if frame {
                 let primary = LabeledSpan::new_primary_with_span(
-                    Some(d.label.clone().unwrap_or_else(|| "here".into())),
+                    Some(d.label.as_deref().map_or_else(|| "here".into(), scrub)),
                     (d.span.start as usize, d.span.len()),
                 );
                 let secondary = d.labels.iter().map(|l| {

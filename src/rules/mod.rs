@@ -83,7 +83,9 @@ impl Rule {
         let doc = self.doc();
         let head = format!("## {title}\n");
         let start = doc.find(&head)? + head.len();
-        let end = doc[start..].find("\n## ").map_or(doc.len(), |p| start + p + 1);
+        let end = doc[start..]
+            .find("\n## ")
+            .map_or(doc.len(), |p| start + p + 1);
         Some(doc[start..end].trim().to_string())
     }
 }
@@ -97,6 +99,8 @@ pub struct Ctx<'a> {
     pub span: Span,
     /// Every earlier statement of the file.
     pub file: &'a FileContext,
+    /// Documentation placeholders of the whole file (`crate::template`).
+    pub templates: &'a [crate::template::Template],
 }
 
 impl Ctx<'_> {

@@ -1,0 +1,150 @@
+//! Documentation placeholders left in a statement (`<database_name>`, `{bucket}`,
+//! `${full_backup_uri}`, `'s3://{BUCKET NAME}/…'`).
+//!
+//! Bare placeholders are not SQL, so before parsing each is replaced by an identifier of the
+//! same length (`_______`): the statement still parses, the rest of it is still checked, and
+//! every span stays right. Placeholders inside string literals need no replacement.
+
+use std::borrow::Cow;
+
+use crate::span::Span;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Template {
+    pub span: Span,
+    /// The placeholder as written (`<database_name>`).
+    pub text: String,
+    /// Inside a string literal (else a bare placeholder that was replaced for parsing).
+    pub in_string: bool,
+}
+
+fn is_name_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'_' | b' ' | b'.' | b'-' | b':' | b'/')
+}
+
+/// A placeholder starting at `i` (`<…>`, `{…}`, `${…}`): its end, if any.
+fn placeholder_at(bytes: &[u8], i: usize) -> Option<usize> {
+    let (open, close, start) = match bytes[i] {
+        b'<' => (b'<', b'>', i + 1),
+        b'{' => (b'{', b'}', i + 1),
+        b'$' if bytes.get(i + 1) == Some(&b'{') => (b'{', b'}', i + 2),
+        _ => return None,
+    };
+    let _ = open;
+    let first = *bytes.get(start)?;
+    if !first.is_ascii_alphabetic() && first != b'_' {
+        return None;
+    }
+    let mut j = start;
+    while j < bytes.len() && j - start <= 80 && is_name_byte(bytes[j]) {
+        j += 1;
+    }
+    (bytes.get(j) == Some(&close) && bytes[j - 1] != b' ').then_some(j + 1)
+}
+
+/// Every placeholder of `text`, outside comments, in source order.
+pub fn find(text: &str) -> Vec<Template> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    let mut push = |start: usize, end: usize, in_string: bool| {
+        out.push(Template {
+            span: Span::new(start, end),
+            text: text[start..end].to_string(),
+            in_string,
+        })
+    };
+    while i < bytes.len() {
+        match bytes[i] {
+            b'-' if bytes.get(i + 1) == Some(&b'-') => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'*') => {
+                let mut depth = 0;
+                while i < bytes.len() {
+                    if bytes[i] == b'/' && bytes.get(i + 1) == Some(&b'*') {
+                        depth += 1;
+                        i += 2;
+                    } else if bytes[i] == b'*' && bytes.get(i + 1) == Some(&b'/') {
+                        depth -= 1;
+                        i += 2;
+                        if depth == 0 {
+                            break;
+                        }
+                    } else {
+                        i += 1;
+                    }
+                }
+            }
+            b'\'' | b'"' => {
+                let quote = bytes[i];
+                i += 1;
+                while i < bytes.len() {
+                    if bytes[i] == quote {
+                        if bytes.get(i + 1) == Some(&quote) {
+                            i += 2;
+                            continue;
+                        }
+                        break;
+                    }
+                    if let Some(end) = placeholder_at(bytes, i) {
+                        push(i, end, true);
+                        i = end;
+                        continue;
+                    }
+                    i += 1;
+                }
+                i += 1;
+            }
+            _ => {
+                if let Some(end) = placeholder_at(bytes, i) {
+                    push(i, end, false);
+                    i = end;
+                } else {
+                    i += 1;
+                }
+            }
+        }
+    }
+    out
+}
+
+/// `text` with every bare placeholder replaced by underscores (same length), for parsing.
+pub fn substitute<'a>(text: &'a str, templates: &[Template]) -> Cow<'a, str> {
+    if templates.iter().all(|t| t.in_string) {
+        return Cow::Borrowed(text);
+    }
+    let mut bytes = text.as_bytes().to_vec();
+    for t in templates.iter().filter(|t| !t.in_string) {
+        for b in &mut bytes[t.span.range()] {
+            *b = b'_';
+        }
+    }
+    Cow::Owned(String::from_utf8(bytes).expect("placeholders are ASCII"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_bare_and_quoted_placeholders() {
+        let sql = "BACKUP DATABASE <database_name> TO 's3://{BUCKET NAME}/x' INCREMENTAL FROM ${full}; -- <not this>";
+        let t = find(sql);
+        let texts: Vec<_> = t.iter().map(|t| (t.text.as_str(), t.in_string)).collect();
+        assert_eq!(
+            texts,
+            vec![
+                ("<database_name>", false),
+                ("{BUCKET NAME}", true),
+                ("${full}", false)
+            ]
+        );
+        let s = substitute(sql, &t);
+        assert_eq!(s.len(), sql.len());
+        assert!(s.contains("BACKUP DATABASE _______________ TO"));
+        assert!(find("SELECT a < b, c > d").is_empty());
+    }
+}
