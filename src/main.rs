@@ -97,6 +97,9 @@ struct FmtArgs {
 enum OutputFormat {
     Human,
     Json,
+    Concise,
+    Sarif,
+    Github,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -287,6 +290,9 @@ fn run_check(args: CheckArgs) -> Result<u8, String> {
     let fixed_to_stdout = args.fix && inputs.iter().any(|i| i.path.is_none());
     let output = match args.format {
         OutputFormat::Json => render::json(&reports, &opts.target.to_string()),
+        OutputFormat::Concise => render::concise(&reports),
+        OutputFormat::Sarif => render::sarif(&reports),
+        OutputFormat::Github => render::github(&reports),
         OutputFormat::Human => {
             let color = match args.color {
                 ColorChoice::Always => true,

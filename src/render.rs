@@ -328,3 +328,162 @@ pub fn summary(files: &[FileReport<'_>]) -> String {
         plural(i, "info")
     )
 }
+
+/// One line per finding: `path:line:col: severity[CODE name]: message` (1-based; editors'
+/// error formats, vim `errorformat`, VS Code problem matchers).
+pub fn concise(files: &[FileReport<'_>]) -> String {
+    let mut out = String::new();
+    for f in files {
+        let index = LineIndex::new(f.text);
+        for d in f.diagnostics {
+            let (line, col) = index.line_col(d.span.start as usize);
+            out.push_str(&format!(
+                "{}:{line}:{col}: {}[{} {}]: {}{}\n",
+                f.path,
+                d.severity.as_str(),
+                d.code.code,
+                d.code.name,
+                scrub(&d.message).replace('\n', " "),
+                if d.fix.is_some() { " (fixable)" } else { "" }
+            ));
+        }
+    }
+    out
+}
+
+/// GitHub Actions workflow commands (`::error file=…,line=…::message`).
+pub fn github(files: &[FileReport<'_>]) -> String {
+    fn escape_data(s: &str) -> String {
+        s.replace('%', "%25")
+            .replace('\r', "%0D")
+            .replace('\n', "%0A")
+    }
+    fn escape_property(s: &str) -> String {
+        escape_data(s).replace(':', "%3A").replace(',', "%2C")
+    }
+    let mut out = String::new();
+    for f in files {
+        let index = LineIndex::new(f.text);
+        for d in f.diagnostics {
+            let p = position(&index, d.span);
+            let level = match d.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+                Severity::Info => "notice",
+            };
+            out.push_str(&format!(
+                "::{level} file={},line={},col={},endLine={},endColumn={},title={}::{}\n",
+                escape_property(f.path),
+                p.line,
+                p.column,
+                p.end_line,
+                p.end_column,
+                escape_property(&format!("{} {}", d.code.code, d.code.name)),
+                escape_data(&scrub(&d.message))
+            ));
+        }
+    }
+    out
+}
+
+/// SARIF 2.1.0: one run, the rules that fired (with their documentation) and the results,
+/// with regions and fixes.
+pub fn sarif(files: &[FileReport<'_>]) -> String {
+    use serde_json::{Value, json};
+    let level = |s: Severity| match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "note",
+    };
+    let mut rule_ids: Vec<&'static str> = Vec::new();
+    let mut rules: Vec<Value> = Vec::new();
+    let mut results = Vec::new();
+    for f in files {
+        let index = LineIndex::new(f.text);
+        let region = |span: Span| {
+            let p = position(&index, span);
+            json!({
+                "startLine": p.line, "startColumn": p.column,
+                "endLine": p.end_line, "endColumn": p.end_column,
+                "byteOffset": span.start, "byteLength": span.len(),
+            })
+        };
+        for d in f.diagnostics {
+            let rule_index = match rule_ids.iter().position(|c| *c == d.code.code) {
+                Some(i) => i,
+                None => {
+                    rule_ids.push(d.code.code);
+                    let doc = crate::rules::find(d.code.code).map(|r| (r.summary, r.doc()));
+                    let (short, full) = doc.unwrap_or((d.code.name, d.code.name.to_string()));
+                    rules.push(json!({
+                        "id": d.code.code,
+                        "name": d.code.name,
+                        "shortDescription": { "text": short },
+                        "fullDescription": { "text": full.trim() },
+                        "help": { "text": full.trim() },
+                        "defaultConfiguration": { "level": level(d.code.severity) },
+                    }));
+                    rules.len() - 1
+                }
+            };
+            let mut result = json!({
+                "ruleId": d.code.code,
+                "ruleIndex": rule_index,
+                "level": level(d.severity),
+                "message": { "text": scrub(&d.message) },
+                "locations": [{
+                    "physicalLocation": {
+                        "artifactLocation": { "uri": f.path },
+                        "region": region(d.span),
+                    }
+                }],
+            });
+            if !d.labels.is_empty() {
+                result["relatedLocations"] = Value::Array(
+                    d.labels
+                        .iter()
+                        .enumerate()
+                        .map(|(n, l)| {
+                            json!({
+                                "id": n,
+                                "message": { "text": scrub(&l.message) },
+                                "physicalLocation": {
+                                    "artifactLocation": { "uri": f.path },
+                                    "region": region(l.span),
+                                }
+                            })
+                        })
+                        .collect(),
+                );
+            }
+            if let Some(fix) = &d.fix {
+                result["fixes"] = json!([{
+                    "description": { "text": format!("{} ({})", scrub(&fix.message), fix.applicability.as_str()) },
+                    "artifactChanges": [{
+                        "artifactLocation": { "uri": f.path },
+                        "replacements": fix.edits.iter().map(|e| json!({
+                            "deletedRegion": region(e.span),
+                            "insertedContent": { "text": scrub(&e.replacement) },
+                        })).collect::<Vec<_>>(),
+                    }]
+                }]);
+            }
+            results.push(result);
+        }
+    }
+    let doc = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": { "driver": {
+                "name": "backup-lint",
+                "version": env!("CARGO_PKG_VERSION"),
+                "rules": rules,
+            }},
+            "results": results,
+        }]
+    });
+    let mut s = serde_json::to_string_pretty(&doc).expect("SARIF serializes");
+    s.push('\n');
+    s
+}
