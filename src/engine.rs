@@ -6,6 +6,7 @@ use crate::format::FormatOptions;
 use crate::parser::{self, StatementKind};
 use crate::rules::{self, Ctx, Entry, FileContext};
 use crate::source;
+use crate::suppress;
 use crate::template;
 use crate::version::Version;
 
@@ -19,9 +20,11 @@ pub fn check_source(text: &str, opts: &CheckOptions) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     let mut release = Vec::new();
     let mut file = FileContext::default();
+    let mut spans = Vec::new();
     let templates = template::find(text);
     let parse_text = template::substitute(text, &templates);
     parser::parse_each(&parse_text, &mut diags, |stmt| {
+        spans.push(stmt.span);
         let ctx = Ctx {
             target: opts.target,
             source: text,
@@ -57,7 +60,7 @@ pub fn check_source(text: &str, opts: &CheckOptions) -> Vec<Diagnostic> {
     }
     diags.append(&mut release);
     diags.sort_by_key(|d| (d.span.start, d.span.end, d.code.code));
-    diags
+    suppress::apply(text, &spans, diags)
 }
 
 /// The outcome of formatting one source.

@@ -17,6 +17,7 @@ pub mod options;
 pub mod parser;
 pub mod source;
 pub mod span;
+pub mod suppress;
 pub mod version;
 
 pub use engine::{CheckOptions, Formatted, check_source, format_source};

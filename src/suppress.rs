@@ -1,0 +1,244 @@
+//! Suppression comments.
+//!
+//! ```sql
+//! -- backup-lint: ignore[L001, locality-missing] -- reason (the next statement, or the one
+//!                                                 -- this comment trails on its line)
+//! -- backup-lint: disable[U010]   … -- backup-lint: enable[U010]   (a range)
+//! -- backup-lint: ignore-file[C003]                                 (the whole file)
+//! ```
+//! Codes and names both work; `all` matches every rule. Anything after the closing `]` is a
+//! free-text reason and never widens the scope. A suppression naming an unknown rule, or one
+//! that suppresses nothing, is reported (with a safe fix that removes it).
+
+use crate::diagnostic::{Code, Diagnostic, Severity, codes};
+use crate::fix::{Edit, Fix};
+use crate::lexer;
+use crate::span::Span;
+
+pub const UNKNOWN_RULE: Code = Code {
+    code: "N001",
+    name: "unknown-rule-in-suppression",
+    severity: Severity::Warning,
+};
+
+pub const UNUSED_SUPPRESSION: Code = Code {
+    code: "N002",
+    name: "unused-suppression",
+    severity: Severity::Warning,
+};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Ignore,
+    Disable,
+    Enable,
+    IgnoreFile,
+}
+
+#[derive(Debug)]
+struct Directive {
+    kind: Kind,
+    /// The comment's span.
+    span: Span,
+    /// Rule keys as written, with their spans.
+    keys: Vec<(String, Span)>,
+}
+
+/// Every code a key may name: built-in codes, rule codes, and the suppression codes.
+fn known_key(key: &str) -> Option<(&'static str, &'static str)> {
+    if key.eq_ignore_ascii_case("all") {
+        return Some(("all", "all"));
+    }
+    let builtins = codes::ALL
+        .iter()
+        .chain([&UNKNOWN_RULE, &UNUSED_SUPPRESSION]);
+    for c in builtins {
+        if c.code.eq_ignore_ascii_case(key) || c.name == key {
+            return Some((c.code, c.name));
+        }
+    }
+    crate::rules::find(key).map(|r| (r.code, r.name))
+}
+
+fn parse_directive(text: &str, span: Span) -> Option<Directive> {
+    let body = text
+        .strip_prefix("--")
+        .or_else(|| text.strip_prefix("/*").map(|t| t.trim_end_matches("*/")))?;
+    let lead = body.len() - body.trim_start().len();
+    let body = body.trim_start();
+    let rest = body.strip_prefix("backup-lint:")?.trim_start();
+    let (kind, after) = [
+        ("ignore-file", Kind::IgnoreFile),
+        ("ignore", Kind::Ignore),
+        ("disable", Kind::Disable),
+        ("enable", Kind::Enable),
+    ]
+    .iter()
+    .find_map(|(w, k)| rest.strip_prefix(w).map(|a| (*k, a)))?;
+    let after = after.strip_prefix('[')?;
+    let close = after.find(']')?;
+    let list = &after[..close];
+    // Offset of the list inside the comment, for precise key spans.
+    let list_offset = span.start as usize + 2 + lead + (body.len() - after.len());
+    let mut keys = Vec::new();
+    let mut pos = 0;
+    for part in list.split(',') {
+        let trimmed = part.trim();
+        let start = list_offset + pos + (part.len() - part.trim_start().len());
+        if !trimmed.is_empty() {
+            keys.push((trimmed.to_string(), Span::new(start, start + trimmed.len())));
+        }
+        pos += part.len() + 1;
+    }
+    Some(Directive { kind, span, keys })
+}
+
+/// The line number (0-based) of a byte offset.
+fn line_of(text: &str, offset: usize) -> usize {
+    memchr::memchr_iter(b'\n', &text.as_bytes()[..offset.min(text.len())]).count()
+}
+
+/// Applies the suppression comments of `text` to `diagnostics`; `statements` are the spans of
+/// every statement in source order. Returns the diagnostics kept, plus findings about the
+/// suppressions themselves.
+pub fn apply(text: &str, statements: &[Span], diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    if memchr::memmem::find(text.as_bytes(), b"backup-lint:").is_none() {
+        return diagnostics;
+    }
+    let directives: Vec<Directive> = lexer::lex(text)
+        .comments
+        .iter()
+        .filter_map(|c| parse_directive(&text[c.range()], *c))
+        .collect();
+    if directives.is_empty() {
+        return diagnostics;
+    }
+    // (scope, keys, directive index)
+    let mut scopes: Vec<(Span, Vec<(&'static str, &'static str)>, usize)> = Vec::new();
+    let mut extra = Vec::new();
+    for (n, d) in directives.iter().enumerate() {
+        let mut resolved = Vec::new();
+        for (key, span) in &d.keys {
+            match known_key(key) {
+                Some(k) => resolved.push(k),
+                None => extra.push(
+                    Diagnostic::new(UNKNOWN_RULE, *span, format!("no rule is called `{key}`"))
+                        .with_label("unknown rule")
+                        .with_help("`backup-lint rules` lists every code and name"),
+                ),
+            }
+        }
+        let scope = match d.kind {
+            Kind::IgnoreFile => Some(Span::new(0, text.len())),
+            Kind::Ignore => {
+                let comment_line = line_of(text, d.span.start as usize);
+                let trailing = statements.iter().rev().find(|s| {
+                    s.start < d.span.start && line_of(text, s.end as usize) == comment_line
+                });
+                trailing
+                    .or_else(|| statements.iter().find(|s| s.start >= d.span.end))
+                    .copied()
+            }
+            Kind::Disable => {
+                let end = directives[n + 1..]
+                    .iter()
+                    .find(|e| {
+                        e.kind == Kind::Enable
+                            && e.keys
+                                .iter()
+                                .any(|(k, _)| d.keys.iter().any(|(dk, _)| dk == k))
+                    })
+                    .map_or(text.len(), |e| e.span.start as usize);
+                Some(Span::new(d.span.end as usize, end))
+            }
+            Kind::Enable => None,
+        };
+        if let Some(scope) = scope {
+            scopes.push((scope, resolved, n));
+        }
+    }
+    let mut used = vec![false; directives.len()];
+    let mut kept = Vec::with_capacity(diagnostics.len());
+    for diag in diagnostics {
+        let hit = scopes.iter().find(|(scope, keys, _)| {
+            scope.start <= diag.span.start
+                && diag.span.start <= scope.end
+                && keys
+                    .iter()
+                    .any(|(c, _)| *c == "all" || *c == diag.code.code)
+        });
+        match hit {
+            Some((_, _, n)) => used[*n] = true,
+            None => kept.push(diag),
+        }
+    }
+    for (n, d) in directives.iter().enumerate() {
+        if d.kind == Kind::Enable || used[n] || d.keys.is_empty() {
+            continue;
+        }
+        // Remove the comment, and its line when nothing else is on it.
+        let (mut start, mut end) = (d.span.start as usize, d.span.end as usize);
+        let line_start = text[..start].rfind('\n').map_or(0, |p| p + 1);
+        let line_end = text[end..].find('\n').map_or(text.len(), |p| end + p);
+        if text[line_start..start].trim().is_empty() && text[end..line_end].trim().is_empty() {
+            start = line_start;
+            end = (line_end + 1).min(text.len());
+        }
+        extra.push(
+            Diagnostic::new(
+                UNUSED_SUPPRESSION,
+                d.span,
+                "this suppression suppresses nothing",
+            )
+            .with_label("unused")
+            .with_fix(Fix::safe(
+                "remove the unused suppression",
+                vec![Edit {
+                    span: Span::new(start, end),
+                    replacement: String::new(),
+                }],
+            )),
+        );
+    }
+    kept.extend(extra);
+    kept.sort_by_key(|d| (d.span.start, d.span.end, d.code.code));
+    kept
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn codes_after(text: &str) -> Vec<&'static str> {
+        crate::check_source(text, &crate::CheckOptions::default())
+            .iter()
+            .map(|d| d.code.code)
+            .collect()
+    }
+
+    #[test]
+    fn ignore_disable_and_ignore_file() {
+        let dup = "BACKUP INTO 'x' WITH detached, detached;";
+        assert_eq!(codes_after(dup), vec!["S003"]);
+        let next = format!("-- backup-lint: ignore[S003] -- known\n{dup}\n{dup}");
+        assert_eq!(codes_after(&next), vec!["S003"]);
+        let trailing = format!("{dup} -- backup-lint: ignore[duplicate-option]\n{dup}");
+        assert_eq!(codes_after(&trailing), vec!["S003"]);
+        let range = format!(
+            "-- backup-lint: disable[S003]\n{dup}\n{dup}\n-- backup-lint: enable[S003]\n{dup}"
+        );
+        assert_eq!(codes_after(&range), vec!["S003"]);
+        let file = format!("{dup}\n/* backup-lint: ignore-file[all] */\n{dup}");
+        assert!(codes_after(&file).is_empty());
+    }
+
+    #[test]
+    fn unknown_and_unused_suppressions_are_reported() {
+        let text = "-- backup-lint: ignore[L001, no-such-rule]\nBACKUP INTO 'x';\n";
+        let diags = crate::check_source(text, &crate::CheckOptions::default());
+        let codes: Vec<_> = diags.iter().map(|d| d.code.code).collect();
+        assert_eq!(codes, vec!["N002", "N001"]);
+        let fixed = crate::fix::apply_fixes(text, &diags, crate::fix::Applicability::Safe);
+        assert_eq!(fixed.text, "BACKUP INTO 'x';\n");
+    }
+}
