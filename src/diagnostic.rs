@@ -96,6 +96,37 @@ pub mod codes {
         severity: Severity::Info,
     };
 
+    /// Documentation of the built-in codes, for `backup-lint explain`.
+    pub fn doc(code: &str) -> Option<&'static str> {
+        Some(match code {
+            "S001" => {
+                "A lexical error: an unterminated string, quoted identifier or comment, a byte that is not valid UTF-8, a character that cannot start a token (such as a shell `\\` line continuation), a placeholder outside `$1`…`$65536`, or a malformed `x'…'` literal. The statement around it is not checked further."
+            }
+            "S002" => {
+                "A syntax error: the statement is not valid in any CockroachDB release backup-lint knows. The message says where, what was expected there, and which statement was being parsed. Fix it first: the statement is not checked further, and `fmt` leaves the file alone."
+            }
+            "S003" => {
+                "The same option (or one of its aliases, such as `include_all_secondary_tenants` for `include_all_virtual_clusters`) given twice. CockroachDB rejects the statement with `<option> specified multiple times`."
+            }
+            "V001" => {
+                "Syntax that the target release no longer accepts, with CockroachDB's own error text (for example `The BACKUP TO syntax is no longer supported`, v25.1). `backup-lint migrate` (planned) rewrites it; until then use the replacement in the help."
+            }
+            "V002" => {
+                "Syntax added after the target release: a cluster running the target release rejects it. Raise `--target-version` (or `target-version` in backup-lint.toml) if the cluster is newer."
+            }
+            "V003" => {
+                "Syntax the target release still accepts but has deprecated, with the replacement; it will stop working in a later release."
+            }
+            "V004" => {
+                "An option the statement does not have in the target release (a typo, or an option of another statement). Releases up to v20.1 (SHOW BACKUP: v22.1) accepted any option name; later ones reject unknown ones with a syntax error."
+            }
+            "F001" => {
+                "`fmt` left a statement as written because a comment sits inside it and the canonical one-line form cannot keep it. Move the comment before or after the statement."
+            }
+            _ => return None,
+        })
+    }
+
     pub const ALL: &[Code] = &[
         LEXICAL_ERROR,
         SYNTAX_ERROR,

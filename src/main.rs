@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use backup_lint::config::Config;
 use backup_lint::diagnostic::{Diagnostic, Severity};
 use backup_lint::fix::{Applicability, apply_fixes};
 use backup_lint::render::{self, FileReport};
@@ -38,6 +39,14 @@ enum Command {
     Fmt(FmtArgs),
     /// List every rule: code, name, default severity, what it flags.
     Rules,
+    /// Print the effective configuration for a path (default: the current folder).
+    Config {
+        path: Option<PathBuf>,
+        #[arg(long, conflicts_with = "isolated")]
+        config: Option<PathBuf>,
+        #[arg(long)]
+        isolated: bool,
+    },
     /// Print a rule's documentation (by code or name).
     Explain {
         /// A rule code (`L001`) or name (`locality-missing`).
@@ -50,9 +59,15 @@ struct Common {
     /// Files or directories (directories are searched for *.sql); `-` reads standard input.
     #[arg(default_value = ".")]
     paths: Vec<PathBuf>,
-    /// CockroachDB release to check and print for (19.1 … 26.3).
-    #[arg(long, value_parser = parse_version, default_value_t = Version::NEWEST)]
-    target_version: Version,
+    /// CockroachDB release to check and print for (19.1 … 26.3; default: the config's, else 26.1).
+    #[arg(long, value_parser = parse_version)]
+    target_version: Option<Version>,
+    /// Use this configuration file instead of searching for backup-lint.toml.
+    #[arg(long, conflicts_with = "isolated")]
+    config: Option<PathBuf>,
+    /// Ignore every configuration file.
+    #[arg(long)]
+    isolated: bool,
     /// Name to report for standard input.
     #[arg(long, default_value = "<stdin>")]
     stdin_filename: String,
@@ -62,11 +77,12 @@ struct Common {
 struct CheckArgs {
     #[command(flatten)]
     common: Common,
-    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
-    format: OutputFormat,
-    /// Lowest severity that makes the exit code 1.
-    #[arg(long, value_parser = parse_severity, default_value = "warning")]
-    fail_on: Severity,
+    /// Output format (default: the config's, else human).
+    #[arg(long, value_enum)]
+    format: Option<OutputFormat>,
+    /// Lowest severity that makes the exit code 1 (default: the config's, else warning).
+    #[arg(long, value_parser = parse_severity)]
+    fail_on: Option<Severity>,
     /// When to use colours in human output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     color: ColorChoice,
@@ -91,6 +107,70 @@ struct FmtArgs {
     /// Print the release's redacted form (passphrases, and URIs from v24.2, as '*****').
     #[arg(long)]
     redact: bool,
+}
+
+/// Finds and caches the configuration of each folder.
+struct ConfigCache {
+    explicit: Option<Config>,
+    isolated: bool,
+    explicit_path: Option<PathBuf>,
+    by_file: std::collections::HashMap<PathBuf, Config>,
+}
+
+impl ConfigCache {
+    fn new(explicit_path: Option<PathBuf>, isolated: bool) -> ConfigCache {
+        ConfigCache {
+            explicit: None,
+            isolated,
+            explicit_path,
+            by_file: Default::default(),
+        }
+    }
+
+    /// The configuration for `path` (`None`: standard input, searched from the current folder).
+    fn for_path(&mut self, path: Option<&Path>) -> Result<Config, String> {
+        if self.isolated {
+            return Ok(Config::default());
+        }
+        if let Some(p) = &self.explicit_path {
+            if self.explicit.is_none() {
+                self.explicit = Some(Config::load(p).map_err(|e| e.to_string())?);
+            }
+            return Ok(self.explicit.clone().expect("loaded"));
+        }
+        let start = match path {
+            Some(p) if p.is_dir() => p.to_path_buf(),
+            Some(p) => p.parent().map(Path::to_path_buf).unwrap_or_default(),
+            None => PathBuf::from("."),
+        };
+        let start = std::fs::canonicalize(if start.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            &start
+        })
+        .map_err(|e| format!("{}: {e}", start.display()))?;
+        match Config::find_file(&start) {
+            None => Ok(Config::default()),
+            Some(file) => {
+                if let Some(c) = self.by_file.get(&file) {
+                    return Ok(c.clone());
+                }
+                let c = Config::load(&file).map_err(|e| e.to_string())?;
+                self.by_file.insert(file, c.clone());
+                Ok(c)
+            }
+        }
+    }
+}
+
+fn format_named(name: &str) -> OutputFormat {
+    match name {
+        "json" => OutputFormat::Json,
+        "concise" => OutputFormat::Concise,
+        "sarif" => OutputFormat::Sarif,
+        "github" => OutputFormat::Github,
+        _ => OutputFormat::Human,
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -136,6 +216,18 @@ fn main() -> ExitCode {
             print!("{out}");
             Ok(0)
         }
+        Command::Config {
+            path,
+            config,
+            isolated,
+        } => {
+            let path = path.unwrap_or_else(|| PathBuf::from("."));
+            let mut cache = ConfigCache::new(config, isolated);
+            cache.for_path(Some(&path)).map(|c| {
+                print!("{}", c.describe(None));
+                0
+            })
+        }
         Command::Explain { rule } => match backup_lint::rules::find(&rule) {
             Some(r) => {
                 println!(
@@ -148,7 +240,19 @@ fn main() -> ExitCode {
                 );
                 Ok(0)
             }
-            None => Err(format!("no rule `{rule}`; `backup-lint rules` lists them")),
+            None => {
+                let builtin = backup_lint::diagnostic::codes::ALL
+                    .iter()
+                    .find(|c| c.code.eq_ignore_ascii_case(&rule) || c.name == rule);
+                match builtin.and_then(|c| Some((c, backup_lint::diagnostic::codes::doc(c.code)?)))
+                {
+                    Some((c, doc)) => {
+                        println!("{} {} ({})\n\n{doc}", c.code, c.name, c.severity.as_str());
+                        Ok(0)
+                    }
+                    None => Err(format!("no rule `{rule}`; `backup-lint rules` lists them")),
+                }
+            }
         },
     };
     match result {
@@ -231,17 +335,34 @@ fn read_input(input: &Input) -> Result<Vec<u8>, String> {
 
 fn run_check(args: CheckArgs) -> Result<u8, String> {
     let inputs = inputs(&args.common)?;
-    let opts = CheckOptions {
-        target: args.common.target_version,
+    let mut configs = ConfigCache::new(args.common.config.clone(), args.common.isolated);
+    // Output settings come from the configuration of the first path (or the current folder).
+    let base = configs.for_path(inputs.first().and_then(|i| i.path.as_deref()))?;
+    let target_of = |cfg: &Config| {
+        args.common
+            .target_version
+            .or(cfg.target_version)
+            .unwrap_or(Version::NEWEST)
     };
+    let format = args.format.unwrap_or_else(|| {
+        base.format
+            .as_deref()
+            .map_or(OutputFormat::Human, format_named)
+    });
+    let fail_on = args.fail_on.or(base.fail_on).unwrap_or(Severity::Warning);
     let mut texts = Vec::new();
     let mut diagnostics = Vec::new();
     let mut io_errors = Vec::new();
     for input in &inputs {
         match read_input(input) {
             Ok(bytes) => {
+                let cfg = configs.for_path(input.path.as_deref())?;
+                let opts = CheckOptions {
+                    target: target_of(&cfg),
+                };
+                let check = |t: &str| cfg.apply(input.path.as_deref(), check_source(t, &opts));
                 let (text, invalid_utf8) = source::decode_owned(bytes);
-                let mut diags = check_source(&text, &opts);
+                let mut diags = check(&text);
                 if args.fix && !invalid_utf8 {
                     let max = if args.unsafe_fixes {
                         Applicability::Unsafe
@@ -267,7 +388,7 @@ fn run_check(args: CheckArgs) -> Result<u8, String> {
                             input.display, applied.refused
                         );
                     }
-                    diags = check_source(&applied.text, &opts);
+                    diags = check(&applied.text);
                     texts.push((input.display.clone(), applied.text));
                 } else {
                     texts.push((input.display.clone(), text));
@@ -288,8 +409,8 @@ fn run_check(args: CheckArgs) -> Result<u8, String> {
         .collect();
     // With `--fix` on standard input the fixed text owns stdout; findings go to stderr.
     let fixed_to_stdout = args.fix && inputs.iter().any(|i| i.path.is_none());
-    let output = match args.format {
-        OutputFormat::Json => render::json(&reports, &opts.target.to_string()),
+    let output = match format {
+        OutputFormat::Json => render::json(&reports, &target_of(&base).to_string()),
         OutputFormat::Concise => render::concise(&reports),
         OutputFormat::Sarif => render::sarif(&reports),
         OutputFormat::Github => render::github(&reports),
@@ -320,18 +441,24 @@ fn run_check(args: CheckArgs) -> Result<u8, String> {
     let failing = diagnostics
         .iter()
         .flatten()
-        .any(|d: &Diagnostic| d.severity >= args.fail_on);
+        .any(|d: &Diagnostic| d.severity >= fail_on);
     Ok(u8::from(failing))
 }
 
 fn run_fmt(args: FmtArgs) -> Result<u8, String> {
     let inputs = inputs(&args.common)?;
-    let opts = FormatOptions {
-        version: args.common.target_version,
-        redact: args.redact,
-    };
+    let mut configs = ConfigCache::new(args.common.config.clone(), args.common.isolated);
     let mut exit = 0u8;
     for input in &inputs {
+        let cfg = configs.for_path(input.path.as_deref())?;
+        let opts = FormatOptions {
+            version: args
+                .common
+                .target_version
+                .or(cfg.target_version)
+                .unwrap_or(Version::NEWEST),
+            redact: args.redact,
+        };
         let bytes = match read_input(input) {
             Ok(b) => b,
             Err(e) => {

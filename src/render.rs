@@ -263,7 +263,9 @@ pub fn human(files: &[FileReport<'_>], color: bool) -> String {
                     None => note,
                 });
             }
-            if !d.code.code.starts_with(['S', 'F']) {
+            if crate::rules::find(d.code.code).is_some()
+                || crate::diagnostic::codes::doc(d.code.code).is_some()
+            {
                 let note = format!("run `backup-lint explain {}` for details", d.code.code);
                 help = Some(match help {
                     Some(h) => format!("{h}\n{note}"),

@@ -207,8 +207,6 @@ pub fn apply(text: &str, statements: &[Span], diagnostics: Vec<Diagnostic>) -> V
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-
     fn codes_after(text: &str) -> Vec<&'static str> {
         crate::check_source(text, &crate::CheckOptions::default())
             .iter()

@@ -1,0 +1,392 @@
+//! `backup-lint.toml` / `.backup-lint.toml`: found by walking up from each checked file.
+//!
+//! ```toml
+//! target-version = "24.1"
+//! select = ["L", "chain", "U001"]        # codes, names, or categories (default: everything)
+//! ignore = ["info-aost-advice"]
+//! fail-on = "error"
+//! format = "concise"
+//! sql-wrappers = ["runsql"]              # extra shell functions that run SQL (scripts)
+//! [severity]
+//! L007 = "warning"
+//! [per-file-ignores]
+//! "legacy/**.sql" = ["V001", "V003"]
+//! ```
+//! Unknown keys and bad values are errors that name the file, line and column.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::diagnostic::{Diagnostic, Severity, codes};
+use crate::version::Version;
+
+pub const FILE_NAMES: &[&str] = &["backup-lint.toml", ".backup-lint.toml"];
+
+/// Output formats a config may name.
+pub const FORMATS: &[&str] = &["human", "json", "concise", "sarif", "github"];
+
+/// Category words and the code letter they stand for.
+const CATEGORIES: &[(&str, char)] = &[
+    ("syntax", 'S'),
+    ("version", 'V'),
+    ("format", 'F'),
+    ("suppression", 'N'),
+    ("locality", 'L'),
+    ("chain", 'C'),
+    ("storage", 'U'),
+    ("options", 'O'),
+    ("aost", 'A'),
+    ("transaction", 'T'),
+    ("template", 'P'),
+];
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawConfig {
+    target_version: Option<Spanned<String>>,
+    select: Option<Vec<Spanned<String>>>,
+    ignore: Option<Vec<Spanned<String>>>,
+    severity: Option<BTreeMap<String, Spanned<String>>>,
+    per_file_ignores: Option<BTreeMap<String, Vec<Spanned<String>>>>,
+    fail_on: Option<Spanned<String>>,
+    format: Option<Spanned<String>>,
+    sql_wrappers: Option<Vec<String>>,
+}
+
+/// A configuration error with its place in the file.
+#[derive(Debug)]
+pub struct ConfigError {
+    pub path: PathBuf,
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}:{}:{}: {}",
+            self.path.display(),
+            self.line,
+            self.column,
+            self.message
+        )
+    }
+}
+
+/// The effective configuration for a file.
+#[derive(Clone, Debug, Default)]
+pub struct Config {
+    /// Where it came from (`None`: built-in defaults).
+    pub path: Option<PathBuf>,
+    pub target_version: Option<Version>,
+    pub select: Option<Vec<String>>,
+    pub ignore: Vec<String>,
+    pub severity: Vec<(String, Severity)>,
+    pub per_file_ignores: Vec<(String, globset::GlobMatcher, Vec<String>)>,
+    pub fail_on: Option<Severity>,
+    pub format: Option<String>,
+    pub sql_wrappers: Vec<String>,
+}
+
+/// Whether `key` names a code, a rule name, a category word or a code prefix (`L`, `L0`).
+fn selector_is_known(key: &str) -> bool {
+    if CATEGORIES.iter().any(|(w, _)| *w == key) || key.eq_ignore_ascii_case("all") {
+        return true;
+    }
+    let builtin = codes::ALL
+        .iter()
+        .chain([
+            &crate::suppress::UNKNOWN_RULE,
+            &crate::suppress::UNUSED_SUPPRESSION,
+        ])
+        .any(|c| c.code.eq_ignore_ascii_case(key) || c.name == key);
+    let rule = crate::rules::find(key).is_some();
+    let prefix = key.len() < 4
+        && key.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+        && key[1..].chars().all(|c| c.is_ascii_digit())
+        && CATEGORIES.iter().any(|(_, l)| key.starts_with(*l));
+    builtin || rule || prefix
+}
+
+/// Whether selector `key` matches a diagnostic of `code`/`name`.
+pub fn selector_matches(key: &str, code: &str, name: &str) -> bool {
+    if key.eq_ignore_ascii_case("all") || key.eq_ignore_ascii_case(code) || key == name {
+        return true;
+    }
+    if let Some((_, letter)) = CATEGORIES.iter().find(|(w, _)| *w == key) {
+        return code.starts_with(*letter);
+    }
+    key.len() < 4 && code.starts_with(key)
+}
+
+impl Config {
+    /// The first config file in `dir` or its ancestors.
+    pub fn find_file(dir: &Path) -> Option<PathBuf> {
+        let mut dir = Some(dir);
+        while let Some(d) = dir {
+            for name in FILE_NAMES {
+                let p = d.join(name);
+                if p.is_file() {
+                    return Some(p);
+                }
+            }
+            dir = d.parent();
+        }
+        None
+    }
+
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
+            path: path.to_path_buf(),
+            line: 1,
+            column: 1,
+            message: e.to_string(),
+        })?;
+        Config::parse(&text, path)
+    }
+
+    pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
+        let err_at = |span: Option<std::ops::Range<usize>>, message: String| {
+            let (line, column) = span.map_or((1, 1), |s| {
+                crate::span::LineIndex::new(text).line_col(s.start)
+            });
+            ConfigError {
+                path: path.to_path_buf(),
+                line,
+                column,
+                message,
+            }
+        };
+        let raw: RawConfig =
+            toml::from_str(text).map_err(|e| err_at(e.span(), e.message().trim().to_string()))?;
+        let mut cfg = Config {
+            path: Some(path.to_path_buf()),
+            ..Config::default()
+        };
+        let check_keys = |keys: &[Spanned<String>]| -> Result<Vec<String>, ConfigError> {
+            keys.iter()
+                .map(|k| {
+                    if selector_is_known(k.get_ref()) {
+                        Ok(k.get_ref().clone())
+                    } else {
+                        Err(err_at(
+                            Some(k.span()),
+                            format!("`{}` is not a rule code, rule name or category; `backup-lint rules` lists them", k.get_ref()),
+                        ))
+                    }
+                })
+                .collect()
+        };
+        let severity_of = |s: &Spanned<String>| -> Result<Severity, ConfigError> {
+            s.get_ref()
+                .parse()
+                .map_err(|e: String| err_at(Some(s.span()), e))
+        };
+        if let Some(v) = &raw.target_version {
+            cfg.target_version = Some(
+                v.get_ref()
+                    .parse()
+                    .map_err(|e: String| err_at(Some(v.span()), e))?,
+            );
+        }
+        if let Some(sel) = &raw.select {
+            cfg.select = Some(check_keys(sel)?);
+        }
+        if let Some(ign) = &raw.ignore {
+            cfg.ignore = check_keys(ign)?;
+        }
+        if let Some(map) = &raw.severity {
+            for (key, value) in map {
+                if !selector_is_known(key) {
+                    return Err(err_at(
+                        Some(value.span()),
+                        format!("`{key}` is not a rule code, rule name or category"),
+                    ));
+                }
+                cfg.severity.push((key.clone(), severity_of(value)?));
+            }
+        }
+        if let Some(map) = &raw.per_file_ignores {
+            for (glob, keys) in map {
+                let matcher = globset::Glob::new(glob)
+                    .map_err(|e| {
+                        err_at(
+                            keys.first().map(|k| k.span()),
+                            format!("bad glob `{glob}`: {e}"),
+                        )
+                    })?
+                    .compile_matcher();
+                cfg.per_file_ignores
+                    .push((glob.clone(), matcher, check_keys(keys)?));
+            }
+        }
+        if let Some(f) = &raw.fail_on {
+            cfg.fail_on = Some(severity_of(f)?);
+        }
+        if let Some(f) = &raw.format {
+            if !FORMATS.contains(&f.get_ref().as_str()) {
+                return Err(err_at(
+                    Some(f.span()),
+                    format!(
+                        "unknown format `{}`: expected one of {}",
+                        f.get_ref(),
+                        FORMATS.join(", ")
+                    ),
+                ));
+            }
+            cfg.format = Some(f.get_ref().clone());
+        }
+        cfg.sql_wrappers = raw.sql_wrappers.unwrap_or_default();
+        Ok(cfg)
+    }
+
+    /// Applies select / ignore / severity / per-file-ignores to the diagnostics of `file`
+    /// (a path relative to the config's folder is matched against the globs).
+    pub fn apply(&self, file: Option<&Path>, diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+        let rel = file.map(|f| {
+            let base = self.path.as_ref().and_then(|p| p.parent());
+            match base {
+                Some(b) => f.strip_prefix(b).unwrap_or(f).to_path_buf(),
+                None => f.to_path_buf(),
+            }
+        });
+        let file_ignores: Vec<&String> = match &rel {
+            Some(rel) => self
+                .per_file_ignores
+                .iter()
+                .filter(|(_, m, _)| m.is_match(rel))
+                .flat_map(|(_, _, keys)| keys.iter())
+                .collect(),
+            None => Vec::new(),
+        };
+        diagnostics
+            .into_iter()
+            .filter(|d| {
+                let (c, n) = (d.code.code, d.code.name);
+                // Syntax errors are never filtered out: the file was not fully checked.
+                if matches!(c, "S001" | "S002") {
+                    return true;
+                }
+                let selected = self
+                    .select
+                    .as_ref()
+                    .is_none_or(|s| s.iter().any(|k| selector_matches(k, c, n)));
+                selected
+                    && !self.ignore.iter().any(|k| selector_matches(k, c, n))
+                    && !file_ignores.iter().any(|k| selector_matches(k, c, n))
+            })
+            .map(|mut d| {
+                if let Some((_, sev)) = self
+                    .severity
+                    .iter()
+                    .rev()
+                    .find(|(k, _)| selector_matches(k, d.code.code, d.code.name))
+                {
+                    d.severity = *sev;
+                }
+                d
+            })
+            .collect()
+    }
+
+    /// The effective configuration as TOML, for `backup-lint config`.
+    pub fn describe(&self, cli_target: Option<Version>) -> String {
+        let mut s = String::new();
+        let _ = writeln!(
+            s,
+            "# {}",
+            self.path.as_ref().map_or(
+                "no configuration file: built-in defaults".to_string(),
+                |p| format!("from {}", p.display())
+            )
+        );
+        let target = cli_target
+            .or(self.target_version)
+            .unwrap_or(Version::NEWEST);
+        let _ = writeln!(s, "target-version = \"{target}\"");
+        let list = |v: &[String]| {
+            v.iter()
+                .map(|k| format!("{k:?}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        match &self.select {
+            Some(sel) => {
+                let _ = writeln!(s, "select = [{}]", list(sel));
+            }
+            None => {
+                let _ = writeln!(s, "select = [\"all\"]");
+            }
+        }
+        let _ = writeln!(s, "ignore = [{}]", list(&self.ignore));
+        let _ = writeln!(
+            s,
+            "fail-on = \"{}\"",
+            self.fail_on.unwrap_or(Severity::Warning).as_str()
+        );
+        let _ = writeln!(
+            s,
+            "format = \"{}\"",
+            self.format.as_deref().unwrap_or("human")
+        );
+        let _ = writeln!(s, "sql-wrappers = [{}]", list(&self.sql_wrappers));
+        let _ = writeln!(s, "[severity]");
+        for (k, v) in &self.severity {
+            let _ = writeln!(s, "{k:?} = \"{}\"", v.as_str());
+        }
+        let _ = writeln!(s, "[per-file-ignores]");
+        for (g, _, keys) in &self.per_file_ignores {
+            let _ = writeln!(s, "{g:?} = [{}]", list(keys));
+        }
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_name_line_and_column() {
+        let p = Path::new("backup-lint.toml");
+        let e = Config::parse("target-version = \"26.1\"\nbogus = 1\n", p).unwrap_err();
+        assert_eq!((e.line, e.column), (2, 1), "{e}");
+        assert!(e.message.contains("bogus"), "{e}");
+        let e = Config::parse("select = [\"L001\", \"nope\"]\n", p).unwrap_err();
+        assert_eq!((e.line, e.column), (1, 19), "{e}");
+        let e = Config::parse("target-version = \"9.9\"\n", p).unwrap_err();
+        assert!(e.message.contains("9.9"), "{e}");
+    }
+
+    #[test]
+    fn select_ignore_severity_and_globs() {
+        let p = Path::new("/repo/backup-lint.toml");
+        let cfg = Config::parse(
+            "ignore = [\"S003\"]\n[severity]\nlocality = \"info\"\n[per-file-ignores]\n\"legacy/*.sql\" = [\"V001\"]\n",
+            p,
+        )
+        .unwrap();
+        let text = "BACKUP INTO ('a', 'b') WITH detached, detached; BACKUP TO 'x';";
+        let diags = crate::check_source(text, &crate::CheckOptions::default());
+        let kept = cfg.apply(Some(Path::new("/repo/legacy/a.sql")), diags.clone());
+        let codes: Vec<_> = kept.iter().map(|d| (d.code.code, d.severity)).collect();
+        assert!(
+            codes.iter().all(|(c, _)| *c != "S003" && *c != "V001"),
+            "{codes:?}"
+        );
+        assert!(
+            codes
+                .iter()
+                .any(|(c, s)| *c == "L001" && *s == Severity::Info),
+            "{codes:?}"
+        );
+        let elsewhere = cfg.apply(Some(Path::new("/repo/new.sql")), diags);
+        assert!(elsewhere.iter().any(|d| d.code.code == "V001"));
+    }
+}
