@@ -28,5 +28,6 @@ pub mod fix;
 pub mod redact;
 pub mod render;
 pub mod rules;
+pub mod server;
 pub mod template;
 pub mod uri;

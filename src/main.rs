@@ -39,6 +39,8 @@ enum Command {
     Fmt(FmtArgs),
     /// List every rule: code, name, default severity, what it flags.
     Rules,
+    /// Run the language server on stdin/stdout (for editors).
+    Server,
     /// Print the effective configuration for a path (default: the current folder).
     Config {
         path: Option<PathBuf>,
@@ -202,6 +204,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Check(args) => run_check(args),
         Command::Fmt(args) => run_fmt(args),
+        Command::Server => backup_lint::server::run().map(|()| 0),
         Command::Rules => {
             let mut out = String::new();
             for r in backup_lint::rules::ALL {
