@@ -41,6 +41,10 @@ enum Command {
     Rules,
     /// Run the language server on stdin/stdout (for editors).
     Server,
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions { shell: clap_complete::Shell },
+    /// Print the man page (roff).
+    Man,
     /// Print the effective configuration for a path (default: the current folder).
     Config {
         path: Option<PathBuf>,
@@ -91,9 +95,22 @@ struct CheckArgs {
     /// Apply safe fixes in place (standard input: print the fixed text on stdout).
     #[arg(long)]
     fix: bool,
-    /// With --fix, apply unsafe fixes too.
-    #[arg(long, requires = "fix")]
+    /// Apply unsafe fixes too (with --fix or --diff).
+    #[arg(long)]
     unsafe_fixes: bool,
+    /// Print the fixes as a unified diff instead of applying them (exit 1 if there is one).
+    #[arg(long, conflicts_with = "fix")]
+    diff: bool,
+    /// Print how many findings each rule has instead of the findings.
+    #[arg(long)]
+    statistics: bool,
+    /// Print findings only: no summary line.
+    #[arg(short, long)]
+    quiet: bool,
+    /// Insert `-- backup-lint: ignore[…]` above every statement with findings (to adopt the
+    /// tool on an existing repository).
+    #[arg(long, conflicts_with_all = ["fix", "diff"])]
+    add_ignore: bool,
 }
 
 #[derive(Args)]
@@ -205,6 +222,27 @@ fn main() -> ExitCode {
         Command::Check(args) => run_check(args),
         Command::Fmt(args) => run_fmt(args),
         Command::Server => backup_lint::server::run().map(|()| 0),
+        Command::Completions { shell } => {
+            use clap::CommandFactory;
+            clap_complete::generate(
+                shell,
+                &mut Cli::command(),
+                "backup-lint",
+                &mut std::io::stdout(),
+            );
+            Ok(0)
+        }
+        Command::Man => (|| {
+            use clap::CommandFactory;
+            let mut page = Vec::new();
+            clap_mangen::Man::new(Cli::command())
+                .render(&mut page)
+                .map_err(|e| format!("rendering the man page: {e}"))?;
+            std::io::stdout()
+                .write_all(&page)
+                .map_err(|e| format!("writing output: {e}"))?;
+            Ok(0)
+        })(),
         Command::Rules => {
             let mut out = String::new();
             for r in backup_lint::rules::ALL {
@@ -303,21 +341,15 @@ fn inputs(common: &Common) -> Result<Vec<Input>, String> {
     Ok(out)
 }
 
+/// Files of known kinds below `dir`, honouring `.gitignore` and skipping hidden entries.
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    for entry in std::fs::read_dir(dir)? {
-        let entry = entry?;
+    for entry in ignore::WalkBuilder::new(dir).require_git(false).build() {
+        let entry = entry.map_err(std::io::Error::other)?;
         let path = entry.path();
-        let name = entry.file_name();
-        if name.to_string_lossy().starts_with('.') {
-            continue; // .git and other hidden folders
-        }
-        let kind = entry.file_type()?;
-        if kind.is_dir() {
-            if name != "target" {
-                walk(&path, out)?;
-            }
-        } else if kind.is_file() && path.extension().is_some_and(|e| e == "sql") {
-            out.push(path);
+        if entry.file_type().is_some_and(|t| t.is_file())
+            && path.extension().is_some_and(|e| e == "sql")
+        {
+            out.push(path.to_path_buf());
         }
     }
     Ok(())
@@ -334,6 +366,147 @@ fn read_input(input: &Input) -> Result<Vec<u8>, String> {
             Ok(buf)
         }
     }
+}
+
+/// What checking one input produced.
+struct Checked {
+    display: String,
+    text: String,
+    diagnostics: Vec<Diagnostic>,
+    /// A unified diff of the fixes (`--diff`).
+    diff: Option<String>,
+    notes: Vec<String>,
+    error: Option<String>,
+}
+
+fn check_one(args: &CheckArgs, input: &Input, cfg: &Config, target: Version) -> Checked {
+    let mut out = Checked {
+        display: input.display.clone(),
+        text: String::new(),
+        diagnostics: Vec::new(),
+        diff: None,
+        notes: Vec::new(),
+        error: None,
+    };
+    let bytes = match read_input(input) {
+        Ok(b) => b,
+        Err(e) => {
+            out.error = Some(e);
+            return out;
+        }
+    };
+    let opts = CheckOptions { target };
+    let check = |t: &str| cfg.apply(input.path.as_deref(), check_source(t, &opts));
+    let (text, invalid_utf8) = source::decode_owned(bytes);
+    out.diagnostics = check(&text);
+    out.text = text;
+    if invalid_utf8 {
+        return out; // never rewrite a file whose bytes are not all text
+    }
+    if args.fix || args.diff {
+        let max = if args.unsafe_fixes {
+            Applicability::Unsafe
+        } else {
+            Applicability::Safe
+        };
+        let applied = apply_fixes(&out.text, &out.diagnostics, max);
+        if applied.refused > 0 {
+            out.notes.push(format!(
+                "{}: {} fix(es) not applied (overlapping, or the result would not parse)",
+                input.display, applied.refused
+            ));
+        }
+        if args.diff {
+            if applied.applied > 0 {
+                out.diff = Some(
+                    similar::TextDiff::from_lines(&out.text, &applied.text)
+                        .unified_diff()
+                        .header(&input.display, &input.display)
+                        .to_string(),
+                );
+            }
+            return out;
+        }
+        match &input.path {
+            Some(path) if applied.applied > 0 => {
+                if let Err(e) = write_atomic(path, applied.text.as_bytes()) {
+                    out.error = Some(format!("{}: {e}", path.display()));
+                    return out;
+                }
+                out.notes.push(format!(
+                    "fixed {} ({} fix(es))",
+                    input.display, applied.applied
+                ));
+            }
+            Some(_) => {}
+            None => out.diff = Some(applied.text.clone()),
+        }
+        out.diagnostics = check(&applied.text);
+        out.text = applied.text;
+    } else if args.add_ignore
+        && let Some(path) = &input.path
+    {
+        let with_ignores = add_ignores(&out.text, &out.diagnostics);
+        if with_ignores != out.text {
+            if let Err(e) = write_atomic(path, with_ignores.as_bytes()) {
+                out.error = Some(format!("{}: {e}", path.display()));
+                return out;
+            }
+            out.notes
+                .push(format!("added suppressions to {}", input.display));
+            out.diagnostics = check(&with_ignores);
+            out.text = with_ignores;
+        }
+    }
+    out
+}
+
+/// `text` with a `-- backup-lint: ignore[…]` line above each statement that has findings
+/// (syntax errors excepted: they are never suppressed away silently).
+fn add_ignores(text: &str, diagnostics: &[Diagnostic]) -> String {
+    let parsed = backup_lint::parser::parse(text);
+    let mut inserts: Vec<(usize, String)> = Vec::new();
+    for stmt in &parsed.statements {
+        let mut codes: Vec<&str> = diagnostics
+            .iter()
+            .filter(|d| {
+                stmt.span.start <= d.span.start
+                    && d.span.start <= stmt.span.end
+                    && !matches!(d.code.code, "S001" | "S002")
+            })
+            .map(|d| d.code.code)
+            .collect();
+        codes.sort_unstable();
+        codes.dedup();
+        if codes.is_empty() {
+            continue;
+        }
+        let line_start = text[..stmt.span.start as usize]
+            .rfind('\n')
+            .map_or(0, |p| p + 1);
+        let indent: String = text[line_start..]
+            .chars()
+            .take_while(|c| *c == ' ' || *c == '\t')
+            .collect();
+        let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
+        inserts.push((
+            line_start,
+            format!(
+                "{indent}-- backup-lint: ignore[{}] -- baseline{newline}",
+                codes.join(", ")
+            ),
+        ));
+    }
+    inserts.dedup_by_key(|(at, _)| *at);
+    let mut out = String::with_capacity(text.len() + inserts.len() * 40);
+    let mut last = 0;
+    for (at, line) in inserts {
+        out.push_str(&text[last..at]);
+        out.push_str(&line);
+        last = at;
+    }
+    out.push_str(&text[last..]);
+    out
 }
 
 fn run_check(args: CheckArgs) -> Result<u8, String> {
@@ -353,99 +526,117 @@ fn run_check(args: CheckArgs) -> Result<u8, String> {
             .map_or(OutputFormat::Human, format_named)
     });
     let fail_on = args.fail_on.or(base.fail_on).unwrap_or(Severity::Warning);
-    let mut texts = Vec::new();
-    let mut diagnostics = Vec::new();
-    let mut io_errors = Vec::new();
+    let mut jobs = Vec::with_capacity(inputs.len());
     for input in &inputs {
-        match read_input(input) {
-            Ok(bytes) => {
-                let cfg = configs.for_path(input.path.as_deref())?;
-                let opts = CheckOptions {
-                    target: target_of(&cfg),
-                };
-                let check = |t: &str| cfg.apply(input.path.as_deref(), check_source(t, &opts));
-                let (text, invalid_utf8) = source::decode_owned(bytes);
-                let mut diags = check(&text);
-                if args.fix && !invalid_utf8 {
-                    let max = if args.unsafe_fixes {
-                        Applicability::Unsafe
-                    } else {
-                        Applicability::Safe
-                    };
-                    let applied = apply_fixes(&text, &diags, max);
-                    if applied.applied > 0 || input.path.is_none() {
-                        match &input.path {
-                            Some(path) => {
-                                if let Err(e) = write_atomic(path, applied.text.as_bytes()) {
-                                    io_errors.push(format!("{}: {e}", path.display()));
-                                    continue;
-                                }
-                                eprintln!("fixed {} ({} fix(es))", input.display, applied.applied);
-                            }
-                            None => print!("{}", applied.text),
-                        }
-                    }
-                    if applied.refused > 0 {
-                        eprintln!(
-                            "backup-lint: {}: {} fix(es) not applied (overlapping, or the result would not parse)",
-                            input.display, applied.refused
-                        );
-                    }
-                    diags = check(&applied.text);
-                    texts.push((input.display.clone(), applied.text));
-                } else {
-                    texts.push((input.display.clone(), text));
-                }
-                diagnostics.push(diags);
-            }
-            Err(e) => io_errors.push(e),
-        }
+        let cfg = configs.for_path(input.path.as_deref())?;
+        let target = target_of(&cfg);
+        jobs.push((input, cfg, target));
     }
-    let reports: Vec<FileReport<'_>> = texts
+    // Files are checked in parallel on every core; results keep the input order.
+    let results: Vec<Checked> = {
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let slots: Vec<std::sync::Mutex<Option<Checked>>> =
+            jobs.iter().map(|_| std::sync::Mutex::new(None)).collect();
+        let workers = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(jobs.len().max(1));
+        std::thread::scope(|scope| {
+            for _ in 0..workers {
+                scope.spawn(|| {
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some((input, cfg, target)) = jobs.get(i) else {
+                            break;
+                        };
+                        let r = check_one(&args, input, cfg, *target);
+                        *slots[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(r);
+                    }
+                });
+            }
+        });
+        slots
+            .into_iter()
+            .map(|m| {
+                m.into_inner()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .expect("every job ran")
+            })
+            .collect()
+    };
+    let io_errors: Vec<&String> = results.iter().filter_map(|r| r.error.as_ref()).collect();
+    let reports: Vec<FileReport<'_>> = results
         .iter()
-        .zip(&diagnostics)
-        .map(|((path, text), diags)| FileReport {
-            path,
-            text,
-            diagnostics: diags,
+        .filter(|r| r.error.is_none())
+        .map(|r| FileReport {
+            path: &r.display,
+            text: &r.text,
+            diagnostics: &r.diagnostics,
         })
         .collect();
     // With `--fix` on standard input the fixed text owns stdout; findings go to stderr.
     let fixed_to_stdout = args.fix && inputs.iter().any(|i| i.path.is_none());
-    let output = match format {
-        OutputFormat::Json => render::json(&reports, &target_of(&base).to_string()),
-        OutputFormat::Concise => render::concise(&reports),
-        OutputFormat::Sarif => render::sarif(&reports),
-        OutputFormat::Github => render::github(&reports),
-        OutputFormat::Human => {
-            let color = match args.color {
-                ColorChoice::Always => true,
-                ColorChoice::Never => false,
-                ColorChoice::Auto => {
-                    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
-                }
-            };
-            render::human(&reports, color)
+    let mut stdout = String::new();
+    if args.diff || fixed_to_stdout {
+        for r in &results {
+            if let Some(d) = &r.diff {
+                stdout.push_str(d);
+            }
+        }
+    }
+    let output = if args.statistics {
+        render::statistics(&reports)
+    } else {
+        match format {
+            OutputFormat::Json => render::json(&reports, &target_of(&base).to_string()),
+            OutputFormat::Concise => render::concise(&reports),
+            OutputFormat::Sarif => render::sarif(&reports),
+            OutputFormat::Github => render::github(&reports),
+            OutputFormat::Human => {
+                let color = match args.color {
+                    ColorChoice::Always => true,
+                    ColorChoice::Never => false,
+                    ColorChoice::Auto => {
+                        std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+                    }
+                };
+                render::human(&reports, color)
+            }
         }
     };
-    if fixed_to_stdout {
-        std::io::stderr().write_all(output.as_bytes())
+    let write = |to_stderr: bool, text: &str| {
+        if to_stderr {
+            std::io::stderr().write_all(text.as_bytes())
+        } else {
+            std::io::stdout().write_all(text.as_bytes())
+        }
+        .map_err(|e| format!("writing output: {e}"))
+    };
+    if args.diff || fixed_to_stdout {
+        write(false, &stdout)?;
+        write(true, &output)?;
     } else {
-        std::io::stdout().write_all(output.as_bytes())
+        write(false, &output)?;
     }
-    .map_err(|e| format!("writing output: {e}"))?;
+    for r in &results {
+        for n in &r.notes {
+            eprintln!("backup-lint: {n}");
+        }
+    }
     for e in &io_errors {
         eprintln!("backup-lint: error: {e}");
     }
-    eprintln!("{}", render::summary(&reports));
+    if !args.quiet {
+        eprintln!("{}", render::summary(&reports));
+    }
     if !io_errors.is_empty() {
         return Ok(2);
     }
-    let failing = diagnostics
+    let failing = results
         .iter()
-        .flatten()
+        .flat_map(|r| r.diagnostics.iter())
         .any(|d: &Diagnostic| d.severity >= fail_on);
-    Ok(u8::from(failing))
+    let diff_found = args.diff && results.iter().any(|r| r.diff.is_some());
+    Ok(u8::from(failing || diff_found))
 }
 
 fn run_fmt(args: FmtArgs) -> Result<u8, String> {

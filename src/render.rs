@@ -489,3 +489,27 @@ pub fn sarif(files: &[FileReport<'_>]) -> String {
     s.push('\n');
     s
 }
+
+/// Findings per rule, most frequent first (`check --statistics`).
+pub fn statistics(files: &[FileReport<'_>]) -> String {
+    let mut counts: std::collections::BTreeMap<(&str, &str), (usize, usize)> = Default::default();
+    for d in files.iter().flat_map(|f| f.diagnostics.iter()) {
+        let e = counts.entry((d.code.code, d.code.name)).or_default();
+        e.0 += 1;
+        e.1 += usize::from(d.fix.is_some());
+    }
+    let mut rows: Vec<_> = counts.into_iter().collect();
+    rows.sort_by(|a, b| b.1.0.cmp(&a.1.0).then(a.0.cmp(&b.0)));
+    let mut out = String::new();
+    for ((code, name), (n, fixable)) in rows {
+        out.push_str(&format!(
+            "{n:>6}  {code}  {name}{}\n",
+            if fixable > 0 {
+                format!(" ({fixable} fixable)")
+            } else {
+                String::new()
+            }
+        ));
+    }
+    out
+}
