@@ -93,6 +93,9 @@ fn parse_directive(text: &str, span: Span) -> Option<Directive> {
     Some(Directive { kind, span, keys })
 }
 
+/// Where a suppression applies, the (code, name) pairs it names, and its directive's index.
+type Scope = (Span, Vec<(&'static str, &'static str)>, usize);
+
 /// The line number (0-based) of a byte offset.
 fn line_of(text: &str, offset: usize) -> usize {
     memchr::memchr_iter(b'\n', &text.as_bytes()[..offset.min(text.len())]).count()
@@ -114,7 +117,7 @@ pub fn apply(text: &str, statements: &[Span], diagnostics: Vec<Diagnostic>) -> V
         return diagnostics;
     }
     // (scope, keys, directive index)
-    let mut scopes: Vec<(Span, Vec<(&'static str, &'static str)>, usize)> = Vec::new();
+    let mut scopes: Vec<Scope> = Vec::new();
     let mut extra = Vec::new();
     for (n, d) in directives.iter().enumerate() {
         let mut resolved = Vec::new();
