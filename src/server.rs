@@ -1,6 +1,801 @@
-//! `backup-lint server`: a language server over stdio (to be written).
+//! `backup-lint server`: a language server over stdio.
+//!
+//! A synchronous loop over `lsp-server`'s connection: full text sync, diagnostics on open,
+//! change and save, whole-document formatting, quick fixes (each diagnostic's fix, and an
+//! "ignore <CODE> for this statement" suppression comment), and hover documentation for the
+//! rule under the cursor. Positions are UTF-16 code units, as LSP requires by default.
+//!
+//! Every message, label, help, title and hover text sent to the client goes through
+//! [`scrub`]: secret values in the document never leave the process in prose. (Edits and
+//! formatted text are the document's own text, which the client already holds.)
+//!
+//! The target version comes from the nearest `backup-lint.toml` above the document's file
+//! (for `file://` URIs; other documents use the first workspace folder), else 26.1; the
+//! configuration's select / ignore / severity settings apply as in `check`.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
+use lsp_types::{
+    CodeAction, CodeActionKind, CodeActionOptions, CodeActionOrCommand, CodeActionParams,
+    CodeActionProviderCapability, Diagnostic as LspDiagnostic, DiagnosticRelatedInformation,
+    DiagnosticSeverity, DiagnosticTag, DidChangeTextDocumentParams, DidCloseTextDocumentParams,
+    DidOpenTextDocumentParams, DidSaveTextDocumentParams, DocumentFormattingParams, Hover,
+    HoverContents, HoverParams, HoverProviderCapability, Location, MarkupContent, MarkupKind,
+    MessageType, NumberOrString, OneOf, Position, PositionEncodingKind, PublishDiagnosticsParams,
+    Range, SaveOptions, ServerCapabilities, ShowMessageParams, TextDocumentSyncCapability,
+    TextDocumentSyncKind, TextDocumentSyncOptions, TextDocumentSyncSaveOptions, TextEdit, Url,
+    WorkspaceEdit,
+};
+use serde_json::Value;
+
+use crate::config::Config;
+use crate::diagnostic::{Diagnostic, Severity, codes};
+use crate::fix::Applicability;
+use crate::redact::scrub;
+use crate::span::Span;
+use crate::{CheckOptions, FormatOptions, Version, check_source, format_source};
+
+/// `source` of every diagnostic we publish.
+const SOURCE: &str = "backup-lint";
 
 /// Runs the language server on stdin/stdout until the client exits.
 pub fn run() -> Result<(), String> {
-    Err("the language server is not implemented yet".into())
+    install_panic_hook();
+    let (connection, io_threads) = Connection::stdio();
+    let outcome = serve(&connection);
+    // Dropping the connection closes the writer's channel, so joining flushes every reply.
+    drop(connection);
+    match outcome {
+        Ok(Ending::Exit { clean }) | Ok(Ending::Disconnected { clean }) => {
+            // The reader stopped (at `exit` or end of input): joining cannot block.
+            io_threads
+                .join()
+                .map_err(|e| format!("language server I/O: {e}"))?;
+            if clean {
+                Ok(())
+            } else {
+                Err("the client ended the session without a `shutdown` request".into())
+            }
+        }
+        // The reader may still be waiting on stdin: do not join it.
+        Err(e) => Err(e),
+    }
+}
+
+/// A panic message may quote the document (string slicing errors do): scrub it before it
+/// reaches stderr, which editors log.
+fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        use std::io::Write;
+        let _ = writeln!(
+            std::io::stderr(),
+            "backup-lint server: internal error: {}",
+            scrub(&info.to_string())
+        );
+    }));
+}
+
+enum Ending {
+    /// `exit` arrived; `clean` if `shutdown` came first.
+    Exit { clean: bool },
+    /// The client closed stdin.
+    Disconnected { clean: bool },
+}
+
+fn capabilities() -> ServerCapabilities {
+    ServerCapabilities {
+        position_encoding: Some(PositionEncodingKind::UTF16),
+        text_document_sync: Some(TextDocumentSyncCapability::Options(
+            TextDocumentSyncOptions {
+                open_close: Some(true),
+                change: Some(TextDocumentSyncKind::FULL),
+                save: Some(TextDocumentSyncSaveOptions::SaveOptions(SaveOptions {
+                    include_text: Some(false),
+                })),
+                ..TextDocumentSyncOptions::default()
+            },
+        )),
+        document_formatting_provider: Some(OneOf::Left(true)),
+        code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
+            code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
+            resolve_provider: Some(false),
+            ..CodeActionOptions::default()
+        })),
+        hover_provider: Some(HoverProviderCapability::Simple(true)),
+        ..ServerCapabilities::default()
+    }
+}
+
+fn serve(conn: &Connection) -> Result<Ending, String> {
+    let (id, params) = conn
+        .initialize_start()
+        .map_err(|e| scrub(&format!("language server: {e}")))?;
+    let init = serde_json::json!({
+        "capabilities": capabilities(),
+        "serverInfo": { "name": SOURCE, "version": env!("CARGO_PKG_VERSION") },
+    });
+    conn.initialize_finish(id, init)
+        .map_err(|e| scrub(&format!("language server: {e}")))?;
+    let mut server = Server::new(workspace_root(&params));
+    let mut shutdown = false;
+    let send = |msg: Message| {
+        conn.sender
+            .send(msg)
+            .map_err(|_| "language server: the output channel closed".to_string())
+    };
+    for msg in &conn.receiver {
+        match msg {
+            Message::Request(req) => {
+                let resp = if shutdown {
+                    Response::new_err(
+                        req.id,
+                        ErrorCode::InvalidRequest as i32,
+                        "the server is shutting down".into(),
+                    )
+                } else if req.method == "shutdown" {
+                    shutdown = true;
+                    Response::new_ok(req.id, ())
+                } else {
+                    let id = req.id.clone();
+                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| server.request(req)))
+                        .unwrap_or_else(|_| {
+                            Response::new_err(
+                                id,
+                                ErrorCode::InternalError as i32,
+                                "backup-lint failed on this request (see the server's log)".into(),
+                            )
+                        })
+                };
+                send(resp.into())?;
+            }
+            Message::Notification(n) => {
+                if n.method == "exit" {
+                    return Ok(Ending::Exit { clean: shutdown });
+                }
+                if shutdown {
+                    continue;
+                }
+                let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    server.notification(n)
+                }))
+                .unwrap_or_default();
+                for m in out {
+                    send(m)?;
+                }
+            }
+            // The server sends no requests, so there are no responses to wait for.
+            Message::Response(_) => {}
+        }
+    }
+    Ok(Ending::Disconnected { clean: shutdown })
+}
+
+/// The folder to search for a configuration when a document has no file path.
+fn workspace_root(params: &Value) -> Option<PathBuf> {
+    let uri = params
+        .pointer("/workspaceFolders/0/uri")
+        .or_else(|| params.get("rootUri"))
+        .and_then(Value::as_str)?;
+    Url::parse(uri).ok()?.to_file_path().ok()
+}
+
+struct Document {
+    text: String,
+    version: i32,
+    language: String,
+    /// The diagnostics last published (for code actions and hover).
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl Document {
+    /// SQL documents are checked. Scripts (`.sh`, `.bash`) and Markdown (`.md`) are not
+    /// supported yet: they, and every other language, get an empty diagnostics list.
+    fn is_sql(&self, uri: &Url) -> bool {
+        self.language.eq_ignore_ascii_case("sql")
+            || uri
+                .path()
+                .rsplit('/')
+                .next()
+                .and_then(|name| name.rsplit_once('.'))
+                .is_some_and(|(_, ext)| ext.eq_ignore_ascii_case("sql"))
+    }
+}
+
+struct Server {
+    docs: HashMap<Url, Document>,
+    root: Option<PathBuf>,
+    /// Configuration errors already shown (each is shown once).
+    reported: HashSet<String>,
+}
+
+/// The effective configuration for a document, and its file path.
+struct Resolved {
+    config: Config,
+    file: Option<PathBuf>,
+    target: Version,
+}
+
+impl Server {
+    fn new(root: Option<PathBuf>) -> Server {
+        Server {
+            docs: HashMap::new(),
+            root,
+            reported: HashSet::new(),
+        }
+    }
+
+    fn request(&mut self, req: Request) -> Response {
+        let id = req.id.clone();
+        match req.method.as_str() {
+            "textDocument/formatting" => respond(id, req.params, |p: DocumentFormattingParams| {
+                self.formatting(&p.text_document.uri)
+            }),
+            "textDocument/codeAction" => {
+                respond(id, req.params, |p: CodeActionParams| self.code_actions(&p))
+            }
+            "textDocument/hover" => respond(id, req.params, |p: HoverParams| {
+                let at = p.text_document_position_params;
+                self.hover(&at.text_document.uri, at.position)
+            }),
+            other => Response::new_err(
+                id,
+                ErrorCode::MethodNotFound as i32,
+                format!("backup-lint does not implement `{other}`"),
+            ),
+        }
+    }
+
+    fn notification(&mut self, n: Notification) -> Vec<Message> {
+        match n.method.as_str() {
+            "textDocument/didOpen" => {
+                let Ok(p) = serde_json::from_value::<DidOpenTextDocumentParams>(n.params) else {
+                    return Vec::new();
+                };
+                let doc = p.text_document;
+                self.docs.insert(
+                    doc.uri.clone(),
+                    Document {
+                        text: doc.text,
+                        version: doc.version,
+                        language: doc.language_id,
+                        diagnostics: Vec::new(),
+                    },
+                );
+                self.publish(&doc.uri)
+            }
+            "textDocument/didChange" => {
+                let Ok(p) = serde_json::from_value::<DidChangeTextDocumentParams>(n.params) else {
+                    return Vec::new();
+                };
+                let uri = p.text_document.uri;
+                let Some(doc) = self.docs.get_mut(&uri) else {
+                    return Vec::new();
+                };
+                doc.version = p.text_document.version;
+                for change in p.content_changes {
+                    match change.range {
+                        // We ask for full sync, but apply ranged changes correctly anyway.
+                        Some(range) => {
+                            let lines = Lines::new(&doc.text);
+                            let (start, end) = (lines.offset(range.start), lines.offset(range.end));
+                            let (start, end) = (start.min(end), start.max(end));
+                            doc.text.replace_range(start..end, &change.text);
+                        }
+                        None => doc.text = change.text,
+                    }
+                }
+                self.publish(&uri)
+            }
+            "textDocument/didSave" => {
+                let Ok(p) = serde_json::from_value::<DidSaveTextDocumentParams>(n.params) else {
+                    return Vec::new();
+                };
+                if let (Some(text), Some(doc)) = (p.text, self.docs.get_mut(&p.text_document.uri)) {
+                    doc.text = text;
+                }
+                // A saved configuration file changes every open document's findings.
+                self.publish_all()
+            }
+            "textDocument/didClose" => {
+                let Ok(p) = serde_json::from_value::<DidCloseTextDocumentParams>(n.params) else {
+                    return Vec::new();
+                };
+                let uri = p.text_document.uri;
+                self.docs.remove(&uri);
+                vec![publish_message(uri, Vec::new(), None)]
+            }
+            "workspace/didChangeConfiguration" | "workspace/didChangeWatchedFiles" => {
+                self.publish_all()
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    fn publish_all(&mut self) -> Vec<Message> {
+        let uris: Vec<Url> = self.docs.keys().cloned().collect();
+        uris.iter().flat_map(|u| self.publish(u)).collect()
+    }
+
+    /// The configuration of `uri`; a broken configuration file is shown once, and the
+    /// defaults are used instead.
+    fn resolve(&mut self, uri: &Url, out: &mut Vec<Message>) -> Resolved {
+        let file = (uri.scheme() == "file")
+            .then(|| uri.to_file_path().ok())
+            .flatten()
+            .map(|f| match (f.parent(), f.file_name()) {
+                // Canonical folders, so per-file-ignores globs match as in `check`.
+                (Some(dir), Some(name)) => std::fs::canonicalize(dir)
+                    .map(|d| d.join(name))
+                    .unwrap_or(f.clone()),
+                _ => f,
+            });
+        let dir = file
+            .as_deref()
+            .and_then(Path::parent)
+            .map(Path::to_path_buf)
+            .or_else(|| self.root.clone());
+        let config = match dir.as_deref().and_then(Config::find_file) {
+            None => Config::default(),
+            Some(path) => match Config::load(&path) {
+                Ok(c) => c,
+                Err(e) => {
+                    let message = scrub(&format!("{e} (using the default configuration)"));
+                    if self.reported.insert(message.clone()) {
+                        out.push(
+                            Notification::new(
+                                "window/showMessage".into(),
+                                ShowMessageParams {
+                                    typ: MessageType::WARNING,
+                                    message,
+                                },
+                            )
+                            .into(),
+                        );
+                    }
+                    Config::default()
+                }
+            },
+        };
+        let target = config.target_version.unwrap_or(Version::NEWEST);
+        Resolved {
+            config,
+            file,
+            target,
+        }
+    }
+
+    /// Checks `uri` again and returns its `publishDiagnostics` (plus any configuration error).
+    fn publish(&mut self, uri: &Url) -> Vec<Message> {
+        let mut out = Vec::new();
+        let Some(sql) = self.docs.get(uri).map(|d| d.is_sql(uri)) else {
+            return out;
+        };
+        if !sql {
+            let version = self.docs.get(uri).map(|d| d.version);
+            out.push(publish_message(uri.clone(), Vec::new(), version));
+            return out;
+        }
+        let resolved = self.resolve(uri, &mut out);
+        let doc = self.docs.get_mut(uri).expect("checked above");
+        let diags = check_source(
+            &doc.text,
+            &CheckOptions {
+                target: resolved.target,
+            },
+        );
+        doc.diagnostics = resolved.config.apply(resolved.file.as_deref(), diags);
+        let lines = Lines::new(&doc.text);
+        let lsp = doc
+            .diagnostics
+            .iter()
+            .map(|d| to_lsp(d, uri, &lines))
+            .collect();
+        out.push(publish_message(uri.clone(), lsp, Some(doc.version)));
+        out
+    }
+
+    fn formatting(&mut self, uri: &Url) -> Option<Vec<TextEdit>> {
+        if !self.docs.get(uri)?.is_sql(uri) {
+            return None;
+        }
+        // Configuration errors were shown when the document was checked.
+        let target = self.resolve(uri, &mut Vec::new()).target;
+        let doc = self.docs.get(uri)?;
+        let formatted = format_source(
+            &doc.text,
+            &FormatOptions {
+                version: target,
+                redact: false,
+            },
+        );
+        if formatted.refused || !formatted.changed(&doc.text) {
+            return Some(Vec::new());
+        }
+        let lines = Lines::new(&doc.text);
+        Some(vec![TextEdit {
+            range: Range::new(Position::new(0, 0), lines.position(doc.text.len())),
+            new_text: formatted.text,
+        }])
+    }
+
+    fn code_actions(&self, p: &CodeActionParams) -> Option<Vec<CodeActionOrCommand>> {
+        let uri = &p.text_document.uri;
+        let doc = self.docs.get(uri)?;
+        if !doc.is_sql(uri) {
+            return None;
+        }
+        if let Some(only) = &p.context.only
+            && !only.iter().any(|k| {
+                let k = k.as_str();
+                k.is_empty() || k == "quickfix" || k.starts_with("quickfix.")
+            })
+        {
+            return Some(Vec::new());
+        }
+        let lines = Lines::new(&doc.text);
+        let (start, end) = (lines.offset(p.range.start), lines.offset(p.range.end));
+        let (start, end) = (start.min(end) as u32, start.max(end) as u32);
+        let mut hits: Vec<&Diagnostic> = doc
+            .diagnostics
+            .iter()
+            .filter(|d| d.span.start <= end && start <= d.span.end)
+            .collect();
+        // The most specific findings first.
+        hits.sort_by_key(|d| d.span.len());
+        let mut fixes = Vec::new();
+        let mut ignores = Vec::new();
+        let mut seen = HashSet::new();
+        let statements = statement_spans(&doc.text);
+        for d in hits {
+            let lsp = to_lsp(d, uri, &lines);
+            if let Some(fix) = &d.fix
+                && !fix.edits.is_empty()
+            {
+                let edits = fix
+                    .edits
+                    .iter()
+                    .map(|e| TextEdit {
+                        range: lines.range(e.span),
+                        new_text: e.replacement.clone(),
+                    })
+                    .collect();
+                let safe = fix.applicability == Applicability::Safe;
+                let title = if safe {
+                    format!("{}: {}", d.code.code, scrub(&fix.message))
+                } else {
+                    format!(
+                        "{}: {} (unsafe: changes what the statement does)",
+                        d.code.code,
+                        scrub(&fix.message)
+                    )
+                };
+                fixes.push(CodeActionOrCommand::CodeAction(CodeAction {
+                    title,
+                    kind: Some(CodeActionKind::QUICKFIX),
+                    diagnostics: Some(vec![lsp.clone()]),
+                    edit: Some(workspace_edit(uri, edits)),
+                    is_preferred: Some(safe),
+                    ..CodeAction::default()
+                }));
+            }
+            // Findings about suppressions cannot themselves be suppressed.
+            if matches!(d.code.code, "N001" | "N002") {
+                continue;
+            }
+            let edit = ignore_edit(&doc.text, &lines, &statements, d);
+            if !seen.insert((d.code.code, edit.range.start)) {
+                continue;
+            }
+            ignores.push(CodeActionOrCommand::CodeAction(CodeAction {
+                title: format!("Ignore {} for this statement", d.code.code),
+                kind: Some(CodeActionKind::QUICKFIX),
+                diagnostics: Some(vec![lsp]),
+                edit: Some(workspace_edit(uri, vec![edit])),
+                is_preferred: Some(false),
+                ..CodeAction::default()
+            }));
+        }
+        fixes.append(&mut ignores);
+        Some(fixes)
+    }
+
+    fn hover(&self, uri: &Url, position: Position) -> Option<Hover> {
+        let doc = self.docs.get(uri)?;
+        if !doc.is_sql(uri) {
+            return None;
+        }
+        let lines = Lines::new(&doc.text);
+        let at = lines.offset(position) as u32;
+        let mut hits: Vec<&Diagnostic> = doc
+            .diagnostics
+            .iter()
+            .filter(|d| d.span.start <= at && (at < d.span.end || at == d.span.start))
+            .collect();
+        // The most specific finding first; its range is the hover's.
+        hits.sort_by_key(|d| d.span.len());
+        let first = hits.first()?;
+        let mut shown = HashSet::new();
+        let mut parts = Vec::new();
+        for d in &hits {
+            if !shown.insert(d.code.code) {
+                continue;
+            }
+            let text = crate::rules::find(d.code.code)
+                .map(|r| r.doc())
+                .or_else(|| codes::doc(d.code.code).map(str::to_string))
+                .unwrap_or_else(|| scrub(&d.message));
+            parts.push(format!(
+                "**{}** `{}` ({})\n\n{}",
+                d.code.code,
+                d.code.name,
+                d.severity.as_str(),
+                text.trim_end()
+            ));
+        }
+        Some(Hover {
+            contents: HoverContents::Markup(MarkupContent {
+                kind: MarkupKind::Markdown,
+                value: scrub(&parts.join("\n\n---\n\n")),
+            }),
+            range: Some(lines.range(first.span)),
+        })
+    }
+}
+
+/// Decodes a request's parameters, runs `handle`, and wraps its result.
+fn respond<P: serde::de::DeserializeOwned, R: serde::Serialize>(
+    id: RequestId,
+    params: Value,
+    handle: impl FnOnce(P) -> R,
+) -> Response {
+    match serde_json::from_value::<P>(params) {
+        Ok(p) => Response::new_ok(id, handle(p)),
+        Err(e) => Response::new_err(
+            id,
+            ErrorCode::InvalidParams as i32,
+            // serde's message may quote a value from the parameters.
+            scrub(&format!("invalid parameters: {e}")),
+        ),
+    }
+}
+
+fn publish_message(uri: Url, diagnostics: Vec<LspDiagnostic>, version: Option<i32>) -> Message {
+    Notification::new(
+        "textDocument/publishDiagnostics".into(),
+        PublishDiagnosticsParams {
+            uri,
+            diagnostics,
+            version,
+        },
+    )
+    .into()
+}
+
+fn workspace_edit(uri: &Url, edits: Vec<TextEdit>) -> WorkspaceEdit {
+    WorkspaceEdit {
+        changes: Some(HashMap::from([(uri.clone(), edits)])),
+        ..WorkspaceEdit::default()
+    }
+}
+
+fn to_lsp(d: &Diagnostic, uri: &Url, lines: &Lines<'_>) -> LspDiagnostic {
+    let mut message = scrub(&d.message);
+    if let Some(help) = &d.help {
+        message.push_str("\nhelp: ");
+        message.push_str(&scrub(help));
+    }
+    let related: Vec<DiagnosticRelatedInformation> = d
+        .labels
+        .iter()
+        .map(|l| DiagnosticRelatedInformation {
+            location: Location {
+                uri: uri.clone(),
+                range: lines.range(l.span),
+            },
+            message: scrub(&l.message),
+        })
+        .collect();
+    LspDiagnostic {
+        range: lines.range(d.span),
+        severity: Some(match d.severity {
+            Severity::Error => DiagnosticSeverity::ERROR,
+            Severity::Warning => DiagnosticSeverity::WARNING,
+            Severity::Info => DiagnosticSeverity::INFORMATION,
+        }),
+        code: Some(NumberOrString::String(d.code.code.to_string())),
+        source: Some(SOURCE.to_string()),
+        message,
+        related_information: (!related.is_empty()).then_some(related),
+        tags: (d.code.code == codes::DEPRECATED_SYNTAX.code)
+            .then(|| vec![DiagnosticTag::DEPRECATED]),
+        ..LspDiagnostic::default()
+    }
+}
+
+/// The spans of every statement (backup-family or not), as the suppression pass sees them.
+fn statement_spans(text: &str) -> Vec<Span> {
+    let templates = crate::template::find(text);
+    let parse_text = crate::template::substitute(text, &templates);
+    let mut spans = Vec::new();
+    crate::parser::parse_each(&parse_text, &mut Vec::new(), |s| spans.push(s.span));
+    spans
+}
+
+/// The edit that adds `-- backup-lint: ignore[CODE]` on its own line above the line where
+/// the diagnostic's statement starts (the diagnostic's own line when it lies in no
+/// statement), joining an `ignore[…]` comment already on the line above.
+fn ignore_edit(text: &str, lines: &Lines<'_>, statements: &[Span], d: &Diagnostic) -> TextEdit {
+    let code = d.code.code;
+    let anchor = statements
+        .iter()
+        .find(|s| s.start <= d.span.start && d.span.start <= s.end)
+        .map_or(d.span.start, |s| s.start) as usize;
+    let anchor = anchor.min(text.len());
+    let eol = if text.contains("\r\n") { "\r\n" } else { "\n" };
+    let line = lines.line_of(anchor);
+    let line_start = lines.starts[line];
+    let before = &text[line_start..anchor];
+    let comment = format!("-- backup-lint: ignore[{code}]");
+    if !before.trim().is_empty() {
+        // Another statement shares the line: start a line just for this one.
+        let at = lines.position(anchor);
+        return TextEdit {
+            range: Range::new(at, at),
+            new_text: format!("{eol}{comment}{eol}"),
+        };
+    }
+    if line > 0 {
+        let prev = lines.content(line - 1);
+        let body = text[prev.clone()].trim_start();
+        if let Some(rest) = body.strip_prefix("-- backup-lint: ignore[")
+            && let Some(close) = rest.find(']')
+        {
+            let at = prev.end - rest.len() + close;
+            let pos = lines.position(at);
+            return TextEdit {
+                range: Range::new(pos, pos),
+                new_text: format!(", {code}"),
+            };
+        }
+    }
+    let pos = Position::new(line as u32, 0);
+    TextEdit {
+        range: Range::new(pos, pos),
+        new_text: format!("{before}{comment}{eol}"),
+    }
+}
+
+/// Line starts of a text, for converting between byte offsets and LSP positions (UTF-16
+/// code units). Lines end at `\n`, `\r\n` or a lone `\r`, as LSP defines them.
+struct Lines<'a> {
+    text: &'a str,
+    starts: Vec<usize>,
+}
+
+impl<'a> Lines<'a> {
+    fn new(text: &'a str) -> Lines<'a> {
+        let bytes = text.as_bytes();
+        let mut starts = vec![0];
+        for (i, b) in bytes.iter().enumerate() {
+            match b {
+                b'\n' => starts.push(i + 1),
+                b'\r' if bytes.get(i + 1) != Some(&b'\n') => starts.push(i + 1),
+                _ => {}
+            }
+        }
+        Lines { text, starts }
+    }
+
+    /// The 0-based line holding byte `offset`.
+    fn line_of(&self, offset: usize) -> usize {
+        self.starts.partition_point(|s| *s <= offset) - 1
+    }
+
+    /// The bytes of line `line` without its line break.
+    fn content(&self, line: usize) -> std::ops::Range<usize> {
+        let start = self.starts[line];
+        let mut end = self
+            .starts
+            .get(line + 1)
+            .copied()
+            .unwrap_or(self.text.len());
+        if line + 1 < self.starts.len() {
+            let t = &self.text[..end];
+            if t.ends_with("\r\n") {
+                end -= 2;
+            } else {
+                end -= 1;
+            }
+        }
+        start..end
+    }
+
+    /// The LSP position of byte `offset` (clamped, and moved back to a character boundary).
+    fn position(&self, offset: usize) -> Position {
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self.line_of(offset);
+        let character = self.text[self.starts[line]..offset].encode_utf16().count();
+        Position::new(line as u32, character as u32)
+    }
+
+    fn range(&self, span: Span) -> Range {
+        Range::new(
+            self.position(span.start as usize),
+            self.position(span.end as usize),
+        )
+    }
+
+    /// The byte offset of an LSP position: past the end of its line means the line's end,
+    /// past the last line the end of the text, inside a surrogate pair its character.
+    fn offset(&self, pos: Position) -> usize {
+        let line = pos.line as usize;
+        if line >= self.starts.len() {
+            return self.text.len();
+        }
+        let content = self.content(line);
+        let mut units = 0usize;
+        for (i, c) in self.text[content.clone()].char_indices() {
+            let next = units + c.len_utf16();
+            if next > pos.character as usize {
+                return content.start + i;
+            }
+            units = next;
+        }
+        content.end
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_count_utf16_units_and_every_line_break() {
+        let text = "a\r\né😀x\rlast\n";
+        let lines = Lines::new(text);
+        let x = text.find('x').unwrap();
+        assert_eq!(lines.position(x), Position::new(1, 3));
+        assert_eq!(lines.offset(Position::new(1, 3)), x);
+        // Inside the surrogate pair: the emoji's start.
+        assert_eq!(lines.offset(Position::new(1, 2)), text.find('😀').unwrap());
+        // Past the end of a line: its end, before the break.
+        assert_eq!(lines.offset(Position::new(0, 99)), 1);
+        assert_eq!(
+            lines.position(text.find("last").unwrap()),
+            Position::new(2, 0)
+        );
+        assert_eq!(lines.position(text.len()), Position::new(3, 0));
+        assert_eq!(lines.offset(Position::new(9, 0)), text.len());
+        assert_eq!(lines.content(1), 3..x + 1);
+    }
+
+    #[test]
+    fn ignore_comment_goes_above_the_statement_start() {
+        let text = "SELECT 1;\n  BACKUP INTO 'x'\n  WITH detached, detached;\n";
+        let diags = check_source(text, &CheckOptions::default());
+        let d = diags.iter().find(|d| d.code.code == "S003").unwrap();
+        let lines = Lines::new(text);
+        let edit = ignore_edit(text, &lines, &statement_spans(text), d);
+        assert_eq!(edit.range.start, Position::new(1, 0));
+        assert_eq!(edit.new_text, "  -- backup-lint: ignore[S003]\n");
+        let mut fixed = text.to_string();
+        fixed.insert_str(lines.starts[1], &edit.new_text);
+        let after = check_source(&fixed, &CheckOptions::default());
+        assert!(after.iter().all(|d| d.code.code != "S003"), "{after:?}");
+
+        let shared = "SELECT 1; BACKUP INTO 'x' WITH detached, detached;";
+        let d = check_source(shared, &CheckOptions::default())
+            .into_iter()
+            .find(|d| d.code.code == "S003")
+            .unwrap();
+        let lines = Lines::new(shared);
+        let edit = ignore_edit(shared, &lines, &statement_spans(shared), &d);
+        assert_eq!(edit.range.start, Position::new(0, 10));
+        assert_eq!(edit.new_text, "\n-- backup-lint: ignore[S003]\n");
+    }
 }
