@@ -152,11 +152,40 @@ mod tests {
     #[test]
     fn applies_safe_and_refuses_breaking_or_overlapping_fixes() {
         let text = "BACKUP INTO 'a';";
-        let good = Fix::safe("rename", vec![Edit { span: Span::new(12, 15), replacement: "'b'".into() }]);
-        let overlapping = Fix::safe("again", vec![Edit { span: Span::new(13, 14), replacement: "c".into() }]);
-        let breaking = Fix::safe("break", vec![Edit { span: Span::new(0, 6), replacement: "BAKUP".into() }]);
-        let risky = Fix::unsafe_("risky", vec![Edit { span: Span::new(15, 15), replacement: " WITH detached".into() }]);
-        let diags = [diag_with(good), diag_with(overlapping), diag_with(breaking), diag_with(risky)];
+        let good = Fix::safe(
+            "rename",
+            vec![Edit {
+                span: Span::new(12, 15),
+                replacement: "'b'".into(),
+            }],
+        );
+        let overlapping = Fix::safe(
+            "again",
+            vec![Edit {
+                span: Span::new(13, 14),
+                replacement: "c".into(),
+            }],
+        );
+        let breaking = Fix::safe(
+            "break",
+            vec![Edit {
+                span: Span::new(0, 6),
+                replacement: "BAKUP".into(),
+            }],
+        );
+        let risky = Fix::unsafe_(
+            "risky",
+            vec![Edit {
+                span: Span::new(15, 15),
+                replacement: " WITH detached".into(),
+            }],
+        );
+        let diags = [
+            diag_with(good),
+            diag_with(overlapping),
+            diag_with(breaking),
+            diag_with(risky),
+        ];
         let r = apply_fixes(text, &diags, Applicability::Safe);
         assert_eq!(r.text, "BACKUP INTO 'b';");
         assert_eq!((r.applied, r.refused), (1, 2));

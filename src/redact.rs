@@ -30,10 +30,7 @@ pub fn secret_ranges(text: &str) -> Vec<Range<usize>> {
     let mut out: Vec<Range<usize>> = Vec::new();
     // Secret query parameters: `NAME=value` after `?` or `&` (case-insensitive names).
     for (i, _) in text.match_indices('=') {
-        let key_start = text[..i]
-            .rfind(['?', '&'])
-            .map(|p| p + 1)
-            .unwrap_or(i);
+        let key_start = text[..i].rfind(['?', '&']).map(|p| p + 1).unwrap_or(i);
         let key = &text[key_start..i];
         if key.is_empty() || !SECRET_PARAMS.iter().any(|p| p.eq_ignore_ascii_case(key)) {
             continue;
@@ -52,13 +49,17 @@ pub fn secret_ranges(text: &str) -> Vec<Range<usize>> {
         let auth_start = i + 3;
         let mut j = auth_start;
         let mut colon = None;
-        while j < bytes.len() && !matches!(bytes[j], b'/' | b'?' | b'#' | b'@') && !ends_value(bytes[j]) {
+        while j < bytes.len()
+            && !matches!(bytes[j], b'/' | b'?' | b'#' | b'@')
+            && !ends_value(bytes[j])
+        {
             if bytes[j] == b':' && colon.is_none() {
                 colon = Some(j);
             }
             j += 1;
         }
-        if j < bytes.len() && bytes[j] == b'@'
+        if j < bytes.len()
+            && bytes[j] == b'@'
             && let Some(c) = colon
             && j > c + 1
         {

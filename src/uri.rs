@@ -46,12 +46,18 @@ impl<'a> StorageUri<'a> {
     /// Splits `raw`; never fails (a text without `://` has an empty scheme and is all path).
     pub fn parse(raw: &'a str) -> StorageUri<'a> {
         let (scheme, rest_start) = match raw.find("://") {
-            Some(p) if raw[..p].bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'+' || b == b'.') => {
+            Some(p)
+                if raw[..p]
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'+' || b == b'.') =>
+            {
                 (raw[..p].to_ascii_lowercase(), p + 3)
             }
             _ => (String::new(), 0),
         };
-        let fragment = raw[rest_start..].find('#').map_or(raw.len(), |p| rest_start + p);
+        let fragment = raw[rest_start..]
+            .find('#')
+            .map_or(raw.len(), |p| rest_start + p);
         let query_start = raw[rest_start..fragment].find('?').map(|p| rest_start + p);
         let before_query = query_start.unwrap_or(fragment);
         let (authority_end, path) = if scheme.is_empty() {
@@ -77,7 +83,11 @@ impl<'a> StorageUri<'a> {
                     continue;
                 }
                 let (key, raw_value, value_range) = match pair.find('=') {
-                    Some(e) => (&pair[..e], Some(&pair[e + 1..]), range.start + e + 1..range.end),
+                    Some(e) => (
+                        &pair[..e],
+                        Some(&pair[e + 1..]),
+                        range.start + e + 1..range.end,
+                    ),
                     None => (pair, None, range.end..range.end),
                 };
                 params.push(Param {
@@ -133,7 +143,10 @@ mod tests {
         let loc = u.locality().unwrap();
         assert_eq!(loc.value(), "region=us-west");
         assert_eq!(&raw[loc.value_range.clone()], "region%3Dus-west");
-        assert_eq!(&raw[loc.range.clone()], "COCKROACH_LOCALITY=region%3Dus-west");
+        assert_eq!(
+            &raw[loc.range.clone()],
+            "COCKROACH_LOCALITY=region%3Dus-west"
+        );
         assert_eq!(u.param("FLAG").unwrap().raw_value, None);
         assert_eq!(u.location(), "s3://bucket/a/b");
         let bare = StorageUri::parse("/mnt/backups");
