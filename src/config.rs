@@ -95,7 +95,7 @@ pub struct Config {
 }
 
 /// Whether `key` names a code, a rule name, a category word or a code prefix (`L`, `L0`).
-fn selector_is_known(key: &str) -> bool {
+pub fn selector_is_known(key: &str) -> bool {
     if CATEGORIES.iter().any(|(w, _)| *w == key) || key.eq_ignore_ascii_case("all") {
         return true;
     }

@@ -101,6 +101,12 @@ struct CheckArgs {
     /// Print the fixes as a unified diff instead of applying them (exit 1 if there is one).
     #[arg(long, conflicts_with = "fix")]
     diff: bool,
+    /// Only these rules (codes, names or categories, comma-separated; replaces the config's).
+    #[arg(long, value_delimiter = ',')]
+    select: Option<Vec<String>>,
+    /// Also ignore these rules (codes, names or categories, comma-separated).
+    #[arg(long, value_delimiter = ',')]
+    ignore: Vec<String>,
     /// Print how many findings each rule has instead of the findings.
     #[arg(long)]
     statistics: bool,
@@ -527,8 +533,19 @@ fn run_check(args: CheckArgs) -> Result<u8, String> {
     });
     let fail_on = args.fail_on.or(base.fail_on).unwrap_or(Severity::Warning);
     let mut jobs = Vec::with_capacity(inputs.len());
+    for key in args.select.iter().flatten().chain(&args.ignore) {
+        if !backup_lint::config::selector_is_known(key) {
+            return Err(format!(
+                "`{key}` is not a rule code, rule name or category; `backup-lint rules` lists them"
+            ));
+        }
+    }
     for input in &inputs {
-        let cfg = configs.for_path(input.path.as_deref())?;
+        let mut cfg = configs.for_path(input.path.as_deref())?;
+        if let Some(select) = &args.select {
+            cfg.select = Some(select.clone());
+        }
+        cfg.ignore.extend(args.ignore.iter().cloned());
         let target = target_of(&cfg);
         jobs.push((input, cfg, target));
     }
