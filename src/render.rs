@@ -390,6 +390,31 @@ pub fn github(files: &[FileReport<'_>]) -> String {
 
 /// SARIF 2.1.0: one run, the rules that fired (with their documentation) and the results,
 /// with regions and fixes.
+/// A SARIF artifact URI: relative paths with `/`, absolute ones as `file://` URLs.
+fn sarif_uri(path: &str) -> String {
+    let p = std::path::Path::new(path);
+    if p.is_absolute() {
+        if let Ok(u) = url::Url::from_file_path(p) {
+            return u.to_string();
+        }
+    }
+    let forward = path.replace('\\', "/");
+    percent_encoding::utf8_percent_encode(&forward, SARIF_PATH).to_string()
+}
+
+/// Characters escaped in a relative SARIF URI.
+const SARIF_PATH: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'`')
+    .add(b'{')
+    .add(b'}');
+
 pub fn sarif(files: &[FileReport<'_>]) -> String {
     use serde_json::{Value, json};
     let level = |s: Severity| match s {
@@ -402,6 +427,7 @@ pub fn sarif(files: &[FileReport<'_>]) -> String {
     let mut results = Vec::new();
     for f in files {
         let index = LineIndex::new(f.text);
+        let uri = sarif_uri(f.path);
         let region = |span: Span| {
             let p = position(&index, span);
             json!({
@@ -435,7 +461,7 @@ pub fn sarif(files: &[FileReport<'_>]) -> String {
                 "message": { "text": scrub(&d.message) },
                 "locations": [{
                     "physicalLocation": {
-                        "artifactLocation": { "uri": f.path },
+                        "artifactLocation": { "uri": uri },
                         "region": region(d.span),
                     }
                 }],
@@ -450,7 +476,7 @@ pub fn sarif(files: &[FileReport<'_>]) -> String {
                                 "id": n,
                                 "message": { "text": scrub(&l.message) },
                                 "physicalLocation": {
-                                    "artifactLocation": { "uri": f.path },
+                                    "artifactLocation": { "uri": uri },
                                     "region": region(l.span),
                                 }
                             })
@@ -462,7 +488,7 @@ pub fn sarif(files: &[FileReport<'_>]) -> String {
                 result["fixes"] = json!([{
                     "description": { "text": format!("{} ({})", scrub(&fix.message), fix.applicability.as_str()) },
                     "artifactChanges": [{
-                        "artifactLocation": { "uri": f.path },
+                        "artifactLocation": { "uri": uri },
                         "replacements": fix.edits.iter().map(|e| json!({
                             "deletedRegion": region(e.span),
                             "insertedContent": { "text": scrub(&e.replacement) },

@@ -1,0 +1,85 @@
+//! `check --format sarif` validates against the SARIF 2.1.0 schema (and the SARIF rules) with
+//! Microsoft's SARIF Multitool. `.ci/run` installs it from the npm registry into
+//! `.ci/node/`; the test finds it there or through `SARIF_MULTITOOL`, and skips with a
+//! notice when it is absent.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+fn multitool() -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("SARIF_MULTITOOL") {
+        return Some(PathBuf::from(p));
+    }
+    let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join(".ci/node/node_modules/.bin/sarif-multitool");
+    p.exists().then_some(p)
+}
+
+/// The multitool's findings of level error (it exits 0 either way).
+fn validate(tool: &PathBuf, file: &std::path::Path) -> Vec<String> {
+    let out = Command::new(tool)
+        .args(["validate", file.to_str().unwrap()])
+        .output()
+        .expect("sarif-multitool runs");
+    let text =
+        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
+    assert!(
+        text.contains("files scanned"),
+        "unexpected multitool output:\n{text}"
+    );
+    text.lines()
+        .filter(|l| l.contains(": error "))
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn sarif_output_validates() {
+    let Some(tool) = multitool() else {
+        println!("skipping: SARIF Multitool not installed (bash .ci/run installs it)");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    // The validator itself must catch a broken log.
+    let broken = dir.path().join("broken.sarif");
+    std::fs::write(&broken, r#"{"version":"2.1.0","runs":[{"tool":{}}]}"#).unwrap();
+    assert!(
+        !validate(&tool, &broken).is_empty(),
+        "the validator accepted a log without a driver"
+    );
+    let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/secrets/fake-keys.sql");
+    for (name, path) in [
+        ("absolute", fixture.to_str().unwrap().to_string()),
+        (
+            "relative",
+            "tests/fixtures/secrets/fake-keys.sql".to_string(),
+        ),
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_backup-lint"))
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .args(["check", &path, "--format", "sarif"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        let file = dir.path().join(format!("{name}.sarif"));
+        std::fs::write(&file, &out.stdout).unwrap();
+        let errors = validate(&tool, &file);
+        assert!(
+            errors.is_empty(),
+            "{name} paths: SARIF errors:\n{}",
+            errors.join("\n")
+        );
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert!(
+            v["runs"][0]["results"]
+                .as_array()
+                .is_some_and(|r| !r.is_empty())
+        );
+        assert!(
+            v["runs"][0]["tool"]["driver"]["rules"]
+                .as_array()
+                .is_some_and(|r| !r.is_empty())
+        );
+    }
+}
