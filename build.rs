@@ -15,7 +15,8 @@ fn main() {
         .collect();
     categories.sort();
     let mut modules = String::new();
-    let mut registry = String::from("/// Every rule, in code order.\npub static ALL: &[&Rule] = &[\n");
+    let mut registry =
+        String::from("/// Every rule, in code order.\npub static ALL: &[&Rule] = &[\n");
     let mut entries = Vec::new();
     for dir in &categories {
         let category = dir.file_name().unwrap().to_string_lossy().to_string();
@@ -30,7 +31,12 @@ fn main() {
         for file in files {
             let stem = file.file_stem().unwrap().to_string_lossy().to_string();
             let text = std::fs::read_to_string(&file).unwrap();
-            writeln!(modules, "    #[path = {:?}]\n    pub mod {stem};", file.display().to_string()).unwrap();
+            writeln!(
+                modules,
+                "    #[path = {:?}]\n    pub mod {stem};",
+                file.display().to_string()
+            )
+            .unwrap();
             if text.contains("pub static RULE: Rule") {
                 let code = text
                     .split("code: \"")

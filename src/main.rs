@@ -349,7 +349,12 @@ fn inputs(common: &Common) -> Result<Vec<Input>, String> {
 
 /// Files of known kinds below `dir`, honouring `.gitignore` and skipping hidden entries.
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    for entry in ignore::WalkBuilder::new(dir).require_git(false).build() {
+    let walker = ignore::WalkBuilder::new(dir)
+        .require_git(false)
+        // Build output is never source, .gitignore or not.
+        .filter_entry(|e| e.depth() == 0 || e.file_name() != "target")
+        .build();
+    for entry in walker {
         let entry = entry.map_err(std::io::Error::other)?;
         let path = entry.path();
         if entry.file_type().is_some_and(|t| t.is_file())

@@ -393,10 +393,10 @@ pub fn github(files: &[FileReport<'_>]) -> String {
 /// A SARIF artifact URI: relative paths with `/`, absolute ones as `file://` URLs.
 fn sarif_uri(path: &str) -> String {
     let p = std::path::Path::new(path);
-    if p.is_absolute() {
-        if let Ok(u) = url::Url::from_file_path(p) {
-            return u.to_string();
-        }
+    if p.is_absolute()
+        && let Ok(u) = url::Url::from_file_path(p)
+    {
+        return u.to_string();
     }
     let forward = path.replace('\\', "/");
     percent_encoding::utf8_percent_encode(&forward, SARIF_PATH).to_string()

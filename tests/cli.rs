@@ -79,11 +79,14 @@ fn json(run: &Run) -> Value {
         .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", run.stdout))
 }
 
-const CLEAN: &str = "BACKUP DATABASE bank INTO 's3://backups/bank?AUTH=implicit' WITH OPTIONS (revision_history = true);\n";
+/// Clean for every rule at the default target (the semantic rules included: a storage URI
+/// with `AUTH`, and `AS OF SYSTEM TIME`), and already in `fmt`'s canonical form.
+const CLEAN: &str = "BACKUP DATABASE bank INTO 's3://backups/bank?AUTH=implicit' AS OF SYSTEM TIME '-10s' WITH OPTIONS (revision_history = true);\n";
 /// `BACKUP … TO` was removed in v25.1: an error for the default target.
 const REMOVED: &str = "BACKUP DATABASE bank TO 'nodelocal://1/bank';\n";
-/// `TENANT n` is deprecated (a warning), not removed.
-const DEPRECATED_ONLY: &str = "BACKUP TENANT 5 INTO 's3://backups/t5?AUTH=implicit';\n";
+/// `TENANT n` is deprecated (a warning), not removed; nothing else is reported.
+const DEPRECATED_ONLY: &str =
+    "BACKUP TENANT 5 INTO 's3://backups/t5?AUTH=implicit' AS OF SYSTEM TIME '-10s';\n";
 
 // ---------------------------------------------------------------------------------------------
 // Exit codes
@@ -177,82 +180,58 @@ fn expected_line_col(text: &str, offset: usize) -> (u64, u64) {
     (line as u64, col as u64)
 }
 
-#[test]
-fn json_output_schema_and_unicode_columns() {
-    // Non-ASCII text before each finding on its line: columns must count scalar values
-    // (é = 2 bytes, 日本 = 3 bytes each), not bytes.
-    let input = "SET x = 'ünïcödé';\n\
-                 BACKUP TABLE émile, ñandú INTO 's3://b' WITH revision_history revision_history;\n\
-                 BACKUP TABLE \"日本\" TO 'nodelocal://1/x';\n\
-                 BACKUP TENANT 5 INTO 's3://b';\n";
-    let r = run_stdin(
-        &[
-            "check",
-            "-",
-            "--format",
-            "json",
-            "--stdin-filename",
-            "dir/my file.sql",
-        ],
-        input,
-    );
-    assert_eq!(r.code, 1, "{r:?}");
-    let v = json(&r);
-    let top = v.as_object().expect("top level is an object");
-    assert_eq!(top["schema_version"], 1);
-    assert_eq!(top["tool"], "backup-lint");
-    assert_eq!(top["target_version"], "26.1");
-    let diags = top["diagnostics"].as_array().expect("diagnostics array");
-    assert_eq!(diags.len(), 3, "{diags:#?}");
-    for d in diags {
-        let o = d.as_object().expect("diagnostic object");
-        for key in [
-            "path",
-            "line",
-            "column",
-            "end_line",
-            "end_column",
-            "start",
-            "end",
-            "code",
-            "name",
-            "severity",
-            "message",
-            "help",
-        ] {
-            assert!(o.contains_key(key), "missing {key} in {d}");
-        }
-        assert_eq!(o["path"], "dir/my file.sql");
-        for key in ["line", "column", "end_line", "end_column", "start", "end"] {
-            assert!(o[key].is_u64(), "{key} is not an unsigned integer in {d}");
-        }
-        for key in ["code", "name", "message"] {
-            assert!(o[key].is_string(), "{key} is not a string in {d}");
-        }
-        assert!(o["help"].is_string() || o["help"].is_null(), "{d}");
-        let severity = o["severity"].as_str().unwrap();
-        assert!(["error", "warning", "info"].contains(&severity), "{d}");
-        let start = o["start"].as_u64().unwrap() as usize;
-        let end = o["end"].as_u64().unwrap() as usize;
-        assert!(start <= end && end <= input.len(), "{d}");
-        let (line, col) = expected_line_col(input, start);
-        let (end_line, end_col) = expected_line_col(input, end);
-        assert_eq!(
-            (o["line"].as_u64().unwrap(), o["column"].as_u64().unwrap()),
-            (line, col),
-            "{d}"
-        );
-        assert_eq!(
-            (
-                o["end_line"].as_u64().unwrap(),
-                o["end_column"].as_u64().unwrap()
-            ),
-            (end_line, end_col),
-            "{d}"
-        );
+/// Checks one JSON diagnostic against the schema, and its positions against `input`.
+fn assert_json_diagnostic(d: &Value, input: &str, path: &str) {
+    let o = d.as_object().expect("diagnostic object");
+    for key in [
+        "path",
+        "line",
+        "column",
+        "end_line",
+        "end_column",
+        "start",
+        "end",
+        "code",
+        "name",
+        "severity",
+        "message",
+        "help",
+    ] {
+        assert!(o.contains_key(key), "missing {key} in {d}");
     }
-    // The findings themselves, in source order.
-    let summary: Vec<(u64, u64, &str, &str)> = diags
+    assert_eq!(o["path"], path);
+    for key in ["line", "column", "end_line", "end_column", "start", "end"] {
+        assert!(o[key].is_u64(), "{key} is not an unsigned integer in {d}");
+    }
+    for key in ["code", "name", "message"] {
+        assert!(o[key].is_string(), "{key} is not a string in {d}");
+    }
+    assert!(o["help"].is_string() || o["help"].is_null(), "{d}");
+    let severity = o["severity"].as_str().unwrap();
+    assert!(["error", "warning", "info"].contains(&severity), "{d}");
+    let start = o["start"].as_u64().unwrap() as usize;
+    let end = o["end"].as_u64().unwrap() as usize;
+    assert!(start <= end && end <= input.len(), "{d}");
+    let (line, col) = expected_line_col(input, start);
+    let (end_line, end_col) = expected_line_col(input, end);
+    assert_eq!(
+        (o["line"].as_u64().unwrap(), o["column"].as_u64().unwrap()),
+        (line, col),
+        "{d}"
+    );
+    assert_eq!(
+        (
+            o["end_line"].as_u64().unwrap(),
+            o["end_column"].as_u64().unwrap()
+        ),
+        (end_line, end_col),
+        "{d}"
+    );
+}
+
+/// (line, column, code, severity) of each JSON diagnostic.
+fn json_summary(diags: &[Value]) -> Vec<(u64, u64, &str, &str)> {
+    diags
         .iter()
         .map(|d| {
             (
@@ -262,15 +241,43 @@ fn json_output_schema_and_unicode_columns() {
                 d["severity"].as_str().unwrap(),
             )
         })
-        .collect();
-    assert_eq!(
-        summary,
-        vec![
-            (2, 63, "S002", "error"),
-            (3, 22, "V001", "error"),
-            (4, 8, "V003", "warning"),
-        ]
-    );
+        .collect()
+}
+
+#[test]
+fn json_output_schema_and_unicode_columns() {
+    // Non-ASCII text before each finding on its line: columns must count scalar values
+    // (é = 2 bytes, 日本 = 3 bytes each), not bytes.
+    let input = "SET x = 'ünïcödé';\n\
+                 BACKUP TABLE émile, ñandú INTO 's3://b' WITH revision_history revision_history;\n\
+                 BACKUP TABLE \"日本\" TO 'nodelocal://1/x';\n\
+                 BACKUP TENANT 5 INTO 's3://b';\n";
+    let path = "dir/my file.sql";
+    let check_json = |extra: &[&str]| {
+        let mut args = vec!["check", "-", "--format", "json", "--stdin-filename", path];
+        args.extend_from_slice(extra);
+        run_stdin(&args, input)
+    };
+    // The parser's and the release checker's findings, exactly.
+    let r = check_json(&["--select", "syntax,version"]);
+    assert_eq!(r.code, 1, "{r:?}");
+    let v = json(&r);
+    let top = v.as_object().expect("top level is an object");
+    assert_eq!(top["schema_version"], 1);
+    assert_eq!(top["tool"], "backup-lint");
+    assert_eq!(top["target_version"], "26.1");
+    let diags = top["diagnostics"].as_array().expect("diagnostics array");
+    assert_eq!(diags.len(), 3, "{diags:#?}");
+    for d in diags {
+        assert_json_diagnostic(d, input, path);
+    }
+    // The findings themselves, in source order.
+    let expected = vec![
+        (2, 63, "S002", "error"),
+        (3, 22, "V001", "error"),
+        (4, 8, "V003", "warning"),
+    ];
+    assert_eq!(json_summary(diags), expected);
     // Byte offsets differ from the columns on the non-ASCII lines.
     assert_eq!(diags[0]["start"], 88);
     assert_eq!(diags[0]["name"], "syntax-error");
@@ -285,6 +292,18 @@ fn json_output_schema_and_unicode_columns() {
     assert_eq!(v["summary"]["errors"], 2);
     assert_eq!(v["summary"]["warnings"], 1);
     assert_eq!(v["summary"]["files"], 1);
+    // With every rule: the semantic rules' findings on the same non-ASCII lines follow the same
+    // schema and count columns the same way, and the findings above are unchanged among them.
+    let r = check_json(&[]);
+    assert_eq!(r.code, 1, "{r:?}");
+    let v = json(&r);
+    let all = v["diagnostics"].as_array().expect("diagnostics array");
+    for d in all {
+        assert_json_diagnostic(d, input, path);
+    }
+    let mut release = json_summary(all);
+    release.retain(|&(_, _, code, _)| code.starts_with(['S', 'V']));
+    assert_eq!(release, expected, "{all:#?}");
 }
 
 #[test]
@@ -524,7 +543,15 @@ fn directories_are_walked_for_sql_files_in_sorted_order() {
     }
     write(&root, "notes.txt", REMOVED);
     write(&root, "m/readme.md", REMOVED);
-    let r = run(&["check", s(&root), "--format", "json"]);
+    // One finding per file (V001) makes the order of the files visible.
+    let r = run(&[
+        "check",
+        s(&root),
+        "--format",
+        "json",
+        "--select",
+        "syntax,version",
+    ]);
     assert_eq!(r.code, 1, "{r:?}");
     let v = json(&r);
     let paths: Vec<String> = v["diagnostics"]
@@ -608,9 +635,12 @@ fn snapshot_check_json() {
 type Positions = Vec<(u64, u64)>;
 
 /// (line, column) from every `╭─[path:line:column]` header of the human output, and from every
-/// JSON diagnostic, for the same input.
-fn human_and_json_positions(input: &str) -> (Positions, Positions) {
-    let human = run_stdin(&["check", "-", "--color", "never"], input);
+/// JSON diagnostic, for the same input; `extra` is added to both command lines.
+fn human_and_json_positions(input: &str, extra: &[&str]) -> (Positions, Positions) {
+    let human = run_stdin(
+        &[&["check", "-", "--color", "never"], extra].concat(),
+        input,
+    );
     let headers = human
         .stdout
         .lines()
@@ -623,7 +653,10 @@ fn human_and_json_positions(input: &str) -> (Positions, Positions) {
             (line, col)
         })
         .collect();
-    let v = json(&run_stdin(&["check", "-", "--format", "json"], input));
+    let v = json(&run_stdin(
+        &[&["check", "-", "--format", "json"], extra].concat(),
+        input,
+    ));
     let positions = v["diagnostics"]
         .as_array()
         .unwrap()
@@ -639,7 +672,7 @@ fn human_and_json_positions_agree() {
         "SET x = 1;\nBACKUP TABLE t TO 'x';\n",
         "\u{feff}BACKUP TABLE t TO 'x';\r\nBACKUP TO 'y';\r\n",
     ] {
-        let (human, json) = human_and_json_positions(input);
+        let (human, json) = human_and_json_positions(input, &[]);
         assert!(!json.is_empty());
         assert_eq!(human, json, "{input:?}");
     }
@@ -647,15 +680,26 @@ fn human_and_json_positions_agree() {
 
 #[test]
 fn human_header_column_counts_scalar_values() {
-    let (human, json) = human_and_json_positions("BACKUP TABLE 日本語 TO 'x';\n");
+    let input = "BACKUP TABLE 日本語 TO 'x';\n";
+    // V001 on `'x'`: column 21, not byte 27.
+    let (human, json) = human_and_json_positions(input, &["--select", "syntax,version"]);
     assert_eq!(json, vec![(1, 21)]);
+    assert_eq!(human, json);
+    // Every rule's finding: the headers still agree with JSON.
+    let (human, json) = human_and_json_positions(input, &[]);
+    assert!(json.contains(&(1, 21)), "{json:?}");
     assert_eq!(human, json);
 }
 
 #[test]
 fn human_and_json_agree_on_cr_only_line_ends() {
-    let (human, json) =
-        human_and_json_positions("backup into 's3://b';\rBACKUP TO 'x';\rSET x = 1;\r");
+    let input = "backup into 's3://b';\rBACKUP TO 'x';\rSET x = 1;\r";
+    // V001 on `'x'`: a lone CR does not end a line.
+    let (human, json) = human_and_json_positions(input, &["--select", "syntax,version"]);
     assert_eq!(json, vec![(1, 33)]);
+    assert_eq!(human, json);
+    // Every rule's finding: the headers still agree with JSON.
+    let (human, json) = human_and_json_positions(input, &[]);
+    assert!(json.contains(&(1, 33)), "{json:?}");
     assert_eq!(human, json);
 }

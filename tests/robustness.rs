@@ -9,7 +9,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use backup_lint::diagnostic::{Diagnostic, Severity};
+use backup_lint::diagnostic::{Diagnostic, Severity, codes};
 use backup_lint::span::LineIndex;
 use backup_lint::{CheckOptions, FormatOptions, Formatted, check_source, format_source, source};
 
@@ -32,6 +32,14 @@ impl Rng {
     fn below(&mut self, n: usize) -> usize {
         (self.next() % n as u64) as usize
     }
+}
+
+/// The parser's and the release checker's findings (`codes::ALL`), without the semantic rules'.
+fn syntax_and_version(diags: &[Diagnostic]) -> Vec<&Diagnostic> {
+    diags
+        .iter()
+        .filter(|d| codes::ALL.iter().any(|c| c.code == d.code.code))
+        .collect()
 }
 
 fn random_bytes(len: usize, seed: u64) -> Vec<u8> {
@@ -351,7 +359,10 @@ fn every_prefix_of_a_statement_mix() {
 
 fn huge_kms_statement(target: usize) -> String {
     let mut s = String::with_capacity(target + 256);
-    s.push_str("BACKUP DATABASE bank INTO 's3://bucket/path?AUTH=implicit' WITH kms = (");
+    s.push_str(
+        "BACKUP DATABASE bank INTO 's3://bucket/path?AUTH=implicit' AS OF SYSTEM TIME '-10s' \
+         WITH kms = (",
+    );
     let mut i = 0u64;
     while s.len() < target {
         if i > 0 {
@@ -371,14 +382,16 @@ fn single_line_statement_of_30mb() {
     let text = huge_kms_statement(30_000_000);
     assert!(text.len() >= 30_000_000);
     assert_eq!(text.lines().count(), 1);
-    // Library: parses, no findings, formats to the v23.2+ `WITH OPTIONS (…)` form.
+    // Library: parses, no findings (no rule's either), formats to the v23.2+ `WITH OPTIONS (…)`
+    // form.
     let diags = check_source(&text, &CheckOptions::default());
     assert!(diags.is_empty(), "{:?}", &diags[..diags.len().min(3)]);
     let formatted = format_source(&text, &FormatOptions::default());
     assert!(!formatted.refused);
     assert!(
         formatted.text.starts_with(
-            "BACKUP DATABASE bank INTO 's3://bucket/path?AUTH=implicit' WITH OPTIONS (kms = ("
+            "BACKUP DATABASE bank INTO 's3://bucket/path?AUTH=implicit' \
+             AS OF SYSTEM TIME '-10s' WITH OPTIONS (kms = ("
         ),
         "{}",
         &formatted.text[..200]
@@ -399,7 +412,8 @@ fn single_line_statement_of_30mb() {
 fn single_string_literal_of_30mb() {
     let mut text = String::from("BACKUP INTO 's3://bucket/");
     text.push_str(&"abcdefghij".repeat(3_000_000));
-    text.push_str("';\n");
+    // Credentials and AS OF SYSTEM TIME: no rule has anything to say either.
+    text.push_str("?AUTH=implicit' AS OF SYSTEM TIME '-10s';\n");
     let (_, diags, formatted) = library(text.as_bytes());
     assert!(diags.is_empty(), "{diags:?}");
     assert_eq!(formatted.text, text, "already canonical");
@@ -438,7 +452,7 @@ fn single_line_of_30mb_with_a_syntax_error_at_the_end() {
 
 fn nested(depth: usize) -> String {
     format!(
-        "BACKUP INTO 's3://b' AS OF SYSTEM TIME {}1{};\nSET x = 1;\n",
+        "BACKUP INTO 's3://b?AUTH=implicit' AS OF SYSTEM TIME {}1{};\nSET x = 1;\n",
         "(".repeat(depth),
         ")".repeat(depth)
     )
@@ -562,7 +576,9 @@ fn bom_is_kept_and_lines_are_right() {
     let input =
         format!("{BOM}-- header\nbackup  into 's3://b'  with detached;\nBACKUP TABLE t TO 'x';\n");
     let (text, diags, formatted) = library(input.as_bytes());
+    let diags = syntax_and_version(&diags);
     assert_eq!(diags.len(), 1, "{diags:?}");
+    assert_eq!(diags[0].code.code, "V001", "{diags:?}");
     let index = LineIndex::new(&text);
     assert_eq!(index.line_col(diags[0].span.start as usize), (3, 19));
     assert_eq!(
@@ -579,15 +595,29 @@ fn bom_is_kept_and_lines_are_right() {
     // JSON positions through the binary.
     let dir = tempfile::tempdir().unwrap();
     let f = write(dir.path(), "bom.sql", input.as_bytes());
-    let r = bin(&["check", s(&f), "--format", "json"], None);
+    let r = bin(
+        &[
+            "check",
+            s(&f),
+            "--format",
+            "json",
+            "--select",
+            "syntax,version",
+        ],
+        None,
+    );
     let v: serde_json::Value = serde_json::from_slice(&r.stdout).unwrap();
     let d = &v["diagnostics"][0];
+    assert_eq!(d["code"], "V001", "{v}");
     assert_eq!(
         (d["line"].as_u64(), d["column"].as_u64()),
         (Some(3), Some(19))
     );
     // A BOM alone, or before a statement that is already canonical, is left alone.
-    for input in [BOM.to_string(), format!("{BOM}BACKUP INTO 's3://b';\n")] {
+    for input in [
+        BOM.to_string(),
+        format!("{BOM}BACKUP INTO 's3://b?AUTH=implicit' AS OF SYSTEM TIME '-10s';\n"),
+    ] {
         let (_, diags, formatted) = library(input.as_bytes());
         assert!(diags.is_empty(), "{input:?}: {diags:?}");
         assert_eq!(formatted.text, input);
@@ -603,12 +633,26 @@ fn bom_is_kept_and_lines_are_right() {
 fn bom_is_not_a_column() {
     let plain = "BACKUP TO 'x';\n";
     let with_bom = format!("{BOM}{plain}");
-    let col = |text: &str| {
-        let diags = check_source(text, &CheckOptions::default());
-        LineIndex::new(text).line_col(diags[0].span.start as usize)
+    // (line, column) of every finding, the semantic rules' included.
+    let cols = |text: &str| {
+        let index = LineIndex::new(text);
+        check_source(text, &CheckOptions::default())
+            .iter()
+            .map(|d| (d.code.code, index.line_col(d.span.start as usize)))
+            .collect::<Vec<_>>()
     };
-    assert_eq!(col(plain), (1, 11));
-    assert_eq!(col(&with_bom), (1, 11));
+    let v001 = |text: &str| {
+        let found: Vec<_> = cols(text)
+            .into_iter()
+            .filter(|&(code, _)| code == "V001")
+            .map(|(_, at)| at)
+            .collect();
+        assert_eq!(found.len(), 1, "{text:?}: {found:?}");
+        found[0]
+    };
+    assert_eq!(v001(plain), (1, 11));
+    assert_eq!(v001(&with_bom), (1, 11));
+    assert_eq!(cols(&with_bom), cols(plain));
 }
 
 #[test]
@@ -620,7 +664,9 @@ fn crlf_is_kept_and_lines_are_right() {
                  BACKUP TABLE é TO 'x';\r\n\
                  restore from latest in 's3://b';";
     let (text, diags, formatted) = library(input.as_bytes());
+    let diags = syntax_and_version(&diags);
     assert_eq!(diags.len(), 1, "{diags:?}");
+    assert_eq!(diags[0].code.code, "V001", "{diags:?}");
     let index = LineIndex::new(&text);
     assert_eq!(index.line_col(diags[0].span.start as usize), (6, 19));
     assert_eq!(index.line_col(diags[0].span.end as usize), (6, 22));
@@ -641,6 +687,7 @@ fn crlf_is_kept_and_lines_are_right() {
     let r = bin(&["check", s(&f), "--color", "never"], None);
     let out = String::from_utf8(r.stdout).unwrap();
     assert!(out.contains(" 6 │ BACKUP TABLE é TO 'x';\n"), "{out:?}");
+    assert!(!out.contains('\r'), "{out:?}");
     // BOM and CRLF together, and CRLF-only / CR-only files.
     let both = format!("{BOM}backup into 's3://b';\r\n\r\nSET y = 2;\r\n");
     let (_, _, formatted) = library(both.as_bytes());

@@ -55,7 +55,9 @@ fn codes_and_names_are_well_formed_and_unique() {
         );
         assert!(
             !r.name.is_empty()
-                && r.name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+                && r.name
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
                 && !r.name.starts_with('-')
                 && !r.name.ends_with('-'),
             "{}: name `{}` is not kebab-case",
@@ -65,7 +67,11 @@ fn codes_and_names_are_well_formed_and_unique() {
         assert!(seen.insert(r.code), "duplicate code {}", r.code);
         assert!(seen.insert(r.name), "duplicate name {}", r.name);
         for builtin in backup_lint::diagnostic::codes::ALL {
-            assert_ne!(builtin.code, r.code, "{} collides with a built-in code", r.code);
+            assert_ne!(
+                builtin.code, r.code,
+                "{} collides with a built-in code",
+                r.code
+            );
         }
     }
 }
@@ -82,8 +88,16 @@ fn every_rule_documents_every_section() {
                 r.name
             );
         }
-        assert!(!sql_blocks(&r.doc_section("Example").unwrap()).is_empty(), "{}: Example has no ```sql block", r.code);
-        assert!(!sql_blocks(&r.doc_section("Use instead").unwrap()).is_empty(), "{}: Use instead has no ```sql block", r.code);
+        assert!(
+            !sql_blocks(&r.doc_section("Example").unwrap()).is_empty(),
+            "{}: Example has no ```sql block",
+            r.code
+        );
+        assert!(
+            !sql_blocks(&r.doc_section("Use instead").unwrap()).is_empty(),
+            "{}: Use instead has no ```sql block",
+            r.code
+        );
     }
 }
 
@@ -93,13 +107,19 @@ fn doc_examples_fire_and_corrections_do_not() {
     for r in rules::ALL {
         for (version, sql) in sql_blocks(&r.doc_section("Example").unwrap_or_default()) {
             if fires(r, version, &sql).is_empty() {
-                problems.push(format!("{} {}: Example does not fire:\n{sql}", r.code, r.name));
+                problems.push(format!(
+                    "{} {}: Example does not fire:\n{sql}",
+                    r.code, r.name
+                ));
             }
         }
         for (version, sql) in sql_blocks(&r.doc_section("Use instead").unwrap_or_default()) {
             let found = fires(r, version, &sql);
             if !found.is_empty() {
-                problems.push(format!("{} {}: Use instead fires ({found:?}):\n{sql}", r.code, r.name));
+                problems.push(format!(
+                    "{} {}: Use instead fires ({found:?}):\n{sql}",
+                    r.code, r.name
+                ));
             }
         }
     }
@@ -111,7 +131,13 @@ fn rules_markdown() -> String {
         "# Rules\n\nGenerated from the rule registry by `tests/rules.rs` (`UPDATE_RULES_DOC=1 cargo test --test rules`).\n`backup-lint explain CODE` prints a rule's full documentation.\n\n| code | name | severity | what it flags |\n|---|---|---|---|\n",
     );
     for r in rules::ALL {
-        s.push_str(&format!("| {} | {} | {} | {} |\n", r.code, r.name, r.severity.as_str(), r.summary));
+        s.push_str(&format!(
+            "| {} | {} | {} | {} |\n",
+            r.code,
+            r.name,
+            r.severity.as_str(),
+            r.summary
+        ));
     }
     s
 }
@@ -124,7 +150,10 @@ fn generated_rule_list_is_current() {
         std::fs::write(&path, &want).unwrap();
     }
     let have = std::fs::read_to_string(&path).unwrap_or_default();
-    assert_eq!(have, want, "docs/rules.md is stale: run `UPDATE_RULES_DOC=1 cargo test --test rules`");
+    assert_eq!(
+        have, want,
+        "docs/rules.md is stale: run `UPDATE_RULES_DOC=1 cargo test --test rules`"
+    );
 }
 
 /// One snapshot per rule: what `check` reports on its doc examples (Example and Use instead).

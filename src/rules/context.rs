@@ -1,8 +1,11 @@
 //! What rules know about the file beyond the statement they judge: every earlier statement,
 //! in order, so chain, collection, locality and transaction checks can look back.
 
-use crate::ast::{Backup, Restore, Statement};
+use std::collections::HashMap;
+
+use crate::ast::{Backup, Restore, Statement, StrList, StrValue};
 use crate::span::Span;
+use crate::uri::StorageUri;
 
 #[derive(Debug)]
 pub enum Entry {
@@ -17,11 +20,80 @@ pub enum Entry {
 #[derive(Debug, Default)]
 pub struct FileContext {
     pub entries: Vec<(Span, Entry)>,
+    /// Location written (see `write_location`) → indices into `entries` of the statements that
+    /// write there, oldest first: chain and collection rules look up instead of scanning.
+    writes: HashMap<String, Vec<usize>>,
+    /// Indices into `entries` of transaction-control statements (BEGIN, START TRANSACTION,
+    /// COMMIT, END, ROLLBACK, ABORT, PREPARE TRANSACTION), oldest first.
+    transaction_controls: Vec<usize>,
+    /// Index into `entries` of the last backup-family statement that failed to parse.
+    last_broken: Option<usize>,
+}
+
+/// The URI that identifies a destination list: its `COCKROACH_LOCALITY=default` one, else the
+/// first.
+pub fn default_uri(list: &StrList) -> Option<&StrValue> {
+    list.items
+        .iter()
+        .find(|s| {
+            s.text().is_some_and(|t| {
+                StorageUri::parse(t)
+                    .locality()
+                    .is_some_and(|p| p.value() == "default")
+            })
+        })
+        .or_else(|| list.items.first())
+}
+
+/// Where a BACKUP or backup schedule writes: the location (`StorageUri::location`) of its
+/// destination's default URI; `None` for EXPLAIN, other statements and placeholders.
+pub fn write_location(stmt: &Statement) -> Option<String> {
+    if matches!(stmt, Statement::Explain(_)) {
+        return None;
+    }
+    let list = crate::rules::walk::backup_destination(stmt)?;
+    default_uri(list)?
+        .text()
+        .map(|t| StorageUri::parse(t).location())
 }
 
 impl FileContext {
     pub fn push(&mut self, span: Span, entry: Entry) {
+        if let Entry::Statement(stmt) = &entry
+            && let Some(loc) = write_location(stmt)
+        {
+            self.writes.entry(loc).or_default().push(self.entries.len());
+        }
+        if matches!(entry, Entry::Broken) {
+            self.last_broken = Some(self.entries.len());
+        }
+        if let Entry::Other { words } = &entry
+            && words.first().is_some_and(|w| {
+                matches!(
+                    w.as_str(),
+                    "begin" | "start" | "commit" | "end" | "rollback" | "abort" | "prepare"
+                )
+            })
+        {
+            self.transaction_controls.push(self.entries.len());
+        }
         self.entries.push((span, entry));
+    }
+
+    /// The earlier transaction-control statements (see `Entry::Other`), oldest first
+    /// (double-ended: scan from the newest when only the latest state matters).
+    pub fn transaction_controls(&self) -> impl DoubleEndedIterator<Item = &(Span, Entry)> {
+        self.transaction_controls.iter().map(|&n| &self.entries[n])
+    }
+
+    /// Whether a backup-family statement that failed to parse comes after entry `n`.
+    pub fn broken_after(&self, n: usize) -> bool {
+        self.last_broken.is_some_and(|b| b > n)
+    }
+
+    /// Indices into `entries` of the earlier statements that write `location`, oldest first.
+    pub fn writes_at(&self, location: &str) -> &[usize] {
+        self.writes.get(location).map_or(&[], Vec::as_slice)
     }
 
     /// Earlier statements that ran (EXPLAIN does not run its statement).
@@ -51,6 +123,6 @@ impl FileContext {
     /// Whether an earlier backup-family statement failed to parse (what it did is unknown, so
     /// chain checks that depend on every earlier statement should stay quiet).
     pub fn has_broken(&self) -> bool {
-        self.entries.iter().any(|(_, e)| matches!(e, Entry::Broken))
+        self.last_broken.is_some()
     }
 }

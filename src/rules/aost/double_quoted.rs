@@ -1,0 +1,67 @@
+//! Flags an `AS OF SYSTEM TIME` argument written in double quotes (`"-10s"`).
+//!
+//! ## What it flags
+//! A `BACKUP` or `RESTORE` whose `AS OF SYSTEM TIME` argument is a double-quoted identifier
+//! such as `"-10s"` instead of the string `'-10s'`.
+//!
+//! ## Why
+//! In SQL, double quotes make an identifier (a column name), not a string. CockroachDB only
+//! accepts constants or `follower_read_timestamp()` there, so the statement is rejected
+//! (`AS OF SYSTEM TIME: only constant expressions or follower_read_timestamp are allowed`,
+//! or an error about the unknown column, depending on the release).
+//!
+//! ## Example
+//! ```sql
+//! BACKUP DATABASE bank INTO 'external://backup_s3' AS OF SYSTEM TIME "-10s";
+//! ```
+//!
+//! ## Use instead
+//! ```sql
+//! BACKUP DATABASE bank INTO 'external://backup_s3' AS OF SYSTEM TIME '-10s';
+//! ```
+//!
+//! ## Fix safety
+//! Safe: the fix only replaces the double quotes with single quotes; the statement could never
+//! run as written.
+//!
+//! ## Versions
+//! Every release.
+
+use crate::rules::aost::value::{self, Reading};
+use crate::rules::prelude::*;
+
+pub static RULE: Rule = Rule {
+    code: "A001",
+    name: "aost-double-quoted",
+    severity: Severity::Error,
+    summary: "AS OF SYSTEM TIME argument in double quotes: an identifier, not a string",
+    source: include_str!("double_quoted.rs"),
+    check,
+};
+
+fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+    let Some((as_of, kind)) = value::as_of(stmt) else {
+        return;
+    };
+    let Reading::QuotedIdent(name) = value::read(&as_of.expr, value::now_secs()) else {
+        return;
+    };
+    let replacement = format!("'{}'", name.value.replace('\'', "''"));
+    out.push(
+        RULE.diag(
+            name.span,
+            format!("{kind} … AS OF SYSTEM TIME {}: double quotes make a column name, not a string", &ctx.source[name.span.range()]),
+        )
+        .with_label("an identifier, not a string")
+        .with_help(format!(
+            "write the time in single quotes: {replacement}; CockroachDB: `AS OF SYSTEM TIME: only constant expressions or follower_read_timestamp are allowed`"
+        ))
+        .with_fix(Fix::safe(
+            "use single quotes",
+            vec![Edit {
+                span: name.span,
+                replacement,
+            }],
+        )),
+    );
+}

@@ -1,0 +1,178 @@
+//! Flags an incremental backup, restore or `SHOW BACKUP` whose encryption differs from the full
+//! backup of its chain or collection.
+//!
+//! ## What it flags
+//! A statement that appends to or reads a chain the file wrote — an incremental `BACKUP`
+//! (`… INCREMENTAL FROM …`, an appending `BACKUP … TO`, `INTO LATEST IN`, `INTO 'subdir' IN`),
+//! `RESTORE` (old-syntax list, `FROM LATEST IN`, `FROM 'subdir' IN`) or `SHOW BACKUP` — when
+//! its `encryption_passphrase` / `kms` does not match the chain's full backup:
+//! * the full backup is encrypted and the statement gives no key, or the reverse;
+//! * a passphrase where the full backup used KMS, or the reverse;
+//! * a different literal passphrase;
+//! * KMS URIs not among the full backup's (for `RESTORE`/`SHOW BACKUP`: none in common).
+//!
+//! Placeholders are unknown and not compared; KMS keys are not compared after an
+//! `ALTER BACKUP … ADD NEW_KMS`.
+//!
+//! ## Why
+//! An incremental reuses the full backup's encryption ("It is expected that incremental
+//! backups use the same encryption options as the base backups"), and every reader needs the
+//! full backup's key. Otherwise CockroachDB fails:
+//! * `file appears encrypted -- try specifying one of "encryption_passphrase" or "kms"`
+//!   (full encrypted, no key given);
+//! * `could not find or read encryption information` (key given, full not encrypted);
+//! * `cipher: message authentication failed` (wrong passphrase);
+//! * a KMS validation error (`ValidateKMSURIsAgainstFullBackup`) for KMS URIs not used by the
+//!   full backup.
+//!
+//! ## Example
+//! ```sql
+//! BACKUP DATABASE bank INTO 's3://b/coll?AUTH=implicit' AS OF SYSTEM TIME '-10s' WITH encryption_passphrase = $1;
+//! BACKUP DATABASE bank INTO LATEST IN 's3://b/coll?AUTH=implicit' AS OF SYSTEM TIME '-10s';
+//! ```
+//!
+//! ## Use instead
+//! ```sql
+//! BACKUP DATABASE bank INTO 's3://b/coll?AUTH=implicit' AS OF SYSTEM TIME '-10s' WITH encryption_passphrase = $1;
+//! BACKUP DATABASE bank INTO LATEST IN 's3://b/coll?AUTH=implicit' AS OF SYSTEM TIME '-10s' WITH encryption_passphrase = $1;
+//! RESTORE DATABASE bank FROM LATEST IN 's3://b/coll?AUTH=implicit' WITH encryption_passphrase = $1;
+//! ```
+//!
+//! ## Fix safety
+//! No fix: the key is a secret the linter must not copy around.
+//!
+//! ## Versions
+//! Every release with encrypted backups (`encryption_passphrase` v20.1, `kms` v20.2):
+//! old-syntax chains up to v24.3, collections from v20.2.
+
+use crate::rules::chain::model::{self, Enc, How};
+use crate::rules::prelude::*;
+use crate::rules::walk;
+
+pub static RULE: Rule = Rule {
+    code: "C009",
+    name: "chain-encryption-mismatch",
+    severity: Severity::Error,
+    summary: "incremental, restore or SHOW BACKUP whose encryption differs from the chain's full backup",
+    source: include_str!("encryption_mismatch.rs"),
+    check,
+};
+
+const APPEARS_ENCRYPTED: &str =
+    "file appears encrypted -- try specifying one of \"encryption_passphrase\" or \"kms\"";
+const NO_INFO: &str = "could not find or read encryption information";
+const WRONG_PASSPHRASE: &str = "cipher: message authentication failed";
+
+fn enc_span(opts: Option<&OptionList>, fallback: Span) -> Span {
+    opts.and_then(|o| {
+        o.get(&OptKey::EncryptionPassphrase)
+            .or_else(|| o.get(&OptKey::Kms))
+    })
+    .map_or(fallback, |i| i.span)
+}
+
+fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+    let is_backup = match walk::inner(stmt) {
+        Statement::Backup(_) => true,
+        Statement::Restore(_) | Statement::ShowBackup(_) => false,
+        _ => return,
+    };
+    let Some(chain) = model::chain(stmt, ctx.file, ctx.target) else {
+        return;
+    };
+    let Some(full) = chain.fulls.first().copied() else {
+        return;
+    };
+    let opts = model::options_of(stmt);
+    let this = model::encryption(opts);
+    let that = model::encryption(full.options());
+    if this == Enc::Both || that == Enc::Both {
+        return;
+    }
+    if !chain.exact
+        && chain
+            .fulls
+            .iter()
+            .any(|f| !same_kind(&model::encryption(f.options()), &that))
+    {
+        return;
+    }
+    let problem = match (&that, &this) {
+        (Enc::None, Enc::None) => return,
+        (Enc::Passphrase(_) | Enc::Kms(_), Enc::None) => (
+            format!("the chain's full backup is encrypted ({}), but this statement gives no key", that.describe()),
+            APPEARS_ENCRYPTED,
+        ),
+        (Enc::None, _) => (
+            format!("this statement gives {}, but the chain's full backup is not encrypted", this.describe()),
+            NO_INFO,
+        ),
+        (Enc::Passphrase(a), Enc::Passphrase(b)) => match (a, b) {
+            (Some(a), Some(b)) if a != b && chain.exact => (
+                "this statement's encryption_passphrase differs from the one of the chain's full backup".to_string(),
+                WRONG_PASSPHRASE,
+            ),
+            _ => return,
+        },
+        (Enc::Passphrase(_), Enc::Kms(_)) => (
+            "the chain's full backup is encrypted with a passphrase, but this statement gives `kms`".to_string(),
+            NO_INFO,
+        ),
+        (Enc::Kms(_), Enc::Passphrase(_)) => (
+            "the chain's full backup is encrypted with KMS, but this statement gives `encryption_passphrase`".to_string(),
+            NO_INFO,
+        ),
+        (Enc::Kms(full_keys), Enc::Kms(keys)) => {
+            if !chain.exact || full_keys.iter().chain(keys).any(Option::is_none) {
+                return;
+            }
+            if let Some(loc) = &chain.location
+                && model::kms_altered(ctx.file, loc)
+            {
+                return;
+            }
+            let known = |k: &Option<String>| full_keys.contains(k);
+            let bad = if is_backup {
+                keys.iter().any(|k| !known(k))
+            } else {
+                !keys.iter().any(known)
+            };
+            if !bad {
+                return;
+            }
+            (
+                if is_backup {
+                    "this incremental backup uses a KMS key the chain's full backup was not encrypted with".to_string()
+                } else {
+                    "none of these KMS keys encrypted the chain's full backup".to_string()
+                },
+                "KMS URIs must be among those used for the full backup (ValidateKMSURIsAgainstFullBackup)",
+            )
+        }
+        (_, Enc::Both) | (Enc::Both, _) => return,
+    };
+    let (msg, crdb) = problem;
+    let span = enc_span(
+        opts,
+        model::first_word(ctx.source, walk::inner(stmt).span()),
+    );
+    let full_span = enc_span(full.options(), full.span());
+    let which = match chain.how {
+        How::Subdir => "a full backup of this collection",
+        _ => "the chain's full backup",
+    };
+    let d = RULE
+        .diag(span, msg)
+        .with_label("encryption differs from the full backup")
+        .with_secondary(full_span, format!("{which}: {}", that.describe()))
+        .with_help(format!("give every backup, restore and SHOW BACKUP of a chain the full backup's encryption option; CockroachDB: `{crdb}`"));
+    out.push(d);
+}
+
+fn same_kind(a: &Enc, b: &Enc) -> bool {
+    match (a, b) {
+        (Enc::Passphrase(_), Enc::Passphrase(_)) => true,
+        (Enc::Kms(_), Enc::Kms(_)) => true,
+        _ => a == b,
+    }
+}

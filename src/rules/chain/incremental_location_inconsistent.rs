@@ -1,0 +1,134 @@
+//! Flags a statement on a collection whose `incremental_location` differs from the one its
+//! earlier incrementals were written with.
+//!
+//! ## What it flags
+//! A `BACKUP … INTO LATEST IN coll` / `INTO 'subdir' IN coll`, `RESTORE … FROM … IN coll` or
+//! `SHOW BACKUP … IN coll` whose `incremental_location` (or its absence) differs from that of
+//! an earlier incremental backup or backup schedule of the file on the same collection (for
+//! `LATEST`: the incrementals since the file's latest full backup there).
+//!
+//! ## Why
+//! Incrementals written with `incremental_location` live there, not in the collection's
+//! default `incrementals/` directory, and CockroachDB looks only where the statement says.
+//! A later backup, restore or `SHOW BACKUP` given another location (or none) silently does not
+//! see those layers: the backup starts a branch from an earlier layer, the restore and
+//! `SHOW BACKUP` stop before them. The same `incremental_location` must be given to every
+//! later `BACKUP`, `SHOW BACKUP` and `RESTORE` of that chain.
+//!
+//! ## Example
+//! ```sql
+//! -- target-version: 24.1
+//! BACKUP DATABASE bank INTO 's3://b/coll?AUTH=implicit' AS OF SYSTEM TIME '-10s';
+//! BACKUP DATABASE bank INTO LATEST IN 's3://b/coll?AUTH=implicit' AS OF SYSTEM TIME '-10s' WITH incremental_location = 's3://b/inc?AUTH=implicit';
+//! RESTORE DATABASE bank FROM LATEST IN 's3://b/coll?AUTH=implicit';
+//! ```
+//!
+//! ## Use instead
+//! ```sql
+//! -- target-version: 24.1
+//! BACKUP DATABASE bank INTO 's3://b/coll?AUTH=implicit' AS OF SYSTEM TIME '-10s';
+//! BACKUP DATABASE bank INTO LATEST IN 's3://b/coll?AUTH=implicit' AS OF SYSTEM TIME '-10s' WITH incremental_location = 's3://b/inc?AUTH=implicit';
+//! RESTORE DATABASE bank FROM LATEST IN 's3://b/coll?AUTH=implicit' WITH incremental_location = 's3://b/inc?AUTH=implicit';
+//! ```
+//!
+//! ## Fix safety
+//! No fix: the incremental location may hold credentials the linter must not copy.
+//!
+//! ## Versions
+//! v22.1 to v26.1 (the option's releases; it is deprecated from v25.4 and removed in v26.2,
+//! which the version checks report).
+
+use crate::rules::chain::model::{self, CollKind};
+use crate::rules::prelude::*;
+use crate::rules::walk;
+
+pub static RULE: Rule = Rule {
+    code: "C015",
+    name: "incremental-location-inconsistent",
+    severity: Severity::Warning,
+    summary: "incremental_location differs from the one the collection's earlier incrementals used",
+    source: include_str!("incremental_location_inconsistent.rs"),
+    check,
+};
+
+fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+    if matches!(stmt, Statement::Explain(_)) {
+        return; // EXPLAIN neither writes nor reads the storage
+    }
+    if ctx.target < v(22, 1) || ctx.target >= v(26, 2) {
+        return;
+    }
+    let (loc, latest) = match model::collection_of(stmt) {
+        Some((loc, CollKind::Latest)) => (loc, true),
+        Some((loc, CollKind::Subdir)) => (loc, false),
+        Some(_) => return,
+        None => match model::collection_read(stmt) {
+            Some((loc, latest, _)) => (loc, latest),
+            None => return,
+        },
+    };
+    let opts = model::options_of(stmt);
+    let Some(this) = model::incremental_location(opts).map_or(Some(None), |l| l.map(Some)) else {
+        return; // a placeholder
+    };
+    let writes = model::collection_writes(ctx.file, &loc);
+    let since = if latest {
+        writes
+            .iter()
+            .filter(|w| w.kind == CollKind::Full)
+            .map(|w| w.index)
+            .next_back()
+            .unwrap_or(0)
+    } else {
+        0
+    };
+    for w in &writes {
+        let relevant = match w.kind {
+            CollKind::Schedule => true,
+            CollKind::Latest | CollKind::Subdir => w.index >= since,
+            CollKind::Full => false,
+        };
+        if !relevant {
+            continue;
+        }
+        let Some(that) =
+            model::incremental_location(w.writer.options()).map_or(Some(None), |l| l.map(Some))
+        else {
+            continue;
+        };
+        if that == this {
+            continue;
+        }
+        let item = opts.and_then(|o| o.get(&OptKey::IncrementalLocation));
+        let span = item.map_or_else(
+            || model::first_word(ctx.source, walk::inner(stmt).span()),
+            |i| i.span,
+        );
+        let w_span = w
+            .writer
+            .options()
+            .and_then(|o| o.get(&OptKey::IncrementalLocation))
+            .map_or(w.writer.span(), |i| i.span);
+        let (msg, label) = match (&this, &that) {
+            (None, _) => (
+                "earlier incrementals of this collection were written to an incremental_location, but this statement looks in the default location: it does not see them",
+                "written with incremental_location",
+            ),
+            (Some(_), None) => (
+                "earlier incrementals of this collection were written to the default location, but this statement gives an incremental_location: it does not see them",
+                "written to the default location",
+            ),
+            (Some(_), Some(_)) => (
+                "earlier incrementals of this collection were written to another incremental_location: this statement does not see them",
+                "written to another incremental_location",
+            ),
+        };
+        out.push(
+            RULE.diag(span, msg)
+                .with_label("incremental location differs")
+                .with_secondary(w_span, label)
+                .with_help("give every BACKUP, RESTORE and SHOW BACKUP of the chain the same incremental_location (or none)"),
+        );
+        return;
+    }
+}

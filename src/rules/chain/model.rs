@@ -1,0 +1,592 @@
+//! The chain model of the `chain` rules: which earlier backups of the file belong to the same
+//! chain (old syntax: `BACKUP … TO`, `INCREMENTAL FROM`, `RESTORE … FROM list`) or the same
+//! collection (new syntax: `INTO`, `INTO LATEST IN`, `INTO 'subdir' IN`, schedules) as the
+//! statement being judged.
+//!
+//! Locations are compared with `StorageUri::location()` (credentials, query and trailing `/`
+//! stripped); a locality-aware list is identified by its `COCKROACH_LOCALITY=default` URI (or
+//! its first). Placeholders are unknown and never match anything.
+
+use crate::ast::*;
+use crate::rules::walk;
+use crate::rules::{Entry, FileContext};
+use crate::span::Span;
+use crate::uri::StorageUri;
+use crate::version::{Version, v};
+
+/// The location a URI names, without credentials or parameters; `None` for a placeholder.
+pub fn location(s: &StrValue) -> Option<String> {
+    s.text().map(|t| StorageUri::parse(t).location())
+}
+
+/// The URI of a list that identifies it: the `COCKROACH_LOCALITY=default` one, else the first.
+pub use crate::rules::context::default_uri;
+
+/// The location of a list (its default URI's).
+pub fn list_location(list: &StrList) -> Option<String> {
+    default_uri(list).and_then(location)
+}
+
+/// Something that writes backups: a `BACKUP` or a backup schedule.
+#[derive(Clone, Copy, Debug)]
+pub enum Writer<'a> {
+    Backup(&'a Backup),
+    Schedule(&'a CreateSchedule),
+}
+
+impl<'a> Writer<'a> {
+    pub fn targets(self) -> Option<&'a Targets> {
+        match self {
+            Writer::Backup(b) => b.targets.as_ref(),
+            Writer::Schedule(s) => s.targets.as_ref(),
+        }
+    }
+
+    pub fn options(self) -> Option<&'a OptionList> {
+        match self {
+            Writer::Backup(b) => b.options.as_ref(),
+            Writer::Schedule(s) => s.backup_options.as_ref(),
+        }
+    }
+
+    pub fn as_of(self) -> Option<&'a AsOf> {
+        match self {
+            Writer::Backup(b) => b.as_of.as_ref(),
+            Writer::Schedule(_) => None,
+        }
+    }
+
+    pub fn span(self) -> Span {
+        match self {
+            Writer::Backup(b) => b.span,
+            Writer::Schedule(s) => s.span,
+        }
+    }
+
+    pub fn is_schedule(self) -> bool {
+        matches!(self, Writer::Schedule(_))
+    }
+}
+
+/// Whether a backup-family statement that failed to parse comes after entry `n`.
+fn broken_after(file: &FileContext, n: usize) -> bool {
+    file.broken_after(n)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Old syntax
+
+/// The default location a `BACKUP … TO` writes, if `b` is one.
+pub fn to_location(b: &Backup) -> Option<String> {
+    match &b.dest {
+        BackupDest::To { uris, .. } => list_location(uris),
+        _ => None,
+    }
+}
+
+/// Every earlier `BACKUP … TO` that wrote `loc`, oldest first. The first one wrote the
+/// backup that lives at `loc`; later ones were appended (v20.1+) or failed.
+pub fn old_writes<'a>(file: &'a FileContext, loc: &str) -> Vec<&'a Backup> {
+    file.writes_at(loc)
+        .iter()
+        .filter_map(|&n| match &file.entries[n].1 {
+            Entry::Statement(s) => match &**s {
+                Statement::Backup(b) if to_location(b).as_deref() == Some(loc) => Some(b),
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect()
+}
+
+/// The backup the file wrote at `loc` with the old syntax (the first write).
+pub fn old_layer<'a>(file: &'a FileContext, loc: &str) -> Option<&'a Backup> {
+    old_writes(file, loc).into_iter().next()
+}
+
+/// The locations listed after `INCREMENTAL FROM`.
+pub fn base_locations(b: &Backup) -> Option<Vec<Option<String>>> {
+    b.incremental_from
+        .as_ref()
+        .map(|f| f.uris.iter().map(location).collect())
+}
+
+/// The locations of an old-syntax list, with the span of each entry.
+pub fn listed_locations(stmt: &Statement) -> Option<Vec<(Option<String>, Span)>> {
+    match walk::inner(stmt) {
+        Statement::Backup(b) => b
+            .incremental_from
+            .as_ref()
+            .map(|f| f.uris.iter().map(|u| (location(u), u.span)).collect()),
+        Statement::Restore(Restore {
+            from: RestoreFrom::Uris { layers },
+            ..
+        }) => Some(layers.iter().map(|l| (list_location(l), l.span)).collect()),
+        _ => None,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// New syntax
+
+/// How a statement writes into a collection.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CollKind {
+    /// `BACKUP INTO coll`: a new full backup (the new LATEST).
+    Full,
+    /// `BACKUP INTO LATEST IN coll`.
+    Latest,
+    /// `BACKUP INTO 'subdir' IN coll`.
+    Subdir,
+    /// `CREATE SCHEDULE FOR BACKUP INTO coll`: fulls and incrementals at run time.
+    Schedule,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct CollWrite<'a> {
+    pub writer: Writer<'a>,
+    pub kind: CollKind,
+    /// Position among `file.entries`.
+    pub index: usize,
+}
+
+impl CollWrite<'_> {
+    /// Whether it writes full backups.
+    pub fn writes_full(&self) -> bool {
+        matches!(self.kind, CollKind::Full | CollKind::Schedule)
+    }
+}
+
+/// The collection a statement writes (location) and how.
+pub fn collection_of(stmt: &Statement) -> Option<(String, CollKind)> {
+    match walk::inner(stmt) {
+        Statement::Backup(b) => match &b.dest {
+            BackupDest::To { .. } => None,
+            BackupDest::Into { collection } => Some((list_location(collection)?, CollKind::Full)),
+            BackupDest::IntoLatest { collection, .. } => {
+                Some((list_location(collection)?, CollKind::Latest))
+            }
+            BackupDest::IntoSubdir { collection, .. } => {
+                Some((list_location(collection)?, CollKind::Subdir))
+            }
+        },
+        Statement::CreateSchedule(s) => Some((list_location(&s.collection)?, CollKind::Schedule)),
+        _ => None,
+    }
+}
+
+/// Every earlier write into the collection at `loc`, oldest first.
+/// Entry `index` as a write into the collection at `loc`, if it is one.
+fn collection_write<'a>(file: &'a FileContext, index: usize, loc: &str) -> Option<CollWrite<'a>> {
+    let Entry::Statement(s) = &file.entries[index].1 else {
+        return None;
+    };
+    let (l, kind) = collection_of(s)?;
+    if l != loc {
+        return None;
+    }
+    let writer = match &**s {
+        Statement::Backup(b) => Writer::Backup(b),
+        Statement::CreateSchedule(c) => Writer::Schedule(c),
+        _ => return None,
+    };
+    Some(CollWrite {
+        writer,
+        kind,
+        index,
+    })
+}
+
+pub fn collection_writes<'a>(file: &'a FileContext, loc: &str) -> Vec<CollWrite<'a>> {
+    file.writes_at(loc)
+        .iter()
+        .filter_map(|&index| match &file.entries[index].1 {
+            Entry::Statement(s) => Some((index, &**s)),
+            _ => None,
+        })
+        .filter_map(|(index, s)| {
+            let (l, kind) = collection_of(s)?;
+            if l != loc {
+                return None;
+            }
+            let writer = match s {
+                Statement::Backup(b) => Writer::Backup(b),
+                Statement::CreateSchedule(c) => Writer::Schedule(c),
+                _ => return None,
+            };
+            Some(CollWrite {
+                writer,
+                kind,
+                index,
+            })
+        })
+        .collect()
+}
+
+/// How a statement reads a collection: `(collection location, names LATEST)`.
+pub fn collection_read(stmt: &Statement) -> Option<(String, bool, &StrValue)> {
+    let is_latest = |s: &StrValue| s.text().is_some_and(|t| t.eq_ignore_ascii_case("latest"));
+    match walk::inner(stmt) {
+        Statement::Restore(Restore {
+            from:
+                RestoreFrom::Collection {
+                    subdir,
+                    collections,
+                },
+            ..
+        }) => Some((
+            list_location(collections.first()?)?,
+            is_latest(subdir),
+            subdir,
+        )),
+        Statement::ShowBackup(ShowBackup {
+            path,
+            collections: Some(colls),
+            ..
+        }) => Some((list_location(colls.first()?)?, is_latest(path), path)),
+        _ => None,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The chain of a statement
+
+/// How the statement reaches its chain.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum How {
+    /// `INCREMENTAL FROM` list or `RESTORE … FROM` list (old syntax).
+    OldList,
+    /// `BACKUP … TO dest` where `dest` already holds a backup (v20.1+ appends).
+    AutoAppend,
+    /// `SHOW BACKUP 'uri'` (old syntax).
+    OldPath,
+    /// `INTO LATEST IN` / `FROM LATEST IN`.
+    Latest,
+    /// `INTO 'subdir' IN` / `FROM 'subdir' IN`: one of the collection's fulls, unknown which.
+    Subdir,
+}
+
+/// The earlier backups a statement builds on or reads.
+#[derive(Clone, Debug)]
+pub struct Chain<'a> {
+    pub how: How,
+    /// The full backup(s) of the chain known from the file. Exactly one when `exact`;
+    /// with `Subdir` (or schedules) every full backup of the collection.
+    pub fulls: Vec<Writer<'a>>,
+    /// Whether `fulls` is certainly the chain's full backup.
+    pub exact: bool,
+    /// The known layers the statement builds on, oldest first (full included); only layers
+    /// whose order is certain.
+    pub layers: Vec<Writer<'a>>,
+    /// The collection location (new syntax) or the old-syntax location of the chain's full.
+    pub location: Option<String>,
+}
+
+/// The chain that `stmt` appends to or reads, from the file's earlier statements; `None` when
+/// it starts a new chain, nothing about its chain is known, or the syntax it uses does not
+/// exist in release `target` (the version checks report that).
+///
+/// `EXPLAIN` statements have no chain: CockroachDB reads the storage only when the statement
+/// runs.
+pub fn chain<'a>(stmt: &Statement, file: &'a FileContext, target: Version) -> Option<Chain<'a>> {
+    if matches!(stmt, Statement::Explain(_)) {
+        return None;
+    }
+    let c = chain_any(stmt, file)?;
+    let ok = match c.how {
+        How::OldList | How::OldPath => target < v(25, 1),
+        How::AutoAppend => target >= v(20, 1) && target < v(25, 1),
+        How::Latest | How::Subdir => target >= v(20, 2),
+    };
+    ok.then_some(c)
+}
+
+fn chain_any<'a>(stmt: &Statement, file: &'a FileContext) -> Option<Chain<'a>> {
+    match walk::inner(stmt) {
+        Statement::Backup(b) => match &b.dest {
+            BackupDest::To { .. } => match &b.incremental_from {
+                Some(_) => old_list(stmt, file, false),
+                None => {
+                    let loc = to_location(b)?;
+                    let writes = old_writes(file, &loc);
+                    let first = *writes.first()?;
+                    Some(Chain {
+                        how: How::AutoAppend,
+                        fulls: if first.incremental_from.is_none() {
+                            vec![Writer::Backup(first)]
+                        } else {
+                            Vec::new()
+                        },
+                        exact: true,
+                        layers: writes.into_iter().map(Writer::Backup).collect(),
+                        location: Some(loc),
+                    })
+                }
+            },
+            BackupDest::Into { .. } => None,
+            BackupDest::IntoLatest { collection, .. } => {
+                new_chain(file, &list_location(collection)?, true)
+            }
+            BackupDest::IntoSubdir { collection, subdir } => {
+                if subdir
+                    .text()
+                    .is_some_and(|t| t.eq_ignore_ascii_case("latest"))
+                {
+                    return None; // a subdirectory named LATEST: rejected (C012)
+                }
+                new_chain(file, &list_location(collection)?, false)
+            }
+        },
+        Statement::Restore(r) => match &r.from {
+            RestoreFrom::Uris { .. } => old_list(stmt, file, true),
+            RestoreFrom::Collection { .. } => {
+                let (loc, latest, _) = collection_read(stmt)?;
+                new_chain(file, &loc, latest)
+            }
+            RestoreFrom::ReplicationStream { .. } => None,
+        },
+        Statement::ShowBackup(s) => match &s.collections {
+            None => {
+                let loc = location(&s.path)?;
+                let writes = old_writes(file, &loc);
+                let first = *writes.first()?;
+                let full = match base_locations(first) {
+                    None => Some(first),
+                    Some(base) => base
+                        .first()
+                        .cloned()
+                        .flatten()
+                        .and_then(|l| old_layer(file, &l))
+                        .filter(|f| f.incremental_from.is_none()),
+                };
+                let full = full?;
+                Some(Chain {
+                    how: How::OldPath,
+                    fulls: vec![Writer::Backup(full)],
+                    exact: true,
+                    layers: Vec::new(),
+                    location: to_location(full),
+                })
+            }
+            Some(_) => {
+                let (loc, latest, _) = collection_read(stmt)?;
+                new_chain(file, &loc, latest)
+            }
+        },
+        _ => None,
+    }
+}
+
+/// An old-syntax list (`INCREMENTAL FROM …` or `RESTORE … FROM …`).
+fn old_list<'a>(stmt: &Statement, file: &'a FileContext, restore: bool) -> Option<Chain<'a>> {
+    let listed = listed_locations(stmt)?;
+    let mut layers = Vec::new();
+    for (loc, _) in &listed {
+        let Some(loc) = loc else { continue };
+        let writes = old_writes(file, loc);
+        if restore && listed.len() == 1 {
+            // `RESTORE FROM 'dest'` also finds the layers appended to `dest`.
+            layers.extend(writes.into_iter().map(Writer::Backup));
+        } else if let Some(first) = writes.first() {
+            layers.push(Writer::Backup(first));
+        }
+    }
+    let full_loc = listed.first()?.0.clone();
+    let full = full_loc
+        .as_deref()
+        .and_then(|l| old_layer(file, l))
+        .filter(|f| f.incremental_from.is_none());
+    Some(Chain {
+        how: How::OldList,
+        fulls: full.into_iter().map(Writer::Backup).collect(),
+        exact: true,
+        layers,
+        location: full_loc,
+    })
+}
+
+/// The chain of a collection: the latest full backup and the `INTO LATEST` layers since, or
+/// (for a subdirectory) every full backup of the collection.
+fn new_chain<'a>(file: &'a FileContext, loc: &str, latest: bool) -> Option<Chain<'a>> {
+    if latest {
+        // Only the writes since the last full matter: walk back from the newest, so a long
+        // file does not rescan its whole history for every statement.
+        let mut tail: Vec<CollWrite<'a>> = Vec::new();
+        let mut last_full = None;
+        for &index in file.writes_at(loc).iter().rev() {
+            let Some(w) = collection_write(file, index, loc) else {
+                continue;
+            };
+            if w.kind == CollKind::Schedule {
+                break; // a schedule writes fulls at run time: the general case below
+            }
+            tail.push(w);
+            if w.kind == CollKind::Full {
+                last_full = Some(w);
+                break;
+            }
+        }
+        if let Some(last) = last_full
+            && !file
+                .writes_at(loc)
+                .iter()
+                .any(|&i| collection_write(file, i, loc).is_some_and(|w| w.kind == CollKind::Schedule))
+        {
+            if broken_after(file, last.index) {
+                return None;
+            }
+            let layers = tail
+                .iter()
+                .rev()
+                .filter(|w| matches!(w.kind, CollKind::Full | CollKind::Latest))
+                .map(|w| w.writer)
+                .collect();
+            return Some(Chain {
+                how: How::Latest,
+                fulls: vec![last.writer],
+                exact: true,
+                layers,
+                location: Some(loc.to_string()),
+            });
+        }
+    }
+    let writes = collection_writes(file, loc);
+    let fulls: Vec<&CollWrite<'a>> = writes.iter().filter(|w| w.writes_full()).collect();
+    let first_full = fulls.first()?;
+    let has_schedule = fulls.iter().any(|w| w.kind == CollKind::Schedule);
+    if latest && !has_schedule {
+        let last = fulls.last()?;
+        if broken_after(file, last.index) {
+            return None;
+        }
+        let layers = writes
+            .iter()
+            .filter(|w| {
+                w.index >= last.index && matches!(w.kind, CollKind::Full | CollKind::Latest)
+            })
+            .map(|w| w.writer)
+            .collect();
+        return Some(Chain {
+            how: How::Latest,
+            fulls: vec![last.writer],
+            exact: true,
+            layers,
+            location: Some(loc.to_string()),
+        });
+    }
+    if broken_after(file, first_full.index) {
+        return None;
+    }
+    Some(Chain {
+        how: if latest { How::Latest } else { How::Subdir },
+        fulls: fulls.iter().map(|w| w.writer).collect(),
+        exact: false,
+        layers: Vec::new(),
+        location: Some(loc.to_string()),
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Properties compared along a chain
+
+/// The options of the statement being judged (BACKUP, RESTORE, SHOW BACKUP, schedule).
+pub fn options_of(stmt: &Statement) -> Option<&OptionList> {
+    match walk::inner(stmt) {
+        Statement::Backup(b) => b.options.as_ref(),
+        Statement::Restore(r) => r.options.as_ref(),
+        Statement::ShowBackup(s) => s.options.as_ref(),
+        Statement::CreateSchedule(s) => s.backup_options.as_ref(),
+        _ => None,
+    }
+}
+
+/// `revision_history`: `Some(true|false)`, or `None` when its value is not a literal.
+pub fn revision_history(opts: Option<&OptionList>) -> Option<bool> {
+    let Some(item) = opts.and_then(|o| o.get(&OptKey::RevisionHistory)) else {
+        return Some(false);
+    };
+    match &item.value {
+        OptValue::None => Some(true),
+        OptValue::Bool(b, _) => Some(*b),
+        OptValue::Expr(e) => match &e.kind {
+            ExprKind::Bool(b) => Some(*b),
+            ExprKind::Str(s) => match s.to_ascii_lowercase().as_str() {
+                "true" | "t" | "on" | "yes" | "1" => Some(true),
+                "false" | "f" | "off" | "no" | "0" => Some(false),
+                _ => None,
+            },
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// How a statement encrypts or decrypts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Enc {
+    None,
+    /// The passphrase's value; `None` for a placeholder.
+    Passphrase(Option<String>),
+    /// The KMS locations; `None` entries are placeholders.
+    Kms(Vec<Option<String>>),
+    /// Both options (rejected by itself, see O002).
+    Both,
+}
+
+pub fn encryption(opts: Option<&OptionList>) -> Enc {
+    let pass = opts.and_then(|o| o.get(&OptKey::EncryptionPassphrase));
+    let kms = opts.and_then(|o| o.get(&OptKey::Kms));
+    match (pass, kms) {
+        (Some(_), Some(_)) => Enc::Both,
+        (Some(p), None) => Enc::Passphrase(match &p.value {
+            OptValue::Str(s) => s.text().map(str::to_string),
+            _ => None,
+        }),
+        (None, Some(k)) => Enc::Kms(match &k.value {
+            OptValue::List(l) => l.items.iter().map(location).collect(),
+            OptValue::Str(s) => vec![location(s)],
+            _ => vec![None],
+        }),
+        (None, None) => Enc::None,
+    }
+}
+
+impl Enc {
+    pub fn describe(&self) -> &'static str {
+        match self {
+            Enc::None => "no encryption",
+            Enc::Passphrase(_) => "`encryption_passphrase`",
+            Enc::Kms(_) => "`kms`",
+            Enc::Both => "both `encryption_passphrase` and `kms`",
+        }
+    }
+}
+
+/// `incremental_location`: `None` when absent, `Some(None)` when not a literal.
+pub fn incremental_location(opts: Option<&OptionList>) -> Option<Option<String>> {
+    let item = opts.and_then(|o| o.get(&OptKey::IncrementalLocation))?;
+    Some(match &item.value {
+        OptValue::List(l) => list_location(l),
+        OptValue::Str(s) => location(s),
+        _ => None,
+    })
+}
+
+/// Whether an earlier `ALTER BACKUP` changed the KMS keys of a backup at (or in) `loc`.
+pub fn kms_altered(file: &FileContext, loc: &str) -> bool {
+    file.statements().any(|(_, s)| match s {
+        Statement::AlterBackup(a) => location(&a.location).is_none_or(|l| l == loc),
+        _ => false,
+    })
+}
+
+/// The first word of a statement (`BACKUP`, `RESTORE`, `SHOW`, `CREATE`), for diagnostics
+/// that have no better place to point at.
+pub fn first_word(source: &str, span: Span) -> Span {
+    let start = span.start as usize;
+    let text = source.get(start..span.end as usize).unwrap_or("");
+    let len = text
+        .find(|c: char| !c.is_ascii_alphabetic())
+        .unwrap_or(text.len());
+    Span::new(start, start + len.max(1).min(text.len()))
+}

@@ -1,0 +1,66 @@
+//! Flags a locality-aware destination list that names the same locality twice.
+//!
+//! ## What it flags
+//! A `BACKUP`, `CREATE SCHEDULE FOR BACKUP` or `ALTER BACKUP SCHEDULE … SET INTO` destination
+//! list (or an `incremental_location` list) in which two URIs carry the same non-default
+//! `COCKROACH_LOCALITY` value (compared after URL-decoding, as CockroachDB compares them).
+//!
+//! ## Why
+//! Each locality tier maps to one URI. CockroachDB rejects a repeated one: `duplicate URIs for
+//! locality %s`. The comparison is on the exact string, so `region=us-west` and
+//! `region=US-WEST` are two different localities (only one of which can match a node).
+//!
+//! ## Example
+//! ```sql
+//! BACKUP INTO ('s3://a/bk?AUTH=implicit&COCKROACH_LOCALITY=default', 's3://b/bk?AUTH=implicit&COCKROACH_LOCALITY=region%3Dus-west', 's3://c/bk?AUTH=implicit&COCKROACH_LOCALITY=region%3Dus-west') AS OF SYSTEM TIME '-10s';
+//! ```
+//!
+//! ## Use instead
+//! ```sql
+//! BACKUP INTO ('s3://a/bk?AUTH=implicit&COCKROACH_LOCALITY=default', 's3://b/bk?AUTH=implicit&COCKROACH_LOCALITY=region%3Dus-west', 's3://c/bk?AUTH=implicit&COCKROACH_LOCALITY=region%3Dus-central') AS OF SYSTEM TIME '-10s';
+//! ```
+//!
+//! ## Fix safety
+//! No fix: only the author knows which locality the repeated URI was meant for.
+//!
+//! ## Versions
+//! Every release with locality-aware backups (v19.2 on).
+
+use crate::rules::locality::util::{self, Loc};
+use crate::rules::prelude::*;
+
+pub static RULE: Rule = Rule {
+    code: "L004",
+    name: "locality-duplicate",
+    severity: Severity::Error,
+    summary: "two URIs of a locality-aware list name the same locality",
+    source: include_str!("duplicate_locality.rs"),
+    check,
+};
+
+fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+    for list in util::destination_lists(stmt) {
+        if list.items.len() < 2 {
+            continue;
+        }
+        let uris = util::read_items(list.items);
+        for (n, u) in uris.iter().enumerate() {
+            let Loc::Tier(tier) = &u.loc else {
+                continue;
+            };
+            let Some(prev) = uris[..n].iter().find(|p| p.loc == u.loc) else {
+                continue;
+            };
+            let span = match &u.param {
+                Some(p) => ctx.value_span(u.item, p.value_range.clone()),
+                None => u.item.span,
+            };
+            out.push(
+                RULE.diag(span, format!("locality `{tier}` is given twice in this {}", list.what))
+                    .with_label("same locality again")
+                    .with_secondary(prev.item.span, "first URI for this locality")
+                    .with_help(format!("CockroachDB: `duplicate URIs for locality {tier}`; give each locality tier one URI")),
+            );
+        }
+    }
+}

@@ -1,0 +1,115 @@
+//! Flags a `COCKROACH_LOCALITY` tier whose key is not a usual locality key, or whose value
+//! looks like several tiers pasted together.
+//!
+//! ## What it flags
+//! In a `BACKUP`, `CREATE SCHEDULE FOR BACKUP` or `ALTER BACKUP SCHEDULE … SET INTO`
+//! destination list (or an `incremental_location` list) of two or more URIs, a valid
+//! `key=value` tier
+//! * whose key is not one of the usual locality keys (`region`, `zone`, `az`, `dc`,
+//!   `datacenter`, `cloud`, `rack`, …): info;
+//! * whose value contains a `,` or a space (`region=us-east,az`): warning.
+//!
+//! ## Why
+//! A URI receives the data of the nodes whose `--locality` contains exactly that tier. A tier
+//! that matches no node is accepted, and that URI silently receives nothing (its data goes to
+//! the `default` URI). Keys are free-form, so an unusual key may be right: check it against
+//! `SHOW LOCALITY` on the cluster.
+//!
+//! ## Example
+//! ```sql
+//! BACKUP INTO ('s3://a/bk?AUTH=implicit&COCKROACH_LOCALITY=default', 's3://b/bk?AUTH=implicit&COCKROACH_LOCALITY=regoin%3Dus-west') AS OF SYSTEM TIME '-10s';
+//! ```
+//!
+//! ## Use instead
+//! ```sql
+//! BACKUP INTO ('s3://a/bk?AUTH=implicit&COCKROACH_LOCALITY=default', 's3://b/bk?AUTH=implicit&COCKROACH_LOCALITY=region%3Dus-west') AS OF SYSTEM TIME '-10s';
+//! ```
+//!
+//! ## Fix safety
+//! No fix: the cluster's locality keys are not known statically.
+//!
+//! ## Versions
+//! Every release with locality-aware backups (v19.2 on).
+
+use crate::rules::locality::util::{self, Loc};
+use crate::rules::prelude::*;
+
+pub static RULE: Rule = Rule {
+    code: "L013",
+    name: "locality-implausible-tier",
+    severity: Severity::Info,
+    summary: "a `COCKROACH_LOCALITY` tier has an unusual key or a value that looks like several tiers",
+    source: include_str!("implausible_tier.rs"),
+    check,
+};
+
+/// Locality keys seen in CockroachDB docs and deployments.
+const KEYS: &[&str] = &[
+    "region",
+    "zone",
+    "az",
+    "availability-zone",
+    "availability_zone",
+    "availabilityzone",
+    "dc",
+    "datacenter",
+    "data-center",
+    "data_center",
+    "cloud",
+    "provider",
+    "rack",
+    "country",
+    "continent",
+    "state",
+    "city",
+    "metro",
+    "site",
+    "location",
+    "building",
+    "room",
+    "floor",
+    "row",
+    "host",
+    "node",
+    "cluster",
+    "area",
+    "geo",
+    "planet",
+];
+
+fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+    for list in util::destination_lists(stmt) {
+        if list.items.len() < 2 {
+            continue;
+        }
+        for u in util::read_items(list.items) {
+            let (Loc::Tier(tier), Some(p)) = (&u.loc, &u.param) else {
+                continue;
+            };
+            let Some((key, value)) = tier.split_once('=') else {
+                continue;
+            };
+            if key.is_empty() || value.is_empty() || value.contains('=') {
+                continue; // not one tier: locality-invalid-tier
+            }
+            if p.raw_value.is_some_and(|r| r.contains('+')) {
+                continue; // a `+` read as a space: locality-value-not-encoded
+            }
+            let span = ctx.value_span(u.item, p.value_range.clone());
+            if value.contains([',', ' ']) {
+                out.push(
+                    RULE.diag(span, format!("the locality value `{value}` contains a `,` or a space: it looks like several tiers or a pasted `SHOW LOCALITY` output"))
+                        .with_severity(Severity::Warning)
+                        .with_label("unusual locality value")
+                        .with_help("a URI takes exactly one tier, such as `region%3Dus-west`; a tier that matches no node's locality silently sends nothing to this URI"),
+                );
+            } else if !KEYS.contains(&key.to_ascii_lowercase().as_str()) {
+                out.push(
+                    RULE.diag(span, format!("`{key}` is not a usual locality key (`region`, `zone`, `az`, `dc`, `cloud` …)"))
+                        .with_label("unusual locality key")
+                        .with_help("a URI receives the data of the nodes whose `--locality` contains exactly this tier; check it against `SHOW LOCALITY`: a tier that matches no node silently sends nothing to this URI"),
+                );
+            }
+        }
+    }
+}

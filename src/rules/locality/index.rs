@@ -1,0 +1,421 @@
+//! What the file's earlier backups wrote, indexed by location, so the locality rules that look
+//! back stay linear in the size of the file.
+//!
+//! The index is built incrementally: `FileContext` only grows while a file is checked, so each
+//! call indexes the entries added since the previous one. It lives in a thread-local cache that
+//! is rebuilt whenever the file context, the source or the already indexed entries differ.
+
+use std::cell::RefCell;
+use std::collections::{BTreeSet, HashMap};
+
+use crate::rules::Entry;
+use crate::rules::locality::util::{self, Loc};
+use crate::rules::prelude::*;
+
+/// How an earlier backup wrote.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// `BACKUP … INTO coll`: a new full backup.
+    Full,
+    /// `BACKUP … INTO LATEST IN coll`.
+    Latest,
+    /// `BACKUP … INTO 'subdir' IN coll`.
+    Subdir,
+    /// `BACKUP … TO dest [INCREMENTAL FROM full, …]`; `incremental_from` holds the location of
+    /// the full backup named by `INCREMENTAL FROM`, if given (`Some(None)`: not known).
+    OldTo {
+        incremental_from: Option<Option<String>>,
+    },
+    /// `CREATE SCHEDULE FOR BACKUP … INTO coll`.
+    Schedule,
+}
+
+impl Kind {
+    /// 0 for the collection syntax, 1 for the old `BACKUP … TO`.
+    pub fn syntax(&self) -> usize {
+        match self {
+            Kind::OldTo { .. } => 1,
+            _ => 0,
+        }
+    }
+}
+
+/// One URI of an earlier backup.
+#[derive(Clone, Debug)]
+pub struct Item {
+    pub span: Span,
+    pub location: Option<String>,
+    pub loc: Loc,
+}
+
+/// One earlier backup.
+#[derive(Debug)]
+pub struct Record {
+    pub kind: Kind,
+    pub list_span: Span,
+    pub items: Vec<Item>,
+    /// Where it keeps its metadata (the single URI or the `default` one).
+    pub default: Option<String>,
+    /// Its non-default localities, if known and valid.
+    pub set: Option<BTreeSet<String>>,
+}
+
+impl Record {
+    /// Every location, `None` if one is unknown.
+    pub fn locations(&self) -> Option<Vec<String>> {
+        self.items.iter().map(|i| i.location.clone()).collect()
+    }
+}
+
+/// What the index knows about one location.
+#[derive(Debug, Default)]
+pub struct LocInfo {
+    /// Per syntax: the default locations of the backups that wrote here (`None`: unknown).
+    pub defaults: [Vec<Option<String>>; 2],
+    /// A backup with several URIs wrote here.
+    pub in_multi: bool,
+    /// The first old-syntax backup with exactly this one URI.
+    pub first_old_single: Option<usize>,
+    /// The latest old-syntax backup with several (all known) URIs, one of them here.
+    pub last_old_multi: Option<usize>,
+}
+
+/// Where a location was written first: (location, URI span, its locality).
+pub type Wrote = (String, Span, Loc);
+
+/// What the backups sharing one default location (one collection, or one `TO` destination)
+/// wrote.
+#[derive(Debug, Default)]
+pub struct Collection {
+    /// Every location written, oldest first.
+    pub all: Vec<Wrote>,
+    /// The same since the latest full backup (`BACKUP … INTO`).
+    pub since_full: Vec<Wrote>,
+    pub last_full: Option<usize>,
+    /// The locality set every full backup had; `Err` when they differ or one is unknown.
+    pub full_set: Option<Result<BTreeSet<String>, ()>>,
+    /// A schedule writes here (its full backups run at unknown times).
+    pub schedule: bool,
+    pub first: Option<usize>,
+    pub last: Option<usize>,
+    /// The `default` URI of the latest backup.
+    pub default_item: Option<Span>,
+}
+
+#[derive(Debug, Default)]
+pub struct Index {
+    pub records: Vec<Record>,
+    pub by_location: HashMap<String, LocInfo>,
+    /// Per syntax, by default location.
+    pub by_default: [HashMap<String, Collection>; 2],
+    /// An earlier backup-family statement failed to parse.
+    pub broken: bool,
+}
+
+fn push_unique(v: &mut Vec<Wrote>, w: &Wrote) {
+    if !v.iter().any(|x| x.0 == w.0) {
+        v.push(w.clone());
+    }
+}
+
+impl Index {
+    fn add(&mut self, kind: Kind, list: &StrList) {
+        let uris = util::read_items(&list.items);
+        let default = util::default_location(&uris);
+        let set = util::locality_set(&uris);
+        let items: Vec<Item> = uris
+            .iter()
+            .map(|u| Item {
+                span: u.item.span,
+                location: u.location(),
+                loc: u.loc.clone(),
+            })
+            .collect();
+        let id = self.records.len();
+        let syntax = kind.syntax();
+        let all_known = items.iter().all(|i| i.location.is_some());
+        for item in &items {
+            let Some(l) = &item.location else {
+                continue;
+            };
+            let info = self.by_location.entry(l.clone()).or_default();
+            if !info.defaults[syntax].contains(&default) {
+                info.defaults[syntax].push(default.clone());
+            }
+            if items.len() >= 2 {
+                info.in_multi = true;
+            }
+            if syntax == 1 {
+                if items.len() == 1 && info.first_old_single.is_none() {
+                    info.first_old_single = Some(id);
+                }
+                if items.len() >= 2 && all_known {
+                    info.last_old_multi = Some(id);
+                }
+            }
+        }
+        if let Some(d) = &default {
+            let c = self.by_default[syntax].entry(d.clone()).or_default();
+            if kind == Kind::Full {
+                c.last_full = Some(id);
+                c.since_full.clear();
+                c.full_set = Some(match (c.full_set.take(), &set) {
+                    (None, Some(s)) => Ok(s.clone()),
+                    (Some(Ok(prev)), Some(s)) if prev == *s => Ok(prev),
+                    _ => Err(()),
+                });
+            }
+            if kind == Kind::Schedule {
+                c.schedule = true;
+            }
+            c.first.get_or_insert(id);
+            c.last = Some(id);
+            for item in &items {
+                let Some(l) = &item.location else {
+                    continue;
+                };
+                let w = (l.clone(), item.span, item.loc.clone());
+                push_unique(&mut c.all, &w);
+                push_unique(&mut c.since_full, &w);
+                if l == d {
+                    c.default_item = Some(item.span);
+                }
+            }
+        }
+        self.records.push(Record {
+            kind,
+            list_span: list.span,
+            items,
+            default,
+            set,
+        });
+    }
+
+    fn add_statement(&mut self, stmt: &Statement) {
+        match stmt {
+            Statement::Backup(b) => {
+                let (kind, list) = match &b.dest {
+                    BackupDest::Into { collection } => (Kind::Full, collection),
+                    BackupDest::IntoLatest { collection, .. } => (Kind::Latest, collection),
+                    BackupDest::IntoSubdir { collection, .. } => (Kind::Subdir, collection),
+                    BackupDest::To { uris, .. } => (
+                        Kind::OldTo {
+                            incremental_from: b.incremental_from.as_ref().map(|f| {
+                                f.uris
+                                    .first()
+                                    .and_then(|u| u.text())
+                                    .map(|t| StorageUri::parse(t).location())
+                            }),
+                        },
+                        uris,
+                    ),
+                };
+                self.add(kind, list);
+            }
+            Statement::CreateSchedule(s) => self.add(Kind::Schedule, &s.collection),
+            _ => {}
+        }
+    }
+
+    /// The backups (of the given syntax) that share a location with `locations`: their common
+    /// default location and what they wrote. `None` when unknowable: an earlier statement did
+    /// not parse, or the backups disagree on (or do not say) where the metadata is.
+    pub fn collection_of(
+        &self,
+        locations: &[String],
+        syntax: usize,
+    ) -> Option<(&str, &Collection)> {
+        if self.broken {
+            return None;
+        }
+        let mut default: Option<&str> = None;
+        for l in locations {
+            let Some(info) = self.by_location.get(l) else {
+                continue;
+            };
+            for d in &info.defaults[syntax] {
+                let d = d.as_deref()?;
+                match default {
+                    None => default = Some(d),
+                    Some(x) if x == d => {}
+                    Some(_) => return None,
+                }
+            }
+        }
+        let d = default?;
+        Some((d, self.by_default[syntax].get(d)?))
+    }
+}
+
+/// Identifies the file being checked, to tell a new file from the same one grown.
+#[derive(Default)]
+struct Cache {
+    file: usize,
+    source: (usize, usize),
+    processed: usize,
+    /// Span and text of the last indexed entry.
+    last: Option<(Span, String)>,
+    /// Index, span and text of the first parsed or broken statement among the indexed ones.
+    first_statement: Option<(usize, Span, String)>,
+    index: Index,
+}
+
+thread_local! {
+    static CACHE: RefCell<Cache> = RefCell::new(Cache::default());
+}
+
+fn text_of(source: &str, span: Span) -> Option<&str> {
+    source.get(span.range())
+}
+
+impl Cache {
+    fn valid_for(&self, ctx: &Ctx<'_>) -> bool {
+        let entries = &ctx.file.entries;
+        if self.file != ctx.file as *const FileContext as usize
+            || self.source != (ctx.source.as_ptr() as usize, ctx.source.len())
+            || entries.len() < self.processed
+        {
+            return false;
+        }
+        if let Some((span, text)) = &self.last
+            && (entries[self.processed - 1].0 != *span
+                || text_of(ctx.source, *span) != Some(text.as_str()))
+        {
+            return false;
+        }
+        if let Some((i, span, text)) = &self.first_statement
+            && (entries[*i].0 != *span
+                || matches!(entries[*i].1, Entry::Other { .. })
+                || text_of(ctx.source, *span) != Some(text.as_str()))
+        {
+            return false;
+        }
+        true
+    }
+}
+
+/// Runs `f` with the index of every statement before the one being checked.
+pub fn with_index<R>(ctx: &Ctx<'_>, f: impl FnOnce(&Index) -> R) -> R {
+    CACHE.with(|cell| {
+        let mut cache = cell.borrow_mut();
+        if !cache.valid_for(ctx) {
+            *cache = Cache {
+                file: ctx.file as *const FileContext as usize,
+                source: (ctx.source.as_ptr() as usize, ctx.source.len()),
+                ..Cache::default()
+            };
+        }
+        let entries = &ctx.file.entries;
+        for (i, (span, entry)) in entries.iter().enumerate().skip(cache.processed) {
+            match entry {
+                Entry::Statement(s) => {
+                    if !matches!(**s, Statement::Explain(_)) {
+                        cache.index.add_statement(s);
+                    }
+                }
+                Entry::Broken => cache.index.broken = true,
+                Entry::Other { .. } => {}
+            }
+            if !matches!(entry, Entry::Other { .. }) && cache.first_statement.is_none() {
+                let text = text_of(ctx.source, *span).unwrap_or("").to_string();
+                cache.first_statement = Some((i, *span, text));
+            }
+        }
+        if entries.len() > cache.processed {
+            let span = entries[entries.len() - 1].0;
+            cache.last = Some((span, text_of(ctx.source, span).unwrap_or("").to_string()));
+            cache.processed = entries.len();
+        }
+        f(&cache.index)
+    })
+}
+
+/// Runs of consecutive single-URI layers of an old-syntax `RESTORE … FROM a, b, …` that are
+/// one locality-aware backup written without parentheses (so RESTORE reads them as a chain):
+/// URIs of one earlier `BACKUP … TO (…)` list, or URIs whose `COCKROACH_LOCALITY` parameters
+/// (one `default`, other tiers) show they belong together. Ranges of layer indexes.
+pub fn misgrouped_runs(layers: &[StrList], index: &Index) -> Vec<std::ops::Range<usize>> {
+    let singles: Vec<Option<util::LocUri<'_>>> = layers
+        .iter()
+        .map(|l| (!l.parens && l.items.len() == 1).then(|| util::read_item(&l.items[0])))
+        .collect();
+    let n = singles.len();
+    let mut runs = Vec::new();
+    let mut i = 0;
+    while i < n {
+        let Some(u) = &singles[i] else {
+            i += 1;
+            continue;
+        };
+        if !index.broken
+            && let Some(loc) = u.location()
+            && let Some(w) = index
+                .by_location
+                .get(&loc)
+                .and_then(|info| info.last_old_multi)
+                .and_then(|r| index.records[r].locations())
+        {
+            let mut seen = vec![loc];
+            let mut j = i + 1;
+            while let Some(Some(next)) = singles.get(j)
+                && let Some(l) = next.location()
+                && w.contains(&l)
+                && !seen.contains(&l)
+            {
+                seen.push(l);
+                j += 1;
+            }
+            if j - i >= 2 {
+                runs.push(i..j);
+                i = j;
+                continue;
+            }
+        }
+        if matches!(u.loc, Loc::Default | Loc::Tier(_)) {
+            let mut has_default = u.loc == Loc::Default;
+            let mut has_tier = !has_default;
+            let mut j = i + 1;
+            while let Some(Some(next)) = singles.get(j) {
+                match next.loc {
+                    Loc::Tier(_) => has_tier = true,
+                    Loc::Default if !has_default => has_default = true,
+                    _ => break,
+                }
+                j += 1;
+            }
+            if j - i >= 2 && has_tier {
+                runs.push(i..j);
+                i = j;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    runs
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::engine::{CheckOptions, check_source};
+
+    fn codes(text: &str) -> Vec<&'static str> {
+        check_source(text, &CheckOptions::default())
+            .into_iter()
+            .map(|d| d.code.code)
+            .filter(|c| c.starts_with('L'))
+            .collect()
+    }
+
+    #[test]
+    fn the_cache_never_leaks_from_one_file_into_the_next() {
+        let backup = "BACKUP INTO ('s3://e?AUTH=implicit&COCKROACH_LOCALITY=default', 's3://w?AUTH=implicit&COCKROACH_LOCALITY=region%3Dus-west') AS OF SYSTEM TIME '-10s';\n";
+        let restore = "RESTORE FROM LATEST IN ('s3://w?AUTH=implicit', 's3://e?AUTH=implicit');\n";
+        let with_backup = format!("{backup}{restore}");
+        let other = format!("SELECT 1;\n{restore}");
+        for _ in 0..2 {
+            assert_eq!(codes(&with_backup), ["L008"]);
+            assert!(codes(restore).is_empty());
+            assert!(codes(&other).is_empty());
+        }
+    }
+}

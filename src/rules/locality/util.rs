@@ -1,0 +1,372 @@
+//! Shared helpers of the locality rules: how CockroachDB reads `COCKROACH_LOCALITY` from a URI
+//! (Go's `url.Query().Get`), the locality lists a statement writes to or reads from, and what
+//! the file's earlier backups wrote.
+
+use std::collections::BTreeSet;
+
+use crate::rules::prelude::*;
+use crate::rules::walk;
+
+/// The value that marks the URI holding the metadata and every unmatched node's data.
+pub const DEFAULT: &str = "default";
+
+/// Go's `url.QueryUnescape`: `+` is a space, `%XX` a byte; `None` for a malformed escape.
+pub fn query_unescape(s: &str) -> Option<String> {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'%' => {
+                let hex = |c: u8| (c as char).to_digit(16);
+                let (Some(hi), Some(lo)) = (
+                    b.get(i + 1).copied().and_then(hex),
+                    b.get(i + 2).copied().and_then(hex),
+                ) else {
+                    return None;
+                };
+                out.push((hi * 16 + lo) as u8);
+                i += 3;
+            }
+            b'+' => {
+                out.push(b' ');
+                i += 1;
+            }
+            c => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    Some(String::from_utf8_lossy(&out).into_owned())
+}
+
+/// What CockroachDB reads as a URI's locality.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Loc {
+    /// A placeholder: unknown.
+    Unknown,
+    /// No usable `COCKROACH_LOCALITY`: absent, empty, or dropped by Go's query parser.
+    Missing,
+    /// `COCKROACH_LOCALITY=default`.
+    Default,
+    /// Any other value, decoded the way Go decodes it.
+    Tier(String),
+}
+
+/// One URI of a list with its locality as CockroachDB reads it.
+#[derive(Clone, Debug)]
+pub struct LocUri<'a> {
+    pub item: &'a StrValue,
+    /// `None` for a placeholder.
+    pub uri: Option<StorageUri<'a>>,
+    pub loc: Loc,
+    /// The `COCKROACH_LOCALITY` pair CockroachDB reads, if any.
+    pub param: Option<Param<'a>>,
+}
+
+impl LocUri<'_> {
+    /// Where it points (`s3://bucket/path`), without credentials or parameters.
+    pub fn location(&self) -> Option<String> {
+        self.uri.as_ref().map(StorageUri::location)
+    }
+
+    /// Whether any `COCKROACH_LOCALITY` parameter is written (usable or not).
+    pub fn has_locality_param(&self) -> bool {
+        self.uri
+            .as_ref()
+            .is_some_and(|u| u.params.iter().any(|p| is_locality_key(p.key)))
+    }
+}
+
+fn is_locality_key(raw_key: &str) -> bool {
+    query_unescape(raw_key).is_some_and(|k| k == LOCALITY_PARAM)
+}
+
+/// Go's `url.ParseQuery` then `Get(COCKROACH_LOCALITY)`: pairs with `;` or a malformed escape
+/// are dropped, the first remaining pair wins, an empty value is "not specified".
+pub fn read_locality<'a>(uri: &StorageUri<'a>) -> (Loc, Option<Param<'a>>) {
+    for p in &uri.params {
+        if uri.raw[p.range.clone()].contains(';') || !is_locality_key(p.key) {
+            continue;
+        }
+        let Some(value) = query_unescape(p.raw_value.unwrap_or("")) else {
+            continue;
+        };
+        let loc = if value.is_empty() {
+            Loc::Missing
+        } else if value == DEFAULT {
+            Loc::Default
+        } else {
+            Loc::Tier(value)
+        };
+        return (loc, Some(p.clone()));
+    }
+    (Loc::Missing, None)
+}
+
+pub fn read_item(item: &StrValue) -> LocUri<'_> {
+    match item.text() {
+        None => LocUri {
+            item,
+            uri: None,
+            loc: Loc::Unknown,
+            param: None,
+        },
+        Some(text) => {
+            let uri = StorageUri::parse(text);
+            let (loc, param) = read_locality(&uri);
+            LocUri {
+                item,
+                uri: Some(uri),
+                loc,
+                param,
+            }
+        }
+    }
+}
+
+pub fn read_items(items: &[StrValue]) -> Vec<LocUri<'_>> {
+    items.iter().map(read_item).collect()
+}
+
+/// The non-default localities of a list CockroachDB would accept (`None` when a URI is
+/// unknown or the list is not a valid locality list); a single URI has none.
+pub fn locality_set(uris: &[LocUri<'_>]) -> Option<BTreeSet<String>> {
+    if uris.iter().any(|u| u.loc == Loc::Unknown) {
+        return None;
+    }
+    if uris.len() == 1 {
+        return match uris[0].loc {
+            Loc::Tier(_) => None,
+            _ => Some(BTreeSet::new()),
+        };
+    }
+    let mut set = BTreeSet::new();
+    for u in uris {
+        match &u.loc {
+            Loc::Tier(t) => {
+                set.insert(t.clone());
+            }
+            Loc::Default => {}
+            _ => return None,
+        }
+    }
+    Some(set)
+}
+
+/// Where the list keeps its metadata: the single URI, or the unique `default` one.
+pub fn default_location(uris: &[LocUri<'_>]) -> Option<String> {
+    if uris.len() == 1 {
+        return uris[0].location();
+    }
+    let mut defaults = uris.iter().filter(|u| u.loc == Loc::Default);
+    let first = defaults.next()?;
+    if defaults.next().is_some() {
+        return None;
+    }
+    first.location()
+}
+
+/// Every location of the list, `None` if one is unknown.
+pub fn locations(uris: &[LocUri<'_>]) -> Option<Vec<String>> {
+    uris.iter().map(LocUri::location).collect()
+}
+
+/// Renders a locality set for messages: `[region=us-west]`, `[]`.
+pub fn show_set(set: &BTreeSet<String>) -> String {
+    let items: Vec<&str> = set.iter().map(String::as_str).collect();
+    format!("[{}]", items.join(" "))
+}
+
+/// A list of URIs whose `COCKROACH_LOCALITY` parameters CockroachDB parses (a write side).
+pub struct DestList<'a> {
+    pub items: &'a [StrValue],
+    pub span: Span,
+    /// `destination` or `incremental_location`.
+    pub what: &'static str,
+}
+
+fn option_list<'a>(item: &'a OptionItem, out: &mut Vec<DestList<'a>>) {
+    if item.key != OptKey::IncrementalLocation {
+        return;
+    }
+    match &item.value {
+        OptValue::List(l) => out.push(DestList {
+            items: &l.items,
+            span: l.span,
+            what: "incremental_location",
+        }),
+        OptValue::Str(s) => out.push(DestList {
+            items: std::slice::from_ref(s),
+            span: s.span,
+            what: "incremental_location",
+        }),
+        _ => {}
+    }
+}
+
+/// The destination list and `incremental_location` list of a BACKUP, CREATE SCHEDULE FOR
+/// BACKUP or ALTER BACKUP SCHEDULE (`SET INTO`, `SET WITH incremental_location`).
+pub fn destination_lists(stmt: &Statement) -> Vec<DestList<'_>> {
+    let mut out = Vec::new();
+    if let Some(list) = walk::backup_destination(stmt) {
+        out.push(DestList {
+            items: &list.items,
+            span: list.span,
+            what: "destination",
+        });
+    }
+    if let Some(opts) = walk::backup_options(stmt) {
+        for item in &opts.items {
+            option_list(item, &mut out);
+        }
+    }
+    if let Statement::AlterBackupSchedule(a) = walk::inner(stmt) {
+        for cmd in &a.cmds {
+            match &cmd.kind {
+                ScheduleCmdKind::SetInto(list) => out.push(DestList {
+                    items: &list.items,
+                    span: list.span,
+                    what: "destination",
+                }),
+                ScheduleCmdKind::SetWith(item) => option_list(item, &mut out),
+                _ => {}
+            }
+        }
+    }
+    out
+}
+
+/// A list of URIs a RESTORE or SHOW BACKUP reads one backup (layer) from.
+pub struct ReadList<'a> {
+    pub list: &'a StrList,
+    pub uris: Vec<LocUri<'a>>,
+    /// Old syntax (`RESTORE … FROM uri, (uri, uri)`, `SHOW BACKUP uri`): the list is one layer
+    /// written by `BACKUP … TO`; otherwise it is a collection.
+    pub old_syntax: bool,
+    /// `FROM LATEST IN` / `SHOW BACKUP LATEST IN`.
+    pub latest: bool,
+    /// A RESTORE (not a SHOW BACKUP).
+    pub restore: bool,
+}
+
+fn is_latest(s: &StrValue) -> bool {
+    s.text().is_some_and(|t| t.eq_ignore_ascii_case("latest"))
+}
+
+/// The read lists of a RESTORE or SHOW BACKUP; a comma list of collections (`IN 'a', 'b'`) is
+/// left out (rejected on its own).
+pub fn read_lists(stmt: &Statement) -> Vec<ReadList<'_>> {
+    let mut out = Vec::new();
+    match walk::inner(stmt) {
+        Statement::Restore(r) => match &r.from {
+            RestoreFrom::Uris { layers } => {
+                for layer in layers {
+                    out.push(ReadList {
+                        list: layer,
+                        uris: read_items(&layer.items),
+                        old_syntax: true,
+                        latest: false,
+                        restore: true,
+                    });
+                }
+            }
+            RestoreFrom::Collection {
+                subdir,
+                collections,
+            } if collections.len() == 1 => out.push(ReadList {
+                list: &collections[0],
+                uris: read_items(&collections[0].items),
+                old_syntax: false,
+                latest: is_latest(subdir),
+                restore: true,
+            }),
+            _ => {}
+        },
+        Statement::ShowBackup(s) => match &s.collections {
+            Some(colls) if colls.len() == 1 => out.push(ReadList {
+                list: &colls[0],
+                uris: read_items(&colls[0].items),
+                old_syntax: false,
+                latest: is_latest(&s.path),
+                restore: false,
+            }),
+            _ => {}
+        },
+        _ => {}
+    }
+    out
+}
+
+/// Edits that move item `k` of `items` to the front, keeping the others in order.
+pub fn move_to_front(source: &str, items: &[StrValue], k: usize) -> Vec<Edit> {
+    let texts: Vec<&str> = items[..=k]
+        .iter()
+        .map(|i| &source[i.span.range()])
+        .collect();
+    let mut edits = vec![Edit {
+        span: items[0].span,
+        replacement: texts[k].to_string(),
+    }];
+    for n in 1..=k {
+        edits.push(Edit {
+            span: items[n].span,
+            replacement: texts[n - 1].to_string(),
+        });
+    }
+    edits
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn loc(uri: &str) -> Loc {
+        read_locality(&StorageUri::parse(uri)).0
+    }
+
+    #[test]
+    fn reads_the_locality_the_way_go_does() {
+        assert_eq!(
+            query_unescape("region%3Dus+west").as_deref(),
+            Some("region=us west")
+        );
+        assert_eq!(query_unescape("bad%zz"), None);
+        assert_eq!(loc("s3://a?COCKROACH_LOCALITY=default"), Loc::Default);
+        assert_eq!(
+            loc("s3://a?COCKROACH_LOCALITY=region%3Dus-west"),
+            Loc::Tier("region=us-west".into())
+        );
+        assert_eq!(
+            loc("s3://a?COCKROACH_LOCALITY=region=us-west&AUTH=implicit"),
+            Loc::Tier("region=us-west".into())
+        );
+        assert_eq!(loc("s3://a?COCKROACH_LOCALITY="), Loc::Missing);
+        // Go drops a pair with `;` or a malformed escape.
+        assert_eq!(
+            loc("s3://a?COCKROACH_LOCALITY=region%3Dus;west"),
+            Loc::Missing
+        );
+        assert_eq!(loc("s3://a?COCKROACH_LOCALITY=region%zz"), Loc::Missing);
+        assert_eq!(loc("s3://a?AUTH=implicit"), Loc::Missing);
+    }
+
+    #[test]
+    fn sets_and_default_locations() {
+        let items: Vec<StrValue> = [
+            "s3://e/x?COCKROACH_LOCALITY=default",
+            "s3://w/x?COCKROACH_LOCALITY=region%3Dus-west",
+        ]
+        .iter()
+        .map(|t| StrValue {
+            kind: StrKind::Literal(t.to_string()),
+            span: Span::new(0, 0),
+        })
+        .collect();
+        let uris = read_items(&items);
+        assert_eq!(default_location(&uris).as_deref(), Some("s3://e/x"));
+        assert_eq!(show_set(&locality_set(&uris).unwrap()), "[region=us-west]");
+        assert_eq!(locality_set(&uris[..1]).unwrap().len(), 0);
+    }
+}

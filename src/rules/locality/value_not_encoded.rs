@@ -1,0 +1,195 @@
+//! Flags a `COCKROACH_LOCALITY` value that is not URL-encoded.
+//!
+//! ## What it flags
+//! A `COCKROACH_LOCALITY` value written with a reserved character instead of its `%XX` escape,
+//! in any URI of a `BACKUP`, `CREATE SCHEDULE FOR BACKUP`, `ALTER BACKUP SCHEDULE`, `RESTORE`
+//! or `SHOW BACKUP` statement:
+//! * `=` (`region=us-west` instead of `region%3Dus-west`): a warning;
+//! * `+` (Go reads a space), `;` (Go drops the whole pair), a `%` that does not start a `%XX`
+//!   escape (Go drops the pair), `&` followed by a lower-case word (it ends the value and
+//!   starts another parameter) or a `#` after the value (it starts the URI fragment): an error
+//!   where CockroachDB reads the locality (a backup's destination or `incremental_location`),
+//!   a warning in a `RESTORE` or `SHOW BACKUP`, which ignore the parameter.
+//!
+//! ## Why
+//! The docs: "The locality query string parameters must be URL-encoded". Go's query parser
+//! splits each pair on its first `=`, so an unencoded `=` happens to work, but the other
+//! characters change the value: the locality then matches no node, or is "not specified"
+//! (`multiple URLs are provided for partitioned BACKUP, but COCKROACH_LOCALITY is not
+//! specified`).
+//!
+//! ## Example
+//! ```sql
+//! BACKUP INTO ('s3://a/bk?AUTH=implicit&COCKROACH_LOCALITY=default', 's3://b/bk?AUTH=implicit&COCKROACH_LOCALITY=region=us-west') AS OF SYSTEM TIME '-10s';
+//! ```
+//!
+//! ## Use instead
+//! ```sql
+//! BACKUP INTO ('s3://a/bk?AUTH=implicit&COCKROACH_LOCALITY=default', 's3://b/bk?AUTH=implicit&COCKROACH_LOCALITY=region%3Dus-west') AS OF SYSTEM TIME '-10s';
+//! ```
+//!
+//! ## Fix safety
+//! Safe: the fix percent-encodes `=`, `+`, `;` and a stray `%` inside the value, which keeps
+//! the value the author wrote. It is offered only for a plain `'…'` literal, and not when an
+//! `&` or `#` cuts the value (where the value ends is then the author's call).
+//!
+//! ## Versions
+//! Every release with locality-aware backups (v19.2 on).
+
+use crate::rules::locality::util;
+use crate::rules::prelude::*;
+use crate::rules::walk;
+
+pub static RULE: Rule = Rule {
+    code: "L007",
+    name: "locality-value-not-encoded",
+    severity: Severity::Warning,
+    summary: "a `COCKROACH_LOCALITY` value is not URL-encoded",
+    source: include_str!("value_not_encoded.rs"),
+    check,
+};
+
+/// Every URI a RESTORE / SHOW BACKUP reads (where the locality parameter is ignored).
+fn read_items(stmt: &Statement) -> Vec<&StrValue> {
+    let mut out: Vec<&StrValue> = Vec::new();
+    let lists: Vec<&StrList> = match walk::inner(stmt) {
+        Statement::Restore(r) => match &r.from {
+            RestoreFrom::Uris { layers } => layers.iter().collect(),
+            RestoreFrom::Collection { collections, .. } => collections.iter().collect(),
+            RestoreFrom::ReplicationStream { .. } => Vec::new(),
+        },
+        Statement::ShowBackup(s) => match &s.collections {
+            Some(c) => c.iter().collect(),
+            None => {
+                out.push(&s.path);
+                Vec::new()
+            }
+        },
+        Statement::ShowBackups(s) => vec![&s.collection],
+        _ => Vec::new(),
+    };
+    for l in lists {
+        out.extend(l.items.iter());
+    }
+    if matches!(
+        walk::inner(stmt),
+        Statement::Restore(_) | Statement::ShowBackup(_)
+    ) {
+        for opts in walk::option_lists(stmt) {
+            if let Some(item) = opts.get(&OptKey::IncrementalLocation) {
+                match &item.value {
+                    OptValue::List(l) => out.extend(l.items.iter()),
+                    OptValue::Str(s) => out.push(s),
+                    _ => {}
+                }
+            }
+        }
+    }
+    out
+}
+
+fn bad_percent(raw: &str, i: usize) -> bool {
+    let b = raw.as_bytes();
+    !(b.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
+        && b.get(i + 2).is_some_and(u8::is_ascii_hexdigit))
+}
+
+/// The value with `=`, `+`, `;` and stray `%` percent-encoded.
+fn encode(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len() + 8);
+    for (i, c) in raw.char_indices() {
+        match c {
+            '=' => out.push_str("%3D"),
+            '+' => out.push_str("%2B"),
+            ';' => out.push_str("%3B"),
+            '%' if bad_percent(raw, i) => out.push_str("%25"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn check_item(item: &StrValue, write_side: bool, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+    let Some(text) = item.text() else {
+        return;
+    };
+    let uri = StorageUri::parse(text);
+    for (n, p) in uri.params.iter().enumerate() {
+        if util::query_unescape(p.key).as_deref() != Some(LOCALITY_PARAM) {
+            continue;
+        }
+        let raw = p.raw_value.unwrap_or("");
+        let mut errors: Vec<&str> = Vec::new();
+        if raw.contains('+') {
+            errors.push("`+` (read as a space; write `%2B`)");
+        }
+        if raw.contains(';') {
+            errors.push("`;` (the whole parameter is dropped; write `%3B`)");
+        }
+        if raw
+            .char_indices()
+            .any(|(i, c)| c == '%' && bad_percent(raw, i))
+        {
+            errors.push(
+                "a `%` that starts no `%XX` escape (the whole parameter is dropped; write `%25`)",
+            );
+        }
+        let mut cut = false;
+        if let Some(next) = uri.params.get(n + 1)
+            && next.range.start == p.range.end + 1
+            && next.key.bytes().any(|b| b.is_ascii_lowercase())
+        {
+            errors.push("`&` (it ends the value and starts another parameter; write `%26`)");
+            cut = true;
+        }
+        if n + 1 == uri.params.len() && text[p.range.end..].starts_with('#') {
+            errors.push("`#` (it starts the URI fragment and ends the value; write `%23`)");
+            cut = true;
+        }
+        let has_eq = raw.contains('=');
+        if errors.is_empty() && !has_eq {
+            continue;
+        }
+        let span = ctx.value_span(item, p.value_range.clone());
+        let severity = if !errors.is_empty() && write_side {
+            Severity::Error
+        } else {
+            Severity::Warning
+        };
+        let mut what: Vec<&str> = Vec::new();
+        if has_eq {
+            what.push("`=` (write `%3D`)");
+        }
+        what.extend(errors.iter().copied());
+        let mut d = RULE
+            .diag(span, format!("`COCKROACH_LOCALITY` value is not URL-encoded: {}", what.join(", ")))
+            .with_severity(severity)
+            .with_label("not URL-encoded")
+            .with_help(if write_side {
+                "the docs: \"The locality query string parameters must be URL-encoded\" (`region=us-west` → `region%3Dus-west`); a broken value matches no node, or CockroachDB reports `multiple URLs are provided for partitioned BACKUP, but COCKROACH_LOCALITY is not specified`"
+            } else {
+                "the docs: \"The locality query string parameters must be URL-encoded\" (`region=us-west` → `region%3Dus-west`); RESTORE and SHOW BACKUP ignore the parameter, but keep the URIs identical to the backup's"
+            });
+        if !cut && ctx.is_plain_literal(item) {
+            d = d.with_fix(Fix::safe(
+                "URL-encode the locality value",
+                vec![Edit {
+                    span,
+                    replacement: encode(raw),
+                }],
+            ));
+        }
+        out.push(d);
+    }
+}
+
+fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+    for list in util::destination_lists(stmt) {
+        for item in list.items {
+            check_item(item, true, ctx, out);
+        }
+    }
+    for item in read_items(stmt) {
+        check_item(item, false, ctx, out);
+    }
+}

@@ -1,0 +1,581 @@
+//! Shared helpers of the storage rules (semantics.md §3): every URI a statement carries with
+//! the role it plays, how CockroachDB classifies its scheme, the query parameters each provider
+//! accepts, Go's reading of a query string, and "did you mean" suggestions.
+//!
+//! Not a rule (no `pub static RULE`): `crate::rules::storage::common`.
+
+use crate::rules::prelude::*;
+use crate::rules::walk;
+
+/// Releases where behaviour changes (semantics.md §0, §3).
+pub const V20_1: Version = v(20, 1);
+pub const V20_2: Version = v(20, 2);
+pub const V21_2: Version = v(21, 2);
+pub const V22_2: Version = v(22, 2);
+pub const V23_1: Version = v(23, 1);
+pub const V24_1: Version = v(24, 1);
+pub const V25_1: Version = v(25, 1);
+
+/// What a URI is for in its statement.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    /// Where a BACKUP / CREATE SCHEDULE / `ALTER BACKUP SCHEDULE … SET INTO` writes.
+    Destination,
+    /// `BACKUP … INCREMENTAL FROM` (old syntax): earlier layers, read.
+    IncrementalFrom,
+    /// What RESTORE / SHOW BACKUP(S) / SHOW BACKUP CONNECTION read.
+    Source,
+    /// `incremental_location = …`; `writes` for BACKUP and schedules.
+    IncrementalLocation { writes: bool },
+    /// SHOW BACKUP `encryption_info_dir = …`.
+    EncryptionInfoDir,
+    /// The backup or collection of `ALTER BACKUP … ADD NEW_KMS`.
+    AlterLocation,
+    /// `kms = …`, `NEW_KMS = …`, `OLD_KMS = …`: a KMS URI, not a storage URI.
+    Kms,
+}
+
+impl Role {
+    pub fn is_kms(self) -> bool {
+        self == Role::Kms
+    }
+
+    /// Whether backup data is written there.
+    pub fn writes_backup(self) -> bool {
+        matches!(
+            self,
+            Role::Destination | Role::IncrementalLocation { writes: true }
+        )
+    }
+}
+
+/// One string value of a statement that CockroachDB reads as a URI.
+#[derive(Clone, Copy, Debug)]
+pub struct UriRef<'s> {
+    pub item: &'s StrValue,
+    pub role: Role,
+}
+
+fn push_list<'s>(out: &mut Vec<UriRef<'s>>, list: &'s StrList, role: Role) {
+    out.extend(list.items.iter().map(|item| UriRef { item, role }));
+}
+
+fn push_option<'s>(out: &mut Vec<UriRef<'s>>, item: &'s OptionItem, writes: bool) {
+    let role = match item.key {
+        OptKey::Kms => Role::Kms,
+        OptKey::IncrementalLocation => Role::IncrementalLocation { writes },
+        OptKey::EncryptionInfoDir => Role::EncryptionInfoDir,
+        _ => return,
+    };
+    match &item.value {
+        OptValue::Str(s) => out.push(UriRef { item: s, role }),
+        OptValue::List(l) => push_list(out, l, role),
+        _ => {}
+    }
+}
+
+fn push_options<'s>(out: &mut Vec<UriRef<'s>>, list: &'s Option<OptionList>, writes: bool) {
+    for item in list.iter().flat_map(|l| l.items.iter()) {
+        push_option(out, item, writes);
+    }
+}
+
+/// Every URI of the statement (EXPLAIN seen through), in source order of its clauses.
+/// Subdirectories (`'2024/05/01-120000.00'`, `LATEST`) before `IN` are not URIs and are left out.
+pub fn statement_uris(stmt: &Statement) -> Vec<UriRef<'_>> {
+    let mut out = Vec::new();
+    match walk::inner(stmt) {
+        Statement::Backup(b) => {
+            match &b.dest {
+                BackupDest::To { uris, .. } => push_list(&mut out, uris, Role::Destination),
+                BackupDest::Into { collection }
+                | BackupDest::IntoLatest { collection, .. }
+                | BackupDest::IntoSubdir { collection, .. } => {
+                    push_list(&mut out, collection, Role::Destination)
+                }
+            }
+            if let Some(inc) = &b.incremental_from {
+                out.extend(inc.uris.iter().map(|item| UriRef {
+                    item,
+                    role: Role::IncrementalFrom,
+                }));
+            }
+            push_options(&mut out, &b.options, true);
+        }
+        Statement::Restore(r) => {
+            match &r.from {
+                RestoreFrom::Uris { layers } => {
+                    for l in layers {
+                        push_list(&mut out, l, Role::Source);
+                    }
+                }
+                RestoreFrom::Collection { collections, .. } => {
+                    for l in collections {
+                        push_list(&mut out, l, Role::Source);
+                    }
+                }
+                // A replication stream address is not a storage URI.
+                RestoreFrom::ReplicationStream { .. } => {}
+            }
+            push_options(&mut out, &r.options, false);
+        }
+        Statement::ShowBackups(s) => {
+            push_list(&mut out, &s.collection, Role::Source);
+            push_options(&mut out, &s.options, false);
+        }
+        Statement::ShowBackup(s) => {
+            match &s.collections {
+                // The pre-collection form: the path is the backup's URI.
+                None => out.push(UriRef {
+                    item: &s.path,
+                    role: Role::Source,
+                }),
+                Some(lists) => {
+                    for l in lists {
+                        push_list(&mut out, l, Role::Source);
+                    }
+                }
+            }
+            push_options(&mut out, &s.options, false);
+        }
+        Statement::ShowBackupConnection(s) => out.push(UriRef {
+            item: &s.uri,
+            role: Role::Source,
+        }),
+        Statement::CreateSchedule(s) => {
+            push_list(&mut out, &s.collection, Role::Destination);
+            push_options(&mut out, &s.backup_options, true);
+        }
+        Statement::AlterBackupSchedule(a) => {
+            for cmd in &a.cmds {
+                match &cmd.kind {
+                    ScheduleCmdKind::SetInto(l) => push_list(&mut out, l, Role::Destination),
+                    ScheduleCmdKind::SetWith(item) => push_option(&mut out, item, true),
+                    _ => {}
+                }
+            }
+        }
+        Statement::AlterBackup(a) => {
+            out.push(UriRef {
+                item: &a.location,
+                role: Role::AlterLocation,
+            });
+            for cmd in &a.cmds {
+                push_list(&mut out, &cmd.new_kms, Role::Kms);
+                push_list(&mut out, &cmd.old_kms, Role::Kms);
+            }
+        }
+        Statement::Explain(_) => {}
+    }
+    out
+}
+
+/// A URI whose text is known: a literal (or bare word) without documentation placeholders.
+#[derive(Clone, Debug)]
+pub struct Target<'s> {
+    pub item: &'s StrValue,
+    pub role: Role,
+    pub text: &'s str,
+    pub uri: StorageUri<'s>,
+}
+
+impl<'s> Target<'s> {
+    /// Byte range of `part` (a slice of `self.text`) within the text.
+    pub fn range_of(&self, part: &str) -> std::ops::Range<usize> {
+        let start = part.as_ptr() as usize - self.text.as_ptr() as usize;
+        start..start + part.len()
+    }
+
+    /// The span of bytes `range` of the URI text in the source.
+    pub fn span(&self, ctx: &Ctx<'_>, range: std::ops::Range<usize>) -> Span {
+        ctx.value_span(self.item, range)
+    }
+
+    /// A fix replacing bytes `range` of the URI text, when the literal is plain.
+    pub fn fix(
+        &self,
+        ctx: &Ctx<'_>,
+        range: std::ops::Range<usize>,
+        replacement: String,
+        message: impl Into<String>,
+        safe: bool,
+    ) -> Option<Fix> {
+        if !ctx.is_plain_literal(self.item) {
+            return None;
+        }
+        let edits = vec![Edit {
+            span: self.span(ctx, range),
+            replacement,
+        }];
+        Some(if safe {
+            Fix::safe(message, edits)
+        } else {
+            Fix::unsafe_(message, edits)
+        })
+    }
+
+    /// Go's reading of the query string (`url.Query()`).
+    pub fn query(&self) -> GoQuery<'_, 's> {
+        GoQuery::new(&self.uri)
+    }
+}
+
+/// The URIs of the statement whose text is known, placeholders and templated values left out.
+pub fn targets<'s>(stmt: &'s Statement, ctx: &Ctx<'_>) -> Vec<Target<'s>> {
+    statement_uris(stmt)
+        .into_iter()
+        .filter_map(|r| {
+            let text = r.item.text()?;
+            let templated = ctx
+                .templates
+                .iter()
+                .any(|t| r.item.span.start <= t.span.start && t.span.end <= r.item.span.end);
+            (!templated).then(|| Target {
+                item: r.item,
+                role: r.role,
+                text,
+                uri: StorageUri::parse(text),
+            })
+        })
+        .collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Providers
+
+/// What CockroachDB does with a URI, by scheme.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Provider {
+    S3,
+    Gs,
+    /// `azure-blob`, `azure`, `azure-storage`.
+    Azure,
+    Nodelocal,
+    Userfile,
+    Http,
+    External,
+    /// Registered but not for backups (`null`, `workload`): left alone.
+    Other,
+    AwsKms,
+    GcpKms,
+    AzureKms,
+    ExternalKms,
+}
+
+/// Why a scheme is not accepted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SchemeProblem {
+    /// Not a scheme of this kind of URI in any release.
+    Unknown,
+    /// Accepted only from this release on.
+    TooNew(Version),
+}
+
+/// The storage provider of `scheme` (lower case) at `target`.
+pub fn storage_provider(scheme: &str, target: Version) -> Result<Provider, SchemeProblem> {
+    let (p, since) = match scheme {
+        "s3" => (Provider::S3, Version::OLDEST),
+        "gs" => (Provider::Gs, Version::OLDEST),
+        "azure" => (Provider::Azure, Version::OLDEST),
+        "azure-storage" => (Provider::Azure, V22_2),
+        "azure-blob" => (Provider::Azure, V23_1),
+        "nodelocal" => (Provider::Nodelocal, Version::OLDEST),
+        "userfile" => (Provider::Userfile, V20_2),
+        "http" | "https" => (Provider::Http, Version::OLDEST),
+        "external" => (Provider::External, V22_2),
+        "null" | "workload" | "experimental-workload" => (Provider::Other, Version::OLDEST),
+        _ => return Err(SchemeProblem::Unknown),
+    };
+    if target < since {
+        Err(SchemeProblem::TooNew(since))
+    } else {
+        Ok(p)
+    }
+}
+
+/// The KMS provider of `scheme` (lower case) at `target`.
+pub fn kms_provider(scheme: &str, target: Version) -> Result<Provider, SchemeProblem> {
+    let (p, since) = match scheme {
+        "aws" | "aws-kms" => (Provider::AwsKms, V20_2),
+        "gs" | "gcp-kms" => (Provider::GcpKms, V20_2),
+        "azure-kms" => (Provider::AzureKms, V23_1),
+        "external" => (Provider::ExternalKms, V22_2),
+        _ => return Err(SchemeProblem::Unknown),
+    };
+    if target < since {
+        Err(SchemeProblem::TooNew(since))
+    } else {
+        Ok(p)
+    }
+}
+
+/// The provider of a target at `target`, if its scheme is accepted for its role.
+pub fn provider_of(t: &Target<'_>, target: Version) -> Option<Provider> {
+    if t.role.is_kms() {
+        kms_provider(&t.uri.scheme, target).ok()
+    } else {
+        storage_provider(&t.uri.scheme, target).ok()
+    }
+}
+
+/// A query parameter a provider accepts, from release `since` on.
+pub struct ParamSpec {
+    pub name: &'static str,
+    pub since: Version,
+}
+
+const fn p(name: &'static str, since: Version) -> ParamSpec {
+    ParamSpec { name, since }
+}
+
+const ALL: Version = Version::OLDEST;
+
+/// `pkg/cloud/amazon/s3_storage.go`. `AWS_SKIP_CHECKSUM` is accepted without having been read
+/// in source (newer releases), so that it is never reported as unknown.
+static S3_PARAMS: &[ParamSpec] = &[
+    p("AUTH", ALL),
+    p("AWS_ACCESS_KEY_ID", ALL),
+    p("AWS_SECRET_ACCESS_KEY", ALL),
+    p("AWS_SESSION_TOKEN", ALL),
+    p("AWS_ENDPOINT", ALL),
+    p("AWS_REGION", ALL),
+    p("AWS_SERVER_ENC_MODE", ALL),
+    p("AWS_SERVER_KMS_ID", ALL),
+    p("S3_STORAGE_CLASS", V21_2),
+    p("ASSUME_ROLE", V22_2),
+    p("AWS_USE_PATH_STYLE", V24_1),
+    p("AWS_SKIP_CHECKSUM", V25_1),
+];
+
+/// `pkg/cloud/gcp/gcs_storage.go`.
+static GS_PARAMS: &[ParamSpec] = &[
+    p("AUTH", ALL),
+    p("CREDENTIALS", ALL),
+    p("GOOGLE_BILLING_PROJECT", ALL),
+    p("BEARER_TOKEN", V22_2),
+    p("ASSUME_ROLE", V22_2),
+];
+
+/// `pkg/cloud/azure/azure_storage.go`: `AZURE_ENVIRONMENT` from v22.2, app-registration and
+/// implicit auth from v23.1 (absent from the v22.2 parser, which rejects them).
+static AZURE_PARAMS: &[ParamSpec] = &[
+    p("AZURE_ACCOUNT_NAME", ALL),
+    p("AZURE_ACCOUNT_KEY", ALL),
+    p("AZURE_ENVIRONMENT", V22_2),
+    p("AUTH", V23_1),
+    p("AZURE_CLIENT_ID", V23_1),
+    p("AZURE_CLIENT_SECRET", V23_1),
+    p("AZURE_TENANT_ID", V23_1),
+];
+
+/// `pkg/cloud/userfile`: no parameters.
+static USERFILE_PARAMS: &[ParamSpec] = &[];
+
+/// `pkg/cloud/amazon/aws_kms.go`.
+static AWS_KMS_PARAMS: &[ParamSpec] = &[
+    p("AUTH", ALL),
+    p("AWS_ACCESS_KEY_ID", ALL),
+    p("AWS_SECRET_ACCESS_KEY", ALL),
+    p("AWS_SESSION_TOKEN", ALL),
+    p("AWS_ENDPOINT", ALL),
+    p("REGION", ALL),
+    p("ASSUME_ROLE", V22_2),
+];
+
+/// `pkg/cloud/gcp/gcp_kms.go`.
+static GCP_KMS_PARAMS: &[ParamSpec] = &[
+    p("AUTH", ALL),
+    p("CREDENTIALS", ALL),
+    p("BEARER_TOKEN", V22_2),
+    p("ASSUME_ROLE", V22_2),
+];
+
+/// `pkg/cloud/azure/azure_kms.go`.
+static AZURE_KMS_PARAMS: &[ParamSpec] = &[
+    p("AUTH", ALL),
+    p("AZURE_VAULT_NAME", ALL),
+    p("AZURE_ENVIRONMENT", ALL),
+    p("AZURE_CLIENT_ID", ALL),
+    p("AZURE_CLIENT_SECRET", ALL),
+    p("AZURE_TENANT_ID", ALL),
+];
+
+impl Provider {
+    /// The parameters the provider's parser accepts (it rejects others from v22.2), or `None`
+    /// when parameters are not validated (nodelocal, external, http).
+    pub fn params(self) -> Option<&'static [ParamSpec]> {
+        Some(match self {
+            Provider::S3 => S3_PARAMS,
+            Provider::Gs => GS_PARAMS,
+            Provider::Azure => AZURE_PARAMS,
+            Provider::Userfile => USERFILE_PARAMS,
+            Provider::AwsKms => AWS_KMS_PARAMS,
+            Provider::GcpKms => GCP_KMS_PARAMS,
+            Provider::AzureKms => AZURE_KMS_PARAMS,
+            _ => return None,
+        })
+    }
+
+    /// The word CockroachDB's "unknown … query parameters" error uses.
+    pub fn error_label(self) -> &'static str {
+        match self {
+            Provider::S3 => "S3",
+            Provider::Gs => "GS",
+            Provider::Azure => "azure",
+            Provider::Userfile => "userfile",
+            _ => "KMS",
+        }
+    }
+
+    pub fn is_kms(self) -> bool {
+        matches!(
+            self,
+            Provider::AwsKms | Provider::GcpKms | Provider::AzureKms | Provider::ExternalKms
+        )
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Go's query parsing
+
+/// Go's `url.QueryUnescape`: `+` is a space, `%XX` a byte; `None` for a malformed escape.
+pub fn query_unescape(s: &str) -> Option<String> {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'%' => {
+                let hex = |c: u8| (c as char).to_digit(16);
+                let (Some(hi), Some(lo)) = (
+                    b.get(i + 1).copied().and_then(hex),
+                    b.get(i + 2).copied().and_then(hex),
+                ) else {
+                    return None;
+                };
+                out.push((hi * 16 + lo) as u8);
+                i += 3;
+            }
+            b'+' => {
+                out.push(b' ');
+                i += 1;
+            }
+            c => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    Some(String::from_utf8_lossy(&out).into_owned())
+}
+
+/// One pair as Go's `url.ParseQuery` keeps it.
+#[derive(Clone, Debug)]
+pub struct GoPair<'p, 'a> {
+    pub key: String,
+    pub value: String,
+    pub param: &'p Param<'a>,
+}
+
+/// The query as CockroachDB reads it: pairs with a `;` or a malformed `%` escape are dropped
+/// (Go ≥ 1.17), keys and values are unescaped, the first value of a key wins.
+pub struct GoQuery<'p, 'a> {
+    pub pairs: Vec<GoPair<'p, 'a>>,
+}
+
+impl<'p, 'a> GoQuery<'p, 'a> {
+    pub fn new(uri: &'p StorageUri<'a>) -> GoQuery<'p, 'a> {
+        let pairs = uri
+            .params
+            .iter()
+            .filter(|p| !p.key.contains(';') && !p.raw_value.is_some_and(|v| v.contains(';')))
+            .filter_map(|param| {
+                Some(GoPair {
+                    key: query_unescape(param.key)?,
+                    value: query_unescape(param.raw_value.unwrap_or(""))?,
+                    param,
+                })
+            })
+            .collect();
+        GoQuery { pairs }
+    }
+
+    /// `url.Values.Get`: the first value, `""` when absent.
+    pub fn get(&self, key: &str) -> &str {
+        self.pairs
+            .iter()
+            .find(|p| p.key == key)
+            .map_or("", |p| p.value.as_str())
+    }
+
+    /// The first pair named `key`.
+    pub fn pair(&self, key: &str) -> Option<&GoPair<'p, 'a>> {
+        self.pairs.iter().find(|p| p.key == key)
+    }
+
+    /// Whether `key` is set to a non-empty value.
+    pub fn has(&self, key: &str) -> bool {
+        !self.get(key).is_empty()
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Suggestions
+
+/// Levenshtein distance over bytes.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, &ca) in a.iter().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, &cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(ca != cb))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// The candidate `name` most likely means: the same name in another case, a name whose
+/// `_`-separated words contain all of `name`'s (or the other way round), or one within a
+/// small edit distance.
+pub fn suggest<'c>(name: &str, candidates: &[&'c str]) -> Option<&'c str> {
+    if name.is_empty() {
+        return None;
+    }
+    if let Some(c) = candidates.iter().find(|c| c.eq_ignore_ascii_case(name)) {
+        return Some(c);
+    }
+    let upper = name.to_ascii_uppercase();
+    let words = |s: &str| -> Vec<String> {
+        s.split(['_', '-'])
+            .filter(|w| !w.is_empty())
+            .map(|w| w.to_ascii_uppercase())
+            .collect()
+    };
+    let mine = words(&upper);
+    let subset: Vec<&'c str> = candidates
+        .iter()
+        .copied()
+        .filter(|c| {
+            let theirs = words(c);
+            !mine.is_empty()
+                && (mine.iter().all(|w| theirs.contains(w))
+                    || (theirs.len() > 1 && theirs.iter().all(|w| mine.contains(w))))
+        })
+        .collect();
+    if subset.len() == 1 {
+        return Some(subset[0]);
+    }
+    let limit = (upper.len() / 4).clamp(1, 3);
+    let mut best: Option<(usize, &'c str)> = None;
+    for c in candidates {
+        let d = edit_distance(&upper, &c.to_ascii_uppercase());
+        if d <= limit && best.is_none_or(|(bd, _)| d < bd) {
+            best = Some((d, c));
+        }
+    }
+    best.map(|(_, c)| c)
+}

@@ -1,0 +1,71 @@
+//! Flags an `external://` URI without a connection name (`external:///backups`).
+//!
+//! ## What it flags
+//! An `external://` storage or KMS URI whose host, the name of the external connection, is
+//! empty.
+//!
+//! ## Why
+//! The host names the `CREATE EXTERNAL CONNECTION` object to use; the path after it is a
+//! subdirectory. CockroachDB rejects an empty host: `host component of an external URI must
+//! refer to an existing External Connection object`.
+//!
+//! ## Example
+//! ```sql
+//! BACKUP INTO 'external:///backup_s3';
+//! ```
+//!
+//! ## Use instead
+//! ```sql
+//! BACKUP INTO 'external://backup_s3';
+//! ```
+//!
+//! ## Fix safety
+//! When the path has a first segment, moving it into the host (`external:///conn/x` →
+//! `external://conn/x`) is an unsafe fix: it picks the connection.
+//!
+//! ## Versions
+//! v22.2 and later (before, `external` is not a scheme: U001).
+
+use crate::rules::prelude::*;
+use crate::rules::storage::common::{self, Provider};
+
+pub static RULE: Rule = Rule {
+    code: "U008",
+    name: "external-connection-without-name",
+    severity: Severity::Error,
+    summary: "`external://` URI without an external connection name",
+    source: include_str!("external_without_name.rs"),
+    check,
+};
+
+fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+    for t in common::targets(stmt, ctx) {
+        if !matches!(
+            common::provider_of(&t, ctx.target),
+            Some(Provider::External | Provider::ExternalKms)
+        ) || !t.uri.host.is_empty()
+        {
+            continue;
+        }
+        let at = t.uri.scheme.len() + 3;
+        let mut d = RULE
+            .diag(t.span(ctx, 0..at), "`external` URI without a connection name")
+            .with_label("the connection name goes right after `://`")
+            .with_help("CockroachDB: `host component of an external URI must refer to an existing External Connection object`; write `external://<connection name>[/subdirectory]`");
+        let first = t.uri.path.trim_start_matches('/');
+        let first = first.split('/').next().unwrap_or("");
+        if t.uri.path.starts_with('/') && !first.is_empty() {
+            let slash = t.range_of(t.uri.path).start;
+            if let Some(fix) = t.fix(
+                ctx,
+                slash..slash + 1,
+                String::new(),
+                format!("use the connection `{first}`"),
+                false,
+            ) {
+                d = d.with_fix(fix);
+            }
+        }
+        out.push(d);
+    }
+}

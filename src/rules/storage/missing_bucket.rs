@@ -1,0 +1,89 @@
+//! Flags a cloud storage URI without a bucket or container (`s3:///backups`, `gs://?AUTH=…`).
+//!
+//! ## What it flags
+//! An `s3://`, `gs://` or `azure-blob://` (`azure://`) storage URI whose host part, the bucket
+//! or container name, is empty — often a path written right after `://`, or three slashes
+//! copied from a KMS URI (`gs:///projects/…` is a KMS key, not a bucket).
+//!
+//! ## Why
+//! The bucket is the host of the URI. For S3, CockroachDB rejects the statement: `empty host
+//! component; s3 URI must specify a target bucket`. Google Cloud Storage and Azure accept the
+//! URI but every read and write then fails, because there is no bucket or container to use.
+//!
+//! ## Example
+//! ```sql
+//! BACKUP INTO 's3:///acme-backups/cluster?AUTH=implicit';
+//! ```
+//!
+//! ## Use instead
+//! ```sql
+//! BACKUP INTO 's3://acme-backups/cluster?AUTH=implicit';
+//! ```
+//!
+//! ## Fix safety
+//! When the path has a first segment, moving it into the host (`s3:///a/b` → `s3://a/b`) is an
+//! unsafe fix: it decides which bucket the statement uses.
+//!
+//! ## Versions
+//! All releases.
+
+use crate::rules::prelude::*;
+use crate::rules::storage::common::{self, Provider};
+
+pub static RULE: Rule = Rule {
+    code: "U006",
+    name: "missing-bucket",
+    severity: Severity::Error,
+    summary: "cloud storage URI without a bucket or container (`s3:///path`)",
+    source: include_str!("missing_bucket.rs"),
+    check,
+};
+
+fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+    for t in common::targets(stmt, ctx) {
+        if t.role.is_kms() {
+            continue;
+        }
+        let Some(provider) = common::provider_of(&t, ctx.target) else {
+            continue;
+        };
+        let what = match provider {
+            Provider::S3 | Provider::Gs => "bucket",
+            Provider::Azure => "container",
+            _ => continue,
+        };
+        if !t.uri.host.is_empty() || t.uri.userinfo.is_some() {
+            continue;
+        }
+        let scheme_end = t.uri.scheme.len() + 3;
+        let consequence = match provider {
+            Provider::S3 => "CockroachDB rejects the statement: `empty host component; s3 URI must specify a target bucket`".to_string(),
+            _ => format!("every read and write of the {what} fails, since there is none to use"),
+        };
+        let mut d = RULE
+            .diag(
+                t.span(ctx, 0..scheme_end),
+                format!("no {what} in this `{}` URI", t.uri.scheme),
+            )
+            .with_label(format!("the {what} goes right after `://`"))
+            .with_help(format!(
+                "{consequence}; write `{}://<{what}>/<path>`",
+                t.uri.scheme
+            ));
+        let first = t.uri.path.trim_start_matches('/');
+        let first = first.split('/').next().unwrap_or("");
+        if t.uri.path.starts_with('/') && !first.is_empty() {
+            let slash = t.range_of(t.uri.path).start;
+            if let Some(fix) = t.fix(
+                ctx,
+                slash..slash + 1,
+                String::new(),
+                format!("use `{first}` as the {what}"),
+                false,
+            ) {
+                d = d.with_fix(fix);
+            }
+        }
+        out.push(d);
+    }
+}

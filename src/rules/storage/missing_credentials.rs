@@ -1,0 +1,347 @@
+//! Flags a storage or KMS URI whose authentication parameters are incomplete for its `AUTH`
+//! mode (`s3://bucket` with no keys, `AUTH=implicit` with Azure keys).
+//!
+//! ## What it flags
+//! * S3 and AWS KMS with `AUTH=specified` or no `AUTH` (the default is `specified`) but without
+//!   `AWS_ACCESS_KEY_ID` or `AWS_SECRET_ACCESS_KEY`.
+//! * Google Cloud Storage (v21.2+) and Google Cloud KMS with `specified` auth but neither
+//!   `CREDENTIALS` nor `BEARER_TOKEN`.
+//! * Azure without `AZURE_ACCOUNT_NAME`; before v23.1 without `AZURE_ACCOUNT_KEY`; from v23.1
+//!   `specified` auth that is not exactly one method (`AZURE_ACCOUNT_KEY`, or all three of
+//!   `AZURE_TENANT_ID`, `AZURE_CLIENT_ID`, `AZURE_CLIENT_SECRET`), or `AUTH=implicit` with
+//!   credentials.
+//! * Azure KMS without `AZURE_VAULT_NAME`, without the three app-registration parameters for
+//!   `specified` auth, with `AZURE_ACCOUNT_KEY`, or with credentials and `AUTH=implicit`.
+//!
+//!
+//! A URI with no `AUTH` and no credential at all (`s3://bucket`, the docs' shorthand when
+//! they illustrate something else) is reported as a warning; missing parts of credentials
+//! that are written, or `AUTH=specified` without them, are errors.
+//!
+//! ## Why
+//! CockroachDB rejects these URIs: `AUTH is set to 'specified', but AWS_ACCESS_KEY_ID is not
+//! set` (also the error for a bare `s3://bucket`, since `specified` is the default),
+//! `CREDENTIALS or BEARER_TOKEN must be set if "AUTH" is "specified"`, `azure uri missing
+//! "AZURE_ACCOUNT_NAME" parameter`, `explicit azure uri requires exactly one authentication
+//! method: "AZURE_ACCOUNT_KEY" OR all three of "AZURE_TENANT_ID", "AZURE_CLIENT_ID", and
+//! "AZURE_CLIENT_SECRET"`, `implicit azure auth does not support uri param %s`, `kms explicit
+//! auth URI expected but did not receive: %s`.
+//!
+//! ## Example
+//! ```sql
+//! BACKUP INTO 's3://acme-backups/cluster?AWS_ACCESS_KEY_ID=AKIAEXAMPLE';
+//! BACKUP INTO 's3://acme-backups/cluster';
+//! ```
+//!
+//! ## Use instead
+//! ```sql
+//! BACKUP INTO 's3://acme-backups/cluster?AUTH=implicit';
+//! ```
+//!
+//! ## Fix safety
+//! For a URI with no credentials at all, adding `AUTH=implicit` is offered as an unsafe fix:
+//! the nodes then authenticate with their own machine credentials (instance role, workload
+//! identity, environment), which must be set up and may be disabled with
+//! `--external-io-disable-implicit-credentials`.
+//!
+//! ## Versions
+//! All releases; Google Cloud Storage only from v21.2 (before, a URI without `AUTH` used the
+//! `cloudstorage.gs.default.key` setting or the machine's credentials); Azure's
+//! app-registration and implicit auth from v23.1; Azure KMS from v23.1.
+
+use crate::rules::prelude::*;
+use crate::rules::storage::common::{self, GoQuery, Provider, Target};
+
+pub static RULE: Rule = Rule {
+    code: "U005",
+    name: "missing-credentials",
+    severity: Severity::Error,
+    summary: "storage or KMS URI without the credentials its `AUTH` mode requires",
+    source: include_str!("missing_credentials.rs"),
+    check,
+};
+
+fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+    for t in common::targets(stmt, ctx) {
+        let Some(provider) = common::provider_of(&t, ctx.target) else {
+            continue;
+        };
+        let query = t.query();
+        let problem = match provider {
+            Provider::S3 | Provider::AwsKms => aws(&query),
+            Provider::Gs | Provider::GcpKms => google(&query, provider, ctx.target),
+            Provider::Azure => azure(&query, ctx.target),
+            Provider::AzureKms => azure_kms(&query),
+            _ => None,
+        };
+        let Some(problem) = problem else {
+            continue;
+        };
+        // A missing name written in another case is an unknown parameter (U003), not a
+        // missing credential.
+        let miscased = problem.missing.iter().any(|m| {
+            query
+                .pairs
+                .iter()
+                .any(|p| p.key != *m && p.key.eq_ignore_ascii_case(m))
+        });
+        if miscased {
+            continue;
+        }
+        out.push(report(&t, &query, provider, problem, ctx));
+    }
+}
+
+struct Problem {
+    message: String,
+    crdb: String,
+    /// Whether the URI has no credential of any kind (so `AUTH=implicit` is a plausible fix).
+    bare: bool,
+    /// The parameters whose absence is reported.
+    missing: Vec<&'static str>,
+}
+
+fn specified(auth: &str) -> bool {
+    matches!(auth, "" | "specified")
+}
+
+fn aws(q: &GoQuery<'_, '_>) -> Option<Problem> {
+    if !specified(q.get("AUTH")) {
+        return None;
+    }
+    let missing = ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"]
+        .into_iter()
+        .find(|k| !q.has(k))?;
+    let bare = !q.has("AWS_ACCESS_KEY_ID") && !q.has("AWS_SECRET_ACCESS_KEY");
+    Some(Problem {
+        message: if q.pair("AUTH").is_some() {
+            format!("`AUTH=specified` needs `{missing}`")
+        } else {
+            format!("no `AUTH` (so `specified`) and no `{missing}`")
+        },
+        crdb: format!("AUTH is set to 'specified', but {missing} is not set"),
+        bare,
+        missing: vec![missing],
+    })
+}
+
+fn google(q: &GoQuery<'_, '_>, provider: Provider, target: Version) -> Option<Problem> {
+    let auth = q.get("AUTH");
+    let storage = provider == Provider::Gs;
+    if storage && target < common::V21_2 {
+        // `""` used the `cloudstorage.gs.default.key` setting or the machine's credentials.
+        if auth != "specified" || q.has("CREDENTIALS") {
+            return None;
+        }
+        return Some(Problem {
+            message: "`AUTH=specified` needs `CREDENTIALS`".into(),
+            crdb: "CREDENTIALS must be set if AUTH is specified".into(),
+            bare: true,
+            missing: vec!["CREDENTIALS"],
+        });
+    }
+    let bearer = target >= common::V22_2;
+    if !specified(auth) || q.has("CREDENTIALS") || (bearer && q.has("BEARER_TOKEN")) {
+        return None;
+    }
+    let crdb = if bearer || !storage {
+        "CREDENTIALS or BEARER_TOKEN must be set if \"AUTH\" is \"specified\""
+    } else {
+        "CREDENTIALS must be set unless \"AUTH\" is \"implicit\""
+    };
+    Some(Problem {
+        message: if q.pair("AUTH").is_some() {
+            "`AUTH=specified` needs `CREDENTIALS` or `BEARER_TOKEN`".into()
+        } else {
+            "no `AUTH` (so `specified`) and no `CREDENTIALS` or `BEARER_TOKEN`".into()
+        },
+        crdb: crdb.into(),
+        bare: true,
+        missing: vec!["CREDENTIALS", "BEARER_TOKEN"],
+    })
+}
+
+const ROLE_CREDS: [&str; 3] = ["AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET"];
+
+fn azure(q: &GoQuery<'_, '_>, target: Version) -> Option<Problem> {
+    if !q.has("AZURE_ACCOUNT_NAME") {
+        return Some(Problem {
+            message: "Azure URI without `AZURE_ACCOUNT_NAME`".into(),
+            crdb: "azure uri missing \"AZURE_ACCOUNT_NAME\" parameter".into(),
+            bare: false,
+            missing: vec!["AZURE_ACCOUNT_NAME"],
+        });
+    }
+    if target < common::V23_1 {
+        if q.has("AZURE_ACCOUNT_KEY") {
+            return None;
+        }
+        return Some(Problem {
+            message: "Azure URI without `AZURE_ACCOUNT_KEY`".into(),
+            crdb: "azure uri missing \"AZURE_ACCOUNT_KEY\" parameter".into(),
+            bare: false,
+            missing: vec!["AZURE_ACCOUNT_KEY"],
+        });
+    }
+    let auth = q.get("AUTH");
+    let key = q.has("AZURE_ACCOUNT_KEY");
+    let roles: Vec<&str> = ROLE_CREDS.into_iter().filter(|k| q.has(k)).collect();
+    if auth == "implicit" {
+        let extra: Vec<&str> = [
+            "AZURE_ACCOUNT_KEY",
+            "AZURE_TENANT_ID",
+            "AZURE_CLIENT_ID",
+            "AZURE_CLIENT_SECRET",
+        ]
+        .into_iter()
+        .filter(|k| q.has(k))
+        .collect();
+        if extra.is_empty() {
+            return None;
+        }
+        return Some(Problem {
+            message: format!("`AUTH=implicit` with `{}`", extra.join("`, `")),
+            crdb: format!(
+                "implicit azure auth does not support uri param {}",
+                extra.join(", ")
+            ),
+            bare: false,
+            missing: Vec::new(),
+        });
+    }
+    if !specified(auth) {
+        return None; // invalid AUTH: U004
+    }
+    let ok = (key && roles.is_empty()) || (!key && roles.len() == 3);
+    if ok {
+        return None;
+    }
+    let message = if key {
+        format!(
+            "`AZURE_ACCOUNT_KEY` together with `{}`: choose one authentication method",
+            roles.join("`, `")
+        )
+    } else if roles.is_empty() {
+        "Azure URI without credentials: `AZURE_ACCOUNT_KEY` or all three of `AZURE_TENANT_ID`, `AZURE_CLIENT_ID`, `AZURE_CLIENT_SECRET`".into()
+    } else {
+        let missing: Vec<&str> = ROLE_CREDS.into_iter().filter(|k| !q.has(k)).collect();
+        format!("app-registration auth without `{}`", missing.join("`, `"))
+    };
+    Some(Problem {
+        message,
+        crdb: "explicit azure uri requires exactly one authentication method: \"AZURE_ACCOUNT_KEY\" OR all three of \"AZURE_TENANT_ID\", \"AZURE_CLIENT_ID\", and \"AZURE_CLIENT_SECRET\"".into(),
+        bare: !key && roles.is_empty(),
+        missing: ["AZURE_ACCOUNT_KEY", "AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET"]
+            .into_iter()
+            .filter(|k| !q.has(k))
+            .collect(),
+    })
+}
+
+fn azure_kms(q: &GoQuery<'_, '_>) -> Option<Problem> {
+    let auth = q.get("AUTH");
+    if specified(auth) && q.has("AZURE_ACCOUNT_KEY") {
+        return Some(Problem {
+            message: "Azure KMS does not take `AZURE_ACCOUNT_KEY`".into(),
+            crdb: "azure kms requires explicit auth (RBAC) or implicit auth".into(),
+            bare: false,
+            missing: Vec::new(),
+        });
+    }
+    let mut missing = Vec::new();
+    if !q.has("AZURE_VAULT_NAME") {
+        missing.push("AZURE_VAULT_NAME");
+    }
+    if specified(auth) {
+        missing.extend(
+            ["AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET", "AZURE_TENANT_ID"]
+                .into_iter()
+                .filter(|k| !q.has(k)),
+        );
+    }
+    if !missing.is_empty() {
+        return Some(Problem {
+            message: format!("Azure KMS URI without `{}`", missing.join("`, `")),
+            crdb: format!(
+                "kms explicit auth URI expected but did not receive: {}",
+                missing.join(", ")
+            ),
+            bare: false,
+            missing,
+        });
+    }
+    if auth == "implicit" {
+        let extra: Vec<&str> = ["AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET", "AZURE_TENANT_ID"]
+            .into_iter()
+            .filter(|k| q.has(k))
+            .collect();
+        if !extra.is_empty() {
+            return Some(Problem {
+                message: format!("`AUTH=implicit` with `{}`", extra.join("`, `")),
+                crdb: "kms implicit auth URI does not support: …".into(),
+                bare: false,
+                missing: Vec::new(),
+            });
+        }
+    }
+    None
+}
+
+fn report(
+    t: &Target<'_>,
+    q: &GoQuery<'_, '_>,
+    provider: Provider,
+    problem: Problem,
+    ctx: &Ctx<'_>,
+) -> Diagnostic {
+    let span = match q.pair("AUTH") {
+        Some(p) => t.span(ctx, p.param.range.clone()),
+        None => t.item.span,
+    };
+    let implicit = match provider {
+        Provider::S3 | Provider::AwsKms => {
+            "`AUTH=implicit` (the nodes' instance role or environment credentials), optionally with `ASSUME_ROLE=<role ARN>`"
+        }
+        Provider::Gs | Provider::GcpKms => {
+            "`AUTH=implicit` (the nodes' service account or workload identity), optionally with `ASSUME_ROLE=<service account>`"
+        }
+        _ => "`AUTH=implicit` (the nodes' managed identity)",
+    };
+    let external = if ctx.target >= common::V22_2 && !provider.is_kms() {
+        ", or keep the credentials in an external connection (`CREATE EXTERNAL CONNECTION … AS '…'`, then `external://<name>`)"
+    } else {
+        ""
+    };
+    let mut d = RULE
+        .diag(span, problem.message)
+        .with_label("incomplete authentication")
+        .with_help(format!(
+            "CockroachDB: `{}`; rather than putting keys in the URI, prefer {implicit}{external}",
+            problem.crdb
+        ));
+    let implicit_ok =
+        !matches!(provider, Provider::Azure | Provider::AzureKms) || ctx.target >= common::V23_1;
+    // No `AUTH` and no credential at all: still rejected as written, but that is how the docs
+    // abbreviate URIs when they illustrate something else, so a warning.
+    if problem.bare && q.pair("AUTH").is_none() {
+        d = d.with_severity(Severity::Warning);
+    }
+    if problem.bare && implicit_ok && q.pair("AUTH").is_none() {
+        let end = t.text.find('#').unwrap_or(t.text.len());
+        let sep = if t.text[..end].contains('?') {
+            "&"
+        } else {
+            "?"
+        };
+        if let Some(fix) = t.fix(
+            ctx,
+            end..end,
+            format!("{sep}AUTH=implicit"),
+            "authenticate with the nodes' own credentials (`AUTH=implicit`)",
+            false,
+        ) {
+            d = d.with_fix(fix);
+        }
+    }
+    d
+}

@@ -1,0 +1,83 @@
+//! Flags a `nodelocal://` URI whose host is not a node ID or `self` (`nodelocal:///backups`).
+//!
+//! ## What it flags
+//! A `nodelocal` URI with an empty host (`nodelocal:///backups`, the pre-v20.1 form) or a host
+//! that is neither a number nor `self` (`nodelocal://node1/…`, `nodelocal://localhost/…`).
+//!
+//! ## Why
+//! From v20.1 the host says which node's `--external-io-dir` to use. CockroachDB rejects
+//! anything else: `host component of nodelocal URI must be a node ID (use 'self' to specify
+//! each node should access its own local filesystem)` for an empty host, `host component of
+//! nodelocal URI must be a node ID` for a non-numeric one.
+//!
+//! ## Example
+//! ```sql
+//! BACKUP INTO 'nodelocal:///backups';
+//! ```
+//!
+//! ## Use instead
+//! ```sql
+//! BACKUP INTO 'nodelocal://1/backups';
+//! ```
+//!
+//! ## Fix safety
+//! For an empty host, inserting `self` is an unsafe fix: it keeps the old meaning (each node
+//! writes to its own directory), but such a backup is only restorable when every node's
+//! `--external-io-dir` is the same shared storage; `1` (one node's disk) may be what you want.
+//!
+//! ## Versions
+//! v20.1 and later (before, `nodelocal:///path` was the documented form).
+
+use crate::rules::prelude::*;
+use crate::rules::storage::common::{self, Provider};
+
+pub static RULE: Rule = Rule {
+    code: "U007",
+    name: "nodelocal-invalid-host",
+    severity: Severity::Error,
+    summary: "`nodelocal://` URI whose host is not a node ID or `self`",
+    source: include_str!("nodelocal_host.rs"),
+    check,
+};
+
+fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+    if ctx.target < common::V20_1 {
+        return;
+    }
+    for t in common::targets(stmt, ctx) {
+        if t.role.is_kms() || common::provider_of(&t, ctx.target) != Some(Provider::Nodelocal) {
+            continue;
+        }
+        let host = t.uri.host;
+        if host == "self" || (!host.is_empty() && host.bytes().all(|b| b.is_ascii_digit())) {
+            continue;
+        }
+        if host.is_empty() {
+            let at = t.uri.scheme.len() + 3;
+            let mut d = RULE
+                .diag(t.span(ctx, 0..at), "`nodelocal` URI without a node ID")
+                .with_label("expected `nodelocal://<node ID>/…` or `nodelocal://self/…`")
+                .with_help("CockroachDB: `host component of nodelocal URI must be a node ID (use 'self' to specify each node should access its own local filesystem)`; `nodelocal://1/…` stores everything on node 1, `nodelocal://self/…` lets each node write to its own `--external-io-dir` (restorable only if that is shared storage)");
+            if let Some(fix) = t.fix(
+                ctx,
+                at..at,
+                "self".to_string(),
+                "let each node use its own directory (`nodelocal://self/…`)",
+                false,
+            ) {
+                d = d.with_fix(fix);
+            }
+            out.push(d);
+        } else {
+            let range = t.range_of(host);
+            out.push(
+                RULE.diag(
+                    t.span(ctx, range),
+                    format!("`{host}` is not a node ID"),
+                )
+                .with_label("expected a node ID or `self`")
+                .with_help("CockroachDB: `host component of nodelocal URI must be a node ID`; write the numeric node ID (`nodelocal://1/…`) or `self`"),
+            );
+        }
+    }
+}
