@@ -40,8 +40,11 @@ impl std::str::FromStr for Severity {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Label {
     pub span: Span,
-    pub message: String,
+    pub message: Text,
 }
+
+/// Diagnostic text: most of it is static, so it is not copied per finding.
+pub type Text = std::borrow::Cow<'static, str>;
 
 /// What kind of finding a diagnostic is: a stable code and a kebab-case name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -143,17 +146,17 @@ pub mod codes {
 pub struct Diagnostic {
     pub code: Code,
     pub severity: Severity,
-    pub message: String,
+    pub message: Text,
     pub span: Span,
     /// What the primary span shows, if more than the message.
-    pub label: Option<String>,
+    pub label: Option<Text>,
     pub labels: Vec<Label>,
-    pub help: Option<String>,
+    pub help: Option<Text>,
     pub fix: Option<crate::fix::Fix>,
 }
 
 impl Diagnostic {
-    pub fn new(code: Code, span: Span, message: impl Into<String>) -> Diagnostic {
+    pub fn new(code: Code, span: Span, message: impl Into<Text>) -> Diagnostic {
         Diagnostic {
             code,
             severity: code.severity,
@@ -166,12 +169,12 @@ impl Diagnostic {
         }
     }
 
-    pub fn with_label(mut self, label: impl Into<String>) -> Self {
+    pub fn with_label(mut self, label: impl Into<Text>) -> Self {
         self.label = Some(label.into());
         self
     }
 
-    pub fn with_secondary(mut self, span: Span, message: impl Into<String>) -> Self {
+    pub fn with_secondary(mut self, span: Span, message: impl Into<Text>) -> Self {
         self.labels.push(Label {
             span,
             message: message.into(),
@@ -179,7 +182,7 @@ impl Diagnostic {
         self
     }
 
-    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+    pub fn with_help(mut self, help: impl Into<Text>) -> Self {
         self.help = Some(help.into());
         self
     }

@@ -286,7 +286,7 @@ pub fn human(files: &[FileReport<'_>], color: bool) -> String {
                 );
                 let secondary = d.labels.iter().map(|l| {
                     LabeledSpan::new_with_span(
-                        Some(l.message.clone()),
+                        Some(scrub(&l.message)),
                         (l.span.start as usize, l.span.len()),
                     )
                 });

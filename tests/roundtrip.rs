@@ -407,7 +407,7 @@ fn reparse_problem(ast: &Statement, version: Version) -> Option<String> {
         .diagnostics
         .iter()
         .filter(|d| d.severity == Severity::Error)
-        .map(|d| d.message.as_str())
+        .map(|d| d.message.as_ref())
         .collect();
     let asts: Vec<&Statement> = reparsed.parsed().collect();
     if !errors.is_empty() || asts.len() != 1 {

@@ -296,7 +296,7 @@ mod tests {
         parse(src)
             .diagnostics
             .into_iter()
-            .map(|d| d.message)
+            .map(|d| d.message.into_owned())
             .collect()
     }
 

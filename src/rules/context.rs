@@ -26,6 +26,8 @@ pub struct FileContext {
     /// Indices into `entries` of transaction-control statements (BEGIN, START TRANSACTION,
     /// COMMIT, END, ROLLBACK, ABORT, PREPARE TRANSACTION), oldest first.
     transaction_controls: Vec<usize>,
+    /// Locations written by a backup schedule.
+    scheduled: std::collections::HashSet<String>,
     /// Index into `entries` of the last backup-family statement that failed to parse.
     last_broken: Option<usize>,
 }
@@ -62,6 +64,9 @@ impl FileContext {
         if let Entry::Statement(stmt) = &entry
             && let Some(loc) = write_location(stmt)
         {
+            if matches!(**stmt, Statement::CreateSchedule(_)) {
+                self.scheduled.insert(loc.clone());
+            }
             self.writes.entry(loc).or_default().push(self.entries.len());
         }
         if matches!(entry, Entry::Broken) {
@@ -84,6 +89,11 @@ impl FileContext {
     /// (double-ended: scan from the newest when only the latest state matters).
     pub fn transaction_controls(&self) -> impl DoubleEndedIterator<Item = &(Span, Entry)> {
         self.transaction_controls.iter().map(|&n| &self.entries[n])
+    }
+
+    /// Whether an earlier backup schedule writes `location`.
+    pub fn scheduled_at(&self, location: &str) -> bool {
+        self.scheduled.contains(location)
     }
 
     /// Whether a backup-family statement that failed to parse comes after entry `n`.

@@ -61,7 +61,7 @@ impl Rule {
     }
 
     /// A diagnostic of this rule.
-    pub fn diag(&self, span: Span, message: impl Into<String>) -> Diagnostic {
+    pub fn diag(&self, span: Span, message: impl Into<crate::diagnostic::Text>) -> Diagnostic {
         Diagnostic::new(self.code(), span, message)
     }
 

@@ -101,8 +101,21 @@ pub fn old_writes<'a>(file: &'a FileContext, loc: &str) -> Vec<&'a Backup> {
 
 /// The backup the file wrote at `loc` with the old syntax (the first write).
 pub fn old_layer<'a>(file: &'a FileContext, loc: &str) -> Option<&'a Backup> {
-    old_writes(file, loc).into_iter().next()
+    file.writes_at(loc)
+        .iter()
+        .find_map(|&n| match &file.entries[n].1 {
+            Entry::Statement(s) => match &**s {
+                Statement::Backup(b) if to_location(b).as_deref() == Some(loc) => Some(b),
+                _ => None,
+            },
+            _ => None,
+        })
 }
+
+/// How many of the latest writes into one collection the collection checks compare with: a
+/// file with thousands of backups into one collection stays linear (older writes are not
+/// compared; the latest full and everything since are always found by `chain`).
+pub const COLLECTION_HISTORY: usize = 32;
 
 /// The locations listed after `INCREMENTAL FROM`.
 pub fn base_locations(b: &Backup) -> Option<Vec<Option<String>>> {
@@ -181,10 +194,19 @@ fn collection_write<'a>(file: &'a FileContext, index: usize, loc: &str) -> Optio
     let Entry::Statement(s) = &file.entries[index].1 else {
         return None;
     };
-    let (l, kind) = collection_of(s)?;
-    if l != loc {
-        return None;
-    }
+    // `writes_at(loc)` already matched the location (same default-URI rule as
+    // `collection_of`); only the kind of write is left to decide, without re-parsing URIs.
+    let _ = loc;
+    let kind = match walk::inner(s) {
+        Statement::Backup(b) => match &b.dest {
+            BackupDest::To { .. } => return None,
+            BackupDest::Into { .. } => CollKind::Full,
+            BackupDest::IntoLatest { .. } => CollKind::Latest,
+            BackupDest::IntoSubdir { .. } => CollKind::Subdir,
+        },
+        Statement::CreateSchedule(_) => CollKind::Schedule,
+        _ => return None,
+    };
     let writer = match &**s {
         Statement::Backup(b) => Writer::Backup(b),
         Statement::CreateSchedule(c) => Writer::Schedule(c),
@@ -198,28 +220,10 @@ fn collection_write<'a>(file: &'a FileContext, index: usize, loc: &str) -> Optio
 }
 
 pub fn collection_writes<'a>(file: &'a FileContext, loc: &str) -> Vec<CollWrite<'a>> {
-    file.writes_at(loc)
+    let writes = file.writes_at(loc);
+    writes[writes.len().saturating_sub(COLLECTION_HISTORY)..]
         .iter()
-        .filter_map(|&index| match &file.entries[index].1 {
-            Entry::Statement(s) => Some((index, &**s)),
-            _ => None,
-        })
-        .filter_map(|(index, s)| {
-            let (l, kind) = collection_of(s)?;
-            if l != loc {
-                return None;
-            }
-            let writer = match s {
-                Statement::Backup(b) => Writer::Backup(b),
-                Statement::CreateSchedule(c) => Writer::Schedule(c),
-                _ => return None,
-            };
-            Some(CollWrite {
-                writer,
-                kind,
-                index,
-            })
-        })
+        .filter_map(|&index| collection_write(file, index, loc))
         .collect()
 }
 
@@ -427,10 +431,7 @@ fn new_chain<'a>(file: &'a FileContext, loc: &str, latest: bool) -> Option<Chain
             }
         }
         if let Some(last) = last_full
-            && !file
-                .writes_at(loc)
-                .iter()
-                .any(|&i| collection_write(file, i, loc).is_some_and(|w| w.kind == CollKind::Schedule))
+            && !file.scheduled_at(loc)
         {
             if broken_after(file, last.index) {
                 return None;
