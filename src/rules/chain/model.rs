@@ -87,29 +87,25 @@ pub fn to_location(b: &Backup) -> Option<String> {
 /// Every earlier `BACKUP … TO` that wrote `loc`, oldest first. The first one wrote the
 /// backup that lives at `loc`; later ones were appended (v20.1+) or failed.
 pub fn old_writes<'a>(file: &'a FileContext, loc: &str) -> Vec<&'a Backup> {
-    file.writes_at(loc)
+    old_writes_iter(file, loc).collect()
+}
+
+fn old_writes_iter<'a>(file: &'a FileContext, loc: &str) -> impl Iterator<Item = &'a Backup> {
+    let loc = loc.to_string();
+    file.writes_at(&loc)
         .iter()
-        .filter_map(|&n| match &file.entries[n].1 {
+        .filter_map(move |&n| match &file.entries[n].1 {
             Entry::Statement(s) => match &**s {
-                Statement::Backup(b) if to_location(b).as_deref() == Some(loc) => Some(b),
+                Statement::Backup(b) if to_location(b).as_deref() == Some(loc.as_str()) => Some(b),
                 _ => None,
             },
             _ => None,
         })
-        .collect()
 }
 
 /// The backup the file wrote at `loc` with the old syntax (the first write).
 pub fn old_layer<'a>(file: &'a FileContext, loc: &str) -> Option<&'a Backup> {
-    file.writes_at(loc)
-        .iter()
-        .find_map(|&n| match &file.entries[n].1 {
-            Entry::Statement(s) => match &**s {
-                Statement::Backup(b) if to_location(b).as_deref() == Some(loc) => Some(b),
-                _ => None,
-            },
-            _ => None,
-        })
+    old_writes_iter(file, loc).next()
 }
 
 /// How many of the latest writes into one collection the collection checks compare with: a
