@@ -107,6 +107,9 @@ struct CheckArgs {
     /// Also ignore these rules (codes, names or categories, comma-separated).
     #[arg(long, value_delimiter = ',')]
     ignore: Vec<String>,
+    /// List the fixes: those applied with --fix, else those --fix would apply (on stderr).
+    #[arg(long)]
+    show_fixes: bool,
     /// Print how many findings each rule has instead of the findings.
     #[arg(long)]
     statistics: bool,
@@ -387,6 +390,8 @@ struct Checked {
     /// A unified diff of the fixes (`--diff`).
     diff: Option<String>,
     notes: Vec<String>,
+    /// `--show-fixes`: one line per fix.
+    fixes: Vec<String>,
     error: Option<String>,
 }
 
@@ -397,6 +402,7 @@ fn check_one(args: &CheckArgs, input: &Input, cfg: &Config, target: Version) -> 
         diagnostics: Vec::new(),
         diff: None,
         notes: Vec::new(),
+        fixes: Vec::new(),
         error: None,
     };
     let bytes = match read_input(input) {
@@ -411,6 +417,27 @@ fn check_one(args: &CheckArgs, input: &Input, cfg: &Config, target: Version) -> 
     let (text, invalid_utf8) = source::decode_owned(bytes);
     out.diagnostics = check(&text);
     out.text = text;
+    if args.show_fixes {
+        let index = backup_lint::span::LineIndex::new(&out.text);
+        let max = if args.unsafe_fixes {
+            Applicability::Unsafe
+        } else {
+            Applicability::Safe
+        };
+        for d in &out.diagnostics {
+            if let Some(f) = d.fix.as_ref().filter(|f| f.applicability <= max) {
+                let (line, col) = index.line_col(d.span.start as usize);
+                out.fixes.push(format!(
+                    "{}:{line}:{col}: {} {} ({}): {}",
+                    input.display,
+                    d.code.code,
+                    d.code.name,
+                    f.applicability.as_str(),
+                    backup_lint::redact::scrub(&f.message)
+                ));
+            }
+        }
+    }
     if invalid_utf8 {
         return out; // never rewrite a file whose bytes are not all text
     }
@@ -642,6 +669,14 @@ fn run_check(args: CheckArgs) -> Result<u8, String> {
     for r in &results {
         for n in &r.notes {
             eprintln!("backup-lint: {n}");
+        }
+    }
+    if args.show_fixes {
+        let fixes: Vec<&String> = results.iter().flat_map(|r| r.fixes.iter()).collect();
+        let verb = if args.fix { "applied" } else { "available" };
+        eprintln!("{} fix(es) {verb}:", fixes.len());
+        for f in fixes {
+            eprintln!("  {f}");
         }
     }
     for e in &io_errors {
