@@ -214,6 +214,22 @@ impl<'s> Target<'s> {
         })
     }
 
+    /// For a URI whose host is empty but whose path starts with a name (`s3:///bucket/x`): an
+    /// unsafe fix that drops the `/` so the name becomes the host, and the name itself.
+    pub fn host_from_path_fix(
+        &self,
+        ctx: &Ctx<'_>,
+        message: impl Fn(&str) -> String,
+    ) -> Option<Fix> {
+        let first = self.uri.path.trim_start_matches('/');
+        let first = first.split('/').next().unwrap_or("");
+        if !self.uri.path.starts_with('/') || first.is_empty() {
+            return None;
+        }
+        let slash = self.range_of(self.uri.path).start;
+        self.fix(ctx, slash..slash + 1, String::new(), message(first), false)
+    }
+
     /// Go's reading of the query string (`url.Query()`).
     pub fn query(&self) -> GoQuery<'_, 's> {
         GoQuery::new(&self.uri)

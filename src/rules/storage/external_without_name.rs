@@ -52,19 +52,8 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
             .diag(t.span(ctx, 0..at), "`external` URI without a connection name")
             .with_label("the connection name goes right after `://`")
             .with_help("CockroachDB: `host component of an external URI must refer to an existing External Connection object`; write `external://<connection name>[/subdirectory]`");
-        let first = t.uri.path.trim_start_matches('/');
-        let first = first.split('/').next().unwrap_or("");
-        if t.uri.path.starts_with('/') && !first.is_empty() {
-            let slash = t.range_of(t.uri.path).start;
-            if let Some(fix) = t.fix(
-                ctx,
-                slash..slash + 1,
-                String::new(),
-                format!("use the connection `{first}`"),
-                false,
-            ) {
-                d = d.with_fix(fix);
-            }
+        if let Some(fix) = t.host_from_path_fix(ctx, |first| format!("use the connection `{first}`")) {
+            d = d.with_fix(fix);
         }
         out.push(d);
     }

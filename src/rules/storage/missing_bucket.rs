@@ -70,19 +70,8 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
                 "{consequence}; write `{}://<{what}>/<path>`",
                 t.uri.scheme
             ));
-        let first = t.uri.path.trim_start_matches('/');
-        let first = first.split('/').next().unwrap_or("");
-        if t.uri.path.starts_with('/') && !first.is_empty() {
-            let slash = t.range_of(t.uri.path).start;
-            if let Some(fix) = t.fix(
-                ctx,
-                slash..slash + 1,
-                String::new(),
-                format!("use `{first}` as the {what}"),
-                false,
-            ) {
-                d = d.with_fix(fix);
-            }
+        if let Some(fix) = t.host_from_path_fix(ctx, |first| format!("use `{first}` as the {what}")) {
+            d = d.with_fix(fix);
         }
         out.push(d);
     }
