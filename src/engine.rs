@@ -1,5 +1,6 @@
 //! The library's entry points: check a source, format a source.
 
+use crate::ast::Statement;
 use crate::diagnostic::{Diagnostic, Severity, codes};
 use crate::features;
 use crate::format::FormatOptions;
@@ -36,7 +37,13 @@ pub fn check_source(text: &str, opts: &CheckOptions) -> Vec<Diagnostic> {
             StatementKind::Parsed(ast) => {
                 release.extend(features::check_statement(&ast, opts.target));
                 rules::run(&ast, &ctx, &mut release);
-                Entry::Statement(ast)
+                match *ast {
+                    Statement::Backup(_)
+                    | Statement::CreateSchedule(_)
+                    | Statement::AlterBackup(_)
+                    | Statement::AlterBackupSchedule(_) => Entry::Statement(ast),
+                    _ => Entry::Reader,
+                }
             }
             StatementKind::Broken => {
                 release.extend(rules::template::placeholder::placeholders_in(

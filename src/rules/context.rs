@@ -3,14 +3,18 @@
 
 use std::collections::HashMap;
 
-use crate::ast::{Backup, Restore, Statement, StrList, StrValue};
+use crate::ast::{Backup, Statement, StrList, StrValue};
 use crate::span::Span;
 use crate::uri::StorageUri;
 
 #[derive(Debug)]
 pub enum Entry {
-    /// A backup-family statement that parsed.
+    /// A backup-family statement that parsed and writes or changes backups (BACKUP, CREATE
+    /// SCHEDULE, ALTER BACKUP [SCHEDULE]): what later statements are judged against.
     Statement(Box<Statement>),
+    /// A statement that only reads backups (RESTORE, SHOW BACKUP(S), EXPLAIN): no later check
+    /// depends on it, so its tree is not kept (memory stays proportional to the writers).
+    Reader,
     /// A backup-family statement with a syntax error (it is unknown what it did).
     Broken,
     /// Any other statement; `words` holds its first words in lower case (`["begin"]`).
@@ -118,14 +122,6 @@ impl FileContext {
     pub fn backups(&self) -> impl Iterator<Item = (Span, &Backup)> {
         self.statements().filter_map(|(span, s)| match s {
             Statement::Backup(b) => Some((span, b)),
-            _ => None,
-        })
-    }
-
-    /// Earlier RESTORE statements, oldest first.
-    pub fn restores(&self) -> impl Iterator<Item = (Span, &Restore)> {
-        self.statements().filter_map(|(span, s)| match s {
-            Statement::Restore(r) => Some((span, r)),
             _ => None,
         })
     }

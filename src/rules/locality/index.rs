@@ -314,7 +314,7 @@ pub fn with_index<R>(ctx: &Ctx<'_>, f: impl FnOnce(&Index) -> R) -> R {
                     }
                 }
                 Entry::Broken => cache.index.broken = true,
-                Entry::Other { .. } => {}
+                Entry::Other { .. } | Entry::Reader => {}
             }
             if !matches!(entry, Entry::Other { .. }) && cache.first_statement.is_none() {
                 let text = text_of(ctx.source, *span).unwrap_or("").to_string();
