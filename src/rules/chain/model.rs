@@ -447,30 +447,12 @@ fn new_chain<'a>(file: &'a FileContext, loc: &str, latest: bool) -> Option<Chain
             });
         }
     }
+    if latest && !file.scheduled_at(loc) {
+        return None; // no full backup into this collection earlier in the file
+    }
     let writes = collection_writes(file, loc);
     let fulls: Vec<&CollWrite<'a>> = writes.iter().filter(|w| w.writes_full()).collect();
     let first_full = fulls.first()?;
-    let has_schedule = fulls.iter().any(|w| w.kind == CollKind::Schedule);
-    if latest && !has_schedule {
-        let last = fulls.last()?;
-        if broken_after(file, last.index) {
-            return None;
-        }
-        let layers = writes
-            .iter()
-            .filter(|w| {
-                w.index >= last.index && matches!(w.kind, CollKind::Full | CollKind::Latest)
-            })
-            .map(|w| w.writer)
-            .collect();
-        return Some(Chain {
-            how: How::Latest,
-            fulls: vec![last.writer],
-            exact: true,
-            layers,
-            location: Some(loc.to_string()),
-        });
-    }
     if broken_after(file, first_full.index) {
         return None;
     }
