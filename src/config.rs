@@ -42,6 +42,8 @@ const CATEGORIES: &[(&str, char)] = &[
     ("aost", 'A'),
     ("transaction", 'T'),
     ("template", 'P'),
+    ("script", 'B'),
+    ("markdown", 'M'),
 ];
 
 #[derive(Deserialize, Default)]

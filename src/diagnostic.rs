@@ -93,6 +93,11 @@ pub mod codes {
         name: "unknown-option",
         severity: Severity::Error,
     };
+    pub const SHELL_SYNTAX_ERROR: Code = Code {
+        code: "S004",
+        name: "shell-syntax-error",
+        severity: Severity::Error,
+    };
     pub const COMMENT_IN_STATEMENT: Code = Code {
         code: "F001",
         name: "comment-inside-statement",
@@ -110,6 +115,9 @@ pub mod codes {
             }
             "S003" => {
                 "The same option (or one of its aliases, such as `include_all_secondary_tenants` for `include_all_virtual_clusters`) given twice. CockroachDB rejects the statement with `<option> specified multiple times`."
+            }
+            "S004" => {
+                "A shell script (or a shell fence of a runbook) has a part the shell parser could not read. Bash would most likely stop there too (an unmatched quote, a stray `fi`). SQL inside that part is not checked, so the file is not reported clean."
             }
             "V001" => {
                 "Syntax that the target release no longer accepts, with CockroachDB's own error text (for example `The BACKUP TO syntax is no longer supported`, v25.1). `backup-lint migrate` (planned) rewrites it; until then use the replacement in the help."
@@ -134,6 +142,7 @@ pub mod codes {
         LEXICAL_ERROR,
         SYNTAX_ERROR,
         DUPLICATE_OPTION,
+        SHELL_SYNTAX_ERROR,
         REMOVED_SYNTAX,
         SYNTAX_TOO_NEW,
         DEPRECATED_SYNTAX,

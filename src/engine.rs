@@ -2,11 +2,17 @@
 
 use crate::ast::Statement;
 use crate::diagnostic::{Diagnostic, Severity, codes};
+use crate::embed::{self, Host, Snippet};
 use crate::features;
 use crate::format::FormatOptions;
+use crate::kind::FileKind;
+use crate::markdown::{self, FenceLang};
 use crate::parser::{self, StatementKind};
 use crate::rules::{self, Ctx, Entry, FileContext};
+use crate::shell::Script;
+use crate::shell::extract::{self, Extraction};
 use crate::source;
+use crate::span::Span;
 use crate::suppress;
 use crate::template;
 use crate::version::Version;
@@ -141,4 +147,116 @@ pub fn format_source(text: &str, opts: &FormatOptions) -> Formatted {
         diagnostics,
         refused: false,
     }
+}
+
+/// Checks a file of any kind: SQL directly; the SQL inside a shell script or a Markdown page
+/// with the script and page rules, every finding at its place in the file. `wrappers` are extra
+/// shell function names whose first argument is SQL.
+pub fn check_document(
+    text: &str,
+    kind: FileKind,
+    opts: &CheckOptions,
+    wrappers: &[String],
+) -> Vec<Diagnostic> {
+    match kind {
+        FileKind::Sql => check_source(text, opts),
+        FileKind::Shell => check_script(text, opts, wrappers),
+        FileKind::Markdown => check_markdown(text, opts, wrappers),
+    }
+}
+
+/// The script's own findings (syntax errors, script rules) in the script's coordinates.
+fn script_findings(
+    text: &str,
+    script: &Script,
+    extraction: &Extraction,
+    opts: &CheckOptions,
+    in_markdown: bool,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for e in &script.errors {
+        out.push(
+            Diagnostic::new(
+                codes::SHELL_SYNTAX_ERROR,
+                *e,
+                "shell syntax error: this part of the script could not be read",
+            )
+            .with_label("not valid shell")
+            .with_help("bash would stop here too; SQL inside this part is not checked"),
+        );
+    }
+    let ctx = rules::ScriptCtx {
+        target: opts.target,
+        source: text,
+        script,
+        extraction,
+        in_markdown,
+    };
+    rules::run_script(&ctx, &mut out);
+    out
+}
+
+fn check_script(text: &str, opts: &CheckOptions, wrappers: &[String]) -> Vec<Diagnostic> {
+    let script = Script::parse(text);
+    let extraction = extract::extract(&script, wrappers);
+    let mut diags = embed::check_embedded(&extraction.snippets, Host::Shell, opts);
+    diags.extend(script_findings(text, &script, &extraction, opts, false));
+    finish(&mut diags);
+    suppress::apply_comments(text, &script.comments, &script.statements, diags)
+}
+
+fn check_markdown(text: &str, opts: &CheckOptions, wrappers: &[String]) -> Vec<Diagnostic> {
+    let md = markdown::parse(text);
+    let mut snippets = Vec::new();
+    let mut diags = Vec::new();
+    let empty_script = Script::default();
+    let empty_extraction = Extraction::default();
+    for fence in &md.fences {
+        match fence.lang {
+            FenceLang::Sql => snippets.push(Snippet {
+                sql: fence.content.clone(),
+                origin: fence.span,
+            }),
+            FenceLang::Shell => {
+                let shell = &fence.content.text;
+                let script = Script::parse(shell);
+                let extraction = extract::extract(&script, wrappers);
+                for s in &extraction.snippets {
+                    snippets.push(Snippet {
+                        sql: s.sql.through(&fence.content),
+                        origin: fence.content.map_span(s.origin),
+                    });
+                }
+                for d in script_findings(shell, &script, &extraction, opts, true) {
+                    diags.push(embed::map_diagnostic(&fence.content, d));
+                }
+            }
+            FenceLang::Other => {}
+        }
+    }
+    let ctx = rules::ScriptCtx {
+        target: opts.target,
+        source: text,
+        script: &empty_script,
+        extraction: &empty_extraction,
+        in_markdown: true,
+    };
+    rules::run_markdown(&md, &ctx, &mut diags);
+    diags.extend(embed::check_embedded(&snippets, Host::Markdown, opts));
+    finish(&mut diags);
+    let fences: Vec<Span> = md.fences.iter().map(|f| f.span).collect();
+    suppress::apply_comments(text, &md.comments, &fences, diags)
+}
+
+/// Source order, one finding per (code, place, message).
+fn finish(diags: &mut Vec<Diagnostic>) {
+    diags.sort_by(|a, b| {
+        (a.span.start, a.span.end, a.code.code, &a.message).cmp(&(
+            b.span.start,
+            b.span.end,
+            b.code.code,
+            &b.message,
+        ))
+    });
+    diags.dedup_by(|a, b| a.code == b.code && a.span == b.span && a.message == b.message);
 }

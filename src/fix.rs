@@ -90,6 +90,17 @@ fn apply_edits(text: &str, edits: &[&Edit]) -> String {
 /// its edits do not overlap an accepted fix, stay inside the text, and the result has no more
 /// syntax errors and no fewer parsed backup statements than before; otherwise it is refused.
 pub fn apply_fixes(text: &str, diagnostics: &[Diagnostic], max: Applicability) -> Applied {
+    apply_fixes_checked(text, diagnostics, max, health)
+}
+
+/// `apply_fixes` for a file of any kind: `health` counts (syntax errors, statements) of a
+/// candidate text; a fix may not raise the first or lower the second.
+pub fn apply_fixes_checked(
+    text: &str,
+    diagnostics: &[Diagnostic],
+    max: Applicability,
+    health: impl Fn(&str) -> (usize, usize),
+) -> Applied {
     let baseline = health(text);
     let mut fixes: Vec<&Fix> = diagnostics
         .iter()

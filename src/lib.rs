@@ -9,20 +9,25 @@
 pub mod ast;
 pub mod config;
 pub mod diagnostic;
+pub mod embed;
 pub mod engine;
 pub mod features;
 pub mod format;
 pub mod keywords;
+pub mod kind;
 pub mod lexer;
+pub mod markdown;
 pub mod options;
 pub mod parser;
+pub mod shell;
 pub mod source;
 pub mod span;
 pub mod suppress;
 pub mod version;
 
-pub use engine::{CheckOptions, Formatted, check_source, format_source};
+pub use engine::{CheckOptions, Formatted, check_document, check_source, format_source};
 pub use format::FormatOptions;
+pub use kind::FileKind;
 pub use version::Version;
 pub mod fix;
 pub mod redact;

@@ -8,9 +8,11 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use backup_lint::config::Config;
 use backup_lint::diagnostic::{Diagnostic, Severity};
-use backup_lint::fix::{Applicability, apply_fixes};
+use backup_lint::fix::{Applicability, apply_fixes_checked};
 use backup_lint::render::{self, FileReport};
-use backup_lint::{CheckOptions, FormatOptions, Version, check_source, format_source, source};
+use backup_lint::{
+    CheckOptions, FileKind, FormatOptions, Version, check_document, format_source, source,
+};
 
 /// A linter and formatter for CockroachDB's backup SQL (BACKUP, RESTORE, SHOW BACKUP,
 /// CREATE SCHEDULE FOR BACKUP, ALTER BACKUP [SCHEDULE]).
@@ -314,10 +316,19 @@ fn main() -> ExitCode {
     }
 }
 
-/// An input: a file path, or standard input.
+/// An input: a file path, or standard input, and what kind of file it is.
 struct Input {
     display: String,
     path: Option<PathBuf>,
+    kind: FileKind,
+    /// Named on the command line (not found by walking a directory).
+    explicit: bool,
+}
+
+fn unknown_kind(name: &str) -> String {
+    format!(
+        "{name}: not a file backup-lint reads (known kinds: .sql; .sh, .bash or a sh/bash shebang; .md, .markdown)"
+    )
 }
 
 /// Expands the command-line paths: files as given, directories walked for `*.sql`.
@@ -325,9 +336,18 @@ fn inputs(common: &Common) -> Result<Vec<Input>, String> {
     let mut out = Vec::new();
     for p in &common.paths {
         if p.as_os_str() == "-" {
+            // `--stdin-filename` decides the kind; without one, standard input is SQL.
+            let kind = if common.stdin_filename == "<stdin>" {
+                FileKind::Sql
+            } else {
+                FileKind::from_name(Path::new(&common.stdin_filename))
+                    .ok_or_else(|| unknown_kind(&common.stdin_filename))?
+            };
             out.push(Input {
                 display: common.stdin_filename.clone(),
                 path: None,
+                kind,
+                explicit: true,
             });
             continue;
         }
@@ -335,23 +355,39 @@ fn inputs(common: &Common) -> Result<Vec<Input>, String> {
         if meta.is_dir() {
             let mut found = Vec::new();
             walk(p, &mut found).map_err(|e| format!("{}: {e}", p.display()))?;
-            found.sort();
-            out.extend(found.into_iter().map(|f| Input {
+            found.sort_by(|a, b| a.0.cmp(&b.0));
+            out.extend(found.into_iter().map(|(f, kind)| Input {
                 display: f.display().to_string(),
                 path: Some(f),
+                kind,
+                explicit: false,
             }));
         } else {
+            let kind = FileKind::detect(p, &file_head(p))
+                .ok_or_else(|| unknown_kind(&p.display().to_string()))?;
             out.push(Input {
                 display: p.display().to_string(),
                 path: Some(p.clone()),
+                kind,
+                explicit: true,
             });
         }
     }
     Ok(out)
 }
 
+/// The first bytes of a file (for its shebang); empty when it cannot be read.
+fn file_head(path: &Path) -> Vec<u8> {
+    let mut head = vec![0u8; 128];
+    let n = std::fs::File::open(path)
+        .and_then(|mut f| f.read(&mut head))
+        .unwrap_or(0);
+    head.truncate(n);
+    head
+}
+
 /// Files of known kinds below `dir`, honouring `.gitignore` and skipping hidden entries.
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+fn walk(dir: &Path, out: &mut Vec<(PathBuf, FileKind)>) -> std::io::Result<()> {
     let walker = ignore::WalkBuilder::new(dir)
         .require_git(false)
         // Build output is never source, .gitignore or not.
@@ -360,10 +396,16 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     for entry in walker {
         let entry = entry.map_err(std::io::Error::other)?;
         let path = entry.path();
-        if entry.file_type().is_some_and(|t| t.is_file())
-            && path.extension().is_some_and(|e| e == "sql")
-        {
-            out.push(path.to_path_buf());
+        if !entry.file_type().is_some_and(|t| t.is_file()) {
+            continue;
+        }
+        let kind = match FileKind::from_name(path) {
+            Some(kind) => Some(kind),
+            None if path.extension().is_none() => FileKind::detect(path, &file_head(path)),
+            None => None,
+        };
+        if let Some(kind) = kind {
+            out.push((path.to_path_buf(), kind));
         }
     }
     Ok(())
@@ -413,7 +455,12 @@ fn check_one(args: &CheckArgs, input: &Input, cfg: &Config, target: Version) -> 
         }
     };
     let opts = CheckOptions { target };
-    let check = |t: &str| cfg.apply(input.path.as_deref(), check_source(t, &opts));
+    let check = |t: &str| {
+        cfg.apply(
+            input.path.as_deref(),
+            check_document(t, input.kind, &opts, &cfg.sql_wrappers),
+        )
+    };
     let (text, invalid_utf8) = source::decode_owned(bytes);
     out.diagnostics = check(&text);
     out.text = text;
@@ -447,7 +494,11 @@ fn check_one(args: &CheckArgs, input: &Input, cfg: &Config, target: Version) -> 
         } else {
             Applicability::Safe
         };
-        let applied = apply_fixes(&out.text, &out.diagnostics, max);
+        let kind = input.kind;
+        let wrappers = &cfg.sql_wrappers;
+        let applied = apply_fixes_checked(&out.text, &out.diagnostics, max, |t| {
+            document_health(t, kind, target, wrappers)
+        });
         if applied.refused > 0 {
             out.notes.push(format!(
                 "{}: {} fix(es) not applied (overlapping, or the result would not parse)",
@@ -497,6 +548,31 @@ fn check_one(args: &CheckArgs, input: &Input, cfg: &Config, target: Version) -> 
         }
     }
     out
+}
+
+/// (syntax errors, 0) of a file of any kind, for judging fixes; SQL files use the parser's
+/// count of statements too.
+fn document_health(
+    text: &str,
+    kind: FileKind,
+    target: Version,
+    wrappers: &[String],
+) -> (usize, usize) {
+    if kind == FileKind::Sql {
+        let parsed = backup_lint::parser::parse(text);
+        let errors = parsed
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count();
+        return (errors, parsed.parsed().count());
+    }
+    let diags = check_document(text, kind, &CheckOptions { target }, wrappers);
+    let errors = diags
+        .iter()
+        .filter(|d| matches!(d.code.code, "S001" | "S002" | "S004"))
+        .count();
+    (errors, 0)
 }
 
 /// `text` with a `-- backup-lint: ignore[…]` line above each statement that has findings
@@ -701,6 +777,16 @@ fn run_fmt(args: FmtArgs) -> Result<u8, String> {
     let mut configs = ConfigCache::new(args.common.config.clone(), args.common.isolated);
     let mut exit = 0u8;
     for input in &inputs {
+        if input.kind != FileKind::Sql {
+            if input.explicit {
+                eprintln!(
+                    "backup-lint: error: {}: fmt rewrites SQL files only; `backup-lint check` reads scripts and runbooks",
+                    input.display
+                );
+                exit = 2;
+            }
+            continue;
+        }
         let cfg = configs.for_path(input.path.as_deref())?;
         let opts = FormatOptions {
             version: args

@@ -61,9 +61,17 @@ fn known_key(key: &str) -> Option<(&'static str, &'static str)> {
 }
 
 fn parse_directive(text: &str, span: Span) -> Option<Directive> {
-    let body = text
-        .strip_prefix("--")
-        .or_else(|| text.strip_prefix("/*").map(|t| t.trim_end_matches("*/")))?;
+    let (opener, body) = if let Some(b) = text.strip_prefix("--") {
+        (2, b)
+    } else if let Some(b) = text.strip_prefix("/*") {
+        (2, b.trim_end_matches("*/"))
+    } else if let Some(b) = text.strip_prefix("<!--") {
+        (4, b.trim_end_matches("-->"))
+    } else if let Some(b) = text.strip_prefix('#') {
+        (1, b)
+    } else {
+        return None;
+    };
     let lead = body.len() - body.trim_start().len();
     let body = body.trim_start();
     let rest = body.strip_prefix("backup-lint:")?.trim_start();
@@ -79,7 +87,7 @@ fn parse_directive(text: &str, span: Span) -> Option<Directive> {
     let close = after.find(']')?;
     let list = &after[..close];
     // Offset of the list inside the comment, for precise key spans.
-    let list_offset = span.start as usize + 2 + lead + (body.len() - after.len());
+    let list_offset = span.start as usize + opener + lead + (body.len() - after.len());
     let mut keys = Vec::new();
     let mut pos = 0;
     for part in list.split(',') {
@@ -108,8 +116,18 @@ pub fn apply(text: &str, statements: &[Span], diagnostics: Vec<Diagnostic>) -> V
     if memchr::memmem::find(text.as_bytes(), b"backup-lint:").is_none() {
         return diagnostics;
     }
-    let directives: Vec<Directive> = lexer::lex(text)
-        .comments
+    apply_comments(text, &lexer::lex(text).comments, statements, diagnostics)
+}
+
+/// `apply` with the comments already found: SQL `--`/`/* */`, shell `#` or Markdown
+/// `<!-- -->` comments of a script or a runbook, whose "statements" are its commands or fences.
+pub fn apply_comments(
+    text: &str,
+    comments: &[Span],
+    statements: &[Span],
+    diagnostics: Vec<Diagnostic>,
+) -> Vec<Diagnostic> {
+    let directives: Vec<Directive> = comments
         .iter()
         .filter_map(|c| parse_directive(&text[c.range()], *c))
         .collect();

@@ -527,7 +527,7 @@ fn fmt_dash_reads_stdin_and_writes_stdout() {
 }
 
 #[test]
-fn directories_are_walked_for_sql_files_in_sorted_order() {
+fn directories_are_walked_for_known_kinds_in_sorted_order() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("tree");
     for name in [
@@ -542,7 +542,14 @@ fn directories_are_walked_for_sql_files_in_sorted_order() {
         write(&root, name, REMOVED);
     }
     write(&root, "notes.txt", REMOVED);
-    write(&root, "m/readme.md", REMOVED);
+    write(&root, "tool", &format!("#!/usr/bin/python3\n{REMOVED}"));
+    // A runbook and an extension-less script are found by kind.
+    write(&root, "m/readme.md", &format!("~~~ sql\n{REMOVED}~~~\n"));
+    write(
+        &root,
+        "backup",
+        &format!("#!/bin/bash\ncockroach sql -e \"{}\"\n", REMOVED.trim()),
+    );
     // One finding per file (V001) makes the order of the files visible.
     let r = run(&[
         "check",
@@ -570,9 +577,20 @@ fn directories_are_walked_for_sql_files_in_sorted_order() {
                 .into_owned()
         })
         .collect();
-    assert_eq!(rel, vec!["B.sql", "a.sql", "m/a.sql", "m/b.sql", "z.sql"]);
-    assert_eq!(v["summary"]["files"], 5);
-    // fmt walks the same way.
+    assert_eq!(
+        rel,
+        vec![
+            "B.sql",
+            "a.sql",
+            "backup",
+            "m/a.sql",
+            "m/b.sql",
+            "m/readme.md",
+            "z.sql"
+        ]
+    );
+    assert_eq!(v["summary"]["files"], 7);
+    // fmt walks the same way, rewriting SQL files only.
     let r = run(&["fmt", "--check", s(&root)]);
     assert_eq!(r.code, 0, "{r:?}"); // BACKUP TO is already canonical: nothing to reformat
     std::fs::write(root.join("m/b.sql"), "backup  into 'x';\n").unwrap();

@@ -3,7 +3,7 @@
 //! `docs/rules.md` generated from the registry (set `UPDATE_RULES_DOC=1` to rewrite it).
 
 use backup_lint::rules::{self, Rule};
-use backup_lint::{CheckOptions, Version, check_source};
+use backup_lint::{CheckOptions, FileKind, Version, check_document, check_source};
 
 const SECTIONS: &[&str] = &[
     "What it flags",
@@ -14,29 +14,48 @@ const SECTIONS: &[&str] = &[
     "Versions",
 ];
 
-/// The ```sql blocks of a doc section; a block may start with `-- target-version: X.Y`.
-fn sql_blocks(section: &str) -> Vec<(Version, String)> {
+/// The ```sql, ```sh and ```md blocks of a doc section; a block may start with a
+/// `target-version: X.Y` comment (`-- `, `# ` or `<!-- … -->`).
+fn sql_blocks(section: &str) -> Vec<(Version, FileKind, String)> {
     let mut out = Vec::new();
     let mut rest = section;
-    while let Some(start) = rest.find("```sql") {
-        let body = &rest[start + 6..];
-        let body = body.strip_prefix('\n').unwrap_or(body);
+    while let Some(start) = rest.find("```") {
+        let after = &rest[start + 3..];
+        let lang_end = after.find('\n').unwrap_or(after.len());
+        let kind = match after[..lang_end].trim() {
+            "sql" => Some(FileKind::Sql),
+            "sh" | "bash" => Some(FileKind::Shell),
+            "md" | "markdown" => Some(FileKind::Markdown),
+            _ => None,
+        };
+        let body = &after[(lang_end + 1).min(after.len())..];
         let end = body.find("```").expect("closed code block");
         let text = body[..end].to_string();
+        rest = &body[end + 3..];
+        let Some(kind) = kind else { continue };
         let version = text
             .lines()
             .next()
-            .and_then(|l| l.strip_prefix("-- target-version:"))
-            .map(|v| v.trim().parse().expect("valid version in doc example"))
+            .and_then(|l| l.split("target-version:").nth(1))
+            .map(|v| {
+                v.trim()
+                    .trim_end_matches("-->")
+                    .trim()
+                    .parse()
+                    .expect("valid version in doc example")
+            })
             .unwrap_or(Version::NEWEST);
-        out.push((version, text));
-        rest = &body[end + 3..];
+        out.push((version, kind, text));
     }
     out
 }
 
-fn fires(rule: &Rule, version: Version, sql: &str) -> Vec<String> {
-    check_source(sql, &CheckOptions { target: version })
+fn check(kind: FileKind, version: Version, text: &str) -> Vec<backup_lint::diagnostic::Diagnostic> {
+    check_document(text, kind, &CheckOptions { target: version }, &[])
+}
+
+fn fires(rule: &Rule, version: Version, kind: FileKind, sql: &str) -> Vec<String> {
+    check(kind, version, sql)
         .into_iter()
         .filter(|d| d.code.code == rule.code)
         .map(|d| d.message.into_owned())
@@ -90,12 +109,12 @@ fn every_rule_documents_every_section() {
         }
         assert!(
             !sql_blocks(&r.doc_section("Example").unwrap()).is_empty(),
-            "{}: Example has no ```sql block",
+            "{}: Example has no ```sql, ```sh or ```md block",
             r.code
         );
         assert!(
             !sql_blocks(&r.doc_section("Use instead").unwrap()).is_empty(),
-            "{}: Use instead has no ```sql block",
+            "{}: Use instead has no ```sql, ```sh or ```md block",
             r.code
         );
     }
@@ -105,16 +124,16 @@ fn every_rule_documents_every_section() {
 fn doc_examples_fire_and_corrections_do_not() {
     let mut problems = Vec::new();
     for r in rules::ALL {
-        for (version, sql) in sql_blocks(&r.doc_section("Example").unwrap_or_default()) {
-            if fires(r, version, &sql).is_empty() {
+        for (version, kind, sql) in sql_blocks(&r.doc_section("Example").unwrap_or_default()) {
+            if fires(r, version, kind, &sql).is_empty() {
                 problems.push(format!(
                     "{} {}: Example does not fire:\n{sql}",
                     r.code, r.name
                 ));
             }
         }
-        for (version, sql) in sql_blocks(&r.doc_section("Use instead").unwrap_or_default()) {
-            let found = fires(r, version, &sql);
+        for (version, kind, sql) in sql_blocks(&r.doc_section("Use instead").unwrap_or_default()) {
+            let found = fires(r, version, kind, &sql);
             if !found.is_empty() {
                 problems.push(format!(
                     "{} {}: Use instead fires ({found:?}):\n{sql}",
@@ -166,10 +185,18 @@ fn rule_snapshots() {
         for r in rules::ALL {
             let mut out = String::new();
             for section in ["Example", "Use instead"] {
-                for (version, sql) in sql_blocks(&r.doc_section(section).unwrap_or_default()) {
-                    out.push_str(&format!("== {section} (target {version})\n{sql}"));
+                for (version, kind, sql) in sql_blocks(&r.doc_section(section).unwrap_or_default())
+                {
+                    if kind == FileKind::Sql {
+                        out.push_str(&format!("== {section} (target {version})\n{sql}"));
+                    } else {
+                        out.push_str(&format!(
+                            "== {section} (target {version}, {})\n{sql}",
+                            kind.as_str()
+                        ));
+                    }
                     let index = backup_lint::span::LineIndex::new(&sql);
-                    for d in check_source(&sql, &CheckOptions { target: version }) {
+                    for d in check(kind, version, &sql) {
                         let (l, c) = index.line_col(d.span.start as usize);
                         out.push_str(&format!(
                             "{l}:{c} {}[{} {}] {}\n",
@@ -179,10 +206,17 @@ fn rule_snapshots() {
                             backup_lint::redact::scrub(&d.message)
                         ));
                         if let Some(fix) = &d.fix {
-                            let applied = backup_lint::fix::apply_fixes(
+                            let applied = backup_lint::fix::apply_fixes_checked(
                                 &sql,
                                 std::slice::from_ref(&d),
                                 backup_lint::fix::Applicability::Unsafe,
+                                |t| {
+                                    let errors = check(kind, version, t)
+                                        .iter()
+                                        .filter(|d| d.code.code.starts_with('S'))
+                                        .count();
+                                    (errors, 0)
+                                },
                             );
                             out.push_str(&format!(
                                 "  fix ({}): {}\n  => {}\n",

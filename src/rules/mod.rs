@@ -21,6 +21,7 @@ include!(concat!(env!("OUT_DIR"), "/rules_registry.rs"));
 /// What every rule file imports.
 pub mod prelude {
     pub use super::{Ctx, FileContext, Rule};
+    pub use super::{ScriptCtx, no_statement_check};
     pub use crate::ast::*;
     pub use crate::diagnostic::{Diagnostic, Severity};
     pub use crate::fix::{Applicability, Edit, Fix};
@@ -31,6 +32,39 @@ pub mod prelude {
 
 /// A rule's check: judge `stmt`, push findings.
 pub type CheckFn = fn(&Statement, &Ctx<'_>, &mut Vec<Diagnostic>);
+
+/// The statement check of a rule that judges whole scripts or pages only.
+pub fn no_statement_check(_: &Statement, _: &Ctx<'_>, _: &mut Vec<Diagnostic>) {}
+
+/// A script rule's check (a rule file with `pub fn check_script`): judge the whole script.
+pub type ScriptCheckFn = fn(&ScriptCtx<'_>, &mut Vec<Diagnostic>);
+
+/// A Markdown rule's check (a rule file with `pub fn check_markdown`).
+pub type MarkdownCheckFn = fn(&crate::markdown::Markdown, &ScriptCtx<'_>, &mut Vec<Diagnostic>);
+
+/// Everything a script rule may look at.
+pub struct ScriptCtx<'a> {
+    pub target: Version,
+    /// The script's text (for a shell fence of a runbook: the fence's commands).
+    pub source: &'a str,
+    pub script: &'a crate::shell::Script,
+    pub extraction: &'a crate::shell::extract::Extraction,
+    /// A runbook's fence: documentation placeholders are expected there.
+    pub in_markdown: bool,
+}
+
+impl ScriptCtx<'_> {
+    /// The value of `word`, evaluated where `at` is (assignments before it are visible).
+    pub fn eval_at(
+        &self,
+        word: &crate::shell::Word,
+        at: u32,
+        scope: &crate::shell::Scope,
+        function: Option<usize>,
+    ) -> crate::shell::text::Value {
+        crate::shell::text::Env::at(self.script, at, scope, function).eval(word)
+    }
+}
 
 pub struct Rule {
     /// Stable code: a category letter and three digits (`L001`).
@@ -127,6 +161,24 @@ impl Ctx<'_> {
         };
         let lit = &self.source[s.span.range()];
         lit.len() == text.len() + 2 && lit.starts_with('\'') && &lit[1..lit.len() - 1] == text
+    }
+}
+
+/// Runs every script rule.
+pub fn run_script(ctx: &ScriptCtx<'_>, out: &mut Vec<Diagnostic>) {
+    for (_, check) in SCRIPT {
+        check(ctx, out);
+    }
+}
+
+/// Runs every Markdown rule.
+pub fn run_markdown(
+    md: &crate::markdown::Markdown,
+    ctx: &ScriptCtx<'_>,
+    out: &mut Vec<Diagnostic>,
+) {
+    for (_, check) in MARKDOWN {
+        check(md, ctx, out);
     }
 }
 

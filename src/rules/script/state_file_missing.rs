@@ -1,0 +1,150 @@
+//! Flags a state file read under `set -e` before anything guarantees it exists.
+//!
+//! ## What it flags
+//! A file the script itself writes (`echo "$destination" >> "$recent"`) and also reads
+//! (`done < "$recent"`, `tail -1 "$recent"`, `cat "$recent"`) under `set -e`, with no
+//! `touch`, `: >>` or `[ -f … ]` / `[ -e … ]` / `[ -s … ]` test on it before the read.
+//!
+//! ## Why
+//! On the first run the file does not exist: the redirection fails with `No such file or
+//! directory`, `set -e` stops the script, and the first backup is never taken. The docs'
+//! advice "if you miss an incremental backup, delete the `recent_backups.txt` file" breaks the
+//! script the same way (semantics.md §8.2, pitfall 1).
+//!
+//! ## Example
+//! ```sh
+//! set -euo pipefail
+//! recent=/var/lib/backup/recent_backups.txt
+//! prev=
+//! while read -r line; do prev+="'$line'"; done < "$recent"
+//! echo "x" >> "$recent"
+//! ```
+//!
+//! ## Use instead
+//! ```sh
+//! set -euo pipefail
+//! recent=/var/lib/backup/recent_backups.txt
+//! touch "$recent"
+//! prev=
+//! while read -r line; do prev+="'$line'"; done < "$recent"
+//! echo "x" >> "$recent"
+//! ```
+//!
+//! ## Fix safety
+//! No fix: where the file should be created is the author's choice.
+//!
+//! ## Versions
+//! All releases (a property of the script).
+
+use super::util::file_key;
+use crate::rules::prelude::*;
+use crate::shell::Command;
+
+pub static RULE: Rule = Rule {
+    code: "B002",
+    name: "state-file-read-before-created",
+    severity: Severity::Error,
+    summary: "state file read under `set -e` before it is guaranteed to exist",
+    source: include_str!("state_file_missing.rs"),
+    check: no_statement_check,
+};
+
+/// (file key, where) of every file the script reads.
+fn reads(ctx: &ScriptCtx<'_>, cmd: &Command) -> Vec<(String, Span)> {
+    let mut out = Vec::new();
+    for r in &cmd.redirects {
+        if r.op == "<"
+            && let Some(t) = &r.target
+            && let Some(key) = file_key(ctx, t, cmd)
+        {
+            out.push((key, r.span));
+        }
+    }
+    if matches!(
+        cmd.base_name().as_deref(),
+        Some("cat" | "tail" | "head" | "wc" | "sort" | "grep" | "awk" | "sed")
+    ) {
+        for a in &cmd.args {
+            if a.literal().is_some_and(|t| t.starts_with('-')) {
+                continue;
+            }
+            if let Some(key) = file_key(ctx, a, cmd) {
+                out.push((key, a.span));
+            }
+        }
+    }
+    out
+}
+
+/// Whether `cmd` creates the file or tests that it exists.
+fn guards(ctx: &ScriptCtx<'_>, cmd: &Command, key: &str) -> bool {
+    let name = cmd.base_name().unwrap_or_default();
+    let args: Vec<Option<String>> = cmd.args.iter().map(|a| file_key(ctx, a, cmd)).collect();
+    let names_file = args.iter().any(|a| a.as_deref() == Some(key));
+    match name.as_str() {
+        "touch" | "mkdir" => names_file,
+        "[" | "[[" | "test" | "test_command" => names_file,
+        _ => {
+            // `: >> "$f"`, `> "$f"`, `echo … > "$f"` create it.
+            cmd.redirects.iter().any(|r| {
+                matches!(r.op.as_str(), ">" | ">>" | ">|" | "&>")
+                    && r.target
+                        .as_ref()
+                        .and_then(|t| file_key(ctx, t, cmd))
+                        .as_deref()
+                        == Some(key)
+            })
+        }
+    }
+}
+
+pub fn check_script(ctx: &ScriptCtx<'_>, out: &mut Vec<Diagnostic>) {
+    let Some(errexit) = ctx.script.errexit else {
+        return;
+    };
+    // Files the script writes: its state.
+    let mut written = std::collections::HashSet::new();
+    for cmd in &ctx.script.commands {
+        for r in &cmd.redirects {
+            if matches!(r.op.as_str(), ">" | ">>")
+                && let Some(t) = &r.target
+                && let Some(key) = file_key(ctx, t, cmd)
+            {
+                written.insert(key);
+            }
+        }
+    }
+    let mut reported = std::collections::HashSet::new();
+    for (i, cmd) in ctx.script.commands.iter().enumerate() {
+        if cmd.span.start < errexit.start {
+            continue;
+        }
+        for (key, span) in reads(ctx, cmd) {
+            if !written.contains(&key) || reported.contains(&key) {
+                continue;
+            }
+            // A test anywhere before (in the source) counts as a guard, including the
+            // condition of an `if` around the read.
+            let guarded = ctx.script.commands[..i]
+                .iter()
+                .chain(std::iter::once(cmd))
+                .any(|c| c.span.start <= cmd.span.start && guards(ctx, c, &key))
+                || ctx.source[..cmd.statement.start as usize].contains(&format!("-f \"{key}\""))
+                || ctx.source[..cmd.statement.start as usize].contains(&format!("-e \"{key}\""))
+                || ctx.source[..cmd.statement.start as usize].contains(&format!("-s \"{key}\""));
+            if guarded {
+                continue;
+            }
+            reported.insert(key.clone());
+            out.push(
+                RULE.diag(
+                    span,
+                    format!("`{key}` is read here under `set -e` before anything creates it: on the first run (or after it is deleted) the script stops with `No such file or directory`"),
+                )
+                .with_label("read before it exists")
+                .with_secondary(errexit, "errors stop the script")
+                .with_help(format!("create it first (`touch \"{key}\"`), or test `[ -f \"{key}\" ]` before reading it")),
+            );
+        }
+    }
+}

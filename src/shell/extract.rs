@@ -1,0 +1,260 @@
+//! Finding the SQL a script sends: `cockroach sql -e/--execute`, heredocs and here-strings fed
+//! to `cockroach sql`, `psql -c`, `< file.sql` / `-f file.sql`, and calls of wrapper
+//! functions whose body hands an argument to one of those (`runsql() { cockroach sql -e "$1"; }`).
+
+use super::text::{Env, Value};
+use super::{Command, Script, Word, WordPart};
+use crate::embed::Snippet;
+use crate::span::Span;
+
+/// How a SQL client is invoked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Client {
+    CockroachSql,
+    Psql,
+    /// A function or a configured name that hands its first argument to a client.
+    Wrapper,
+}
+
+/// One SQL input of a command.
+#[derive(Clone, Debug)]
+pub struct SqlInput<'s> {
+    pub word: &'s Word,
+    /// Bytes of the word before the SQL (`--execute=`).
+    pub skip: usize,
+    /// Sent as one query string (`-e`, `-c`): several statements share one transaction (22.1+).
+    pub batch: bool,
+}
+
+/// What a SQL-client command reads.
+#[derive(Clone, Debug, Default)]
+pub struct ClientCall<'s> {
+    pub inputs: Vec<SqlInput<'s>>,
+    /// `-f FILE` / `--file=FILE` / `< FILE`.
+    pub files: Vec<&'s Word>,
+}
+
+/// The client a command runs, if any.
+pub fn client_of(cmd: &Command) -> Option<Client> {
+    match cmd.base_name()?.as_str() {
+        "cockroach" if cmd.arg(0).as_deref() == Some("sql") => Some(Client::CockroachSql),
+        "psql" => Some(Client::Psql),
+        _ => None,
+    }
+}
+
+/// The SQL inputs and files of a client command.
+pub fn client_call(cmd: &Command, client: Client) -> ClientCall<'_> {
+    let mut call = ClientCall::default();
+    let (short, long) = match client {
+        Client::CockroachSql => ("-e", "--execute"),
+        Client::Psql => ("-c", "--command"),
+        Client::Wrapper => ("", ""),
+    };
+    let mut i = if client == Client::CockroachSql { 1 } else { 0 };
+    while i < cmd.args.len() {
+        let arg = &cmd.args[i];
+        let lead = leading_literal(arg);
+        if lead == short || lead == long {
+            if let Some(next) = cmd.args.get(i + 1) {
+                call.inputs.push(SqlInput {
+                    word: next,
+                    skip: 0,
+                    batch: true,
+                });
+            }
+            i += 2;
+            continue;
+        }
+        if let Some(p) = [format!("{long}="), format!("{short}=")]
+            .iter()
+            .find(|p| lead.starts_with(p.as_str()))
+        {
+            call.inputs.push(SqlInput {
+                word: arg,
+                skip: p.len(),
+                batch: true,
+            });
+        } else if lead == "-f" || lead == "--file" {
+            if let Some(next) = cmd.args.get(i + 1) {
+                call.files.push(next);
+            }
+            i += 2;
+            continue;
+        }
+        i += 1;
+    }
+    for r in &cmd.redirects {
+        match (r.op.as_str(), &r.target, &r.body) {
+            ("<<<", Some(w), _) => call.inputs.push(SqlInput {
+                word: w,
+                skip: 0,
+                batch: false,
+            }),
+            (_, _, Some(body)) => call.inputs.push(SqlInput {
+                word: body,
+                skip: 0,
+                batch: false,
+            }),
+            ("<", Some(w), _) => call.files.push(w),
+            _ => {}
+        }
+    }
+    call
+}
+
+/// The literal text a word starts with.
+fn leading_literal(w: &Word) -> String {
+    let mut out = String::new();
+    for p in &w.parts {
+        match p {
+            WordPart::Literal { text, .. } => out.push_str(text),
+            _ => break,
+        }
+    }
+    out
+}
+
+fn uses_positional(w: &Word) -> bool {
+    w.parts
+        .iter()
+        .any(|p| matches!(p, WordPart::Positional { .. }))
+}
+
+/// The SQL of a script, in source order.
+#[derive(Debug, Default)]
+pub struct Extraction {
+    pub snippets: Vec<Snippet>,
+    /// Whether each snippet was sent as one query string.
+    pub batch: Vec<bool>,
+    /// SQL files the script feeds to a client (`< file.sql`), as evaluated, with their word.
+    pub files: Vec<(Value, Span)>,
+}
+
+/// Finds every SQL input of `script`. `wrappers` are extra function names whose first
+/// argument is SQL.
+pub fn extract(script: &Script, wrappers: &[String]) -> Extraction {
+    let mut found: Vec<(Snippet, bool)> = Vec::new();
+    let mut files = Vec::new();
+    // Functions whose body hands a positional argument to a client.
+    let mut wrapper_fns: Vec<(usize, &Command)> = Vec::new();
+    for cmd in &script.commands {
+        let Some(client) = client_of(cmd) else {
+            continue;
+        };
+        let call = client_call(cmd, client);
+        let env = Env::at(script, cmd.span.start, &cmd.scope, cmd.function);
+        for input in &call.inputs {
+            if let Some(f) = cmd.function
+                && uses_positional(input.word)
+            {
+                wrapper_fns.push((f, cmd));
+                continue;
+            }
+            push(&mut found, env.eval(input.word), input, input.word.span);
+        }
+        for f in &call.files {
+            files.push((env.eval(f), f.span));
+        }
+    }
+    for call_cmd in &script.commands {
+        let Some(name) = call_cmd.base_name() else {
+            continue;
+        };
+        let bodies: Vec<&Command> = wrapper_fns
+            .iter()
+            .filter(|(f, _)| script.functions[*f].name == name && call_cmd.function != Some(*f))
+            .map(|(_, c)| *c)
+            .collect();
+        let configured = wrappers.contains(&name);
+        if bodies.is_empty() && !configured {
+            continue;
+        }
+        let caller = Env::at(
+            script,
+            call_cmd.span.start,
+            &call_cmd.scope,
+            call_cmd.function,
+        );
+        let args: Vec<Value> = call_cmd.args.iter().map(|a| caller.eval(a)).collect();
+        if bodies.is_empty() {
+            if let Some(first) = call_cmd.args.first() {
+                let input = SqlInput {
+                    word: first,
+                    skip: 0,
+                    batch: true,
+                };
+                push(&mut found, args[0].clone(), &input, call_cmd.span);
+            }
+            continue;
+        }
+        for body in bodies {
+            let Some(client) = client_of(body) else {
+                continue;
+            };
+            let env = Env {
+                call: Some((call_cmd.span.start, &call_cmd.scope)),
+                positional: Some(&args),
+                ..Env::at(script, body.span.start, &body.scope, body.function)
+            };
+            for input in client_call(body, client).inputs {
+                if uses_positional(input.word) {
+                    push(&mut found, env.eval(input.word), &input, call_cmd.span);
+                }
+            }
+        }
+    }
+    found.sort_by_key(|(s, _)| s.origin.start);
+    Extraction {
+        batch: found.iter().map(|(_, b)| *b).collect(),
+        snippets: found.into_iter().map(|(s, _)| s).collect(),
+        files,
+    }
+}
+
+fn push(found: &mut Vec<(Snippet, bool)>, value: Value, input: &SqlInput<'_>, origin: Span) {
+    let value = value.strip_prefix(input.skip);
+    let sql = value.to_sql();
+    if sql.text.trim().is_empty() {
+        return;
+    }
+    found.push((Snippet { sql, origin }, input.batch));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_execute_heredoc_psql_and_wrapper_calls() {
+        let script = r#"runsql() { cockroach sql --insecure -e "$1"; }
+cockroach sql --execute="SHOW BACKUPS IN 'x'" -e 'SELECT 1'
+cockroach sql <<EOF
+BACKUP INTO '$dest';
+EOF
+psql -c "RESTORE FROM LATEST IN 'y'"
+runsql "BACKUP DATABASE d INTO 'z'"
+cockroach sql < restore.sql
+"#;
+        let s = Script::parse(script);
+        let ex = extract(&s, &[]);
+        let texts: Vec<&str> = ex.snippets.iter().map(|s| s.sql.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            [
+                "SHOW BACKUPS IN 'x'",
+                "SELECT 1",
+                "BACKUP INTO '{dest}';\n",
+                "RESTORE FROM LATEST IN 'y'",
+                "BACKUP DATABASE d INTO 'z'"
+            ]
+        );
+        assert_eq!(ex.batch, [true, true, false, true, true]);
+        // The wrapper call's SQL maps to the call site, byte for byte.
+        let last = &ex.snippets[4];
+        let span = last.sql.map_span(Span::new(7, 15));
+        assert_eq!(&script[span.range()], "DATABASE");
+        assert_eq!(ex.files.len(), 1);
+        assert_eq!(ex.files[0].0.known().as_deref(), Some("restore.sql"));
+    }
+}

@@ -1,0 +1,1121 @@
+//! Shell scripts: what a backup script runs, read without running it.
+//!
+//! The script is parsed by tree-sitter-bash (error-tolerant, byte spans for every word, quote
+//! and heredoc; see ARCHITECTURE.md for why) and turned at once into the owned [`Script`]
+//! model below: commands with their words, assignments, functions, redirects and comments.
+//! Words keep their pieces ([`Word`]) so that `text` can evaluate them against the script's
+//! variables and `extract` can find the SQL handed to `cockroach sql` / `psql`.
+
+pub mod date;
+pub mod extract;
+pub mod text;
+
+use crate::span::Span;
+
+/// A piece of a shell word.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum WordPart {
+    /// Characters as the shell reads them; `host` is where they are written. When `text` is
+    /// shorter than `host` (an escape such as `\"`), the piece maps as a whole.
+    Literal {
+        text: String,
+        host: Span,
+        quoting: crate::embed::Quoting,
+    },
+    /// `$name`, `${name}`, `${name:-default}`; `complex` for other parameter operations.
+    Variable {
+        name: String,
+        host: Span,
+        default: Option<Box<Word>>,
+        complex: bool,
+    },
+    /// `$1` … `$9`, `$@`, `$*` (0 stands for all arguments).
+    Positional { index: usize, host: Span },
+    /// `$(…)` or `` `…` ``: `date` says when it is a `date +FORMAT` call.
+    Substitution { host: Span, date: Option<DateCall> },
+}
+
+impl WordPart {
+    pub fn host(&self) -> Span {
+        match self {
+            WordPart::Literal { host, .. }
+            | WordPart::Variable { host, .. }
+            | WordPart::Positional { host, .. }
+            | WordPart::Substitution { host, .. } => *host,
+        }
+    }
+}
+
+/// `date +FORMAT` (with `LC_ALL=C`, `-u` and the like noted).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DateCall {
+    pub format: String,
+    /// Span of the format argument (`+"%Y-%V"`).
+    pub format_span: Span,
+    /// `LC_ALL=C` / `LANG=C` / `LC_TIME=C` set for the call.
+    pub c_locale: bool,
+}
+
+/// A shell word: its span and its pieces.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Word {
+    pub span: Span,
+    pub parts: Vec<WordPart>,
+}
+
+impl Word {
+    /// The word's text when it is a plain literal (no expansion).
+    pub fn literal(&self) -> Option<String> {
+        let mut out = String::new();
+        for p in &self.parts {
+            match p {
+                WordPart::Literal { text, .. } => out.push_str(text),
+                _ => return None,
+            }
+        }
+        Some(out)
+    }
+
+    /// Whether some part of the word is quoted.
+    pub fn is_quoted(&self) -> bool {
+        self.parts.iter().any(|p| {
+            matches!(
+                p,
+                WordPart::Literal {
+                    quoting: crate::embed::Quoting::ShellDouble
+                        | crate::embed::Quoting::ShellSingle,
+                    ..
+                }
+            )
+        })
+    }
+}
+
+/// Where a command or assignment sits: the branches around it, outermost first.
+pub type Scope = Vec<u32>;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AssignKind {
+    /// `name=value` as a statement (or after `export`, `local`, `declare`, `readonly`).
+    Plain,
+    /// `name=value cmd …`: set for that one command only.
+    Prefix,
+    /// `read name`: a value read at run time.
+    Read,
+    /// `for name in …`.
+    For,
+}
+
+#[derive(Clone, Debug)]
+pub struct Assignment {
+    pub name: String,
+    pub span: Span,
+    pub append: bool,
+    pub value: Option<Word>,
+    pub kind: AssignKind,
+    pub scope: Scope,
+    pub function: Option<usize>,
+    pub in_loop: bool,
+    /// For `Prefix`: the command it is attached to.
+    pub command: Option<usize>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Redirect {
+    /// `<`, `>`, `>>`, `<<`, `<<-`, `<<<`, `&>` …
+    pub op: String,
+    pub span: Span,
+    /// The file, or the here-string's word.
+    pub target: Option<Word>,
+    /// A heredoc's body (expansions resolved unless the delimiter was quoted).
+    pub body: Option<Word>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Command {
+    /// The command itself (without redirects).
+    pub span: Span,
+    /// The whole statement (with redirects and heredocs).
+    pub statement: Span,
+    pub name: Word,
+    pub args: Vec<Word>,
+    pub redirects: Vec<Redirect>,
+    pub scope: Scope,
+    pub function: Option<usize>,
+    pub in_loop: bool,
+    /// Inside `$(…)`.
+    pub in_substitution: bool,
+}
+
+impl Command {
+    /// The command's name when it is written literally, without a directory (`cockroach`).
+    pub fn base_name(&self) -> Option<String> {
+        let name = self.name.literal()?;
+        Some(name.rsplit('/').next().unwrap_or(&name).to_string())
+    }
+
+    /// The literal text of argument `i`.
+    pub fn arg(&self, i: usize) -> Option<String> {
+        self.args.get(i)?.literal()
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Function {
+    pub name: String,
+    pub span: Span,
+}
+
+/// `left OP right` inside `[ … ]` / `[[ … ]]`, or a `case` word and one of its patterns.
+#[derive(Clone, Debug)]
+pub struct Comparison {
+    pub left: Word,
+    pub op: String,
+    pub right: Word,
+    pub span: Span,
+}
+
+/// A documentation placeholder written where the shell reads a redirection
+/// (`backup_parameters=<additional backup parameters>`): masked before parsing.
+#[derive(Clone, Debug)]
+pub struct MaskedPlaceholder {
+    pub span: Span,
+    pub text: String,
+}
+
+/// Everything the checks need to know about a script.
+#[derive(Debug, Default)]
+pub struct Script {
+    pub assignments: Vec<Assignment>,
+    pub commands: Vec<Command>,
+    pub functions: Vec<Function>,
+    pub comments: Vec<Span>,
+    /// Spans of statements (for suppression comments: "the next statement").
+    pub statements: Vec<Span>,
+    pub comparisons: Vec<Comparison>,
+    pub masked: Vec<MaskedPlaceholder>,
+    /// `set -e` (or `-o errexit`, or `bash -e` in the shebang).
+    pub errexit: Option<Span>,
+    /// Parse errors tree-sitter recovered from.
+    pub errors: Vec<Span>,
+}
+
+impl Script {
+    /// Parses `text`. Never fails: unparsable regions are recorded in `errors`.
+    pub fn parse(text: &str) -> Script {
+        let (masked_text, masked) = mask_placeholders(text);
+        let mut parser = tree_sitter::Parser::new();
+        let language: tree_sitter::Language = tree_sitter_bash::LANGUAGE.into();
+        if parser.set_language(&language).is_err() {
+            return Script::default();
+        }
+        let Some(tree) = parser.parse(&masked_text, None) else {
+            return Script::default();
+        };
+        let mut builder = Builder {
+            original: text,
+            script: Script {
+                masked,
+                ..Script::default()
+            },
+            next_branch: 0,
+        };
+        let first_line = text.lines().next().unwrap_or("");
+        if first_line.starts_with("#!")
+            && first_line
+                .split_whitespace()
+                .skip(1)
+                .any(|w| w.starts_with('-') && !w.starts_with("--") && w.contains('e'))
+        {
+            builder.script.errexit = Some(Span::new(0, first_line.len()));
+        }
+        let ctx = WalkCtx::default();
+        builder.walk(tree.root_node(), &ctx);
+        let mut script = builder.script;
+        script
+            .statements
+            .sort_by_key(|s| (s.start, std::cmp::Reverse(s.end)));
+        script
+    }
+
+    /// The assignments of `name`, in source order.
+    pub fn assignments_of<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Assignment> {
+        self.assignments.iter().filter(move |a| a.name == name)
+    }
+
+    /// Whether `name` is assigned anywhere in the script.
+    pub fn is_assigned(&self, name: &str) -> bool {
+        self.assignments.iter().any(|a| a.name == name)
+    }
+}
+
+/// Replaces documentation placeholders that bash would read as redirections (`=<value here>`,
+/// ` <database_name>`) with same-length names, so the script still parses; reports them.
+fn mask_placeholders(text: &str) -> (String, Vec<MaskedPlaceholder>) {
+    let bytes = text.as_bytes();
+    let mut out = bytes.to_vec();
+    let mut found = Vec::new();
+    let (mut single, mut double) = (false, false);
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        match b {
+            b'\\' if !single => {
+                i += 2;
+                continue;
+            }
+            b'\'' if !double => single = !single,
+            b'"' if !single => double = !double,
+            b'#' if !single && !double && (i == 0 || bytes[i - 1].is_ascii_whitespace()) => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+                continue;
+            }
+            b'<' if !single
+                && !double
+                && i > 0
+                && (bytes[i - 1] == b'=' || bytes[i - 1] == b' ' || bytes[i - 1] == b'\t') =>
+            {
+                let start = i + 1;
+                let mut j = start;
+                while j < bytes.len()
+                    && (bytes[j].is_ascii_alphanumeric()
+                        || matches!(bytes[j], b'_' | b' ' | b'-' | b'.'))
+                    && j - start < 80
+                {
+                    j += 1;
+                }
+                let plausible = j > start
+                    && bytes.get(j) == Some(&b'>')
+                    && bytes[start].is_ascii_alphabetic()
+                    && bytes[j - 1] != b' ';
+                if plausible {
+                    for byte in &mut out[i..=j] {
+                        if !byte.is_ascii_alphanumeric() {
+                            *byte = b'_';
+                        }
+                    }
+                    found.push(MaskedPlaceholder {
+                        span: Span::new(i, j + 1),
+                        text: text[i..=j].to_string(),
+                    });
+                    i = j + 1;
+                    continue;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    if found.is_empty() {
+        return (text.to_string(), found);
+    }
+    (
+        String::from_utf8(out).unwrap_or_else(|_| text.to_string()),
+        found,
+    )
+}
+
+#[derive(Clone, Default)]
+struct WalkCtx {
+    scope: Scope,
+    function: Option<usize>,
+    in_loop: bool,
+    in_substitution: bool,
+}
+
+struct Builder<'a> {
+    original: &'a str,
+    script: Script,
+    next_branch: u32,
+}
+
+fn span_of(node: tree_sitter::Node<'_>) -> Span {
+    Span::new(node.start_byte(), node.end_byte())
+}
+
+const STATEMENT_PARENTS: &[&str] = &[
+    "program",
+    "do_group",
+    "compound_statement",
+    "if_statement",
+    "elif_clause",
+    "else_clause",
+    "case_item",
+    "subshell",
+];
+
+impl Builder<'_> {
+    fn text(&self, node: tree_sitter::Node<'_>) -> &str {
+        // The original text: masked placeholders are reported, never evaluated as names.
+        &self.original[node.byte_range()]
+    }
+
+    fn branch(&mut self, ctx: &WalkCtx) -> WalkCtx {
+        self.next_branch += 1;
+        let mut inner = ctx.clone();
+        inner.scope.push(self.next_branch);
+        inner
+    }
+
+    fn walk(&mut self, node: tree_sitter::Node<'_>, ctx: &WalkCtx) {
+        if node.is_error() || node.is_missing() {
+            self.script.errors.push(span_of(node));
+        }
+        if let Some(parent) = node.parent()
+            && STATEMENT_PARENTS.contains(&parent.kind())
+            && node.is_named()
+            && node.kind() != "comment"
+            && !matches!(node.kind(), "elif_clause" | "else_clause" | "do_group")
+        {
+            self.script.statements.push(span_of(node));
+        }
+        match node.kind() {
+            "comment" => self.script.comments.push(span_of(node)),
+            "function_definition" => {
+                let name = node
+                    .child_by_field_name("name")
+                    .map(|n| self.text(n).to_string())
+                    .unwrap_or_default();
+                self.script.functions.push(Function {
+                    name,
+                    span: span_of(node),
+                });
+                let mut inner = self.branch(ctx);
+                inner.function = Some(self.script.functions.len() - 1);
+                if let Some(body) = node.child_by_field_name("body") {
+                    self.walk(body, &inner);
+                }
+            }
+            "redirected_statement" => {
+                let redirects = self.redirects(node);
+                match node.child_by_field_name("body") {
+                    Some(body) if body.kind() == "command" => {
+                        self.command(body, span_of(node), redirects, ctx);
+                    }
+                    Some(body) => {
+                        self.pending_redirects(body, &redirects);
+                        self.walk(body, ctx);
+                    }
+                    None => {}
+                }
+                // Heredoc bodies may hold substitutions; nothing else to walk.
+            }
+            "command" => self.command(node, span_of(node), Vec::new(), ctx),
+            "variable_assignment" => self.assignment(node, AssignKind::Plain, None, ctx),
+            "if_statement" => self.if_statement(node, ctx),
+            "while_statement" | "until_statement" | "for_statement" | "c_style_for_statement" => {
+                let mut inner = self.branch(ctx);
+                inner.in_loop = true;
+                if node.kind() == "for_statement"
+                    && let Some(var) = node.child_by_field_name("variable")
+                {
+                    self.script.assignments.push(Assignment {
+                        name: self.text(var).to_string(),
+                        span: span_of(var),
+                        append: false,
+                        value: None,
+                        kind: AssignKind::For,
+                        scope: inner.scope.clone(),
+                        function: ctx.function,
+                        in_loop: true,
+                        command: None,
+                    });
+                }
+                let mut cursor = node.walk();
+                for child in node.children(&mut cursor) {
+                    // The loop condition runs at least once: it belongs to the outer scope,
+                    // but it repeats, so it counts as in the loop.
+                    self.walk(child, &inner);
+                }
+            }
+            "case_statement" => self.case_statement(node, ctx),
+            "test_command" => {
+                self.comparisons(node, ctx);
+                self.walk_children(node, ctx);
+            }
+            "command_substitution" => {
+                let mut inner = ctx.clone();
+                inner.in_substitution = true;
+                self.walk_children(node, &inner);
+            }
+            _ => self.walk_children(node, ctx),
+        }
+    }
+
+    fn walk_children(&mut self, node: tree_sitter::Node<'_>, ctx: &WalkCtx) {
+        let mut cursor = node.walk();
+        for child in node.children(&mut cursor) {
+            self.walk(child, ctx);
+        }
+    }
+
+    fn if_statement(&mut self, node: tree_sitter::Node<'_>, ctx: &WalkCtx) {
+        let mut then_ctx: Option<WalkCtx> = None;
+        let mut cursor = node.walk();
+        for child in node.children(&mut cursor) {
+            match child.kind() {
+                "then" => then_ctx = Some(self.branch(ctx)),
+                "elif_clause" | "else_clause" => {
+                    let inner = self.branch(ctx);
+                    self.clause(child, &inner);
+                }
+                _ => {
+                    let c = then_ctx.clone().unwrap_or_else(|| ctx.clone());
+                    self.walk(child, &c);
+                }
+            }
+        }
+    }
+
+    fn clause(&mut self, node: tree_sitter::Node<'_>, ctx: &WalkCtx) {
+        let mut cursor = node.walk();
+        for child in node.children(&mut cursor) {
+            self.walk(child, ctx);
+        }
+    }
+
+    fn case_statement(&mut self, node: tree_sitter::Node<'_>, ctx: &WalkCtx) {
+        let value = node.child_by_field_name("value").map(|v| self.word(v));
+        let mut cursor = node.walk();
+        for child in node.children(&mut cursor) {
+            if child.kind() != "case_item" {
+                self.walk(child, ctx);
+                continue;
+            }
+            let inner = self.branch(ctx);
+            let mut c2 = child.walk();
+            for part in child.children_by_field_name("value", &mut c2) {
+                if let Some(value) = &value {
+                    self.script.comparisons.push(Comparison {
+                        left: value.clone(),
+                        op: "case".into(),
+                        right: self.word(part),
+                        span: span_of(part),
+                    });
+                }
+            }
+            self.walk_children(child, &inner);
+        }
+    }
+
+    fn comparisons(&mut self, node: tree_sitter::Node<'_>, _ctx: &WalkCtx) {
+        let mut stack = vec![node];
+        while let Some(n) = stack.pop() {
+            if n.kind() == "binary_expression"
+                && let (Some(l), Some(op), Some(r)) = (
+                    n.child_by_field_name("left"),
+                    n.child_by_field_name("operator"),
+                    n.child_by_field_name("right"),
+                )
+            {
+                let op = self.text(op).to_string();
+                if matches!(op.as_str(), "=" | "==" | "!=") {
+                    self.script.comparisons.push(Comparison {
+                        left: self.word(l),
+                        op,
+                        right: self.word(r),
+                        span: span_of(n),
+                    });
+                    continue;
+                }
+            }
+            let mut cursor = n.walk();
+            for child in n.children(&mut cursor) {
+                stack.push(child);
+            }
+        }
+    }
+
+    fn assignment(
+        &mut self,
+        node: tree_sitter::Node<'_>,
+        kind: AssignKind,
+        command: Option<usize>,
+        ctx: &WalkCtx,
+    ) {
+        let name = node
+            .child_by_field_name("name")
+            .map(|n| self.text(n).to_string())
+            .unwrap_or_default();
+        let mut append = false;
+        let mut cursor = node.walk();
+        for child in node.children(&mut cursor) {
+            if child.kind() == "+=" {
+                append = true;
+            }
+        }
+        let value = node.child_by_field_name("value");
+        if let Some(v) = value {
+            // Substitutions inside the value run too (`x=$(date …)`).
+            self.walk(v, ctx);
+        }
+        let value = value.map(|v| self.word(v)).or_else(|| {
+            Some(Word {
+                span: Span::point(node.end_byte()),
+                parts: Vec::new(),
+            })
+        });
+        self.script.assignments.push(Assignment {
+            name,
+            span: span_of(node),
+            append,
+            value,
+            kind,
+            scope: ctx.scope.clone(),
+            function: ctx.function,
+            in_loop: ctx.in_loop,
+            command,
+        });
+    }
+
+    fn redirects(&mut self, node: tree_sitter::Node<'_>) -> Vec<Redirect> {
+        let mut out = Vec::new();
+        let mut cursor = node.walk();
+        for child in node.children_by_field_name("redirect", &mut cursor) {
+            self.redirect(child, &mut out);
+        }
+        out
+    }
+
+    fn redirect(&mut self, node: tree_sitter::Node<'_>, out: &mut Vec<Redirect>) {
+        match node.kind() {
+            "file_redirect" => {
+                let mut op = String::new();
+                let mut target = None;
+                let mut cursor = node.walk();
+                for child in node.children(&mut cursor) {
+                    if !child.is_named() {
+                        op = self.text(child).to_string();
+                    } else if child.kind() != "file_descriptor" && target.is_none() {
+                        target = Some(self.word(child));
+                    }
+                }
+                out.push(Redirect {
+                    op,
+                    span: span_of(node),
+                    target,
+                    body: None,
+                });
+            }
+            "herestring_redirect" => {
+                let target = node.named_child(0).map(|w| self.word(w));
+                out.push(Redirect {
+                    op: "<<<".into(),
+                    span: span_of(node),
+                    target,
+                    body: None,
+                });
+            }
+            "heredoc_redirect" => {
+                let mut quoted = false;
+                let mut body = None;
+                let mut op = "<<".to_string();
+                let mut cursor = node.walk();
+                for child in node.children(&mut cursor) {
+                    match child.kind() {
+                        "<<" | "<<-" => op = self.text(child).to_string(),
+                        "heredoc_start" => {
+                            let t = self.text(child);
+                            quoted = t.contains('\'') || t.contains('"') || t.contains('\\');
+                        }
+                        "heredoc_body" => body = Some(self.heredoc_body(child, quoted)),
+                        "file_redirect" | "herestring_redirect" => self.redirect(child, out),
+                        _ => {}
+                    }
+                }
+                out.push(Redirect {
+                    op,
+                    span: span_of(node),
+                    target: None,
+                    body,
+                });
+            }
+            _ => {}
+        }
+    }
+
+    /// Redirects written after a compound statement (`while …; done < "$file"`) are recorded
+    /// on a synthetic command so that the checks see the file being read.
+    fn pending_redirects(&mut self, body: tree_sitter::Node<'_>, redirects: &[Redirect]) {
+        if redirects.is_empty() {
+            return;
+        }
+        let span = span_of(body);
+        self.script.commands.push(Command {
+            span,
+            statement: span,
+            name: Word {
+                span: Span::point(span.start as usize),
+                parts: vec![WordPart::Literal {
+                    text: body.kind().to_string(),
+                    host: Span::point(span.start as usize),
+                    quoting: crate::embed::Quoting::Raw,
+                }],
+            },
+            args: Vec::new(),
+            redirects: redirects.to_vec(),
+            scope: Vec::new(),
+            function: None,
+            in_loop: false,
+            in_substitution: false,
+        });
+    }
+
+    fn command(
+        &mut self,
+        node: tree_sitter::Node<'_>,
+        statement: Span,
+        mut redirects: Vec<Redirect>,
+        ctx: &WalkCtx,
+    ) {
+        let index = self.script.commands.len();
+        let mut name = Word::default();
+        let mut args = Vec::new();
+        let mut prefixes = Vec::new();
+        let mut cursor = node.walk();
+        for child in node.children(&mut cursor) {
+            match child.kind() {
+                "variable_assignment" => prefixes.push(child),
+                "command_name" => {
+                    if let Some(w) = child.named_child(0) {
+                        name = self.word(w);
+                    }
+                    self.walk_children(child, ctx);
+                }
+                "file_redirect" | "herestring_redirect" | "heredoc_redirect" => {
+                    self.redirect(child, &mut redirects);
+                }
+                "comment" => self.script.comments.push(span_of(child)),
+                _ if child.is_named() => {
+                    args.push(self.word(child));
+                    // Substitutions in arguments run too.
+                    self.walk_children(child, ctx);
+                }
+                _ => {}
+            }
+        }
+        if name.parts.is_empty() && !prefixes.is_empty() {
+            // `a=1 b=2` alone: plain assignments.
+            for p in prefixes {
+                self.assignment(p, AssignKind::Plain, None, ctx);
+            }
+            return;
+        }
+        if name.literal().as_deref() == Some("set")
+            && args.iter().any(|a| {
+                a.literal().is_some_and(|t| {
+                    (t.starts_with('-') && !t.starts_with("--") && t.contains('e'))
+                        || t == "errexit"
+                })
+            })
+            && self.script.errexit.is_none()
+        {
+            self.script.errexit = Some(span_of(node));
+        }
+        if name.literal().as_deref() == Some("read") {
+            for a in args
+                .iter()
+                .filter(|a| a.literal().is_some_and(|t| !t.starts_with('-')))
+            {
+                self.script.assignments.push(Assignment {
+                    name: a.literal().unwrap_or_default(),
+                    span: a.span,
+                    append: false,
+                    value: None,
+                    kind: AssignKind::Read,
+                    scope: ctx.scope.clone(),
+                    function: ctx.function,
+                    in_loop: ctx.in_loop,
+                    command: Some(index),
+                });
+            }
+        }
+        self.script.commands.push(Command {
+            span: span_of(node),
+            statement,
+            name,
+            args,
+            redirects,
+            scope: ctx.scope.clone(),
+            function: ctx.function,
+            in_loop: ctx.in_loop,
+            in_substitution: ctx.in_substitution,
+        });
+        for p in prefixes {
+            self.assignment(p, AssignKind::Prefix, Some(index), ctx);
+        }
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Words
+
+    fn word(&self, node: tree_sitter::Node<'_>) -> Word {
+        let mut parts = Vec::new();
+        self.word_parts(node, crate::embed::Quoting::ShellUnquoted, &mut parts);
+        Word {
+            span: span_of(node),
+            parts,
+        }
+    }
+
+    fn literal(
+        &self,
+        text: String,
+        host: Span,
+        quoting: crate::embed::Quoting,
+        out: &mut Vec<WordPart>,
+    ) {
+        if text.is_empty() && host.is_empty() {
+            return;
+        }
+        out.push(WordPart::Literal {
+            text,
+            host,
+            quoting,
+        });
+    }
+
+    /// Text between expansions: escapes resolved as the quoting says, each escape its own
+    /// piece so that every other byte keeps an exact position.
+    fn gap(
+        &self,
+        start: usize,
+        end: usize,
+        quoting: crate::embed::Quoting,
+        out: &mut Vec<WordPart>,
+    ) {
+        use crate::embed::Quoting;
+        let s = &self.original[start..end];
+        let escapable: &[u8] = match quoting {
+            Quoting::ShellDouble => b"\\\"$`\n",
+            Quoting::Heredoc => b"\\$`\n",
+            Quoting::ShellUnquoted => b"",
+            _ => {
+                self.literal(s.to_string(), Span::new(start, end), quoting, out);
+                return;
+            }
+        };
+        let bytes = s.as_bytes();
+        let mut run = 0;
+        let mut i = 0;
+        while i < bytes.len() {
+            if bytes[i] == b'\\' && i + 1 < bytes.len() {
+                let next = bytes[i + 1];
+                let escapes = quoting == Quoting::ShellUnquoted || escapable.contains(&next);
+                if escapes {
+                    self.literal(
+                        s[run..i].to_string(),
+                        Span::new(start + run, start + i),
+                        quoting,
+                        out,
+                    );
+                    let ch_len = s[i + 1..].chars().next().map_or(1, char::len_utf8);
+                    let text = if next == b'\n' {
+                        String::new()
+                    } else {
+                        s[i + 1..i + 1 + ch_len].to_string()
+                    };
+                    out.push(WordPart::Literal {
+                        text,
+                        host: Span::new(start + i, start + i + 1 + ch_len),
+                        quoting,
+                    });
+                    i += 1 + ch_len;
+                    run = i;
+                    continue;
+                }
+            }
+            i += 1;
+        }
+        self.literal(
+            s[run..].to_string(),
+            Span::new(start + run, end),
+            quoting,
+            out,
+        );
+    }
+
+    fn word_parts(
+        &self,
+        node: tree_sitter::Node<'_>,
+        quoting: crate::embed::Quoting,
+        out: &mut Vec<WordPart>,
+    ) {
+        use crate::embed::Quoting;
+        match node.kind() {
+            "word" | "number" | "string_content" | "heredoc_content" | "special_variable_name" => {
+                self.gap(node.start_byte(), node.end_byte(), quoting, out)
+            }
+            "raw_string" => {
+                let (s, e) = (node.start_byte(), node.end_byte());
+                if e - s >= 2 {
+                    self.literal(
+                        self.original[s + 1..e - 1].to_string(),
+                        Span::new(s + 1, e - 1),
+                        Quoting::ShellSingle,
+                        out,
+                    );
+                }
+            }
+            "ansi_c_string" => {
+                let raw = self.text(node);
+                let inner = raw.get(2..raw.len().saturating_sub(1)).unwrap_or("");
+                out.push(WordPart::Literal {
+                    text: ansi_c_unescape(inner),
+                    host: span_of(node),
+                    quoting: Quoting::ShellSingle,
+                });
+            }
+            "string" | "translated_string" => {
+                // `"…"`: the bytes between the quotes and between child expansions.
+                let mut pos = node.start_byte() + if node.kind() == "string" { 1 } else { 2 };
+                let end = node.end_byte().saturating_sub(1).max(pos);
+                let mut cursor = node.walk();
+                for child in node.named_children(&mut cursor) {
+                    if child.kind() == "string_content" {
+                        continue;
+                    }
+                    if self.start_of(child) > pos {
+                        self.gap(pos, self.start_of(child), Quoting::ShellDouble, out);
+                    }
+                    self.word_parts(child, Quoting::ShellDouble, out);
+                    pos = child.end_byte();
+                }
+                if end > pos {
+                    self.gap(pos, end, Quoting::ShellDouble, out);
+                }
+            }
+            "concatenation" => {
+                let mut cursor = node.walk();
+                let mut pos = node.start_byte();
+                for child in node.children(&mut cursor) {
+                    if self.start_of(child) > pos {
+                        self.gap(pos, self.start_of(child), quoting, out);
+                    }
+                    self.word_parts(child, quoting, out);
+                    pos = child.end_byte();
+                }
+            }
+            "simple_expansion" => {
+                let name = node
+                    .named_child(0)
+                    .map(|n| self.text(n).to_string())
+                    .unwrap_or_default();
+                let host = Span::new(self.start_of(node), node.end_byte());
+                out.push(variable_part(name, host, None, false));
+            }
+            "expansion" => {
+                let mut name = String::new();
+                let mut default = None;
+                let mut complex = false;
+                let mut seen_op = false;
+                let mut cursor = node.walk();
+                for child in node.children(&mut cursor) {
+                    match child.kind() {
+                        "${" | "}" => {}
+                        "variable_name" | "special_variable_name" if name.is_empty() => {
+                            name = self.text(child).to_string();
+                        }
+                        ":-" | "-" if !seen_op => seen_op = true,
+                        _ if seen_op && default.is_none() && child.is_named() => {
+                            default = Some(Box::new(self.word(child)));
+                        }
+                        _ => complex = true,
+                    }
+                }
+                if name.is_empty() {
+                    complex = true;
+                }
+                out.push(variable_part(name, span_of(node), default, complex));
+            }
+            "command_substitution" => out.push(WordPart::Substitution {
+                host: span_of(node),
+                date: self.date_call(node),
+            }),
+            "heredoc_body" => out.extend(self.heredoc_body(node, false).parts),
+            _ => {
+                // Anything else (arithmetic, process substitution, globs…) is kept as written
+                // when it has no expansion inside, else read as an unknown value.
+                let t = self.text(node);
+                if t.contains('$') || t.contains('`') {
+                    out.push(WordPart::Substitution {
+                        host: span_of(node),
+                        date: None,
+                    });
+                } else {
+                    self.gap(node.start_byte(), node.end_byte(), quoting, out);
+                }
+            }
+        }
+    }
+
+    /// Where a node really starts: tree-sitter-bash puts the whitespace before a `$name`
+    /// inside double quotes into the expansion's token.
+    fn start_of(&self, node: tree_sitter::Node<'_>) -> usize {
+        let text = &self.original[node.byte_range()];
+        node.start_byte() + (text.len() - text.trim_start().len())
+    }
+
+    fn heredoc_body(&self, node: tree_sitter::Node<'_>, quoted: bool) -> Word {
+        use crate::embed::Quoting;
+        let mut parts = Vec::new();
+        if quoted {
+            self.literal(
+                self.text(node).to_string(),
+                span_of(node),
+                Quoting::Raw,
+                &mut parts,
+            );
+        } else {
+            let mut pos = node.start_byte();
+            let mut cursor = node.walk();
+            for child in node.named_children(&mut cursor) {
+                if child.kind() == "heredoc_content" {
+                    continue;
+                }
+                if self.start_of(child) > pos {
+                    self.gap(pos, self.start_of(child), Quoting::Heredoc, &mut parts);
+                }
+                self.word_parts(child, Quoting::Heredoc, &mut parts);
+                pos = child.end_byte();
+            }
+            if node.end_byte() > pos {
+                self.gap(pos, node.end_byte(), Quoting::Heredoc, &mut parts);
+            }
+        }
+        Word {
+            span: span_of(node),
+            parts,
+        }
+    }
+
+    /// `$(date +FMT)` / `$(LC_ALL=C date -u +FMT)`.
+    fn date_call(&self, node: tree_sitter::Node<'_>) -> Option<DateCall> {
+        let command = node.named_child(0)?;
+        if command.kind() != "command" || node.named_child_count() != 1 {
+            return None;
+        }
+        let mut c_locale = false;
+        let mut is_date = false;
+        let mut format = None;
+        let mut cursor = command.walk();
+        for child in command.children(&mut cursor) {
+            match child.kind() {
+                "variable_assignment" => {
+                    let t = self.text(child);
+                    c_locale |= matches!(
+                        t,
+                        "LC_ALL=C" | "LANG=C" | "LC_TIME=C" | "LC_ALL=POSIX" | "LC_ALL=C.UTF-8"
+                    );
+                }
+                "command_name" => is_date = self.text(child) == "date",
+                _ if child.is_named() => {
+                    let w = self.word(child);
+                    let text = w.literal()?;
+                    if let Some(fmt) = text.strip_prefix('+') {
+                        format = Some((fmt.to_string(), w.span));
+                    } else if !text.starts_with('-') {
+                        return None;
+                    }
+                }
+                _ => {}
+            }
+        }
+        let (format, format_span) = format?;
+        is_date.then_some(DateCall {
+            format,
+            format_span,
+            c_locale,
+        })
+    }
+}
+
+fn variable_part(name: String, host: Span, default: Option<Box<Word>>, complex: bool) -> WordPart {
+    match name.as_str() {
+        "@" | "*" => WordPart::Positional { index: 0, host },
+        n if n.len() == 1 && n.as_bytes()[0].is_ascii_digit() && n != "0" => WordPart::Positional {
+            index: usize::from(n.as_bytes()[0] - b'0'),
+            host,
+        },
+        _ => WordPart::Variable {
+            name,
+            host,
+            default,
+            complex,
+        },
+    }
+}
+
+fn ansi_c_unescape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('n') => out.push('\n'),
+            Some('t') => out.push('\t'),
+            Some('r') => out.push('\r'),
+            Some('\'') => out.push('\''),
+            Some('"') => out.push('"'),
+            Some('\\') => out.push('\\'),
+            Some(other) => {
+                out.push('\\');
+                out.push(other);
+            }
+            None => out.push('\\'),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_docs_script_shape() {
+        let text = "#!/bin/bash\nset -euo pipefail\nfull_day=<day_of_the_week>   # c\nx=\"a\\\"b $y\"\nrunsql() { cockroach sql --insecure -e \"$1\"; }\nwhile read -r line; do prev+=\"'$line'\"; done < \"$recent\"\nif [[ \"$(LC_ALL=C date +%A)\" = \"$full_day\" ]]; then runsql \"BACKUP TO '$d'\"; fi\n";
+        let s = Script::parse(text);
+        assert!(s.errexit.is_some());
+        assert_eq!(s.masked.len(), 1);
+        assert_eq!(s.masked[0].text, "<day_of_the_week>");
+        assert_eq!(s.functions[0].name, "runsql");
+        let names: Vec<_> = s.assignments.iter().map(|a| a.name.as_str()).collect();
+        assert_eq!(names, ["full_day", "x", "line", "prev", "LC_ALL"]);
+        let x = s.assignments[1].value.as_ref().unwrap();
+        match &x.parts[1] {
+            WordPart::Literal { text, host, .. } => {
+                assert_eq!(text, "\"");
+                assert_eq!(&text_at(text_of(text), host), "\\\"");
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(s.comparisons.len(), 1);
+        let WordPart::Substitution { date: Some(d), .. } = &s.comparisons[0].left.parts[0] else {
+            panic!("{:?}", s.comparisons[0].left);
+        };
+        assert_eq!(d.format, "%A");
+        assert!(d.c_locale);
+        let cmds: Vec<_> = s.commands.iter().filter_map(Command::base_name).collect();
+        assert!(cmds.contains(&"cockroach".to_string()));
+        assert!(cmds.contains(&"runsql".to_string()));
+        assert!(
+            s.commands
+                .iter()
+                .any(|c| c.redirects.iter().any(|r| r.op == "<"))
+        );
+
+        fn text_of(_: &str) -> &'static str {
+            ""
+        }
+        fn text_at(_: &str, host: &Span) -> String {
+            let text = "#!/bin/bash\nset -euo pipefail\nfull_day=<day_of_the_week>   # c\nx=\"a\\\"b $y\"\n";
+            text[host.range()].to_string()
+        }
+    }
+}
