@@ -198,6 +198,13 @@ impl Assembled {
         })
     }
 
+    /// Whether `span` lies inside one run of the host's own bytes (so it maps byte for byte).
+    pub fn is_identity(&self, span: Span) -> bool {
+        self.segments
+            .iter()
+            .any(|s| s.identity() && s.start <= span.start && span.end <= s.end)
+    }
+
     /// `edit` in host coordinates, when it falls inside the host's own bytes and its
     /// replacement can be written there.
     pub fn map_edit(&self, edit: &Edit) -> Option<Edit> {
@@ -304,11 +311,8 @@ pub enum Host {
     Markdown,
 }
 
-/// Every SQL snippet of a host file checked as one document, diagnostics mapped back to the host.
-pub fn check_embedded(snippets: &[Snippet], host: Host, opts: &CheckOptions) -> Vec<Diagnostic> {
-    if snippets.is_empty() {
-        return Vec::new();
-    }
+/// The SQL document that `check_embedded` checks: every snippet in order, each closed by `;`.
+pub fn virtual_document(snippets: &[Snippet]) -> Assembled {
     let mut doc = Assembled::new();
     for snippet in snippets {
         doc.append(&snippet.sql);
@@ -320,19 +324,32 @@ pub fn check_embedded(snippets: &[Snippet], host: Host, opts: &CheckOptions) -> 
             doc.push_synthetic(";\n", end);
         }
     }
+    doc
+}
+
+/// Every SQL snippet of a host file checked as one document, diagnostics mapped back to the host.
+pub fn check_embedded(snippets: &[Snippet], host: Host, opts: &CheckOptions) -> Vec<Diagnostic> {
+    if snippets.is_empty() {
+        return Vec::new();
+    }
+    let doc = virtual_document(snippets);
     let diags = crate::engine::check_source(&doc.text, opts);
     let mut out = Vec::with_capacity(diags.len());
     for d in diags {
         if d.code.code == "P001" {
+            // Placeholders inside substituted values are reported at their assignment (B003),
+            // and opaque values are rendered as placeholders on purpose.
+            if doc.is_substituted(d.span) {
+                continue;
+            }
             match host {
-                Host::Shell if doc.is_substituted(d.span) => continue,
+                Host::Shell => {}
                 Host::Markdown => {
                     let mut d = map_diagnostic(&doc, d);
                     d.severity = Severity::Info;
                     out.push(d);
                     continue;
                 }
-                _ => {}
             }
         }
         out.push(map_diagnostic(&doc, d));

@@ -112,6 +112,10 @@ struct CheckArgs {
     /// List the fixes: those applied with --fix, else those --fix would apply (on stderr).
     #[arg(long)]
     show_fixes: bool,
+    /// Shell functions whose first argument is SQL, besides the ones found automatically
+    /// (repeatable; adds to the config's `sql-wrappers`).
+    #[arg(long = "sql-wrapper", value_name = "NAME")]
+    sql_wrapper: Vec<String>,
     /// Print how many findings each rule has instead of the findings.
     #[arg(long)]
     statistics: bool,
@@ -376,6 +380,42 @@ fn inputs(common: &Common) -> Result<Vec<Input>, String> {
     Ok(out)
 }
 
+/// SQL files that the scripts among `inputs` feed to a client (`cockroach sql < restore.sql`,
+/// `-f restore.sql`), found next to the script, that are not inputs already: they are checked
+/// too.
+fn fed_sql_files(inputs: &[Input]) -> Vec<Input> {
+    let mut seen: std::collections::HashSet<PathBuf> = inputs
+        .iter()
+        .filter_map(|i| i.path.as_ref().and_then(|p| std::fs::canonicalize(p).ok()))
+        .collect();
+    let mut out = Vec::new();
+    for input in inputs.iter().filter(|i| i.kind == FileKind::Shell) {
+        let Some(path) = &input.path else { continue };
+        let Ok(text) = std::fs::read_to_string(path) else {
+            continue;
+        };
+        let script = backup_lint::shell::Script::parse(&text);
+        let extraction = backup_lint::shell::extract::extract(&script, &[]);
+        let dir = path.parent().unwrap_or(Path::new("."));
+        for (value, _) in &extraction.files {
+            let Some(name) = value.known() else { continue };
+            let file = dir.join(&name);
+            let Ok(canonical) = std::fs::canonicalize(&file) else {
+                continue;
+            };
+            if canonical.is_file() && seen.insert(canonical) {
+                out.push(Input {
+                    display: file.display().to_string(),
+                    kind: FileKind::from_name(&file).unwrap_or(FileKind::Sql),
+                    path: Some(file),
+                    explicit: false,
+                });
+            }
+        }
+    }
+    out
+}
+
 /// The first bytes of a file (for its shebang); empty when it cannot be read.
 fn file_head(path: &Path) -> Vec<u8> {
     let mut head = vec![0u8; 128];
@@ -624,7 +664,8 @@ fn add_ignores(text: &str, diagnostics: &[Diagnostic]) -> String {
 }
 
 fn run_check(args: CheckArgs) -> Result<u8, String> {
-    let inputs = inputs(&args.common)?;
+    let mut inputs = inputs(&args.common)?;
+    inputs.extend(fed_sql_files(&inputs));
     let mut configs = ConfigCache::new(args.common.config.clone(), args.common.isolated);
     // Output settings come from the configuration of the first path (or the current folder).
     let base = configs.for_path(inputs.first().and_then(|i| i.path.as_deref()))?;
@@ -654,6 +695,7 @@ fn run_check(args: CheckArgs) -> Result<u8, String> {
             cfg.select = Some(select.clone());
         }
         cfg.ignore.extend(args.ignore.iter().cloned());
+        cfg.sql_wrappers.extend(args.sql_wrapper.iter().cloned());
         let target = target_of(&cfg);
         jobs.push((input, cfg, target));
     }

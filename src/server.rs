@@ -35,7 +35,7 @@ use crate::diagnostic::{Diagnostic, Severity, codes};
 use crate::fix::Applicability;
 use crate::redact::scrub;
 use crate::span::Span;
-use crate::{CheckOptions, FormatOptions, Version, check_source, format_source};
+use crate::{CheckOptions, FileKind, FormatOptions, Version, check_document, format_source};
 
 /// `source` of every diagnostic we publish.
 const SOURCE: &str = "backup-lint";
@@ -190,16 +190,44 @@ struct Document {
 }
 
 impl Document {
-    /// SQL documents are checked. Scripts (`.sh`, `.bash`) and Markdown (`.md`) are not
-    /// supported yet: they, and every other language, get an empty diagnostics list.
+    /// What the document is: by the client's language id, else by its name (or shebang).
+    /// Other languages get an empty diagnostics list.
+    fn kind(&self, uri: &Url) -> Option<FileKind> {
+        match self.language.to_ascii_lowercase().as_str() {
+            "sql" => return Some(FileKind::Sql),
+            "shellscript" | "sh" | "bash" => return Some(FileKind::Shell),
+            "markdown" => return Some(FileKind::Markdown),
+            _ => {}
+        }
+        let name = uri.path().rsplit('/').next().unwrap_or("");
+        FileKind::detect(std::path::Path::new(name), self.text.as_bytes())
+    }
+
+    /// Only SQL documents are formatted.
     fn is_sql(&self, uri: &Url) -> bool {
-        self.language.eq_ignore_ascii_case("sql")
-            || uri
-                .path()
-                .rsplit('/')
-                .next()
-                .and_then(|name| name.rsplit_once('.'))
-                .is_some_and(|(_, ext)| ext.eq_ignore_ascii_case("sql"))
+        self.kind(uri) == Some(FileKind::Sql)
+    }
+}
+
+/// How a suppression comment is written in each kind of document, and the "statements" an
+/// `ignore[…]` line applies to.
+fn comment_style(kind: FileKind) -> (&'static str, &'static str) {
+    match kind {
+        FileKind::Sql => ("-- ", ""),
+        FileKind::Shell => ("# ", ""),
+        FileKind::Markdown => ("<!-- ", " -->"),
+    }
+}
+
+fn statements_of(kind: FileKind, text: &str) -> Vec<Span> {
+    match kind {
+        FileKind::Sql => statement_spans(text),
+        FileKind::Shell => crate::shell::Script::parse(text).statements,
+        FileKind::Markdown => crate::markdown::parse(text)
+            .fences
+            .iter()
+            .map(|f| f.span)
+            .collect(),
     }
 }
 
@@ -369,21 +397,23 @@ impl Server {
     /// Checks `uri` again and returns its `publishDiagnostics` (plus any configuration error).
     fn publish(&mut self, uri: &Url) -> Vec<Message> {
         let mut out = Vec::new();
-        let Some(sql) = self.docs.get(uri).map(|d| d.is_sql(uri)) else {
+        let Some(kind) = self.docs.get(uri).map(|d| d.kind(uri)) else {
             return out;
         };
-        if !sql {
+        let Some(kind) = kind else {
             let version = self.docs.get(uri).map(|d| d.version);
             out.push(publish_message(uri.clone(), Vec::new(), version));
             return out;
-        }
+        };
         let resolved = self.resolve(uri, &mut out);
         let doc = self.docs.get_mut(uri).expect("checked above");
-        let diags = check_source(
+        let diags = check_document(
             &doc.text,
+            kind,
             &CheckOptions {
                 target: resolved.target,
             },
+            &resolved.config.sql_wrappers,
         );
         doc.diagnostics = resolved.config.apply(resolved.file.as_deref(), diags);
         let lines = Lines::new(&doc.text);
@@ -423,9 +453,7 @@ impl Server {
     fn code_actions(&self, p: &CodeActionParams) -> Option<Vec<CodeActionOrCommand>> {
         let uri = &p.text_document.uri;
         let doc = self.docs.get(uri)?;
-        if !doc.is_sql(uri) {
-            return None;
-        }
+        let kind = doc.kind(uri)?;
         if let Some(only) = &p.context.only
             && !only.iter().any(|k| {
                 let k = k.as_str();
@@ -447,7 +475,7 @@ impl Server {
         let mut fixes = Vec::new();
         let mut ignores = Vec::new();
         let mut seen = HashSet::new();
-        let statements = statement_spans(&doc.text);
+        let statements = statements_of(kind, &doc.text);
         for d in hits {
             let lsp = to_lsp(d, uri, &lines);
             if let Some(fix) = &d.fix
@@ -484,7 +512,7 @@ impl Server {
             if matches!(d.code.code, "N001" | "N002") {
                 continue;
             }
-            let edit = ignore_edit(&doc.text, &lines, &statements, d);
+            let edit = ignore_edit(&doc.text, &lines, &statements, d, comment_style(kind));
             if !seen.insert((d.code.code, edit.range.start)) {
                 continue;
             }
@@ -503,9 +531,7 @@ impl Server {
 
     fn hover(&self, uri: &Url, position: Position) -> Option<Hover> {
         let doc = self.docs.get(uri)?;
-        if !doc.is_sql(uri) {
-            return None;
-        }
+        doc.kind(uri)?;
         let lines = Lines::new(&doc.text);
         let at = lines.offset(position) as u32;
         let mut hits: Vec<&Diagnostic> = doc
@@ -626,7 +652,13 @@ fn statement_spans(text: &str) -> Vec<Span> {
 /// The edit that adds `-- backup-lint: ignore[CODE]` on its own line above the line where
 /// the diagnostic's statement starts (the diagnostic's own line when it lies in no
 /// statement), joining an `ignore[…]` comment already on the line above.
-fn ignore_edit(text: &str, lines: &Lines<'_>, statements: &[Span], d: &Diagnostic) -> TextEdit {
+fn ignore_edit(
+    text: &str,
+    lines: &Lines<'_>,
+    statements: &[Span],
+    d: &Diagnostic,
+    (opener, closer): (&str, &str),
+) -> TextEdit {
     let code = d.code.code;
     let anchor = statements
         .iter()
@@ -637,7 +669,7 @@ fn ignore_edit(text: &str, lines: &Lines<'_>, statements: &[Span], d: &Diagnosti
     let line = lines.line_of(anchor);
     let line_start = lines.starts[line];
     let before = &text[line_start..anchor];
-    let comment = format!("-- backup-lint: ignore[{code}]");
+    let comment = format!("{opener}backup-lint: ignore[{code}]{closer}");
     if !before.trim().is_empty() {
         // Another statement shares the line: start a line just for this one.
         let at = lines.position(anchor);
@@ -649,7 +681,7 @@ fn ignore_edit(text: &str, lines: &Lines<'_>, statements: &[Span], d: &Diagnosti
     if line > 0 {
         let prev = lines.content(line - 1);
         let body = text[prev.clone()].trim_start();
-        if let Some(rest) = body.strip_prefix("-- backup-lint: ignore[")
+        if let Some(rest) = body.strip_prefix(&format!("{opener}backup-lint: ignore["))
             && let Some(close) = rest.find(']')
         {
             let at = prev.end - rest.len() + close;
@@ -777,24 +809,24 @@ mod tests {
     #[test]
     fn ignore_comment_goes_above_the_statement_start() {
         let text = "SELECT 1;\n  BACKUP INTO 'x'\n  WITH detached, detached;\n";
-        let diags = check_source(text, &CheckOptions::default());
+        let diags = crate::check_source(text, &CheckOptions::default());
         let d = diags.iter().find(|d| d.code.code == "S003").unwrap();
         let lines = Lines::new(text);
-        let edit = ignore_edit(text, &lines, &statement_spans(text), d);
+        let edit = ignore_edit(text, &lines, &statement_spans(text), d, ("-- ", ""));
         assert_eq!(edit.range.start, Position::new(1, 0));
         assert_eq!(edit.new_text, "  -- backup-lint: ignore[S003]\n");
         let mut fixed = text.to_string();
         fixed.insert_str(lines.starts[1], &edit.new_text);
-        let after = check_source(&fixed, &CheckOptions::default());
+        let after = crate::check_source(&fixed, &CheckOptions::default());
         assert!(after.iter().all(|d| d.code.code != "S003"), "{after:?}");
 
         let shared = "SELECT 1; BACKUP INTO 'x' WITH detached, detached;";
-        let d = check_source(shared, &CheckOptions::default())
+        let d = crate::check_source(shared, &CheckOptions::default())
             .into_iter()
             .find(|d| d.code.code == "S003")
             .unwrap();
         let lines = Lines::new(shared);
-        let edit = ignore_edit(shared, &lines, &statement_spans(shared), &d);
+        let edit = ignore_edit(shared, &lines, &statement_spans(shared), &d, ("-- ", ""));
         assert_eq!(edit.range.start, Position::new(0, 10));
         assert_eq!(edit.new_text, "\n-- backup-lint: ignore[S003]\n");
     }

@@ -385,22 +385,32 @@ fn target_version_comes_from_the_nearest_config() {
 }
 
 #[test]
-fn scripts_and_markdown_get_no_diagnostics_and_secrets_stay_inside() {
+fn scripts_and_markdown_are_checked_and_secrets_stay_inside() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().canonicalize().unwrap();
     std::fs::write(root.join("backup-lint.toml"), "target-version = \"26.1\"\n").unwrap();
     let mut c = Client::start();
     c.initialize(&file_uri(&root));
     let broken = "BACKUP INTO 'x' WITH detached, detached;\n";
-    // Not supported yet: an empty list, whatever the content.
-    for (name, language) in [
-        ("run.sh", "sh"),
-        ("run.bash", "bash"),
-        ("README.md", "markdown"),
+    // Scripts and runbooks: the SQL inside them, at its place in the file.
+    let script = format!(
+        "#!/bin/bash\ncockroach sql --certs-dir=certs -e \"{}\"\n",
+        broken.trim()
+    );
+    let runbook = format!("# Runbook\n\n```sql\n{broken}```\n");
+    for (name, language, text, line) in [
+        ("run.sh", "shellscript", script.as_str(), 1),
+        ("run.bash", "bash", script.as_str(), 1),
+        ("backup", "plaintext", script.as_str(), 1),
+        ("README.md", "markdown", runbook.as_str(), 3),
     ] {
-        let diags = c.open(&file_uri(&root.join(name)), language, broken);
-        assert!(diags.is_empty(), "{name}: {diags:#?}");
+        let diags = c.open(&file_uri(&root.join(name)), language, text);
+        let d = find(&diags, "S003");
+        assert_eq!(d["range"]["start"]["line"], line, "{name}: {diags:#?}");
     }
+    // Other files get an empty list, whatever the content.
+    let diags = c.open(&file_uri(&root.join("notes.txt")), "plaintext", broken);
+    assert!(diags.is_empty(), "{diags:#?}");
     // A .sql file is SQL whatever its language id; an untitled `sql` document too.
     let diags = c.open(&file_uri(&root.join("x.sql")), "plaintext", broken);
     assert_eq!(find(&diags, "S003")["code"], "S003");

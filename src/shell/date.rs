@@ -29,6 +29,16 @@ const MAX_WIDTH: i64 = 4096;
 
 const SECONDS_PER_DAY: i64 = 86_400;
 
+/// Any date will do when only the shape of a format matters.
+const EPOCH: DateTime = DateTime {
+    year: 1970,
+    month: 1,
+    day: 1,
+    hour: 0,
+    minute: 0,
+    second: 0,
+};
+
 const WEEKDAYS: [&str; 7] = [
     "Sunday",
     "Monday",
@@ -60,6 +70,7 @@ const MONTHS: [&str; 12] = [
 /// Values built with [`DateTime::new`] or [`DateTime::parse_ymd`] are always
 /// valid. The fields are public for convenience; methods never panic on an
 /// out-of-range value built by hand, but their results are then unspecified.
+/// The derived ordering is chronological.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct DateTime {
     /// Astronomical year: 0 is 1 BC, -1 is 2 BC.
@@ -297,7 +308,8 @@ pub enum Resolution {
 /// What `LC_ALL=C date +FORMAT` prints at `t` (GNU coreutils semantics, C locale).
 ///
 /// The time is treated as UTC (`%z` is `+0000`, `%Z` is `UTC`) and the
-/// sub-second part is zero (`%N` is `000000000`). No trailing newline.
+/// sub-second part is zero (`%N` is `000000000`). There is no trailing
+/// newline. Widths above 4096 are clamped (GNU would honour `%2147483647Y`).
 pub fn format(fmt: &str, t: &DateTime) -> String {
     let mut run = Run::new(t);
     let out = run.top_level(fmt);
@@ -306,22 +318,14 @@ pub fn format(fmt: &str, t: &DateTime) -> String {
     String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
-/// Conversion specifiers of `fmt` that `format` does not know (e.g. `%q` or `%N` if unsupported), for diagnostics.
+/// Conversion specifiers of `fmt` that `format` does not know, for diagnostics.
 ///
 /// These are the pieces GNU `date` prints literally, as written: unknown
 /// letters (`%K`, `%5i`), modifiers the letter does not take (`%Ed`, `%OY`),
 /// flags or a width followed by nothing (`%-` at the end) or by `%` (`%5%`),
 /// and malformed zone offsets (`%::::z`). A trailing lone `%` is not reported.
 pub fn unknown_specifiers(fmt: &str) -> Vec<String> {
-    let epoch = DateTime {
-        year: 1970,
-        month: 1,
-        day: 1,
-        hour: 0,
-        minute: 0,
-        second: 0,
-    };
-    let mut run = Run::new(&epoch);
+    let mut run = Run::new(&EPOCH);
     run.top_level(fmt);
     run.unknown
         .iter()
@@ -341,15 +345,7 @@ pub fn unknown_specifiers(fmt: &str) -> Vec<String> {
 /// second). `%z`, `%Z`, `%n`, `%t`, `%%` and unknown specifiers are not
 /// date/time fields.
 pub fn resolution(fmt: &str) -> Option<Resolution> {
-    let epoch = DateTime {
-        year: 1970,
-        month: 1,
-        day: 1,
-        hour: 0,
-        minute: 0,
-        second: 0,
-    };
-    let mut run = Run::new(&epoch);
+    let mut run = Run::new(&EPOCH);
     run.top_level(fmt);
     run.finest
 }
@@ -507,6 +503,10 @@ struct Spec {
     lower: bool,
     /// `0` when absent, else `E` or `O`.
     modifier: u8,
+    /// The conversion character (`0` at the end of the format).
+    letter: u8,
+    /// Default padding for years, inherited from an enclosing `%F` or `%D`.
+    yr_spec: u8,
 }
 
 /// How gnulib arrives at its common number printer (`do_number` and friends).
@@ -626,6 +626,8 @@ impl Run {
                 upper: upcase,
                 lower: false,
                 modifier: 0,
+                letter: 0,
+                yr_spec,
             };
             let mut change_case = false;
             loop {
@@ -649,6 +651,7 @@ impl Run {
                 f += 1;
             }
             let letter = fmt.get(f).copied().unwrap_or(0);
+            s.letter = letter;
             let (e, o) = (s.modifier == b'E', s.modifier == b'O');
             let tm = &self.tm;
             let mut bad = false;
@@ -729,7 +732,7 @@ impl Run {
                         } else {
                             tm.year.div_euclid(100)
                         };
-                        self.number(out, s, letter, Num::Yearish, 2, negative, century, yr_spec);
+                        self.number(out, s, Num::Yearish, 2, negative, century);
                     }
                     self.note(Resolution::Year);
                 }
@@ -739,7 +742,7 @@ impl Run {
                         self.libc(out, s, letter);
                     } else {
                         let year = tm.year;
-                        self.number(out, s, letter, Num::Yearish, 4, year < 0, year, yr_spec);
+                        self.number(out, s, Num::Yearish, 4, year < 0, year);
                     }
                     self.note(Resolution::Year);
                 }
@@ -752,7 +755,7 @@ impl Run {
                         if yy < 0 {
                             yy = if tm.year < 0 { -yy } else { yy + 100 };
                         }
-                        self.number(out, s, letter, Num::Yearish, 2, false, yy, yr_spec);
+                        self.number(out, s, Num::Yearish, 2, false, yy);
                     }
                     self.note(Resolution::Year);
                 }
@@ -764,7 +767,7 @@ impl Run {
                 }
                 b'G' => {
                     let year = tm.iso_year;
-                    self.number(out, s, letter, Num::Yearish, 4, year < 0, year, yr_spec);
+                    self.number(out, s, Num::Yearish, 4, year < 0, year);
                     self.note(Resolution::Year);
                 }
                 b'g' => {
@@ -778,7 +781,7 @@ impl Run {
                     } else {
                         yy + 100
                     };
-                    self.number(out, s, letter, Num::Yearish, 2, false, yy, yr_spec);
+                    self.number(out, s, Num::Yearish, 2, false, yy);
                     self.note(Resolution::Year);
                 }
                 b'd' | b'e' | b'H' | b'I' | b'k' | b'l' | b'j' | b'M' | b'm' | b'S' | b'U'
@@ -800,7 +803,7 @@ impl Run {
                         b'w' => (tm.wday, Num::Plain, 1, Resolution::Day),
                         _ => ((tm.wday + 6) % 7 + 1, Num::Plain, 1, Resolution::Day),
                     };
-                    self.number(out, s, letter, kind, width, value < 0, value, yr_spec);
+                    self.number(out, s, kind, width, value < 0, value);
                     self.note(res);
                 }
                 b'q' if o => {
@@ -813,7 +816,7 @@ impl Run {
                 }
                 b'q' => {
                     let quarter = ((tm.mon * 11) >> 5) + 1;
-                    self.number(out, s, letter, Num::Plain, 1, false, quarter, yr_spec);
+                    self.number(out, s, Num::Plain, 1, false, quarter);
                     self.note(Resolution::Year);
                 }
                 b'N' if e => bad = true,
@@ -881,7 +884,14 @@ impl Run {
                                 self.unknown.push((start, f + 1));
                             }
                         } else {
-                            self.number(out, s, b'z', Num::Tz(mask), width, false, 0, yr_spec);
+                            self.number(
+                                out,
+                                Spec { letter: b'z', ..s },
+                                Num::Tz(mask),
+                                width,
+                                false,
+                                0,
+                            );
                         }
                     }
                 }
@@ -927,17 +937,14 @@ impl Run {
     /// gnulib's numeric conversions (`DO_NUMBER`, `DO_YEARISH`, …), from the
     /// sign and magnitude of `value` (or of `|value|` when `negative` is set
     /// but the value is already a magnitude).
-    #[allow(clippy::too_many_arguments)]
     fn number(
         &self,
         out: &mut Vec<u8>,
         mut s: Spec,
-        letter: u8,
         kind: Num,
         width: i64,
         negative: bool,
         value: i64,
-        yr_spec: u8,
     ) {
         let mut always_sign = false;
         let mut mask = 0;
@@ -950,7 +957,7 @@ impl Run {
             }
             Num::Yearish => {
                 if s.pad == 0 {
-                    s.pad = yr_spec;
+                    s.pad = s.yr_spec;
                 }
                 let limit = if width == 2 { 99 } else { 9999 };
                 always_sign = s.pad == b'+' && (value.unsigned_abs() > limit || width < s.width);
@@ -961,7 +968,7 @@ impl Run {
             }
         }
         if s.modifier == b'O' && !negative {
-            self.libc(out, s, letter);
+            self.libc(out, s, s.letter);
             return;
         }
         let text = digits(value.unsigned_abs(), mask);
@@ -1544,8 +1551,10 @@ mod tests {
     const ODD_YEAR_FORMAT: &str =
         "%Y|%C|%y|%G|%g|%F|%c|%EY|%EC|%Ey|%OC|%Oy|%Og|%OG|%D|%_D|%-D|%x|%+F|%-F|%_F";
 
+    type Fields = (i32, u32, u32, u32, u32, u32);
+
     /// [`ODD_YEAR_FORMAT`] for years GNU `date` reaches with `-d @seconds`.
-    const ODD_YEARS: &[((i32, u32, u32, u32, u32, u32), &str)] = &[
+    const ODD_YEARS: &[(Fields, &str)] = &[
         (
             (-1199, 2, 15, 14, 13, 20),
             "-1199|-11|99|-1199|99|-1199-02-15|Thu Feb 15 14:13:20 -1199|-1199|-12|01|-11|01|01|-1199|02/15/99|02/15/99|02/15/99|02/15/01|-1199-02-15|-1199-02-15|-1199-02-15",

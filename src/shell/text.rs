@@ -337,7 +337,21 @@ impl<'a> Env<'a> {
             }
         };
         let last = self.script.assignments.iter().rfind(visible)?;
-        if last.append || last.in_loop || matches!(last.kind, AssignKind::Read | AssignKind::For) {
+        // Another assignment between that one and here, in a loop or a branch this point is
+        // not in (`prev+=` in a `while`, `x=` in the `else` before `fi`): either may hold.
+        let (at, _) = self.call.unwrap_or((self.at, self.scope));
+        let uncertain = self.script.assignments.iter().any(|a| {
+            a.name == name
+                && a.kind != AssignKind::Prefix
+                && a.span.start > last.span.start
+                && a.span.start < at
+                && a.function.is_none_or(|f| Some(f) == self.function)
+        });
+        if uncertain
+            || last.append
+            || last.in_loop
+            || matches!(last.kind, AssignKind::Read | AssignKind::For)
+        {
             return Some(Value {
                 pieces: vec![Piece::Opaque {
                     name: name.to_string(),
