@@ -728,3 +728,84 @@ fn nested_explain_does_not_overflow_the_stack() {
     let r = bin(&["check", s(&f), "--format", "json"], None);
     assert!(r.code <= 1, "{}", r.stderr);
 }
+
+/// Shell and Markdown soup: pieces of backup scripts and runbooks in random order (quotes,
+/// heredocs, expansions, fences, prompts) never panic, and every finding lies inside the file.
+#[test]
+fn random_scripts_and_runbooks_never_panic() {
+    const PIECES: &[&[u8]] = &[
+        b"cockroach sql -e \"",
+        b"cockroach sql --execute='",
+        b"psql -c \"",
+        b"runsql() { cockroach sql --insecure -e \"$1\"; }\n",
+        b"runsql \"",
+        b"<<EOF\n",
+        b"<<'EOF'\n",
+        b"EOF\n",
+        b"<<< ",
+        b"\"",
+        b"'",
+        b"\\\"",
+        b"\\",
+        b"$x",
+        b"${base}",
+        b"${x:-d}",
+        b"$(date +%Y-%V)",
+        b"$(cat f)",
+        b"`date`",
+        b"$'a\\tb'",
+        b"x=\"BACKUP INTO 's3://b' \"\n",
+        b"what=<database name>\n",
+        b"if [[ \"$(LC_ALL=C date +%A)\" = \"$d\" ]]; then ",
+        b"; fi\n",
+        b"while read -r l; do p+=\"'$l'\"; done < \"$f\"\n",
+        b"BACKUP $what TO '$dest' ",
+        b"INCREMENTAL FROM $prev ",
+        b"WITH detached;",
+        b"# backup-lint: ignore[U001]\n",
+        b"\n",
+        b" ",
+        b"~~~ sql\n",
+        b"```shell\n",
+        b"~~~\n",
+        b"```\n",
+        b"> ",
+        b"$ ",
+        b"<!-- backup-lint: ignore[P001] -->\n",
+        b"{% include x %}\n",
+        b"    ",
+        b"- ",
+        b"\xc3\xa9",
+        b"\xff",
+    ];
+    for seed in 0..60u64 {
+        let mut rng = Rng(0x5c12_1b70_0000_0000 ^ seed);
+        let mut bytes = Vec::new();
+        while bytes.len() < 2_000 {
+            bytes.extend_from_slice(PIECES[rng.below(PIECES.len())]);
+        }
+        let (text, _) = backup_lint::source::decode(&bytes);
+        for kind in [
+            backup_lint::FileKind::Shell,
+            backup_lint::FileKind::Markdown,
+        ] {
+            let diags = backup_lint::check_document(
+                &text,
+                kind,
+                &backup_lint::CheckOptions::default(),
+                &["runsql".to_string()],
+            );
+            for d in &diags {
+                assert!(
+                    d.span.start <= d.span.end && (d.span.end as usize) <= text.len(),
+                    "seed {seed} {kind:?}: {} at {:?} outside the text",
+                    d.code.code,
+                    d.span
+                );
+                for e in d.fix.iter().flat_map(|f| &f.edits) {
+                    assert!((e.span.end as usize) <= text.len() && e.span.start <= e.span.end);
+                }
+            }
+        }
+    }
+}

@@ -161,9 +161,16 @@ pub fn extract(script: &Script, wrappers: &[String]) -> Extraction {
         let Some(name) = call_cmd.base_name() else {
             continue;
         };
+        // The definition in force: the last one before the call (a later one replaces it).
+        let defined = script
+            .functions
+            .iter()
+            .enumerate()
+            .rfind(|(_, f)| f.name == name && f.span.start < call_cmd.span.start)
+            .map(|(i, _)| i);
         let bodies: Vec<&Command> = wrapper_fns
             .iter()
-            .filter(|(f, _)| script.functions[*f].name == name && call_cmd.function != Some(*f))
+            .filter(|(f, _)| Some(*f) == defined && call_cmd.function != Some(*f))
             .map(|(_, c)| *c)
             .collect();
         let configured = wrappers.contains(&name);
@@ -256,5 +263,12 @@ cockroach sql < restore.sql
         assert_eq!(&script[span.range()], "DATABASE");
         assert_eq!(ex.files.len(), 1);
         assert_eq!(ex.files[0].0.known().as_deref(), Some("restore.sql"));
+    }
+
+    #[test]
+    fn a_call_uses_the_definition_in_force() {
+        let script = "run() { cockroach sql -e \"$1\"; }\nrun() { cockroach sql -e \"$1\"; }\nrun \"SELECT 1\"\n";
+        let ex = extract(&Script::parse(script), &[]);
+        assert_eq!(ex.snippets.len(), 1);
     }
 }
