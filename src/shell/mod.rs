@@ -193,6 +193,9 @@ pub struct Script {
     /// Spans of statements (for suppression comments: "the next statement").
     pub statements: Vec<Span>,
     pub comparisons: Vec<Comparison>,
+    /// `[ -f FILE ]`, `[[ -s FILE ]]`, `test -e FILE`: files whose existence is tested, with
+    /// the test's span.
+    pub file_tests: Vec<(Word, Span)>,
     pub masked: Vec<MaskedPlaceholder>,
     /// `set -e` (or `-o errexit`, or `bash -e` in the shebang).
     pub errexit: Option<Span>,
@@ -503,6 +506,15 @@ impl Builder<'_> {
     fn comparisons(&mut self, node: tree_sitter::Node<'_>, _ctx: &WalkCtx) {
         let mut stack = vec![node];
         while let Some(n) = stack.pop() {
+            if n.kind() == "unary_expression"
+                && let Some(op) = n.child(0)
+                && op.kind() == "test_operator"
+                && matches!(self.text(op), "-f" | "-e" | "-s" | "-r" | "-a")
+                && let Some(file) = n.named_child(1)
+            {
+                self.script.file_tests.push((self.word(file), span_of(n)));
+                continue;
+            }
             if n.kind() == "binary_expression"
                 && let (Some(l), Some(op), Some(r)) = (
                     n.child_by_field_name("left"),
@@ -713,6 +725,15 @@ impl Builder<'_> {
             && self.script.errexit.is_none()
         {
             self.script.errexit = Some(span_of(node));
+        }
+        if matches!(name.literal().as_deref(), Some("test" | "["))
+            && let [flag, file, ..] = args.as_slice()
+            && matches!(
+                flag.literal().as_deref(),
+                Some("-f" | "-e" | "-s" | "-r" | "-a")
+            )
+        {
+            self.script.file_tests.push((file.clone(), span_of(node)));
         }
         if name.literal().as_deref() == Some("read") {
             for a in args
@@ -1089,9 +1110,13 @@ mod tests {
         assert_eq!(names, ["full_day", "x", "line", "prev", "LC_ALL"]);
         let x = s.assignments[1].value.as_ref().unwrap();
         match &x.parts[1] {
-            WordPart::Literal { text, host, .. } => {
-                assert_eq!(text, "\"");
-                assert_eq!(&text_at(text_of(text), host), "\\\"");
+            WordPart::Literal {
+                text: unescaped,
+                host,
+                ..
+            } => {
+                assert_eq!(unescaped, "\"");
+                assert_eq!(&text[host.range()], "\\\"");
             }
             other => panic!("{other:?}"),
         }
@@ -1109,13 +1134,10 @@ mod tests {
                 .iter()
                 .any(|c| c.redirects.iter().any(|r| r.op == "<"))
         );
-
-        fn text_of(_: &str) -> &'static str {
-            ""
-        }
-        fn text_at(_: &str, host: &Span) -> String {
-            let text = "#!/bin/bash\nset -euo pipefail\nfull_day=<day_of_the_week>   # c\nx=\"a\\\"b $y\"\n";
-            text[host.range()].to_string()
-        }
+        // Existence tests are recorded for the state-file rule.
+        let t = Script::parse(
+            "[ -f \"$r\" ] || touch x\nif [[ ! -s $r ]]; then :; fi\ntest -e \"$r\"\n",
+        );
+        assert_eq!(t.file_tests.len(), 3);
     }
 }

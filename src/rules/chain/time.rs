@@ -2,6 +2,7 @@
 //! written as literals. Relative values (`'-10s'`, `follower_read_timestamp()`) and anything
 //! that is not a constant are unknown (`None`): the statement's run time decides them.
 
+use crate::shell::date::{civil_from_days, days_from_civil};
 use crate::ast::{Expr, ExprKind};
 
 /// An HLC timestamp: wall time in nanoseconds since the Unix epoch, and the logical part.
@@ -24,6 +25,8 @@ impl Hlc {
         let centis = self.wall.rem_euclid(1_000_000_000) / 10_000_000;
         let days = secs.div_euclid(86_400);
         let rem = secs.rem_euclid(86_400);
+        // Beyond ±2.7 billion years the name is meaningless anyway; keep the arithmetic safe.
+        let days = days.clamp(-1_000_000_000_000, 1_000_000_000_000) as i64;
         let (y, m, d) = civil_from_days(days);
         format!(
             "{y:04}/{m:02}/{d:02}-{:02}{:02}{:02}.{centis:02}",
@@ -171,7 +174,7 @@ pub fn parse_timestamp(s: &str) -> Option<Hlc> {
     if p.i != b.len() {
         return None;
     }
-    let days = days_from_civil(year, month as u32, day as u32) as i128;
+    let days = i128::from(days_from_civil(year, month as u32, day as u32));
     let secs = days * 86_400 + (h * 3600 + mi * 60 + sec) as i128 - offset_secs;
     let wall = secs * 1_000_000_000 + nanos;
     if wall <= 0 {
@@ -207,30 +210,6 @@ impl Parser<'_> {
             .parse()
             .ok()
     }
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m as i64 + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d as i64 - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-fn civil_from_days(z: i128) -> (i128, i128, i128) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (if m <= 2 { y + 1 } else { y }, m, d)
 }
 
 /// A date (and time) embedded in a backup path's name (`bank-2017-03-27-weekly`,

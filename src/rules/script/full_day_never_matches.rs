@@ -44,15 +44,7 @@ pub static RULE: Rule = Rule {
     check: no_statement_check,
 };
 
-const DAYS: [&str; 7] = [
-    "Monday",
-    "Tuesday",
-    "Wednesday",
-    "Thursday",
-    "Friday",
-    "Saturday",
-    "Sunday",
-];
+use crate::shell::date::WEEKDAYS as DAYS;
 
 /// What `date +FMT` can print, for the weekday formats.
 fn outputs(format: &str) -> Option<Vec<String>> {

@@ -29,6 +29,13 @@
 //! while read -r line; do prev+="'$line'"; done < "$recent"
 //! echo "x" >> "$recent"
 //! ```
+//! or test for it first:
+//! ```sh
+//! set -e
+//! recent=/var/lib/backup/recent_backups.txt
+//! if [ -f "$recent" ]; then last=$(tail -1 "$recent"); fi
+//! echo "x" >> "$recent"
+//! ```
 //!
 //! ## Fix safety
 //! No fix: where the file should be created is the author's choice.
@@ -76,26 +83,22 @@ fn reads(ctx: &ScriptCtx<'_>, cmd: &Command) -> Vec<(String, Span)> {
     out
 }
 
-/// Whether `cmd` creates the file or tests that it exists.
-fn guards(ctx: &ScriptCtx<'_>, cmd: &Command, key: &str) -> bool {
-    let name = cmd.base_name().unwrap_or_default();
-    let args: Vec<Option<String>> = cmd.args.iter().map(|a| file_key(ctx, a, cmd)).collect();
-    let names_file = args.iter().any(|a| a.as_deref() == Some(key));
-    match name.as_str() {
-        "touch" | "mkdir" => names_file,
-        "[" | "[[" | "test" | "test_command" => names_file,
-        _ => {
-            // `: >> "$f"`, `> "$f"`, `echo … > "$f"` create it.
-            cmd.redirects.iter().any(|r| {
-                matches!(r.op.as_str(), ">" | ">>" | ">|" | "&>")
-                    && r.target
-                        .as_ref()
-                        .and_then(|t| file_key(ctx, t, cmd))
-                        .as_deref()
-                        == Some(key)
-            })
-        }
+/// Whether `cmd` creates the file (`touch`, `: >> "$f"`, `echo … > "$f"`).
+fn creates(ctx: &ScriptCtx<'_>, cmd: &Command, key: &str) -> bool {
+    if matches!(cmd.base_name().as_deref(), Some("touch")) {
+        return cmd
+            .args
+            .iter()
+            .any(|a| file_key(ctx, a, cmd).as_deref() == Some(key));
     }
+    cmd.redirects.iter().any(|r| {
+        matches!(r.op.as_str(), ">" | ">>" | ">|" | "&>")
+            && r.target
+                .as_ref()
+                .and_then(|t| file_key(ctx, t, cmd))
+                .as_deref()
+                == Some(key)
+    })
 }
 
 pub fn check_script(ctx: &ScriptCtx<'_>, out: &mut Vec<Diagnostic>) {
@@ -123,15 +126,15 @@ pub fn check_script(ctx: &ScriptCtx<'_>, out: &mut Vec<Diagnostic>) {
             if !written.contains(&key) || reported.contains(&key) {
                 continue;
             }
-            // A test anywhere before (in the source) counts as a guard, including the
-            // condition of an `if` around the read.
+            // Creating the file, or testing that it exists, anywhere before the read (in the
+            // source) guards it, including the condition of an `if` around the read.
             let guarded = ctx.script.commands[..i]
                 .iter()
-                .chain(std::iter::once(cmd))
-                .any(|c| c.span.start <= cmd.span.start && guards(ctx, c, &key))
-                || ctx.source[..cmd.statement.start as usize].contains(&format!("-f \"{key}\""))
-                || ctx.source[..cmd.statement.start as usize].contains(&format!("-e \"{key}\""))
-                || ctx.source[..cmd.statement.start as usize].contains(&format!("-s \"{key}\""));
+                .any(|c| creates(ctx, c, &key))
+                || ctx.script.file_tests.iter().any(|(file, span)| {
+                    span.start < cmd.span.start
+                        && file_key(ctx, file, cmd).as_deref() == Some(key.as_str())
+                });
             if guarded {
                 continue;
             }
