@@ -27,7 +27,9 @@ use crate::version::Version;
 pub const FILE_NAMES: &[&str] = &["backup-lint.toml", ".backup-lint.toml"];
 
 /// Output formats a config may name.
-pub const FORMATS: &[&str] = &["human", "json", "concise", "sarif", "github"];
+pub const FORMATS: &[&str] = &[
+    "human", "json", "concise", "sarif", "github", "gitlab", "junit",
+];
 
 /// Category words and the code letter they stand for.
 const CATEGORIES: &[(&str, char)] = &[

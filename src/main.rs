@@ -203,6 +203,8 @@ fn format_named(name: &str) -> OutputFormat {
         "concise" => OutputFormat::Concise,
         "sarif" => OutputFormat::Sarif,
         "github" => OutputFormat::Github,
+        "gitlab" => OutputFormat::Gitlab,
+        "junit" => OutputFormat::Junit,
         _ => OutputFormat::Human,
     }
 }
@@ -214,6 +216,10 @@ enum OutputFormat {
     Concise,
     Sarif,
     Github,
+    /// GitLab Code Quality report (JSON).
+    Gitlab,
+    /// JUnit XML test report.
+    Junit,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -758,6 +764,8 @@ fn run_check(args: CheckArgs) -> Result<u8, String> {
             OutputFormat::Concise => render::concise(&reports),
             OutputFormat::Sarif => render::sarif(&reports),
             OutputFormat::Github => render::github(&reports),
+            OutputFormat::Gitlab => render::gitlab(&reports),
+            OutputFormat::Junit => render::junit(&reports),
             OutputFormat::Human => {
                 let color = match args.color {
                     ColorChoice::Always => true,

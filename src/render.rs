@@ -388,6 +388,123 @@ pub fn github(files: &[FileReport<'_>]) -> String {
     out
 }
 
+/// FNV-1a (64 bits): a fingerprint stable across releases and platforms (std's hasher is not
+/// promised to be).
+fn fnv1a(parts: &[&str]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in parts {
+        for b in part.bytes().chain([0xff]) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    h
+}
+
+/// GitLab Code Quality report: a JSON array of issues (`description`, `check_name`,
+/// `fingerprint`, `severity`, `location` with lines and positions). The fingerprint is the
+/// file, the code, the message and the text found (masked), plus an occurrence number, so it
+/// survives unrelated edits that move the finding.
+pub fn gitlab(files: &[FileReport<'_>]) -> String {
+    let mut issues = Vec::new();
+    for f in files {
+        let index = LineIndex::new(f.text);
+        let masked = mask_source(f.text);
+        let mut seen: std::collections::HashMap<u64, u32> = std::collections::HashMap::new();
+        for d in f.diagnostics {
+            let p = position(&index, d.span);
+            let message = scrub(&d.message);
+            let found = masked.get(d.span.range()).unwrap_or("");
+            let base = fnv1a(&[f.path, d.code.code, &message, found]);
+            let n = seen.entry(base).or_insert(0);
+            *n += 1;
+            let fingerprint = format!("{:016x}", fnv1a(&[&format!("{base:x}"), &n.to_string()]));
+            issues.push(serde_json::json!({
+                "description": format!("{} {}: {message}", d.code.code, d.code.name),
+                "check_name": d.code.code,
+                "fingerprint": fingerprint,
+                "severity": match d.severity {
+                    Severity::Error => "major",
+                    Severity::Warning => "minor",
+                    Severity::Info => "info",
+                },
+                "location": {
+                    "path": f.path,
+                    "lines": { "begin": p.line, "end": p.end_line },
+                    "positions": {
+                        "begin": { "line": p.line, "column": p.column },
+                        "end": { "line": p.end_line, "column": p.end_column },
+                    },
+                },
+            }));
+        }
+    }
+    let mut out = serde_json::to_string_pretty(&issues).expect("JSON values serialise");
+    out.push('\n');
+    out
+}
+
+fn xml_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            // Characters XML 1.0 cannot hold at all.
+            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => out.push('\u{fffd}'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// JUnit XML: one test suite per file, one failing test case per finding (a file without
+/// findings has one passing case), for CI systems that show test reports.
+pub fn junit(files: &[FileReport<'_>]) -> String {
+    let total: usize = files.iter().map(|f| f.diagnostics.len().max(1)).sum();
+    let failures: usize = files.iter().map(|f| f.diagnostics.len()).sum();
+    let mut out = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"backup-lint\" tests=\"{total}\" failures=\"{failures}\" errors=\"0\">\n"
+    );
+    for f in files {
+        let path = xml_escape(f.path);
+        let index = LineIndex::new(f.text);
+        out.push_str(&format!(
+            "  <testsuite name=\"{path}\" tests=\"{}\" failures=\"{}\" errors=\"0\">\n",
+            f.diagnostics.len().max(1),
+            f.diagnostics.len()
+        ));
+        if f.diagnostics.is_empty() {
+            out.push_str(&format!(
+                "    <testcase name=\"backup-lint\" classname=\"{path}\" file=\"{path}\"/>\n"
+            ));
+        }
+        for d in f.diagnostics {
+            let p = position(&index, d.span);
+            let message = xml_escape(&scrub(&d.message));
+            out.push_str(&format!(
+                "    <testcase name=\"{} {} at {}:{}\" classname=\"{path}\" file=\"{path}\" line=\"{}\">\n      <failure type=\"{}\" message=\"{message}\">{path}:{}:{}: {} {}: {message}</failure>\n    </testcase>\n",
+                d.code.code,
+                d.code.name,
+                p.line,
+                p.column,
+                p.line,
+                d.severity.as_str(),
+                p.line,
+                p.column,
+                d.code.code,
+                d.code.name,
+            ));
+        }
+        out.push_str("  </testsuite>\n");
+    }
+    out.push_str("</testsuites>\n");
+    out
+}
+
 /// SARIF 2.1.0: one run, the rules that fired (with their documentation) and the results,
 /// with regions and fixes.
 /// A SARIF artifact URI: relative paths with `/`, absolute ones as `file://` URLs.

@@ -30,7 +30,9 @@ fn every_format_snapshot() {
     settings.set_snapshot_path("../snapshots/formats");
     settings.set_prepend_module_to_snapshot(false);
     settings.bind(|| {
-        for format in ["human", "concise", "json", "sarif", "github"] {
+        for format in [
+            "human", "concise", "json", "sarif", "github", "gitlab", "junit",
+        ] {
             let (code, mut out) = check(format);
             assert_eq!(code, 1, "{format}: an error is present");
             // Versions change with releases; keep the snapshot about the findings.
@@ -61,4 +63,57 @@ fn show_fixes_lists_what_would_be_fixed() {
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(stderr.contains("A006"), "{stderr}");
     assert!(stderr.contains("unsafe"), "{stderr}");
+}
+
+/// GitLab Code Quality: every issue has the fields GitLab requires, and fingerprints are
+/// unique (GitLab drops issues whose fingerprint repeats).
+#[test]
+fn gitlab_report_is_complete_and_fingerprints_unique() {
+    let (_, out) = check("gitlab");
+    let issues: Vec<serde_json::Value> = serde_json::from_str(&out).unwrap();
+    assert!(issues.len() >= 3);
+    let mut fingerprints = std::collections::HashSet::new();
+    for i in &issues {
+        for key in ["description", "check_name", "fingerprint", "severity"] {
+            assert!(i[key].is_string(), "{key} missing: {i}");
+        }
+        assert!(
+            ["info", "minor", "major", "critical", "blocker"]
+                .contains(&i["severity"].as_str().unwrap())
+        );
+        assert!(i["location"]["path"].is_string());
+        assert!(i["location"]["lines"]["begin"].as_u64().unwrap() >= 1);
+        assert!(fingerprints.insert(i["fingerprint"].as_str().unwrap().to_string()));
+    }
+}
+
+/// JUnit: well-formed XML whose counts match its test cases.
+#[test]
+fn junit_report_is_well_formed() {
+    use quick_xml::events::Event;
+    let (_, out) = check("junit");
+    let mut reader = quick_xml::Reader::from_str(&out);
+    let (mut cases, mut failures, mut declared) = (0, 0, None);
+    loop {
+        match reader.read_event().expect("well-formed XML") {
+            Event::Eof => break,
+            Event::Start(e) | Event::Empty(e) => match e.name().into_inner() {
+                "testcase" => cases += 1,
+                "failure" => failures += 1,
+                "testsuites" => {
+                    let attr = |n: &str| {
+                        e.attributes()
+                            .filter_map(Result::ok)
+                            .find(|a| a.key.into_inner() == n)
+                            .map(|a| a.value.parse::<usize>().unwrap())
+                    };
+                    declared = Some((attr("tests").unwrap(), attr("failures").unwrap()));
+                }
+                _ => {}
+            },
+            _ => {}
+        }
+    }
+    assert!(failures >= 3);
+    assert_eq!(declared, Some((cases, failures)));
 }

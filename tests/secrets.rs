@@ -35,7 +35,9 @@ fn no_output_format_prints_a_secret() {
     for s in SECRETS {
         assert!(text.contains(s), "fixture lost {s}");
     }
-    for format in ["human", "json", "concise", "sarif", "github"] {
+    for format in [
+        "human", "json", "concise", "sarif", "github", "gitlab", "junit",
+    ] {
         for color in ["never", "always"] {
             let out = Command::new(env!("CARGO_BIN_EXE_backup-lint"))
                 .args([
