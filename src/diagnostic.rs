@@ -131,6 +131,15 @@ pub mod codes {
             "V004" => {
                 "An option the statement does not have in the target release (a typo, or an option of another statement). Releases up to v20.1 (SHOW BACKUP: v22.1) accepted any option name; later ones reject unknown ones with a syntax error."
             }
+            "R001" => {
+                "`backup-lint migrate` rewrote this into the target release's own spelling with the same meaning: `TENANT n` ↔ `VIRTUAL CLUSTER n`, a renamed option (`include_all_secondary_tenants` → `include_all_virtual_clusters`, `tenant_name` → `virtual_cluster_name`, `tenant` → `virtual_cluster`), or `SHOW BACKUP CONNECTION` → `CHECK EXTERNAL CONNECTION`."
+            }
+            "R002" => {
+                "`backup-lint migrate --unsafe` changed where backups are stored or found: `BACKUP … TO` → `BACKUP … INTO` a collection, a chain (`TO … INCREMENTAL FROM`, `RESTORE … FROM <uris>`) → `INTO LATEST IN` / `FROM LATEST IN` the collection derived from its paths, `SHOW BACKUP '<path>'` → `FROM LATEST IN`, or `incremental_location` dropped. Backups taken with the old layout stay readable only with the old syntax. The help says what differs."
+            }
+            "R003" => {
+                "`backup-lint migrate` could not write this for the target release: the syntax has no equivalent there, the collection cannot be derived from the chain's paths, the change needs `--unsafe`, or the script assembles the SQL in a way migrate cannot rewrite. The message names the manual step."
+            }
             "F001" => {
                 "`fmt` left a statement as written because a comment sits inside it and the canonical one-line form cannot keep it. Move the comment before or after the statement."
             }

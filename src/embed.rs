@@ -205,6 +205,73 @@ impl Assembled {
             .any(|s| s.identity() && s.start <= span.start && span.end <= s.end)
     }
 
+    /// The host span of the one substituted value that is exactly `span` (`$destination` for
+    /// the inside of `'$destination'`).
+    pub fn value_host(&self, span: Span) -> Option<Span> {
+        self.segments
+            .iter()
+            .find(|s| {
+                matches!(s.kind, SegmentKind::Value { .. })
+                    && s.start == span.start
+                    && s.end == span.end
+            })
+            .map(|s| s.host)
+    }
+
+    /// `span` in host coordinates when it can be replaced there as a whole: it covers runs of
+    /// the host's own bytes (partly at its ends) and whole substituted values, all of them
+    /// written one after another in the host (inside one shell word). Returns the host span and
+    /// the quoting replacement SQL text must be written in.
+    pub fn map_range(&self, span: Span) -> Option<(Span, Quoting)> {
+        let touched: Vec<&Segment> = if span.is_empty() {
+            let s = self
+                .segments
+                .iter()
+                .find(|s| s.identity() && s.start <= span.start && span.start <= s.end)?;
+            vec![s]
+        } else {
+            self.segments
+                .iter()
+                .filter(|s| s.start < span.end && span.start < s.end)
+                .collect()
+        };
+        let first = touched.first()?;
+        let last = touched.last()?;
+        let mut quoting = None;
+        for (i, s) in touched.iter().enumerate() {
+            match s.kind {
+                SegmentKind::Literal(q) if s.identity() => {
+                    if quoting.is_some_and(|x| x != q) {
+                        return None;
+                    }
+                    quoting = Some(q);
+                }
+                SegmentKind::Value { .. } if span.start <= s.start && s.end <= span.end => {}
+                _ => return None,
+            }
+            if i > 0 && touched[i - 1].host.end != s.host.start {
+                return None;
+            }
+        }
+        let start = if first.identity() {
+            first.host.start + (span.start.max(first.start) - first.start)
+        } else {
+            first.host.start
+        };
+        let end = if last.identity() {
+            last.host.start + (span.end.min(last.end) - last.start)
+        } else {
+            last.host.end
+        };
+        Some((
+            Span {
+                start,
+                end: end.max(start),
+            },
+            quoting.unwrap_or(Quoting::Raw),
+        ))
+    }
+
     /// `edit` in host coordinates, when it falls inside the host's own bytes and its
     /// replacement can be written there.
     pub fn map_edit(&self, edit: &Edit) -> Option<Edit> {

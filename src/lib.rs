@@ -17,6 +17,7 @@ pub mod keywords;
 pub mod kind;
 pub mod lexer;
 pub mod markdown;
+pub mod migrate;
 pub mod options;
 pub mod parser;
 pub mod shell;

@@ -39,6 +39,8 @@ enum Command {
     Check(CheckArgs),
     /// Rewrite backup statements into CockroachDB's canonical form.
     Fmt(FmtArgs),
+    /// Compile statements (in SQL files, scripts and runbooks) to another release.
+    Migrate(MigrateArgs),
     /// List every rule: code, name, default severity, what it flags.
     Rules,
     /// Run the language server on stdin/stdout (for editors).
@@ -126,6 +128,34 @@ struct CheckArgs {
     /// tool on an existing repository).
     #[arg(long, conflicts_with_all = ["fix", "diff"])]
     add_ignore: bool,
+}
+
+#[derive(Args)]
+struct MigrateArgs {
+    /// Files or directories (SQL, shell scripts, Markdown); `-` reads standard input.
+    #[arg(default_value = ".")]
+    paths: Vec<PathBuf>,
+    /// The release to compile to.
+    #[arg(long, value_parser = parse_version)]
+    to: Version,
+    /// The release the files were written for (statements newer than it are reported).
+    #[arg(long, value_parser = parse_version)]
+    from: Option<Version>,
+    /// Apply layout-changing rewrites too (`BACKUP … TO` → `INTO`, chains → collections).
+    #[arg(long = "unsafe")]
+    unsafe_: bool,
+    /// Print a unified diff of the changes (exit 1 if there is one).
+    #[arg(long, conflicts_with = "write")]
+    diff: bool,
+    /// Write the changes into the files (atomically).
+    #[arg(long)]
+    write: bool,
+    /// Shell functions whose first argument is SQL.
+    #[arg(long = "sql-wrapper", value_name = "NAME")]
+    sql_wrapper: Vec<String>,
+    /// Name (and so kind) to use for standard input.
+    #[arg(long, default_value = "<stdin>")]
+    stdin_filename: String,
 }
 
 #[derive(Args)]
@@ -242,6 +272,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Check(args) => run_check(args),
         Command::Fmt(args) => run_fmt(args),
+        Command::Migrate(args) => run_migrate(args),
         Command::Server => backup_lint::server::run().map(|()| 0),
         Command::Completions { shell } => {
             use clap::CommandFactory;
@@ -305,6 +336,7 @@ fn main() -> ExitCode {
             None => {
                 let builtin = backup_lint::diagnostic::codes::ALL
                     .iter()
+                    .chain(backup_lint::migrate::CODES)
                     .find(|c| c.code.eq_ignore_ascii_case(&rule) || c.name == rule);
                 match builtin.and_then(|c| Some((c, backup_lint::diagnostic::codes::doc(c.code)?)))
                 {
@@ -906,6 +938,127 @@ fn run_fmt(args: FmtArgs) -> Result<u8, String> {
             }
         }
     }
+    Ok(exit)
+}
+
+fn run_migrate(args: MigrateArgs) -> Result<u8, String> {
+    let common = Common {
+        paths: args.paths.clone(),
+        target_version: Some(args.to),
+        config: None,
+        isolated: true,
+        stdin_filename: args.stdin_filename.clone(),
+    };
+    let inputs = inputs(&common)?;
+    let opts = backup_lint::migrate::MigrateOptions {
+        to: args.to,
+        unsafe_: args.unsafe_,
+    };
+    let mut exit = 0u8;
+    let mut changed_files = 0;
+    for input in &inputs {
+        let bytes = match read_input(input) {
+            Ok(b) => b,
+            Err(e) => {
+                eprintln!("backup-lint: error: {e}");
+                exit = 2;
+                continue;
+            }
+        };
+        let (text, invalid_utf8) = source::decode(&bytes);
+        let dir = input.path.as_deref().and_then(Path::parent);
+        let mut result = backup_lint::migrate::migrate_document(
+            &text,
+            input.kind,
+            &opts,
+            &args.sql_wrapper,
+            dir,
+        );
+        if let Some(from) = args.from {
+            // Statements the files' own release would not have accepted.
+            for d in check_document(
+                &text,
+                input.kind,
+                &CheckOptions { target: from },
+                &args.sql_wrapper,
+            ) {
+                if d.code.code == "V002" {
+                    result.notes.push(d);
+                }
+            }
+            result.notes.sort_by_key(|d| (d.span.start, d.span.end));
+        }
+        let report = FileReport {
+            path: &input.display,
+            text: &text,
+            diagnostics: &result.notes,
+        };
+        if !result.notes.is_empty() {
+            eprint!("{}", render::human(&[report], false));
+        }
+        if result.notes.iter().any(|d| d.severity == Severity::Error) {
+            exit = exit.max(1);
+        }
+        if let Some(schedule) = &result.schedule {
+            let mut out = format!(
+                "{}: the schedule that replaces this script:\n\n    {}\n\n",
+                input.display,
+                backup_lint::redact::scrub(&schedule.statement)
+            );
+            for line in &schedule.explanation {
+                out.push_str(&format!("  - {line}\n"));
+            }
+            if args.diff || input.path.is_none() && !args.write {
+                eprintln!("{out}");
+            } else {
+                println!("{out}");
+            }
+        }
+        let changed = result.changed(&text);
+        if invalid_utf8 && changed {
+            eprintln!(
+                "backup-lint: {}: not rewritten: it is not valid UTF-8",
+                input.display
+            );
+            exit = exit.max(1);
+            continue;
+        }
+        if changed {
+            changed_files += 1;
+        }
+        if args.diff {
+            if changed {
+                print!(
+                    "{}",
+                    similar::TextDiff::from_lines(&text, &result.text)
+                        .unified_diff()
+                        .header(&input.display, &input.display)
+                );
+                exit = exit.max(1);
+            }
+        } else if args.write {
+            if let (Some(path), true) = (&input.path, changed) {
+                write_atomic(path, result.text.as_bytes())
+                    .map_err(|e| format!("{}: {e}", path.display()))?;
+                eprintln!("migrated {}", input.display);
+            }
+        } else if input.path.is_none() {
+            std::io::stdout()
+                .write_all(result.text.as_bytes())
+                .map_err(|e| format!("writing output: {e}"))?;
+        } else if changed {
+            println!(
+                "would migrate {} (--diff shows how, --write applies it)",
+                input.display
+            );
+            exit = exit.max(1);
+        }
+    }
+    eprintln!(
+        "{} file(s) read, {changed_files} to migrate to v{}",
+        inputs.len(),
+        args.to
+    );
     Ok(exit)
 }
 

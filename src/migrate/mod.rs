@@ -1,0 +1,782 @@
+//! `migrate`: compile statements to another release of the dialect.
+//!
+//! The planner works on SQL text (a `.sql` file, or the virtual document of a script or a
+//! runbook) and returns replacements with a note each; the host layer maps them back (through
+//! `embed::Assembled`, keeping shell quoting valid) and leaves every other byte as it was.
+//!
+//! * Same meaning (always applied): `TENANT n` ↔ `VIRTUAL CLUSTER n`, the renamed options
+//!   (`include_all_secondary_tenants`, `tenant_name`, `tenant`), `SHOW BACKUP CONNECTION` →
+//!   `CHECK EXTERNAL CONNECTION`.
+//! * Layout-changing (only with `unsafe_`): `BACKUP … TO` → `BACKUP … INTO`, `… TO x
+//!   INCREMENTAL FROM …` → `INTO LATEST IN 'collection'`, `RESTORE … FROM <uris>` → `FROM
+//!   LATEST IN`, `SHOW BACKUP 'path'` → `SHOW BACKUP FROM LATEST IN 'path'`, dropping
+//!   `incremental_location`. The collection of a chain is derived from its paths.
+//! * Anything the target cannot express is a problem naming the release and the manual step.
+
+pub mod host;
+pub mod schedule;
+
+pub use host::{Migrated, migrate_document};
+
+use crate::ast::*;
+use crate::diagnostic::{Code, Diagnostic, Severity};
+use crate::parser::{self, StatementKind};
+use crate::span::Span;
+use crate::version::{Version, v};
+
+pub const SAME_MEANING: Code = Code {
+    code: "R001",
+    name: "migrated-same-meaning",
+    severity: Severity::Info,
+};
+pub const LAYOUT_CHANGE: Code = Code {
+    code: "R002",
+    name: "migrated-layout-change",
+    severity: Severity::Warning,
+};
+pub const CANNOT_MIGRATE: Code = Code {
+    code: "R003",
+    name: "cannot-migrate",
+    severity: Severity::Error,
+};
+
+#[derive(Clone, Copy, Debug)]
+pub struct MigrateOptions {
+    pub to: Version,
+    /// Apply layout-changing rewrites too.
+    pub unsafe_: bool,
+}
+
+/// A piece of replacement text: SQL (re-quoted for the host when embedded) or text already
+/// written for the host (a shell expression such as `'${base}${extra}'`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Part {
+    Sql(String),
+    Host(String),
+}
+
+/// Replace `span` (SQL coordinates) with `parts`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Replacement {
+    pub span: Span,
+    pub parts: Vec<Part>,
+}
+
+impl Replacement {
+    fn sql(span: Span, text: impl Into<String>) -> Replacement {
+        Replacement {
+            span,
+            parts: vec![Part::Sql(text.into())],
+        }
+    }
+
+    /// The replacement as plain SQL text (host parts as written).
+    pub fn text(&self) -> String {
+        self.parts
+            .iter()
+            .map(|p| match p {
+                Part::Sql(s) | Part::Host(s) => s.as_str(),
+            })
+            .collect()
+    }
+}
+
+/// One change to one statement, with the note that explains it.
+#[derive(Clone, Debug)]
+pub struct Change {
+    pub replacements: Vec<Replacement>,
+    pub note: Diagnostic,
+}
+
+/// How the host writes a location, for deriving a chain's collection.
+pub trait Locations {
+    /// The collection for a lone `BACKUP … TO`/`SHOW BACKUP` path, when the host builds the
+    /// path from a collection plus a date (`"${base}/$(date +%F)"` → `'${base}'`); `None`
+    /// keeps the path itself as the collection.
+    fn lone(&self, uri: &StrValue) -> Option<Part>;
+    /// The collection holding every layer of a chain, if it can be derived (query parameters
+    /// from the first layer given).
+    fn chain(&self, layers: &[&StrValue], sql: &str) -> Option<Part>;
+    /// The collections of a locality-aware incremental `BACKUP … TO (dest…) INCREMENTAL FROM
+    /// bases…` (the bases name the default locality's layers), one per destination URI.
+    fn locality_chain(&self, _dests: &[StrValue], _bases: &[&StrValue]) -> Option<Vec<Part>> {
+        None
+    }
+}
+
+/// Locations written as SQL literals.
+pub struct Literals;
+
+impl Locations for Literals {
+    fn lone(&self, _uri: &StrValue) -> Option<Part> {
+        None
+    }
+
+    fn chain(&self, layers: &[&StrValue], _sql: &str) -> Option<Part> {
+        let texts: Vec<&str> = layers.iter().map(|u| u.text()).collect::<Option<_>>()?;
+        if let Some(coll) = common_collection(&texts) {
+            return Some(Part::Sql(quote(&coll)));
+        }
+        // A documentation template (`'<full_backup_location>'`): its collection is one too.
+        texts
+            .iter()
+            .any(|t| !crate::template::find(t).is_empty())
+            .then(|| Part::Sql("'<collection_location>'".into()))
+    }
+
+    fn locality_chain(&self, dests: &[StrValue], bases: &[&StrValue]) -> Option<Vec<Part>> {
+        let default = dests.first()?.text()?;
+        let mut paths = vec![default];
+        for b in bases {
+            paths.push(b.text()?);
+        }
+        let coll = common_collection(&paths)?;
+        // Cut every other locality's path as deep as the default's was cut.
+        let base = |p: &str| {
+            p.split('?')
+                .next()
+                .unwrap_or("")
+                .trim_end_matches('/')
+                .to_string()
+        };
+        let coll_base = base(&coll);
+        let depth = base(default)[coll_base.len()..].matches('/').count();
+        let mut out = vec![Part::Sql(quote(&coll))];
+        for d in &dests[1..] {
+            let text = d.text()?;
+            let (b, q) = match text.find('?') {
+                Some(i) => (&text[..i], &text[i..]),
+                None => (text, ""),
+            };
+            let mut b = b.trim_end_matches('/').to_string();
+            for _ in 0..depth {
+                let cut = b.rfind('/')?;
+                b.truncate(cut);
+            }
+            if b.len() <= b.find("://")? + 3 {
+                return None;
+            }
+            out.push(Part::Sql(quote(&format!("{b}{q}"))));
+        }
+        Some(out)
+    }
+}
+
+/// `'text'` with quotes doubled.
+pub fn quote(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "''"))
+}
+
+/// The collection a chain's paths share: their longest common prefix, cut at a `/`, with the
+/// first (full) path's query string (credentials, `COCKROACH_LOCALITY`).
+pub fn common_collection(paths: &[&str]) -> Option<String> {
+    let first = *paths.first()?;
+    let split = |p: &str| match p.find('?') {
+        Some(i) => (p[..i].to_string(), p[i..].to_string()),
+        None => (p.to_string(), String::new()),
+    };
+    let (base0, query) = split(first);
+    let mut prefix = base0.clone();
+    for p in &paths[1..] {
+        let (b, _) = split(p);
+        let common = prefix
+            .char_indices()
+            .zip(b.chars())
+            .take_while(|((_, a), b)| a == b)
+            .last()
+            .map_or(0, |((i, c), _)| i + c.len_utf8());
+        prefix.truncate(common);
+    }
+    if paths.len() > 1 && paths.iter().any(|p| split(p).0 != prefix) {
+        // Cut a partly shared name back to the last `/`.
+        let cut = prefix.rfind('/')?;
+        prefix.truncate(cut);
+    }
+    let prefix = prefix.trim_end_matches('/');
+    // Keep at least `scheme://host`.
+    let scheme_end = prefix.find("://")? + 3;
+    if prefix.len() <= scheme_end {
+        return None;
+    }
+    Some(format!("{prefix}{query}"))
+}
+
+/// Whitespace before `at` in `sql`, so a deleted clause takes its leading space with it.
+fn with_leading_space(sql: &str, span: Span) -> Span {
+    let start = span.start as usize;
+    let trimmed = sql[..start].trim_end().len();
+    Span::new(trimmed, span.end as usize)
+}
+
+fn note(code: Code, span: Span, message: String, help: String) -> Diagnostic {
+    Diagnostic::new(code, span, message).with_help(help)
+}
+
+const OLD_LAYOUT: &str = "backups already taken with the old layout stay readable only with the old syntax (on a release before v25.1): keep that release, or restore them once and back up again";
+
+/// Plans the migration of every statement of `sql` (a SQL file or a virtual document; bare
+/// placeholders are read as names, as `check` does).
+pub fn plan(sql: &str, opts: &MigrateOptions, locations: &dyn Locations) -> Vec<Change> {
+    let templates = crate::template::find(sql);
+    let parse_text = crate::template::substitute(sql, &templates);
+    let mut changes = Vec::new();
+    parser::parse_each(&parse_text, &mut Vec::new(), |stmt| {
+        if let StatementKind::Parsed(ast) = stmt.kind {
+            statement(&ast, sql, opts, locations, &mut changes);
+        }
+    });
+    changes
+}
+
+fn statement(
+    stmt: &Statement,
+    sql: &str,
+    opts: &MigrateOptions,
+    locations: &dyn Locations,
+    out: &mut Vec<Change>,
+) {
+    let to = opts.to;
+    // What the target rejects or deprecates, before any change.
+    let before = crate::features::check_statement(stmt, to);
+    if !before
+        .iter()
+        .any(|d| matches!(d.code.code, "V001" | "V002" | "V003"))
+    {
+        return;
+    }
+    let mut handled: Vec<Span> = Vec::new();
+    renames(stmt, sql, to, out, &mut handled);
+    match stmt {
+        Statement::Backup(b) => backup(b, sql, opts, locations, out, &mut handled),
+        Statement::Restore(r) => restore(r, sql, opts, locations, out, &mut handled),
+        Statement::ShowBackup(s) => show_backup(s, opts, out, &mut handled),
+        Statement::ShowBackupConnection(s) if to >= v(25, 2) => {
+            let span = Span::new(s.span.start as usize, s.uri.span.start as usize);
+            out.push(Change {
+                replacements: vec![Replacement::sql(span, "CHECK EXTERNAL CONNECTION ")],
+                note: note(
+                    SAME_MEANING,
+                    span,
+                    format!("`SHOW BACKUP CONNECTION` → `CHECK EXTERNAL CONNECTION` (v{to} has only the latter)"),
+                    "the TRANSFER, TIME and CONCURRENTLY options carry over".into(),
+                ),
+            });
+            handled.push(s.span);
+        }
+        Statement::CreateSchedule(c) => {
+            incremental_location(c.backup_options.as_ref(), sql, opts, out, &mut handled)
+        }
+        Statement::AlterBackupSchedule(a) => alter_schedule(a, opts, out, &mut handled),
+        Statement::Explain(e) => statement(&e.inner, sql, opts, locations, out),
+        _ => {}
+    }
+    // Whatever is left that the target rejects: a manual step.
+    for d in before {
+        if d.code.code != "V001" && d.code.code != "V002" {
+            continue;
+        }
+        if handled
+            .iter()
+            .any(|h| h.start <= d.span.start && d.span.end <= h.end)
+        {
+            continue;
+        }
+        out.push(Change {
+            replacements: Vec::new(),
+            note: note(
+                CANNOT_MIGRATE,
+                d.span,
+                format!("cannot be written for v{to}: {}", d.message),
+                "no equivalent in that release: change this by hand (or target another release)"
+                    .into(),
+            ),
+        });
+    }
+}
+
+/// Same-meaning renames: `TENANT` ↔ `VIRTUAL CLUSTER`, renamed options.
+fn renames(
+    stmt: &Statement,
+    sql: &str,
+    to: Version,
+    out: &mut Vec<Change>,
+    handled: &mut Vec<Span>,
+) {
+    let (targets, lists): (Option<&Targets>, Vec<&OptionList>) = match stmt {
+        Statement::Backup(b) => (b.targets.as_ref(), b.options.iter().collect()),
+        Statement::Restore(r) => (r.targets.as_ref(), r.options.iter().collect()),
+        Statement::CreateSchedule(s) => (s.targets.as_ref(), s.backup_options.iter().collect()),
+        _ => (None, Vec::new()),
+    };
+    if let Some(Targets::VirtualCluster { spelling, span, .. }) = targets {
+        let text = &sql[span.range()];
+        let (from_word, to_word, wanted) = match spelling {
+            ClusterSpelling::Tenant if to >= v(23, 2) => ("TENANT", "VIRTUAL CLUSTER", true),
+            ClusterSpelling::VirtualCluster if to < v(23, 2) => ("VIRTUAL CLUSTER", "TENANT", true),
+            _ => ("", "", false),
+        };
+        if wanted {
+            // The keyword(s) as written: `TENANT`, or `VIRTUAL` + space(s) + `CLUSTER`.
+            let words = from_word.split(' ').count();
+            let mut end = 0;
+            let mut seen = 0;
+            for (i, c) in text.char_indices() {
+                if c.is_whitespace() && i > 0 && !text[..i].ends_with(char::is_whitespace) {
+                    seen += 1;
+                    if seen == words {
+                        end = i;
+                        break;
+                    }
+                }
+            }
+            if end > 0
+                && text[..end]
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+                    .eq_ignore_ascii_case(from_word)
+            {
+                let kw = Span::new(span.start as usize, span.start as usize + end);
+                out.push(Change {
+                    replacements: vec![Replacement::sql(kw, to_word)],
+                    note: note(
+                        SAME_MEANING,
+                        kw,
+                        format!("`{from_word} n` → `{to_word} n` (the spelling of v{to})"),
+                        "same statement, the release's own spelling".into(),
+                    ),
+                });
+                handled.push(*span);
+            }
+        }
+    }
+    for list in lists {
+        for item in &list.items {
+            let renamed = match (&item.key, to >= v(23, 2)) {
+                (OptKey::IncludeAllSecondaryTenants, true) => Some("include_all_virtual_clusters"),
+                (OptKey::TenantName, true) => Some("virtual_cluster_name"),
+                (OptKey::Tenant, true) => Some("virtual_cluster"),
+                (OptKey::IncludeAllVirtualClusters, false) if to >= v(23, 1) => {
+                    Some("include_all_secondary_tenants")
+                }
+                (OptKey::VirtualClusterName, false) if to >= v(23, 1) => Some("tenant_name"),
+                (OptKey::VirtualCluster, false) if to >= v(23, 1) => Some("tenant"),
+                _ => None,
+            };
+            if let Some(name) = renamed {
+                let old = &sql[item.key_span.range()];
+                out.push(Change {
+                    replacements: vec![Replacement::sql(item.key_span, name)],
+                    note: note(
+                        SAME_MEANING,
+                        item.key_span,
+                        format!("option `{old}` → `{name}` (the spelling of v{to})"),
+                        "same option, the release's own name".into(),
+                    ),
+                });
+                handled.push(item.key_span);
+            }
+        }
+    }
+}
+
+fn layout(
+    opts: &MigrateOptions,
+    span: Span,
+    replacements: Vec<Replacement>,
+    message: String,
+    explanation: &str,
+    out: &mut Vec<Change>,
+) {
+    if opts.unsafe_ {
+        out.push(Change {
+            replacements,
+            note: note(
+                LAYOUT_CHANGE,
+                span,
+                message,
+                format!("{explanation}; {OLD_LAYOUT}"),
+            ),
+        });
+    } else {
+        out.push(Change {
+            replacements: Vec::new(),
+            note: note(
+                CANNOT_MIGRATE,
+                span,
+                format!(
+                    "{message} changes where backups are stored: run `migrate --unsafe` to apply it"
+                ),
+                explanation.to_string(),
+            ),
+        });
+    }
+}
+
+fn incremental_location(
+    list: Option<&OptionList>,
+    sql: &str,
+    opts: &MigrateOptions,
+    out: &mut Vec<Change>,
+    handled: &mut Vec<Span>,
+) {
+    let Some(list) = list else { return };
+    let Some(item) = list.get(&OptKey::IncrementalLocation) else {
+        return;
+    };
+    if opts.to < v(25, 4) {
+        return;
+    }
+    handled.push(item.key_span);
+    // The option and its separating comma (or the whole WITH clause when it is alone).
+    let span = if list.items.len() == 1 {
+        with_leading_space(sql, list.span)
+    } else {
+        let i = list.items.iter().position(|x| x == item).unwrap_or(0);
+        if i + 1 < list.items.len() {
+            Span::new(
+                item.span.start as usize,
+                list.items[i + 1].span.start as usize,
+            )
+        } else {
+            let prev = &list.items[i - 1];
+            Span::new(prev.span.end as usize, item.span.end as usize)
+        }
+    };
+    layout(
+        opts,
+        item.span,
+        vec![Replacement::sql(span, "")],
+        format!(
+            "`incremental_location` dropped (deprecated in v25.4, removed in v26.2; target v{})",
+            opts.to
+        ),
+        "incrementals now go to the collection's own `/incrementals` directory; incrementals already written to the old location are not found by later backups or restores",
+        out,
+    );
+}
+
+/// `ALTER BACKUP SCHEDULE … SET WITH incremental_location = …`: the command is dropped.
+fn alter_schedule(
+    a: &AlterBackupSchedule,
+    opts: &MigrateOptions,
+    out: &mut Vec<Change>,
+    handled: &mut Vec<Span>,
+) {
+    if opts.to < v(25, 4) {
+        return;
+    }
+    for (i, cmd) in a.cmds.iter().enumerate() {
+        let ScheduleCmdKind::SetWith(item) = &cmd.kind else {
+            continue;
+        };
+        if item.key != OptKey::IncrementalLocation {
+            continue;
+        }
+        handled.push(item.key_span);
+        if a.cmds.len() == 1 {
+            out.push(Change {
+                replacements: Vec::new(),
+                note: note(
+                    CANNOT_MIGRATE,
+                    cmd.span,
+                    format!("`SET WITH incremental_location` is the only change of this statement, and v{} has no `incremental_location`", opts.to),
+                    "drop the statement: the schedule's incrementals then go to the collection's default location".into(),
+                ),
+            });
+            continue;
+        }
+        let span = if i + 1 < a.cmds.len() {
+            Span::new(cmd.span.start as usize, a.cmds[i + 1].span.start as usize)
+        } else {
+            Span::new(a.cmds[i - 1].span.end as usize, cmd.span.end as usize)
+        };
+        layout(
+            opts,
+            cmd.span,
+            vec![Replacement::sql(span, "")],
+            "`SET WITH incremental_location` dropped (deprecated in v25.4, removed in v26.2)"
+                .into(),
+            "the schedule's incrementals now go to the collection's own `/incrementals` directory; incrementals already written to the old location are not found by later backups or restores",
+            out,
+        );
+    }
+}
+
+fn backup(
+    b: &Backup,
+    sql: &str,
+    opts: &MigrateOptions,
+    locations: &dyn Locations,
+    out: &mut Vec<Change>,
+    handled: &mut Vec<Span>,
+) {
+    incremental_location(b.options.as_ref(), sql, opts, out, handled);
+    let BackupDest::To { uris, keyword } = &b.dest else {
+        return;
+    };
+    if opts.to < v(25, 1) {
+        return; // still accepted (deprecated): nothing is compiled away
+    }
+    handled.push(uris.span);
+    handled.push(*keyword);
+    match &b.incremental_from {
+        None => {
+            let mut reps = vec![Replacement::sql(*keyword, "INTO")];
+            let mut explanation = "`BACKUP … INTO` writes each run as a new full backup in a dated subdirectory of the collection (`SHOW BACKUPS IN` lists them); the old `TO` appended incrementals to an existing backup at the path instead".to_string();
+            if !uris.parens
+                && let [uri] = uris.items.as_slice()
+                && let Some(coll) = locations.lone(uri)
+            {
+                reps.push(Replacement {
+                    span: uri.span,
+                    parts: vec![coll],
+                });
+                explanation.push_str("; the dated path the script built becomes one collection");
+            }
+            layout(
+                opts,
+                *keyword,
+                reps,
+                "`BACKUP … TO` → `BACKUP … INTO` a collection".into(),
+                &explanation,
+                out,
+            );
+        }
+        Some(inc) => {
+            handled.push(inc.span);
+            let bases: Vec<&StrValue> = inc.uris.iter().collect();
+            let coll = if uris.parens {
+                locations.locality_chain(&uris.items, &bases).map(|colls| {
+                    let mut parts = vec![Part::Sql("(".into())];
+                    for (i, c) in colls.into_iter().enumerate() {
+                        if i > 0 {
+                            parts.push(Part::Sql(", ".into()));
+                        }
+                        parts.push(c);
+                    }
+                    parts.push(Part::Sql(")".into()));
+                    parts
+                })
+            } else {
+                // The destination first: its query parameters (credentials) are the ones
+                // the collection is written with.
+                let mut layers: Vec<&StrValue> = uris.items.iter().collect();
+                layers.extend(bases.iter().copied());
+                locations.chain(&layers, sql).map(|c| vec![c])
+            };
+            let Some(coll) = coll else {
+                out.push(Change {
+                    replacements: Vec::new(),
+                    note: note(
+                        CANNOT_MIGRATE,
+                        uris.span,
+                        "cannot derive one collection from this chain's paths".into(),
+                        "move the full backup and its incrementals under one collection path and write `BACKUP … INTO LATEST IN '<collection>'` by hand".into(),
+                    ),
+                });
+                return;
+            };
+            let dest = Span::new(keyword.start as usize, uris.span.end as usize);
+            let mut parts = vec![Part::Sql("INTO LATEST IN ".into())];
+            parts.extend(coll);
+            layout(
+                opts,
+                dest,
+                vec![
+                    Replacement { span: dest, parts },
+                    Replacement::sql(with_leading_space(sql, inc.span), ""),
+                ],
+                "`BACKUP … TO … INCREMENTAL FROM` → `BACKUP … INTO LATEST IN` the chain's collection".into(),
+                "the incremental now goes into the collection's latest full backup chain, found by CockroachDB instead of listed by the caller; the collection must hold that full backup (take it with `BACKUP … INTO`)",
+                out,
+            );
+        }
+    }
+}
+
+fn restore(
+    r: &Restore,
+    sql: &str,
+    opts: &MigrateOptions,
+    locations: &dyn Locations,
+    out: &mut Vec<Change>,
+    handled: &mut Vec<Span>,
+) {
+    incremental_location(r.options.as_ref(), sql, opts, out, handled);
+    let RestoreFrom::Uris { layers } = &r.from else {
+        return;
+    };
+    if opts.to < v(25, 1) {
+        return;
+    }
+    let span = layers[0].span.to(layers[layers.len() - 1].span);
+    handled.push(span);
+    // Per locality position, the collection of that position's URIs.
+    let width = layers[0].items.len();
+    if layers.iter().any(|l| l.items.len() != width) {
+        out.push(Change {
+            replacements: Vec::new(),
+            note: note(
+                CANNOT_MIGRATE,
+                span,
+                "the layers of this RESTORE have different locality lists".into(),
+                "write `RESTORE … FROM LATEST IN (…)` with the collection's locality URIs by hand"
+                    .into(),
+            ),
+        });
+        return;
+    }
+    let mut colls = Vec::new();
+    for i in 0..width {
+        let column: Vec<&StrValue> = layers.iter().map(|l| &l.items[i]).collect();
+        let coll = if column.len() == 1 {
+            Some(
+                locations
+                    .lone(column[0])
+                    .unwrap_or_else(|| Part::Sql(sql[column[0].span.range()].to_string())),
+            )
+        } else {
+            locations.chain(&column, sql)
+        };
+        match coll {
+            Some(c) => colls.push(c),
+            None => {
+                out.push(Change {
+                    replacements: Vec::new(),
+                    note: note(
+                        CANNOT_MIGRATE,
+                        span,
+                        "cannot derive one collection from this chain's paths".into(),
+                        "move the layers under one collection path and write `RESTORE … FROM LATEST IN '<collection>'` by hand".into(),
+                    ),
+                });
+                return;
+            }
+        }
+    }
+    let mut parts = vec![Part::Sql("LATEST IN ".into())];
+    if width > 1 {
+        parts.push(Part::Sql("(".into()));
+    }
+    for (i, c) in colls.into_iter().enumerate() {
+        if i > 0 {
+            parts.push(Part::Sql(", ".into()));
+        }
+        parts.push(c);
+    }
+    if width > 1 {
+        parts.push(Part::Sql(")".into()));
+    }
+    layout(
+        opts,
+        span,
+        vec![Replacement { span, parts }],
+        "`RESTORE … FROM <backup URIs>` → `RESTORE … FROM LATEST IN` the chain's collection".into(),
+        "CockroachDB now finds the latest full backup of the collection and its incrementals itself; to restore an older backup, name its subdirectory (`FROM '2024/05/01-120000.00' IN …`, from `SHOW BACKUPS IN`)",
+        out,
+    );
+}
+
+fn show_backup(
+    s: &ShowBackup,
+    opts: &MigrateOptions,
+    out: &mut Vec<Change>,
+    handled: &mut Vec<Span>,
+) {
+    if s.collections.is_some() || opts.to < v(25, 1) {
+        return;
+    }
+    handled.push(s.path.span);
+    let at = Span::point(s.path.span.start as usize);
+    layout(
+        opts,
+        s.path.span,
+        vec![Replacement::sql(at, "FROM LATEST IN ")],
+        "`SHOW BACKUP '<path>'` → `SHOW BACKUP FROM LATEST IN '<path>'`".into(),
+        "the path is read as a collection: this shows its latest backup, as `BACKUP … INTO` that path writes it",
+        out,
+    );
+}
+
+/// Applies the replacements of `changes` to a SQL text (host parts taken as written).
+pub fn apply_sql(sql: &str, changes: &[Change]) -> String {
+    let mut reps: Vec<&Replacement> = changes.iter().flat_map(|c| &c.replacements).collect();
+    reps.sort_by_key(|r| (r.span.start, r.span.end));
+    let mut out = String::with_capacity(sql.len());
+    let mut last = 0;
+    for r in reps {
+        let (s, e) = (r.span.start as usize, r.span.end as usize);
+        if s < last {
+            continue; // overlapping: the first wins
+        }
+        out.push_str(&sql[last..s]);
+        out.push_str(&r.text());
+        last = e;
+    }
+    out.push_str(&sql[last..]);
+    out
+}
+
+/// Every built-in migrate code (for `explain` and documentation).
+pub const CODES: &[Code] = &[SAME_MEANING, LAYOUT_CHANGE, CANNOT_MIGRATE];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn migrate(sql: &str, unsafe_: bool) -> (String, Vec<&'static str>) {
+        let opts = MigrateOptions {
+            to: v(26, 1),
+            unsafe_,
+        };
+        let changes = plan(sql, &opts, &Literals);
+        let codes = changes.iter().map(|c| c.note.code.code).collect();
+        (apply_sql(sql, &changes), codes)
+    }
+
+    #[test]
+    fn renames_are_applied_and_layout_needs_unsafe() {
+        let (out, codes) = migrate(
+            "BACKUP TENANT 5 INTO 'external://b' WITH include_all_secondary_tenants;",
+            false,
+        );
+        assert_eq!(
+            out,
+            "BACKUP VIRTUAL CLUSTER 5 INTO 'external://b' WITH include_all_virtual_clusters;"
+        );
+        assert_eq!(codes, ["R001", "R001"]);
+        let old = "BACKUP DATABASE d TO 's3://b/bk/inc2?AUTH=implicit' AS OF SYSTEM TIME '-10s' INCREMENTAL FROM 's3://b/bk/full?AUTH=implicit', 's3://b/bk/inc1?AUTH=implicit';";
+        let (out, codes) = migrate(old, false);
+        assert_eq!(out, old);
+        assert_eq!(codes, ["R003"]);
+        let (out, codes) = migrate(old, true);
+        assert_eq!(
+            out,
+            "BACKUP DATABASE d INTO LATEST IN 's3://b/bk?AUTH=implicit' AS OF SYSTEM TIME '-10s';"
+        );
+        assert_eq!(codes, ["R002"]);
+    }
+
+    #[test]
+    fn restore_and_show_backup() {
+        let (out, _) = migrate(
+            "RESTORE DATABASE d FROM 'gs://b/x/full?AUTH=implicit', 'gs://b/x/inc?AUTH=implicit'; SHOW BACKUP 'gs://b/x/full?AUTH=implicit'; RESTORE FROM ('s3://e/a?COCKROACH_LOCALITY=default', 's3://w/a?COCKROACH_LOCALITY=region%3Dw');",
+            true,
+        );
+        assert_eq!(
+            out,
+            "RESTORE DATABASE d FROM LATEST IN 'gs://b/x?AUTH=implicit'; SHOW BACKUP FROM LATEST IN 'gs://b/x/full?AUTH=implicit'; RESTORE FROM LATEST IN ('s3://e/a?COCKROACH_LOCALITY=default', 's3://w/a?COCKROACH_LOCALITY=region%3Dw');"
+        );
+    }
+
+    #[test]
+    fn collections_from_paths() {
+        assert_eq!(
+            common_collection(&["s3://b/p/2024-01-01?K=1", "s3://b/p/2024-01-02?K=2"]).as_deref(),
+            Some("s3://b/p?K=1")
+        );
+        assert_eq!(common_collection(&["s3://a/x", "gs://a/x"]), None);
+        assert_eq!(common_collection(&["s3://b/x", "s3://c/x"]), None);
+    }
+}
