@@ -21,6 +21,7 @@ pub mod migrate;
 pub mod options;
 pub mod parser;
 pub mod shell;
+pub mod simulate;
 pub mod source;
 pub mod span;
 pub mod suppress;

@@ -41,6 +41,8 @@ enum Command {
     Fmt(FmtArgs),
     /// Compile statements (in SQL files, scripts and runbooks) to another release.
     Migrate(MigrateArgs),
+    /// Run a backup script symbolically, day by day, and check what it would send.
+    Simulate(SimulateArgs),
     /// List every rule: code, name, default severity, what it flags.
     Rules,
     /// Run the language server on stdin/stdout (for editors).
@@ -159,6 +161,47 @@ struct MigrateArgs {
 }
 
 #[derive(Args)]
+struct SimulateArgs {
+    /// The script.
+    script: PathBuf,
+    /// How many days to simulate.
+    #[arg(long, default_value_t = 28)]
+    days: u32,
+    /// The first day (YYYY-MM-DD; default: today).
+    #[arg(long, value_parser = parse_day)]
+    start: Option<backup_lint::shell::date::DateTime>,
+    /// When cron runs the script (HH:MM).
+    #[arg(long, default_value = "02:30")]
+    time: String,
+    /// Days with no run (comma-separated YYYY-MM-DD).
+    #[arg(long, value_delimiter = ',', value_parser = parse_day)]
+    missed: Vec<backup_lint::shell::date::DateTime>,
+    /// Days the script runs twice in the same minute.
+    #[arg(long, value_delimiter = ',', value_parser = parse_day)]
+    rerun: Vec<backup_lint::shell::date::DateTime>,
+    /// Days whose run starts with the script's state files deleted.
+    #[arg(long, value_delimiter = ',', value_parser = parse_day)]
+    state_file_deleted: Vec<backup_lint::shell::date::DateTime>,
+    /// A value for one of the script's variables, as when filling in a template (repeatable).
+    #[arg(long = "set", value_name = "NAME=VALUE")]
+    set: Vec<String>,
+    /// A file that exists (empty) before the first run (repeatable).
+    #[arg(long, value_name = "FILE")]
+    touch: Vec<String>,
+    /// Release the SQL is checked against.
+    #[arg(long, value_parser = parse_version)]
+    target_version: Option<Version>,
+    /// `table` or `json`.
+    #[arg(long, default_value = "table")]
+    format: String,
+}
+
+fn parse_day(s: &str) -> Result<backup_lint::shell::date::DateTime, String> {
+    backup_lint::shell::date::DateTime::parse_ymd(s)
+        .ok_or_else(|| format!("`{s}` is not a date (YYYY-MM-DD)"))
+}
+
+#[derive(Args)]
 struct FmtArgs {
     #[command(flatten)]
     common: Common,
@@ -273,6 +316,7 @@ fn main() -> ExitCode {
         Command::Check(args) => run_check(args),
         Command::Fmt(args) => run_fmt(args),
         Command::Migrate(args) => run_migrate(args),
+        Command::Simulate(args) => run_simulate(args),
         Command::Server => backup_lint::server::run().map(|()| 0),
         Command::Completions { shell } => {
             use clap::CommandFactory;
@@ -939,6 +983,63 @@ fn run_fmt(args: FmtArgs) -> Result<u8, String> {
         }
     }
     Ok(exit)
+}
+
+fn run_simulate(args: SimulateArgs) -> Result<u8, String> {
+    use backup_lint::shell::date::DateTime;
+    let text = std::fs::read_to_string(&args.script)
+        .map_err(|e| format!("{}: {e}", args.script.display()))?;
+    let (hour, minute) = args
+        .time
+        .split_once(':')
+        .and_then(|(h, m)| Some((h.parse::<u32>().ok()?, m.parse::<u32>().ok()?)))
+        .ok_or_else(|| format!("`{}` is not a time (HH:MM)", args.time))?;
+    let start = match args.start {
+        Some(d) => d,
+        None => {
+            let secs = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_err(|e| e.to_string())?
+                .as_secs();
+            DateTime::new(1970, 1, 1, 0, 0, 0)
+                .expect("epoch")
+                .add_days(i64::try_from(secs / 86_400).unwrap_or(0))
+        }
+    };
+    let start = DateTime::new(start.year, start.month, start.day, hour, minute, 0)
+        .ok_or_else(|| format!("`{}` is not a time (HH:MM)", args.time))?;
+    let mut overrides = std::collections::BTreeMap::new();
+    for s in &args.set {
+        let (k, v) = s
+            .split_once('=')
+            .ok_or_else(|| format!("`--set {s}`: expected NAME=VALUE"))?;
+        overrides.insert(k.to_string(), v.to_string());
+    }
+    if !matches!(args.format.as_str(), "table" | "json") {
+        return Err(format!(
+            "unknown format `{}`: expected table or json",
+            args.format
+        ));
+    }
+    let opts = backup_lint::simulate::SimulateOptions {
+        start,
+        days: args.days,
+        missed: args.missed,
+        reruns: args.rerun,
+        state_deleted: args.state_file_deleted,
+        overrides,
+        existing: args.touch,
+        target: args.target_version.unwrap_or(Version::NEWEST),
+    };
+    let sim = backup_lint::simulate::simulate(&text, &opts);
+    if args.format == "json" {
+        print!("{}", backup_lint::simulate::json(&sim));
+    } else {
+        print!("{}", backup_lint::simulate::table(&sim));
+    }
+    Ok(u8::from(
+        sim.findings.iter().any(|f| f.severity == Severity::Error),
+    ))
 }
 
 fn run_migrate(args: MigrateArgs) -> Result<u8, String> {

@@ -8,6 +8,7 @@
 
 pub mod date;
 pub mod extract;
+pub mod run;
 pub mod text;
 
 use crate::span::Span;
@@ -206,13 +207,7 @@ pub struct Script {
 impl Script {
     /// Parses `text`. Never fails: unparsable regions are recorded in `errors`.
     pub fn parse(text: &str) -> Script {
-        let (masked_text, masked) = mask_placeholders(text);
-        let mut parser = tree_sitter::Parser::new();
-        let language: tree_sitter::Language = tree_sitter_bash::LANGUAGE.into();
-        if parser.set_language(&language).is_err() {
-            return Script::default();
-        }
-        let Some(tree) = parser.parse(&masked_text, None) else {
+        let Some((tree, masked)) = parse_tree(text) else {
             return Script::default();
         };
         let mut builder = Builder {
@@ -250,6 +245,27 @@ impl Script {
     pub fn is_assigned(&self, name: &str) -> bool {
         self.assignments.iter().any(|a| a.name == name)
     }
+}
+
+/// The syntax tree of `text`, placeholders masked (see `mask_placeholders`), and those
+/// placeholders.
+pub(crate) fn parse_tree(text: &str) -> Option<(tree_sitter::Tree, Vec<MaskedPlaceholder>)> {
+    let (masked_text, masked) = mask_placeholders(text);
+    let mut parser = tree_sitter::Parser::new();
+    let language: tree_sitter::Language = tree_sitter_bash::LANGUAGE.into();
+    parser.set_language(&language).ok()?;
+    let tree = parser.parse(&masked_text, None)?;
+    Some((tree, masked))
+}
+
+/// A word node of `original`'s tree read as a [`Word`].
+pub(crate) fn read_word(original: &str, node: tree_sitter::Node<'_>) -> Word {
+    Builder {
+        original,
+        script: Script::default(),
+        next_branch: 0,
+    }
+    .word(node)
 }
 
 /// Replaces documentation placeholders that bash would read as redirections (`=<value here>`,
@@ -524,12 +540,30 @@ impl Builder<'_> {
             {
                 let op = self.text(op).to_string();
                 if matches!(op.as_str(), "=" | "==" | "!=") {
+                    // tree-sitter-bash reads `a = b || c` as `a = (b || c)`; bash compares
+                    // `a = b` first.
+                    let (right, rest) = match (
+                        r.kind(),
+                        r.child_by_field_name("left"),
+                        r.child_by_field_name("operator"),
+                        r.child_by_field_name("right"),
+                    ) {
+                        ("binary_expression", Some(rl), Some(rop), Some(rr))
+                            if matches!(self.text(rop), "||" | "&&") =>
+                        {
+                            (rl, Some(rr))
+                        }
+                        _ => (r, None),
+                    };
                     self.script.comparisons.push(Comparison {
                         left: self.word(l),
                         op,
-                        right: self.word(r),
-                        span: span_of(n),
+                        right: self.word(right),
+                        span: Span::new(n.start_byte(), right.end_byte()),
                     });
+                    if let Some(rest) = rest {
+                        stack.push(rest);
+                    }
                     continue;
                 }
             }

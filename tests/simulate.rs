@@ -1,0 +1,175 @@
+//! `simulate`: every distinct docs `backup.sh` run for 28 days from late December, as
+//! published and filled in, with a missed run, a re-run and a deleted state file; and a
+//! corrected script that shows none of the pitfalls.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use backup_lint::shell::date::DateTime;
+use backup_lint::simulate::{SimulateOptions, Simulation, simulate, table};
+
+fn shared() -> Option<PathBuf> {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/scripts");
+    if p.is_dir() {
+        Some(p)
+    } else {
+        eprintln!("notice: ../shared/corpus not found; simulation corpus tests skipped");
+        None
+    }
+}
+
+fn day(s: &str) -> DateTime {
+    DateTime::parse_ymd(s).unwrap()
+}
+
+fn options(set: &[(&str, &str)], touch: &[&str], injected: bool) -> SimulateOptions {
+    SimulateOptions {
+        start: DateTime::new(2024, 12, 20, 2, 30, 0).unwrap(),
+        days: 28,
+        missed: if injected {
+            vec![day("2024-12-24")]
+        } else {
+            Vec::new()
+        },
+        reruns: if injected {
+            vec![day("2024-12-27")]
+        } else {
+            Vec::new()
+        },
+        state_deleted: if injected {
+            vec![day("2025-01-02")]
+        } else {
+            Vec::new()
+        },
+        overrides: set
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect::<BTreeMap<_, _>>(),
+        existing: touch.iter().map(|s| s.to_string()).collect(),
+        target: "24.1".parse().unwrap(),
+    }
+}
+
+fn codes(sim: &Simulation) -> Vec<&'static str> {
+    sim.findings.iter().map(|f| f.code).collect()
+}
+
+/// The template filled in as a user would (state file created first).
+const FILLED: &[(&str, &str)] = &[
+    ("full_day", "Sunday"),
+    ("what", "DATABASE bank"),
+    ("base", "s3://acme/backups"),
+    ("extra", "?AUTH=implicit"),
+    ("backup_parameters", ""),
+];
+
+#[test]
+fn docs_scripts_show_their_pitfalls() {
+    let Some(dir) = shared() else { return };
+    let mut by_text: BTreeMap<String, String> = BTreeMap::new();
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "sh"))
+        .collect();
+    files.sort();
+    for f in files {
+        let text = std::fs::read_to_string(&f).unwrap();
+        let name = f.file_name().unwrap().to_string_lossy().to_string();
+        by_text.entry(text).or_insert(name);
+    }
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path("../snapshots/simulate");
+    settings.set_prepend_module_to_snapshot(false);
+    let mut problems = Vec::new();
+    settings.bind(|| {
+        for (text, name) in &by_text {
+            let chain_script = text.contains("INCREMENTAL FROM");
+            let weekly = text.contains("%Y-%V");
+            // As published: bash stops at the unreplaced placeholder on every run.
+            let published = simulate(text, &options(&[], &[], false));
+            if !codes(&published).contains(&"X001") {
+                problems.push(format!("{name}: published template runs"));
+            }
+            // Filled in, with a missed run, a re-run and the state file deleted.
+            let filled = simulate(text, &options(FILLED, &["recent_backups.txt"], true));
+            let c = codes(&filled);
+            if chain_script {
+                // Deleting the state file breaks the next run (pitfall 1); a re-run in the
+                // same minute lists its own destination as a layer (pitfall 9).
+                for want in ["X001", "C002"] {
+                    if !c.contains(&want) {
+                        problems.push(format!("{name}: {want} not shown when filled in: {c:?}"));
+                    }
+                }
+                // `full_day` that never matches: the chain grows for the whole month.
+                let mut sunday = FILLED.to_vec();
+                sunday[0] = ("full_day", "sunday");
+                let never = simulate(text, &options(&sunday, &["recent_backups.txt"], false));
+                if !codes(&never).contains(&"X002") {
+                    problems.push(format!("{name}: endless chain not shown"));
+                }
+            }
+            if weekly && !c.contains(&"X003") {
+                problems.push(format!("{name}: %Y-%V at the year boundary not shown"));
+            }
+            let out = format!(
+                "== as published\n{}\n== filled in ({}), missed 2024-12-24, re-run 2024-12-27, state deleted 2025-01-02\n{}",
+                table(&published),
+                FILLED
+                    .iter()
+                    .map(|(k, v)| format!("{k}={v}"))
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                table(&filled)
+            );
+            insta::assert_snapshot!(name.trim_end_matches(".sh").to_string(), out);
+        }
+    });
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// The same schedule done right: collections, a state file that may be missing, ISO weeks
+/// not needed. Missed runs, re-runs and a deleted state file change nothing.
+#[test]
+fn corrected_script_shows_none() {
+    let script = r#"#!/bin/bash
+set -euo pipefail
+full_day="Sunday"
+collection="s3://acme/backups?AUTH=implicit"
+marker="/var/lib/cockroach-backup/has-full"
+runsql() { cockroach sql --certs-dir=/etc/cockroach/certs -e "$1"; }
+if [[ "$(LC_ALL=C date +%A)" = "$full_day" ]] || [ ! -f "$marker" ]; then
+    runsql "BACKUP DATABASE bank INTO '$collection' AS OF SYSTEM TIME '-10s'"
+    touch "$marker"
+else
+    runsql "BACKUP DATABASE bank INTO LATEST IN '$collection' AS OF SYSTEM TIME '-10s'"
+fi
+echo "backed up at $(date -u +%FT%TZ)"
+"#;
+    let sim = simulate(script, &options(&[], &[], true));
+    assert!(sim.findings.is_empty(), "{}", table(&sim));
+    // It really ran: a full on the first day and on Sundays, incrementals otherwise.
+    let first = &sim.days[0].runs[0].statements[0];
+    assert!(first.contains("INTO 's3://"), "{first}");
+    let sunday = sim.days.iter().find(|d| d.date == "2024-12-22").unwrap();
+    assert!(!sunday.runs[0].statements[0].contains("LATEST"));
+    let monday = sim.days.iter().find(|d| d.date == "2024-12-23").unwrap();
+    assert!(monday.runs[0].statements[0].contains("LATEST"));
+    // After the marker is deleted the next run takes a full backup instead of failing.
+    let after = sim.days.iter().find(|d| d.date == "2025-01-02").unwrap();
+    assert!(!after.runs[0].statements[0].contains("LATEST"));
+    assert_eq!(after.runs[0].output.len(), 1);
+}
+
+/// The JSON report is valid and never prints a secret.
+#[test]
+fn json_report_hides_secrets() {
+    let script = "#!/bin/bash\nkey='AKIAFAKE'\nsecret='FAKEsecret99'\ncockroach sql -e \"BACKUP INTO 's3://b/p?AWS_ACCESS_KEY_ID=$key&AWS_SECRET_ACCESS_KEY=$secret'\"\necho \"to s3://b/p?AWS_SECRET_ACCESS_KEY=$secret\"\n";
+    let sim = simulate(script, &options(&[], &[], false));
+    assert!(sim.days[0].runs[0].statements[0].contains("FAKEsecret99"));
+    let json = backup_lint::simulate::json(&sim);
+    let _: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert!(!json.contains("FAKEsecret99"), "{json}");
+    assert!(!table(&sim).contains("FAKEsecret99"));
+}
