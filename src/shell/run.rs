@@ -68,6 +68,7 @@ pub fn run_once(
         positional: Vec::new(),
         stdin: Vec::new(),
         steps: 0,
+        depth: 0,
         run: Run::default(),
     };
     let _ = m.exec(tree.root_node());
@@ -100,6 +101,9 @@ impl Status {
 }
 
 const MAX_STEPS: usize = 100_000;
+/// Nested function calls and command substitutions (bash's own limit is far higher, but a
+/// script that nests this deep is stuck, and the host's stack must not be).
+const MAX_DEPTH: usize = 64;
 
 /// Variables cron and a login give every script (their values are unknown here).
 const ENVIRONMENT: &[&str] = &[
@@ -129,6 +133,7 @@ struct Machine<'t, 'f> {
     /// Lines a `read` consumes (the innermost `< file`).
     stdin: Vec<std::collections::VecDeque<String>>,
     steps: usize,
+    depth: usize,
     run: Run,
 }
 
@@ -395,9 +400,16 @@ impl<'t> Machine<'t, '_> {
                             .root
                             .descendant_for_byte_range(host.start as usize, host.end as usize);
                         if let Some(node) = node.filter(|x| x.kind() == "command_substitution") {
+                            if self.depth >= MAX_DEPTH {
+                                self.run.failure =
+                                    Some(("command substitutions nest too deeply".into(), *host));
+                                return Err(Stop::Exit);
+                            }
                             self.condition += 1;
                             self.capture += 1;
+                            self.depth += 1;
                             let st = self.block(node);
+                            self.depth -= 1;
                             self.capture -= 1;
                             self.condition -= 1;
                             let st = st?;
@@ -642,8 +654,16 @@ impl<'t> Machine<'t, '_> {
             "psql" => self.client(args, input, &["-c", "--command"], n),
             _ => match self.funcs.get(name).copied() {
                 Some(body) => {
+                    if self.depth >= MAX_DEPTH {
+                        return self.fail(
+                            format!("`{name}` calls itself too deeply (an endless recursion?)"),
+                            span(n),
+                        );
+                    }
                     let saved = std::mem::replace(&mut self.positional, args.to_vec());
+                    self.depth += 1;
                     let st = self.exec(body);
+                    self.depth -= 1;
                     self.positional = saved;
                     st?
                 }
@@ -1119,6 +1139,21 @@ mod tests {
         let r = run_once(script, at(2024, 12, 29), &mut files, &none);
         assert_eq!(r.sent[0].sql, "BACKUP TO 's3://b/20241229'");
         assert_eq!(files["state.txt"], "s3://b/20241229\n");
+    }
+
+    #[test]
+    fn endless_loops_and_recursion_stop() {
+        let mut files = Files::new();
+        let none = BTreeMap::new();
+        let r = run_once("f() { f; }\nf\n", at(2025, 1, 1), &mut files, &none);
+        assert!(r.failure.unwrap().0.contains("too deeply"));
+        let r = run_once(
+            "while true; do :; done\n",
+            at(2025, 1, 1),
+            &mut files,
+            &none,
+        );
+        assert!(r.failure.unwrap().0.contains("too many steps"));
     }
 
     #[test]
