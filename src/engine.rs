@@ -2,11 +2,11 @@
 
 use crate::ast::Statement;
 use crate::diagnostic::{Diagnostic, Severity, codes};
-use crate::embed::{self, Host, Snippet};
+use crate::embed::{self, Host};
 use crate::features;
 use crate::format::FormatOptions;
 use crate::kind::FileKind;
-use crate::markdown::{self, FenceLang};
+use crate::markdown;
 use crate::parser::{self, StatementKind};
 use crate::rules::{self, Ctx, Entry, FileContext};
 use crate::shell::Script;
@@ -212,26 +212,13 @@ fn check_markdown(text: &str, opts: &CheckOptions, wrappers: &[String]) -> Vec<D
     let empty_script = Script::default();
     let empty_extraction = Extraction::default();
     for fence in &md.fences {
-        match fence.lang {
-            FenceLang::Sql => snippets.push(Snippet {
-                sql: fence.content.clone(),
-                origin: fence.span,
-            }),
-            FenceLang::Shell => {
-                let shell = &fence.content.text;
-                let script = Script::parse(shell);
-                let extraction = extract::extract(&script, wrappers);
-                for s in &extraction.snippets {
-                    snippets.push(Snippet {
-                        sql: s.sql.through(&fence.content),
-                        origin: fence.content.map_span(s.origin),
-                    });
-                }
-                for d in script_findings(shell, &script, &extraction, opts, true) {
-                    diags.push(embed::map_diagnostic(&fence.content, d));
-                }
+        let sql = fence.sql(wrappers);
+        snippets.extend(sql.snippets);
+        if let Some((script, extraction)) = &sql.script {
+            let shell = &fence.content.text;
+            for d in script_findings(shell, script, extraction, opts, true) {
+                diags.push(embed::map_diagnostic(&fence.content, d));
             }
-            FenceLang::Other => {}
         }
     }
     let ctx = rules::ScriptCtx {

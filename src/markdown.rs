@@ -8,7 +8,9 @@
 
 use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
 
-use crate::embed::{Assembled, Quoting};
+use crate::embed::{Assembled, Quoting, Snippet};
+use crate::shell::Script;
+use crate::shell::extract::{self, Extraction};
 use crate::span::Span;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -43,6 +45,48 @@ pub struct Fence {
     pub content: Assembled,
     /// Shell-style `\` line continuations in a SQL fence.
     pub continuations: Vec<Span>,
+}
+
+/// The SQL of one fence in page coordinates; for a shell fence also its script and the
+/// extraction (in the fence's own coordinates, for the script rules).
+pub struct FenceSql {
+    pub snippets: Vec<Snippet>,
+    pub script: Option<(Script, Extraction)>,
+}
+
+impl Fence {
+    /// The SQL this fence holds: a SQL fence as it is, a shell fence's extracted SQL.
+    pub fn sql(&self, wrappers: &[String]) -> FenceSql {
+        match self.lang {
+            FenceLang::Sql => FenceSql {
+                snippets: vec![Snippet {
+                    sql: self.content.clone(),
+                    origin: self.span,
+                }],
+                script: None,
+            },
+            FenceLang::Shell => {
+                let script = Script::parse(&self.content.text);
+                let extraction = extract::extract(&script, wrappers);
+                let snippets = extraction
+                    .snippets
+                    .iter()
+                    .map(|s| Snippet {
+                        sql: s.sql.through(&self.content),
+                        origin: self.content.map_span(s.origin),
+                    })
+                    .collect();
+                FenceSql {
+                    snippets,
+                    script: Some((script, extraction)),
+                }
+            }
+            FenceLang::Other => FenceSql {
+                snippets: Vec::new(),
+                script: None,
+            },
+        }
+    }
 }
 
 #[derive(Clone, Debug, Default)]

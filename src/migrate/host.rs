@@ -6,7 +6,7 @@ use crate::ast::StrValue;
 use crate::diagnostic::Diagnostic;
 use crate::embed::{self, Assembled, Snippet};
 use crate::kind::FileKind;
-use crate::markdown::{self, FenceLang};
+use crate::markdown;
 use crate::shell::extract;
 use crate::shell::{AssignKind, Script, WordPart};
 use crate::span::Span;
@@ -64,25 +64,11 @@ pub fn migrate_document(
         }
         FileKind::Markdown => {
             let md = markdown::parse(text);
-            let mut snippets = Vec::new();
-            for fence in &md.fences {
-                match fence.lang {
-                    FenceLang::Sql => snippets.push(Snippet {
-                        sql: fence.content.clone(),
-                        origin: fence.span,
-                    }),
-                    FenceLang::Shell => {
-                        let script = Script::parse(&fence.content.text);
-                        for s in extract::extract(&script, wrappers).snippets {
-                            snippets.push(Snippet {
-                                sql: s.sql.through(&fence.content),
-                                origin: fence.content.map_span(s.origin),
-                            });
-                        }
-                    }
-                    FenceLang::Other => {}
-                }
-            }
+            let snippets: Vec<Snippet> = md
+                .fences
+                .iter()
+                .flat_map(|f| f.sql(wrappers).snippets)
+                .collect();
             let doc = embed::virtual_document(&snippets);
             let locations = HostLocations {
                 doc: &doc,

@@ -475,14 +475,7 @@ impl<'t> Machine<'t, '_> {
         for r in redirects {
             match r.kind() {
                 "file_redirect" => {
-                    let op = {
-                        let mut c = r.walk();
-                        let op = r
-                            .children(&mut c)
-                            .find(|k| !k.is_named())
-                            .map(|k| self.text(k).to_string());
-                        op.unwrap_or_default()
-                    };
+                    let op = self.redirect_op(*r);
                     let Some(target) = r
                         .named_children(&mut r.walk())
                         .find(|k| k.kind() != "file_descriptor")
@@ -490,7 +483,7 @@ impl<'t> Machine<'t, '_> {
                         continue;
                     };
                     let path = self.word(target)?;
-                    match op.as_str() {
+                    match op {
                         "<" => match self.files.get(&path) {
                             Some(content) => input = Some(content.clone()),
                             None => {
@@ -713,6 +706,14 @@ impl<'t> Machine<'t, '_> {
         Status::default()
     }
 
+    /// A file redirect's operator (`<`, `>`, `>>` …).
+    fn redirect_op(&self, r: tree_sitter::Node<'_>) -> &'t str {
+        let mut c = r.walk();
+        r.children(&mut c)
+            .find(|k| !k.is_named())
+            .map_or("", |k| self.text(k))
+    }
+
     fn redirected(&mut self, n: tree_sitter::Node<'t>) -> Flow {
         let mut c = n.walk();
         let redirects: Vec<_> = n.children_by_field_name("redirect", &mut c).collect();
@@ -735,19 +736,12 @@ impl<'t> Machine<'t, '_> {
             if r.kind() != "file_redirect" {
                 continue;
             }
-            let op = {
-                let mut c = r.walk();
-                let op = r
-                    .children(&mut c)
-                    .find(|k| !k.is_named())
-                    .map(|k| self.text(k).to_string());
-                op.unwrap_or_default()
-            };
+            let op = self.redirect_op(*r);
             let Some(target) = r.named_child(0) else {
                 continue;
             };
             let path = self.word(target)?;
-            match op.as_str() {
+            match op {
                 "<" => match self.files.get(&path) {
                     Some(content) => input = Some(content.clone()),
                     None => {
@@ -806,27 +800,31 @@ impl<'t> Machine<'t, '_> {
         if run_right { self.exec(right) } else { Ok(l) }
     }
 
+    /// Runs the statements of a condition (`if …; then`, `while …; do`): failures there do not
+    /// stop the script. Its status is the last statement's.
+    fn condition_of(&mut self, nodes: &[tree_sitter::Node<'t>]) -> Flow {
+        self.condition += 1;
+        let mut st = Ok(Status::default());
+        for n in nodes.iter().filter(|n| n.is_named()) {
+            st = self.exec(*n);
+            if st.is_err() {
+                break;
+            }
+        }
+        self.condition -= 1;
+        st
+    }
+
     fn if_statement(&mut self, n: tree_sitter::Node<'t>) -> Flow {
         let mut c = n.walk();
         let kids: Vec<_> = n.children(&mut c).collect();
-        let mut i = 0;
         // The condition: everything before `then`.
-        let mut cond = Status::default();
-        self.condition += 1;
-        while i < kids.len() && kids[i].kind() != "then" {
-            if kids[i].is_named() {
-                match self.exec(kids[i]) {
-                    Ok(s) => cond = s,
-                    Err(e) => {
-                        self.condition -= 1;
-                        return Err(e);
-                    }
-                }
-            }
-            i += 1;
-        }
-        self.condition -= 1;
-        i += 1;
+        let then = kids
+            .iter()
+            .position(|k| k.kind() == "then")
+            .unwrap_or(kids.len());
+        let cond = self.condition_of(&kids[..then])?;
+        let mut i = then + 1;
         if cond.code == 0 {
             let mut last = Status::default();
             while i < kids.len() && !matches!(kids[i].kind(), "elif_clause" | "else_clause" | "fi")
@@ -847,20 +845,7 @@ impl<'t> Machine<'t, '_> {
                         .iter()
                         .position(|p| p.kind() == "then")
                         .unwrap_or(parts.len());
-                    let mut cond = Status::default();
-                    self.condition += 1;
-                    for p in &parts[..then] {
-                        if p.is_named() {
-                            match self.exec(*p) {
-                                Ok(s) => cond = s,
-                                Err(e) => {
-                                    self.condition -= 1;
-                                    return Err(e);
-                                }
-                            }
-                        }
-                    }
-                    self.condition -= 1;
+                    let cond = self.condition_of(&parts[..then])?;
                     if cond.code == 0 {
                         let mut last = Status::default();
                         for p in &parts[then..] {
@@ -891,18 +876,7 @@ impl<'t> Machine<'t, '_> {
                 .collect()
         };
         loop {
-            self.condition += 1;
-            let mut st = Status::default();
-            for c in &cond {
-                match self.exec(*c) {
-                    Ok(s) => st = s,
-                    Err(e) => {
-                        self.condition -= 1;
-                        return Err(e);
-                    }
-                }
-            }
-            self.condition -= 1;
+            let st = self.condition_of(&cond)?;
             if (st.code == 0) == until {
                 return Ok(Status::default());
             }
