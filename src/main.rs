@@ -24,14 +24,19 @@ struct Cli {
 }
 
 const EXAMPLES: &str = "Examples:
-  backup-lint check backups/                       check every .sql file below backups/
+  backup-lint check backups/                       check every .sql, .sh and .md file below backups/
   backup-lint check nightly.sql --target-version 25.1
+  backup-lint check backup.sh runbook.md           the SQL inside a script and a runbook
   cat x.sql | backup-lint check - --format json    machine-readable findings
   backup-lint fmt --check .                        exit 1 if anything is not canonical
   backup-lint fmt --redact - < x.sql               print with secrets elided
+  backup-lint migrate . --to 25.2 --unsafe --diff  compile old syntax to v25.2, show the diff
+  backup-lint simulate backup.sh --start 2024-12-20 --set full_day=Sunday
+                                                   what cron would run for 28 days
 
-Exit codes: 0 nothing at or above --fail-on, 1 findings (or `fmt --check` changes),
-2 usage, I/O or internal error.";
+Exit codes: 0 nothing at or above --fail-on, 1 findings (or `fmt --check` changes, or
+`migrate` changes not written, or an error-level `simulate` finding), 2 usage, I/O or
+internal error.";
 
 #[derive(Subcommand)]
 enum Command {
