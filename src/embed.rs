@@ -91,14 +91,6 @@ impl Assembled {
         Assembled::default()
     }
 
-    pub fn len(&self) -> usize {
-        self.text.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.text.is_empty()
-    }
-
     fn push(&mut self, text: &str, host: Span, kind: SegmentKind) {
         let start = self.text.len() as u32;
         self.text.push_str(text);

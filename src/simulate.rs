@@ -229,26 +229,29 @@ struct ChainLength {
 
 impl ChainLength {
     fn observe(&mut self, sql: &str, day: &str) {
-        let upper = sql.to_ascii_uppercase();
-        if !upper.trim_start().starts_with("BACKUP") {
-            return;
-        }
-        let dest = upper
-            .split(" TO ")
-            .nth(1)
-            .map(|r| r.split_whitespace().next().unwrap_or("").to_string());
-        let incremental = upper.contains("INCREMENTAL FROM")
-            || upper.contains("INTO LATEST IN")
-            || (dest.is_some() && dest == self.last_to);
-        self.last_to = dest;
-        if incremental {
-            self.current += 1;
-        } else {
-            self.current = 1;
-        }
-        if self.current > self.longest {
-            self.longest = self.current;
-            self.longest_at = day.to_string();
+        use crate::ast::{BackupDest, Statement};
+        let parsed = crate::parser::parse(sql);
+        for stmt in parsed.parsed() {
+            let Statement::Backup(b) = stmt else { continue };
+            let dest = match &b.dest {
+                BackupDest::To { uris, .. } => Some(
+                    uris.items
+                        .iter()
+                        .map(|u| u.text().unwrap_or("").to_string())
+                        .collect::<Vec<_>>()
+                        .join(","),
+                ),
+                _ => None,
+            };
+            let incremental = b.incremental_from.is_some()
+                || matches!(b.dest, BackupDest::IntoLatest { .. })
+                || (dest.is_some() && dest == self.last_to);
+            self.last_to = dest;
+            self.current = if incremental { self.current + 1 } else { 1 };
+            if self.current > self.longest {
+                self.longest = self.current;
+                self.longest_at = day.to_string();
+            }
         }
     }
 

@@ -12,8 +12,6 @@ use crate::span::Span;
 pub enum Client {
     CockroachSql,
     Psql,
-    /// A function or a configured name that hands its first argument to a client.
-    Wrapper,
 }
 
 /// One SQL input of a command.
@@ -49,7 +47,6 @@ pub fn client_call(cmd: &Command, client: Client) -> ClientCall<'_> {
     let (short, long) = match client {
         Client::CockroachSql => ("-e", "--execute"),
         Client::Psql => ("-c", "--command"),
-        Client::Wrapper => ("", ""),
     };
     let mut i = if client == Client::CockroachSql { 1 } else { 0 };
     while i < cmd.args.len() {

@@ -1,7 +1,7 @@
 //! Helpers shared by the script rules.
 
 use crate::rules::ScriptCtx;
-use crate::shell::extract::{Client, client_of};
+use crate::shell::extract::client_of;
 use crate::shell::{Assignment, AssignKind, Command, Word, WordPart};
 
 /// The variable a word consists of (`$recent`, `"${recent}"`), if that is all it is.
@@ -38,7 +38,7 @@ pub fn file_key(ctx: &ScriptCtx<'_>, word: &Word, cmd: &Command) -> Option<Strin
 /// Commands that hand SQL to the database: clients, and calls of functions defined in the
 /// script (wrappers such as `runsql`).
 pub fn runs_sql(ctx: &ScriptCtx<'_>, cmd: &Command) -> bool {
-    if client_of(cmd).is_some_and(|c| c != Client::Wrapper) {
+    if client_of(cmd).is_some() {
         return true;
     }
     cmd.base_name()
