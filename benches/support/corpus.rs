@@ -353,7 +353,7 @@ pub fn clean_nightly(target: usize) -> String {
     let mut out = String::with_capacity(target + 256);
     let mut n = 0usize;
     while out.len() < target {
-        if n % 24 == 0 {
+        if n.is_multiple_of(24) {
             out.push_str(
                 "BACKUP INTO 'external://backups' AS OF SYSTEM TIME '-10s' WITH revision_history;\n",
             );
