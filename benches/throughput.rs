@@ -10,6 +10,8 @@
 //! - `THROUGHPUT_DUMP=<MB>`: print that much of the corpus to stdout instead of measuring.
 //! - `THROUGHPUT_PROFILE=lex|parse|check|format`: repeat one operation `THROUGHPUT_RUNS`
 //!   times on the 20 MB corpus and nothing else (for `perf record`).
+//! - `THROUGHPUT_ONLY=issue10`: only issue 10's end-to-end rows (`support/issue10.rs`), for
+//!   `THROUGHPUT_BIN_BEFORE` and `THROUGHPUT_BIN_AFTER` interleaved; see BENCHMARKS.md.
 //! - `THROUGHPUT_MEM_CHILD`: internal; set when the bench re-executes itself to measure the
 //!   peak memory of one operation in a fresh process.
 
@@ -29,6 +31,10 @@ const SEED: u64 = 0x9e37_79b9_7f4a_7c15;
 #[path = "support/corpus.rs"]
 mod corpus;
 use corpus::*;
+
+// The end-to-end rows of issue 10, comparing two binaries (`THROUGHPUT_ONLY=issue10`).
+#[path = "support/issue10.rs"]
+mod issue10;
 
 // ---------------------------------------------------------------------------------------------
 // Timing helpers
@@ -274,6 +280,10 @@ fn nested_parens(depth: usize) -> String {
 fn main() {
     if let Ok(op) = std::env::var("THROUGHPUT_MEM_CHILD") {
         mem_child(&op);
+        return;
+    }
+    if std::env::var("THROUGHPUT_ONLY").as_deref() == Ok("issue10") {
+        issue10::main(issue10::bins_from_env());
         return;
     }
     if let Ok(op) = std::env::var("THROUGHPUT_PROFILE") {
