@@ -447,12 +447,11 @@ pub fn main(bins: Vec<Bin>) {
                             *t1 = (!b.capped).then_some(b.wall);
                         }
                         let ratio = match (*t1, b.capped) {
-                            (Some(t1), false) if k > 1 => {
-                                format!(
-                                    ", {:.1}× the 1× time",
-                                    b.wall.as_secs_f64() / t1.as_secs_f64()
-                                )
-                            }
+                            (Some(t1), false) if k > 1 => format!(
+                                ", {:.1}× the time for {:.1}× the input",
+                                b.wall.as_secs_f64() / t1.as_secs_f64(),
+                                len as f64 / first_len as f64
+                            ),
                             (Some(t1), true) => format!(
                                 ", > {:.0}× the time for {:.1}× the input",
                                 cap.as_secs_f64() / t1.as_secs_f64(),
