@@ -548,9 +548,8 @@ impl Server {
             if !shown.insert(d.code.code) {
                 continue;
             }
-            let text = crate::rules::find(d.code.code)
-                .map(|r| r.doc())
-                .or_else(|| codes::doc(d.code.code).map(str::to_string))
+            let text = crate::catalogue::find(d.code.code)
+                .map(|e| e.doc().into_owned())
                 .unwrap_or_else(|| scrub(&d.message));
             parts.push(format!(
                 "**{}** `{}` ({})\n\n{}",
