@@ -316,6 +316,16 @@ fn parse_severity(s: &str) -> Result<Severity, String> {
 }
 
 fn main() -> ExitCode {
+    // The default hook prints the panic's message, which may quote the input (string slicing
+    // errors print the text around the index), secrets included: say only where it happened.
+    std::panic::set_hook(Box::new(|info| {
+        let at = info
+            .location()
+            .map_or_else(String::new, |l| format!(" at {}:{}", l.file(), l.line()));
+        eprintln!(
+            "backup-lint: internal error{at} (the message is not shown: it may quote the input); please report it"
+        );
+    }));
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Check(args) => run_check(args),

@@ -809,3 +809,39 @@ fn random_scripts_and_runbooks_never_panic() {
         }
     }
 }
+
+/// A 5-byte script ending inside an unterminated `"…é` string panicked `check` and `migrate`
+/// (a byte index inside `é`), and the panic message printed the script on stderr.
+#[test]
+fn unterminated_string_ending_in_a_multibyte_character() {
+    let dir = tempfile::tempdir().unwrap();
+    for script in [
+        "x=\"é",
+        "x=\"SECRET_hunter2é",
+        "cockroach sql -e \"BACKUP é",
+    ] {
+        let path = dir.path().join("backup.sh");
+        std::fs::write(&path, script).unwrap();
+        for args in [&["check"][..], &["migrate", "--to", "25.1"]] {
+            let out = Command::new(env!("CARGO_BIN_EXE_backup-lint"))
+                .args(args)
+                .arg(&path)
+                .output()
+                .unwrap();
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert!(
+                matches!(out.status.code(), Some(0 | 1)),
+                "{args:?} on {script:?}: {:?} {stderr}",
+                out.status
+            );
+            assert!(!stderr.contains("SECRET"), "{stderr}");
+        }
+        let diags = backup_lint::check_document(
+            script,
+            backup_lint::FileKind::Shell,
+            &CheckOptions::default(),
+            &[],
+        );
+        assert!(diags.iter().any(|d| d.code.code == "S004"), "{diags:?}");
+    }
+}
