@@ -1004,6 +1004,19 @@ fn run_simulate(args: SimulateArgs) -> Result<u8, String> {
     };
     let start = DateTime::new(start.year, start.month, start.day, hour, minute, 0)
         .ok_or_else(|| format!("`{}` is not a time (HH:MM)", args.time))?;
+    if start
+        .checked_add_days(i64::from(args.days.saturating_sub(1)))
+        .is_none()
+    {
+        return Err(format!(
+            "--start {:04}-{:02}-{:02} with --days {}: the last day is after year {}",
+            start.year,
+            start.month,
+            start.day,
+            args.days,
+            i32::MAX
+        ));
+    }
     let mut overrides = std::collections::BTreeMap::new();
     for s in &args.set {
         let (k, v) = s

@@ -845,3 +845,31 @@ fn unterminated_string_ending_in_a_multibyte_character() {
         assert!(diags.iter().any(|d| d.code.code == "S004"), "{diags:?}");
     }
 }
+
+/// `simulate --start` near the end of the supported years panicked in `add_days`; a run that
+/// would leave them is refused with a usage error (exit 2), one that stays inside runs.
+#[test]
+fn simulate_start_at_the_end_of_the_supported_years() {
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("backup.sh");
+    std::fs::write(&script, "d=$(date +%G-%V)\necho \"$d\"\n").unwrap();
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_backup-lint"))
+            .arg("simulate")
+            .args(args)
+            .arg(&script)
+            .output()
+            .unwrap()
+    };
+    let out = run(&["--start", "2147483647-12-31"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("backup-lint: error: --start"), "{stderr}");
+    let out = run(&["--start", "2147483647-12-31", "--days", "1"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
