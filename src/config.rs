@@ -21,7 +21,8 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::diagnostic::{Diagnostic, Severity, codes};
+use crate::catalogue::CATEGORIES;
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::version::Version;
 
 pub const FILE_NAMES: &[&str] = &["backup-lint.toml", ".backup-lint.toml"];
@@ -29,23 +30,6 @@ pub const FILE_NAMES: &[&str] = &["backup-lint.toml", ".backup-lint.toml"];
 /// Output formats a config may name.
 pub const FORMATS: &[&str] = &[
     "human", "json", "concise", "sarif", "github", "gitlab", "junit",
-];
-
-/// Category words and the code letter they stand for.
-const CATEGORIES: &[(&str, char)] = &[
-    ("syntax", 'S'),
-    ("version", 'V'),
-    ("format", 'F'),
-    ("suppression", 'N'),
-    ("locality", 'L'),
-    ("chain", 'C'),
-    ("storage", 'U'),
-    ("options", 'O'),
-    ("aost", 'A'),
-    ("transaction", 'T'),
-    ("template", 'P'),
-    ("script", 'B'),
-    ("markdown", 'M'),
 ];
 
 #[derive(Deserialize, Default)]
@@ -103,19 +87,12 @@ pub fn selector_is_known(key: &str) -> bool {
     if CATEGORIES.iter().any(|(w, _)| *w == key) || key.eq_ignore_ascii_case("all") {
         return true;
     }
-    let builtin = codes::ALL
-        .iter()
-        .chain([
-            &crate::suppress::UNKNOWN_RULE,
-            &crate::suppress::UNUSED_SUPPRESSION,
-        ])
-        .any(|c| c.code.eq_ignore_ascii_case(key) || c.name == key);
-    let rule = crate::rules::find(key).is_some();
+    let known = crate::catalogue::find(key).is_some();
     let prefix = key.len() < 4
         && key.chars().next().is_some_and(|c| c.is_ascii_uppercase())
         && key[1..].chars().all(|c| c.is_ascii_digit())
         && CATEGORIES.iter().any(|(_, l)| key.starts_with(*l));
-    builtin || rule || prefix
+    known || prefix
 }
 
 /// Whether selector `key` matches a diagnostic of `code`/`name`.

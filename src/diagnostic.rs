@@ -54,7 +54,7 @@ pub struct Code {
     pub severity: Severity,
 }
 
-/// The built-in codes of the parser and the version checker.
+/// The built-in codes (every code that is not a rule's); `crate::catalogue` documents them.
 pub mod codes {
     use super::{Code, Severity};
 
@@ -103,50 +103,54 @@ pub mod codes {
         name: "comment-inside-statement",
         severity: Severity::Info,
     };
+    pub const UNKNOWN_RULE: Code = Code {
+        code: "N001",
+        name: "unknown-rule-in-suppression",
+        severity: Severity::Warning,
+    };
+    pub const UNUSED_SUPPRESSION: Code = Code {
+        code: "N002",
+        name: "unused-suppression",
+        severity: Severity::Warning,
+    };
+    pub const SAME_MEANING: Code = Code {
+        code: "R001",
+        name: "migrated-same-meaning",
+        severity: Severity::Info,
+    };
+    pub const LAYOUT_CHANGE: Code = Code {
+        code: "R002",
+        name: "migrated-layout-change",
+        severity: Severity::Warning,
+    };
+    pub const CANNOT_MIGRATE: Code = Code {
+        code: "R003",
+        name: "cannot-migrate",
+        severity: Severity::Error,
+    };
+    pub const RUN_FAILS: Code = Code {
+        code: "X001",
+        name: "simulated-run-fails",
+        severity: Severity::Error,
+    };
+    pub const CHAIN_KEEPS_GROWING: Code = Code {
+        code: "X002",
+        name: "simulated-chain-keeps-growing",
+        severity: Severity::Warning,
+    };
+    pub const WEEK_IN_WRONG_YEAR: Code = Code {
+        code: "X003",
+        name: "simulated-week-in-wrong-year",
+        severity: Severity::Error,
+    };
 
-    /// Documentation of the built-in codes, for `backup-lint explain`.
+    /// The documentation of each: `crate::catalogue` (the one list of every code).
     pub fn doc(code: &str) -> Option<&'static str> {
-        Some(match code {
-            "S001" => {
-                "A lexical error: an unterminated string, quoted identifier or comment, a byte that is not valid UTF-8, a character that cannot start a token (such as a shell `\\` line continuation), a placeholder outside `$1`…`$65536`, or a malformed `x'…'` literal. The statement around it is not checked further."
-            }
-            "S002" => {
-                "A syntax error: the statement is not valid in any CockroachDB release backup-lint knows. The message says where, what was expected there, and which statement was being parsed. Fix it first: the statement is not checked further, and `fmt` leaves the file alone."
-            }
-            "S003" => {
-                "The same option (or one of its aliases, such as `include_all_secondary_tenants` for `include_all_virtual_clusters`) given twice. CockroachDB rejects the statement with `<option> specified multiple times`."
-            }
-            "S004" => {
-                "A shell script (or a shell fence of a runbook) has a part the shell parser could not read. Bash would most likely stop there too (an unmatched quote, a stray `fi`). SQL inside that part is not checked, so the file is not reported clean."
-            }
-            "V001" => {
-                "Syntax that the target release no longer accepts, with CockroachDB's own error text (for example `The BACKUP TO syntax is no longer supported`, v25.1). `backup-lint migrate` (planned) rewrites it; until then use the replacement in the help."
-            }
-            "V002" => {
-                "Syntax added after the target release: a cluster running the target release rejects it. Raise `--target-version` (or `target-version` in backup-lint.toml) if the cluster is newer."
-            }
-            "V003" => {
-                "Syntax the target release still accepts but has deprecated, with the replacement; it will stop working in a later release."
-            }
-            "V004" => {
-                "An option the statement does not have in the target release (a typo, or an option of another statement). Releases up to v20.1 (SHOW BACKUP: v22.1) accepted any option name; later ones reject unknown ones with a syntax error."
-            }
-            "R001" => {
-                "`backup-lint migrate` rewrote this into the target release's own spelling with the same meaning: `TENANT n` ↔ `VIRTUAL CLUSTER n`, a renamed option (`include_all_secondary_tenants` → `include_all_virtual_clusters`, `tenant_name` → `virtual_cluster_name`, `tenant` → `virtual_cluster`), or `SHOW BACKUP CONNECTION` → `CHECK EXTERNAL CONNECTION`."
-            }
-            "R002" => {
-                "`backup-lint migrate --unsafe` changed where backups are stored or found: `BACKUP … TO` → `BACKUP … INTO` a collection, a chain (`TO … INCREMENTAL FROM`, `RESTORE … FROM <uris>`) → `INTO LATEST IN` / `FROM LATEST IN` the collection derived from its paths, `SHOW BACKUP '<path>'` → `FROM LATEST IN`, or `incremental_location` dropped. Backups taken with the old layout stay readable only with the old syntax. The help says what differs."
-            }
-            "R003" => {
-                "`backup-lint migrate` could not write this for the target release: the syntax has no equivalent there, the collection cannot be derived from the chain's paths, the change needs `--unsafe`, or the script assembles the SQL in a way migrate cannot rewrite. The message names the manual step."
-            }
-            "F001" => {
-                "`fmt` left a statement as written because a comment sits inside it and the canonical one-line form cannot keep it. Move the comment before or after the statement."
-            }
-            _ => return None,
-        })
+        crate::catalogue::builtin(code).map(|b| b.doc)
     }
 
+    /// The codes of the parser, the release checker and `fmt` (what `check` reports besides
+    /// the rules and suppressions).
     pub const ALL: &[Code] = &[
         LEXICAL_ERROR,
         SYNTAX_ERROR,

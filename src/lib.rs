@@ -7,6 +7,7 @@
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod ast;
+pub mod catalogue;
 pub mod config;
 pub mod diagnostic;
 pub mod embed;

@@ -48,7 +48,7 @@ enum Command {
     Migrate(MigrateArgs),
     /// Run a backup script symbolically, day by day, and check what it would send.
     Simulate(SimulateArgs),
-    /// List every rule: code, name, default severity, what it flags.
+    /// List every code the tool prints (rules and built-in): code, name, default severity, summary.
     Rules,
     /// Run the language server on stdin/stdout (for editors).
     Server,
@@ -64,9 +64,9 @@ enum Command {
         #[arg(long)]
         isolated: bool,
     },
-    /// Print a rule's documentation (by code or name).
+    /// Print the documentation of a code (a rule's or a built-in one; by code or name).
     Explain {
-        /// A rule code (`L001`) or name (`locality-missing`).
+        /// A code (`L001`, `V001`) or name (`locality-missing`).
         rule: String,
     },
 }
@@ -316,6 +316,16 @@ fn parse_severity(s: &str) -> Result<Severity, String> {
 }
 
 fn main() -> ExitCode {
+    // The default hook prints the panic's message, which may quote the input (string slicing
+    // errors print the text around the index), secrets included: say only where it happened.
+    std::panic::set_hook(Box::new(|info| {
+        let at = info
+            .location()
+            .map_or_else(String::new, |l| format!(" at {}:{}", l.file(), l.line()));
+        eprintln!(
+            "backup-lint: internal error{at} (the message is not shown: it may quote the input); please report it"
+        );
+    }));
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Check(args) => run_check(args),
@@ -346,13 +356,14 @@ fn main() -> ExitCode {
         })(),
         Command::Rules => {
             let mut out = String::new();
-            for r in backup_lint::rules::ALL {
+            for e in backup_lint::catalogue::all() {
+                let c = e.code();
                 out.push_str(&format!(
                     "{}  {:<40} {:<8} {}\n",
-                    r.code,
-                    r.name,
-                    r.severity.as_str(),
-                    r.summary
+                    c.code,
+                    c.name,
+                    c.severity.as_str(),
+                    e.summary()
                 ));
             }
             print!("{out}");
@@ -370,32 +381,12 @@ fn main() -> ExitCode {
                 0
             })
         }
-        Command::Explain { rule } => match backup_lint::rules::find(&rule) {
-            Some(r) => {
-                println!(
-                    "{} {} ({})\n\n{}\n\n{}",
-                    r.code,
-                    r.name,
-                    r.severity.as_str(),
-                    r.summary,
-                    r.doc().trim_end()
-                );
+        Command::Explain { rule } => match backup_lint::catalogue::find(&rule) {
+            Some(e) => {
+                println!("{}", e.explain());
                 Ok(0)
             }
-            None => {
-                let builtin = backup_lint::diagnostic::codes::ALL
-                    .iter()
-                    .chain(backup_lint::migrate::CODES)
-                    .find(|c| c.code.eq_ignore_ascii_case(&rule) || c.name == rule);
-                match builtin.and_then(|c| Some((c, backup_lint::diagnostic::codes::doc(c.code)?)))
-                {
-                    Some((c, doc)) => {
-                        println!("{} {} ({})\n\n{doc}", c.code, c.name, c.severity.as_str());
-                        Ok(0)
-                    }
-                    None => Err(format!("no rule `{rule}`; `backup-lint rules` lists them")),
-                }
-            }
+            None => Err(format!("no code `{rule}`; `backup-lint rules` lists them")),
         },
     };
     match result {
@@ -1013,6 +1004,19 @@ fn run_simulate(args: SimulateArgs) -> Result<u8, String> {
     };
     let start = DateTime::new(start.year, start.month, start.day, hour, minute, 0)
         .ok_or_else(|| format!("`{}` is not a time (HH:MM)", args.time))?;
+    if start
+        .checked_add_days(i64::from(args.days.saturating_sub(1)))
+        .is_none()
+    {
+        return Err(format!(
+            "--start {:04}-{:02}-{:02} with --days {}: the last day is after year {}",
+            start.year,
+            start.month,
+            start.day,
+            args.days,
+            i32::MAX
+        ));
+    }
     let mut overrides = std::collections::BTreeMap::new();
     for s in &args.set {
         let (k, v) = s

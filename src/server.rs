@@ -43,16 +43,14 @@ const SOURCE: &str = "backup-lint";
 /// Runs the language server on stdin/stdout until the client exits.
 pub fn run() -> Result<(), String> {
     install_panic_hook();
-    let (connection, io_threads) = Connection::stdio();
+    let (connection, io_threads) = stdio();
     let outcome = serve(&connection);
     // Dropping the connection closes the writer's channel, so joining flushes every reply.
     drop(connection);
     match outcome {
         Ok(Ending::Exit { clean }) | Ok(Ending::Disconnected { clean }) => {
             // The reader stopped (at `exit` or end of input): joining cannot block.
-            io_threads
-                .join()
-                .map_err(|e| format!("language server I/O: {e}"))?;
+            io_threads.join()?;
             if clean {
                 Ok(())
             } else {
@@ -75,6 +73,149 @@ fn install_panic_hook() {
             scrub(&info.to_string())
         );
     }));
+}
+
+/// The threads that read stdin and write stdout.
+struct IoThreads {
+    reader: std::thread::JoinHandle<()>,
+    writer: std::thread::JoinHandle<std::io::Result<()>>,
+}
+
+impl IoThreads {
+    fn join(self) -> Result<(), String> {
+        let failed = |_| "language server I/O: a thread panicked".to_string();
+        self.reader.join().map_err(failed)?;
+        self.writer
+            .join()
+            .map_err(failed)?
+            .map_err(|e| format!("language server I/O: {e}"))
+    }
+}
+
+/// A connection over stdin/stdout. lsp-server's own reader ends the session at the first
+/// malformed header or body; this one skips that message, says so on stderr (never quoting
+/// the input) and keeps reading. Its queue is unbounded, so the loop sees every message
+/// that has arrived and can skip checking edits that newer ones replace.
+fn stdio() -> (Connection, IoThreads) {
+    let (to_loop, receiver) = crossbeam_channel::unbounded();
+    let (sender, from_loop) = crossbeam_channel::unbounded::<Message>();
+    let reader = std::thread::spawn(move || {
+        let stdin = std::io::stdin();
+        let mut input = stdin.lock();
+        loop {
+            let body = match read_frame(&mut input) {
+                Ok(Some(Ok(body))) => body,
+                Ok(Some(Err(why))) => {
+                    log(&format!("skipped a message: {why}"));
+                    continue;
+                }
+                Ok(None) => return,
+                Err(e) => {
+                    log(&format!("reading the client's input: {}", e.kind()));
+                    return;
+                }
+            };
+            let msg = match serde_json::from_slice::<Message>(&body) {
+                Ok(msg) => msg,
+                Err(e) => {
+                    log(&format!(
+                        "skipped a message that is not JSON-RPC ({:?} error at line {}, column {})",
+                        e.classify(),
+                        e.line(),
+                        e.column()
+                    ));
+                    continue;
+                }
+            };
+            let exit = matches!(&msg, Message::Notification(n) if n.method == "exit");
+            if to_loop.send(msg).is_err() || exit {
+                return;
+            }
+        }
+    });
+    let writer = std::thread::spawn(move || {
+        let stdout = std::io::stdout();
+        let mut out = stdout.lock();
+        from_loop.into_iter().try_for_each(|m| m.write(&mut out))
+    });
+    (
+        Connection { sender, receiver },
+        IoThreads { reader, writer },
+    )
+}
+
+fn log(message: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "backup-lint server: {message}");
+}
+
+/// The longest header line read; longer ones are malformed.
+const MAX_HEADER_LINE: u64 = 8192;
+
+/// Reads one `Content-Length`-framed body: `None` at the end of input, `Some(Err(why))` for
+/// a frame that is skipped. Lines that are no header are skipped (and counted on stderr);
+/// a `Content-Length:` header is found even after garbage on its line.
+fn read_frame(
+    input: &mut impl std::io::BufRead,
+) -> std::io::Result<Option<Result<Vec<u8>, String>>> {
+    use std::io::{BufRead, Read};
+    const HEADER: &[u8] = b"content-length:";
+    let mut length: Option<Result<u64, ()>> = None;
+    let mut skipped = 0;
+    let mut line = Vec::new();
+    loop {
+        line.clear();
+        let n = input
+            .by_ref()
+            .take(MAX_HEADER_LINE)
+            .read_until(b'\n', &mut line)?;
+        if n == 0 {
+            return Ok(None);
+        }
+        let text = line.strip_suffix(b"\n").unwrap_or(&line);
+        let text = text.strip_suffix(b"\r").unwrap_or(text);
+        if text.is_empty() && line.ends_with(b"\n") {
+            break;
+        }
+        // A header starting inside the line: what came before it was garbage.
+        let at = text
+            .windows(HEADER.len())
+            .rposition(|w| w.eq_ignore_ascii_case(HEADER));
+        match at {
+            Some(at) => {
+                skipped += at;
+                let value = std::str::from_utf8(&text[at + HEADER.len()..]).unwrap_or("");
+                length = Some(value.trim().parse::<u64>().map_err(|_| ()));
+            }
+            None => {
+                let header = text.iter().position(|b| *b == b':').is_some_and(|c| {
+                    c > 0
+                        && text[..c]
+                            .iter()
+                            .all(|b| b.is_ascii_alphanumeric() || *b == b'-')
+                });
+                if !header || !line.ends_with(b"\n") {
+                    skipped += line.len();
+                }
+            }
+        }
+    }
+    if skipped > 0 {
+        log(&format!(
+            "skipped {skipped} bytes of input that are no message header"
+        ));
+    }
+    let length = match length {
+        None => return Ok(Some(Err("no Content-Length header".into()))),
+        Some(Err(())) => return Ok(Some(Err("a Content-Length that is not a number".into()))),
+        Some(Ok(n)) => n,
+    };
+    let mut body = Vec::new();
+    input.by_ref().take(length).read_to_end(&mut body)?;
+    if (body.len() as u64) < length {
+        return Ok(None);
+    }
+    Ok(Some(Ok(body)))
 }
 
 enum Ending {
@@ -125,9 +266,29 @@ fn serve(conn: &Connection) -> Result<Ending, String> {
             .send(msg)
             .map_err(|_| "language server: the output channel closed".to_string())
     };
-    for msg in &conn.receiver {
+    // Messages that have arrived but are not handled yet.
+    let mut queue = std::collections::VecDeque::new();
+    loop {
+        queue.extend(conn.receiver.try_iter());
+        let msg = match queue.pop_front() {
+            Some(msg) => msg,
+            None => {
+                // Nothing waiting: check the documents the edits left.
+                for m in guarded(|| server.check_edited()) {
+                    send(m)?;
+                }
+                match conn.receiver.recv() {
+                    Ok(msg) => msg,
+                    Err(_) => break,
+                }
+            }
+        };
         match msg {
             Message::Request(req) => {
+                // A request sees every edit before it, checked.
+                for m in guarded(|| server.check_edited()) {
+                    send(m)?;
+                }
                 let resp = if shutdown {
                     Response::new_err(
                         req.id,
@@ -157,11 +318,7 @@ fn serve(conn: &Connection) -> Result<Ending, String> {
                 if shutdown {
                     continue;
                 }
-                let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    server.notification(n)
-                }))
-                .unwrap_or_default();
-                for m in out {
+                for m in guarded(|| server.notification(n)) {
                     send(m)?;
                 }
             }
@@ -170,6 +327,11 @@ fn serve(conn: &Connection) -> Result<Ending, String> {
         }
     }
     Ok(Ending::Disconnected { clean: shutdown })
+}
+
+/// Runs `f`; a panic (reported by the hook) yields no messages instead of ending the session.
+fn guarded(f: impl FnOnce() -> Vec<Message>) -> Vec<Message> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or_default()
 }
 
 /// The folder to search for a configuration when a document has no file path.
@@ -236,6 +398,10 @@ struct Server {
     root: Option<PathBuf>,
     /// Configuration errors already shown (each is shown once).
     reported: HashSet<String>,
+    /// Documents edited since they were last checked, in edit order. Edits only update the
+    /// text; the check runs when no message is waiting or before the next request, so of a
+    /// burst of edits only the newest version is checked.
+    edited: Vec<Url>,
 }
 
 /// The effective configuration for a document, and its file path.
@@ -251,6 +417,7 @@ impl Server {
             docs: HashMap::new(),
             root,
             reported: HashSet::new(),
+            edited: Vec::new(),
         }
     }
 
@@ -314,7 +481,10 @@ impl Server {
                         None => doc.text = change.text,
                     }
                 }
-                self.publish(&uri)
+                if !self.edited.contains(&uri) {
+                    self.edited.push(uri);
+                }
+                Vec::new()
             }
             "textDocument/didSave" => {
                 let Ok(p) = serde_json::from_value::<DidSaveTextDocumentParams>(n.params) else {
@@ -339,6 +509,12 @@ impl Server {
             }
             _ => Vec::new(),
         }
+    }
+
+    /// Checks and publishes every document edited since its last check.
+    fn check_edited(&mut self) -> Vec<Message> {
+        let uris = std::mem::take(&mut self.edited);
+        uris.iter().flat_map(|u| self.publish(u)).collect()
     }
 
     fn publish_all(&mut self) -> Vec<Message> {
@@ -396,6 +572,7 @@ impl Server {
 
     /// Checks `uri` again and returns its `publishDiagnostics` (plus any configuration error).
     fn publish(&mut self, uri: &Url) -> Vec<Message> {
+        self.edited.retain(|u| u != uri);
         let mut out = Vec::new();
         let Some(kind) = self.docs.get(uri).map(|d| d.kind(uri)) else {
             return out;
@@ -475,7 +652,15 @@ impl Server {
         let mut fixes = Vec::new();
         let mut ignores = Vec::new();
         let mut seen = HashSet::new();
-        let statements = statements_of(kind, &doc.text);
+        // The outermost statements (a script's nest, sorted by start, outer first): the first
+        // statement holding an offset is one of them, and they are disjoint, so each edit
+        // looks at two of them, not at the whole file.
+        let mut statements: Vec<Span> = Vec::new();
+        for s in statements_of(kind, &doc.text) {
+            if statements.last().is_none_or(|o| s.end > o.end) {
+                statements.push(s);
+            }
+        }
         for d in hits {
             let lsp = to_lsp(d, uri, &lines);
             if let Some(fix) = &d.fix
@@ -512,7 +697,9 @@ impl Server {
             if matches!(d.code.code, "N001" | "N002") {
                 continue;
             }
-            let edit = ignore_edit(&doc.text, &lines, &statements, d, comment_style(kind));
+            let after = statements.partition_point(|s| s.start <= d.span.start);
+            let near = &statements[after.saturating_sub(2)..after];
+            let edit = ignore_edit(&doc.text, &lines, near, d, comment_style(kind));
             if !seen.insert((d.code.code, edit.range.start)) {
                 continue;
             }
@@ -548,9 +735,8 @@ impl Server {
             if !shown.insert(d.code.code) {
                 continue;
             }
-            let text = crate::rules::find(d.code.code)
-                .map(|r| r.doc())
-                .or_else(|| codes::doc(d.code.code).map(str::to_string))
+            let text = crate::catalogue::find(d.code.code)
+                .map(|e| e.doc().into_owned())
                 .unwrap_or_else(|| scrub(&d.message));
             parts.push(format!(
                 "**{}** `{}` ({})\n\n{}",
@@ -665,7 +851,7 @@ fn ignore_edit(
         .find(|s| s.start <= d.span.start && d.span.start <= s.end)
         .map_or(d.span.start, |s| s.start) as usize;
     let anchor = anchor.min(text.len());
-    let eol = if text.contains("\r\n") { "\r\n" } else { "\n" };
+    let eol = lines.eol;
     let line = lines.line_of(anchor);
     let line_start = lines.starts[line];
     let before = &text[line_start..anchor];
@@ -704,20 +890,25 @@ fn ignore_edit(
 struct Lines<'a> {
     text: &'a str,
     starts: Vec<usize>,
+    /// The line break new lines get: `\r\n` if the text has one (found once, not per edit).
+    eol: &'static str,
 }
 
 impl<'a> Lines<'a> {
     fn new(text: &'a str) -> Lines<'a> {
         let bytes = text.as_bytes();
         let mut starts = vec![0];
+        let mut crlf = false;
         for (i, b) in bytes.iter().enumerate() {
             match b {
                 b'\n' => starts.push(i + 1),
                 b'\r' if bytes.get(i + 1) != Some(&b'\n') => starts.push(i + 1),
+                b'\r' => crlf = true,
                 _ => {}
             }
         }
-        Lines { text, starts }
+        let eol = if crlf { "\r\n" } else { "\n" };
+        Lines { text, starts, eol }
     }
 
     /// The 0-based line holding byte `offset`.

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::diagnostic::Severity;
+use crate::diagnostic::{Severity, codes};
 use crate::shell::date::{self, DateTime};
 use crate::shell::run::{self, Files, Run};
 use crate::version::Version;
@@ -112,8 +112,8 @@ pub fn simulate(script: &str, opts: &SimulateOptions) -> Simulation {
                         if calendar != iso && week_reported.insert(day.clone()) {
                             findings.push(Finding {
                                 date: day.clone(),
-                                code: "X003",
-                                severity: Severity::Error,
+                                code: codes::WEEK_IN_WRONG_YEAR.code,
+                                severity: codes::WEEK_IN_WRONG_YEAR.severity,
                                 message: format!(
                                     "`date +{f}` prints `{}` on {day}, but that day is in ISO week {} of {iso}: the name points at week {} of {calendar}, a year away — this run adds to that old chain (use `%G` with `%V`)",
                                     d.printed,
@@ -127,8 +127,8 @@ pub fn simulate(script: &str, opts: &SimulateOptions) -> Simulation {
                 if let Some((why, _)) = &r.failure {
                     findings.push(Finding {
                         date: day.clone(),
-                        code: "X001",
-                        severity: Severity::Error,
+                        code: codes::RUN_FAILS.code,
+                        severity: codes::RUN_FAILS.severity,
                         message: format!("the run fails: {why}"),
                     });
                 }
@@ -259,8 +259,8 @@ impl ChainLength {
         // A weekly full keeps chains at 7 layers; a chain longer than 8 never restarted.
         (days >= 14 && self.longest > 8).then(|| Finding {
             date: self.longest_at.clone(),
-            code: "X002",
-            severity: Severity::Warning,
+            code: codes::CHAIN_KEEPS_GROWING.code,
+            severity: codes::CHAIN_KEEPS_GROWING.severity,
             message: format!(
                 "no new full backup: by {} the chain has {} layers and keeps growing (every restore needs all of them, and each incremental lists them all)",
                 self.longest_at, self.longest

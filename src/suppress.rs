@@ -10,22 +10,12 @@
 //! free-text reason and never widens the scope. A suppression naming an unknown rule, or one
 //! that suppresses nothing, is reported (with a safe fix that removes it).
 
-use crate::diagnostic::{Code, Diagnostic, Severity, codes};
+use crate::diagnostic::Diagnostic;
 use crate::fix::{Edit, Fix};
 use crate::lexer;
 use crate::span::Span;
 
-pub const UNKNOWN_RULE: Code = Code {
-    code: "N001",
-    name: "unknown-rule-in-suppression",
-    severity: Severity::Warning,
-};
-
-pub const UNUSED_SUPPRESSION: Code = Code {
-    code: "N002",
-    name: "unused-suppression",
-    severity: Severity::Warning,
-};
+pub use crate::diagnostic::codes::{UNKNOWN_RULE, UNUSED_SUPPRESSION};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Kind {
@@ -44,20 +34,12 @@ struct Directive {
     keys: Vec<(String, Span)>,
 }
 
-/// Every code a key may name: built-in codes, rule codes, and the suppression codes.
+/// Every code a key may name (`crate::catalogue`), or `all`.
 fn known_key(key: &str) -> Option<(&'static str, &'static str)> {
     if key.eq_ignore_ascii_case("all") {
         return Some(("all", "all"));
     }
-    let builtins = codes::ALL
-        .iter()
-        .chain([&UNKNOWN_RULE, &UNUSED_SUPPRESSION]);
-    for c in builtins {
-        if c.code.eq_ignore_ascii_case(key) || c.name == key {
-            return Some((c.code, c.name));
-        }
-    }
-    crate::rules::find(key).map(|r| (r.code, r.name))
+    crate::catalogue::find(key).map(|e| (e.code().code, e.code().name))
 }
 
 fn parse_directive(text: &str, span: Span) -> Option<Directive> {

@@ -472,3 +472,124 @@ fn exit_without_shutdown_is_an_error() {
     };
     assert!(!status.success());
 }
+
+/// A burst of edits sent at once: the edits before the newest are not checked (at most the
+/// first, which may arrive alone), the last publish is the newest version, and a request
+/// after the burst is answered on that version.
+#[test]
+fn queued_edits_are_coalesced() {
+    let uri = "untitled:burst.sql";
+    let mut c = Client::start();
+    c.initialize("file:///");
+    // Large enough that one check takes far longer than reading the other edits.
+    let base = "BACKUP DATABASE d INTO 's3://b/p?AUTH=implicit';\n".repeat(2000);
+    c.open(uri, "sql", &base);
+    for version in 2..=11 {
+        // Only the newest version has a syntax error, on line 0.
+        let text = if version == 11 {
+            format!("BACKUP INTO;\n{base}")
+        } else {
+            format!("-- {version}\n{base}")
+        };
+        c.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri, "version": version},
+                   "contentChanges": [{"text": text}]}),
+        );
+    }
+    let hover = c.result(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri}, "position": pos(0, 11)}),
+    );
+    assert!(
+        hover["contents"]["value"]
+            .as_str()
+            .is_some_and(|h| h.contains("S002")),
+        "{hover}"
+    );
+    // Every publish of the burst came before the answer.
+    let published: Vec<&Value> = c
+        .pending
+        .iter()
+        .filter(|m| m["method"] == "textDocument/publishDiagnostics")
+        .collect();
+    let versions: Vec<i64> = published
+        .iter()
+        .map(|m| m["params"]["version"].as_i64().unwrap())
+        .collect();
+    assert!(!versions.is_empty() && versions.len() <= 2, "{versions:?}");
+    assert_eq!(versions.last(), Some(&11), "{versions:?}");
+    let last = published.last().unwrap()["params"]["diagnostics"]
+        .as_array()
+        .unwrap();
+    assert!(codes(last).contains(&"S002"));
+    c.pending.clear();
+    assert!(c.finish().success());
+}
+
+/// Malformed frames (a body that is not JSON, one that is not JSON-RPC, a header that is not
+/// a number, garbage between frames) are skipped: the requests after them are answered, and
+/// stderr says what was skipped without quoting it.
+#[test]
+fn malformed_messages_do_not_end_the_session() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_backup-lint"))
+        .arg("server")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let frame = |v: Value| {
+        let body = serde_json::to_vec(&v).unwrap();
+        let mut out = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
+        out.extend(body);
+        out
+    };
+    let request = |id: i64, method: &str, params: Value| {
+        frame(json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}))
+    };
+    let secret = "SECRET_hunter2";
+    let mut input = request(
+        1,
+        "initialize",
+        json!({"processId": null, "rootUri": null, "capabilities": {}}),
+    );
+    input.extend(frame(
+        json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}),
+    ));
+    let bad_json = format!("{{\"{secret}\": ");
+    input.extend(format!("Content-Length: {}\r\n\r\n{bad_json}", bad_json.len()).bytes());
+    input.extend(request(2, "textDocument/hover", json!({"no": secret})));
+    input.extend(frame(
+        json!({"jsonrpc": "2.0", "result": secret, "junk": [1]}),
+    ));
+    input.extend(format!("Content-Length: twelve\r\n\r\n{secret}").bytes());
+    input.extend(request(3, "textDocument/formatting", json!({})));
+    input.extend(format!("{secret} garbage\r\n").bytes());
+    input.extend(request(4, "shutdown", Value::Null));
+    input.extend(frame(json!({"jsonrpc": "2.0", "method": "exit"})));
+    let mut stdin = child.stdin.take().unwrap();
+    std::thread::spawn(move || {
+        let _ = stdin.write_all(&input);
+    });
+    let (tx, rx) = channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(child.wait_with_output());
+    });
+    let out = rx
+        .recv_timeout(TIMEOUT)
+        .expect("the server did not exit")
+        .unwrap();
+    let mut reader = BufReader::new(&out.stdout[..]);
+    let mut answered = Vec::new();
+    while let Some(msg) = read_message(&mut reader) {
+        if let Some(id) = msg.get("id").and_then(Value::as_i64) {
+            answered.push(id);
+        }
+    }
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(answered, [1, 2, 3, 4], "stderr: {stderr}");
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("skipped"), "{stderr}");
+    assert!(!stderr.contains(secret), "{stderr}");
+}

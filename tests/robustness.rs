@@ -809,3 +809,67 @@ fn random_scripts_and_runbooks_never_panic() {
         }
     }
 }
+
+/// A 5-byte script ending inside an unterminated `"…é` string panicked `check` and `migrate`
+/// (a byte index inside `é`), and the panic message printed the script on stderr.
+#[test]
+fn unterminated_string_ending_in_a_multibyte_character() {
+    let dir = tempfile::tempdir().unwrap();
+    for script in [
+        "x=\"é",
+        "x=\"SECRET_hunter2é",
+        "cockroach sql -e \"BACKUP é",
+    ] {
+        let path = dir.path().join("backup.sh");
+        std::fs::write(&path, script).unwrap();
+        for args in [&["check"][..], &["migrate", "--to", "25.1"]] {
+            let out = Command::new(env!("CARGO_BIN_EXE_backup-lint"))
+                .args(args)
+                .arg(&path)
+                .output()
+                .unwrap();
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert!(
+                matches!(out.status.code(), Some(0 | 1)),
+                "{args:?} on {script:?}: {:?} {stderr}",
+                out.status
+            );
+            assert!(!stderr.contains("SECRET"), "{stderr}");
+        }
+        let diags = backup_lint::check_document(
+            script,
+            backup_lint::FileKind::Shell,
+            &CheckOptions::default(),
+            &[],
+        );
+        assert!(diags.iter().any(|d| d.code.code == "S004"), "{diags:?}");
+    }
+}
+
+/// `simulate --start` near the end of the supported years panicked in `add_days`; a run that
+/// would leave them is refused with a usage error (exit 2), one that stays inside runs.
+#[test]
+fn simulate_start_at_the_end_of_the_supported_years() {
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("backup.sh");
+    std::fs::write(&script, "d=$(date +%G-%V)\necho \"$d\"\n").unwrap();
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_backup-lint"))
+            .arg("simulate")
+            .args(args)
+            .arg(&script)
+            .output()
+            .unwrap()
+    };
+    let out = run(&["--start", "2147483647-12-31"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("backup-lint: error: --start"), "{stderr}");
+    let out = run(&["--start", "2147483647-12-31", "--days", "1"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -147,18 +147,54 @@ fn doc_examples_fire_and_corrections_do_not() {
 
 fn rules_markdown() -> String {
     let mut s = String::from(
-        "# Rules\n\nGenerated from the rule registry by `tests/rules.rs` (`UPDATE_RULES_DOC=1 cargo test --test rules`).\n`backup-lint explain CODE` prints a rule's full documentation.\n\n| code | name | severity | what it flags |\n|---|---|---|---|\n",
+        "# Rules\n\nEvery code backup-lint prints: the rules, and the built-in codes of the parser, the release checker, `fmt`, suppressions, `migrate` and `simulate`. Generated from the code catalogue (`src/catalogue.rs`) by `tests/rules.rs` (`UPDATE_RULES_DOC=1 cargo test --test rules`).\n`backup-lint explain CODE` prints a code's full documentation.\n\n| code | name | severity | what it flags |\n|---|---|---|---|\n",
     );
-    for r in rules::ALL {
+    for e in backup_lint::catalogue::all() {
+        let c = e.code();
         s.push_str(&format!(
             "| {} | {} | {} | {} |\n",
-            r.code,
-            r.name,
-            r.severity.as_str(),
-            r.summary
+            c.code,
+            c.name,
+            c.severity.as_str(),
+            e.summary()
         ));
     }
     s
+}
+
+/// `backup-lint rules` lists every catalogued code and `explain` answers each, by code and
+/// by name, with its documentation.
+#[test]
+fn explain_answers_every_listed_code() {
+    let bin = env!("CARGO_BIN_EXE_backup-lint");
+    let out = std::process::Command::new(bin)
+        .arg("rules")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let listed = String::from_utf8(out.stdout).unwrap();
+    let all = backup_lint::catalogue::all();
+    assert_eq!(listed.lines().count(), all.len());
+    for (line, e) in listed.lines().zip(&all) {
+        let c = e.code();
+        assert!(line.starts_with(c.code), "{line}");
+        for key in [c.code, c.name] {
+            let out = std::process::Command::new(bin)
+                .args(["explain", key])
+                .output()
+                .unwrap();
+            let text = String::from_utf8_lossy(&out.stdout);
+            assert!(out.status.success(), "explain {key}: {out:?}");
+            assert!(
+                text.starts_with(&format!("{} {} (", c.code, c.name))
+                    && text.contains(e.doc().trim()),
+                "explain {key}: {text}"
+            );
+        }
+    }
+    for key in ["N001", "X001", "R002", "V001", "F001"] {
+        assert!(listed.contains(key), "{key} not listed");
+    }
 }
 
 #[test]

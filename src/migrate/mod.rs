@@ -19,26 +19,12 @@ pub mod schedule;
 pub use host::{Migrated, migrate_document};
 
 use crate::ast::*;
-use crate::diagnostic::{Code, Diagnostic, Severity};
+use crate::diagnostic::{Code, Diagnostic};
 use crate::parser::{self, StatementKind};
 use crate::span::Span;
 use crate::version::{Version, v};
 
-pub const SAME_MEANING: Code = Code {
-    code: "R001",
-    name: "migrated-same-meaning",
-    severity: Severity::Info,
-};
-pub const LAYOUT_CHANGE: Code = Code {
-    code: "R002",
-    name: "migrated-layout-change",
-    severity: Severity::Warning,
-};
-pub const CANNOT_MIGRATE: Code = Code {
-    code: "R003",
-    name: "cannot-migrate",
-    severity: Severity::Error,
-};
+pub use crate::diagnostic::codes::{CANNOT_MIGRATE, LAYOUT_CHANGE, SAME_MEANING};
 
 #[derive(Clone, Copy, Debug)]
 pub struct MigrateOptions {
@@ -717,9 +703,6 @@ pub fn apply_sql(sql: &str, changes: &[Change]) -> String {
     out.push_str(&sql[last..]);
     out
 }
-
-/// Every built-in migrate code (for `explain` and documentation).
-pub const CODES: &[Code] = &[SAME_MEANING, LAYOUT_CHANGE, CANNOT_MIGRATE];
 
 #[cfg(test)]
 mod tests {

@@ -926,7 +926,9 @@ impl Builder<'_> {
             "string" | "translated_string" => {
                 // `"…"`: the bytes between the quotes and between child expansions.
                 let mut pos = node.start_byte() + if node.kind() == "string" { 1 } else { 2 };
-                let end = node.end_byte().saturating_sub(1).max(pos);
+                // An unterminated string (`x="é` at the end of the file) has no closing quote.
+                let close = usize::from(self.original[..node.end_byte()].ends_with('"'));
+                let end = (node.end_byte() - close).max(pos);
                 let mut cursor = node.walk();
                 for child in node.named_children(&mut cursor) {
                     if child.kind() == "string_content" {
