@@ -9,6 +9,7 @@
 pub mod ast;
 pub mod config;
 pub mod diagnostic;
+pub mod document;
 pub mod embed;
 pub mod engine;
 pub mod features;

@@ -35,7 +35,7 @@ use crate::diagnostic::{Diagnostic, Severity, codes};
 use crate::fix::Applicability;
 use crate::redact::scrub;
 use crate::span::Span;
-use crate::{CheckOptions, FileKind, FormatOptions, Version, check_document, format_source};
+use crate::{CheckOptions, FileKind, FormatOptions, Version, format_source};
 
 /// `source` of every diagnostic we publish.
 const SOURCE: &str = "backup-lint";
@@ -206,28 +206,6 @@ impl Document {
     /// Only SQL documents are formatted.
     fn is_sql(&self, uri: &Url) -> bool {
         self.kind(uri) == Some(FileKind::Sql)
-    }
-}
-
-/// How a suppression comment is written in each kind of document, and the "statements" an
-/// `ignore[…]` line applies to.
-fn comment_style(kind: FileKind) -> (&'static str, &'static str) {
-    match kind {
-        FileKind::Sql => ("-- ", ""),
-        FileKind::Shell => ("# ", ""),
-        FileKind::Markdown => ("<!-- ", " -->"),
-    }
-}
-
-fn statements_of(kind: FileKind, text: &str) -> Vec<Span> {
-    match kind {
-        FileKind::Sql => statement_spans(text),
-        FileKind::Shell => crate::shell::Script::parse(text).statements,
-        FileKind::Markdown => crate::markdown::parse(text)
-            .fences
-            .iter()
-            .map(|f| f.span)
-            .collect(),
     }
 }
 
@@ -407,13 +385,13 @@ impl Server {
         };
         let resolved = self.resolve(uri, &mut out);
         let doc = self.docs.get_mut(uri).expect("checked above");
-        let diags = check_document(
-            &doc.text,
-            kind,
+        let built =
+            crate::document::Document::build(&doc.text, kind, &resolved.config.sql_wrappers);
+        let diags = crate::engine::check(
+            &built,
             &CheckOptions {
                 target: resolved.target,
             },
-            &resolved.config.sql_wrappers,
         );
         doc.diagnostics = resolved.config.apply(resolved.file.as_deref(), diags);
         let lines = Lines::new(&doc.text);
@@ -475,7 +453,9 @@ impl Server {
         let mut fixes = Vec::new();
         let mut ignores = Vec::new();
         let mut seen = HashSet::new();
-        let statements = statements_of(kind, &doc.text);
+        // Statements and comment syntax do not depend on SQL wrappers.
+        let built = crate::document::Document::build(&doc.text, kind, &[]);
+        let statements = built.statements();
         for d in hits {
             let lsp = to_lsp(d, uri, &lines);
             if let Some(fix) = &d.fix
@@ -512,7 +492,7 @@ impl Server {
             if matches!(d.code.code, "N001" | "N002") {
                 continue;
             }
-            let edit = ignore_edit(&doc.text, &lines, &statements, d, comment_style(kind));
+            let edit = ignore_edit(&doc.text, &lines, &statements, d, built.comment_style());
             if !seen.insert((d.code.code, edit.range.start)) {
                 continue;
             }
@@ -638,15 +618,6 @@ fn to_lsp(d: &Diagnostic, uri: &Url, lines: &Lines<'_>) -> LspDiagnostic {
             .then(|| vec![DiagnosticTag::DEPRECATED]),
         ..LspDiagnostic::default()
     }
-}
-
-/// The spans of every statement (backup-family or not), as the suppression pass sees them.
-fn statement_spans(text: &str) -> Vec<Span> {
-    let templates = crate::template::find(text);
-    let parse_text = crate::template::substitute(text, &templates);
-    let mut spans = Vec::new();
-    crate::parser::parse_each(&parse_text, &mut Vec::new(), |s| spans.push(s.span));
-    spans
 }
 
 /// The edit that adds `-- backup-lint: ignore[CODE]` on its own line above the line where
@@ -812,7 +783,13 @@ mod tests {
         let diags = crate::check_source(text, &CheckOptions::default());
         let d = diags.iter().find(|d| d.code.code == "S003").unwrap();
         let lines = Lines::new(text);
-        let edit = ignore_edit(text, &lines, &statement_spans(text), d, ("-- ", ""));
+        let edit = ignore_edit(
+            text,
+            &lines,
+            &crate::document::sql_statement_spans(text),
+            d,
+            ("-- ", ""),
+        );
         assert_eq!(edit.range.start, Position::new(1, 0));
         assert_eq!(edit.new_text, "  -- backup-lint: ignore[S003]\n");
         let mut fixed = text.to_string();
@@ -826,7 +803,13 @@ mod tests {
             .find(|d| d.code.code == "S003")
             .unwrap();
         let lines = Lines::new(shared);
-        let edit = ignore_edit(shared, &lines, &statement_spans(shared), &d, ("-- ", ""));
+        let edit = ignore_edit(
+            shared,
+            &lines,
+            &crate::document::sql_statement_spans(shared),
+            &d,
+            ("-- ", ""),
+        );
         assert_eq!(edit.range.start, Position::new(0, 10));
         assert_eq!(edit.new_text, "\n-- backup-lint: ignore[S003]\n");
     }
