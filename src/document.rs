@@ -127,21 +127,21 @@ impl<'a> Document<'a> {
 
     /// `self.text` with an `ignore[…]` comment in the host's syntax above each statement that
     /// has findings (syntax errors excepted: they are never suppressed away silently). The
-    /// comment goes on its own line above the line where the statement starts, where the
-    /// suppression pass reads it as applying to the next statement; a shebang stays first.
+    /// comment gets a line of its own right above the statement's first line, where the
+    /// suppression pass reads it as applying to the next statement: a statement sharing its
+    /// line with an earlier one is moved to a new line; in a page, the fence's container
+    /// prefix (`> `, a list item's indentation) is kept. A shebang stays first: it is a
+    /// comment, never a statement.
     pub fn add_ignores(&self, diagnostics: &[Diagnostic]) -> String {
         let text = self.text;
         let (opener, closer) = self.comment_style();
         let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
         let statements = self.statements();
-        // (insertion offset, codes, whether the statement shares its line with earlier text)
-        let mut inserts: Vec<(usize, Vec<&str>, bool)> = Vec::new();
+        // (statement start, codes)
+        let mut inserts: Vec<(usize, Vec<&str>)> = Vec::new();
         for d in diagnostics {
-            if matches!(
-                d.code.code,
-                "S001" | "S002" | "S004" // syntax errors, of SQL and of the shell
-            ) {
-                continue;
+            if matches!(d.code.code, "S001" | "S002" | "S004") {
+                continue; // syntax errors, of SQL and of the shell
             }
             // The outermost statement holding the finding: the one a comment above it covers.
             let Some(stmt) = statements
@@ -150,19 +150,16 @@ impl<'a> Document<'a> {
             else {
                 continue;
             };
-            let start = stmt.start as usize;
-            let line_start = text[..start].rfind('\n').map_or(0, |p| p + 1);
-            let shares_line = !text[line_start..start].trim().is_empty();
-            let at = if shares_line { start } else { line_start };
-            match inserts.iter_mut().find(|(a, _, _)| *a == at) {
-                Some((_, codes, _)) => codes.push(d.code.code),
-                None => inserts.push((at, vec![d.code.code], shares_line)),
+            let at = stmt.start as usize;
+            match inserts.iter_mut().find(|(a, _)| *a == at) {
+                Some((_, codes)) => codes.push(d.code.code),
+                None => inserts.push((at, vec![d.code.code])),
             }
         }
-        inserts.sort_by_key(|(at, _, _)| *at);
+        inserts.sort_by_key(|(at, _)| *at);
         let mut out = String::with_capacity(text.len() + inserts.len() * 48);
         let mut last = 0;
-        for (at, mut codes, shares_line) in inserts {
+        for (at, mut codes) in inserts {
             codes.sort_unstable();
             codes.dedup();
             // HTML comments may not hold `--`: the reason is written plainly there.
@@ -175,13 +172,27 @@ impl<'a> Document<'a> {
                 "{opener}backup-lint: ignore[{}]{reason}{closer}",
                 codes.join(", ")
             );
-            out.push_str(&text[last..at]);
-            if shares_line {
-                // Another statement shares the line: this one starts a line of its own.
-                let indent = indent_of(text, at);
-                out.push_str(&format!("{newline}{indent}{comment}{newline}{indent}"));
+            let line_start = text[..at].rfind('\n').map_or(0, |p| p + 1);
+            let prefix = &text[line_start..at];
+            if self.kind == FileKind::Markdown {
+                // The comment takes the fence's place; the fence continues the same container.
+                let kept: String = prefix
+                    .chars()
+                    .map(|c| if c == '>' || c == '\t' { c } else { ' ' })
+                    .collect();
+                out.push_str(&text[last..at]);
+                out.push_str(&format!("{comment}{newline}{kept}"));
+            } else if prefix.trim().is_empty() {
+                out.push_str(&text[last..at]);
+                out.push_str(&format!("{comment}{newline}{prefix}"));
+            } else if self.kind == FileKind::Shell && prefix.contains("<<") {
+                // A new line here would fall into the heredoc's body: leave the statement.
+                continue;
             } else {
-                out.push_str(&format!("{}{comment}{newline}", indent_of(text, at)));
+                let indent = indent_of(text, at);
+                let end = line_start + prefix.trim_end_matches([' ', '\t']).len();
+                out.push_str(&text[last..end]);
+                out.push_str(&format!("{newline}{indent}{comment}{newline}{indent}"));
             }
             last = at;
         }
