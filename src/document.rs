@@ -5,10 +5,11 @@
 //! `--add-ignore` and the fix health check all take a `Document`, so the file-kind dispatch
 //! is written here only.
 
-use std::borrow::Cow;
+use std::sync::OnceLock;
 
 use crate::diagnostic::Diagnostic;
 use crate::embed::{self, Assembled, Snippet};
+use crate::fix::Edit;
 use crate::kind::FileKind;
 use crate::markdown::{self, Markdown};
 use crate::shell::Script;
@@ -42,6 +43,7 @@ pub struct Document<'a> {
     /// The SQL of a script or a page: every snippet in order as one document, mapped back to
     /// `text`. `None` for a `.sql` file, whose SQL is `text` itself.
     pub embedded: Option<Assembled>,
+    statements: OnceLock<Vec<Span>>,
 }
 
 impl<'a> Document<'a> {
@@ -80,6 +82,7 @@ impl<'a> Document<'a> {
             text,
             model,
             embedded,
+            statements: OnceLock::new(),
         }
     }
 
@@ -101,15 +104,13 @@ impl<'a> Document<'a> {
 
     /// The units a suppression attaches to, in source order: SQL statements, a script's
     /// statements (outer ones before those nested in them), a page's fences. A `.sql` file
-    /// is parsed for them on demand (checking finds them itself).
-    pub fn statements(&self) -> Cow<'_, [Span]> {
-        match &self.model {
-            Model::Sql => Cow::Owned(sql_statement_spans(self.text)),
-            Model::Script { script, .. } => Cow::Borrowed(&script.statements),
-            Model::Markdown { page, .. } => {
-                Cow::Owned(page.fences.iter().map(|f| f.span).collect())
-            }
-        }
+    /// is parsed for them on first use (checking finds them itself).
+    pub fn statements(&self) -> &[Span] {
+        self.statements.get_or_init(|| match &self.model {
+            Model::Sql => sql_statement_spans(self.text),
+            Model::Script { script, .. } => script.statements.clone(),
+            Model::Markdown { page, .. } => page.fences.iter().map(|f| f.span).collect(),
+        })
     }
 
     /// SQL files a script feeds to a client (`cockroach sql < restore.sql`, `-f restore.sql`),
@@ -125,78 +126,129 @@ impl<'a> Document<'a> {
         }
     }
 
-    /// `self.text` with an `ignore[…]` comment in the host's syntax above each statement that
-    /// has findings (syntax errors excepted: they are never suppressed away silently). The
-    /// comment gets a line of its own right above the statement's first line, where the
-    /// suppression pass reads it as applying to the next statement: a statement sharing its
-    /// line with an earlier one is moved to a new line; in a page, the fence's container
-    /// prefix (`> `, a list item's indentation) is kept. A shebang stays first: it is a
-    /// comment, never a statement.
-    pub fn add_ignores(&self, diagnostics: &[Diagnostic]) -> String {
+    /// The statement a finding at `offset` belongs to, for suppressing it: the outermost
+    /// statement holding it (a comment above that one covers it).
+    pub fn statement_at(&self, offset: u32) -> Option<Span> {
+        self.statements()
+            .iter()
+            .find(|s| s.start <= offset && offset <= s.end)
+            .copied()
+    }
+
+    /// The edit that suppresses `codes` for the statement starting at byte `at`, in the host's
+    /// comment syntax, where the suppression pass reads it as applying to that statement:
+    /// joined to an `ignore[…]` comment already on the line above, else a line of its own
+    /// above the statement (a statement sharing its line with an earlier one moves to a new
+    /// line; in a page the fence's container prefix, `> ` or a list item's indentation, is
+    /// kept). A shebang stays first: it is a comment, never a statement. `None` when there is
+    /// nothing to add, or no safe place (a shell line that opens a heredoc).
+    pub fn ignore_edit(&self, at: usize, codes: &[&str], reason: &str) -> Option<Edit> {
         let text = self.text;
         let (opener, closer) = self.comment_style();
         let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
-        let statements = self.statements();
+        let line_start = text[..at].rfind('\n').map_or(0, |p| p + 1);
+        let prefix = &text[line_start..at];
+        let own_line = if self.kind == FileKind::Markdown {
+            prefix.chars().all(|c| c == '>' || c.is_whitespace())
+        } else {
+            prefix.trim().is_empty()
+        };
+        if own_line && line_start > 0 {
+            // Join an `ignore[…]` comment on the line above.
+            let prev_start = text[..line_start - 1].rfind('\n').map_or(0, |p| p + 1);
+            let prev = &text[prev_start..line_start - 1];
+            let body = prev.trim_start_matches(|c: char| c == '>' || c.is_whitespace());
+            let lead = format!("{opener}backup-lint: ignore[");
+            if let Some(rest) = body.strip_prefix(&lead)
+                && let Some(close) = rest.find(']')
+            {
+                let listed: Vec<&str> = rest[..close].split(',').map(str::trim).collect();
+                let new: Vec<&str> = codes
+                    .iter()
+                    .filter(|c| !listed.iter().any(|l| l.eq_ignore_ascii_case(c)))
+                    .copied()
+                    .collect();
+                if new.is_empty() {
+                    return None;
+                }
+                let pos = prev_start + (prev.len() - rest.len()) + close;
+                return Some(Edit {
+                    span: Span::point(pos),
+                    replacement: format!(", {}", new.join(", ")),
+                });
+            }
+        }
+        let comment = format!(
+            "{opener}backup-lint: ignore[{}]{reason}{closer}",
+            codes.join(", ")
+        );
+        if own_line || self.kind == FileKind::Markdown {
+            // The comment takes the statement's place; the statement follows on the next
+            // line in the same container.
+            let kept: String = prefix
+                .chars()
+                .map(|c| if c == '>' || c == '\t' { c } else { ' ' })
+                .collect();
+            return Some(Edit {
+                span: Span::point(at),
+                replacement: format!("{comment}{newline}{kept}"),
+            });
+        }
+        if self.kind == FileKind::Shell && prefix.contains("<<") {
+            // A new line here would fall into the heredoc's body.
+            return None;
+        }
+        let indent = indent_of(text, at);
+        let end = line_start + prefix.trim_end_matches([' ', '\t']).len();
+        Some(Edit {
+            span: Span::new(end, at),
+            replacement: format!("{newline}{indent}{comment}{newline}{indent}"),
+        })
+    }
+
+    /// `self.text` with the findings of each statement suppressed by a comment above it (see
+    /// [`Document::ignore_edit`]); syntax errors, of SQL or of the shell, are never suppressed
+    /// away silently, and findings outside every statement are left.
+    pub fn add_ignores(&self, diagnostics: &[Diagnostic]) -> String {
         // (statement start, codes)
-        let mut inserts: Vec<(usize, Vec<&str>)> = Vec::new();
+        let mut groups: Vec<(usize, Vec<&str>)> = Vec::new();
         for d in diagnostics {
             if matches!(d.code.code, "S001" | "S002" | "S004") {
-                continue; // syntax errors, of SQL and of the shell
+                continue;
             }
-            // The outermost statement holding the finding: the one a comment above it covers.
-            let Some(stmt) = statements
-                .iter()
-                .find(|s| s.start <= d.span.start && d.span.start <= s.end)
-            else {
+            let Some(stmt) = self.statement_at(d.span.start) else {
                 continue;
             };
             let at = stmt.start as usize;
-            match inserts.iter_mut().find(|(a, _)| *a == at) {
+            match groups.iter_mut().find(|(a, _)| *a == at) {
                 Some((_, codes)) => codes.push(d.code.code),
-                None => inserts.push((at, vec![d.code.code])),
+                None => groups.push((at, vec![d.code.code])),
             }
         }
-        inserts.sort_by_key(|(at, _)| *at);
-        let mut out = String::with_capacity(text.len() + inserts.len() * 48);
+        groups.sort_by_key(|(at, _)| *at);
+        // HTML comments may not hold `--`: the reason is written plainly there.
+        let reason = if self.kind == FileKind::Markdown {
+            " baseline"
+        } else {
+            " -- baseline"
+        };
+        let mut out = String::with_capacity(self.text.len() + groups.len() * 48);
         let mut last = 0;
-        for (at, mut codes) in inserts {
+        for (at, mut codes) in groups {
             codes.sort_unstable();
             codes.dedup();
-            // HTML comments may not hold `--`: the reason is written plainly there.
-            let reason = if closer.is_empty() {
-                " -- baseline"
-            } else {
-                " baseline"
-            };
-            let comment = format!(
-                "{opener}backup-lint: ignore[{}]{reason}{closer}",
-                codes.join(", ")
-            );
-            let line_start = text[..at].rfind('\n').map_or(0, |p| p + 1);
-            let prefix = &text[line_start..at];
-            if self.kind == FileKind::Markdown {
-                // The comment takes the fence's place; the fence continues the same container.
-                let kept: String = prefix
-                    .chars()
-                    .map(|c| if c == '>' || c == '\t' { c } else { ' ' })
-                    .collect();
-                out.push_str(&text[last..at]);
-                out.push_str(&format!("{comment}{newline}{kept}"));
-            } else if prefix.trim().is_empty() {
-                out.push_str(&text[last..at]);
-                out.push_str(&format!("{comment}{newline}{prefix}"));
-            } else if self.kind == FileKind::Shell && prefix.contains("<<") {
-                // A new line here would fall into the heredoc's body: leave the statement.
+            let Some(edit) = self.ignore_edit(at, &codes, reason) else {
                 continue;
-            } else {
-                let indent = indent_of(text, at);
-                let end = line_start + prefix.trim_end_matches([' ', '\t']).len();
-                out.push_str(&text[last..end]);
-                out.push_str(&format!("{newline}{indent}{comment}{newline}{indent}"));
+            };
+            let range = edit.span.range();
+            if range.start < last {
+                continue;
             }
-            last = at;
+            out.push_str(&self.text[last..range.start]);
+            out.push_str(&edit.replacement);
+            last = range.end;
         }
-        out.push_str(&text[last..]);
+        out.push_str(&self.text[last..]);
         out
     }
 }
@@ -216,4 +268,57 @@ pub fn sql_statement_spans(text: &str) -> Vec<Span> {
     let mut spans = Vec::new();
     crate::parser::parse_each(&parse_text, &mut Vec::new(), |s| spans.push(s.span));
     spans
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::{CheckOptions, check};
+
+    /// `text` of `kind` after `add_ignores` over its own findings, and the findings left.
+    fn ignored(text: &str, kind: FileKind) -> (String, Vec<Diagnostic>) {
+        let doc = Document::build(text, kind, &[]);
+        let before = check(&doc, &CheckOptions::default());
+        assert!(!before.is_empty(), "{text}");
+        let out = doc.add_ignores(&before);
+        let after = check(&Document::build(&out, kind, &[]), &CheckOptions::default());
+        (out, after)
+    }
+
+    #[test]
+    fn ignores_in_a_page_keep_the_fences_container() {
+        let page = "> ```sql\n> BACKUP INTO 'gcs://b/p';\n> ```\n\n1. ```sql\n   BACKUP INTO 'gcs://b/q';\n   ```\n";
+        let (out, after) = ignored(page, FileKind::Markdown);
+        assert_eq!(
+            out,
+            "> <!-- backup-lint: ignore[A006, U001] baseline -->\n> ```sql\n> BACKUP INTO 'gcs://b/p';\n> ```\n\n1. <!-- backup-lint: ignore[A006, U001] baseline -->\n   ```sql\n   BACKUP INTO 'gcs://b/q';\n   ```\n"
+        );
+        assert!(after.is_empty(), "{after:?}");
+    }
+
+    #[test]
+    fn ignores_in_a_script_keep_the_shebang_first_and_stay_out_of_heredocs() {
+        let script = "#!/bin/sh\ncockroach sql -e \"BACKUP INTO 'gcs://b/p'\"\n";
+        let (out, after) = ignored(script, FileKind::Shell);
+        assert_eq!(
+            out,
+            "#!/bin/sh\n# backup-lint: ignore[A006, U001] -- baseline\ncockroach sql -e \"BACKUP INTO 'gcs://b/p'\"\n"
+        );
+        assert!(after.is_empty(), "{after:?}");
+        // A line break before the second command would move it into the heredoc's body.
+        let heredoc = "cat <<EOF; cockroach sql -e \"BACKUP INTO 'gcs://b/p'\"\nbody\nEOF\n";
+        let doc = Document::build(heredoc, FileKind::Shell, &[]);
+        let at = heredoc.find("cockroach").unwrap();
+        assert!(doc.ignore_edit(at, &["U001"], "").is_none());
+        let two = "echo a; cockroach sql -e \"BACKUP INTO 'gcs://b/p'\"\n";
+        let doc = Document::build(two, FileKind::Shell, &[]);
+        let edit = doc.ignore_edit(two.find("cockroach").unwrap(), &["U001"], "");
+        assert_eq!(
+            edit.map(|e| (e.span, e.replacement)),
+            Some((
+                Span::new(7, 8),
+                "\n# backup-lint: ignore[U001]\n".to_string()
+            ))
+        );
+    }
 }

@@ -455,7 +455,6 @@ impl Server {
         let mut seen = HashSet::new();
         // Statements and comment syntax do not depend on SQL wrappers.
         let built = crate::document::Document::build(&doc.text, kind, &[]);
-        let statements = built.statements();
         for d in hits {
             let lsp = to_lsp(d, uri, &lines);
             if let Some(fix) = &d.fix
@@ -492,7 +491,9 @@ impl Server {
             if matches!(d.code.code, "N001" | "N002") {
                 continue;
             }
-            let edit = ignore_edit(&doc.text, &lines, &statements, d, built.comment_style());
+            let Some(edit) = ignore_edit(&built, &lines, d) else {
+                continue;
+            };
             if !seen.insert((d.code.code, edit.range.start)) {
                 continue;
             }
@@ -620,54 +621,23 @@ fn to_lsp(d: &Diagnostic, uri: &Url, lines: &Lines<'_>) -> LspDiagnostic {
     }
 }
 
-/// The edit that adds `-- backup-lint: ignore[CODE]` on its own line above the line where
-/// the diagnostic's statement starts (the diagnostic's own line when it lies in no
-/// statement), joining an `ignore[…]` comment already on the line above.
+/// The edit that adds `ignore[CODE]` in the document's comment syntax above the statement
+/// that holds the diagnostic (the diagnostic's own place when it lies in no statement),
+/// joining an `ignore[…]` comment already on the line above (see
+/// [`crate::document::Document::ignore_edit`]).
 fn ignore_edit(
-    text: &str,
+    doc: &crate::document::Document<'_>,
     lines: &Lines<'_>,
-    statements: &[Span],
     d: &Diagnostic,
-    (opener, closer): (&str, &str),
-) -> TextEdit {
-    let code = d.code.code;
-    let anchor = statements
-        .iter()
-        .find(|s| s.start <= d.span.start && d.span.start <= s.end)
+) -> Option<TextEdit> {
+    let at = doc
+        .statement_at(d.span.start)
         .map_or(d.span.start, |s| s.start) as usize;
-    let anchor = anchor.min(text.len());
-    let eol = if text.contains("\r\n") { "\r\n" } else { "\n" };
-    let line = lines.line_of(anchor);
-    let line_start = lines.starts[line];
-    let before = &text[line_start..anchor];
-    let comment = format!("{opener}backup-lint: ignore[{code}]{closer}");
-    if !before.trim().is_empty() {
-        // Another statement shares the line: start a line just for this one.
-        let at = lines.position(anchor);
-        return TextEdit {
-            range: Range::new(at, at),
-            new_text: format!("{eol}{comment}{eol}"),
-        };
-    }
-    if line > 0 {
-        let prev = lines.content(line - 1);
-        let body = text[prev.clone()].trim_start();
-        if let Some(rest) = body.strip_prefix(&format!("{opener}backup-lint: ignore["))
-            && let Some(close) = rest.find(']')
-        {
-            let at = prev.end - rest.len() + close;
-            let pos = lines.position(at);
-            return TextEdit {
-                range: Range::new(pos, pos),
-                new_text: format!(", {code}"),
-            };
-        }
-    }
-    let pos = Position::new(line as u32, 0);
-    TextEdit {
-        range: Range::new(pos, pos),
-        new_text: format!("{before}{comment}{eol}"),
-    }
+    let edit = doc.ignore_edit(at.min(doc.text.len()), &[d.code.code], "")?;
+    Some(TextEdit {
+        range: lines.range(edit.span),
+        new_text: edit.replacement,
+    })
 }
 
 /// Line starts of a text, for converting between byte offsets and LSP positions (UTF-16
@@ -779,38 +749,43 @@ mod tests {
 
     #[test]
     fn ignore_comment_goes_above_the_statement_start() {
+        use crate::document::Document;
+        /// `text` with the ignore edit for its S003 applied, and the edit.
+        fn ignored(text: &str) -> (String, TextEdit) {
+            let d = crate::check_source(text, &CheckOptions::default())
+                .into_iter()
+                .find(|d| d.code.code == "S003")
+                .unwrap();
+            let lines = Lines::new(text);
+            let doc = Document::build(text, FileKind::Sql, &[]);
+            let edit = ignore_edit(&doc, &lines, &d).unwrap();
+            let (start, end) = (lines.offset(edit.range.start), lines.offset(edit.range.end));
+            let fixed = format!("{}{}{}", &text[..start], edit.new_text, &text[end..]);
+            (fixed, edit)
+        }
         let text = "SELECT 1;\n  BACKUP INTO 'x'\n  WITH detached, detached;\n";
-        let diags = crate::check_source(text, &CheckOptions::default());
-        let d = diags.iter().find(|d| d.code.code == "S003").unwrap();
-        let lines = Lines::new(text);
-        let edit = ignore_edit(
-            text,
-            &lines,
-            &crate::document::sql_statement_spans(text),
-            d,
-            ("-- ", ""),
+        let (fixed, edit) = ignored(text);
+        assert_eq!(edit.range.start, Position::new(1, 2));
+        assert_eq!(
+            fixed,
+            "SELECT 1;\n  -- backup-lint: ignore[S003]\n  BACKUP INTO 'x'\n  WITH detached, detached;\n"
         );
-        assert_eq!(edit.range.start, Position::new(1, 0));
-        assert_eq!(edit.new_text, "  -- backup-lint: ignore[S003]\n");
-        let mut fixed = text.to_string();
-        fixed.insert_str(lines.starts[1], &edit.new_text);
         let after = crate::check_source(&fixed, &CheckOptions::default());
         assert!(after.iter().all(|d| d.code.code != "S003"), "{after:?}");
 
         let shared = "SELECT 1; BACKUP INTO 'x' WITH detached, detached;";
-        let d = crate::check_source(shared, &CheckOptions::default())
-            .into_iter()
-            .find(|d| d.code.code == "S003")
-            .unwrap();
-        let lines = Lines::new(shared);
-        let edit = ignore_edit(
-            shared,
-            &lines,
-            &crate::document::sql_statement_spans(shared),
-            &d,
-            ("-- ", ""),
+        let (fixed, _) = ignored(shared);
+        assert_eq!(
+            fixed,
+            "SELECT 1;\n-- backup-lint: ignore[S003]\nBACKUP INTO 'x' WITH detached, detached;"
         );
-        assert_eq!(edit.range.start, Position::new(0, 10));
-        assert_eq!(edit.new_text, "\n-- backup-lint: ignore[S003]\n");
+
+        // A second code joins the comment already above the statement.
+        let both = "-- backup-lint: ignore[A006]\nBACKUP INTO 'x' WITH detached, detached;\n";
+        let (fixed, _) = ignored(both);
+        assert_eq!(
+            fixed,
+            "-- backup-lint: ignore[A006, S003]\nBACKUP INTO 'x' WITH detached, detached;\n"
+        );
     }
 }
