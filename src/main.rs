@@ -130,8 +130,9 @@ struct CheckArgs {
     /// Print findings only: no summary line.
     #[arg(short, long)]
     quiet: bool,
-    /// Insert `-- backup-lint: ignore[…]` above every statement with findings (to adopt the
-    /// tool on an existing repository).
+    /// Insert `backup-lint: ignore[…]` comments (`--`, `#` or `<!-- -->`, as the file
+    /// writes comments) above every statement with findings (to adopt the tool on an existing
+    /// repository).
     #[arg(long, conflicts_with_all = ["fix", "diff"])]
     add_ignore: bool,
 }
