@@ -5,10 +5,10 @@
 //! (identity-mapped, so a diagnostic lands on the exact byte) and values substituted for shell
 //! expansions (mapped to the whole expansion: `$destination`). All the SQL of one host file is
 //! checked as one virtual document, so chain and locality rules see every statement of a
-//! script or a runbook in order; the findings are then mapped back (`check_embedded`).
+//! script or a runbook in order (`engine::check`); the findings are then mapped back
+//! (`map_diagnostic`). This module is the source map only: it checks nothing.
 
-use crate::diagnostic::{Diagnostic, Label, Severity};
-use crate::engine::CheckOptions;
+use crate::diagnostic::{Diagnostic, Label};
 use crate::fix::Edit;
 use crate::span::Span;
 
@@ -360,17 +360,7 @@ pub struct Snippet {
     pub origin: Span,
 }
 
-/// How the host file's kind changes the SQL findings.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Host {
-    /// Shell script: placeholders inside substituted values are reported at their assignment
-    /// by the script rules, so the SQL-level finding is dropped.
-    Shell,
-    /// Markdown runbook: documentation placeholders are expected, reported as info.
-    Markdown,
-}
-
-/// The SQL document that `check_embedded` checks: every snippet in order, each closed by `;`.
+/// The virtual SQL document of a host file: every snippet in order, each closed by `;`.
 pub fn virtual_document(snippets: &[Snippet]) -> Assembled {
     let mut doc = Assembled::new();
     for snippet in snippets {
@@ -384,36 +374,6 @@ pub fn virtual_document(snippets: &[Snippet]) -> Assembled {
         }
     }
     doc
-}
-
-/// Every SQL snippet of a host file checked as one document, diagnostics mapped back to the host.
-pub fn check_embedded(snippets: &[Snippet], host: Host, opts: &CheckOptions) -> Vec<Diagnostic> {
-    if snippets.is_empty() {
-        return Vec::new();
-    }
-    let doc = virtual_document(snippets);
-    let diags = crate::engine::check_source(&doc.text, opts);
-    let mut out = Vec::with_capacity(diags.len());
-    for d in diags {
-        if d.code.code == "P001" {
-            // Placeholders inside substituted values are reported at their assignment (B003),
-            // and opaque values are rendered as placeholders on purpose.
-            if doc.is_substituted(d.span) {
-                continue;
-            }
-            match host {
-                Host::Shell => {}
-                Host::Markdown => {
-                    let mut d = map_diagnostic(&doc, d);
-                    d.severity = Severity::Info;
-                    out.push(d);
-                    continue;
-                }
-            }
-        }
-        out.push(map_diagnostic(&doc, d));
-    }
-    out
 }
 
 /// `d` in host coordinates; a fix that cannot be written back there is dropped.

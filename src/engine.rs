@@ -1,16 +1,17 @@
-//! The library's entry points: check a source, format a source.
+//! The library's entry points: check a source or a document, format a source; the
+//! severity policy of SQL found in scripts and runbooks.
 
 use crate::ast::Statement;
 use crate::diagnostic::{Diagnostic, Severity, codes};
-use crate::embed::{self, Host};
+use crate::document::{Document, Model};
+use crate::embed;
 use crate::features;
 use crate::format::FormatOptions;
 use crate::kind::FileKind;
-use crate::markdown;
 use crate::parser::{self, StatementKind};
 use crate::rules::{self, Ctx, Entry, FileContext};
 use crate::shell::Script;
-use crate::shell::extract::{self, Extraction};
+use crate::shell::extract::Extraction;
 use crate::source;
 use crate::span::Span;
 use crate::suppress;
@@ -158,11 +159,85 @@ pub fn check_document(
     opts: &CheckOptions,
     wrappers: &[String],
 ) -> Vec<Diagnostic> {
-    match kind {
-        FileKind::Sql => check_source(text, opts),
-        FileKind::Shell => check_script(text, opts, wrappers),
-        FileKind::Markdown => check_markdown(text, opts, wrappers),
+    check(&Document::build(text, kind, wrappers), opts)
+}
+
+/// Checks a document already built (see [`check_document`]).
+pub fn check(doc: &Document<'_>, opts: &CheckOptions) -> Vec<Diagnostic> {
+    let text = doc.text;
+    match &doc.model {
+        Model::Sql => check_source(text, opts),
+        Model::Script { script, extraction } => {
+            let mut diags = check_embedded(doc, Host::Shell, opts);
+            diags.extend(script_findings(text, script, extraction, opts, false));
+            finish(&mut diags);
+            suppress::apply_comments(text, &script.comments, &script.statements, diags)
+        }
+        Model::Markdown { page, scripts } => {
+            let mut diags = Vec::new();
+            for (fence, script) in page.fences.iter().zip(scripts) {
+                if let Some((script, extraction)) = script {
+                    let shell = &fence.content.text;
+                    for d in script_findings(shell, script, extraction, opts, true) {
+                        diags.push(embed::map_diagnostic(&fence.content, d));
+                    }
+                }
+            }
+            let empty_script = Script::default();
+            let empty_extraction = Extraction::default();
+            let ctx = rules::ScriptCtx {
+                target: opts.target,
+                source: text,
+                script: &empty_script,
+                extraction: &empty_extraction,
+                in_markdown: true,
+            };
+            rules::run_markdown(page, &ctx, &mut diags);
+            diags.extend(check_embedded(doc, Host::Markdown, opts));
+            finish(&mut diags);
+            let fences: Vec<Span> = page.fences.iter().map(|f| f.span).collect();
+            suppress::apply_comments(text, &page.comments, &fences, diags)
+        }
     }
+}
+
+/// How the host file's kind changes the SQL findings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Host {
+    /// Shell script: placeholders inside substituted values are reported at their assignment
+    /// by the script rules, so the SQL-level finding is dropped.
+    Shell,
+    /// Markdown runbook: documentation placeholders are expected, reported as info.
+    Markdown,
+}
+
+/// The document's SQL checked as one SQL file, findings mapped back to the host.
+fn check_embedded(doc: &Document<'_>, host: Host, opts: &CheckOptions) -> Vec<Diagnostic> {
+    let Some(sql) = doc.embedded.as_ref().filter(|a| !a.text.is_empty()) else {
+        return Vec::new();
+    };
+    let diags = check_source(&sql.text, opts);
+    let mut out = Vec::with_capacity(diags.len());
+    for d in diags {
+        if d.code.code == "P001" {
+            // Placeholders inside substituted values are reported at their assignment (B003),
+            // and opaque values are rendered as placeholders on purpose.
+            if sql.is_substituted(d.span) {
+                continue;
+            }
+            match host {
+                Host::Shell => {}
+                Host::Markdown => {
+                    let mut d = embed::map_diagnostic(sql, d);
+                    d.severity = Severity::Info;
+                    out.push(d);
+                    continue;
+                }
+            }
+        }
+        out.push(embed::map_diagnostic(sql, d));
+    }
+    out
 }
 
 /// The script's own findings (syntax errors, script rules) in the script's coordinates.
@@ -194,45 +269,6 @@ fn script_findings(
     };
     rules::run_script(&ctx, &mut out);
     out
-}
-
-fn check_script(text: &str, opts: &CheckOptions, wrappers: &[String]) -> Vec<Diagnostic> {
-    let script = Script::parse(text);
-    let extraction = extract::extract(&script, wrappers);
-    let mut diags = embed::check_embedded(&extraction.snippets, Host::Shell, opts);
-    diags.extend(script_findings(text, &script, &extraction, opts, false));
-    finish(&mut diags);
-    suppress::apply_comments(text, &script.comments, &script.statements, diags)
-}
-
-fn check_markdown(text: &str, opts: &CheckOptions, wrappers: &[String]) -> Vec<Diagnostic> {
-    let md = markdown::parse(text);
-    let mut snippets = Vec::new();
-    let mut diags = Vec::new();
-    let empty_script = Script::default();
-    let empty_extraction = Extraction::default();
-    for fence in &md.fences {
-        let sql = fence.sql(wrappers);
-        snippets.extend(sql.snippets);
-        if let Some((script, extraction)) = &sql.script {
-            let shell = &fence.content.text;
-            for d in script_findings(shell, script, extraction, opts, true) {
-                diags.push(embed::map_diagnostic(&fence.content, d));
-            }
-        }
-    }
-    let ctx = rules::ScriptCtx {
-        target: opts.target,
-        source: text,
-        script: &empty_script,
-        extraction: &empty_extraction,
-        in_markdown: true,
-    };
-    rules::run_markdown(&md, &ctx, &mut diags);
-    diags.extend(embed::check_embedded(&snippets, Host::Markdown, opts));
-    finish(&mut diags);
-    let fences: Vec<Span> = md.fences.iter().map(|f| f.span).collect();
-    suppress::apply_comments(text, &md.comments, &fences, diags)
 }
 
 /// Source order, one finding per (code, place, message).

@@ -10,6 +10,7 @@ pub mod ast;
 pub mod catalogue;
 pub mod config;
 pub mod diagnostic;
+pub mod document;
 pub mod embed;
 pub mod engine;
 pub mod features;

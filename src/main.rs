@@ -8,11 +8,10 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use backup_lint::config::Config;
 use backup_lint::diagnostic::{Diagnostic, Severity};
+use backup_lint::document::Document;
 use backup_lint::fix::{Applicability, apply_fixes_checked};
 use backup_lint::render::{self, FileReport};
-use backup_lint::{
-    CheckOptions, FileKind, FormatOptions, Version, check_document, format_source, source,
-};
+use backup_lint::{CheckOptions, FileKind, FormatOptions, Version, engine, format_source, source};
 
 /// A linter and formatter for CockroachDB's backup SQL (BACKUP, RESTORE, SHOW BACKUP,
 /// CREATE SCHEDULE FOR BACKUP, ALTER BACKUP [SCHEDULE]).
@@ -131,8 +130,9 @@ struct CheckArgs {
     /// Print findings only: no summary line.
     #[arg(short, long)]
     quiet: bool,
-    /// Insert `-- backup-lint: ignore[…]` above every statement with findings (to adopt the
-    /// tool on an existing repository).
+    /// Insert `backup-lint: ignore[…]` comments (`--`, `#` or `<!-- -->`, as the file
+    /// writes comments) above every statement with findings (to adopt the tool on an existing
+    /// repository).
     #[arg(long, conflicts_with_all = ["fix", "diff"])]
     add_ignore: bool,
 }
@@ -458,37 +458,26 @@ fn inputs(common: &Common) -> Result<Vec<Input>, String> {
     Ok(out)
 }
 
-/// SQL files that the scripts among `inputs` feed to a client (`cockroach sql < restore.sql`,
+/// SQL files that the checked scripts feed to a client (`cockroach sql < restore.sql`,
 /// `-f restore.sql`), found next to the script, that are not inputs already: they are checked
-/// too.
-fn fed_sql_files(inputs: &[Input]) -> Vec<Input> {
+/// too. The names come from each script's `Document` as it was checked (no second parse).
+fn fed_sql_files(inputs: &[Input], checked: &[Checked]) -> Vec<Input> {
     let mut seen: std::collections::HashSet<PathBuf> = inputs
         .iter()
         .filter_map(|i| i.path.as_ref().and_then(|p| std::fs::canonicalize(p).ok()))
         .collect();
     let mut out = Vec::new();
-    for input in inputs.iter().filter(|i| i.kind == FileKind::Shell) {
-        let Some(path) = &input.path else { continue };
-        let Ok(text) = std::fs::read_to_string(path) else {
+    for file in checked.iter().flat_map(|c| &c.fed) {
+        let Ok(canonical) = std::fs::canonicalize(file) else {
             continue;
         };
-        let script = backup_lint::shell::Script::parse(&text);
-        let extraction = backup_lint::shell::extract::extract(&script, &[]);
-        let dir = path.parent().unwrap_or(Path::new("."));
-        for (value, _) in &extraction.files {
-            let Some(name) = value.known() else { continue };
-            let file = dir.join(&name);
-            let Ok(canonical) = std::fs::canonicalize(&file) else {
-                continue;
-            };
-            if canonical.is_file() && seen.insert(canonical) {
-                out.push(Input {
-                    display: file.display().to_string(),
-                    kind: FileKind::from_name(&file).unwrap_or(FileKind::Sql),
-                    path: Some(file),
-                    explicit: false,
-                });
-            }
+        if canonical.is_file() && seen.insert(canonical) {
+            out.push(Input {
+                display: file.display().to_string(),
+                kind: FileKind::from_name(file).unwrap_or(FileKind::Sql),
+                path: Some(file.clone()),
+                explicit: false,
+            });
         }
     }
     out
@@ -553,6 +542,8 @@ struct Checked {
     /// `--show-fixes`: one line per fix.
     fixes: Vec<String>,
     error: Option<String>,
+    /// SQL files a script feeds to a client, next to the script.
+    fed: Vec<PathBuf>,
 }
 
 fn check_one(args: &CheckArgs, input: &Input, cfg: &Config, target: Version) -> Checked {
@@ -564,6 +555,7 @@ fn check_one(args: &CheckArgs, input: &Input, cfg: &Config, target: Version) -> 
         notes: Vec::new(),
         fixes: Vec::new(),
         error: None,
+        fed: Vec::new(),
     };
     let bytes = match read_input(input) {
         Ok(b) => b,
@@ -573,14 +565,19 @@ fn check_one(args: &CheckArgs, input: &Input, cfg: &Config, target: Version) -> 
         }
     };
     let opts = CheckOptions { target };
-    let check = |t: &str| {
-        cfg.apply(
-            input.path.as_deref(),
-            check_document(t, input.kind, &opts, &cfg.sql_wrappers),
-        )
-    };
+    let wrappers = &cfg.sql_wrappers;
+    let check = |doc: &Document<'_>| cfg.apply(input.path.as_deref(), engine::check(doc, &opts));
     let (text, invalid_utf8) = source::decode_owned(bytes);
-    out.diagnostics = check(&text);
+    let doc = Document::build(&text, input.kind, wrappers);
+    out.diagnostics = check(&doc);
+    if let Some(path) = &input.path {
+        let dir = path.parent().unwrap_or(Path::new("."));
+        out.fed = doc.fed_files().iter().map(|f| dir.join(f)).collect();
+    }
+    // `--add-ignore` writes into the document just checked.
+    let with_ignores = (args.add_ignore && !args.fix && !args.diff && input.path.is_some())
+        .then(|| doc.add_ignores(&out.diagnostics));
+    drop(doc);
     out.text = text;
     if args.show_fixes {
         let index = backup_lint::span::LineIndex::new(&out.text);
@@ -613,9 +610,8 @@ fn check_one(args: &CheckArgs, input: &Input, cfg: &Config, target: Version) -> 
             Applicability::Safe
         };
         let kind = input.kind;
-        let wrappers = &cfg.sql_wrappers;
         let applied = apply_fixes_checked(&out.text, &out.diagnostics, max, |t| {
-            document_health(t, kind, target, wrappers)
+            document_health(&Document::build(t, kind, wrappers), target)
         });
         if applied.refused > 0 {
             out.notes.push(format!(
@@ -648,36 +644,29 @@ fn check_one(args: &CheckArgs, input: &Input, cfg: &Config, target: Version) -> 
             Some(_) => {}
             None => out.diff = Some(applied.text.clone()),
         }
-        out.diagnostics = check(&applied.text);
+        out.diagnostics = check(&Document::build(&applied.text, kind, wrappers));
         out.text = applied.text;
-    } else if args.add_ignore
+    } else if let Some(with_ignores) = with_ignores
         && let Some(path) = &input.path
+        && with_ignores != out.text
     {
-        let with_ignores = add_ignores(&out.text, &out.diagnostics);
-        if with_ignores != out.text {
-            if let Err(e) = write_atomic(path, with_ignores.as_bytes()) {
-                out.error = Some(format!("{}: {e}", path.display()));
-                return out;
-            }
-            out.notes
-                .push(format!("added suppressions to {}", input.display));
-            out.diagnostics = check(&with_ignores);
-            out.text = with_ignores;
+        if let Err(e) = write_atomic(path, with_ignores.as_bytes()) {
+            out.error = Some(format!("{}: {e}", path.display()));
+            return out;
         }
+        out.notes
+            .push(format!("added suppressions to {}", input.display));
+        out.diagnostics = check(&Document::build(&with_ignores, input.kind, wrappers));
+        out.text = with_ignores;
     }
     out
 }
 
 /// (syntax errors, 0) of a file of any kind, for judging fixes; SQL files use the parser's
 /// count of statements too.
-fn document_health(
-    text: &str,
-    kind: FileKind,
-    target: Version,
-    wrappers: &[String],
-) -> (usize, usize) {
-    if kind == FileKind::Sql {
-        let parsed = backup_lint::parser::parse(text);
+fn document_health(doc: &Document<'_>, target: Version) -> (usize, usize) {
+    if doc.kind == FileKind::Sql {
+        let parsed = backup_lint::parser::parse(doc.text);
         let errors = parsed
             .diagnostics
             .iter()
@@ -685,7 +674,7 @@ fn document_health(
             .count();
         return (errors, parsed.parsed().count());
     }
-    let diags = check_document(text, kind, &CheckOptions { target }, wrappers);
+    let diags = engine::check(doc, &CheckOptions { target });
     let errors = diags
         .iter()
         .filter(|d| matches!(d.code.code, "S001" | "S002" | "S004"))
@@ -693,57 +682,40 @@ fn document_health(
     (errors, 0)
 }
 
-/// `text` with a `-- backup-lint: ignore[…]` line above each statement that has findings
-/// (syntax errors excepted: they are never suppressed away silently).
-fn add_ignores(text: &str, diagnostics: &[Diagnostic]) -> String {
-    let parsed = backup_lint::parser::parse(text);
-    let mut inserts: Vec<(usize, String)> = Vec::new();
-    for stmt in &parsed.statements {
-        let mut codes: Vec<&str> = diagnostics
-            .iter()
-            .filter(|d| {
-                stmt.span.start <= d.span.start
-                    && d.span.start <= stmt.span.end
-                    && !matches!(d.code.code, "S001" | "S002")
-            })
-            .map(|d| d.code.code)
-            .collect();
-        codes.sort_unstable();
-        codes.dedup();
-        if codes.is_empty() {
-            continue;
+/// Checks `jobs` in parallel on every core; results keep the input order.
+fn check_all(args: &CheckArgs, jobs: &[(&Input, Config, Version)]) -> Vec<Checked> {
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let slots: Vec<std::sync::Mutex<Option<Checked>>> =
+        jobs.iter().map(|_| std::sync::Mutex::new(None)).collect();
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(jobs.len().max(1));
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some((input, cfg, target)) = jobs.get(i) else {
+                        break;
+                    };
+                    let r = check_one(args, input, cfg, *target);
+                    *slots[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(r);
+                }
+            });
         }
-        let line_start = text[..stmt.span.start as usize]
-            .rfind('\n')
-            .map_or(0, |p| p + 1);
-        let indent: String = text[line_start..]
-            .chars()
-            .take_while(|c| *c == ' ' || *c == '\t')
-            .collect();
-        let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
-        inserts.push((
-            line_start,
-            format!(
-                "{indent}-- backup-lint: ignore[{}] -- baseline{newline}",
-                codes.join(", ")
-            ),
-        ));
-    }
-    inserts.dedup_by_key(|(at, _)| *at);
-    let mut out = String::with_capacity(text.len() + inserts.len() * 40);
-    let mut last = 0;
-    for (at, line) in inserts {
-        out.push_str(&text[last..at]);
-        out.push_str(&line);
-        last = at;
-    }
-    out.push_str(&text[last..]);
-    out
+    });
+    slots
+        .into_iter()
+        .map(|m| {
+            m.into_inner()
+                .unwrap_or_else(|e| e.into_inner())
+                .expect("every job ran")
+        })
+        .collect()
 }
 
 fn run_check(args: CheckArgs) -> Result<u8, String> {
     let mut inputs = inputs(&args.common)?;
-    inputs.extend(fed_sql_files(&inputs));
     let mut configs = ConfigCache::new(args.common.config.clone(), args.common.isolated);
     // Output settings come from the configuration of the first path (or the current folder).
     let base = configs.for_path(inputs.first().and_then(|i| i.path.as_deref()))?;
@@ -759,7 +731,6 @@ fn run_check(args: CheckArgs) -> Result<u8, String> {
             .map_or(OutputFormat::Human, format_named)
     });
     let fail_on = args.fail_on.or(base.fail_on).unwrap_or(Severity::Warning);
-    let mut jobs = Vec::with_capacity(inputs.len());
     for key in args.select.iter().flatten().chain(&args.ignore) {
         if !backup_lint::config::selector_is_known(key) {
             return Err(format!(
@@ -767,7 +738,7 @@ fn run_check(args: CheckArgs) -> Result<u8, String> {
             ));
         }
     }
-    for input in &inputs {
+    let mut job_of = |input: &Input| -> Result<(Config, Version), String> {
         let mut cfg = configs.for_path(input.path.as_deref())?;
         if let Some(select) = &args.select {
             cfg.select = Some(select.clone());
@@ -775,39 +746,25 @@ fn run_check(args: CheckArgs) -> Result<u8, String> {
         cfg.ignore.extend(args.ignore.iter().cloned());
         cfg.sql_wrappers.extend(args.sql_wrapper.iter().cloned());
         let target = target_of(&cfg);
+        Ok((cfg, target))
+    };
+    let mut jobs = Vec::with_capacity(inputs.len());
+    for input in &inputs {
+        let (cfg, target) = job_of(input)?;
         jobs.push((input, cfg, target));
     }
-    // Files are checked in parallel on every core; results keep the input order.
-    let results: Vec<Checked> = {
-        let next = std::sync::atomic::AtomicUsize::new(0);
-        let slots: Vec<std::sync::Mutex<Option<Checked>>> =
-            jobs.iter().map(|_| std::sync::Mutex::new(None)).collect();
-        let workers = std::thread::available_parallelism()
-            .map_or(1, |n| n.get())
-            .min(jobs.len().max(1));
-        std::thread::scope(|scope| {
-            for _ in 0..workers {
-                scope.spawn(|| {
-                    loop {
-                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some((input, cfg, target)) = jobs.get(i) else {
-                            break;
-                        };
-                        let r = check_one(&args, input, cfg, *target);
-                        *slots[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(r);
-                    }
-                });
-            }
-        });
-        slots
-            .into_iter()
-            .map(|m| {
-                m.into_inner()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .expect("every job ran")
-            })
-            .collect()
-    };
+    let mut results = check_all(&args, &jobs);
+    // Then the SQL files the scripts feed to a client, found while checking them.
+    let fed = fed_sql_files(&inputs, &results);
+    let mut fed_jobs = Vec::with_capacity(fed.len());
+    for input in &fed {
+        let (cfg, target) = job_of(input)?;
+        fed_jobs.push((input, cfg, target));
+    }
+    results.extend(check_all(&args, &fed_jobs));
+    drop(jobs);
+    drop(fed_jobs);
+    inputs.extend(fed);
     let io_errors: Vec<&String> = results.iter().filter_map(|r| r.error.as_ref()).collect();
     let reports: Vec<FileReport<'_>> = results
         .iter()
@@ -1077,21 +1034,11 @@ fn run_migrate(args: MigrateArgs) -> Result<u8, String> {
         };
         let (text, invalid_utf8) = source::decode(&bytes);
         let dir = input.path.as_deref().and_then(Path::parent);
-        let mut result = backup_lint::migrate::migrate_document(
-            &text,
-            input.kind,
-            &opts,
-            &args.sql_wrapper,
-            dir,
-        );
+        let doc = Document::build(&text, input.kind, &args.sql_wrapper);
+        let mut result = backup_lint::migrate::migrate(&doc, &opts, dir);
         if let Some(from) = args.from {
             // Statements the files' own release would not have accepted.
-            for d in check_document(
-                &text,
-                input.kind,
-                &CheckOptions { target: from },
-                &args.sql_wrapper,
-            ) {
+            for d in engine::check(&doc, &CheckOptions { target: from }) {
                 if d.code.code == "V002" {
                     result.notes.push(d);
                 }

@@ -35,7 +35,7 @@ use crate::diagnostic::{Diagnostic, Severity, codes};
 use crate::fix::Applicability;
 use crate::redact::scrub;
 use crate::span::Span;
-use crate::{CheckOptions, FileKind, FormatOptions, Version, check_document, format_source};
+use crate::{CheckOptions, FileKind, FormatOptions, Version, format_source};
 
 /// `source` of every diagnostic we publish.
 const SOURCE: &str = "backup-lint";
@@ -371,28 +371,6 @@ impl Document {
     }
 }
 
-/// How a suppression comment is written in each kind of document, and the "statements" an
-/// `ignore[…]` line applies to.
-fn comment_style(kind: FileKind) -> (&'static str, &'static str) {
-    match kind {
-        FileKind::Sql => ("-- ", ""),
-        FileKind::Shell => ("# ", ""),
-        FileKind::Markdown => ("<!-- ", " -->"),
-    }
-}
-
-fn statements_of(kind: FileKind, text: &str) -> Vec<Span> {
-    match kind {
-        FileKind::Sql => statement_spans(text),
-        FileKind::Shell => crate::shell::Script::parse(text).statements,
-        FileKind::Markdown => crate::markdown::parse(text)
-            .fences
-            .iter()
-            .map(|f| f.span)
-            .collect(),
-    }
-}
-
 struct Server {
     docs: HashMap<Url, Document>,
     root: Option<PathBuf>,
@@ -584,13 +562,13 @@ impl Server {
         };
         let resolved = self.resolve(uri, &mut out);
         let doc = self.docs.get_mut(uri).expect("checked above");
-        let diags = check_document(
-            &doc.text,
-            kind,
+        let built =
+            crate::document::Document::build(&doc.text, kind, &resolved.config.sql_wrappers);
+        let diags = crate::engine::check(
+            &built,
             &CheckOptions {
                 target: resolved.target,
             },
-            &resolved.config.sql_wrappers,
         );
         doc.diagnostics = resolved.config.apply(resolved.file.as_deref(), diags);
         let lines = Lines::new(&doc.text);
@@ -652,15 +630,8 @@ impl Server {
         let mut fixes = Vec::new();
         let mut ignores = Vec::new();
         let mut seen = HashSet::new();
-        // The outermost statements (a script's nest, sorted by start, outer first): the first
-        // statement holding an offset is one of them, and they are disjoint, so each edit
-        // looks at two of them, not at the whole file.
-        let mut statements: Vec<Span> = Vec::new();
-        for s in statements_of(kind, &doc.text) {
-            if statements.last().is_none_or(|o| s.end > o.end) {
-                statements.push(s);
-            }
-        }
+        // Statements and comment syntax do not depend on SQL wrappers.
+        let built = crate::document::Document::build(&doc.text, kind, &[]);
         for d in hits {
             let lsp = to_lsp(d, uri, &lines);
             if let Some(fix) = &d.fix
@@ -697,9 +668,9 @@ impl Server {
             if matches!(d.code.code, "N001" | "N002") {
                 continue;
             }
-            let after = statements.partition_point(|s| s.start <= d.span.start);
-            let near = &statements[after.saturating_sub(2)..after];
-            let edit = ignore_edit(&doc.text, &lines, near, d, comment_style(kind));
+            let Some(edit) = ignore_edit(&built, &lines, d) else {
+                continue;
+            };
             if !seen.insert((d.code.code, edit.range.start)) {
                 continue;
             }
@@ -826,63 +797,23 @@ fn to_lsp(d: &Diagnostic, uri: &Url, lines: &Lines<'_>) -> LspDiagnostic {
     }
 }
 
-/// The spans of every statement (backup-family or not), as the suppression pass sees them.
-fn statement_spans(text: &str) -> Vec<Span> {
-    let templates = crate::template::find(text);
-    let parse_text = crate::template::substitute(text, &templates);
-    let mut spans = Vec::new();
-    crate::parser::parse_each(&parse_text, &mut Vec::new(), |s| spans.push(s.span));
-    spans
-}
-
-/// The edit that adds `-- backup-lint: ignore[CODE]` on its own line above the line where
-/// the diagnostic's statement starts (the diagnostic's own line when it lies in no
-/// statement), joining an `ignore[…]` comment already on the line above.
+/// The edit that adds `ignore[CODE]` in the document's comment syntax above the statement
+/// that holds the diagnostic (the diagnostic's own place when it lies in no statement),
+/// joining an `ignore[…]` comment already on the line above (see
+/// [`crate::document::Document::ignore_edit`]).
 fn ignore_edit(
-    text: &str,
+    doc: &crate::document::Document<'_>,
     lines: &Lines<'_>,
-    statements: &[Span],
     d: &Diagnostic,
-    (opener, closer): (&str, &str),
-) -> TextEdit {
-    let code = d.code.code;
-    let anchor = statements
-        .iter()
-        .find(|s| s.start <= d.span.start && d.span.start <= s.end)
+) -> Option<TextEdit> {
+    let at = doc
+        .statement_at(d.span.start)
         .map_or(d.span.start, |s| s.start) as usize;
-    let anchor = anchor.min(text.len());
-    let eol = lines.eol;
-    let line = lines.line_of(anchor);
-    let line_start = lines.starts[line];
-    let before = &text[line_start..anchor];
-    let comment = format!("{opener}backup-lint: ignore[{code}]{closer}");
-    if !before.trim().is_empty() {
-        // Another statement shares the line: start a line just for this one.
-        let at = lines.position(anchor);
-        return TextEdit {
-            range: Range::new(at, at),
-            new_text: format!("{eol}{comment}{eol}"),
-        };
-    }
-    if line > 0 {
-        let prev = lines.content(line - 1);
-        let body = text[prev.clone()].trim_start();
-        if let Some(rest) = body.strip_prefix(&format!("{opener}backup-lint: ignore["))
-            && let Some(close) = rest.find(']')
-        {
-            let at = prev.end - rest.len() + close;
-            let pos = lines.position(at);
-            return TextEdit {
-                range: Range::new(pos, pos),
-                new_text: format!(", {code}"),
-            };
-        }
-    }
-    let pos = Position::new(line as u32, 0);
-    TextEdit {
-        range: Range::new(pos, pos),
-        new_text: format!("{before}{comment}{eol}"),
-    }
+    let edit = doc.ignore_edit(at.min(doc.text.len()), &[d.code.code], "")?;
+    Some(TextEdit {
+        range: lines.range(edit.span),
+        new_text: edit.replacement,
+    })
 }
 
 /// Line starts of a text, for converting between byte offsets and LSP positions (UTF-16
@@ -890,25 +821,20 @@ fn ignore_edit(
 struct Lines<'a> {
     text: &'a str,
     starts: Vec<usize>,
-    /// The line break new lines get: `\r\n` if the text has one (found once, not per edit).
-    eol: &'static str,
 }
 
 impl<'a> Lines<'a> {
     fn new(text: &'a str) -> Lines<'a> {
         let bytes = text.as_bytes();
         let mut starts = vec![0];
-        let mut crlf = false;
         for (i, b) in bytes.iter().enumerate() {
             match b {
                 b'\n' => starts.push(i + 1),
                 b'\r' if bytes.get(i + 1) != Some(&b'\n') => starts.push(i + 1),
-                b'\r' => crlf = true,
                 _ => {}
             }
         }
-        let eol = if crlf { "\r\n" } else { "\n" };
-        Lines { text, starts, eol }
+        Lines { text, starts }
     }
 
     /// The 0-based line holding byte `offset`.
@@ -999,26 +925,43 @@ mod tests {
 
     #[test]
     fn ignore_comment_goes_above_the_statement_start() {
+        use crate::document::Document;
+        /// `text` with the ignore edit for its S003 applied, and the edit.
+        fn ignored(text: &str) -> (String, TextEdit) {
+            let d = crate::check_source(text, &CheckOptions::default())
+                .into_iter()
+                .find(|d| d.code.code == "S003")
+                .unwrap();
+            let lines = Lines::new(text);
+            let doc = Document::build(text, FileKind::Sql, &[]);
+            let edit = ignore_edit(&doc, &lines, &d).unwrap();
+            let (start, end) = (lines.offset(edit.range.start), lines.offset(edit.range.end));
+            let fixed = format!("{}{}{}", &text[..start], edit.new_text, &text[end..]);
+            (fixed, edit)
+        }
         let text = "SELECT 1;\n  BACKUP INTO 'x'\n  WITH detached, detached;\n";
-        let diags = crate::check_source(text, &CheckOptions::default());
-        let d = diags.iter().find(|d| d.code.code == "S003").unwrap();
-        let lines = Lines::new(text);
-        let edit = ignore_edit(text, &lines, &statement_spans(text), d, ("-- ", ""));
-        assert_eq!(edit.range.start, Position::new(1, 0));
-        assert_eq!(edit.new_text, "  -- backup-lint: ignore[S003]\n");
-        let mut fixed = text.to_string();
-        fixed.insert_str(lines.starts[1], &edit.new_text);
+        let (fixed, edit) = ignored(text);
+        assert_eq!(edit.range.start, Position::new(1, 2));
+        assert_eq!(
+            fixed,
+            "SELECT 1;\n  -- backup-lint: ignore[S003]\n  BACKUP INTO 'x'\n  WITH detached, detached;\n"
+        );
         let after = crate::check_source(&fixed, &CheckOptions::default());
         assert!(after.iter().all(|d| d.code.code != "S003"), "{after:?}");
 
         let shared = "SELECT 1; BACKUP INTO 'x' WITH detached, detached;";
-        let d = crate::check_source(shared, &CheckOptions::default())
-            .into_iter()
-            .find(|d| d.code.code == "S003")
-            .unwrap();
-        let lines = Lines::new(shared);
-        let edit = ignore_edit(shared, &lines, &statement_spans(shared), &d, ("-- ", ""));
-        assert_eq!(edit.range.start, Position::new(0, 10));
-        assert_eq!(edit.new_text, "\n-- backup-lint: ignore[S003]\n");
+        let (fixed, _) = ignored(shared);
+        assert_eq!(
+            fixed,
+            "SELECT 1;\n-- backup-lint: ignore[S003]\nBACKUP INTO 'x' WITH detached, detached;"
+        );
+
+        // A second code joins the comment already above the statement.
+        let both = "-- backup-lint: ignore[A006]\nBACKUP INTO 'x' WITH detached, detached;\n";
+        let (fixed, _) = ignored(both);
+        assert_eq!(
+            fixed,
+            "-- backup-lint: ignore[A006, S003]\nBACKUP INTO 'x' WITH detached, detached;\n"
+        );
     }
 }

@@ -71,6 +71,8 @@ fn day_name(t: &DateTime) -> String {
 
 /// Simulates `script` for `opts.days` days.
 pub fn simulate(script: &str, opts: &SimulateOptions) -> Simulation {
+    // Parsed once; every day's run walks the same tree.
+    let program = run::Program::parse(script);
     let mut files = Files::new();
     for f in &opts.existing {
         files.insert(f.clone(), String::new());
@@ -103,7 +105,7 @@ pub fn simulate(script: &str, opts: &SimulateOptions) -> Simulation {
                 1
             };
             for _ in 0..times {
-                let r: Run = run::run_once(script, now, &mut files, &opts.overrides);
+                let r: Run = run::run_program(&program, now, &mut files, &opts.overrides);
                 for d in &r.dates {
                     let f = &d.format;
                     if f.contains("%V") && !f.contains("%G") && f.contains("%Y") {

@@ -721,3 +721,123 @@ fn human_and_json_agree_on_cr_only_line_ends() {
     assert!(json.contains(&(1, 33)), "{json:?}");
     assert_eq!(human, json);
 }
+
+// ---------------------------------------------------------------------------------------------
+// --add-ignore in every kind of file, and SQL files a script feeds to a client
+
+/// The paths and codes of `check --format json` over `path`.
+fn findings(path: &Path) -> Vec<(String, String)> {
+    let r = run(&["check", s(path), "--format", "json", "-q"]);
+    json(&r)["diagnostics"]
+        .as_array()
+        .expect("diagnostics array")
+        .iter()
+        .map(|d| {
+            (
+                d["path"].as_str().unwrap().to_string(),
+                d["code"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn add_ignore_writes_each_hosts_comment_syntax() {
+    let dir = tempfile::tempdir().unwrap();
+    let sh = write(
+        dir.path(),
+        "backup.sh",
+        "#!/bin/bash\nset -e\ncockroach sql --certs-dir=c -e \"BACKUP INTO 'gcs://b/p'\"\nif true; then\n  cockroach sql --certs-dir=c -e \"BACKUP DATABASE d TO 's3://b/x?AUTH=implicit'\"\nfi\necho x; cockroach sql --certs-dir=c -e \"BACKUP INTO 'gcs://b/q'\"\n",
+    );
+    let md = write(
+        dir.path(),
+        "runbook.md",
+        "# Runbook\n\n```sql\nBACKUP INTO 'gcs://b/p';\n```\n\n> ```sql\n> BACKUP INTO 'gcs://b/q';\n> ```\n\n- ```sh\n  cockroach sql -e \"BACKUP DATABASE d TO 's3://b/x?AUTH=implicit'\"\n  ```\n",
+    );
+    let sql = write(
+        dir.path(),
+        "nightly.sql",
+        "SELECT 1; BACKUP INTO 'gcs://b/p';\n  BACKUP DATABASE d TO 's3://b/x?AUTH=implicit';\n",
+    );
+    for path in [&sh, &md, &sql] {
+        assert!(
+            !findings(path).is_empty(),
+            "{path:?} has findings to suppress"
+        );
+        let r = run(&["check", "--add-ignore", s(path), "-q"]);
+        assert!(r.stderr.contains("added suppressions"), "{r:?}");
+        assert_eq!(findings(path), Vec::new(), "{path:?} after --add-ignore");
+    }
+    let sh_text = std::fs::read_to_string(&sh).unwrap();
+    assert!(sh_text.starts_with("#!/bin/bash\n"), "{sh_text}");
+    assert!(
+        sh_text.contains("# backup-lint: ignore[A006, U001] -- baseline\n"),
+        "{sh_text}"
+    );
+    let md_text = std::fs::read_to_string(&md).unwrap();
+    assert!(
+        md_text.contains("> <!-- backup-lint: ignore[A006, U001] baseline -->\n> ```sql\n"),
+        "{md_text}"
+    );
+    // No SQL comment lands in the page.
+    assert!(md_text.lines().all(|l| !l.starts_with("-- ")), "{md_text}");
+    let sql_text = std::fs::read_to_string(&sql).unwrap();
+    assert!(
+        sql_text.starts_with("SELECT 1;\n-- backup-lint: ignore[A006, U001] -- baseline\n"),
+        "{sql_text}"
+    );
+    // The script is still a script bash reads.
+    if let Ok(status) = Command::new("bash").arg("-n").arg(&sh).status() {
+        assert!(status.success(), "bash -n {sh_text}");
+    }
+    // The page still holds its three fences.
+    let fences = md_text
+        .lines()
+        .filter(|l| l.trim_start_matches(['>', ' ', '-']).starts_with("```"))
+        .count();
+    assert_eq!(fences, 6, "{md_text}");
+}
+
+#[test]
+fn sql_files_fed_to_a_client_are_checked_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = write(
+        dir.path(),
+        "a.sh",
+        "#!/bin/sh\ncockroach sql --certs-dir=c < restore.sql\n",
+    );
+    let b = write(
+        dir.path(),
+        "b.sh",
+        "#!/bin/sh\ncockroach sql --certs-dir=c -f restore.sql\n",
+    );
+    write(dir.path(), "restore.sql", REMOVED);
+    let r = run(&[
+        "check",
+        s(&a),
+        s(&b),
+        "--format",
+        "json",
+        "-q",
+        "--select",
+        "version",
+    ]);
+    let fed: Vec<String> = json(&r)["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["path"].as_str().unwrap().ends_with("restore.sql"))
+        .map(|d| d["code"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(fed, vec!["V001".to_string()], "{r:?}");
+    // Named on the command line too: still checked once.
+    let sql = dir.path().join("restore.sql");
+    let r = run(&["check", s(&sql), s(&a), "--format", "json", "-q"]);
+    let count = json(&r)["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "V001")
+        .count();
+    assert_eq!(count, 1, "{r:?}");
+}

@@ -4,10 +4,9 @@
 use super::{CANNOT_MIGRATE, Change, Locations, MigrateOptions, Part, common_collection, quote};
 use crate::ast::StrValue;
 use crate::diagnostic::Diagnostic;
-use crate::embed::{self, Assembled, Snippet};
+use crate::document::{Document, Model};
+use crate::embed::{self, Assembled};
 use crate::kind::FileKind;
-use crate::markdown;
-use crate::shell::extract;
 use crate::shell::{AssignKind, Script, WordPart};
 use crate::span::Span;
 
@@ -36,52 +35,39 @@ pub fn migrate_document(
     wrappers: &[String],
     dir: Option<&std::path::Path>,
 ) -> Migrated {
-    match kind {
-        FileKind::Sql => {
-            let changes = super::plan(text, opts, &super::Literals);
-            Migrated {
-                text: super::apply_sql(text, &changes),
-                notes: changes.into_iter().map(|c| c.note).collect(),
-                schedule: None,
-            }
-        }
-        FileKind::Shell => {
-            let script = Script::parse(text);
-            let ex = extract::extract(&script, wrappers);
-            let doc = embed::virtual_document(&ex.snippets);
-            let locations = HostLocations {
-                doc: &doc,
-                script: Some((&script, text)),
-            };
-            let changes = super::plan(&doc.text, opts, &locations);
-            let schedule = super::schedule::for_script(text, &script, &doc, opts, dir);
-            let (text, notes) = apply_mapped(text, &doc, changes);
-            Migrated {
-                text,
-                notes,
-                schedule,
-            }
-        }
-        FileKind::Markdown => {
-            let md = markdown::parse(text);
-            let snippets: Vec<Snippet> = md
-                .fences
-                .iter()
-                .flat_map(|f| f.sql(wrappers).snippets)
-                .collect();
-            let doc = embed::virtual_document(&snippets);
-            let locations = HostLocations {
-                doc: &doc,
-                script: None,
-            };
-            let changes = super::plan(&doc.text, opts, &locations);
-            let (text, notes) = apply_mapped(text, &doc, changes);
-            Migrated {
-                text,
-                notes,
-                schedule: None,
-            }
-        }
+    migrate(&Document::build(text, kind, wrappers), opts, dir)
+}
+
+/// Migrates a document already built (see [`migrate_document`]).
+pub fn migrate(
+    doc: &Document<'_>,
+    opts: &MigrateOptions,
+    dir: Option<&std::path::Path>,
+) -> Migrated {
+    let text = doc.text;
+    let Some(sql) = &doc.embedded else {
+        let changes = super::plan(text, opts, &super::Literals);
+        return Migrated {
+            text: super::apply_sql(text, &changes),
+            notes: changes.into_iter().map(|c| c.note).collect(),
+            schedule: None,
+        };
+    };
+    let script = match &doc.model {
+        Model::Script { script, .. } => Some(&**script),
+        _ => None,
+    };
+    let locations = HostLocations {
+        doc: sql,
+        script: script.map(|s| (s, text)),
+    };
+    let changes = super::plan(&sql.text, opts, &locations);
+    let schedule = script.and_then(|s| super::schedule::for_script(text, s, sql, opts, dir));
+    let (text, notes) = apply_mapped(text, sql, changes);
+    Migrated {
+        text,
+        notes,
+        schedule,
     }
 }
 

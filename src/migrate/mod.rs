@@ -16,7 +16,7 @@
 pub mod host;
 pub mod schedule;
 
-pub use host::{Migrated, migrate_document};
+pub use host::{Migrated, migrate, migrate_document};
 
 use crate::ast::*;
 use crate::diagnostic::{Code, Diagnostic};

@@ -39,6 +39,21 @@ pub struct Run {
 /// The files the script reads and writes, kept between runs (path → content).
 pub type Files = BTreeMap<String, String>;
 
+/// A script's syntax tree, parsed once for any number of runs.
+pub struct Program<'t> {
+    text: &'t str,
+    tree: Option<(tree_sitter::Tree, Vec<MaskedPlaceholder>)>,
+}
+
+impl<'t> Program<'t> {
+    pub fn parse(text: &'t str) -> Program<'t> {
+        Program {
+            text,
+            tree: parse_tree(text),
+        }
+    }
+}
+
 /// Runs `text` once at `now`. `overrides` replace the values of the script's own assignments
 /// (`full_day=Sunday`, as a user fills in the template).
 pub fn run_once(
@@ -47,13 +62,23 @@ pub fn run_once(
     files: &mut Files,
     overrides: &BTreeMap<String, String>,
 ) -> Run {
-    let Some((tree, masked)) = parse_tree(text) else {
+    run_program(&Program::parse(text), now, files, overrides)
+}
+
+/// [`run_once`] on a script already parsed.
+pub fn run_program(
+    program: &Program<'_>,
+    now: DateTime,
+    files: &mut Files,
+    overrides: &BTreeMap<String, String>,
+) -> Run {
+    let Some((tree, masked)) = &program.tree else {
         return Run::default();
     };
     let mut m = Machine {
-        src: text,
+        src: program.text,
         root: tree.root_node(),
-        masked: &masked,
+        masked,
         vars: HashMap::new(),
         funcs: HashMap::new(),
         files,
