@@ -809,3 +809,17 @@ fn random_scripts_and_runbooks_never_panic() {
         }
     }
 }
+
+/// B004 subtracted a command's start from its prefix value's end; on this error-recovered
+/// tree the value ends before the command starts, which overflowed in debug builds.
+#[test]
+fn prefix_value_before_its_command_in_a_recovered_script() {
+    let text = "for do then then } ; # c\n| x=a echo $x case x=$(date) >";
+    let diags = backup_lint::check_document(
+        text,
+        backup_lint::FileKind::Shell,
+        &CheckOptions::default(),
+        &["runsql".to_string()],
+    );
+    assert!(diags.iter().all(|d| d.span.end as usize <= text.len()));
+}
