@@ -1,6 +1,7 @@
 //! Storage URIs (`s3://bucket/path?AUTH=implicit&COCKROACH_LOCALITY=default`), split into parts
 //! with byte ranges into the URI text so rules can point at a parameter and fix it.
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 use percent_encoding::percent_decode_str;
@@ -33,8 +34,8 @@ impl Param<'_> {
 pub struct StorageUri<'a> {
     pub raw: &'a str,
     /// Lower-cased scheme (`s3`, `gs`, `azure-blob`, `nodelocal`, `external` …); empty for a
-    /// bare path.
-    pub scheme: String,
+    /// bare path. Borrowed from `raw` unless it was written with capitals.
+    pub scheme: Cow<'a, str>,
     /// `user[:password]` before `@`, if any.
     pub userinfo: Option<&'a str>,
     pub host: &'a str,
@@ -51,9 +52,15 @@ impl<'a> StorageUri<'a> {
                     .bytes()
                     .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'+' || b == b'.') =>
             {
-                (raw[..p].to_ascii_lowercase(), p + 3)
+                let s = &raw[..p];
+                let scheme = if s.bytes().any(|b| b.is_ascii_uppercase()) {
+                    Cow::Owned(s.to_ascii_lowercase())
+                } else {
+                    Cow::Borrowed(s)
+                };
+                (scheme, p + 3)
             }
-            _ => (String::new(), 0),
+            _ => (Cow::Borrowed(""), 0),
         };
         let fragment = raw[rest_start..]
             .find('#')
@@ -120,11 +127,38 @@ impl<'a> StorageUri<'a> {
     /// The location without credentials, query parameters or fragment: what identifies
     /// "the same place" across statements (`s3://bucket/path`).
     pub fn location(&self) -> String {
-        let path = self.path.trim_end_matches('/');
+        self.loc().to_string()
+    }
+
+    /// `location()` as borrowed parts: compared and hashed without formatting a string.
+    pub fn loc(&self) -> Location<'_> {
+        Location {
+            scheme: &self.scheme,
+            host: if self.scheme.is_empty() {
+                ""
+            } else {
+                self.host
+            },
+            path: self.path.trim_end_matches('/'),
+        }
+    }
+}
+
+/// Where a URI points, without credentials, parameters or fragment (`StorageUri::loc`); its
+/// `Display` is `StorageUri::location`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Location<'a> {
+    pub scheme: &'a str,
+    pub host: &'a str,
+    pub path: &'a str,
+}
+
+impl std::fmt::Display for Location<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         if self.scheme.is_empty() {
-            path.to_string()
+            f.write_str(self.path)
         } else {
-            format!("{}://{}{}", self.scheme, self.host, path)
+            write!(f, "{}://{}{}", self.scheme, self.host, self.path)
         }
     }
 }
@@ -181,6 +215,8 @@ mod tests {
         assert_eq!(u.param("FLAG").unwrap().raw_value, None);
         assert_eq!(u.location(), "s3://bucket/a/b");
         let bare = StorageUri::parse("/mnt/backups");
-        assert_eq!((bare.scheme.as_str(), bare.path), ("", "/mnt/backups"));
+        assert_eq!((&*bare.scheme, bare.path), ("", "/mnt/backups"));
+        assert_eq!(bare.location(), "/mnt/backups");
+        assert_eq!(StorageUri::parse("S3://b/p/").location(), "s3://b/p");
     }
 }
