@@ -33,7 +33,7 @@ pub static RULE: Rule = Rule {
     summary: "BACKUP without AS OF SYSTEM TIME (the docs recommend '-10s')",
     source: include_str!("backup_without_aost.rs"),
     kind: RuleKind::Statement {
-        on: StatementKinds::ALL,
+        on: StatementKinds::BACKUP,
         check,
     },
 };

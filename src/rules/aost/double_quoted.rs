@@ -38,7 +38,7 @@ pub static RULE: Rule = Rule {
     summary: "AS OF SYSTEM TIME argument in double quotes: an identifier, not a string",
     source: include_str!("double_quoted.rs"),
     kind: RuleKind::Statement {
-        on: StatementKinds::ALL,
+        on: StatementKinds::BACKUP.or(StatementKinds::RESTORE),
         check,
     },
 };

@@ -49,7 +49,7 @@ pub static RULE: Rule = Rule {
     summary: "AS OF SYSTEM TIME in the future (positive interval or later timestamp)",
     source: include_str!("future.rs"),
     kind: RuleKind::Statement {
-        on: StatementKinds::ALL,
+        on: StatementKinds::BACKUP.or(StatementKinds::RESTORE),
         check,
     },
 };

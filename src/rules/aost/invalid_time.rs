@@ -43,7 +43,7 @@ pub static RULE: Rule = Rule {
     summary: "AS OF SYSTEM TIME constant is zero, before 1970, or not a time",
     source: include_str!("invalid_time.rs"),
     kind: RuleKind::Statement {
-        on: StatementKinds::ALL,
+        on: StatementKinds::BACKUP.or(StatementKinds::RESTORE),
         check,
     },
 };

@@ -40,7 +40,7 @@ pub static RULE: Rule = Rule {
     summary: "AS OF SYSTEM TIME argument is neither a constant nor follower_read_timestamp()",
     source: include_str!("not_constant.rs"),
     kind: RuleKind::Statement {
-        on: StatementKinds::ALL,
+        on: StatementKinds::BACKUP.or(StatementKinds::RESTORE),
         check,
     },
 };

@@ -37,7 +37,7 @@ pub static RULE: Rule = Rule {
     summary: "BACKUP AS OF SYSTEM TIME interval older than the default GC TTL",
     source: include_str!("older_than_gc.rs"),
     kind: RuleKind::Statement {
-        on: StatementKinds::ALL,
+        on: StatementKinds::BACKUP,
         check,
     },
 };

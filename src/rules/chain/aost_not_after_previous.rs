@@ -45,7 +45,7 @@ pub static RULE: Rule = Rule {
     summary: "incremental backup AS OF SYSTEM TIME before an earlier layer's AS OF SYSTEM TIME",
     source: include_str!("aost_not_after_previous.rs"),
     kind: RuleKind::Statement {
-        on: StatementKinds::ALL,
+        on: StatementKinds::BACKUP,
         check,
     },
 };

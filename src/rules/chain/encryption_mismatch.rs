@@ -56,7 +56,7 @@ pub static RULE: Rule = Rule {
     summary: "incremental, restore or SHOW BACKUP whose encryption differs from the chain's full backup",
     source: include_str!("encryption_mismatch.rs"),
     kind: RuleKind::Statement {
-        on: StatementKinds::ALL,
+        on: StatementKinds::BACKUP.or(StatementKinds::RESTORE).or(StatementKinds::SHOW_BACKUP),
         check,
     },
 };

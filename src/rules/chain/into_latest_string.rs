@@ -43,7 +43,7 @@ pub static RULE: Rule = Rule {
     summary: "BACKUP INTO 'LATEST' IN: a subdirectory named LATEST, not the LATEST keyword",
     source: include_str!("into_latest_string.rs"),
     kind: RuleKind::Statement {
-        on: StatementKinds::ALL,
+        on: StatementKinds::BACKUP,
         check,
     },
 };

@@ -41,7 +41,7 @@ pub static RULE: Rule = Rule {
     summary: "BACKUP INTO 'subdir' IN where subdir is not a full backup path YYYY/MM/DD-HHMMSS.ss",
     source: include_str!("into_subdir_not_full_path.rs"),
     kind: RuleKind::Statement {
-        on: StatementKinds::ALL,
+        on: StatementKinds::BACKUP,
         check,
     },
 };

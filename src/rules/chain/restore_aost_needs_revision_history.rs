@@ -44,7 +44,7 @@ pub static RULE: Rule = Rule {
     summary: "RESTORE AS OF SYSTEM TIME from a chain the file backed up without revision_history",
     source: include_str!("restore_aost_needs_revision_history.rs"),
     kind: RuleKind::Statement {
-        on: StatementKinds::ALL,
+        on: StatementKinds::RESTORE,
         check,
     },
 };

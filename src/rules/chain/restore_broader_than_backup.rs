@@ -46,7 +46,7 @@ pub static RULE: Rule = Rule {
     summary: "cluster restore from a backup of targets, or database restore from a backup of tables",
     source: include_str!("restore_broader_than_backup.rs"),
     kind: RuleKind::Statement {
-        on: StatementKinds::ALL,
+        on: StatementKinds::RESTORE,
         check,
     },
 };

@@ -45,7 +45,7 @@ pub static RULE: Rule = Rule {
     summary: "incremental backup whose revision_history differs from its chain's full backup",
     source: include_str!("revision_history_mixed.rs"),
     kind: RuleKind::Statement {
-        on: StatementKinds::ALL,
+        on: StatementKinds::BACKUP,
         check,
     },
 };

@@ -56,7 +56,7 @@ pub static RULE: Rule = Rule {
     summary: "incremental backup whose targets differ from its chain's full backup (or previous layer)",
     source: include_str!("targets_mismatch.rs"),
     kind: RuleKind::Statement {
-        on: StatementKinds::ALL,
+        on: StatementKinds::BACKUP,
         check,
     },
 };

@@ -45,7 +45,7 @@ pub static RULE: Rule = Rule {
     summary: "an incremental backup's localities differ from its full backup's",
     source: include_str!("incremental_mismatch.rs"),
     kind: RuleKind::Statement {
-        on: StatementKinds::ALL,
+        on: StatementKinds::BACKUP,
         check,
     },
 };

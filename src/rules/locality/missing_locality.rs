@@ -36,7 +36,7 @@ pub static RULE: Rule = Rule {
     summary: "several destination URIs, but not every one has COCKROACH_LOCALITY",
     source: include_str!("missing_locality.rs"),
     kind: RuleKind::Statement {
-        on: StatementKinds::ALL,
+        on: StatementKinds::BACKUP.or(StatementKinds::CREATE_SCHEDULE),
         check,
     },
 };

@@ -65,7 +65,7 @@ pub static RULE: Rule = Rule {
     summary: "RESTORE URIs grouped wrongly: a comma list after `IN`, or old-syntax layers vs locality groups",
     source: include_str!("restore_group_shape.rs"),
     kind: RuleKind::Statement {
-        on: StatementKinds::ALL,
+        on: StatementKinds::RESTORE,
         check,
     },
 };

@@ -33,7 +33,7 @@ pub static RULE: Rule = Rule {
     summary: "ALTER BACKUP SCHEDULE … SET WITH detached (scheduled backups are always detached)",
     source: include_str!("alter_schedule_detached.rs"),
     kind: RuleKind::Statement {
-        on: StatementKinds::ALL,
+        on: StatementKinds::ALTER_BACKUP_SCHEDULE,
         check,
     },
 };

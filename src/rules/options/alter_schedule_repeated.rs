@@ -36,7 +36,7 @@ pub static RULE: Rule = Rule {
     summary: "ALTER BACKUP SCHEDULE repeats SET RECURRING / FULL BACKUP / LABEL / INTO",
     source: include_str!("alter_schedule_repeated.rs"),
     kind: RuleKind::Statement {
-        on: StatementKinds::ALL,
+        on: StatementKinds::ALTER_BACKUP_SCHEDULE,
         check,
     },
 };

@@ -34,7 +34,7 @@ pub static RULE: Rule = Rule {
     summary: "ALTER BACKUP SCHEDULE … SET WITH revision_history without `= true|false`",
     source: include_str!("alter_schedule_revision_history.rs"),
     kind: RuleKind::Statement {
-        on: StatementKinds::ALL,
+        on: StatementKinds::ALTER_BACKUP_SCHEDULE,
         check,
     },
 };

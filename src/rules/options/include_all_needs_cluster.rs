@@ -37,7 +37,7 @@ pub static RULE: Rule = Rule {
     summary: "include_all_virtual_clusters on a backup that is not a full cluster backup",
     source: include_str!("include_all_needs_cluster.rs"),
     kind: RuleKind::Statement {
-        on: StatementKinds::ALL,
+        on: StatementKinds::BACKUP.or(StatementKinds::CREATE_SCHEDULE),
         check,
     },
 };

@@ -40,7 +40,7 @@ pub static RULE: Rule = Rule {
     summary: "option not accepted by the untyped option lists of older releases",
     source: include_str!("old_option_unknown.rs"),
     kind: RuleKind::Statement {
-        on: StatementKinds::ALL,
+        on: StatementKinds::BACKUP.or(StatementKinds::RESTORE).or(StatementKinds::SHOW_BACKUP),
         check,
     },
 };

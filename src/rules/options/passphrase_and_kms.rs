@@ -35,7 +35,7 @@ pub static RULE: Rule = Rule {
     summary: "encryption_passphrase and kms on the same statement",
     source: include_str!("passphrase_and_kms.rs"),
     kind: RuleKind::Statement {
-        on: StatementKinds::ALL,
+        on: StatementKinds::BACKUP.or(StatementKinds::RESTORE).or(StatementKinds::CREATE_SCHEDULE),
         check,
     },
 };

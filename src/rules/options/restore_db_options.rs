@@ -44,7 +44,7 @@ pub static RULE: Rule = Rule {
     summary: "into_db on a database restore, or new_db_name not on a single-database restore",
     source: include_str!("restore_db_options.rs"),
     kind: RuleKind::Statement {
-        on: StatementKinds::ALL,
+        on: StatementKinds::RESTORE,
         check,
     },
 };

@@ -37,7 +37,7 @@ pub static RULE: Rule = Rule {
     summary: "verify_backup_table_data without schema_only, or with an online restore",
     source: include_str!("restore_verify_options.rs"),
     kind: RuleKind::Statement {
-        on: StatementKinds::ALL,
+        on: StatementKinds::RESTORE,
         check,
     },
 };

@@ -41,7 +41,7 @@ pub static RULE: Rule = Rule {
     summary: "RECURRING / FULL BACKUP schedule is not a valid cron expression",
     source: include_str!("schedule_cron_invalid.rs"),
     kind: RuleKind::Statement {
-        on: StatementKinds::ALL,
+        on: StatementKinds::CREATE_SCHEDULE.or(StatementKinds::ALTER_BACKUP_SCHEDULE),
         check,
     },
 };

@@ -40,7 +40,7 @@ pub static RULE: Rule = Rule {
     summary: "FULL BACKUP schedule runs more often than the RECURRING (incremental) one",
     source: include_str!("schedule_full_more_frequent.rs"),
     kind: RuleKind::Statement {
-        on: StatementKinds::ALL,
+        on: StatementKinds::CREATE_SCHEDULE.or(StatementKinds::ALTER_BACKUP_SCHEDULE),
         check,
     },
 };

@@ -42,7 +42,7 @@ pub static RULE: Rule = Rule {
     summary: "schedule option value CockroachDB does not accept (on_execution_failure, on_previous_running, first_run)",
     source: include_str!("schedule_option_bad_value.rs"),
     kind: RuleKind::Statement {
-        on: StatementKinds::ALL,
+        on: StatementKinds::CREATE_SCHEDULE.or(StatementKinds::ALTER_BACKUP_SCHEDULE),
         check,
     },
 };

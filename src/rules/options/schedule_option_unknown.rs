@@ -38,7 +38,7 @@ pub static RULE: Rule = Rule {
     summary: "unknown key in WITH SCHEDULE OPTIONS / SET SCHEDULE OPTION",
     source: include_str!("schedule_option_unknown.rs"),
     kind: RuleKind::Statement {
-        on: StatementKinds::ALL,
+        on: StatementKinds::CREATE_SCHEDULE.or(StatementKinds::ALTER_BACKUP_SCHEDULE),
         check,
     },
 };

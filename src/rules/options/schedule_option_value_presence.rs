@@ -38,7 +38,7 @@ pub static RULE: Rule = Rule {
     summary: "schedule option missing its value, or given a value it does not take",
     source: include_str!("schedule_option_value_presence.rs"),
     kind: RuleKind::Statement {
-        on: StatementKinds::ALL,
+        on: StatementKinds::CREATE_SCHEDULE.or(StatementKinds::ALTER_BACKUP_SCHEDULE),
         check,
     },
 };

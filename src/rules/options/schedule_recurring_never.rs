@@ -35,7 +35,7 @@ pub static RULE: Rule = Rule {
     summary: "CREATE SCHEDULE FOR BACKUP … RECURRING NEVER",
     source: include_str!("schedule_recurring_never.rs"),
     kind: RuleKind::Statement {
-        on: StatementKinds::ALL,
+        on: StatementKinds::CREATE_SCHEDULE,
         check,
     },
 };

@@ -36,7 +36,7 @@ pub static RULE: Rule = Rule {
     summary: "backup schedule URI with temporary credentials that expire (AWS_SESSION_TOKEN, BEARER_TOKEN)",
     source: include_str!("schedule_temporary_credentials.rs"),
     kind: RuleKind::Statement {
-        on: StatementKinds::ALL,
+        on: StatementKinds::CREATE_SCHEDULE.or(StatementKinds::ALTER_BACKUP_SCHEDULE),
         check,
     },
 };

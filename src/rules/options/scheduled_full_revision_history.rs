@@ -40,7 +40,7 @@ pub static RULE: Rule = Rule {
     summary: "revision_history on a backup schedule applies to incrementals only (v26.2+)",
     source: include_str!("scheduled_full_revision_history.rs"),
     kind: RuleKind::Statement {
-        on: StatementKinds::ALL,
+        on: StatementKinds::CREATE_SCHEDULE.or(StatementKinds::ALTER_BACKUP_SCHEDULE),
         check,
     },
 };

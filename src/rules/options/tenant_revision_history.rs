@@ -37,7 +37,7 @@ pub static RULE: Rule = Rule {
     summary: "tenant backup with revision_history (rejected by v22.1–v22.2)",
     source: include_str!("tenant_revision_history.rs"),
     kind: RuleKind::Statement {
-        on: StatementKinds::ALL,
+        on: StatementKinds::BACKUP,
         check,
     },
 };

@@ -38,7 +38,7 @@ pub static RULE: Rule = Rule {
     summary: "virtual_cluster_name / virtual_cluster on a restore that is not of one virtual cluster",
     source: include_str!("virtual_cluster_options.rs"),
     kind: RuleKind::Statement {
-        on: StatementKinds::ALL,
+        on: StatementKinds::RESTORE,
         check,
     },
 };

@@ -45,7 +45,7 @@ pub static RULE: Rule = Rule {
     summary: "BACKUP/RESTORE without DETACHED inside BEGIN … COMMIT",
     source: include_str!("in_transaction.rs"),
     kind: RuleKind::Statement {
-        on: StatementKinds::ALL,
+        on: StatementKinds::BACKUP.or(StatementKinds::RESTORE),
         check,
     },
 };
