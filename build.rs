@@ -1,5 +1,6 @@
 //! Generates the rule registry: every `src/rules/<category>/<rule>.rs` that defines
-//! `pub static RULE` is registered, so adding a rule touches only its own file.
+//! `pub static RULE` is registered, so adding a rule touches only its own file. What kind of
+//! rule it is (statement, script, Markdown) is the rule's own `RuleKind`.
 
 use std::fmt::Write;
 use std::path::Path;
@@ -18,8 +19,6 @@ fn main() {
     let mut registry =
         String::from("/// Every rule, in code order.\npub static ALL: &[&Rule] = &[\n");
     let mut entries = Vec::new();
-    let mut script_entries = Vec::new();
-    let mut markdown_entries = Vec::new();
     for dir in &categories {
         let category = dir.file_name().unwrap().to_string_lossy().to_string();
         let mut files: Vec<_> = std::fs::read_dir(dir)
@@ -46,18 +45,6 @@ fn main() {
                     .and_then(|r| r.split('"').next())
                     .unwrap_or("")
                     .to_string();
-                if text.contains("pub fn check_script(") {
-                    script_entries.push((
-                        code.clone(),
-                        format!("(&{category}::{stem}::RULE, {category}::{stem}::check_script)"),
-                    ));
-                }
-                if text.contains("pub fn check_markdown(") {
-                    markdown_entries.push((
-                        code.clone(),
-                        format!("(&{category}::{stem}::RULE, {category}::{stem}::check_markdown)"),
-                    ));
-                }
                 entries.push((code, format!("&{category}::{stem}::RULE")));
             }
         }
@@ -65,22 +52,6 @@ fn main() {
     }
     entries.sort();
     for (_, path) in entries {
-        writeln!(registry, "    {path},").unwrap();
-    }
-    registry.push_str("];\n");
-    script_entries.sort();
-    registry.push_str(
-        "/// Rules that judge a shell script as a whole.\npub static SCRIPT: &[(&Rule, ScriptCheckFn)] = &[\n",
-    );
-    for (_, path) in script_entries {
-        writeln!(registry, "    {path},").unwrap();
-    }
-    registry.push_str("];\n");
-    markdown_entries.sort();
-    registry.push_str(
-        "/// Rules that judge a Markdown page as a whole.\npub static MARKDOWN: &[(&Rule, MarkdownCheckFn)] = &[\n",
-    );
-    for (_, path) in markdown_entries {
         writeln!(registry, "    {path},").unwrap();
     }
     registry.push_str("];\n");

@@ -9,7 +9,7 @@ use crate::features;
 use crate::format::FormatOptions;
 use crate::kind::FileKind;
 use crate::parser::{self, StatementKind};
-use crate::rules::{self, Ctx, Entry, FileContext};
+use crate::rules::{self, Ctx, Entry, FileContext, StatementFacts};
 use crate::shell::Script;
 use crate::shell::extract::Extraction;
 use crate::source;
@@ -31,6 +31,7 @@ pub fn check_source(text: &str, opts: &CheckOptions) -> Vec<Diagnostic> {
     let mut spans = Vec::new();
     let templates = template::find(text);
     let parse_text = template::substitute(text, &templates);
+    let now = rules::aost::value::now_secs();
     parser::parse_each(&parse_text, &mut diags, |stmt| {
         spans.push(stmt.span);
         let ctx = Ctx {
@@ -39,11 +40,19 @@ pub fn check_source(text: &str, opts: &CheckOptions) -> Vec<Diagnostic> {
             span: stmt.span,
             file: &file,
             templates: &templates,
+            facts: &rules::NO_FACTS,
         };
         let entry = match stmt.kind {
             StatementKind::Parsed(ast) => {
                 release.extend(features::check_statement(&ast, opts.target));
-                rules::run(&ast, &ctx, &mut release);
+                {
+                    let facts = StatementFacts::of(&ast, &templates, now);
+                    let ctx = Ctx {
+                        facts: &facts,
+                        ..ctx
+                    };
+                    rules::run(&ast, &ctx, &mut release);
+                }
                 match *ast {
                     Statement::Backup(_)
                     | Statement::CreateSchedule(_)

@@ -873,3 +873,17 @@ fn simulate_start_at_the_end_of_the_supported_years() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// B004 subtracted a command's start from its prefix value's end; on this error-recovered
+/// tree the value ends before the command starts, which overflowed in debug builds.
+#[test]
+fn prefix_value_before_its_command_in_a_recovered_script() {
+    let text = "for do then then } ; # c\n| x=a echo $x case x=$(date) >";
+    let diags = backup_lint::check_document(
+        text,
+        backup_lint::FileKind::Shell,
+        &CheckOptions::default(),
+        &["runsql".to_string()],
+    );
+    assert!(diags.iter().all(|d| d.span.end as usize <= text.len()));
+}

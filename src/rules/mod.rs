@@ -4,12 +4,14 @@
 //! The doc examples run as tests (`tests/rules.rs`): the Example must fire the rule, the
 //! Use-instead block must not.
 //!
-//! Rules judge meaning only; they never print. They see one statement at a time plus the
-//! `FileContext` of every earlier statement of the file.
+//! Rules judge meaning only; they never print. A statement rule sees one statement at a time,
+//! its `StatementFacts`, and the `FileContext` of every earlier statement of the file; it runs
+//! only on the statement kinds its `RuleKind::Statement { on, .. }` names.
 
 pub mod context;
 pub mod walk;
 
+pub use crate::analysis::facts::{StatementFacts, StatementKinds};
 use crate::ast::{Statement, StrValue};
 use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::span::Span;
@@ -20,8 +22,7 @@ include!(concat!(env!("OUT_DIR"), "/rules_registry.rs"));
 
 /// What every rule file imports.
 pub mod prelude {
-    pub use super::{Ctx, FileContext, Rule};
-    pub use super::{ScriptCtx, no_statement_check};
+    pub use super::{Ctx, FileContext, Rule, RuleKind, ScriptCtx, StatementKinds};
     pub use crate::ast::*;
     pub use crate::diagnostic::{Diagnostic, Severity};
     pub use crate::fix::{Applicability, Edit, Fix};
@@ -33,13 +34,10 @@ pub mod prelude {
 /// A rule's check: judge `stmt`, push findings.
 pub type CheckFn = fn(&Statement, &Ctx<'_>, &mut Vec<Diagnostic>);
 
-/// The statement check of a rule that judges whole scripts or pages only.
-pub fn no_statement_check(_: &Statement, _: &Ctx<'_>, _: &mut Vec<Diagnostic>) {}
-
-/// A script rule's check (a rule file with `pub fn check_script`): judge the whole script.
+/// A script rule's check: judge the whole script.
 pub type ScriptCheckFn = fn(&ScriptCtx<'_>, &mut Vec<Diagnostic>);
 
-/// A Markdown rule's check (a rule file with `pub fn check_markdown`).
+/// A Markdown rule's check: judge the whole page.
 pub type MarkdownCheckFn = fn(&crate::markdown::Markdown, &ScriptCtx<'_>, &mut Vec<Diagnostic>);
 
 /// Everything a script rule may look at.
@@ -76,7 +74,17 @@ pub struct Rule {
     pub summary: &'static str,
     /// The rule file's text (`include_str!` of itself): its `//!` comment is the documentation.
     pub source: &'static str,
-    pub check: CheckFn,
+    pub kind: RuleKind,
+}
+
+/// What a rule judges, and so when it runs.
+pub enum RuleKind {
+    /// Each parsed statement of one of the kinds `on`.
+    Statement { on: StatementKinds, check: CheckFn },
+    /// A shell script as a whole (and each shell fence of a runbook).
+    Script(ScriptCheckFn),
+    /// A Markdown page as a whole.
+    Markdown(MarkdownCheckFn),
 }
 
 impl std::fmt::Debug for Rule {
@@ -135,7 +143,12 @@ pub struct Ctx<'a> {
     pub file: &'a FileContext,
     /// Documentation placeholders of the whole file (`crate::template`).
     pub templates: &'a [crate::template::Template],
+    /// The statement's facts (empty for a statement that did not parse).
+    pub facts: &'a StatementFacts<'a>,
 }
+
+/// The facts of a statement that did not parse.
+pub static NO_FACTS: StatementFacts<'static> = StatementFacts::empty();
 
 impl Ctx<'_> {
     /// The span of bytes `range` of a string literal's value, when the literal is written
@@ -166,8 +179,10 @@ impl Ctx<'_> {
 
 /// Runs every script rule.
 pub fn run_script(ctx: &ScriptCtx<'_>, out: &mut Vec<Diagnostic>) {
-    for (_, check) in SCRIPT {
-        check(ctx, out);
+    for rule in ALL {
+        if let RuleKind::Script(check) = rule.kind {
+            check(ctx, out);
+        }
     }
 }
 
@@ -177,15 +192,22 @@ pub fn run_markdown(
     ctx: &ScriptCtx<'_>,
     out: &mut Vec<Diagnostic>,
 ) {
-    for (_, check) in MARKDOWN {
-        check(md, ctx, out);
+    for rule in ALL {
+        if let RuleKind::Markdown(check) = rule.kind {
+            check(md, ctx, out);
+        }
     }
 }
 
-/// Runs every rule on `stmt`.
+/// Runs on `stmt` every statement rule that looks at its kind.
 pub fn run(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+    let kind = ctx.facts.kind;
     for rule in ALL {
-        (rule.check)(stmt, ctx, out);
+        if let RuleKind::Statement { on, check } = rule.kind
+            && on.intersects(kind)
+        {
+            check(stmt, ctx, out);
+        }
     }
 }
 

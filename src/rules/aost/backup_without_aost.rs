@@ -32,7 +32,10 @@ pub static RULE: Rule = Rule {
     severity: Severity::Info,
     summary: "BACKUP without AS OF SYSTEM TIME (the docs recommend '-10s')",
     source: include_str!("backup_without_aost.rs"),
-    check,
+    kind: RuleKind::Statement {
+        on: StatementKinds::BACKUP,
+        check,
+    },
 };
 
 fn check(stmt: &Statement, _ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {

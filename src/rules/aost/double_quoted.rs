@@ -27,7 +27,8 @@
 //! ## Versions
 //! Every release.
 
-use crate::rules::aost::value::{self, Reading};
+use crate::analysis::facts::Aost;
+use crate::rules::aost::value::Reading;
 use crate::rules::prelude::*;
 
 pub static RULE: Rule = Rule {
@@ -36,14 +37,22 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "AS OF SYSTEM TIME argument in double quotes: an identifier, not a string",
     source: include_str!("double_quoted.rs"),
-    check,
+    kind: RuleKind::Statement {
+        on: StatementKinds::BACKUP.or(StatementKinds::RESTORE),
+        check,
+    },
 };
 
-fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
-    let Some((as_of, kind)) = value::as_of(stmt) else {
+fn check(_: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+    let Some(Aost {
+        statement: kind,
+        reading,
+        ..
+    }) = &ctx.facts.aost
+    else {
         return;
     };
-    let Reading::QuotedIdent(name) = value::read(&as_of.expr, value::now_secs()) else {
+    let Reading::QuotedIdent(name) = reading else {
         return;
     };
     let replacement = format!("'{}'", name.value.replace('\'', "''"));

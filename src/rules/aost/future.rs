@@ -38,7 +38,8 @@
 //! Every release. A timestamp counts as in the future only when it is more than a day ahead of
 //! the linter's clock, whatever its time zone.
 
-use crate::rules::aost::value::{self, Reading};
+use crate::analysis::facts::Aost;
+use crate::rules::aost::value::Reading;
 use crate::rules::prelude::*;
 
 pub static RULE: Rule = Rule {
@@ -47,19 +48,26 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "AS OF SYSTEM TIME in the future (positive interval or later timestamp)",
     source: include_str!("future.rs"),
-    check,
+    kind: RuleKind::Statement {
+        on: StatementKinds::BACKUP.or(StatementKinds::RESTORE),
+        check,
+    },
 };
 
-fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
-    let Some((as_of, kind)) = value::as_of(stmt) else {
+fn check(_: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+    let Some(Aost {
+        as_of,
+        statement: kind,
+        reading,
+    }) = &ctx.facts.aost
+    else {
         return;
     };
     let Reading::Future {
         what,
         crdb,
         negate_at,
-    } = value::read(&as_of.expr, value::now_secs())
-    else {
+    } = reading else {
         return;
     };
     let expr = &as_of.expr;

@@ -32,7 +32,8 @@
 //! ## Versions
 //! Every release.
 
-use crate::rules::aost::value::{self, Reading};
+use crate::analysis::facts::Aost;
+use crate::rules::aost::value::Reading;
 use crate::rules::prelude::*;
 
 pub static RULE: Rule = Rule {
@@ -41,14 +42,22 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "AS OF SYSTEM TIME constant is zero, before 1970, or not a time",
     source: include_str!("invalid_time.rs"),
-    check,
+    kind: RuleKind::Statement {
+        on: StatementKinds::BACKUP.or(StatementKinds::RESTORE),
+        check,
+    },
 };
 
-fn check(stmt: &Statement, _ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
-    let Some((as_of, kind)) = value::as_of(stmt) else {
+fn check(_: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+    let Some(Aost {
+        as_of,
+        statement: kind,
+        reading,
+    }) = &ctx.facts.aost
+    else {
         return;
     };
-    let Reading::Invalid { what, crdb } = value::read(&as_of.expr, value::now_secs()) else {
+    let Reading::Invalid { what, crdb } = reading else {
         return;
     };
     out.push(

@@ -29,7 +29,8 @@
 //! ## Versions
 //! Every release.
 
-use crate::rules::aost::value::{self, Reading};
+use crate::analysis::facts::Aost;
+use crate::rules::aost::value::Reading;
 use crate::rules::prelude::*;
 
 pub static RULE: Rule = Rule {
@@ -38,14 +39,22 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "AS OF SYSTEM TIME argument is neither a constant nor follower_read_timestamp()",
     source: include_str!("not_constant.rs"),
-    check,
+    kind: RuleKind::Statement {
+        on: StatementKinds::BACKUP.or(StatementKinds::RESTORE),
+        check,
+    },
 };
 
-fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
-    let Some((as_of, kind)) = value::as_of(stmt) else {
+fn check(_: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+    let Some(Aost {
+        statement: kind,
+        reading,
+        ..
+    }) = &ctx.facts.aost
+    else {
         return;
     };
-    let Reading::NotConstant { span, what } = value::read(&as_of.expr, value::now_secs()) else {
+    let Reading::NotConstant { span, what } = reading else {
         return;
     };
     let name = if ctx.target < v(20, 2) {
@@ -55,7 +64,7 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     };
     out.push(
         RULE.diag(
-            span,
+            *span,
             format!("{kind} … AS OF SYSTEM TIME takes a constant: {what}"),
         )
         .with_label("not a constant")

@@ -26,7 +26,8 @@
 //! ## Versions
 //! Every release; the threshold is 25 hours before v23.1 and 4 hours from v23.1 on.
 
-use crate::rules::aost::value::{self, Reading};
+use crate::analysis::facts::Aost;
+use crate::rules::aost::value::Reading;
 use crate::rules::prelude::*;
 
 pub static RULE: Rule = Rule {
@@ -35,14 +36,22 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "BACKUP AS OF SYSTEM TIME interval older than the default GC TTL",
     source: include_str!("older_than_gc.rs"),
-    check,
+    kind: RuleKind::Statement {
+        on: StatementKinds::BACKUP,
+        check,
+    },
 };
 
-fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
-    let Some((as_of, "BACKUP")) = value::as_of(stmt) else {
+fn check(_: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+    let Some(Aost {
+        as_of,
+        statement: "BACKUP",
+        reading,
+    }) = &ctx.facts.aost
+    else {
         return;
     };
-    let Reading::PastInterval(secs) = value::read(&as_of.expr, value::now_secs()) else {
+    let Reading::PastInterval(secs) = reading else {
         return;
     };
     let (limit, label) = if ctx.target >= v(23, 1) {
@@ -50,7 +59,7 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     } else {
         (25.0 * 3600.0, "25 hours")
     };
-    if secs <= limit {
+    if *secs <= limit {
         return;
     }
     out.push(

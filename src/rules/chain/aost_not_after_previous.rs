@@ -44,7 +44,10 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "incremental backup AS OF SYSTEM TIME before an earlier layer's AS OF SYSTEM TIME",
     source: include_str!("aost_not_after_previous.rs"),
-    check,
+    kind: RuleKind::Statement {
+        on: StatementKinds::BACKUP,
+        check,
+    },
 };
 
 fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {

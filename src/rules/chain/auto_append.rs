@@ -45,7 +45,10 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "BACKUP … TO a destination that already holds a backup: relies on auto-append (removed with BACKUP TO)",
     source: include_str!("auto_append.rs"),
-    check,
+    kind: RuleKind::Statement {
+        on: StatementKinds::ALL,
+        check,
+    },
 };
 
 fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {

@@ -43,7 +43,10 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "full backups (or schedules) with different targets written into one collection",
     source: include_str!("collection_target_sets.rs"),
-    check,
+    kind: RuleKind::Statement {
+        on: StatementKinds::ALL,
+        check,
+    },
 };
 
 fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {

@@ -45,7 +45,10 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "BACKUP … TO a destination that already holds a backup (explicit incremental, or before v20.1)",
     source: include_str!("destination_not_empty.rs"),
-    check,
+    kind: RuleKind::Statement {
+        on: StatementKinds::ALL,
+        check,
+    },
 };
 
 fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {

@@ -41,7 +41,10 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "the same backup listed twice in an INCREMENTAL FROM or RESTORE … FROM chain",
     source: include_str!("duplicate_layer.rs"),
-    check,
+    kind: RuleKind::Statement {
+        on: StatementKinds::ALL,
+        check,
+    },
 };
 
 fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {

@@ -55,7 +55,10 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "incremental, restore or SHOW BACKUP whose encryption differs from the chain's full backup",
     source: include_str!("encryption_mismatch.rs"),
-    check,
+    kind: RuleKind::Statement {
+        on: StatementKinds::BACKUP.or(StatementKinds::RESTORE).or(StatementKinds::SHOW_BACKUP),
+        check,
+    },
 };
 
 const APPEARS_ENCRYPTED: &str =

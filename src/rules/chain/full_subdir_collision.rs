@@ -41,7 +41,10 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "two full backups into one collection at the same literal AS OF SYSTEM TIME (same subdirectory)",
     source: include_str!("full_subdir_collision.rs"),
-    check,
+    kind: RuleKind::Statement {
+        on: StatementKinds::ALL,
+        check,
+    },
 };
 
 fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {

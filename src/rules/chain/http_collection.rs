@@ -42,7 +42,10 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "collection or appended chain on http(s) storage, which cannot list (restores only the full backup)",
     source: include_str!("http_collection.rs"),
-    check,
+    kind: RuleKind::Statement {
+        on: StatementKinds::ALL,
+        check,
+    },
 };
 
 fn is_http(s: &StrValue) -> bool {

@@ -48,7 +48,10 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "incremental_location differs from the one the collection's earlier incrementals used",
     source: include_str!("incremental_location_inconsistent.rs"),
-    check,
+    kind: RuleKind::Statement {
+        on: StatementKinds::ALL,
+        check,
+    },
 };
 
 fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {

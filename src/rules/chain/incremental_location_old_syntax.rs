@@ -40,7 +40,10 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "incremental_location with BACKUP … TO or RESTORE … FROM <backupURI>",
     source: include_str!("incremental_location_old_syntax.rs"),
-    check,
+    kind: RuleKind::Statement {
+        on: StatementKinds::ALL,
+        check,
+    },
 };
 
 fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {

@@ -42,7 +42,10 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "BACKUP INTO 'LATEST' IN: a subdirectory named LATEST, not the LATEST keyword",
     source: include_str!("into_latest_string.rs"),
-    check,
+    kind: RuleKind::Statement {
+        on: StatementKinds::BACKUP,
+        check,
+    },
 };
 
 fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {

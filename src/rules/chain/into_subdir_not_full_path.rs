@@ -40,7 +40,10 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "BACKUP INTO 'subdir' IN where subdir is not a full backup path YYYY/MM/DD-HHMMSS.ss",
     source: include_str!("into_subdir_not_full_path.rs"),
-    check,
+    kind: RuleKind::Statement {
+        on: StatementKinds::BACKUP,
+        check,
+    },
 };
 
 /// `^/?\d{4}/\d{2}/\d{2}-\d{6}\.\d{2}$`

@@ -53,7 +53,10 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "INCREMENTAL FROM / RESTORE … FROM list does not match the file's chain (full first, no gap, in order)",
     source: include_str!("layers_out_of_order.rs"),
-    check,
+    kind: RuleKind::Statement {
+        on: StatementKinds::ALL,
+        check,
+    },
 };
 
 const CRDB: &str = "CockroachDB: `no backup covers time [%s,%s) for range [%s,%s) (or backups listed out of order)`";

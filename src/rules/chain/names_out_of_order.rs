@@ -40,7 +40,10 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "chain list whose path names suggest the wrong order (dates backwards, incremental first)",
     source: include_str!("names_out_of_order.rs"),
-    check,
+    kind: RuleKind::Statement {
+        on: StatementKinds::ALL,
+        check,
+    },
 };
 
 fn words(loc: &str) -> Vec<String> {

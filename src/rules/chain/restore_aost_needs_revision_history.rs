@@ -43,7 +43,10 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "RESTORE AS OF SYSTEM TIME from a chain the file backed up without revision_history",
     source: include_str!("restore_aost_needs_revision_history.rs"),
-    check,
+    kind: RuleKind::Statement {
+        on: StatementKinds::RESTORE,
+        check,
+    },
 };
 
 fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {

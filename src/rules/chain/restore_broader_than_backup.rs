@@ -45,7 +45,10 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "cluster restore from a backup of targets, or database restore from a backup of tables",
     source: include_str!("restore_broader_than_backup.rs"),
-    check,
+    kind: RuleKind::Statement {
+        on: StatementKinds::RESTORE,
+        check,
+    },
 };
 
 fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {

@@ -44,7 +44,10 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "incremental backup whose revision_history differs from its chain's full backup",
     source: include_str!("revision_history_mixed.rs"),
-    check,
+    kind: RuleKind::Statement {
+        on: StatementKinds::BACKUP,
+        check,
+    },
 };
 
 fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {

@@ -55,7 +55,10 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "incremental backup whose targets differ from its chain's full backup (or previous layer)",
     source: include_str!("targets_mismatch.rs"),
-    check,
+    kind: RuleKind::Statement {
+        on: StatementKinds::BACKUP,
+        check,
+    },
 };
 
 fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {

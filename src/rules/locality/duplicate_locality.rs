@@ -35,7 +35,10 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "two URIs of a locality-aware list name the same locality",
     source: include_str!("duplicate_locality.rs"),
-    check,
+    kind: RuleKind::Statement {
+        on: StatementKinds::ALL,
+        check,
+    },
 };
 
 fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {

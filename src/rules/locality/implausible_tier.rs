@@ -40,7 +40,10 @@ pub static RULE: Rule = Rule {
     severity: Severity::Info,
     summary: "a `COCKROACH_LOCALITY` tier has an unusual key or a value that looks like several tiers",
     source: include_str!("implausible_tier.rs"),
-    check,
+    kind: RuleKind::Statement {
+        on: StatementKinds::ALL,
+        check,
+    },
 };
 
 /// Locality keys seen in CockroachDB docs and deployments.

@@ -38,7 +38,10 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "`incremental_location` has a different number of URIs than the destination",
     source: include_str!("incremental_location_count.rs"),
-    check,
+    kind: RuleKind::Statement {
+        on: StatementKinds::ALL,
+        check,
+    },
 };
 
 /// The number of URIs of an `incremental_location` option and the span of its value.

@@ -44,7 +44,10 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "an incremental backup's localities differ from its full backup's",
     source: include_str!("incremental_mismatch.rs"),
-    check,
+    kind: RuleKind::Statement {
+        on: StatementKinds::BACKUP,
+        check,
+    },
 };
 
 /// The full backup this incremental builds on: its list's span and its locality set.

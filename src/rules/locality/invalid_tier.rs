@@ -40,7 +40,10 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "a `COCKROACH_LOCALITY` value is not `default` or exactly one `key=value` tier",
     source: include_str!("invalid_tier.rs"),
-    check,
+    kind: RuleKind::Statement {
+        on: StatementKinds::ALL,
+        check,
+    },
 };
 
 /// Why `tier` is not one `key=value` tier, if it is not.

@@ -35,7 +35,10 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "several destination URIs, but not every one has COCKROACH_LOCALITY",
     source: include_str!("missing_locality.rs"),
-    check,
+    kind: RuleKind::Statement {
+        on: StatementKinds::BACKUP.or(StatementKinds::CREATE_SCHEDULE),
+        check,
+    },
 };
 
 fn check(stmt: &Statement, _ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {

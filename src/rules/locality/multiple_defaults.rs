@@ -34,7 +34,10 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "more than one URI of a locality-aware list is `COCKROACH_LOCALITY=default`",
     source: include_str!("multiple_defaults.rs"),
-    check,
+    kind: RuleKind::Statement {
+        on: StatementKinds::ALL,
+        check,
+    },
 };
 
 fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {

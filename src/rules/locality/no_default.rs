@@ -36,7 +36,10 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "a locality-aware URI list has no `COCKROACH_LOCALITY=default` URI",
     source: include_str!("no_default.rs"),
-    check,
+    kind: RuleKind::Statement {
+        on: StatementKinds::ALL,
+        check,
+    },
 };
 
 fn check(stmt: &Statement, _ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {

@@ -45,7 +45,10 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "a RESTORE / SHOW BACKUP list does not start with the backup's `default` URI",
     source: include_str!("restore_default_not_first.rs"),
-    check,
+    kind: RuleKind::Statement {
+        on: StatementKinds::ALL,
+        check,
+    },
 };
 
 const HELP: &str = "the docs: \"the first URI in the list has to be the URI specified as the `default` URI when the backup was created\"; CockroachDB reads the manifest from the first URI only, otherwise the read fails (`expected manifest … not found in backup locations`)";

@@ -64,7 +64,10 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "RESTORE URIs grouped wrongly: a comma list after `IN`, or old-syntax layers vs locality groups",
     source: include_str!("restore_group_shape.rs"),
-    check,
+    kind: RuleKind::Statement {
+        on: StatementKinds::RESTORE,
+        check,
+    },
 };
 
 fn wrap(first: Span, last: Span) -> Vec<Edit> {

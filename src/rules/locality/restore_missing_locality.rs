@@ -42,7 +42,10 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "a RESTORE omits a locality URI that the file's backups wrote to",
     source: include_str!("restore_missing_locality.rs"),
-    check,
+    kind: RuleKind::Statement {
+        on: StatementKinds::ALL,
+        check,
+    },
 };
 
 fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {

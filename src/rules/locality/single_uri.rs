@@ -38,7 +38,10 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "a single destination URI has a non-default `COCKROACH_LOCALITY`",
     source: include_str!("single_uri.rs"),
-    check,
+    kind: RuleKind::Statement {
+        on: StatementKinds::ALL,
+        check,
+    },
 };
 
 fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {

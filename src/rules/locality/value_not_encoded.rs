@@ -46,7 +46,10 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "a `COCKROACH_LOCALITY` value is not URL-encoded",
     source: include_str!("value_not_encoded.rs"),
-    check,
+    kind: RuleKind::Statement {
+        on: StatementKinds::ALL,
+        check,
+    },
 };
 
 /// Every URI a RESTORE / SHOW BACKUP reads (where the locality parameter is ignored).

@@ -39,7 +39,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "shell-style `\\` line continuation inside a SQL fence",
     source: include_str!("sql_line_continuation.rs"),
-    check: no_statement_check,
+    kind: RuleKind::Markdown(check_markdown),
 };
 
 pub fn check_markdown(md: &Markdown, _ctx: &ScriptCtx<'_>, out: &mut Vec<Diagnostic>) {

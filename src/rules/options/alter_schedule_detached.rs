@@ -32,7 +32,10 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "ALTER BACKUP SCHEDULE … SET WITH detached (scheduled backups are always detached)",
     source: include_str!("alter_schedule_detached.rs"),
-    check,
+    kind: RuleKind::Statement {
+        on: StatementKinds::ALTER_BACKUP_SCHEDULE,
+        check,
+    },
 };
 
 fn check(stmt: &Statement, _ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {

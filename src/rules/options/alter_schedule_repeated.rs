@@ -35,7 +35,10 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "ALTER BACKUP SCHEDULE repeats SET RECURRING / FULL BACKUP / LABEL / INTO",
     source: include_str!("alter_schedule_repeated.rs"),
-    check,
+    kind: RuleKind::Statement {
+        on: StatementKinds::ALTER_BACKUP_SCHEDULE,
+        check,
+    },
 };
 
 fn check(stmt: &Statement, _ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {

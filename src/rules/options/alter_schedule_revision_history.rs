@@ -33,7 +33,10 @@ pub static RULE: Rule = Rule {
     severity: Severity::Info,
     summary: "ALTER BACKUP SCHEDULE … SET WITH revision_history without `= true|false`",
     source: include_str!("alter_schedule_revision_history.rs"),
-    check,
+    kind: RuleKind::Statement {
+        on: StatementKinds::ALTER_BACKUP_SCHEDULE,
+        check,
+    },
 };
 
 fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {

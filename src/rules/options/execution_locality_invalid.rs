@@ -37,7 +37,10 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "execution locality is not `key=value[,key=value]`",
     source: include_str!("execution_locality_invalid.rs"),
-    check,
+    kind: RuleKind::Statement {
+        on: StatementKinds::ALL,
+        check,
+    },
 };
 
 fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {

@@ -36,7 +36,10 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "include_all_virtual_clusters on a backup that is not a full cluster backup",
     source: include_str!("include_all_needs_cluster.rs"),
-    check,
+    kind: RuleKind::Statement {
+        on: StatementKinds::BACKUP.or(StatementKinds::CREATE_SCHEDULE),
+        check,
+    },
 };
 
 fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {

@@ -39,7 +39,10 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "option not accepted by the untyped option lists of older releases",
     source: include_str!("old_option_unknown.rs"),
-    check,
+    kind: RuleKind::Statement {
+        on: StatementKinds::BACKUP.or(StatementKinds::RESTORE).or(StatementKinds::SHOW_BACKUP),
+        check,
+    },
 };
 
 fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {

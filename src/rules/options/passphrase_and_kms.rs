@@ -34,7 +34,10 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "encryption_passphrase and kms on the same statement",
     source: include_str!("passphrase_and_kms.rs"),
-    check,
+    kind: RuleKind::Statement {
+        on: StatementKinds::BACKUP.or(StatementKinds::RESTORE).or(StatementKinds::CREATE_SCHEDULE),
+        check,
+    },
 };
 
 fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {

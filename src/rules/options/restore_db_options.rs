@@ -43,7 +43,10 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "into_db on a database restore, or new_db_name not on a single-database restore",
     source: include_str!("restore_db_options.rs"),
-    check,
+    kind: RuleKind::Statement {
+        on: StatementKinds::RESTORE,
+        check,
+    },
 };
 
 fn check(stmt: &Statement, _ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {

@@ -36,7 +36,10 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "verify_backup_table_data without schema_only, or with an online restore",
     source: include_str!("restore_verify_options.rs"),
-    check,
+    kind: RuleKind::Statement {
+        on: StatementKinds::RESTORE,
+        check,
+    },
 };
 
 fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {

@@ -40,7 +40,10 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "RECURRING / FULL BACKUP schedule is not a valid cron expression",
     source: include_str!("schedule_cron_invalid.rs"),
-    check,
+    kind: RuleKind::Statement {
+        on: StatementKinds::CREATE_SCHEDULE.or(StatementKinds::ALTER_BACKUP_SCHEDULE),
+        check,
+    },
 };
 
 fn check(stmt: &Statement, _ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {

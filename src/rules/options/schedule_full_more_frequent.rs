@@ -39,7 +39,10 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "FULL BACKUP schedule runs more often than the RECURRING (incremental) one",
     source: include_str!("schedule_full_more_frequent.rs"),
-    check,
+    kind: RuleKind::Statement {
+        on: StatementKinds::CREATE_SCHEDULE.or(StatementKinds::ALTER_BACKUP_SCHEDULE),
+        check,
+    },
 };
 
 fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {

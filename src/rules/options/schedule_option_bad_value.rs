@@ -41,7 +41,10 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "schedule option value CockroachDB does not accept (on_execution_failure, on_previous_running, first_run)",
     source: include_str!("schedule_option_bad_value.rs"),
-    check,
+    kind: RuleKind::Statement {
+        on: StatementKinds::CREATE_SCHEDULE.or(StatementKinds::ALTER_BACKUP_SCHEDULE),
+        check,
+    },
 };
 
 const TIMESTAMP_WORDS: &[&str] = &[

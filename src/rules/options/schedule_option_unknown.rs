@@ -37,7 +37,10 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "unknown key in WITH SCHEDULE OPTIONS / SET SCHEDULE OPTION",
     source: include_str!("schedule_option_unknown.rs"),
-    check,
+    kind: RuleKind::Statement {
+        on: StatementKinds::CREATE_SCHEDULE.or(StatementKinds::ALTER_BACKUP_SCHEDULE),
+        check,
+    },
 };
 
 fn check(stmt: &Statement, _ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {

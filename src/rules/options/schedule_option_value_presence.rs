@@ -37,7 +37,10 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "schedule option missing its value, or given a value it does not take",
     source: include_str!("schedule_option_value_presence.rs"),
-    check,
+    kind: RuleKind::Statement {
+        on: StatementKinds::CREATE_SCHEDULE.or(StatementKinds::ALTER_BACKUP_SCHEDULE),
+        check,
+    },
 };
 
 fn check(stmt: &Statement, _ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {

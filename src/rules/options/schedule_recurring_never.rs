@@ -34,7 +34,10 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "CREATE SCHEDULE FOR BACKUP … RECURRING NEVER",
     source: include_str!("schedule_recurring_never.rs"),
-    check,
+    kind: RuleKind::Statement {
+        on: StatementKinds::CREATE_SCHEDULE,
+        check,
+    },
 };
 
 fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {

@@ -35,7 +35,10 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "backup schedule URI with temporary credentials that expire (AWS_SESSION_TOKEN, BEARER_TOKEN)",
     source: include_str!("schedule_temporary_credentials.rs"),
-    check,
+    kind: RuleKind::Statement {
+        on: StatementKinds::CREATE_SCHEDULE.or(StatementKinds::ALTER_BACKUP_SCHEDULE),
+        check,
+    },
 };
 
 fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {

@@ -39,7 +39,10 @@ pub static RULE: Rule = Rule {
     severity: Severity::Info,
     summary: "revision_history on a backup schedule applies to incrementals only (v26.2+)",
     source: include_str!("scheduled_full_revision_history.rs"),
-    check,
+    kind: RuleKind::Statement {
+        on: StatementKinds::CREATE_SCHEDULE.or(StatementKinds::ALTER_BACKUP_SCHEDULE),
+        check,
+    },
 };
 
 fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {

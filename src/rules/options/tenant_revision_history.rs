@@ -36,7 +36,10 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "tenant backup with revision_history (rejected by v22.1–v22.2)",
     source: include_str!("tenant_revision_history.rs"),
-    check,
+    kind: RuleKind::Statement {
+        on: StatementKinds::BACKUP,
+        check,
+    },
 };
 
 fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {

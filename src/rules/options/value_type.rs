@@ -44,7 +44,10 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "option value of the wrong type (boolean option given a number, a bad string, a name)",
     source: include_str!("value_type.rs"),
-    check,
+    kind: RuleKind::Statement {
+        on: StatementKinds::ALL,
+        check,
+    },
 };
 
 fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {

@@ -37,7 +37,10 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "virtual_cluster_name / virtual_cluster on a restore that is not of one virtual cluster",
     source: include_str!("virtual_cluster_options.rs"),
-    check,
+    kind: RuleKind::Statement {
+        on: StatementKinds::RESTORE,
+        check,
+    },
 };
 
 fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {

@@ -41,7 +41,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "BACKUP/RESTORE with other statements in one `-e` string: one implicit transaction (v22.1+)",
     source: include_str!("batch_without_detached.rs"),
-    check: no_statement_check,
+    kind: RuleKind::Script(check_script),
 };
 
 pub fn check_script(ctx: &ScriptCtx<'_>, out: &mut Vec<Diagnostic>) {

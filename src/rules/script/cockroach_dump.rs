@@ -36,7 +36,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "`cockroach dump`: deprecated in v20.2, removed in v21.2",
     source: include_str!("cockroach_dump.rs"),
-    check: no_statement_check,
+    kind: RuleKind::Script(check_script),
 };
 
 const HELP: &str = "use `BACKUP` (free for full backups), `EXPORT … CSV` for the data, or `SHOW CREATE ALL TABLES` for the schema";

@@ -41,7 +41,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Info,
     summary: "`BACKUP $what TO …` with an empty `$what`: a cluster backup (a syntax error before v20.1)",
     source: include_str!("empty_target.rs"),
-    check: no_statement_check,
+    kind: RuleKind::Script(check_script),
 };
 
 /// The kind of a token of SQL text, for the text-level checks of the script rules.

@@ -41,7 +41,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "value compared with `date +%A` that `date` never prints (`sunday`, `Sun`, `7`)",
     source: include_str!("full_day_never_matches.rs"),
-    check: no_statement_check,
+    kind: RuleKind::Script(check_script),
 };
 
 use crate::shell::date::WEEKDAYS as DAYS;

@@ -33,7 +33,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "`cockroach … --insecure` in a script (or together with certificates)",
     source: include_str!("insecure_connection.rs"),
-    check: no_statement_check,
+    kind: RuleKind::Script(check_script),
 };
 
 pub fn check_script(ctx: &ScriptCtx<'_>, out: &mut Vec<Diagnostic>) {

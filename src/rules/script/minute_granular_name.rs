@@ -54,7 +54,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "backup named with `date +%H%M`: two runs in the same minute collide",
     source: include_str!("minute_granular_name.rs"),
-    check: no_statement_check,
+    kind: RuleKind::Script(check_script),
 };
 
 /// The `$(date …)` calls of a word, with the span of their substitution.

@@ -38,7 +38,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "documentation placeholder (`<storage_URL>`) left in a script variable",
     source: include_str!("placeholder_in_assignment.rs"),
-    check: no_statement_check,
+    kind: RuleKind::Script(check_script),
 };
 
 pub fn check_script(ctx: &ScriptCtx<'_>, out: &mut Vec<Diagnostic>) {

@@ -41,7 +41,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "state file written and read back through a relative path",
     source: include_str!("relative_state_file.rs"),
-    check: no_statement_check,
+    kind: RuleKind::Script(check_script),
 };
 
 pub fn check_script(ctx: &ScriptCtx<'_>, out: &mut Vec<Diagnostic>) {

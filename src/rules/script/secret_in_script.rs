@@ -41,7 +41,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "credentials in a script variable, or printed / written to a file by the script",
     source: include_str!("secret_in_script.rs"),
-    check: no_statement_check,
+    kind: RuleKind::Script(check_script),
 };
 
 pub fn check_script(ctx: &ScriptCtx<'_>, out: &mut Vec<Diagnostic>) {

@@ -53,7 +53,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "state file read under `set -e` before it is guaranteed to exist",
     source: include_str!("state_file_missing.rs"),
-    check: no_statement_check,
+    kind: RuleKind::Script(check_script),
 };
 
 /// (file key, where) of every file the script reads.

@@ -38,7 +38,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "multi-word value assigned without quotes (`x=WITH revision_history` runs `revision_history`)",
     source: include_str!("unquoted_value.rs"),
-    check: no_statement_check,
+    kind: RuleKind::Script(check_script),
 };
 
 pub fn check_script(ctx: &ScriptCtx<'_>, out: &mut Vec<Diagnostic>) {
@@ -59,7 +59,13 @@ pub fn check_script(ctx: &ScriptCtx<'_>, out: &mut Vec<Diagnostic>) {
         }
         let Some(value) = a.value.as_ref() else { continue };
         let command_text = &ctx.source[cmd.span.range()];
-        let Some(rest) = command_text.get((value.span.end - cmd.span.start) as usize..) else {
+        // An error-recovered tree can put the value before its command: nothing to quote.
+        let Some(rest) = value
+            .span
+            .end
+            .checked_sub(cmd.span.start)
+            .and_then(|off| command_text.get(off as usize..))
+        else {
             continue;
         };
         let words = rest.trim();

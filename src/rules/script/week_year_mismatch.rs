@@ -43,7 +43,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "`date +%Y-%V`: ISO week with the calendar year names the wrong week at New Year",
     source: include_str!("week_year_mismatch.rs"),
-    check: no_statement_check,
+    kind: RuleKind::Script(check_script),
 };
 
 /// A conversion of a `date` format: the byte range of the whole specifier and of its letter.

@@ -5,7 +5,6 @@
 //! Not a rule (no `pub static RULE`): `crate::rules::storage::common`.
 
 use crate::rules::prelude::*;
-use crate::rules::walk;
 
 /// Releases where behaviour changes (semantics.md §0, §3).
 pub const V20_1: Version = v(20, 1);
@@ -16,176 +15,9 @@ pub const V23_1: Version = v(23, 1);
 pub const V24_1: Version = v(24, 1);
 pub const V25_1: Version = v(25, 1);
 
-/// What a URI is for in its statement.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Role {
-    /// Where a BACKUP / CREATE SCHEDULE / `ALTER BACKUP SCHEDULE … SET INTO` writes.
-    Destination,
-    /// `BACKUP … INCREMENTAL FROM` (old syntax): earlier layers, read.
-    IncrementalFrom,
-    /// What RESTORE / SHOW BACKUP(S) / SHOW BACKUP CONNECTION read.
-    Source,
-    /// `incremental_location = …`; `writes` for BACKUP and schedules.
-    IncrementalLocation { writes: bool },
-    /// SHOW BACKUP `encryption_info_dir = …`.
-    EncryptionInfoDir,
-    /// The backup or collection of `ALTER BACKUP … ADD NEW_KMS`.
-    AlterLocation,
-    /// `kms = …`, `NEW_KMS = …`, `OLD_KMS = …`: a KMS URI, not a storage URI.
-    Kms,
-}
-
-impl Role {
-    pub fn is_kms(self) -> bool {
-        self == Role::Kms
-    }
-
-    /// Whether backup data is written there.
-    pub fn writes_backup(self) -> bool {
-        matches!(
-            self,
-            Role::Destination | Role::IncrementalLocation { writes: true }
-        )
-    }
-}
-
-/// One string value of a statement that CockroachDB reads as a URI.
-#[derive(Clone, Copy, Debug)]
-pub struct UriRef<'s> {
-    pub item: &'s StrValue,
-    pub role: Role,
-}
-
-fn push_list<'s>(out: &mut Vec<UriRef<'s>>, list: &'s StrList, role: Role) {
-    out.extend(list.items.iter().map(|item| UriRef { item, role }));
-}
-
-fn push_option<'s>(out: &mut Vec<UriRef<'s>>, item: &'s OptionItem, writes: bool) {
-    let role = match item.key {
-        OptKey::Kms => Role::Kms,
-        OptKey::IncrementalLocation => Role::IncrementalLocation { writes },
-        OptKey::EncryptionInfoDir => Role::EncryptionInfoDir,
-        _ => return,
-    };
-    match &item.value {
-        OptValue::Str(s) => out.push(UriRef { item: s, role }),
-        OptValue::List(l) => push_list(out, l, role),
-        _ => {}
-    }
-}
-
-fn push_options<'s>(out: &mut Vec<UriRef<'s>>, list: &'s Option<OptionList>, writes: bool) {
-    for item in list.iter().flat_map(|l| l.items.iter()) {
-        push_option(out, item, writes);
-    }
-}
-
-/// Every URI of the statement (EXPLAIN seen through), in source order of its clauses.
-/// Subdirectories (`'2024/05/01-120000.00'`, `LATEST`) before `IN` are not URIs and are left out.
-pub fn statement_uris(stmt: &Statement) -> Vec<UriRef<'_>> {
-    let mut out = Vec::new();
-    match walk::inner(stmt) {
-        Statement::Backup(b) => {
-            match &b.dest {
-                BackupDest::To { uris, .. } => push_list(&mut out, uris, Role::Destination),
-                BackupDest::Into { collection }
-                | BackupDest::IntoLatest { collection, .. }
-                | BackupDest::IntoSubdir { collection, .. } => {
-                    push_list(&mut out, collection, Role::Destination)
-                }
-            }
-            if let Some(inc) = &b.incremental_from {
-                out.extend(inc.uris.iter().map(|item| UriRef {
-                    item,
-                    role: Role::IncrementalFrom,
-                }));
-            }
-            push_options(&mut out, &b.options, true);
-        }
-        Statement::Restore(r) => {
-            match &r.from {
-                RestoreFrom::Uris { layers } => {
-                    for l in layers {
-                        push_list(&mut out, l, Role::Source);
-                    }
-                }
-                RestoreFrom::Collection { collections, .. } => {
-                    for l in collections {
-                        push_list(&mut out, l, Role::Source);
-                    }
-                }
-                // A replication stream address is not a storage URI.
-                RestoreFrom::ReplicationStream { .. } => {}
-            }
-            push_options(&mut out, &r.options, false);
-        }
-        Statement::ShowBackups(s) => {
-            push_list(&mut out, &s.collection, Role::Source);
-            push_options(&mut out, &s.options, false);
-        }
-        Statement::ShowBackup(s) => {
-            match &s.collections {
-                // The pre-collection form: the path is the backup's URI.
-                None => out.push(UriRef {
-                    item: &s.path,
-                    role: Role::Source,
-                }),
-                Some(lists) => {
-                    for l in lists {
-                        push_list(&mut out, l, Role::Source);
-                    }
-                }
-            }
-            push_options(&mut out, &s.options, false);
-        }
-        Statement::ShowBackupConnection(s) => out.push(UriRef {
-            item: &s.uri,
-            role: Role::Source,
-        }),
-        Statement::CreateSchedule(s) => {
-            push_list(&mut out, &s.collection, Role::Destination);
-            push_options(&mut out, &s.backup_options, true);
-        }
-        Statement::AlterBackupSchedule(a) => {
-            for cmd in &a.cmds {
-                match &cmd.kind {
-                    ScheduleCmdKind::SetInto(l) => push_list(&mut out, l, Role::Destination),
-                    ScheduleCmdKind::SetWith(item) => push_option(&mut out, item, true),
-                    _ => {}
-                }
-            }
-        }
-        Statement::AlterBackup(a) => {
-            out.push(UriRef {
-                item: &a.location,
-                role: Role::AlterLocation,
-            });
-            for cmd in &a.cmds {
-                push_list(&mut out, &cmd.new_kms, Role::Kms);
-                push_list(&mut out, &cmd.old_kms, Role::Kms);
-            }
-        }
-        Statement::Explain(_) => {}
-    }
-    out
-}
-
-/// A URI whose text is known: a literal (or bare word) without documentation placeholders.
-#[derive(Clone, Debug)]
-pub struct Target<'s> {
-    pub item: &'s StrValue,
-    pub role: Role,
-    pub text: &'s str,
-    pub uri: StorageUri<'s>,
-}
+pub use crate::analysis::facts::{Role, Target, UriRef, statement_uris};
 
 impl<'s> Target<'s> {
-    /// Byte range of `part` (a slice of `self.text`) within the text.
-    pub fn range_of(&self, part: &str) -> std::ops::Range<usize> {
-        let start = part.as_ptr() as usize - self.text.as_ptr() as usize;
-        start..start + part.len()
-    }
-
     /// The span of bytes `range` of the URI text in the source.
     pub fn span(&self, ctx: &Ctx<'_>, range: std::ops::Range<usize>) -> Span {
         ctx.value_span(self.item, range)
@@ -234,26 +66,6 @@ impl<'s> Target<'s> {
     pub fn query(&self) -> GoQuery<'_, 's> {
         GoQuery::new(&self.uri)
     }
-}
-
-/// The URIs of the statement whose text is known, placeholders and templated values left out.
-pub fn targets<'s>(stmt: &'s Statement, ctx: &Ctx<'_>) -> Vec<Target<'s>> {
-    statement_uris(stmt)
-        .into_iter()
-        .filter_map(|r| {
-            let text = r.item.text()?;
-            let templated = ctx
-                .templates
-                .iter()
-                .any(|t| r.item.span.start <= t.span.start && t.span.end <= r.item.span.end);
-            (!templated).then(|| Target {
-                item: r.item,
-                role: r.role,
-                text,
-                uri: StorageUri::parse(text),
-            })
-        })
-        .collect()
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -33,17 +33,20 @@ pub static RULE: Rule = Rule {
     severity: Severity::Info,
     summary: "deprecated `azure://` / `azure-storage://` scheme (use `azure-blob://`)",
     source: include_str!("deprecated_azure_scheme.rs"),
-    check,
+    kind: RuleKind::Statement {
+        on: StatementKinds::ALL,
+        check,
+    },
 };
 
-fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+fn check(_: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     if ctx.target < common::V23_1 {
         return;
     }
-    for t in common::targets(stmt, ctx) {
+    for t in &ctx.facts.targets {
         if t.role.is_kms()
-            || !matches!(t.uri.scheme.as_str(), "azure" | "azure-storage")
-            || common::provider_of(&t, ctx.target) != Some(Provider::Azure)
+            || !matches!(&*t.uri.scheme, "azure" | "azure-storage")
+            || common::provider_of(t, ctx.target) != Some(Provider::Azure)
         {
             continue;
         }

@@ -35,13 +35,16 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "`external://` URI without an external connection name",
     source: include_str!("external_without_name.rs"),
-    check,
+    kind: RuleKind::Statement {
+        on: StatementKinds::ALL,
+        check,
+    },
 };
 
-fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
-    for t in common::targets(stmt, ctx) {
+fn check(_: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+    for t in &ctx.facts.targets {
         if !matches!(
-            common::provider_of(&t, ctx.target),
+            common::provider_of(t, ctx.target),
             Some(Provider::External | Provider::ExternalKms)
         ) || !t.uri.host.is_empty()
         {

@@ -36,15 +36,18 @@ pub static RULE: Rule = Rule {
     severity: Severity::Info,
     summary: "backup stored on `nodelocal` or `userfile` storage, inside the cluster it protects",
     source: include_str!("in_cluster_storage.rs"),
-    check,
+    kind: RuleKind::Statement {
+        on: StatementKinds::ALL,
+        check,
+    },
 };
 
-fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
-    for t in common::targets(stmt, ctx) {
+fn check(_: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+    for t in &ctx.facts.targets {
         if !t.role.writes_backup() {
             continue;
         }
-        let (message, why) = match common::provider_of(&t, ctx.target) {
+        let (message, why) = match common::provider_of(t, ctx.target) {
             Some(Provider::Nodelocal) if t.uri.host == "self" => (
                 "backup spread over the nodes' own disks (`nodelocal://self`)",
                 "each node writes its share to its own `--external-io-dir`: restorable only if those directories are one shared storage, and lost with the nodes otherwise",

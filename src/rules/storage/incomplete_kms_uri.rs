@@ -42,15 +42,18 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "KMS URI without its key in the path, or an AWS KMS URI without `REGION`",
     source: include_str!("incomplete_kms_uri.rs"),
-    check,
+    kind: RuleKind::Statement {
+        on: StatementKinds::ALL,
+        check,
+    },
 };
 
-fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
-    for t in common::targets(stmt, ctx) {
+fn check(_: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+    for t in &ctx.facts.targets {
         if !t.role.is_kms() {
             continue;
         }
-        let Some(provider) = common::provider_of(&t, ctx.target) else {
+        let Some(provider) = common::provider_of(t, ctx.target) else {
             continue;
         };
         let (form, empty_text) = match provider {

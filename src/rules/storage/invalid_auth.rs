@@ -39,12 +39,15 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "`AUTH` value other than `specified` or `implicit` (`AUTH=implict`)",
     source: include_str!("invalid_auth.rs"),
-    check,
+    kind: RuleKind::Statement {
+        on: StatementKinds::ALL,
+        check,
+    },
 };
 
-fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
-    for t in common::targets(stmt, ctx) {
-        let Some(provider) = common::provider_of(&t, ctx.target) else {
+fn check(_: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+    for t in &ctx.facts.targets {
+        let Some(provider) = common::provider_of(t, ctx.target) else {
             continue;
         };
         let reads_auth = match provider {

@@ -43,7 +43,10 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "storage parameter value that CockroachDB or the cloud rejects (`AWS_SERVER_ENC_MODE=kms`)",
     source: include_str!("invalid_parameter_value.rs"),
-    check,
+    kind: RuleKind::Statement {
+        on: StatementKinds::ALL,
+        check,
+    },
 };
 
 const STORAGE_CLASSES: &[&str] = &[
@@ -68,11 +71,11 @@ const AZURE_ENVIRONMENTS: &[&str] = &[
     "AzureStackCloud",
 ];
 
-fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
-    for t in common::targets(stmt, ctx) {
-        match common::provider_of(&t, ctx.target) {
-            Some(Provider::S3) if !t.role.is_kms() => s3(&t, ctx, out),
-            Some(Provider::Azure) if ctx.target >= common::V22_2 => azure(&t, ctx, out),
+fn check(_: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+    for t in &ctx.facts.targets {
+        match common::provider_of(t, ctx.target) {
+            Some(Provider::S3) if !t.role.is_kms() => s3(t, ctx, out),
+            Some(Provider::Azure) if ctx.target >= common::V22_2 => azure(t, ctx, out),
             _ => {}
         }
     }

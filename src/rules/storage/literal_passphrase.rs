@@ -36,7 +36,10 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "`encryption_passphrase` written in plain text instead of a placeholder or KMS",
     source: include_str!("literal_passphrase.rs"),
-    check,
+    kind: RuleKind::Statement {
+        on: StatementKinds::ALL,
+        check,
+    },
 };
 
 fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {

@@ -36,15 +36,18 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "cloud storage URI without a bucket or container (`s3:///path`)",
     source: include_str!("missing_bucket.rs"),
-    check,
+    kind: RuleKind::Statement {
+        on: StatementKinds::ALL,
+        check,
+    },
 };
 
-fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
-    for t in common::targets(stmt, ctx) {
+fn check(_: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+    for t in &ctx.facts.targets {
         if t.role.is_kms() {
             continue;
         }
-        let Some(provider) = common::provider_of(&t, ctx.target) else {
+        let Some(provider) = common::provider_of(t, ctx.target) else {
             continue;
         };
         let what = match provider {

@@ -58,12 +58,15 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "storage or KMS URI without the credentials its `AUTH` mode requires",
     source: include_str!("missing_credentials.rs"),
-    check,
+    kind: RuleKind::Statement {
+        on: StatementKinds::ALL,
+        check,
+    },
 };
 
-fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
-    for t in common::targets(stmt, ctx) {
-        let Some(provider) = common::provider_of(&t, ctx.target) else {
+fn check(_: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+    for t in &ctx.facts.targets {
+        let Some(provider) = common::provider_of(t, ctx.target) else {
             continue;
         };
         let query = t.query();
@@ -88,7 +91,7 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         if miscased {
             continue;
         }
-        out.push(report(&t, &query, provider, problem, ctx));
+        out.push(report(t, &query, provider, problem, ctx));
     }
 }
 

@@ -37,15 +37,18 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "`nodelocal://` URI whose host is not a node ID or `self`",
     source: include_str!("nodelocal_host.rs"),
-    check,
+    kind: RuleKind::Statement {
+        on: StatementKinds::ALL,
+        check,
+    },
 };
 
-fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+fn check(_: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     if ctx.target < common::V20_1 {
         return;
     }
-    for t in common::targets(stmt, ctx) {
-        if t.role.is_kms() || common::provider_of(&t, ctx.target) != Some(Provider::Nodelocal) {
+    for t in &ctx.facts.targets {
+        if t.role.is_kms() || common::provider_of(t, ctx.target) != Some(Provider::Nodelocal) {
             continue;
         }
         let host = t.uri.host;

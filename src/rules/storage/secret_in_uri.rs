@@ -45,11 +45,14 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "plain-text credentials in a storage or KMS URI",
     source: include_str!("secret_in_uri.rs"),
-    check,
+    kind: RuleKind::Statement {
+        on: StatementKinds::ALL,
+        check,
+    },
 };
 
-fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
-    for t in common::targets(stmt, ctx) {
+fn check(_: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+    for t in &ctx.facts.targets {
         let mut found: Vec<(Span, String)> = Vec::new();
         if let Some(info) = t.uri.userinfo
             && let Some((_, password)) = info.split_once(':')
@@ -72,7 +75,7 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         };
         let names: Vec<&str> = found.iter().map(|(_, n)| n.as_str()).collect();
-        let provider = common::provider_of(&t, ctx.target);
+        let provider = common::provider_of(t, ctx.target);
         let mut help = String::from(
             "CockroachDB redacts it from job descriptions, but not from this script, shell history, `ps` output or the client's logs; ",
         );

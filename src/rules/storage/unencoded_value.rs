@@ -46,24 +46,27 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "reserved character (`+`, `/`, `&`, `#`, `;`, stray `%`) left unencoded in a URI parameter value",
     source: include_str!("unencoded_value.rs"),
-    check,
+    kind: RuleKind::Statement {
+        on: StatementKinds::ALL,
+        check,
+    },
 };
 
 fn is_hex(b: Option<&u8>) -> bool {
     b.is_some_and(u8::is_ascii_hexdigit)
 }
 
-fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
-    for t in common::targets(stmt, ctx) {
-        let Some(provider) = common::provider_of(&t, ctx.target) else {
+fn check(_: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+    for t in &ctx.facts.targets {
+        let Some(provider) = common::provider_of(t, ctx.target) else {
             continue;
         };
         if matches!(provider, Provider::Http | Provider::Other) {
             continue;
         }
-        values(&t, provider, ctx, out);
-        ampersands(&t, provider, ctx, out);
-        fragment(&t, ctx, out);
+        values(t, provider, ctx, out);
+        ampersands(t, provider, ctx, out);
+        fragment(t, ctx, out);
     }
 }
 

@@ -44,7 +44,10 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "query parameter the URI's provider does not accept (names are case-sensitive)",
     source: include_str!("unknown_parameter.rs"),
-    check,
+    kind: RuleKind::Statement {
+        on: StatementKinds::ALL,
+        check,
+    },
 };
 
 /// Names people write for a parameter of another provider or the other AWS parser.
@@ -64,15 +67,15 @@ fn alias(provider: Provider, key: &str) -> Option<&'static str> {
     }
 }
 
-fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
-    for t in common::targets(stmt, ctx) {
-        let Some(provider) = common::provider_of(&t, ctx.target) else {
+fn check(_: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+    for t in &ctx.facts.targets {
+        let Some(provider) = common::provider_of(t, ctx.target) else {
             continue;
         };
         match provider.params() {
-            Some(specs) => validated(&t, provider, specs, ctx, out),
+            Some(specs) => validated(t, provider, specs, ctx, out),
             None if matches!(provider, Provider::Nodelocal | Provider::External) => {
-                ignored(&t, provider, ctx, out)
+                ignored(t, provider, ctx, out)
             }
             None => {}
         }

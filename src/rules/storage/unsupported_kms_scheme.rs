@@ -41,11 +41,14 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "KMS URI whose scheme is not a KMS scheme (`kms = 's3://…'`, a bare key ARN)",
     source: include_str!("unsupported_kms_scheme.rs"),
-    check,
+    kind: RuleKind::Statement {
+        on: StatementKinds::ALL,
+        check,
+    },
 };
 
-fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
-    for t in common::targets(stmt, ctx) {
+fn check(_: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+    for t in &ctx.facts.targets {
         if !t.role.is_kms() {
             continue;
         }
@@ -60,7 +63,7 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
                 .map_or("", |(s, _)| s)
                 .to_ascii_lowercase()
         } else {
-            t.uri.scheme.clone()
+            t.uri.scheme.to_string()
         };
         let crdb = format!("CockroachDB: `no factory method found for scheme {go_scheme}`");
         if t.uri.scheme.is_empty() {
@@ -103,7 +106,7 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
             out.push(d);
             continue;
         }
-        let scheme = t.uri.scheme.as_str();
+        let scheme = &*t.uri.scheme;
         let message = match problem {
             SchemeProblem::TooNew(since) => format!(
                 "KMS scheme `{scheme}` is not available in v{} (it needs v{since} or later)",

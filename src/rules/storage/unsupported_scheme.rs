@@ -47,7 +47,10 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "storage URI with a scheme CockroachDB does not accept (`gcs://`, `s3a://`, `nfs://`, a bare path)",
     source: include_str!("unsupported_scheme.rs"),
-    check,
+    kind: RuleKind::Statement {
+        on: StatementKinds::ALL,
+        check,
+    },
 };
 
 /// What to write instead of a scheme that is not accepted.
@@ -97,8 +100,8 @@ fn instead(scheme: &str, target: Version) -> Instead {
     }
 }
 
-fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
-    for t in common::targets(stmt, ctx) {
+fn check(_: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+    for t in &ctx.facts.targets {
         if t.role.is_kms() {
             continue;
         }
@@ -106,12 +109,12 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
             Ok(_) => continue,
             Err(p) => p,
         };
-        out.push(diagnose(&t, problem, ctx));
+        out.push(diagnose(t, problem, ctx));
     }
 }
 
 fn diagnose(t: &Target<'_>, problem: SchemeProblem, ctx: &Ctx<'_>) -> Diagnostic {
-    let scheme = t.uri.scheme.as_str();
+    let scheme = &*t.uri.scheme;
     let crdb = format!(
         "CockroachDB: `unsupported storage scheme: \"{scheme}\" - refer to docs to find supported storage schemes`"
     );

@@ -34,7 +34,10 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "documentation placeholder (`<name>`, `{name}`) left in a statement",
     source: include_str!("placeholder.rs"),
-    check,
+    kind: RuleKind::Statement {
+        on: StatementKinds::ALL,
+        check,
+    },
 };
 
 fn check(_stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {

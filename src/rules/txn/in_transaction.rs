@@ -44,7 +44,10 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "BACKUP/RESTORE without DETACHED inside BEGIN … COMMIT",
     source: include_str!("in_transaction.rs"),
-    check,
+    kind: RuleKind::Statement {
+        on: StatementKinds::BACKUP.or(StatementKinds::RESTORE),
+        check,
+    },
 };
 
 /// The span of the `BEGIN` / `START TRANSACTION` of the transaction still open, if any.

@@ -1,0 +1,304 @@
+//! What the rules need to know about one statement, worked out once before they run: every
+//! URI with its role, parsed once; the default URI of each destination; the `AS OF SYSTEM
+//! TIME` reading. Before this, each rule re-parsed the same URIs (about 33 parses per URI).
+
+use crate::ast::*;
+use crate::rules::walk;
+use crate::uri::{Location, StorageUri};
+
+/// A set of statement kinds (of the statement EXPLAIN wraps, for an EXPLAIN): which
+/// statements a rule looks at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StatementKinds(u16);
+
+impl StatementKinds {
+    pub const BACKUP: Self = Self(1);
+    pub const RESTORE: Self = Self(1 << 1);
+    pub const SHOW_BACKUPS: Self = Self(1 << 2);
+    pub const SHOW_BACKUP: Self = Self(1 << 3);
+    pub const SHOW_BACKUP_CONNECTION: Self = Self(1 << 4);
+    pub const CREATE_SCHEDULE: Self = Self(1 << 5);
+    pub const ALTER_BACKUP_SCHEDULE: Self = Self(1 << 6);
+    pub const ALTER_BACKUP: Self = Self(1 << 7);
+    pub const ALL: Self = Self(0xff);
+
+    /// Both sets (`const`, for `Rule` statics).
+    pub const fn or(self, other: Self) -> Self {
+        Self(self.0 | other.0)
+    }
+
+    pub const fn intersects(self, other: Self) -> bool {
+        self.0 & other.0 != 0
+    }
+
+    /// The kind of `stmt`, EXPLAIN seen through.
+    pub fn of(stmt: &Statement) -> Self {
+        match walk::inner(stmt) {
+            Statement::Backup(_) => Self::BACKUP,
+            Statement::Restore(_) => Self::RESTORE,
+            Statement::ShowBackups(_) => Self::SHOW_BACKUPS,
+            Statement::ShowBackup(_) => Self::SHOW_BACKUP,
+            Statement::ShowBackupConnection(_) => Self::SHOW_BACKUP_CONNECTION,
+            Statement::CreateSchedule(_) => Self::CREATE_SCHEDULE,
+            Statement::AlterBackupSchedule(_) => Self::ALTER_BACKUP_SCHEDULE,
+            Statement::AlterBackup(_) => Self::ALTER_BACKUP,
+            // `inner` never returns an EXPLAIN.
+            Statement::Explain(_) => Self::ALL,
+        }
+    }
+}
+
+/// What a URI is for in its statement.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    /// Where a BACKUP / CREATE SCHEDULE / `ALTER BACKUP SCHEDULE … SET INTO` writes.
+    Destination,
+    /// `BACKUP … INCREMENTAL FROM` (old syntax): earlier layers, read.
+    IncrementalFrom,
+    /// What RESTORE / SHOW BACKUP(S) / SHOW BACKUP CONNECTION read.
+    Source,
+    /// `incremental_location = …`; `writes` for BACKUP and schedules.
+    IncrementalLocation { writes: bool },
+    /// SHOW BACKUP `encryption_info_dir = …`.
+    EncryptionInfoDir,
+    /// The backup or collection of `ALTER BACKUP … ADD NEW_KMS`.
+    AlterLocation,
+    /// `kms = …`, `NEW_KMS = …`, `OLD_KMS = …`: a KMS URI, not a storage URI.
+    Kms,
+}
+
+impl Role {
+    pub fn is_kms(self) -> bool {
+        self == Role::Kms
+    }
+
+    /// Whether backup data is written there.
+    pub fn writes_backup(self) -> bool {
+        matches!(
+            self,
+            Role::Destination | Role::IncrementalLocation { writes: true }
+        )
+    }
+}
+
+/// One string value of a statement that CockroachDB reads as a URI.
+#[derive(Clone, Copy, Debug)]
+pub struct UriRef<'s> {
+    pub item: &'s StrValue,
+    pub role: Role,
+}
+
+/// A URI whose text is known: a literal (or bare word) without documentation placeholders,
+/// parsed.
+#[derive(Clone, Debug)]
+pub struct Target<'s> {
+    pub item: &'s StrValue,
+    pub role: Role,
+    pub text: &'s str,
+    pub uri: StorageUri<'s>,
+}
+
+impl Target<'_> {
+    /// Byte range of `part` (a slice of `self.text`) within the text.
+    pub fn range_of(&self, part: &str) -> std::ops::Range<usize> {
+        let start = part.as_ptr() as usize - self.text.as_ptr() as usize;
+        start..start + part.len()
+    }
+
+    /// Where the URI points (`StorageUri::loc`).
+    pub fn location(&self) -> Location<'_> {
+        self.uri.loc()
+    }
+
+    /// Whether the URI carries `COCKROACH_LOCALITY=default`.
+    pub fn is_default_locality(&self) -> bool {
+        self.uri.locality().is_some_and(|p| p.value() == "default")
+    }
+}
+
+/// The `AS OF SYSTEM TIME` clause of a BACKUP or RESTORE (through EXPLAIN), read once.
+#[derive(Debug)]
+pub struct Aost<'s> {
+    pub as_of: &'s AsOf,
+    /// `BACKUP` or `RESTORE`.
+    pub statement: &'static str,
+    pub reading: crate::rules::aost::value::Reading,
+}
+
+/// The facts of one parsed statement. Rules read these instead of re-deriving them.
+#[derive(Debug)]
+pub struct StatementFacts<'s> {
+    pub kind: StatementKinds,
+    /// Every URI of the statement in source order of its clauses (EXPLAIN seen through).
+    pub uris: Vec<UriRef<'s>>,
+    /// The URIs whose text is known, parsed once: placeholders and templated values left out.
+    pub targets: Vec<Target<'s>>,
+    pub aost: Option<Aost<'s>>,
+}
+
+impl<'s> StatementFacts<'s> {
+    /// Facts for no statement (a statement that did not parse).
+    pub const fn empty() -> StatementFacts<'static> {
+        StatementFacts {
+            kind: StatementKinds(0),
+            uris: Vec::new(),
+            targets: Vec::new(),
+            aost: None,
+        }
+    }
+
+    /// Works out the facts of `stmt`. `templates` are the file's documentation placeholders
+    /// (a URI containing one is not judged); `now` is the check's clock in seconds since 1970.
+    pub fn of(
+        stmt: &'s Statement,
+        templates: &[crate::template::Template],
+        now: i64,
+    ) -> StatementFacts<'s> {
+        let uris = statement_uris(stmt);
+        let targets = uris
+            .iter()
+            .filter_map(|r| {
+                let text = r.item.text()?;
+                let templated = templates
+                    .iter()
+                    .any(|t| r.item.span.start <= t.span.start && t.span.end <= r.item.span.end);
+                (!templated).then(|| Target {
+                    item: r.item,
+                    role: r.role,
+                    text,
+                    uri: StorageUri::parse(text),
+                })
+            })
+            .collect();
+        let aost = crate::rules::aost::value::as_of(stmt).map(|(as_of, statement)| Aost {
+            as_of,
+            statement,
+            reading: crate::rules::aost::value::read(&as_of.expr, now),
+        });
+        StatementFacts {
+            kind: StatementKinds::of(stmt),
+            uris,
+            targets,
+            aost,
+        }
+    }
+
+    /// The parsed target of `item`, if its text is known and not templated.
+    pub fn target(&self, item: &StrValue) -> Option<&Target<'s>> {
+        self.targets.iter().find(|t| std::ptr::eq(t.item, item))
+    }
+}
+
+fn push_list<'s>(out: &mut Vec<UriRef<'s>>, list: &'s StrList, role: Role) {
+    out.extend(list.items.iter().map(|item| UriRef { item, role }));
+}
+
+fn push_option<'s>(out: &mut Vec<UriRef<'s>>, item: &'s OptionItem, writes: bool) {
+    let role = match item.key {
+        OptKey::Kms => Role::Kms,
+        OptKey::IncrementalLocation => Role::IncrementalLocation { writes },
+        OptKey::EncryptionInfoDir => Role::EncryptionInfoDir,
+        _ => return,
+    };
+    match &item.value {
+        OptValue::Str(s) => out.push(UriRef { item: s, role }),
+        OptValue::List(l) => push_list(out, l, role),
+        _ => {}
+    }
+}
+
+fn push_options<'s>(out: &mut Vec<UriRef<'s>>, list: &'s Option<OptionList>, writes: bool) {
+    for item in list.iter().flat_map(|l| l.items.iter()) {
+        push_option(out, item, writes);
+    }
+}
+
+/// Every URI of the statement (EXPLAIN seen through), in source order of its clauses.
+/// Subdirectories (`'2024/05/01-120000.00'`, `LATEST`) before `IN` are not URIs and are left out.
+pub fn statement_uris(stmt: &Statement) -> Vec<UriRef<'_>> {
+    let mut out = Vec::new();
+    match walk::inner(stmt) {
+        Statement::Backup(b) => {
+            match &b.dest {
+                BackupDest::To { uris, .. } => push_list(&mut out, uris, Role::Destination),
+                BackupDest::Into { collection }
+                | BackupDest::IntoLatest { collection, .. }
+                | BackupDest::IntoSubdir { collection, .. } => {
+                    push_list(&mut out, collection, Role::Destination)
+                }
+            }
+            if let Some(inc) = &b.incremental_from {
+                out.extend(inc.uris.iter().map(|item| UriRef {
+                    item,
+                    role: Role::IncrementalFrom,
+                }));
+            }
+            push_options(&mut out, &b.options, true);
+        }
+        Statement::Restore(r) => {
+            match &r.from {
+                RestoreFrom::Uris { layers } => {
+                    for l in layers {
+                        push_list(&mut out, l, Role::Source);
+                    }
+                }
+                RestoreFrom::Collection { collections, .. } => {
+                    for l in collections {
+                        push_list(&mut out, l, Role::Source);
+                    }
+                }
+                // A replication stream address is not a storage URI.
+                RestoreFrom::ReplicationStream { .. } => {}
+            }
+            push_options(&mut out, &r.options, false);
+        }
+        Statement::ShowBackups(s) => {
+            push_list(&mut out, &s.collection, Role::Source);
+            push_options(&mut out, &s.options, false);
+        }
+        Statement::ShowBackup(s) => {
+            match &s.collections {
+                // The pre-collection form: the path is the backup's URI.
+                None => out.push(UriRef {
+                    item: &s.path,
+                    role: Role::Source,
+                }),
+                Some(lists) => {
+                    for l in lists {
+                        push_list(&mut out, l, Role::Source);
+                    }
+                }
+            }
+            push_options(&mut out, &s.options, false);
+        }
+        Statement::ShowBackupConnection(s) => out.push(UriRef {
+            item: &s.uri,
+            role: Role::Source,
+        }),
+        Statement::CreateSchedule(s) => {
+            push_list(&mut out, &s.collection, Role::Destination);
+            push_options(&mut out, &s.backup_options, true);
+        }
+        Statement::AlterBackupSchedule(a) => {
+            for cmd in &a.cmds {
+                match &cmd.kind {
+                    ScheduleCmdKind::SetInto(l) => push_list(&mut out, l, Role::Destination),
+                    ScheduleCmdKind::SetWith(item) => push_option(&mut out, item, true),
+                    _ => {}
+                }
+            }
+        }
+        Statement::AlterBackup(a) => {
+            out.push(UriRef {
+                item: &a.location,
+                role: Role::AlterLocation,
+            });
+            for cmd in &a.cmds {
+                push_list(&mut out, &cmd.new_kms, Role::Kms);
+                push_list(&mut out, &cmd.old_kms, Role::Kms);
+            }
+        }
+        Statement::Explain(_) => {}
+    }
+    out
+}

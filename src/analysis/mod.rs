@@ -1,0 +1,3 @@
+//! What is worked out once per statement (and per file) before the rules run.
+
+pub mod facts;
