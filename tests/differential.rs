@@ -6,8 +6,10 @@
 //! Each fixture line is one file with findings: its path, a hash of all its findings' JSON
 //! objects in order (message, help, fixes, positions: a changed word shows up) and how many
 //! findings of each code it has. The summary line closes each run. To see what changed, compare
-//! the full JSON of the old and the new binary on the file named (`scripts/differential.sh`). After an intended change (a fixed false positive, listed in the commit), run
-//! `DIFFERENTIAL_BLESS=1 cargo test --test differential` and commit the fixtures.
+//! the full JSON of the old and the new binary on the file named (`scripts/differential.sh`).
+//! After an intended change (a fixed false positive, listed in the commit), run
+//! `DIFFERENTIAL_BLESS=1 cargo test --test differential` and commit the fixtures; to record
+//! what an older build printed, add `DIFFERENTIAL_BIN=path/to/old/backup-lint`.
 
 #[path = "../benches/support/corpus.rs"]
 mod corpus;
@@ -37,9 +39,13 @@ fn shared() -> Option<PathBuf> {
     None
 }
 
-/// The benchmark's generated inputs, written once into the test's scratch folder.
-fn generated() -> PathBuf {
+/// The benchmark's generated inputs, written into a fresh scratch folder: the folder is
+/// cleared first so a file left by an older version of this list is never checked.
+fn generated() -> (PathBuf, Vec<&'static str>) {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("differential-inputs");
+    if dir.exists() {
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
     std::fs::create_dir_all(&dir).unwrap();
     let mut files = vec![
         (
@@ -62,10 +68,12 @@ fn generated() -> PathBuf {
     if let Some(all) = corpus::docs_repeated(&corpus::docs_files(true), 1) {
         files.push(("docs-templates.sql", all));
     }
+    let mut names = Vec::new();
     for (name, text) in files {
         std::fs::write(dir.join(name), text).unwrap();
+        names.push(name);
     }
-    dir
+    (dir, names)
 }
 
 fn fnv(text: &str) -> u64 {
@@ -79,7 +87,12 @@ fn fnv(text: &str) -> u64 {
 
 /// One fixture line per finding of `check --format json` run in `cwd` on `paths`.
 fn run(cwd: &Path, version: &str, paths: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_backup-lint"))
+    // DIFFERENTIAL_BIN blesses the fixture from another build (the one before a restructure).
+    let bin = std::env::var_os("DIFFERENTIAL_BIN").map_or_else(
+        || PathBuf::from(env!("CARGO_BIN_EXE_backup-lint")),
+        PathBuf::from,
+    );
+    let out = Command::new(bin)
         .current_dir(cwd)
         .args([
             "check",
@@ -126,7 +139,7 @@ fn check_output_is_unchanged() {
     let Some(shared) = shared() else {
         return;
     };
-    let inputs = generated();
+    let (inputs, names) = generated();
     let bless = std::env::var_os("DIFFERENTIAL_BLESS").is_some();
     let dir = manifest().join("tests/fixtures/differential");
     let mut failures = Vec::new();
@@ -136,7 +149,7 @@ fn check_output_is_unchanged() {
             version,
             &["corpus/docs", "corpus/scripts", "corpus/pages"],
         );
-        actual.push_str(&run(&inputs, version, &["."]));
+        actual.push_str(&run(&inputs, version, &names));
         let path = dir.join(format!("check-{version}.tsv"));
         if bless {
             std::fs::create_dir_all(&dir).unwrap();
