@@ -39,14 +39,14 @@ pub fn check_source(text: &str, opts: &CheckOptions) -> Vec<Diagnostic> {
             source: text,
             span: stmt.span,
             file: &file,
-            templates: &templates,
+            templates: template::within(&templates, stmt.span),
             facts: &rules::NO_FACTS,
         };
         let entry = match stmt.kind {
             StatementKind::Parsed(ast) => {
                 release.extend(features::check_statement(&ast, opts.target));
                 {
-                    let facts = StatementFacts::of(&ast, &templates, now);
+                    let facts = StatementFacts::of(&ast, ctx.templates, now);
                     let ctx = Ctx {
                         facts: &facts,
                         ..ctx

@@ -111,6 +111,15 @@ pub fn find(text: &str) -> Vec<Template> {
     out
 }
 
+/// The placeholders of `templates` (sorted, as `find` returns them) that lie inside `span`:
+/// found by binary search, so checking a file costs O(log n) per statement.
+pub fn within(templates: &[Template], span: Span) -> &[Template] {
+    // Placeholders do not overlap, so both their starts and their ends are sorted.
+    let lo = templates.partition_point(|t| t.span.start < span.start);
+    let hi = templates.partition_point(|t| t.span.end <= span.end);
+    &templates[lo..hi.max(lo)]
+}
+
 /// `text` with every bare placeholder replaced by underscores (same length), for parsing.
 pub fn substitute<'a>(text: &'a str, templates: &[Template]) -> Cow<'a, str> {
     if templates.iter().all(|t| t.in_string) {
@@ -146,5 +155,19 @@ mod tests {
         assert_eq!(s.len(), sql.len());
         assert!(s.contains("BACKUP DATABASE _______________ TO"));
         assert!(find("SELECT a < b, c > d").is_empty());
+        let inside = |s: usize, e: usize| -> Vec<&str> {
+            within(&t, Span::new(s, e))
+                .iter()
+                .map(|t| t.text.as_str())
+                .collect()
+        };
+        assert_eq!(
+            inside(0, sql.len()),
+            ["<database_name>", "{BUCKET NAME}", "${full}"]
+        );
+        assert_eq!(inside(16, 58), ["<database_name>", "{BUCKET NAME}"]);
+        assert_eq!(inside(17, 58), ["{BUCKET NAME}"]);
+        assert!(inside(42, 58).is_empty());
+        assert!(inside(100, 100).is_empty());
     }
 }

@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 
+use crate::analysis::file_state::LocationState;
 use crate::ast::{Backup, Statement, StrList, StrValue};
 use crate::span::Span;
 use crate::uri::StorageUri;
@@ -27,6 +28,8 @@ pub struct FileContext {
     /// Location written (see `write_location`) → indices into `entries` of the statements that
     /// write there, oldest first: chain and collection rules look up instead of scanning.
     writes: HashMap<String, Vec<usize>>,
+    /// Location written → what the chain rules compare there, kept up to date.
+    locations: HashMap<String, LocationState>,
     /// Indices into `entries` of transaction-control statements (BEGIN, START TRANSACTION,
     /// COMMIT, END, ROLLBACK, ABORT, PREPARE TRANSACTION), oldest first.
     transaction_controls: Vec<usize>,
@@ -71,6 +74,10 @@ impl FileContext {
             if matches!(**stmt, Statement::CreateSchedule(_)) {
                 self.scheduled.insert(loc.clone());
             }
+            self.locations
+                .entry(loc.clone())
+                .or_default()
+                .add(stmt, self.entries.len());
             self.writes.entry(loc).or_default().push(self.entries.len());
         }
         if matches!(entry, Entry::Broken) {
@@ -108,6 +115,19 @@ impl FileContext {
     /// Indices into `entries` of the earlier statements that write `location`, oldest first.
     pub fn writes_at(&self, location: &str) -> &[usize] {
         self.writes.get(location).map_or(&[], Vec::as_slice)
+    }
+
+    /// What the file wrote at `location`, if anything.
+    pub fn location(&self, location: &str) -> Option<&LocationState> {
+        self.locations.get(location)
+    }
+
+    /// Entry `n` as a statement, if it is one that is kept.
+    pub fn statement(&self, n: usize) -> Option<&Statement> {
+        match &self.entries[n].1 {
+            Entry::Statement(s) => Some(s),
+            _ => None,
+        }
     }
 
     /// Earlier statements that ran (EXPLAIN does not run its statement).

@@ -141,7 +141,7 @@ pub struct Ctx<'a> {
     pub span: Span,
     /// Every earlier statement of the file.
     pub file: &'a FileContext,
-    /// Documentation placeholders of the whole file (`crate::template`).
+    /// Documentation placeholders inside the statement (`crate::template`).
     pub templates: &'a [crate::template::Template],
     /// The statement's facts (empty for a statement that did not parse).
     pub facts: &'a StatementFacts<'a>,

@@ -66,14 +66,7 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     if !chain.exact {
         return;
     }
-    let latest = chain
-        .layers
-        .iter()
-        .filter_map(|l| {
-            let a = l.as_of()?;
-            Some((time::absolute(&a.expr)?, a))
-        })
-        .max_by_key(|(t, _)| *t);
+    let latest = chain.layers.latest_time();
     let Some((prev, prev_as_of)) = latest else {
         return;
     };

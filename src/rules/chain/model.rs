@@ -8,6 +8,7 @@
 //! its first). Placeholders are unknown and never match anything.
 
 use crate::ast::*;
+use crate::rules::chain::time;
 use crate::rules::walk;
 use crate::rules::{Entry, FileContext};
 use crate::span::Span;
@@ -86,26 +87,93 @@ pub fn to_location(b: &Backup) -> Option<String> {
 
 /// Every earlier `BACKUP … TO` that wrote `loc`, oldest first. The first one wrote the
 /// backup that lives at `loc`; later ones were appended (v20.1+) or failed.
-pub fn old_writes<'a>(file: &'a FileContext, loc: &str) -> Vec<&'a Backup> {
-    old_writes_iter(file, loc).collect()
-}
-
-fn old_writes_iter<'a>(file: &'a FileContext, loc: &str) -> impl Iterator<Item = &'a Backup> {
-    let loc = loc.to_string();
-    file.writes_at(&loc)
-        .iter()
-        .filter_map(move |&n| match &file.entries[n].1 {
-            Entry::Statement(s) => match &**s {
-                Statement::Backup(b) if to_location(b).as_deref() == Some(loc.as_str()) => Some(b),
-                _ => None,
-            },
-            _ => None,
-        })
+pub fn old_writes<'a>(file: &'a FileContext, loc: &str) -> Layers<'a> {
+    match file.location(loc) {
+        Some(state) => Layers::At {
+            file,
+            indices: &state.old,
+            latest_time: state.old_latest_time.map(|(_, n)| n),
+        },
+        None => Layers::Listed(Vec::new()),
+    }
 }
 
 /// The backup the file wrote at `loc` with the old syntax (the first write).
 pub fn old_layer<'a>(file: &'a FileContext, loc: &str) -> Option<&'a Backup> {
-    old_writes_iter(file, loc).next()
+    let n = *file.location(loc)?.old.first()?;
+    match file.statement(n)? {
+        Statement::Backup(b) => Some(b),
+        _ => None,
+    }
+}
+
+/// Entry `n` of the file as a writer.
+fn writer_at(file: &FileContext, n: usize) -> Option<Writer<'_>> {
+    match file.statement(n)? {
+        Statement::Backup(b) => Some(Writer::Backup(b)),
+        Statement::CreateSchedule(s) => Some(Writer::Schedule(s)),
+        _ => None,
+    }
+}
+
+/// The layers of a chain, oldest first: listed, or the writes the file state keeps for a
+/// location (not copied, so a chain that grows with the file costs O(1) per statement).
+#[derive(Clone, Debug)]
+pub enum Layers<'a> {
+    Listed(Vec<Writer<'a>>),
+    At {
+        file: &'a FileContext,
+        indices: &'a [usize],
+        /// The entry with the latest absolute AS OF SYSTEM TIME (the last of equal ones).
+        latest_time: Option<usize>,
+    },
+}
+
+impl<'a> Layers<'a> {
+    pub fn iter(&self) -> Box<dyn Iterator<Item = Writer<'a>> + '_> {
+        match self {
+            Layers::Listed(v) => Box::new(v.iter().copied()),
+            Layers::At { file, indices, .. } => {
+                Box::new(indices.iter().filter_map(|&n| writer_at(file, n)))
+            }
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        match self {
+            Layers::Listed(v) => v.len(),
+            Layers::At { indices, .. } => indices.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn last(&self) -> Option<Writer<'a>> {
+        match self {
+            Layers::Listed(v) => v.last().copied(),
+            Layers::At { file, indices, .. } => writer_at(file, *indices.last()?),
+        }
+    }
+
+    /// The latest absolute AS OF SYSTEM TIME among the layers (the last layer of equal
+    /// ones), with its clause.
+    pub fn latest_time(&self) -> Option<(time::Hlc, &'a AsOf)> {
+        let time_of = |w: Writer<'a>| {
+            let a = w.as_of()?;
+            Some((time::absolute(&a.expr)?, a))
+        };
+        match self {
+            Layers::Listed(v) => v
+                .iter()
+                .filter_map(|l| time_of(*l))
+                .max_by_key(|(t, _)| *t),
+            Layers::At {
+                file, latest_time, ..
+            } => time_of(writer_at(file, (*latest_time)?)?),
+        }
+    }
 }
 
 /// How many of the latest writes into one collection the collection checks compare with: a
@@ -277,7 +345,7 @@ pub struct Chain<'a> {
     pub exact: bool,
     /// The known layers the statement builds on, oldest first (full included); only layers
     /// whose order is certain.
-    pub layers: Vec<Writer<'a>>,
+    pub layers: Layers<'a>,
     /// The collection location (new syntax) or the old-syntax location of the chain's full.
     pub location: Option<String>,
 }
@@ -308,8 +376,7 @@ fn chain_any<'a>(stmt: &Statement, file: &'a FileContext) -> Option<Chain<'a>> {
                 Some(_) => old_list(stmt, file, false),
                 None => {
                     let loc = to_location(b)?;
-                    let writes = old_writes(file, &loc);
-                    let first = *writes.first()?;
+                    let first = old_layer(file, &loc)?;
                     Some(Chain {
                         how: How::AutoAppend,
                         fulls: if first.incremental_from.is_none() {
@@ -318,7 +385,7 @@ fn chain_any<'a>(stmt: &Statement, file: &'a FileContext) -> Option<Chain<'a>> {
                             Vec::new()
                         },
                         exact: true,
-                        layers: writes.into_iter().map(Writer::Backup).collect(),
+                        layers: old_writes(file, &loc),
                         location: Some(loc),
                     })
                 }
@@ -348,8 +415,7 @@ fn chain_any<'a>(stmt: &Statement, file: &'a FileContext) -> Option<Chain<'a>> {
         Statement::ShowBackup(s) => match &s.collections {
             None => {
                 let loc = location(&s.path)?;
-                let writes = old_writes(file, &loc);
-                let first = *writes.first()?;
+                let first = old_layer(file, &loc)?;
                 let full = match base_locations(first) {
                     None => Some(first),
                     Some(base) => base
@@ -364,7 +430,7 @@ fn chain_any<'a>(stmt: &Statement, file: &'a FileContext) -> Option<Chain<'a>> {
                     how: How::OldPath,
                     fulls: vec![Writer::Backup(full)],
                     exact: true,
-                    layers: Vec::new(),
+                    layers: Layers::Listed(Vec::new()),
                     location: to_location(full),
                 })
             }
@@ -380,17 +446,21 @@ fn chain_any<'a>(stmt: &Statement, file: &'a FileContext) -> Option<Chain<'a>> {
 /// An old-syntax list (`INCREMENTAL FROM …` or `RESTORE … FROM …`).
 fn old_list<'a>(stmt: &Statement, file: &'a FileContext, restore: bool) -> Option<Chain<'a>> {
     let listed = listed_locations(stmt)?;
-    let mut layers = Vec::new();
-    for (loc, _) in &listed {
-        let Some(loc) = loc else { continue };
-        let writes = old_writes(file, loc);
-        if restore && listed.len() == 1 {
-            // `RESTORE FROM 'dest'` also finds the layers appended to `dest`.
-            layers.extend(writes.into_iter().map(Writer::Backup));
-        } else if let Some(first) = writes.first() {
-            layers.push(Writer::Backup(first));
+    let layers = if restore && listed.len() == 1 {
+        // `RESTORE FROM 'dest'` also finds the layers appended to `dest`.
+        match &listed[0].0 {
+            Some(loc) => old_writes(file, loc),
+            None => Layers::Listed(Vec::new()),
         }
-    }
+    } else {
+        Layers::Listed(
+            listed
+                .iter()
+                .filter_map(|(loc, _)| old_layer(file, loc.as_deref()?))
+                .map(Writer::Backup)
+                .collect(),
+        )
+    };
     let full_loc = listed.first()?.0.clone();
     let full = full_loc
         .as_deref()
@@ -408,47 +478,24 @@ fn old_list<'a>(stmt: &Statement, file: &'a FileContext, restore: bool) -> Optio
 /// The chain of a collection: the latest full backup and the `INTO LATEST` layers since, or
 /// (for a subdirectory) every full backup of the collection.
 fn new_chain<'a>(file: &'a FileContext, loc: &str, latest: bool) -> Option<Chain<'a>> {
-    if latest {
-        // Only the writes since the last full matter: walk back from the newest, so a long
-        // file does not rescan its whole history for every statement.
-        let mut tail: Vec<CollWrite<'a>> = Vec::new();
-        let mut last_full = None;
-        for &index in file.writes_at(loc).iter().rev() {
-            let Some(w) = collection_write(file, index, loc) else {
-                continue;
-            };
-            if w.kind == CollKind::Schedule {
-                break; // a schedule writes fulls at run time: the general case below
-            }
-            tail.push(w);
-            if w.kind == CollKind::Full {
-                last_full = Some(w);
-                break;
-            }
-        }
-        if let Some(last) = last_full
-            && !file.scheduled_at(loc)
-        {
-            if broken_after(file, last.index) {
-                return None;
-            }
-            let layers = tail
-                .iter()
-                .rev()
-                .filter(|w| matches!(w.kind, CollKind::Full | CollKind::Latest))
-                .map(|w| w.writer)
-                .collect();
-            return Some(Chain {
-                how: How::Latest,
-                fulls: vec![last.writer],
-                exact: true,
-                layers,
-                location: Some(loc.to_string()),
-            });
-        }
-    }
     if latest && !file.scheduled_at(loc) {
-        return None; // no full backup into this collection earlier in the file
+        // The file state keeps the latest full and the layers since: no walk back.
+        let state = file.location(loc)?;
+        let last = state.last_full?;
+        if broken_after(file, last) {
+            return None;
+        }
+        return Some(Chain {
+            how: How::Latest,
+            fulls: vec![writer_at(file, last)?],
+            exact: true,
+            layers: Layers::At {
+                file,
+                indices: &state.since_full,
+                latest_time: state.since_full_latest_time.map(|(_, n)| n),
+            },
+            location: Some(loc.to_string()),
+        });
     }
     let writes = collection_writes(file, loc);
     let fulls: Vec<&CollWrite<'a>> = writes.iter().filter(|w| w.writes_full()).collect();
@@ -460,7 +507,7 @@ fn new_chain<'a>(file: &'a FileContext, loc: &str, latest: bool) -> Option<Chain
         how: if latest { How::Latest } else { How::Subdir },
         fulls: fulls.iter().map(|w| w.writer).collect(),
         exact: false,
-        layers: Vec::new(),
+        layers: Layers::Listed(Vec::new()),
         location: Some(loc.to_string()),
     })
 }

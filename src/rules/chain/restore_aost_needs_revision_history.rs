@@ -77,7 +77,7 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
             return;
         }
     }
-    for layer in &chain.layers {
+    for layer in chain.layers.iter() {
         if model::revision_history(layer.options()) != Some(false) {
             return;
         }

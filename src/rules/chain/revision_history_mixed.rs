@@ -63,7 +63,7 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let base: Writer<'_> = match chain.fulls.first() {
         Some(f) => *f,
         None => match chain.layers.last() {
-            Some(l) if chain.exact => *l,
+            Some(l) if chain.exact => l,
             _ => return,
         },
     };

@@ -82,7 +82,7 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
                 .and_then(|l| model::old_layer(ctx.file, &l))
                 .map(Writer::Backup)
         } else {
-            chain.layers.last().copied()
+            chain.layers.last()
         };
         match chain.fulls.first() {
             Some(f) => (*f, last),

@@ -47,9 +47,8 @@ fn check(_stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
 /// The findings for every placeholder inside `span` (also used for statements that did not
 /// parse).
 pub fn placeholders_in(span: Span, ctx: &Ctx<'_>) -> Vec<Diagnostic> {
-    ctx.templates
+    crate::template::within(ctx.templates, span)
         .iter()
-        .filter(|t| span.start <= t.span.start && t.span.end <= span.end)
         .map(|t| {
             RULE.diag(t.span, format!("replace this placeholder: `{}`", t.text))
                 .with_label("documentation placeholder")

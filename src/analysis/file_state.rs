@@ -1,0 +1,62 @@
+//! A compact record per written location, kept up to date as statements are added to the
+//! file context, so the chain and collection rules answer in O(1) amortised per statement
+//! instead of walking every earlier write of a location.
+
+use crate::ast::{BackupDest, Statement};
+use crate::rules::chain::time::{self, Hlc};
+
+/// What the file wrote at one location (see `rules::context::write_location`). Indices are
+/// positions among the file context's entries.
+#[derive(Debug, Default)]
+pub struct LocationState {
+    /// Every `BACKUP … TO` that wrote here, oldest first: the first wrote the backup that
+    /// lives here, later ones were appended (v20.1+) or failed.
+    pub old: Vec<usize>,
+    /// Among `old`, the last one with the latest absolute `AS OF SYSTEM TIME`.
+    pub old_latest_time: Option<(Hlc, usize)>,
+    /// The last `BACKUP … INTO` here (a full backup, the collection's LATEST), if any.
+    pub last_full: Option<usize>,
+    /// `last_full` and the `INTO LATEST IN` writes since it, oldest first.
+    pub since_full: Vec<usize>,
+    /// Among `since_full`, the last one with the latest absolute `AS OF SYSTEM TIME`.
+    pub since_full_latest_time: Option<(Hlc, usize)>,
+}
+
+/// Keeps `latest` the last of the greatest times (as `Iterator::max_by_key` picks).
+fn note_time(latest: &mut Option<(Hlc, usize)>, t: Option<Hlc>, index: usize) {
+    if let Some(t) = t
+        && latest.is_none_or(|(l, _)| t >= l)
+    {
+        *latest = Some((t, index));
+    }
+}
+
+impl LocationState {
+    /// Records statement `index`, a writer whose destination is this location.
+    pub fn add(&mut self, stmt: &Statement, index: usize) {
+        let Statement::Backup(b) = stmt else {
+            return;
+        };
+        let t = b.as_of.as_ref().and_then(|a| time::absolute(&a.expr));
+        match &b.dest {
+            BackupDest::To { .. } => {
+                self.old.push(index);
+                note_time(&mut self.old_latest_time, t, index);
+            }
+            BackupDest::Into { .. } => {
+                self.last_full = Some(index);
+                self.since_full.clear();
+                self.since_full.push(index);
+                self.since_full_latest_time = None;
+                note_time(&mut self.since_full_latest_time, t, index);
+            }
+            BackupDest::IntoLatest { .. } => {
+                if self.last_full.is_some() {
+                    self.since_full.push(index);
+                    note_time(&mut self.since_full_latest_time, t, index);
+                }
+            }
+            BackupDest::IntoSubdir { .. } => {}
+        }
+    }
+}
