@@ -44,6 +44,10 @@ pub struct Document<'a> {
     /// `text`. `None` for a `.sql` file, whose SQL is `text` itself.
     pub embedded: Option<Assembled>,
     statements: OnceLock<Vec<Span>>,
+    /// The statements no other statement holds, in source order (for binary search).
+    outermost: OnceLock<Vec<Span>>,
+    /// The line ending edits write: CRLF when the file uses it anywhere.
+    newline: OnceLock<&'static str>,
 }
 
 impl<'a> Document<'a> {
@@ -83,6 +87,8 @@ impl<'a> Document<'a> {
             model,
             embedded,
             statements: OnceLock::new(),
+            outermost: OnceLock::new(),
+            newline: OnceLock::new(),
         }
     }
 
@@ -129,10 +135,34 @@ impl<'a> Document<'a> {
     /// The statement a finding at `offset` belongs to, for suppressing it: the outermost
     /// statement holding it (a comment above that one covers it).
     pub fn statement_at(&self, offset: u32) -> Option<Span> {
-        self.statements()
-            .iter()
-            .find(|s| s.start <= offset && offset <= s.end)
-            .copied()
+        let outermost = self.outermost.get_or_init(|| {
+            let mut all = self.statements().to_vec();
+            // Source order; at one start the longer (outer) statement first.
+            all.sort_by_key(|s| (s.start, std::cmp::Reverse(s.end)));
+            let mut kept: Vec<Span> = Vec::with_capacity(all.len());
+            for s in all {
+                if kept.last().is_none_or(|last| s.end > last.end) {
+                    kept.push(s);
+                }
+            }
+            kept
+        });
+        // The last statement starting at or before `offset`, or the one before it when the
+        // two touch at `offset` (the earlier one wins, as in source order).
+        let after = outermost.partition_point(|s| s.start <= offset);
+        let near = &outermost[after.saturating_sub(2)..after];
+        near.iter().find(|s| offset <= s.end).copied()
+    }
+
+    /// The line ending an inserted line gets: the file's own, read once.
+    fn newline(&self) -> &'static str {
+        self.newline.get_or_init(|| {
+            if self.text.contains("\r\n") {
+                "\r\n"
+            } else {
+                "\n"
+            }
+        })
     }
 
     /// The edit that suppresses `codes` for the statement starting at byte `at`, in the host's
@@ -145,7 +175,7 @@ impl<'a> Document<'a> {
     pub fn ignore_edit(&self, at: usize, codes: &[&str], reason: &str) -> Option<Edit> {
         let text = self.text;
         let (opener, closer) = self.comment_style();
-        let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
+        let newline = self.newline();
         let line_start = text[..at].rfind('\n').map_or(0, |p| p + 1);
         let prefix = &text[line_start..at];
         let own_line = if self.kind == FileKind::Markdown {
@@ -210,8 +240,9 @@ impl<'a> Document<'a> {
     /// [`Document::ignore_edit`]); syntax errors, of SQL or of the shell, are never suppressed
     /// away silently, and findings outside every statement are left.
     pub fn add_ignores(&self, diagnostics: &[Diagnostic]) -> String {
-        // (statement start, codes)
-        let mut groups: Vec<(usize, Vec<&str>)> = Vec::new();
+        // statement start → codes, in source order
+        let mut groups: std::collections::BTreeMap<usize, Vec<&str>> =
+            std::collections::BTreeMap::new();
         for d in diagnostics {
             if matches!(d.code.code, "S001" | "S002" | "S004") {
                 continue;
@@ -220,12 +251,8 @@ impl<'a> Document<'a> {
                 continue;
             };
             let at = stmt.start as usize;
-            match groups.iter_mut().find(|(a, _)| *a == at) {
-                Some((_, codes)) => codes.push(d.code.code),
-                None => groups.push((at, vec![d.code.code])),
-            }
+            groups.entry(at).or_default().push(d.code.code);
         }
-        groups.sort_by_key(|(at, _)| *at);
         // HTML comments may not hold `--`: the reason is written plainly there.
         let reason = if self.kind == FileKind::Markdown {
             " baseline"
@@ -283,6 +310,24 @@ mod tests {
         let out = doc.add_ignores(&before);
         let after = check(&Document::build(&out, kind, &[]), &CheckOptions::default());
         (out, after)
+    }
+
+    #[test]
+    fn statement_at_finds_the_outermost_statement() {
+        // Nested: `bash -c` holds a `cockroach sql` statement; the outer one is found.
+        let script = "echo a\nbash -c \"cockroach sql -e 'SHOW BACKUPS IN x'\"\necho b\n";
+        let doc = Document::build(script, FileKind::Shell, &[]);
+        let spans = doc.statements().to_vec();
+        assert!(spans.len() >= 3, "{spans:?}");
+        let linear = |offset: u32| {
+            spans
+                .iter()
+                .find(|s| s.start <= offset && offset <= s.end)
+                .copied()
+        };
+        for offset in 0..=script.len() as u32 {
+            assert_eq!(doc.statement_at(offset), linear(offset), "at {offset}");
+        }
     }
 
     #[test]
