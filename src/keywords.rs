@@ -349,27 +349,110 @@ const GRAMMAR_WORDS: &[&str] = &[
 /// The lower-case spelling of a known keyword written in any case, without allocating
 /// (keywords are usually written in upper case).
 pub fn known_word_ignoring_case(word: &str) -> Option<&'static str> {
-    use std::collections::HashMap;
     use std::sync::OnceLock;
-    static WORDS: OnceLock<HashMap<&'static str, ()>> = OnceLock::new();
+    static WORDS: OnceLock<WordTable> = OnceLock::new();
     if word.len() > 48 {
         return None;
     }
     let words = WORDS.get_or_init(|| {
         let options = crate::options::all_option_words();
-        RESERVED
-            .iter()
-            .chain(TYPE_FUNC_NAME)
-            .chain(QUOTE_LIST)
-            .chain(GRAMMAR_WORDS)
-            .chain(options.iter())
-            .map(|w| (*w, ()))
-            .collect()
+        WordTable::new(
+            RESERVED
+                .iter()
+                .chain(TYPE_FUNC_NAME)
+                .chain(QUOTE_LIST)
+                .chain(GRAMMAR_WORDS)
+                .chain(options.iter())
+                .copied(),
+        )
     });
     let mut buf = [0u8; 48];
     let lower = &mut buf[..word.len()];
     lower.copy_from_slice(word.as_bytes());
     lower.make_ascii_lowercase();
-    let lower = std::str::from_utf8(lower).ok()?;
-    words.get_key_value(lower).map(|(k, _)| *k)
+    words.get(lower)
+}
+
+/// A fixed set of lower-case words looked up by an FNV-1a hash with linear probing: built in
+/// a few microseconds at start-up and probed once per identifier, where a SipHash `HashMap`
+/// cost more than the lexing around it.
+struct WordTable {
+    slots: Vec<Option<&'static str>>,
+    mask: usize,
+}
+
+impl WordTable {
+    fn new(words: impl Iterator<Item = &'static str>) -> WordTable {
+        let words: Vec<&'static str> = words.collect();
+        // At most a quarter full: probes stay short.
+        let size = (words.len() * 4).next_power_of_two().max(16);
+        let mut table = WordTable {
+            slots: vec![None; size],
+            mask: size - 1,
+        };
+        for word in words {
+            let mut i = fnv1a(word.as_bytes()) & table.mask;
+            loop {
+                match table.slots[i] {
+                    None => {
+                        table.slots[i] = Some(word);
+                        break;
+                    }
+                    Some(w) if w == word => break,
+                    Some(_) => i = (i + 1) & table.mask,
+                }
+            }
+        }
+        table
+    }
+
+    fn get(&self, lower: &[u8]) -> Option<&'static str> {
+        let mut i = fnv1a(lower) & self.mask;
+        loop {
+            match self.slots[i] {
+                None => return None,
+                Some(w) if w.as_bytes() == lower => return Some(w),
+                Some(_) => i = (i + 1) & self.mask,
+            }
+        }
+    }
+}
+
+fn fnv1a(bytes: &[u8]) -> usize {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h as usize
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_listed_word_is_known_in_any_case_and_others_are_not() {
+        let options = crate::options::all_option_words();
+        let all = RESERVED
+            .iter()
+            .chain(TYPE_FUNC_NAME)
+            .chain(QUOTE_LIST)
+            .chain(GRAMMAR_WORDS)
+            .chain(options.iter());
+        for word in all {
+            assert_eq!(known_word_ignoring_case(word), Some(*word));
+            assert_eq!(
+                known_word_ignoring_case(&word.to_ascii_uppercase()),
+                Some(*word)
+            );
+            let other = format!("{word}x");
+            if !RESERVED.contains(&other.as_str()) {
+                assert_ne!(known_word_ignoring_case(&other), Some(other.as_str()));
+            }
+        }
+        assert_eq!(known_word_ignoring_case("backupz"), None);
+        assert_eq!(known_word_ignoring_case(""), None);
+        assert_eq!(known_word_ignoring_case("é"), None);
+    }
 }
