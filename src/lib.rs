@@ -7,28 +7,21 @@
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod analysis;
-pub mod ast;
 pub mod catalogue;
 pub mod config;
 pub mod diagnostic;
-pub mod document;
-pub mod embed;
 pub mod engine;
-pub mod features;
-pub mod format;
-pub mod keywords;
-pub mod kind;
-pub mod lexer;
-pub mod markdown;
+pub mod hosts;
 pub mod migrate;
-pub mod options;
-pub mod parser;
-pub mod shell;
 pub mod simulate;
-pub mod source;
-pub mod span;
 pub mod suppress;
-pub mod version;
+pub mod syntax;
+
+// The layers' modules at the crate root too, while code still names them there.
+pub use hosts::{document, embed, kind, markdown, shell, source};
+pub use syntax::{
+    ast, features, format, keywords, lexer, options, parser, span, template, uri, version,
+};
 
 pub use engine::{CheckOptions, Formatted, check_document, check_source, format_source};
 pub use format::FormatOptions;
@@ -39,5 +32,3 @@ pub mod redact;
 pub mod render;
 pub mod rules;
 pub mod server;
-pub mod template;
-pub mod uri;

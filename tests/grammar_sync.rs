@@ -1,7 +1,7 @@
 //! Keeps `grammar/backup.ebnf` in sync with the parser it documents.
 //!
-//! The EBNF is read as text and compared with `src/parser/grammar.rs` and `src/parser/input.rs`
-//! (read as text too) and with the option tables of `src/options.rs` (through the crate's API):
+//! The EBNF is read as text and compared with `src/syntax/parser/grammar.rs` and `src/syntax/parser/input.rs`
+//! (read as text too) and with the option tables of `src/syntax/options.rs` (through the crate's API):
 //!
 //! * every production of the EBNF has a parser function of the same name whose doc comment
 //!   quotes it (`` /// `name ::= …` ``), and every such function has its production in the EBNF;
@@ -9,7 +9,7 @@
 //! * the keywords of the EBNF (UPPER-CASE words outside comments, quotes and `? … ?`) are
 //!   exactly the keywords the parser matches: `kw("…")`, `is_keyword("…")`, `… == "…"`, word
 //!   patterns of `match` arms and word lists `&["…", …]` in the parser sources, plus the option
-//!   words of the tables in `src/options.rs` (compared in lower case);
+//!   words of the tables in `src/syntax/options.rs` (compared in lower case);
 //! * each option production lists exactly its table's options, in table order, each with its
 //!   value shape and its release range «since–until», plus the generic `kv_option` fallback
 //!   with the releases that accept untyped options;
@@ -25,13 +25,13 @@ use backup_lint::options::{OptStmt, Shape};
 use backup_lint::version::{RELEASES, Version};
 
 const EBNF_FILE: &str = "grammar/backup.ebnf";
-const PARSER_FILES: [&str; 2] = ["src/parser/grammar.rs", "src/parser/input.rs"];
+const PARSER_FILES: [&str; 2] = ["src/syntax/parser/grammar.rs", "src/syntax/parser/input.rs"];
 
 // ---------------------------------------------------------------------------------------------
 // Allow-lists
 
-/// Allow-list 1: the option productions, implemented by the tables of `src/options.rs` (parsed
-/// by the private `option_item` of `src/parser/grammar.rs`) rather than by functions of their
+/// Allow-list 1: the option productions, implemented by the tables of `src/syntax/options.rs` (parsed
+/// by the private `option_item` of `src/syntax/parser/grammar.rs`) rather than by functions of their
 /// own. They need no parser function (`backup_option` happens to have one, which is then
 /// checked as usual); instead their alternatives are compared with the table: option words,
 /// value shape, release range and order. Add a new `OptStmt` both here and below.
@@ -66,7 +66,7 @@ fn shape_ebnf(shape: Shape) -> &'static str {
     }
 }
 
-/// Allow-list 2: terminals of `src/parser/input.rs` whose doc comments name the token
+/// Allow-list 2: terminals of `src/syntax/parser/input.rs` whose doc comments name the token
 /// (`` /// `SCONST` ``, `/// The end of the statement.`) instead of quoting a production. The
 /// EBNF documents them as lexical productions; for them the test only requires a `fn` of the
 /// same name in the parser sources. Drop an entry once its doc comment quotes `name ::= …`
@@ -262,7 +262,7 @@ fn check_sync(
             ));
         } else if !defined.contains_key(name) {
             problems.push(format!(
-                "{EBNF_FILE}: the terminal `{name}` (src/parser/input.rs) is not documented"
+                "{EBNF_FILE}: the terminal `{name}` (src/syntax/parser/input.rs) is not documented"
             ));
         }
     }
@@ -302,7 +302,7 @@ fn check_sync(
             problems.push(format!(
                 "{EBNF_FILE} line {line}: keyword `{}` is never matched by the parser (no \
                  `kw(\"{word}\")`, `is_keyword(\"{word}\")`, comparison or word list in {}, and \
-                 no option word of src/options.rs)",
+                 no option word of src/syntax/options.rs)",
                 word.to_ascii_uppercase(),
                 file_list(sources)
             ));
@@ -323,7 +323,7 @@ fn check_sync(
         match prods.iter().find(|p| p.name == table.production) {
             Some(p) => check_option_production(p, table, &mut problems),
             None => problems.push(format!(
-                "{EBNF_FILE}: the option production `{}` (a table of src/options.rs) is missing",
+                "{EBNF_FILE}: the option production `{}` (a table of src/syntax/options.rs) is missing",
                 table.production
             )),
         }
@@ -687,7 +687,7 @@ fn check_option_production(p: &Production, table: &OptionTable, problems: &mut V
             if found != table.generic_range {
                 problems.push(format!(
                     "{EBNF_FILE} line {line}: the `kv_option` alternative of `{}` is annotated \
-                     {found}; src/options.rs (OptStmt::generic_until) says {}",
+                     {found}; src/syntax/options.rs (OptStmt::generic_until) says {}",
                     p.name, table.generic_range
                 ));
             }
@@ -711,21 +711,21 @@ fn check_option_production(p: &Production, table: &OptionTable, problems: &mut V
         match table.rows.iter().find(|r| r.name == name) {
             None => problems.push(format!(
                 "{EBNF_FILE} line {line}: `{}` lists the option `{name}`, which its table in \
-                 src/options.rs lacks",
+                 src/syntax/options.rs lacks",
                 p.name
             )),
             Some(row) => {
                 if value != row.value {
                     problems.push(format!(
                         "{EBNF_FILE} line {line}: option `{name}` of `{}` is followed by \
-                         `{value}`; its value shape in src/options.rs is written `{}`",
+                         `{value}`; its value shape in src/syntax/options.rs is written `{}`",
                         p.name, row.value
                     ));
                 }
                 if found != row.range {
                     problems.push(format!(
                         "{EBNF_FILE} line {line}: option `{name}` of `{}` is annotated {found}; \
-                         src/options.rs says {}",
+                         src/syntax/options.rs says {}",
                         p.name, row.range
                     ));
                 }
@@ -750,7 +750,7 @@ fn check_option_production(p: &Production, table: &OptionTable, problems: &mut V
         if !seen.contains(&row.name) {
             let spelled = format!("{} {}", row.name.to_ascii_uppercase(), row.value);
             problems.push(format!(
-                "{what} lacks the option `{}` of src/options.rs (`| {}  (* {} *)`)",
+                "{what} lacks the option `{}` of src/syntax/options.rs (`| {}  (* {} *)`)",
                 row.name,
                 spelled.trim_end(),
                 row.range
@@ -770,7 +770,7 @@ fn check_option_production(p: &Production, table: &OptionTable, problems: &mut V
         .collect();
     if listed != expected {
         problems.push(format!(
-            "{what} does not list its options in the order of src/options.rs (the print order): \
+            "{what} does not list its options in the order of src/syntax/options.rs (the print order): \
              expected {}",
             expected.join(", ")
         ));

@@ -14,7 +14,7 @@
 //!
 //! The AST deliberately records *how* a statement was written (`TABLE` omitted or not, bare word
 //! or quoted string, `WITH` or `WITH OPTIONS (…)`, option order, hidden alias spellings …: see
-//! `src/ast.rs`), and the canonical form rewrites exactly those spellings (grammar.md §3), so a
+//! `src/syntax/ast.rs`), and the canonical form rewrites exactly those spellings (grammar.md §3), so a
 //! literal comparison fails on ~60% of the docs corpus for reasons that are not bugs. Before
 //! comparing, both ASTs therefore go through [`surface_free`], which erases only the spelling
 //! choices that grammar.md §3 says the canonical form normalises (each is listed there with its
