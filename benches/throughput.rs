@@ -27,7 +27,7 @@ use backup_lint::{CheckOptions, FormatOptions, check_source, format_source, lexe
 const MB: usize = 1_000_000;
 const SEED: u64 = 0x9e37_79b9_7f4a_7c15;
 
-// The corpus generators live in `support/corpus.rs`, shared with `tests/differential.rs`.
+// The corpus generators live in `support/corpus.rs`, shared with `tests/suite/differential.rs`.
 #[path = "support/corpus.rs"]
 mod corpus;
 use corpus::*;

@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # Compare the full `check --format json` output of two backup-lint binaries over the inputs of
-# tests/differential.rs, at every release it uses: the detail behind a fixture mismatch.
+# tests/suite/differential.rs, at every release it uses: the detail behind a fixture mismatch.
 #   scripts/differential.sh OLD_BINARY [NEW_BINARY (default target/release/backup-lint)]
-# Run `cargo test --test differential` once first: it writes the generated inputs.
+# Run `cargo test --test suite differential::` once first: it writes the generated inputs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 old=$(realpath "$1")
 new=$(realpath "${2:-target/release/backup-lint}")
 inputs=target/tmp/differential-inputs
-[ -d "$inputs" ] || { echo "run 'cargo test --test differential' first" >&2; exit 2; }
+[ -d "$inputs" ] || { echo "run 'cargo test --test suite differential::' first" >&2; exit 2; }
 status=0
 for v in 19.2 20.1 22.2 23.2 24.3 25.2 26.1 26.3; do
   for side in old new; do

@@ -1,5 +1,5 @@
 //! Deterministic inputs for the benchmark (`benches/throughput.rs`) and the differential
-//! fixture (`tests/differential.rs`): the mixed generated corpus and the realistic shapes whose
+//! fixture (`tests/suite/differential.rs`): the mixed generated corpus and the realistic shapes whose
 //! scaling the benchmark reports.
 #![allow(dead_code)]
 

@@ -1,7 +1,7 @@
 //! The rule catalogue: one rule per file under `src/rules/<category>/`, registered by
 //! `build.rs`. A rule file holds its documentation (the `//!` comment: What it flags, Why,
 //! Example, Use instead, Fix safety, Versions), a `pub static RULE: Rule`, and its check.
-//! The doc examples run as tests (`tests/rules.rs`): the Example must fire the rule, the
+//! The doc examples run as tests (`tests/suite/rules.rs`): the Example must fire the rule, the
 //! Use-instead block must not.
 //!
 //! Rules judge meaning only; they never print. A statement rule sees one statement at a time,

@@ -23,7 +23,7 @@
 //!
 //! When `../shared` is absent the corpus tests print a notice and pass.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use backup_lint::ast::*;
 use backup_lint::diagnostic::Severity;
@@ -34,8 +34,7 @@ use backup_lint::version::RELEASES;
 use backup_lint::{Version, format_source};
 
 fn shared_dir() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared");
-    dir.is_dir().then_some(dir)
+    crate::support::shared("")
 }
 
 /// `Debug` text with every `Span { start: N, end: M }` replaced by `Span(..)`.
@@ -446,7 +445,7 @@ fn around_first_difference(a: &str, b: &str) -> (String, String) {
 // Sources of statements.
 
 /// The inputs of every `parse` / `error` block of a datadriven file (block reading as in
-/// `shared/tools/conformance.py`, see tests/conformance.rs).
+/// `shared/tools/conformance.py`, see tests/suite/conformance.rs).
 fn datadriven_inputs(text: &str) -> Vec<String> {
     let lines: Vec<&str> = text.split('\n').collect();
     let mut out = Vec::new();
@@ -491,7 +490,6 @@ fn go_table_strings(text: &str) -> Vec<String> {
 #[test]
 fn docs_corpus_round_trips() {
     let Some(shared) = shared_dir() else {
-        eprintln!("skipping: ../shared not found");
         return;
     };
     let dir = shared.join("corpus/docs");
@@ -527,7 +525,6 @@ fn docs_corpus_round_trips() {
 #[test]
 fn conformance_inputs_round_trip() {
     let Some(shared) = shared_dir() else {
-        eprintln!("skipping: ../shared not found");
         return;
     };
     let dir = shared.join("conformance/cockroach-parser");

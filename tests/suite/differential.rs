@@ -8,11 +8,10 @@
 //! findings of each code it has. The summary line closes each run. To see what changed, compare
 //! the full JSON of the old and the new binary on the file named (`scripts/differential.sh`).
 //! After an intended change (a fixed false positive, listed in the commit), run
-//! `DIFFERENTIAL_BLESS=1 cargo test --test differential` and commit the fixtures; to record
+//! `DIFFERENTIAL_BLESS=1 cargo test --test suite differential::` and commit the fixtures; to record
 //! what an older build printed, add `DIFFERENTIAL_BIN=path/to/old/backup-lint`.
 
-#[path = "../benches/support/corpus.rs"]
-mod corpus;
+use crate::corpus;
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -22,21 +21,11 @@ const VERSIONS: &[&str] = &[
     "19.2", "20.1", "22.2", "23.2", "24.3", "25.2", "26.1", "26.3",
 ];
 
-fn manifest() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+use crate::support::manifest;
 
 fn shared() -> Option<PathBuf> {
-    let dir = manifest().join("../shared");
-    if dir.join("corpus").is_dir() {
-        return Some(dir);
-    }
-    assert!(
-        std::env::var("CI").as_deref() != Ok("true"),
-        "../shared is missing, and CI=true: the differential fixture must run in CI"
-    );
-    println!("skipping: ../shared not found, the differential fixture was not compared");
-    None
+    crate::support::shared("corpus")?;
+    crate::support::shared("")
 }
 
 /// The benchmark's generated inputs, written into a fresh scratch folder: the folder is
@@ -88,10 +77,8 @@ fn fnv(text: &str) -> u64 {
 /// One fixture line per finding of `check --format json` run in `cwd` on `paths`.
 fn run(cwd: &Path, version: &str, paths: &[&str]) -> String {
     // DIFFERENTIAL_BIN blesses the fixture from another build (the one before a restructure).
-    let bin = std::env::var_os("DIFFERENTIAL_BIN").map_or_else(
-        || PathBuf::from(env!("CARGO_BIN_EXE_backup-lint")),
-        PathBuf::from,
-    );
+    let bin = std::env::var_os("DIFFERENTIAL_BIN")
+        .map_or_else(|| PathBuf::from(crate::support::bin()), PathBuf::from);
     let out = Command::new(bin)
         .current_dir(cwd)
         .args([

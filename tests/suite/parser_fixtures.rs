@@ -196,7 +196,7 @@ fn header(fx: &Fixture) -> String {
 
 fn assert_fixture_snapshot(fx: &Fixture, content: &str) {
     let mut settings = insta::Settings::clone_current();
-    settings.set_snapshot_path("../snapshots/parser");
+    settings.set_snapshot_path("../../snapshots/parser");
     settings.set_prepend_module_to_snapshot(false);
     settings.set_description(fx.rel.clone());
     settings.bind(|| insta::assert_snapshot!(fx.snapshot.clone(), content));

@@ -147,7 +147,7 @@ fn doc_examples_fire_and_corrections_do_not() {
 
 fn rules_markdown() -> String {
     let mut s = String::from(
-        "# Rules\n\nEvery code backup-lint prints: the rules, and the built-in codes of the parser, the release checker, `fmt`, suppressions, `migrate` and `simulate`. Generated from the code catalogue (`src/catalogue.rs`) by `tests/rules.rs` (`UPDATE_RULES_DOC=1 cargo test --test rules`).\n`backup-lint explain CODE` prints a code's full documentation.\n\n| code | name | severity | what it flags |\n|---|---|---|---|\n",
+        "# Rules\n\nEvery code backup-lint prints: the rules, and the built-in codes of the parser, the release checker, `fmt`, suppressions, `migrate` and `simulate`. Generated from the code catalogue (`src/catalogue.rs`) by `tests/suite/rules.rs` (`UPDATE_RULES_DOC=1 cargo test --test suite rules::`).\n`backup-lint explain CODE` prints a code's full documentation.\n\n| code | name | severity | what it flags |\n|---|---|---|---|\n",
     );
     for e in backup_lint::catalogue::all() {
         let c = e.code();
@@ -166,7 +166,7 @@ fn rules_markdown() -> String {
 /// by name, with its documentation.
 #[test]
 fn explain_answers_every_listed_code() {
-    let bin = env!("CARGO_BIN_EXE_backup-lint");
+    let bin = crate::support::bin();
     let out = std::process::Command::new(bin)
         .arg("rules")
         .output()
@@ -207,7 +207,7 @@ fn generated_rule_list_is_current() {
     let have = std::fs::read_to_string(&path).unwrap_or_default();
     assert_eq!(
         have, want,
-        "docs/rules.md is stale: run `UPDATE_RULES_DOC=1 cargo test --test rules`"
+        "docs/rules.md is stale: run `UPDATE_RULES_DOC=1 cargo test --test suite rules::`"
     );
 }
 
@@ -215,7 +215,7 @@ fn generated_rule_list_is_current() {
 #[test]
 fn rule_snapshots() {
     let mut settings = insta::Settings::clone_current();
-    settings.set_snapshot_path("../snapshots/rules");
+    settings.set_snapshot_path("../../snapshots/rules");
     settings.set_prepend_module_to_snapshot(false);
     settings.bind(|| {
         for r in rules::ALL {

@@ -56,7 +56,7 @@ fn sarif_output_validates() {
             "tests/fixtures/secrets/fake-keys.sql".to_string(),
         ),
     ] {
-        let out = Command::new(env!("CARGO_BIN_EXE_backup-lint"))
+        let out = Command::new(crate::support::bin())
             .current_dir(env!("CARGO_MANIFEST_DIR"))
             .args(["check", &path, "--format", "sarif"])
             .output()

@@ -19,7 +19,7 @@ struct Run {
 /// Runs the binary with `args`, feeding `stdin` (if any) from a separate thread so that large
 /// inputs cannot deadlock against the child's output.
 fn run_with(args: &[&str], stdin: Option<&[u8]>, cwd: Option<&Path>) -> Run {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_backup-lint"));
+    let mut cmd = Command::new(crate::support::bin());
     cmd.args(args)
         .env("NO_COLOR", "1")
         .env_remove("CLICOLOR_FORCE")
@@ -629,7 +629,7 @@ fn fixture_run(args: &[&str]) -> String {
 
 fn snapshot_settings() -> insta::Settings {
     let mut s = insta::Settings::clone_current();
-    s.set_snapshot_path("../snapshots/cli");
+    s.set_snapshot_path("../../snapshots/cli");
     s.set_prepend_module_to_snapshot(false);
     s
 }

@@ -9,13 +9,7 @@ use backup_lint::span::LineIndex;
 use backup_lint::{CheckOptions, FileKind, Version, check_document, check_source};
 
 fn shared() -> Option<PathBuf> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
-    if p.is_dir() {
-        Some(p)
-    } else {
-        eprintln!("notice: ../shared/corpus not found; corpus migration tests skipped");
-        None
-    }
+    crate::support::shared("corpus")
 }
 
 fn version(s: &str) -> Version {
@@ -24,7 +18,7 @@ fn version(s: &str) -> Version {
 
 fn settings() -> insta::Settings {
     let mut s = insta::Settings::clone_current();
-    s.set_snapshot_path("../snapshots/migrate");
+    s.set_snapshot_path("../../snapshots/migrate");
     s.set_prepend_module_to_snapshot(false);
     s
 }
@@ -320,7 +314,7 @@ fn runbook_fences_are_migrated_in_place() {
 
 fn run(args: &[&str], stdin: Option<&str>) -> (i32, String, String) {
     use std::io::Write;
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_backup-lint"))
+    let mut child = std::process::Command::new(crate::support::bin())
         .args(args)
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())

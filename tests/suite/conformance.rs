@@ -78,8 +78,7 @@ const FILES: [(&str, Option<&str>, bool); 5] = [
 ];
 
 fn conformance_dir() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/conformance/cockroach-parser");
-    dir.is_dir().then_some(dir)
+    crate::support::shared("conformance/cockroach-parser")
 }
 
 struct Block {
@@ -475,7 +474,6 @@ fn run_go_table(dir: &Path, run: &mut Run) {
 #[test]
 fn cockroach_parser_conformance() {
     let Some(dir) = conformance_dir() else {
-        eprintln!("skipping: ../shared not found");
         return;
     };
     let mut run = Run::default();

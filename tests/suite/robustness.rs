@@ -160,7 +160,7 @@ struct Run {
 }
 
 fn bin(args: &[&str], stdin: Option<&[u8]>) -> Run {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_backup-lint"));
+    let mut cmd = Command::new(crate::support::bin());
     cmd.args(args)
         .env("NO_COLOR", "1")
         .stdin(if stdin.is_some() {
@@ -823,7 +823,7 @@ fn unterminated_string_ending_in_a_multibyte_character() {
         let path = dir.path().join("backup.sh");
         std::fs::write(&path, script).unwrap();
         for args in [&["check"][..], &["migrate", "--to", "25.1"]] {
-            let out = Command::new(env!("CARGO_BIN_EXE_backup-lint"))
+            let out = Command::new(crate::support::bin())
                 .args(args)
                 .arg(&path)
                 .output()
@@ -854,7 +854,7 @@ fn simulate_start_at_the_end_of_the_supported_years() {
     let script = dir.path().join("backup.sh");
     std::fs::write(&script, "d=$(date +%G-%V)\necho \"$d\"\n").unwrap();
     let run = |args: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_backup-lint"))
+        Command::new(crate::support::bin())
             .arg("simulate")
             .args(args)
             .arg(&script)

@@ -12,13 +12,7 @@ use backup_lint::span::LineIndex;
 use backup_lint::{CheckOptions, FileKind, Version, check_document};
 
 fn shared() -> Option<PathBuf> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
-    if p.is_dir() {
-        Some(p)
-    } else {
-        eprintln!("notice: ../shared/corpus not found; corpus tests skipped");
-        None
-    }
+    crate::support::shared("corpus")
 }
 
 fn check(text: &str, kind: FileKind, target: Version) -> Vec<Diagnostic> {
@@ -85,7 +79,7 @@ fn corpus_scripts_snapshots_and_pitfalls() {
     let scripts = distinct_scripts(&dir);
     assert!(scripts.len() >= 10, "expected the 11 distinct scripts");
     let mut settings = insta::Settings::clone_current();
-    settings.set_snapshot_path("../snapshots/scripts");
+    settings.set_snapshot_path("../../snapshots/scripts");
     settings.set_prepend_module_to_snapshot(false);
     let mut problems = Vec::new();
     settings.bind(|| {
@@ -186,7 +180,7 @@ fn runbook_page_as_a_user_checks_it() {
     let Some(dir) = shared() else { return };
     let page = std::fs::read_to_string(dir.join("pages/backup-and-restore.md")).unwrap();
     let mut settings = insta::Settings::clone_current();
-    settings.set_snapshot_path("../snapshots/scripts");
+    settings.set_snapshot_path("../../snapshots/scripts");
     settings.set_prepend_module_to_snapshot(false);
     settings.bind(|| {
         for target in ["20.1".parse::<Version>().unwrap(), Version::NEWEST] {

@@ -7,7 +7,7 @@ use std::process::Command;
 const FIXTURE: &str = "tests/fixtures/formats/every-severity.sql";
 
 fn check(format: &str) -> (i32, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_backup-lint"))
+    let out = Command::new(crate::support::bin())
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .args(["check", FIXTURE, "--format", format, "--color", "never"])
         .output()
@@ -27,7 +27,7 @@ fn check(format: &str) -> (i32, String) {
 #[test]
 fn every_format_snapshot() {
     let mut settings = insta::Settings::clone_current();
-    settings.set_snapshot_path("../snapshots/formats");
+    settings.set_snapshot_path("../../snapshots/formats");
     settings.set_prepend_module_to_snapshot(false);
     settings.bind(|| {
         for format in [
@@ -48,7 +48,7 @@ fn every_format_snapshot() {
 
 #[test]
 fn show_fixes_lists_what_would_be_fixed() {
-    let out = Command::new(env!("CARGO_BIN_EXE_backup-lint"))
+    let out = Command::new(crate::support::bin())
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .args([
             "check",

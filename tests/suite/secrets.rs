@@ -39,7 +39,7 @@ fn no_output_format_prints_a_secret() {
         "human", "json", "concise", "sarif", "github", "gitlab", "junit",
     ] {
         for color in ["never", "always"] {
-            let out = Command::new(env!("CARGO_BIN_EXE_backup-lint"))
+            let out = Command::new(crate::support::bin())
                 .args([
                     "check",
                     fixture().to_str().unwrap(),

@@ -257,7 +257,7 @@ fn check_sync(
         if let Some(f) = production_fns.get(name) {
             problems.push(format!(
                 "{}:{}: `fn {name}` now quotes its production: remove `{name}` from \
-                 LEXICAL_TERMINALS in tests/grammar_sync.rs",
+                 LEXICAL_TERMINALS in tests/suite/grammar_sync.rs",
                 f.file, f.line
             ));
         } else if !defined.contains_key(name) {

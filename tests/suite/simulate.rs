@@ -3,19 +3,13 @@
 //! corrected script that shows none of the pitfalls.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use backup_lint::shell::date::DateTime;
 use backup_lint::simulate::{SimulateOptions, Simulation, simulate, table};
 
 fn shared() -> Option<PathBuf> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/scripts");
-    if p.is_dir() {
-        Some(p)
-    } else {
-        eprintln!("notice: ../shared/corpus not found; simulation corpus tests skipped");
-        None
-    }
+    crate::support::shared("corpus/scripts")
 }
 
 fn day(s: &str) -> DateTime {
@@ -79,7 +73,7 @@ fn docs_scripts_show_their_pitfalls() {
         by_text.entry(text).or_insert(name);
     }
     let mut settings = insta::Settings::clone_current();
-    settings.set_snapshot_path("../snapshots/simulate");
+    settings.set_snapshot_path("../../snapshots/simulate");
     settings.set_prepend_module_to_snapshot(false);
     let mut problems = Vec::new();
     settings.bind(|| {

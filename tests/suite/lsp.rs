@@ -46,7 +46,7 @@ fn read_message(r: &mut impl BufRead) -> Option<Value> {
 
 impl Client {
     fn start() -> Client {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_backup-lint"))
+        let mut child = Command::new(crate::support::bin())
             .arg("server")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -532,7 +532,7 @@ fn queued_edits_are_coalesced() {
 /// stderr says what was skipped without quoting it.
 #[test]
 fn malformed_messages_do_not_end_the_session() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_backup-lint"))
+    let mut child = Command::new(crate::support::bin())
         .arg("server")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

@@ -20,12 +20,10 @@ fn version_of(docs_version: &str) -> Version {
 
 #[test]
 fn docs_corpus_findings() {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/corpus/docs/statements.jsonl");
-    let Ok(text) = std::fs::read_to_string(&path) else {
-        println!("skipping: ../shared not found");
+    let Some(path) = crate::support::shared("corpus/docs/statements.jsonl") else {
         return;
     };
+    let text = std::fs::read_to_string(&path).unwrap();
     let mut seen = std::collections::HashSet::new();
     let mut errors = Vec::new();
     let mut silent_suspicious = Vec::new();
@@ -78,7 +76,7 @@ fn docs_corpus_findings() {
         "only {clean} docs statements are free of errors"
     );
     let mut settings = insta::Settings::clone_current();
-    settings.set_snapshot_path("../snapshots/docs");
+    settings.set_snapshot_path("../../snapshots/docs");
     settings.set_prepend_module_to_snapshot(false);
     settings.bind(|| insta::assert_snapshot!("docs_corpus_error_findings", errors.join("\n")));
 }
@@ -88,11 +86,10 @@ fn docs_corpus_findings() {
 /// locality examples see their earlier statements; error findings are snapshotted.
 #[test]
 fn docs_files_as_pasted() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/docs");
-    let Ok(entries) = std::fs::read_dir(&dir) else {
-        println!("skipping: ../shared not found");
+    let Some(dir) = crate::support::shared("corpus/docs") else {
         return;
     };
+    let entries = std::fs::read_dir(&dir).unwrap();
     let mut files: Vec<_> = entries
         .filter_map(Result::ok)
         .map(|e| e.path())
@@ -136,7 +133,7 @@ fn docs_files_as_pasted() {
         }
     }
     let mut settings = insta::Settings::clone_current();
-    settings.set_snapshot_path("../snapshots/docs");
+    settings.set_snapshot_path("../../snapshots/docs");
     settings.set_prepend_module_to_snapshot(false);
     settings.bind(|| insta::assert_snapshot!("docs_files_error_findings", out.join("\n")));
 }

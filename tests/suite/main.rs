@@ -1,0 +1,23 @@
+//! The integration tests: one test binary (one link, one shared `support` module), a module
+//! per area.
+
+#[path = "../../benches/support/corpus.rs"]
+mod corpus;
+mod support;
+
+mod cli;
+mod conformance;
+mod differential;
+mod docs_corpus;
+mod formats;
+mod grammar_sync;
+mod lsp;
+mod migrate;
+mod parser_fixtures;
+mod robustness;
+mod roundtrip;
+mod rules;
+mod sarif;
+mod scripts;
+mod secrets;
+mod simulate;

@@ -1,0 +1,28 @@
+//! What every test module shares: where the reference data lives, and the binary under test.
+
+use std::path::{Path, PathBuf};
+
+/// The project folder.
+pub fn manifest() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The `backup-lint` binary cargo built for these tests.
+pub fn bin() -> &'static str {
+    env!("CARGO_BIN_EXE_backup-lint")
+}
+
+/// `../shared/<sub>` when it is there. When it is not, the caller skips with a visible notice —
+/// except under `CI=true`, where `../shared` is always beside the clone: there it fails.
+pub fn shared(sub: &str) -> Option<PathBuf> {
+    let dir = manifest().join("../shared").join(sub);
+    if dir.exists() {
+        return Some(dir);
+    }
+    assert!(
+        std::env::var("CI").as_deref() != Ok("true"),
+        "../shared/{sub} is missing, and CI=true: the tests that read it must run in CI"
+    );
+    eprintln!("notice: ../shared/{sub} not found; the tests that read it are skipped");
+    None
+}
