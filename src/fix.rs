@@ -1,58 +1,9 @@
-//! Fixes: text edits attached to a diagnostic, and applying them without losing a byte.
+//! Applying fixes without losing a byte: edits in order, and a fix kept only when the text
+//! still parses as well as before. The fix types live with the diagnostic they belong to.
 
+pub use crate::diagnostic::{Applicability, Edit, Fix};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::parser;
-use crate::span::Span;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Applicability {
-    /// Keeps the statement's meaning; applied by `check --fix`.
-    Safe,
-    /// Changes what the statement does (or may); applied only with `--unsafe-fixes`.
-    Unsafe,
-}
-
-impl Applicability {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Applicability::Safe => "safe",
-            Applicability::Unsafe => "unsafe",
-        }
-    }
-}
-
-/// Replace the bytes of `span` with `replacement`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Edit {
-    pub span: Span,
-    pub replacement: String,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Fix {
-    /// What the fix does, in a few words ("URL-encode the locality value").
-    pub message: String,
-    pub applicability: Applicability,
-    pub edits: Vec<Edit>,
-}
-
-impl Fix {
-    pub fn safe(message: impl Into<String>, edits: Vec<Edit>) -> Fix {
-        Fix {
-            message: message.into(),
-            applicability: Applicability::Safe,
-            edits,
-        }
-    }
-
-    pub fn unsafe_(message: impl Into<String>, edits: Vec<Edit>) -> Fix {
-        Fix {
-            message: message.into(),
-            applicability: Applicability::Unsafe,
-            edits,
-        }
-    }
-}
 
 /// The outcome of applying fixes to one source.
 #[derive(Debug, Default)]
@@ -153,6 +104,7 @@ pub fn apply_fixes_checked(
 mod tests {
     use super::*;
     use crate::diagnostic::codes;
+    use crate::span::Span;
 
     fn diag_with(fix: Fix) -> Diagnostic {
         let mut d = Diagnostic::new(codes::SYNTAX_ERROR, Span::new(0, 1), "x");

@@ -7,9 +7,8 @@
 
 use std::sync::OnceLock;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Edit};
 use crate::embed::{self, Assembled, Snippet};
-use crate::fix::Edit;
 use crate::kind::FileKind;
 use crate::markdown::{self, Markdown};
 use crate::shell::Script;

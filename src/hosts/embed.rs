@@ -8,8 +8,8 @@
 //! script or a runbook in order (`engine::check`); the findings are then mapped back
 //! (`map_diagnostic`). This module is the source map only: it checks nothing.
 
+use crate::diagnostic::Edit;
 use crate::diagnostic::{Diagnostic, Label};
-use crate::fix::Edit;
 use crate::span::Span;
 
 /// How the host writes the bytes a literal piece came from: decides whether, and how, a fix's
@@ -390,7 +390,7 @@ pub fn map_diagnostic(doc: &Assembled, mut d: Diagnostic) -> Diagnostic {
     if let Some(fix) = d.fix.take() {
         let edits: Option<Vec<Edit>> = fix.edits.iter().map(|e| doc.map_edit(e)).collect();
         if let Some(edits) = edits {
-            d.fix = Some(crate::fix::Fix { edits, ..fix });
+            d.fix = Some(crate::diagnostic::Fix { edits, ..fix });
         }
     }
     d
