@@ -684,6 +684,14 @@ fn document_health(doc: &Document<'_>, target: Version) -> (usize, usize) {
 
 /// Checks `jobs` in parallel on every core; results keep the input order.
 fn check_all(args: &CheckArgs, jobs: &[(&Input, Config, Version)]) -> Vec<Checked> {
+    // One file (a pre-commit hook, an editor) runs on this thread: a worker thread and the
+    // core count's cgroup reads cost more than checking a small file.
+    if jobs.len() <= 1 {
+        return jobs
+            .iter()
+            .map(|(input, cfg, target)| check_one(args, input, cfg, *target))
+            .collect();
+    }
     let next = std::sync::atomic::AtomicUsize::new(0);
     let slots: Vec<std::sync::Mutex<Option<Checked>>> =
         jobs.iter().map(|_| std::sync::Mutex::new(None)).collect();
