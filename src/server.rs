@@ -272,16 +272,25 @@ fn serve(conn: &Connection) -> Result<Ending, String> {
         queue.extend(conn.receiver.try_iter());
         let msg = match queue.pop_front() {
             Some(msg) => msg,
-            None => {
-                // Nothing waiting: check the documents the edits left.
-                for m in guarded(|| server.check_edited()) {
-                    send(m)?;
-                }
-                match conn.receiver.recv() {
+            None if !server.edited.is_empty() => {
+                // Nothing waiting, but an edit may be on its way (a burst of keystrokes, a
+                // client sending several changes): wait a moment in proportion to what a
+                // check costs, and check only once no message comes in that time.
+                match conn.receiver.recv_timeout(server.settle_time()) {
                     Ok(msg) => msg,
-                    Err(_) => break,
+                    Err(crossbeam_channel::RecvTimeoutError::Timeout) => {
+                        for m in guarded(|| server.check_edited()) {
+                            send(m)?;
+                        }
+                        continue;
+                    }
+                    Err(crossbeam_channel::RecvTimeoutError::Disconnected) => break,
                 }
             }
+            None => match conn.receiver.recv() {
+                Ok(msg) => msg,
+                Err(_) => break,
+            },
         };
         match msg {
             Message::Request(req) => {
@@ -380,6 +389,8 @@ struct Server {
     /// text; the check runs when no message is waiting or before the next request, so of a
     /// burst of edits only the newest version is checked.
     edited: Vec<Url>,
+    /// How long the last check took: an edit waits a quarter of it for a newer edit.
+    last_check: std::time::Duration,
 }
 
 /// The effective configuration for a document, and its file path.
@@ -396,6 +407,7 @@ impl Server {
             root,
             reported: HashSet::new(),
             edited: Vec::new(),
+            last_check: std::time::Duration::ZERO,
         }
     }
 
@@ -491,8 +503,21 @@ impl Server {
 
     /// Checks and publishes every document edited since its last check.
     fn check_edited(&mut self) -> Vec<Message> {
+        let started = std::time::Instant::now();
         let uris = std::mem::take(&mut self.edited);
-        uris.iter().flat_map(|u| self.publish(u)).collect()
+        let out = uris.iter().flat_map(|u| self.publish(u)).collect();
+        self.last_check = started.elapsed();
+        out
+    }
+
+    /// How long to wait for a newer edit before checking: a quarter of the last check, from
+    /// 1 ms (small documents answer at once) to 50 ms (a large one is not checked for each
+    /// keystroke of a burst).
+    fn settle_time(&self) -> std::time::Duration {
+        (self.last_check / 4).clamp(
+            std::time::Duration::from_millis(1),
+            std::time::Duration::from_millis(50),
+        )
     }
 
     fn publish_all(&mut self) -> Vec<Message> {
