@@ -244,7 +244,8 @@ pub fn name_date(path: &str) -> Option<u64> {
     while n < runs.len() {
         let (_, run) = runs[n];
         let adjacent = |k: usize| -> Option<&str> {
-            let (prev_start, prev) = runs[k - 1];
+            // `k - 1` may be past the end too: the tuple is evaluated eagerly.
+            let &(prev_start, prev) = runs.get(k.checked_sub(1)?)?;
             let (s, r) = runs.get(k)?;
             let gap = &last[prev_start + prev.len()..*s];
             (gap.len() == 1 && matches!(gap, "-" | "_" | ".")).then_some(*r)
@@ -321,6 +322,14 @@ mod tests {
             parse_timestamp("2017-02-26 10:00:00 America/New_York"),
             None
         );
+    }
+
+    #[test]
+    fn a_name_ending_in_one_digit_run_is_no_panic() {
+        // Issue 14: the lookahead for `YYYY-MM-DD` indexed past the last run.
+        for name in ["s3://b/backups/2023", "nodelocal://1/inc-1234", "x/12", "x/2024-01"] {
+            let _ = name_date(name);
+        }
     }
 
     #[test]
