@@ -94,6 +94,7 @@ pub fn run_program(
         stdin: Vec::new(),
         steps: 0,
         depth: 0,
+        built: 0,
         run: Run::default(),
     };
     let _ = m.exec(tree.root_node());
@@ -126,6 +127,9 @@ impl Status {
 }
 
 const MAX_STEPS: usize = 100_000;
+/// Bytes a run may build into variables, files and captured output. A backup script builds a
+/// few kilobytes; a value that doubles each loop would otherwise take the machine's memory.
+pub const MAX_BUILT: usize = 64 << 20;
 /// Nested function calls and command substitutions (bash's own limit is far higher, but a
 /// script that nests this deep is stuck, and the host's stack must not be).
 const MAX_DEPTH: usize = 64;
@@ -159,6 +163,8 @@ struct Machine<'t, 'f> {
     stdin: Vec<std::collections::VecDeque<String>>,
     steps: usize,
     depth: usize,
+    /// Bytes built so far (see `MAX_BUILT`): counted as values are stored, never decreased.
+    built: usize,
     run: Run,
 }
 
@@ -169,6 +175,22 @@ fn span(n: tree_sitter::Node<'_>) -> Span {
 impl<'t> Machine<'t, '_> {
     fn text(&self, n: tree_sitter::Node<'_>) -> &'t str {
         &self.src[n.byte_range()]
+    }
+
+    /// Counts `bytes` more built by `n`; stops the run past `MAX_BUILT`.
+    fn build(&mut self, bytes: usize, n: tree_sitter::Node<'_>) -> Result<(), Stop> {
+        self.built = self.built.saturating_add(bytes);
+        if self.built > MAX_BUILT {
+            self.run.failure = Some((
+                format!(
+                    "the run builds more than {} MB of values (a value that keeps growing?)",
+                    MAX_BUILT >> 20
+                ),
+                span(n),
+            ));
+            return Err(Stop::Exit);
+        }
+        Ok(())
     }
 
     fn fail(&mut self, message: String, at: Span) -> Flow {
@@ -321,6 +343,7 @@ impl<'t> Machine<'t, '_> {
         for k in kids {
             let st = self.exec(k)?;
             out.code = st.code;
+            self.build(st.stdout.len(), k)?;
             out.stdout.push_str(&st.stdout);
         }
         Ok(out)
@@ -351,6 +374,7 @@ impl<'t> Machine<'t, '_> {
                 None => String::new(),
             },
         };
+        self.build(value.len(), n)?;
         if append {
             self.vars.entry(name).or_default().push_str(&value);
         } else {
@@ -542,6 +566,7 @@ impl<'t> Machine<'t, '_> {
         let mut st = st;
         for (path, append) in outputs {
             let content = std::mem::take(&mut st.stdout);
+            self.build(content.len(), n)?;
             if append {
                 self.files.entry(path).or_default().push_str(&content);
             } else {
@@ -796,6 +821,7 @@ impl<'t> Machine<'t, '_> {
         let mut st = st?;
         if let Some((path, append)) = output {
             let content = std::mem::take(&mut st.stdout);
+            self.build(content.len(), n)?;
             if append {
                 self.files.entry(path).or_default().push_str(&content);
             } else {
@@ -1153,6 +1179,16 @@ mod tests {
             &none,
         );
         assert!(r.failure.unwrap().0.contains("too many steps"));
+        // A value that doubles each turn stops at the bound, not at the machine's memory.
+        for script in [
+            "x=a\nwhile true; do x=\"$x$x\"; done\n",
+            "x=a\nwhile true; do x=$(echo \"$x$x\"); done\n",
+            "echo a > f\nwhile true; do cat f f > g; cat g > f; done\n",
+        ] {
+            let r = run_once(script, at(2025, 1, 1), &mut Files::new(), &none);
+            let failure = r.failure.unwrap().0;
+            assert!(failure.contains("more than 64 MB"), "{script}: {failure}");
+        }
     }
 
     #[test]
