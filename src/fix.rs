@@ -37,8 +37,8 @@ fn apply_edits(text: &str, edits: &[&Edit]) -> String {
     out
 }
 
-/// Applies the fixes of `diagnostics` up to `max` applicability. Each fix is applied only if
-/// its edits do not overlap an accepted fix, stay inside the text, and the result has no more
+/// Applies the fixes of `diagnostics` up to `max` applicability. A fix is applied only if its
+/// edits stay inside the text and overlap no edit of an earlier fix, and the result has no more
 /// syntax errors and no fewer parsed backup statements than before; otherwise it is refused.
 pub fn apply_fixes(text: &str, diagnostics: &[Diagnostic], max: Applicability) -> Applied {
     apply_fixes_checked(text, diagnostics, max, health)
@@ -46,6 +46,11 @@ pub fn apply_fixes(text: &str, diagnostics: &[Diagnostic], max: Applicability) -
 
 /// `apply_fixes` for a file of any kind: `health` counts (syntax errors, statements) of a
 /// candidate text; a fix may not raise the first or lower the second.
+///
+/// Linear when the fixes are sound: all of them are tried together and the text is judged
+/// once. Only when that result is worse are the fixes halved and each half tried on what was
+/// accepted before it, down to the single fixes to refuse (a few bad fixes cost a few
+/// judgements each, not one per fix).
 pub fn apply_fixes_checked(
     text: &str,
     diagnostics: &[Diagnostic],
@@ -59,11 +64,16 @@ pub fn apply_fixes_checked(
         .filter(|f| f.applicability <= max && !f.edits.is_empty())
         .collect();
     fixes.sort_by_key(|f| f.edits.iter().map(|e| e.span.start).min());
-    let mut accepted: Vec<&Edit> = Vec::new();
     let mut result = Applied {
         text: text.to_string(),
         ..Applied::default()
     };
+    // In order: a fix whose edits leave the text, overlap each other or overlap an earlier
+    // fix's is refused before any text is built. Taken spans never overlap one another (an
+    // insertion may sit at either end of a replacement), so of those starting before a new
+    // edit ends only the last one in (start, end) order can overlap it.
+    let mut taken: std::collections::BTreeSet<(u32, u32)> = std::collections::BTreeSet::new();
+    let mut candidates: Vec<&Fix> = Vec::with_capacity(fixes.len());
     for fix in fixes {
         let in_bounds = fix.edits.iter().all(|e| {
             e.span.start <= e.span.end
@@ -71,33 +81,74 @@ pub fn apply_fixes_checked(
                 && text.is_char_boundary(e.span.start as usize)
                 && text.is_char_boundary(e.span.end as usize)
         });
-        let overlaps = fix.edits.iter().any(|e| {
-            accepted
-                .iter()
-                .any(|a| e.span.start < a.span.end && a.span.start < e.span.end)
-        }) || fix.edits.iter().enumerate().any(|(n, e)| {
-            fix.edits[n + 1..]
-                .iter()
-                .any(|o| e.span.start < o.span.end && o.span.start < e.span.end)
+        let mut own: Vec<(u32, u32)> = fix
+            .edits
+            .iter()
+            .map(|e| (e.span.start, e.span.end))
+            .collect();
+        own.sort_unstable();
+        let overlaps_itself = own.windows(2).any(|w| overlap(w[0], w[1]));
+        let overlaps_earlier = own.iter().any(|&(start, end)| {
+            // An insertion (start == end) overlaps only a span strictly around it.
+            let bound = end.max(start + 1);
+            let last = taken.range(..(bound, 0)).next_back();
+            last.is_some_and(|&span| overlap(span, (start, end)))
         });
-        if !in_bounds || overlaps {
+        if !in_bounds || overlaps_itself || overlaps_earlier {
             result.refused += 1;
             continue;
         }
-        let mut trial = accepted.clone();
-        trial.extend(fix.edits.iter());
-        trial.sort_by_key(|e| e.span.start);
-        let candidate = apply_edits(text, &trial);
-        let (errors, parsed) = health(&candidate);
-        if errors > baseline.0 || parsed < baseline.1 {
-            result.refused += 1;
-            continue;
-        }
-        accepted = trial;
-        result.text = candidate;
-        result.applied += 1;
+        taken.extend(own);
+        candidates.push(fix);
     }
+    let mut accepted: Vec<&Edit> = Vec::new();
+    accept(
+        text,
+        baseline,
+        &health,
+        &candidates,
+        &mut accepted,
+        &mut result,
+    );
     result
+}
+
+/// Whether two byte ranges share a byte (as the edits' replacement would collide).
+fn overlap(a: (u32, u32), b: (u32, u32)) -> bool {
+    a.0 < b.1 && b.0 < a.1
+}
+
+/// Accepts `fixes` together on top of `accepted` if the text stays as healthy as `baseline`;
+/// otherwise each half in turn, down to refusing single fixes.
+fn accept<'f>(
+    text: &str,
+    baseline: (usize, usize),
+    health: &impl Fn(&str) -> (usize, usize),
+    fixes: &[&'f Fix],
+    accepted: &mut Vec<&'f Edit>,
+    result: &mut Applied,
+) {
+    if fixes.is_empty() {
+        return;
+    }
+    let mut trial = accepted.clone();
+    trial.extend(fixes.iter().flat_map(|f| f.edits.iter()));
+    trial.sort_by_key(|e| (e.span.start, e.span.end));
+    let candidate = apply_edits(text, &trial);
+    let (errors, parsed) = health(&candidate);
+    if errors <= baseline.0 && parsed >= baseline.1 {
+        *accepted = trial;
+        result.text = candidate;
+        result.applied += fixes.len();
+        return;
+    }
+    if fixes.len() == 1 {
+        result.refused += 1;
+        return;
+    }
+    let (first, second) = fixes.split_at(fixes.len() / 2);
+    accept(text, baseline, health, first, accepted, result);
+    accept(text, baseline, health, second, accepted, result);
 }
 
 #[cfg(test)]
