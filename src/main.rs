@@ -35,7 +35,8 @@ const EXAMPLES: &str = "Examples:
 
 Exit codes: 0 nothing at or above --fail-on, 1 findings (or `fmt --check` changes, or
 `migrate` changes not written, or an error-level `simulate` finding), 2 usage, I/O or
-internal error.";
+internal error, 141 (128 + SIGPIPE) standard output closed early (`… | head`): nothing more
+is printed.";
 
 #[derive(Subcommand)]
 enum Command {
@@ -800,7 +801,7 @@ fn check_all(
 const EXIT_OUTPUT_CLOSED: u8 = 128 + 13;
 
 fn run_check(args: CheckArgs) -> Result<u8, String> {
-    let mut inputs = inputs(&args.common)?;
+    let inputs = inputs(&args.common)?;
     let mut configs = ConfigCache::new(args.common.config.clone(), args.common.isolated);
     // Output settings come from the configuration of the first path (or the current folder).
     let base = configs.for_path(inputs.first().and_then(|i| i.path.as_deref()))?;
@@ -899,18 +900,17 @@ fn run_check(args: CheckArgs) -> Result<u8, String> {
     };
     let mut fed_jobs = Vec::with_capacity(fed.len());
     for input in &fed {
-        let (cfg, target) = job_of(input)?;
-        fed_jobs.push((input, cfg, target));
+        // The output has begun: a fed file's bad configuration is that file's error.
+        match job_of(input) {
+            Ok((cfg, target)) => fed_jobs.push((input, cfg, target)),
+            Err(e) => run.io_errors.push(e),
+        }
     }
     check_all(&args, &fed_jobs, |r| run.emit(r));
-    drop(jobs);
-    drop(fed_jobs);
-    inputs.extend(fed);
     let counts = match run.finish() {
-        OutputState::Finished(counts) => counts,
-        OutputState::Closed => return Ok(EXIT_OUTPUT_CLOSED),
-        OutputState::Failed(e) => return Err(output_error(e)),
-        OutputState::Open(_) => unreachable!("`finish` ends the output"),
+        Ok(counts) => counts,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(EXIT_OUTPUT_CLOSED),
+        Err(e) => return Err(output_error(e)),
     };
     let CheckRun {
         io_errors,
@@ -992,17 +992,18 @@ impl CheckRun {
         matches!(self.output, OutputState::Open(_)) || self.writes_files
     }
 
-    /// Writes the end of the output and flushes everything.
-    fn finish(&mut self) -> OutputState<Box<dyn Write>> {
+    /// Writes the end of the output and flushes everything; a closed output is a
+    /// `BrokenPipe` error.
+    fn finish(&mut self) -> std::io::Result<render::Counts> {
         match std::mem::replace(&mut self.output, OutputState::Closed) {
             OutputState::Open(renderer) => {
-                let diffs_flushed = self.diffs_out.as_mut().map_or(Ok(()), |out| out.flush());
-                match diffs_flushed.and_then(|()| renderer.finish()) {
-                    Ok(counts) => OutputState::Finished(counts),
-                    Err(e) => OutputState::failed(e),
+                if let Some(out) = &mut self.diffs_out {
+                    out.flush()?;
                 }
+                renderer.finish()
             }
-            other => other,
+            OutputState::Closed => Err(std::io::ErrorKind::BrokenPipe.into()),
+            OutputState::Failed(e) => Err(e),
         }
     }
 }
@@ -1010,7 +1011,6 @@ impl CheckRun {
 /// Where `check`'s output stands.
 enum OutputState<W: Write> {
     Open(render::Renderer<W>),
-    Finished(render::Counts),
     /// Standard output was closed (the reader went away): nothing more is written.
     Closed,
     Failed(std::io::Error),

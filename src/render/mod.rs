@@ -1,6 +1,7 @@
 //! Renderers: write diagnostics in an output format, file by file as each file's report is
-//! ready (`Renderer`: begin, `file` per file in input order, `finish`), so a run's memory does
-//! not grow with its output. Every piece is written straight into the caller's writer.
+//! ready (`Renderer`: `begin`, `file` per file in output order, `finish`), so a run's memory
+//! does not grow with its output. Findings are serialised from typed structs straight into
+//! the caller's writer; only JUnit holds its suites back (its header counts the whole run).
 
 mod gitlab;
 mod human;
