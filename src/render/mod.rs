@@ -21,6 +21,7 @@ use crate::span::{LineIndex, Span};
 pub use json::JSON_SCHEMA_VERSION;
 
 /// One checked file's findings, with its text for positions and code frames.
+#[derive(Clone, Copy)]
 pub struct FileReport<'a> {
     pub path: &'a str,
     pub text: &'a str,
@@ -183,5 +184,113 @@ impl<W: Write> Renderer<W> {
         }?;
         self.out.flush()?;
         Ok(self.counts)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::codes;
+    use crate::fix::{Edit, Fix};
+
+    fn render(files: &[FileReport<'_>], format: Format<'_>) -> String {
+        let mut out = Vec::new();
+        let mut renderer = Renderer::begin(&mut out, format).unwrap();
+        for f in files {
+            renderer.file(f).unwrap();
+        }
+        renderer.finish().unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    /// SARIF and GitLab were whole `serde_json::Value`s printed pretty (keys in byte order)
+    /// before they were streamed: written piece by piece they must still be exactly that.
+    #[test]
+    fn streamed_sarif_and_gitlab_print_as_serde_json_values_do() {
+        let text = "BACKUP DATABASE d INTO 'x' WITH detached, detached;\nSHOW BACKUPS IN 'y';\n";
+        let findings = vec![
+            Diagnostic::new(codes::DUPLICATE_OPTION, Span::new(41, 49), "twice")
+                .with_secondary(Span::new(31, 39), "first given here")
+                .with_fix(Fix::safe(
+                    "drop it",
+                    vec![Edit {
+                        span: Span::new(39, 49),
+                        replacement: String::new(),
+                    }],
+                )),
+            Diagnostic::new(codes::SYNTAX_TOO_NEW, Span::new(51, 70), "new \"syntax\""),
+            Diagnostic::new(codes::DUPLICATE_OPTION, Span::new(0, 6), "again"),
+        ];
+        let with = FileReport {
+            path: "dir/a b.sql",
+            text,
+            diagnostics: &findings,
+        };
+        let without = FileReport {
+            path: "/abs/clean.sql",
+            text: "",
+            diagnostics: &[],
+        };
+        for format in [Format::Sarif, Format::Gitlab] {
+            for files in [
+                &[][..],
+                &[without],
+                &[with, without],
+                &[without, with, with],
+            ] {
+                let out = render(files, format);
+                let value: serde_json::Value = serde_json::from_str(&out).unwrap();
+                let expected = serde_json::to_string_pretty(&value).unwrap() + "\n";
+                assert_eq!(out, expected, "{format:?}, {} files", files.len());
+            }
+        }
+    }
+
+    #[test]
+    fn sarif_rule_descriptions_come_from_the_catalogue() {
+        let findings = [Diagnostic::new(
+            codes::DUPLICATE_OPTION,
+            Span::new(0, 1),
+            "x",
+        )];
+        let file = FileReport {
+            path: "a.sql",
+            text: "x",
+            diagnostics: &findings,
+        };
+        let out: serde_json::Value = serde_json::from_str(&render(&[file], Format::Sarif)).unwrap();
+        let rule = &out["runs"][0]["tool"]["driver"]["rules"][0];
+        let (short, full) = crate::catalogue::sarif_descriptions("S003").unwrap();
+        assert_eq!(rule["shortDescription"]["text"], short);
+        assert_eq!(rule["fullDescription"]["text"], full);
+        assert_eq!(rule["help"]["text"], full);
+    }
+
+    #[test]
+    fn junit_totals_count_every_file() {
+        let findings = [
+            Diagnostic::new(codes::DUPLICATE_OPTION, Span::new(0, 1), "x"),
+            Diagnostic::new(codes::DUPLICATE_OPTION, Span::new(0, 1), "<&>"),
+        ];
+        let with = FileReport {
+            path: "a\"b.sql",
+            text: "x",
+            diagnostics: &findings,
+        };
+        let without = FileReport {
+            path: "c.sql",
+            text: "",
+            diagnostics: &[],
+        };
+        let out = render(&[with, without], Format::Junit);
+        assert!(
+            out.contains(
+                "<testsuites name=\"backup-lint\" tests=\"3\" failures=\"2\" errors=\"0\">"
+            ),
+            "{out}"
+        );
+        assert!(out.contains("name=\"a&quot;b.sql\""), "{out}");
+        assert!(out.contains("message=\"&lt;&amp;&gt;\""), "{out}");
+        assert!(out.ends_with("  </testsuite>\n</testsuites>\n"), "{out}");
     }
 }
