@@ -164,7 +164,7 @@ impl HumanWriter {
                         f.path,
                         d.help
                             .as_deref()
-                            .map(|h| format!("; {h}"))
+                            .map(|h| format!("; {}", scrub(h)))
                             .unwrap_or_default()
                     )),
                     ..md

@@ -293,4 +293,24 @@ mod tests {
         assert!(out.contains("message=\"&lt;&amp;&gt;\""), "{out}");
         assert!(out.ends_with("  </testsuite>\n</testsuites>\n"), "{out}");
     }
+
+    /// A finding too far right for a code frame is shown as a position and its help; that
+    /// help is scrubbed like every other text.
+    #[test]
+    fn human_long_line_help_masks_secrets() {
+        let secret = "s3://b/p?AWS_ACCESS_KEY_ID=AKIAFAKE&AWS_SECRET_ACCESS_KEY=FAKEsecret99";
+        let text = format!("{}'{secret}'", " ".repeat(20_000));
+        let findings = [
+            Diagnostic::new(codes::DUPLICATE_OPTION, Span::new(20_000, 20_001), "x")
+                .with_help(format!("use '{secret}'")),
+        ];
+        let file = FileReport {
+            path: "a.sql",
+            text: &text,
+            diagnostics: &findings,
+        };
+        let out = render(&[file], Format::Human { color: false });
+        assert!(out.contains("line too long to show"), "{out}");
+        assert!(!out.contains("FAKEsecret99"), "{out}");
+    }
 }
