@@ -5,9 +5,9 @@ use std::sync::Arc;
 
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic};
 
-use super::FileReport;
+use super::{FileReport, replace_controls, terminal_message, terminal_path};
 use crate::diagnostic::Severity;
-use crate::redact::{mask_source, scrub};
+use crate::redact::mask_source;
 use crate::span::LineIndex;
 
 /// A file's text as miette reads it: only the lines around a span are scanned (miette's own
@@ -96,8 +96,14 @@ impl HumanWriter {
             return Ok(());
         }
         let index = LineIndex::new(f.text);
-        // Code frames show the source with every secret value masked (same length).
-        let text: Arc<str> = Arc::from(mask_source(f.text));
+        // Code frames show the source with every secret value masked and every control
+        // character but line breaks and tabs replaced, at the same length.
+        let masked = mask_source(f.text);
+        let shown = replace_controls(&masked, |c, next| {
+            c == '\n' || c == '\t' || (c == '\r' && next == Some('\n'))
+        });
+        let text: Arc<str> = Arc::from(shown.as_ref());
+        let path = terminal_path(f.path);
         let mut line_starts = vec![0];
         line_starts.extend(f.text.match_indices('\n').map(|(i, _)| i + 1));
         let line_starts: Arc<[usize]> = Arc::from(line_starts);
@@ -108,15 +114,15 @@ impl HumanWriter {
                 Severity::Warning => miette::Severity::Warning,
                 Severity::Info => miette::Severity::Advice,
             };
-            let mut md = MietteDiagnostic::new(scrub(&d.message))
+            let mut md = MietteDiagnostic::new(terminal_message(&d.message))
                 .with_code(format!("{} {}", d.code.code, d.code.name))
                 .with_severity(severity);
-            let mut help = d.help.as_deref().map(scrub);
+            let mut help = d.help.as_deref().map(terminal_message);
             if let Some(fix) = &d.fix {
                 let note = format!(
                     "fix available ({}): {}",
                     fix.applicability.as_str(),
-                    scrub(&fix.message)
+                    terminal_message(&fix.message)
                 );
                 help = Some(match help {
                     Some(h) => format!("{h}\n{note}"),
@@ -141,17 +147,21 @@ impl HumanWriter {
                     .all(|l| index.line_col(l.span.start as usize).1 <= MAX_FRAME_COLUMN);
             let report = if frame {
                 let primary = LabeledSpan::new_primary_with_span(
-                    Some(d.label.as_deref().map_or_else(|| "here".into(), scrub)),
+                    Some(
+                        d.label
+                            .as_deref()
+                            .map_or_else(|| "here".into(), terminal_message),
+                    ),
                     (d.span.start as usize, d.span.len()),
                 );
                 let secondary = d.labels.iter().map(|l| {
                     LabeledSpan::new_with_span(
-                        Some(scrub(&l.message)),
+                        Some(terminal_message(&l.message)),
                         (l.span.start as usize, l.span.len()),
                     )
                 });
                 let source = FileSource {
-                    name: f.path.to_string(),
+                    name: path.to_string(),
                     text: Arc::clone(&text),
                     line_starts: Arc::clone(&line_starts),
                 };
@@ -160,11 +170,10 @@ impl HumanWriter {
             } else {
                 let md = MietteDiagnostic {
                     help: Some(format!(
-                        "at {}:{line}:{column} (line too long to show){}",
-                        f.path,
+                        "at {path}:{line}:{column} (line too long to show){}",
                         d.help
                             .as_deref()
-                            .map(|h| format!("; {}", scrub(h)))
+                            .map(|h| format!("; {}", terminal_message(h)))
                             .unwrap_or_default()
                     )),
                     ..md

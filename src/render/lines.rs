@@ -1,9 +1,10 @@
-//! The line-per-finding formats (`concise`, `github`) and the per-rule table (`--statistics`).
+//! The line-per-finding formats (`concise`, `github`; both read in terminals and CI logs, so
+//! no control character of the input gets through) and the per-rule table (`--statistics`).
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
-use super::{FileReport, position};
+use super::{FileReport, position, replace_controls, terminal_message, terminal_path};
 use crate::diagnostic::Severity;
 use crate::redact::scrub;
 use crate::span::LineIndex;
@@ -12,16 +13,16 @@ use crate::span::LineIndex;
 /// error formats, vim `errorformat`, VS Code problem matchers).
 pub(super) fn concise<W: Write>(out: &mut W, f: &FileReport<'_>) -> io::Result<()> {
     let index = LineIndex::new(f.text);
+    let path = terminal_path(f.path);
     for d in f.diagnostics {
         let (line, col) = index.line_col(d.span.start as usize);
         writeln!(
             out,
-            "{}:{line}:{col}: {}[{} {}]: {}{}",
-            f.path,
+            "{path}:{line}:{col}: {}[{} {}]: {}{}",
             d.severity.as_str(),
             d.code.code,
             d.code.name,
-            scrub(&d.message).replace('\n', " "),
+            terminal_message(&d.message).replace('\n', " "),
             if d.fix.is_some() { " (fixable)" } else { "" }
         )?;
     }
@@ -39,6 +40,9 @@ pub(super) fn github<W: Write>(out: &mut W, f: &FileReport<'_>) -> io::Result<()
         escape_data(s).replace(':', "%3A").replace(',', "%2C")
     }
     let index = LineIndex::new(f.text);
+    // Escaped first: line breaks keep their `%0A` form; other controls are replaced.
+    let path = escape_property(f.path);
+    let path = terminal_path(&path);
     for d in f.diagnostics {
         let p = position(&index, d.span);
         let level = match d.severity {
@@ -48,14 +52,13 @@ pub(super) fn github<W: Write>(out: &mut W, f: &FileReport<'_>) -> io::Result<()
         };
         writeln!(
             out,
-            "::{level} file={},line={},col={},endLine={},endColumn={},title={}::{}",
-            escape_property(f.path),
+            "::{level} file={path},line={},col={},endLine={},endColumn={},title={}::{}",
             p.line,
             p.column,
             p.end_line,
             p.end_column,
             escape_property(&format!("{} {}", d.code.code, d.code.name)),
-            escape_data(&scrub(&d.message))
+            replace_controls(&escape_data(&scrub(&d.message)), |c, _| c == '\t')
         )?;
     }
     Ok(())

@@ -11,11 +11,13 @@ mod lines;
 mod pretty;
 mod sarif;
 
+use std::borrow::Cow;
 use std::io::{self, Write};
 
 use serde::Serialize;
 
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::redact::scrub;
 use crate::span::{LineIndex, Span};
 
 pub use json::JSON_SCHEMA_VERSION;
@@ -36,6 +38,43 @@ struct JsonPosition {
     end_column: usize,
     start: u32,
     end: u32,
+}
+
+/// `text` with each control character that would act on a terminal (move the cursor,
+/// recolour, retitle it) replaced by a stand-in of the same UTF-8 length, so byte offsets
+/// into it stay valid: `?` for a one-byte control, `¿` for a two-byte (C1) one. `keep(c,
+/// next)` says which controls stay (line breaks in a message).
+fn replace_controls(text: &str, keep: impl Fn(char, Option<char>) -> bool) -> Cow<'_, str> {
+    let replaced = |(at, c): (usize, char)| {
+        c.is_control() && !keep(c, text[at + c.len_utf8()..].chars().next())
+    };
+    if !text.char_indices().any(replaced) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    for (at, c) in text.char_indices() {
+        out.push(match c {
+            _ if !replaced((at, c)) => c,
+            _ if c.len_utf8() == 1 => '?',
+            _ => '\u{bf}',
+        });
+    }
+    Cow::Owned(out)
+}
+
+/// A message, help or label as a terminal format prints it: secrets masked, control
+/// characters but line breaks and tabs replaced.
+fn terminal_message(text: &str) -> String {
+    let scrubbed = scrub(text);
+    match replace_controls(&scrubbed, |c, _| c == '\n' || c == '\t') {
+        Cow::Borrowed(_) => scrubbed,
+        Cow::Owned(replaced) => replaced,
+    }
+}
+
+/// A file's path as a terminal format prints it: every control character replaced.
+fn terminal_path(path: &str) -> Cow<'_, str> {
+    replace_controls(path, |_, _| false)
 }
 
 fn position(index: &LineIndex<'_>, span: Span) -> JsonPosition {
@@ -312,5 +351,38 @@ mod tests {
         let out = render(&[file], Format::Human { color: false });
         assert!(out.contains("line too long to show"), "{out}");
         assert!(!out.contains("FAKEsecret99"), "{out}");
+    }
+
+    /// Human, concise and GitHub output are read in terminals and CI logs: no control
+    /// character of the input (escape sequences, bell, a lone carriage return, C1 controls)
+    /// gets through, in the path, the messages or the code frame.
+    #[test]
+    fn terminal_formats_print_no_control_character_of_the_input() {
+        let text =
+            "BACKUP DATABASE b\u{1b}[31mx INTO 'n\u{1b}]0;t\u{7}' WITH \u{9b}2J\rdetached;\r\n";
+        let findings = [
+            Diagnostic::new(codes::UNKNOWN_OPTION, Span::new(17, 23), "bad \u{1b}[1m")
+                .with_label("here \u{7}")
+                .with_secondary(Span::new(30, 40), "uri \u{9b}")
+                .with_help("help \r\u{8}"),
+        ];
+        let file = FileReport {
+            path: "a\u{1b}[31m\nb.sql",
+            text,
+            diagnostics: &findings,
+        };
+        for format in [
+            Format::Human { color: false },
+            Format::Concise,
+            Format::Github,
+        ] {
+            let out = render(&[file], format);
+            let controls: Vec<char> = out
+                .chars()
+                .filter(|c| c.is_control() && *c != '\n')
+                .collect();
+            assert!(controls.is_empty(), "{format:?}: {controls:?} in\n{out}");
+            assert!(out.contains("bad ?[1m"), "{format:?}:\n{out}");
+        }
     }
 }
