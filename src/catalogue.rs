@@ -201,8 +201,7 @@ pub fn find(key: &str) -> Option<Entry> {
         .or_else(|| crate::rules::find(key).map(Entry::Rule))
 }
 
-/// SARIF's `shortDescription` and `fullDescription` for `code` (not yet used by
-/// `render::sarif`, which still falls back to the name for built-in codes).
+/// SARIF's `shortDescription` and `fullDescription` (also its `help`) for `code`.
 pub fn sarif_descriptions(code: &str) -> Option<(&'static str, String)> {
     let e = find(code)?;
     Some((e.summary(), e.doc().trim().to_string()))

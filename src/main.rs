@@ -35,7 +35,8 @@ const EXAMPLES: &str = "Examples:
 
 Exit codes: 0 nothing at or above --fail-on, 1 findings (or `fmt --check` changes, or
 `migrate` changes not written, or an error-level `simulate` finding), 2 usage, I/O or
-internal error.";
+internal error, 141 (128 + SIGPIPE) standard output closed early (`… | head`): nothing more
+is printed.";
 
 #[derive(Subcommand)]
 enum Command {
@@ -319,6 +320,14 @@ fn main() -> ExitCode {
     // The default hook prints the panic's message, which may quote the input (string slicing
     // errors print the text around the index), secrets included: say only where it happened.
     std::panic::set_hook(Box::new(|info| {
+        // `print!` panics when standard output is closed (`backup-lint rules | head -1`):
+        // end as `check` does then, quietly.
+        if let Some(message) = info.payload().downcast_ref::<String>()
+            && message.starts_with("failed printing to stdout")
+            && message.contains("Broken pipe")
+        {
+            std::process::exit(EXIT_OUTPUT_CLOSED.into());
+        }
         let at = info
             .location()
             .map_or_else(String::new, |l| format!(" at {}:{}", l.file(), l.line()));
@@ -461,13 +470,13 @@ fn inputs(common: &Common) -> Result<Vec<Input>, String> {
 /// SQL files that the checked scripts feed to a client (`cockroach sql < restore.sql`,
 /// `-f restore.sql`), found next to the script, that are not inputs already: they are checked
 /// too. The names come from each script's `Document` as it was checked (no second parse).
-fn fed_sql_files(inputs: &[Input], checked: &[Checked]) -> Vec<Input> {
+fn fed_sql_files(inputs: &[Input], fed: &[PathBuf]) -> Vec<Input> {
     let mut seen: std::collections::HashSet<PathBuf> = inputs
         .iter()
         .filter_map(|i| i.path.as_ref().and_then(|p| std::fs::canonicalize(p).ok()))
         .collect();
     let mut out = Vec::new();
-    for file in checked.iter().flat_map(|c| &c.fed) {
+    for file in fed {
         let Ok(canonical) = std::fs::canonicalize(file) else {
             continue;
         };
@@ -682,48 +691,126 @@ fn document_health(doc: &Document<'_>, target: Version) -> (usize, usize) {
     (errors, 0)
 }
 
-/// Checks `jobs` in parallel on every core; results keep the input order.
-fn check_all(args: &CheckArgs, jobs: &[(&Input, Config, Version)]) -> Vec<Checked> {
+/// Checks `jobs` in parallel on every core and hands each result to `emit` in input order.
+/// A file checked ahead of one still being checked waits in memory, and workers stay at most
+/// a few files ahead, so memory holds a few files' results, not the run's. `emit` returns
+/// whether to go on; once it says no, no further file is started.
+fn check_all(
+    args: &CheckArgs,
+    jobs: &[(&Input, Config, Version)],
+    mut emit: impl FnMut(Checked) -> bool,
+) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::{Condvar, Mutex};
+
     // One file (a pre-commit hook, an editor) runs on this thread: a worker thread and the
     // core count's cgroup reads cost more than checking a small file.
     if jobs.len() <= 1 {
-        return jobs
-            .iter()
-            .map(|(input, cfg, target)| check_one(args, input, cfg, *target))
-            .collect();
+        for (input, cfg, target) in jobs {
+            emit(check_one(args, input, cfg, *target));
+        }
+        return;
     }
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let slots: Vec<std::sync::Mutex<Option<Checked>>> =
-        jobs.iter().map(|_| std::sync::Mutex::new(None)).collect();
+
+    /// How far workers may run ahead of the output, in files per worker.
+    const AHEAD_PER_WORKER: usize = 2;
+    /// What workers wait on: files handed to `emit` so far, and whether to stop.
+    struct Progress {
+        emitted: usize,
+        stop: bool,
+    }
+    struct Shared {
+        progress: Mutex<Progress>,
+        changed: Condvar,
+    }
+    impl Shared {
+        fn update(&self, change: impl FnOnce(&mut Progress)) {
+            change(&mut self.progress.lock().unwrap_or_else(|e| e.into_inner()));
+            self.changed.notify_all();
+        }
+    }
+    /// Stops the other workers when a check panics (the scope then passes the panic on);
+    /// otherwise they would wait for its file forever.
+    struct StopOnPanic<'a>(&'a Shared);
+    impl Drop for StopOnPanic<'_> {
+        fn drop(&mut self) {
+            if std::thread::panicking() {
+                self.0.update(|p| p.stop = true);
+            }
+        }
+    }
+
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(jobs.len().max(1));
+    let ahead = AHEAD_PER_WORKER * workers;
+    let next_job = AtomicUsize::new(0);
+    let shared = Shared {
+        progress: Mutex::new(Progress {
+            emitted: 0,
+            stop: false,
+        }),
+        changed: Condvar::new(),
+    };
+    let (send, receive) = crossbeam_channel::unbounded::<(usize, Checked)>();
     std::thread::scope(|scope| {
         for _ in 0..workers {
-            scope.spawn(|| {
+            let send = send.clone();
+            let (next_job, shared) = (&next_job, &shared);
+            scope.spawn(move || {
+                let _stop_on_panic = StopOnPanic(shared);
                 loop {
-                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let i = next_job.fetch_add(1, Ordering::Relaxed);
                     let Some((input, cfg, target)) = jobs.get(i) else {
                         break;
                     };
-                    let r = check_one(args, input, cfg, *target);
-                    *slots[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(r);
+                    let mut progress = shared.progress.lock().unwrap_or_else(|e| e.into_inner());
+                    while i >= progress.emitted + ahead && !progress.stop {
+                        progress = shared
+                            .changed
+                            .wait(progress)
+                            .unwrap_or_else(|e| e.into_inner());
+                    }
+                    if progress.stop {
+                        break;
+                    }
+                    drop(progress);
+                    let checked = check_one(args, input, cfg, *target);
+                    if send.send((i, checked)).is_err() {
+                        break;
+                    }
                 }
             });
         }
+        drop(send);
+        let mut waiting = std::collections::BTreeMap::new();
+        let mut emitted = 0;
+        'receive: for (i, checked) in &receive {
+            waiting.insert(i, checked);
+            while let Some(checked) = waiting.remove(&emitted) {
+                emitted += 1;
+                let go_on = emit(checked);
+                shared.update(|p| {
+                    p.emitted = emitted;
+                    p.stop = !go_on;
+                });
+                if !go_on {
+                    break 'receive;
+                }
+            }
+        }
+        // Workers still checking see the channel closed and stop.
+        drop(receive);
     });
-    slots
-        .into_iter()
-        .map(|m| {
-            m.into_inner()
-                .unwrap_or_else(|e| e.into_inner())
-                .expect("every job ran")
-        })
-        .collect()
 }
 
+/// Exit status when standard output is closed before the output is all written (`check … |
+/// head`): 128 + SIGPIPE, what shells report for a command a closed pipe ended, so
+/// `set -o pipefail` treats backup-lint like `cat`.
+const EXIT_OUTPUT_CLOSED: u8 = 128 + 13;
+
 fn run_check(args: CheckArgs) -> Result<u8, String> {
-    let mut inputs = inputs(&args.common)?;
+    let inputs = inputs(&args.common)?;
     let mut configs = ConfigCache::new(args.common.config.clone(), args.common.isolated);
     // Output settings come from the configuration of the first path (or the current folder).
     let base = configs.for_path(inputs.first().and_then(|i| i.path.as_deref()))?;
@@ -761,81 +848,91 @@ fn run_check(args: CheckArgs) -> Result<u8, String> {
         let (cfg, target) = job_of(input)?;
         jobs.push((input, cfg, target));
     }
-    let mut results = check_all(&args, &jobs);
-    // Then the SQL files the scripts feed to a client, found while checking them.
-    let fed = fed_sql_files(&inputs, &results);
-    let mut fed_jobs = Vec::with_capacity(fed.len());
-    for input in &fed {
-        let (cfg, target) = job_of(input)?;
-        fed_jobs.push((input, cfg, target));
-    }
-    results.extend(check_all(&args, &fed_jobs));
-    drop(jobs);
-    drop(fed_jobs);
-    inputs.extend(fed);
-    let io_errors: Vec<&String> = results.iter().filter_map(|r| r.error.as_ref()).collect();
-    let reports: Vec<FileReport<'_>> = results
-        .iter()
-        .filter(|r| r.error.is_none())
-        .map(|r| FileReport {
-            path: &r.display,
-            text: &r.text,
-            diagnostics: &r.diagnostics,
-        })
-        .collect();
     // With `--fix` on standard input the fixed text owns stdout; findings go to stderr.
     let fixed_to_stdout = args.fix && inputs.iter().any(|i| i.path.is_none());
-    let mut stdout = String::new();
-    if args.diff || fixed_to_stdout {
-        for r in &results {
-            if let Some(d) = &r.diff {
-                stdout.push_str(d);
-            }
-        }
-    }
-    let output = if args.statistics {
-        render::statistics(&reports)
+    let diffs_to_stdout = args.diff || fixed_to_stdout;
+    let target_version = target_of(&base).to_string();
+    let render_format = if args.statistics {
+        render::Format::Statistics
     } else {
         match format {
-            OutputFormat::Json => render::json(&reports, &target_of(&base).to_string()),
-            OutputFormat::Concise => render::concise(&reports),
-            OutputFormat::Sarif => render::sarif(&reports),
-            OutputFormat::Github => render::github(&reports),
-            OutputFormat::Gitlab => render::gitlab(&reports),
-            OutputFormat::Junit => render::junit(&reports),
-            OutputFormat::Human => {
-                let color = match args.color {
+            OutputFormat::Json => render::Format::Json {
+                target_version: &target_version,
+            },
+            OutputFormat::Concise => render::Format::Concise,
+            OutputFormat::Sarif => render::Format::Sarif,
+            OutputFormat::Github => render::Format::Github,
+            OutputFormat::Gitlab => render::Format::Gitlab,
+            OutputFormat::Junit => render::Format::Junit,
+            OutputFormat::Human => render::Format::Human {
+                color: match args.color {
                     ColorChoice::Always => true,
                     ColorChoice::Never => false,
                     ColorChoice::Auto => {
                         std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
                     }
-                };
-                render::human(&reports, color)
-            }
+                },
+            },
         }
     };
-    let write = |to_stderr: bool, text: &str| {
-        if to_stderr {
-            std::io::stderr().write_all(text.as_bytes())
-        } else {
-            std::io::stdout().write_all(text.as_bytes())
-        }
-        .map_err(|e| format!("writing output: {e}"))
-    };
-    if args.diff || fixed_to_stdout {
-        write(false, &stdout)?;
-        write(true, &output)?;
+    let stdout = std::io::BufWriter::new(std::io::stdout().lock());
+    let (findings_out, diffs_out): (Box<dyn Write>, _) = if diffs_to_stdout {
+        (
+            Box::new(std::io::BufWriter::new(std::io::stderr().lock())),
+            Some(stdout),
+        )
     } else {
-        write(false, &output)?;
-    }
-    for r in &results {
-        for n in &r.notes {
-            eprintln!("backup-lint: {n}");
+        (Box::new(stdout), None)
+    };
+    let mut run = CheckRun {
+        output: OutputState::Open(
+            render::Renderer::begin(findings_out, render_format).map_err(output_error)?,
+        ),
+        diffs_out,
+        fail_on,
+        report_diffs: args.diff,
+        // A run that writes files finishes them even when nobody reads its output.
+        writes_files: (args.fix && !fixed_to_stdout) || args.add_ignore,
+        io_errors: Vec::new(),
+        notes: Vec::new(),
+        fixes: Vec::new(),
+        fed: Vec::new(),
+        failing: false,
+        diff_found: false,
+    };
+    check_all(&args, &jobs, |r| run.emit(r));
+    // Then the SQL files the scripts feed to a client, found while checking them.
+    let fed = if run.goes_on() {
+        fed_sql_files(&inputs, &run.fed)
+    } else {
+        Vec::new()
+    };
+    let mut fed_jobs = Vec::with_capacity(fed.len());
+    for input in &fed {
+        // The output has begun: a fed file's bad configuration is that file's error.
+        match job_of(input) {
+            Ok((cfg, target)) => fed_jobs.push((input, cfg, target)),
+            Err(e) => run.io_errors.push(e),
         }
+    }
+    check_all(&args, &fed_jobs, |r| run.emit(r));
+    let counts = match run.finish() {
+        Ok(counts) => counts,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(EXIT_OUTPUT_CLOSED),
+        Err(e) => return Err(output_error(e)),
+    };
+    let CheckRun {
+        io_errors,
+        notes,
+        fixes,
+        failing,
+        diff_found,
+        ..
+    } = run;
+    for n in &notes {
+        eprintln!("backup-lint: {n}");
     }
     if args.show_fixes {
-        let fixes: Vec<&String> = results.iter().flat_map(|r| r.fixes.iter()).collect();
         let verb = if args.fix { "applied" } else { "available" };
         eprintln!("{} fix(es) {verb}:", fixes.len());
         for f in fixes {
@@ -846,17 +943,112 @@ fn run_check(args: CheckArgs) -> Result<u8, String> {
         eprintln!("backup-lint: error: {e}");
     }
     if !args.quiet {
-        eprintln!("{}", render::summary(&reports));
+        eprintln!("{}", counts.summary());
     }
     if !io_errors.is_empty() {
         return Ok(2);
     }
-    let failing = results
-        .iter()
-        .flat_map(|r| r.diagnostics.iter())
-        .any(|d: &Diagnostic| d.severity >= fail_on);
-    let diff_found = args.diff && results.iter().any(|r| r.diff.is_some());
     Ok(u8::from(failing || diff_found))
+}
+
+/// A `check` run's output and what it gathers from the files checked so far.
+struct CheckRun {
+    output: OutputState<Box<dyn Write>>,
+    /// Standard output, when diffs or the fixed text go there (the findings go to stderr).
+    diffs_out: Option<std::io::BufWriter<std::io::StdoutLock<'static>>>,
+    fail_on: Severity,
+    report_diffs: bool,
+    writes_files: bool,
+    io_errors: Vec<String>,
+    notes: Vec<String>,
+    fixes: Vec<String>,
+    fed: Vec<PathBuf>,
+    failing: bool,
+    diff_found: bool,
+}
+
+impl CheckRun {
+    /// Writes a checked file's output and keeps what is printed at the end; returns whether
+    /// to check more files.
+    fn emit(&mut self, r: Checked) -> bool {
+        self.failing |= r.diagnostics.iter().any(|d| d.severity >= self.fail_on);
+        self.diff_found |= self.report_diffs && r.diff.is_some();
+        self.notes.extend(r.notes);
+        self.fixes.extend(r.fixes);
+        self.fed.extend(r.fed);
+        if let Some(e) = r.error {
+            self.io_errors.push(e);
+        } else if let OutputState::Open(renderer) = &mut self.output {
+            let mut written = Ok(());
+            if let (Some(out), Some(diff)) = (&mut self.diffs_out, &r.diff) {
+                written = out.write_all(diff.as_bytes());
+            }
+            if written.is_ok() {
+                written = renderer.file(&FileReport {
+                    path: &r.display,
+                    text: &r.text,
+                    diagnostics: &r.diagnostics,
+                });
+            }
+            if let Err(e) = written {
+                self.output = OutputState::failed(e);
+            }
+        }
+        self.goes_on()
+    }
+
+    fn goes_on(&self) -> bool {
+        matches!(self.output, OutputState::Open(_)) || self.writes_files
+    }
+
+    /// Writes the end of the output and flushes everything; a closed output is a
+    /// `BrokenPipe` error.
+    fn finish(&mut self) -> std::io::Result<render::Counts> {
+        match std::mem::replace(&mut self.output, OutputState::Closed) {
+            OutputState::Open(renderer) => {
+                if let Some(out) = &mut self.diffs_out {
+                    out.flush()?;
+                }
+                renderer.finish()
+            }
+            OutputState::Closed => Err(std::io::ErrorKind::BrokenPipe.into()),
+            OutputState::Failed(e) => Err(e),
+        }
+    }
+}
+
+/// Where `check`'s output stands.
+enum OutputState<W: Write> {
+    Open(render::Renderer<W>),
+    /// Standard output was closed (the reader went away): nothing more is written.
+    Closed,
+    Failed(std::io::Error),
+}
+
+impl<W: Write> OutputState<W> {
+    fn failed(e: std::io::Error) -> Self {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            OutputState::Closed
+        } else {
+            OutputState::Failed(e)
+        }
+    }
+}
+
+fn output_error(e: std::io::Error) -> String {
+    format!("writing output: {e}")
+}
+
+/// Writes a file's findings to standard error in the plain human format (`fmt`, `migrate`).
+fn eprint_findings(report: &FileReport<'_>) {
+    let stderr = std::io::stderr().lock();
+    // Nothing useful is left to do when standard error cannot be written.
+    let _ = render::Renderer::begin(stderr, render::Format::Human { color: false }).and_then(
+        |mut renderer| {
+            renderer.file(report)?;
+            renderer.finish()
+        },
+    );
 }
 
 fn run_fmt(args: FmtArgs) -> Result<u8, String> {
@@ -899,7 +1091,7 @@ fn run_fmt(args: FmtArgs) -> Result<u8, String> {
                 text: &text,
                 diagnostics: &result.diagnostics,
             };
-            eprint!("{}", render::human(&[report], false));
+            eprint_findings(&report);
         }
         if result.refused || invalid_utf8 {
             eprintln!(
@@ -1059,7 +1251,7 @@ fn run_migrate(args: MigrateArgs) -> Result<u8, String> {
             diagnostics: &result.notes,
         };
         if !result.notes.is_empty() {
-            eprint!("{}", render::human(&[report], false));
+            eprint_findings(&report);
         }
         if result.notes.iter().any(|d| d.severity == Severity::Error) {
             exit = exit.max(1);

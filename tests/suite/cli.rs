@@ -167,6 +167,56 @@ fn bad_target_version_exits_2() {
     assert_eq!(r.code, 2, "{r:?}");
 }
 
+/// `backup-lint check big.sql | head -1`: when the reader goes away, backup-lint stops at
+/// once and says nothing (no panic, no "Broken pipe"), and exits 141 = 128 + SIGPIPE, what a
+/// shell reports for a command a closed pipe ended (`cat big.sql | head -1`). So under
+/// `set -o pipefail` a cut-short check never passes for a clean one (0) or a finished one
+/// with findings (1), and the code is not the one for errors (2) either.
+#[test]
+fn closed_stdout_ends_quietly() {
+    use std::io::Read;
+    let dir = tempfile::tempdir().unwrap();
+    // Far more output than a pipe holds, in every format.
+    let big = write(dir.path(), "big.sql", &REMOVED.repeat(20_000));
+    for format in [
+        "human", "json", "sarif", "concise", "github", "gitlab", "junit",
+    ] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_backup-lint"))
+            .args(["check", "--format", format, s(&big)])
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn backup-lint");
+        let mut stdout = child.stdout.take().expect("stdout pipe");
+        let mut first = [0u8; 1];
+        stdout.read_exact(&mut first).expect("some output");
+        drop(stdout);
+        let out = child.wait_with_output().expect("wait for backup-lint");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(141), "{format}: {stderr}");
+        assert_eq!(stderr, "", "{format}");
+    }
+    // Commands that print with `print!` end the same way.
+    let messy = write(
+        dir.path(),
+        "messy.sql",
+        &REMOVED.to_lowercase().replace(' ', "  ").repeat(20_000),
+    );
+    let mut child = Command::new(env!("CARGO_BIN_EXE_backup-lint"))
+        .args(["fmt", "--diff", s(&messy)])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn backup-lint");
+    drop(child.stdout.take());
+    let out = child.wait_with_output().expect("wait for backup-lint");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(141), "fmt --diff: {stderr}");
+    assert_eq!(stderr, "", "fmt --diff");
+}
+
 // ---------------------------------------------------------------------------------------------
 // Output formats
 

@@ -1,0 +1,285 @@
+//! SARIF 2.1.0: one run, its results, then the tool with the rules that fired (descriptions
+//! from the code catalogue). Object keys are in byte order, as serde_json's maps wrote them
+//! before this was streamed; `results` sorts before `tool`, which lets the rules that fired
+//! come last.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use super::pretty::{ArrayWriter, write_at};
+use super::{FileReport, position};
+use crate::diagnostic::Severity;
+use crate::redact::scrub;
+use crate::span::{LineIndex, Span};
+
+#[derive(Serialize)]
+struct Text<'a> {
+    text: &'a str,
+}
+
+#[derive(Serialize)]
+struct OwnedText {
+    text: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Region {
+    byte_length: usize,
+    byte_offset: u32,
+    end_column: usize,
+    end_line: usize,
+    start_column: usize,
+    start_line: usize,
+}
+
+#[derive(Serialize)]
+struct ArtifactLocation<'a> {
+    uri: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PhysicalLocation<'a> {
+    artifact_location: ArtifactLocation<'a>,
+    region: Region,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Location<'a> {
+    physical_location: PhysicalLocation<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RelatedLocation<'a> {
+    id: usize,
+    message: OwnedText,
+    physical_location: PhysicalLocation<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Replacement {
+    deleted_region: Region,
+    inserted_content: OwnedText,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ArtifactChange<'a> {
+    artifact_location: ArtifactLocation<'a>,
+    replacements: Vec<Replacement>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Fix<'a> {
+    artifact_changes: [ArtifactChange<'a>; 1],
+    description: OwnedText,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifResult<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fixes: Option<[Fix<'a>; 1]>,
+    level: &'static str,
+    locations: [Location<'a>; 1],
+    message: OwnedText,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    related_locations: Vec<RelatedLocation<'a>>,
+    rule_id: &'static str,
+    rule_index: usize,
+}
+
+#[derive(Serialize)]
+struct Level {
+    level: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ReportingDescriptor {
+    default_configuration: Level,
+    full_description: OwnedText,
+    help: OwnedText,
+    id: &'static str,
+    name: &'static str,
+    short_description: Text<'static>,
+}
+
+#[derive(Serialize)]
+struct Driver<'a> {
+    name: &'static str,
+    rules: &'a [ReportingDescriptor],
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+struct Tool<'a> {
+    driver: Driver<'a>,
+}
+
+fn level(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "note",
+    }
+}
+
+/// A SARIF artifact URI: relative paths with `/`, absolute ones as `file://` URLs.
+fn sarif_uri(path: &str) -> String {
+    let p = std::path::Path::new(path);
+    if p.is_absolute()
+        && let Ok(u) = url::Url::from_file_path(p)
+    {
+        return u.to_string();
+    }
+    let forward = path.replace('\\', "/");
+    percent_encoding::utf8_percent_encode(&forward, SARIF_PATH).to_string()
+}
+
+/// Characters escaped in a relative SARIF URI.
+const SARIF_PATH: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'`')
+    .add(b'{')
+    .add(b'}');
+
+/// Results sit in `runs[0].results`; the tool object is `runs[0].tool`.
+const RESULTS_DEPTH: usize = 4;
+const TOOL_DEPTH: usize = 3;
+
+pub(super) struct SarifWriter {
+    results: ArrayWriter,
+    /// The rules that fired, in order of first finding (`ruleIndex` points into it).
+    rules: Vec<ReportingDescriptor>,
+}
+
+impl SarifWriter {
+    pub(super) fn begin<W: Write>(out: &mut W) -> io::Result<Self> {
+        out.write_all(
+            b"{\n  \"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\",\n  \"runs\": [\n    {\n      \"results\": [",
+        )?;
+        Ok(SarifWriter {
+            results: ArrayWriter::new(RESULTS_DEPTH),
+            rules: Vec::new(),
+        })
+    }
+
+    pub(super) fn file<W: Write>(&mut self, out: &mut W, f: &FileReport<'_>) -> io::Result<()> {
+        let index = LineIndex::new(f.text);
+        let uri = sarif_uri(f.path);
+        let region = |span: Span| {
+            let p = position(&index, span);
+            Region {
+                byte_length: span.len(),
+                byte_offset: span.start,
+                end_column: p.end_column,
+                end_line: p.end_line,
+                start_column: p.column,
+                start_line: p.line,
+            }
+        };
+        let physical = |span: Span| PhysicalLocation {
+            artifact_location: ArtifactLocation { uri: &uri },
+            region: region(span),
+        };
+        for d in f.diagnostics {
+            let rule_index = self.rule_index(d.code);
+            let result = SarifResult {
+                fixes: d.fix.as_ref().map(|fix| {
+                    [Fix {
+                        artifact_changes: [ArtifactChange {
+                            artifact_location: ArtifactLocation { uri: &uri },
+                            replacements: fix
+                                .edits
+                                .iter()
+                                .map(|e| Replacement {
+                                    deleted_region: region(e.span),
+                                    inserted_content: OwnedText {
+                                        text: scrub(&e.replacement),
+                                    },
+                                })
+                                .collect(),
+                        }],
+                        description: OwnedText {
+                            text: format!(
+                                "{} ({})",
+                                scrub(&fix.message),
+                                fix.applicability.as_str()
+                            ),
+                        },
+                    }]
+                }),
+                level: level(d.severity),
+                locations: [Location {
+                    physical_location: physical(d.span),
+                }],
+                message: OwnedText {
+                    text: scrub(&d.message),
+                },
+                related_locations: d
+                    .labels
+                    .iter()
+                    .enumerate()
+                    .map(|(id, l)| RelatedLocation {
+                        id,
+                        message: OwnedText {
+                            text: scrub(&l.message),
+                        },
+                        physical_location: physical(l.span),
+                    })
+                    .collect(),
+                rule_id: d.code.code,
+                rule_index,
+            };
+            self.results.element(out, &result)?;
+        }
+        Ok(())
+    }
+
+    /// The index of `code`'s descriptor, added on its first finding.
+    fn rule_index(&mut self, code: crate::diagnostic::Code) -> usize {
+        if let Some(i) = self.rules.iter().position(|r| r.id == code.code) {
+            return i;
+        }
+        let (short, full) = crate::catalogue::sarif_descriptions(code.code)
+            .unwrap_or_else(|| (code.name, code.name.to_string()));
+        self.rules.push(ReportingDescriptor {
+            default_configuration: Level {
+                level: level(code.severity),
+            },
+            full_description: OwnedText { text: full.clone() },
+            help: OwnedText { text: full },
+            id: code.code,
+            name: code.name,
+            short_description: Text { text: short },
+        });
+        self.rules.len() - 1
+    }
+
+    pub(super) fn finish<W: Write>(&self, out: &mut W) -> io::Result<()> {
+        self.results.close(out)?;
+        out.write_all(b",\n      \"tool\": ")?;
+        let tool = Tool {
+            driver: Driver {
+                name: "backup-lint",
+                rules: &self.rules,
+                version: env!("CARGO_PKG_VERSION"),
+            },
+        };
+        write_at(out, TOOL_DEPTH, &tool)?;
+        out.write_all(b"\n    }\n  ],\n  \"version\": \"2.1.0\"\n}\n")
+    }
+}
