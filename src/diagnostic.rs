@@ -144,11 +144,6 @@ pub mod codes {
         severity: Severity::Error,
     };
 
-    /// The documentation of each: `crate::catalogue` (the one list of every code).
-    pub fn doc(code: &str) -> Option<&'static str> {
-        crate::catalogue::builtin(code).map(|b| b.doc)
-    }
-
     /// The codes of the parser, the release checker and `fmt` (what `check` reports besides
     /// the rules and suppressions).
     pub const ALL: &[Code] = &[

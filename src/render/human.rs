@@ -130,7 +130,7 @@ impl HumanWriter {
                 });
             }
             if crate::rules::find(d.code.code).is_some()
-                || crate::diagnostic::codes::doc(d.code.code).is_some()
+                || crate::catalogue::builtin(d.code.code).is_some()
             {
                 let note = format!("run `backup-lint explain {}` for details", d.code.code);
                 help = Some(match help {
