@@ -1,0 +1,90 @@
+//! `fmt`: canonical printing of every statement that parsed, in place or as a diff.
+
+use super::*;
+
+pub(crate) fn run_fmt(args: FmtArgs) -> Result<u8, String> {
+    let inputs = inputs(&args.common)?;
+    let mut configs = ConfigCache::new(args.common.config.clone(), args.common.isolated);
+    let mut exit = 0u8;
+    for input in &inputs {
+        if input.kind != FileKind::Sql {
+            if input.explicit {
+                eprintln!(
+                    "backup-lint: error: {}: fmt rewrites SQL files only; `backup-lint check` reads scripts and runbooks",
+                    input.display
+                );
+                exit = 2;
+            }
+            continue;
+        }
+        let cfg = configs.for_path(input.path.as_deref())?;
+        let opts = FormatOptions {
+            version: args
+                .common
+                .target_version
+                .or(cfg.target_version)
+                .unwrap_or(Version::NEWEST),
+            redact: args.redact,
+        };
+        let bytes = match read_input(input) {
+            Ok(b) => b,
+            Err(e) => {
+                eprintln!("backup-lint: error: {e}");
+                exit = 2;
+                continue;
+            }
+        };
+        let (text, invalid_utf8) = source::decode(&bytes);
+        let result = format_source(&text, &opts);
+        if !result.diagnostics.is_empty() {
+            let report = FileReport {
+                path: &input.display,
+                text: &text,
+                diagnostics: &result.diagnostics,
+            };
+            eprint_findings(&report);
+        }
+        if result.refused || invalid_utf8 {
+            eprintln!(
+                "backup-lint: {} left unchanged: it has syntax errors that must be fixed first",
+                input.display
+            );
+            exit = exit.max(1);
+            if input.path.is_none() && !args.check && !args.diff {
+                std::io::stdout()
+                    .write_all(&bytes)
+                    .map_err(|e| format!("writing output: {e}"))?;
+            }
+            continue;
+        }
+        let changed = result.changed(&text);
+        if args.diff {
+            if changed {
+                let diff = similar::TextDiff::from_lines(&text, &result.text)
+                    .unified_diff()
+                    .header(&input.display, &input.display)
+                    .to_string();
+                print!("{diff}");
+                exit = exit.max(1);
+            }
+        } else if args.check {
+            if changed {
+                println!("would reformat {}", input.display);
+                exit = exit.max(1);
+            }
+        } else {
+            match &input.path {
+                None => std::io::stdout()
+                    .write_all(result.text.as_bytes())
+                    .map_err(|e| format!("writing output: {e}"))?,
+                Some(path) if changed => {
+                    write_atomic(path, result.text.as_bytes())
+                        .map_err(|e| format!("{}: {e}", path.display()))?;
+                    eprintln!("reformatted {}", input.display);
+                }
+                Some(_) => {}
+            }
+        }
+    }
+    Ok(exit)
+}
