@@ -34,8 +34,13 @@ use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Severity, codes};
 use crate::fix::Applicability;
 use crate::redact::scrub;
-use crate::span::Span;
 use crate::{CheckOptions, FileKind, FormatOptions, Version, format_source};
+
+mod positions;
+mod transport;
+
+use positions::Lines;
+use transport::stdio;
 
 /// `source` of every diagnostic we publish.
 const SOURCE: &str = "backup-lint";
@@ -73,149 +78,6 @@ fn install_panic_hook() {
             scrub(&info.to_string())
         );
     }));
-}
-
-/// The threads that read stdin and write stdout.
-struct IoThreads {
-    reader: std::thread::JoinHandle<()>,
-    writer: std::thread::JoinHandle<std::io::Result<()>>,
-}
-
-impl IoThreads {
-    fn join(self) -> Result<(), String> {
-        let failed = |_| "language server I/O: a thread panicked".to_string();
-        self.reader.join().map_err(failed)?;
-        self.writer
-            .join()
-            .map_err(failed)?
-            .map_err(|e| format!("language server I/O: {e}"))
-    }
-}
-
-/// A connection over stdin/stdout. lsp-server's own reader ends the session at the first
-/// malformed header or body; this one skips that message, says so on stderr (never quoting
-/// the input) and keeps reading. Its queue is unbounded, so the loop sees every message
-/// that has arrived and can skip checking edits that newer ones replace.
-fn stdio() -> (Connection, IoThreads) {
-    let (to_loop, receiver) = crossbeam_channel::unbounded();
-    let (sender, from_loop) = crossbeam_channel::unbounded::<Message>();
-    let reader = std::thread::spawn(move || {
-        let stdin = std::io::stdin();
-        let mut input = stdin.lock();
-        loop {
-            let body = match read_frame(&mut input) {
-                Ok(Some(Ok(body))) => body,
-                Ok(Some(Err(why))) => {
-                    log(&format!("skipped a message: {why}"));
-                    continue;
-                }
-                Ok(None) => return,
-                Err(e) => {
-                    log(&format!("reading the client's input: {}", e.kind()));
-                    return;
-                }
-            };
-            let msg = match serde_json::from_slice::<Message>(&body) {
-                Ok(msg) => msg,
-                Err(e) => {
-                    log(&format!(
-                        "skipped a message that is not JSON-RPC ({:?} error at line {}, column {})",
-                        e.classify(),
-                        e.line(),
-                        e.column()
-                    ));
-                    continue;
-                }
-            };
-            let exit = matches!(&msg, Message::Notification(n) if n.method == "exit");
-            if to_loop.send(msg).is_err() || exit {
-                return;
-            }
-        }
-    });
-    let writer = std::thread::spawn(move || {
-        let stdout = std::io::stdout();
-        let mut out = stdout.lock();
-        from_loop.into_iter().try_for_each(|m| m.write(&mut out))
-    });
-    (
-        Connection { sender, receiver },
-        IoThreads { reader, writer },
-    )
-}
-
-fn log(message: &str) {
-    use std::io::Write;
-    let _ = writeln!(std::io::stderr(), "backup-lint server: {message}");
-}
-
-/// The longest header line read; longer ones are malformed.
-const MAX_HEADER_LINE: u64 = 8192;
-
-/// Reads one `Content-Length`-framed body: `None` at the end of input, `Some(Err(why))` for
-/// a frame that is skipped. Lines that are no header are skipped (and counted on stderr);
-/// a `Content-Length:` header is found even after garbage on its line.
-fn read_frame(
-    input: &mut impl std::io::BufRead,
-) -> std::io::Result<Option<Result<Vec<u8>, String>>> {
-    use std::io::{BufRead, Read};
-    const HEADER: &[u8] = b"content-length:";
-    let mut length: Option<Result<u64, ()>> = None;
-    let mut skipped = 0;
-    let mut line = Vec::new();
-    loop {
-        line.clear();
-        let n = input
-            .by_ref()
-            .take(MAX_HEADER_LINE)
-            .read_until(b'\n', &mut line)?;
-        if n == 0 {
-            return Ok(None);
-        }
-        let text = line.strip_suffix(b"\n").unwrap_or(&line);
-        let text = text.strip_suffix(b"\r").unwrap_or(text);
-        if text.is_empty() && line.ends_with(b"\n") {
-            break;
-        }
-        // A header starting inside the line: what came before it was garbage.
-        let at = text
-            .windows(HEADER.len())
-            .rposition(|w| w.eq_ignore_ascii_case(HEADER));
-        match at {
-            Some(at) => {
-                skipped += at;
-                let value = std::str::from_utf8(&text[at + HEADER.len()..]).unwrap_or("");
-                length = Some(value.trim().parse::<u64>().map_err(|_| ()));
-            }
-            None => {
-                let header = text.iter().position(|b| *b == b':').is_some_and(|c| {
-                    c > 0
-                        && text[..c]
-                            .iter()
-                            .all(|b| b.is_ascii_alphanumeric() || *b == b'-')
-                });
-                if !header || !line.ends_with(b"\n") {
-                    skipped += line.len();
-                }
-            }
-        }
-    }
-    if skipped > 0 {
-        log(&format!(
-            "skipped {skipped} bytes of input that are no message header"
-        ));
-    }
-    let length = match length {
-        None => return Ok(Some(Err("no Content-Length header".into()))),
-        Some(Err(())) => return Ok(Some(Err("a Content-Length that is not a number".into()))),
-        Some(Ok(n)) => n,
-    };
-    let mut body = Vec::new();
-    input.by_ref().take(length).read_to_end(&mut body)?;
-    if (body.len() as u64) < length {
-        return Ok(None);
-    }
-    Ok(Some(Ok(body)))
 }
 
 enum Ending {
@@ -839,89 +701,6 @@ fn ignore_edit(
         range: lines.range(edit.span),
         new_text: edit.replacement,
     })
-}
-
-/// Line starts of a text, for converting between byte offsets and LSP positions (UTF-16
-/// code units). Lines end at `\n`, `\r\n` or a lone `\r`, as LSP defines them.
-struct Lines<'a> {
-    text: &'a str,
-    starts: Vec<usize>,
-}
-
-impl<'a> Lines<'a> {
-    fn new(text: &'a str) -> Lines<'a> {
-        let bytes = text.as_bytes();
-        let mut starts = vec![0];
-        for (i, b) in bytes.iter().enumerate() {
-            match b {
-                b'\n' => starts.push(i + 1),
-                b'\r' if bytes.get(i + 1) != Some(&b'\n') => starts.push(i + 1),
-                _ => {}
-            }
-        }
-        Lines { text, starts }
-    }
-
-    /// The 0-based line holding byte `offset`.
-    fn line_of(&self, offset: usize) -> usize {
-        self.starts.partition_point(|s| *s <= offset) - 1
-    }
-
-    /// The bytes of line `line` without its line break.
-    fn content(&self, line: usize) -> std::ops::Range<usize> {
-        let start = self.starts[line];
-        let mut end = self
-            .starts
-            .get(line + 1)
-            .copied()
-            .unwrap_or(self.text.len());
-        if line + 1 < self.starts.len() {
-            let t = &self.text[..end];
-            if t.ends_with("\r\n") {
-                end -= 2;
-            } else {
-                end -= 1;
-            }
-        }
-        start..end
-    }
-
-    /// The LSP position of byte `offset` (clamped, and moved back to a character boundary).
-    fn position(&self, offset: usize) -> Position {
-        let mut offset = offset.min(self.text.len());
-        while !self.text.is_char_boundary(offset) {
-            offset -= 1;
-        }
-        let line = self.line_of(offset);
-        let character = self.text[self.starts[line]..offset].encode_utf16().count();
-        Position::new(line as u32, character as u32)
-    }
-
-    fn range(&self, span: Span) -> Range {
-        Range::new(
-            self.position(span.start as usize),
-            self.position(span.end as usize),
-        )
-    }
-
-    /// The byte offset of an LSP position: past the end of its line means the line's end,
-    /// past the last line the end of the text, inside a surrogate pair its character.
-    fn offset(&self, pos: Position) -> usize {
-        let line = pos.line as usize;
-        if line >= self.starts.len() {
-            return self.text.len();
-        }
-        let content = self.content(line);
-        let mut units = 0usize;
-        for (i, c) in self.text[content.clone()].char_indices() {
-            let next = units + c.len_utf16();
-            if next > pos.character as usize {
-                return content.start + i;
-            }
-            units = next;
-        }
-        content.end
-    }
 }
 
 #[cfg(test)]
