@@ -28,9 +28,21 @@ fn ends_value(b: u8) -> bool {
 pub fn secret_ranges(text: &str) -> Vec<Range<usize>> {
     let bytes = text.as_bytes();
     let mut out: Vec<Range<usize>> = Vec::new();
-    // Secret query parameters: `NAME=value` after `?` or `&` (case-insensitive names).
-    for (i, _) in text.match_indices('=') {
-        let key_start = text[..i].rfind(['?', '&']).map(|p| p + 1).unwrap_or(i);
+    // Every secret follows an `=` or sits in a `://` URL: most messages have neither.
+    let has_equals = memchr::memchr(b'=', bytes).is_some();
+    if !has_equals && memchr::memmem::find(bytes, b"://").is_none() {
+        return out;
+    }
+    // Secret query parameters: `NAME=value` after `?` or `&` (case-insensitive names). The
+    // `?` or `&` is looked for only as far back as the longest name, so a long text with many
+    // `=` and no query stays linear.
+    let longest = SECRET_PARAMS.iter().map(|p| p.len()).max().unwrap_or(0);
+    for i in memchr::memchr_iter(b'=', bytes) {
+        let window = i.saturating_sub(longest + 1);
+        let key_start = bytes[window..i]
+            .iter()
+            .rposition(|&b| b == b'?' || b == b'&')
+            .map_or(i, |p| window + p + 1);
         let key = &text[key_start..i];
         if key.is_empty() || !SECRET_PARAMS.iter().any(|p| p.eq_ignore_ascii_case(key)) {
             continue;
@@ -67,6 +79,9 @@ pub fn secret_ranges(text: &str) -> Vec<Range<usize>> {
         }
     }
     // `encryption_passphrase = '…'` (also `"…"` and `$$…$$`).
+    if !has_equals {
+        return merge(out);
+    }
     let lower = text.to_ascii_lowercase();
     for (i, _) in lower.match_indices("encryption_passphrase") {
         let mut j = i + "encryption_passphrase".len();
@@ -95,6 +110,11 @@ pub fn secret_ranges(text: &str) -> Vec<Range<usize>> {
             out.push(start..text.len());
         }
     }
+    merge(out)
+}
+
+/// `ranges` sorted, overlapping ones joined.
+fn merge(mut out: Vec<Range<usize>>) -> Vec<Range<usize>> {
     out.sort_by_key(|r| (r.start, r.end));
     let mut merged: Vec<Range<usize>> = Vec::with_capacity(out.len());
     for r in out {
