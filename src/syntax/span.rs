@@ -44,13 +44,49 @@ impl Span {
 pub struct LineIndex<'a> {
     text: &'a str,
     line_starts: Vec<usize>,
+    /// For a text that is not all ASCII: the number of chars before every `CHUNK`-th byte, so
+    /// a column on a long line (a minified file) costs at most one chunk to count, not the
+    /// line. Empty for ASCII text, where a column is a byte count.
+    chars_before_chunk: Vec<usize>,
+}
+
+/// Bytes between two char-count checkpoints.
+const CHUNK: usize = 4096;
+
+/// The chars that start in `bytes` (any byte range: a char is counted at its first byte).
+fn chars_starting_in(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| (b as i8) >= -0x40).count()
 }
 
 impl<'a> LineIndex<'a> {
     pub fn new(text: &'a str) -> LineIndex<'a> {
         let mut line_starts = vec![0];
         line_starts.extend(memchr_newlines(text.as_bytes()));
-        LineIndex { text, line_starts }
+        let mut chars_before_chunk = Vec::new();
+        if !text.is_ascii() {
+            let mut total = 0;
+            for chunk in text.as_bytes().chunks(CHUNK) {
+                chars_before_chunk.push(total);
+                total += chars_starting_in(chunk);
+            }
+            // For an offset at the end of a text of whole chunks.
+            chars_before_chunk.push(total);
+        }
+        LineIndex {
+            text,
+            line_starts,
+            chars_before_chunk,
+        }
+    }
+
+    /// The chars in `text[..offset]`.
+    fn chars_before(&self, offset: usize) -> usize {
+        if self.chars_before_chunk.is_empty() {
+            return offset;
+        }
+        let chunk = offset / CHUNK;
+        self.chars_before_chunk[chunk]
+            + chars_starting_in(&self.text.as_bytes()[chunk * CHUNK..offset])
     }
 
     /// 1-based line and column of byte `offset` (clamped to the text, snapped to a char boundary).
@@ -68,7 +104,7 @@ impl<'a> LineIndex<'a> {
         if line == 0 && self.text.starts_with('\u{feff}') && offset >= 3 {
             start = 3;
         }
-        let col = self.text[start..offset].chars().count() + 1;
+        let col = self.chars_before(offset) - self.chars_before(start) + 1;
         (line + 1, col)
     }
 }
@@ -83,6 +119,33 @@ fn memchr_newlines(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn columns_count_chars_on_long_lines() {
+        // Lines longer than a checkpoint chunk, multi-byte chars across chunk borders.
+        let line: String = (0..3000)
+            .map(|i| if i % 7 == 0 { "é€" } else { "ab" })
+            .collect();
+        for text in [
+            format!("{line}\n{line}"),
+            format!("x{line}"),
+            line.repeat(3),
+            "a".repeat(4096),
+            "é".repeat(4096),
+        ] {
+            let index = super::LineIndex::new(&text);
+            let mut line_start = 0;
+            let mut line_no = 1;
+            for (offset, c) in text.char_indices().chain([(text.len(), '\n')]) {
+                let expected = (line_no, text[line_start..offset].chars().count() + 1);
+                assert_eq!(index.line_col(offset), expected, "at {offset}");
+                if c == '\n' {
+                    line_start = offset + 1;
+                    line_no += 1;
+                }
+            }
+        }
+    }
+
     use super::*;
 
     #[test]
