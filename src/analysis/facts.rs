@@ -3,8 +3,9 @@
 //! TIME` reading. Before this, each rule re-parsed the same URIs (about 33 parses per URI).
 
 use crate::ast::*;
+use crate::rules::locality::util::{self, Loc};
 use crate::rules::walk;
-use crate::uri::{Location, StorageUri};
+use crate::uri::{Location, Param, StorageUri};
 
 /// A set of statement kinds (of the statement EXPLAIN wraps, for an EXPLAIN): which
 /// statements a rule looks at.
@@ -88,14 +89,22 @@ pub struct UriRef<'s> {
     pub role: Role,
 }
 
-/// A URI whose text is known: a literal (or bare word) without documentation placeholders,
-/// parsed.
+/// A URI whose text is known (a literal or bare word), parsed once with what the rules read
+/// from it.
 #[derive(Clone, Debug)]
 pub struct Target<'s> {
     pub item: &'s StrValue,
     pub role: Role,
     pub text: &'s str,
     pub uri: StorageUri<'s>,
+    /// `uri.location()`: what identifies the place across statements.
+    pub location: String,
+    /// The locality CockroachDB reads (Go's query parsing) and the pair it comes from.
+    pub locality: Loc,
+    pub locality_param: Option<Param<'s>>,
+    /// Contains a documentation placeholder (`crate::template`): the storage rules do not
+    /// judge it, the chain and locality rules still compare where it points.
+    pub templated: bool,
 }
 
 impl Target<'_> {
@@ -110,7 +119,7 @@ impl Target<'_> {
         self.uri.loc()
     }
 
-    /// Whether the URI carries `COCKROACH_LOCALITY=default`.
+    /// Whether the URI carries `COCKROACH_LOCALITY=default` (first pair, as written).
     pub fn is_default_locality(&self) -> bool {
         self.uri.locality().is_some_and(|p| p.value() == "default")
     }
@@ -131,8 +140,11 @@ pub struct StatementFacts<'s> {
     pub kind: StatementKinds,
     /// Every URI of the statement in source order of its clauses (EXPLAIN seen through).
     pub uris: Vec<UriRef<'s>>,
-    /// The URIs whose text is known, parsed once: placeholders and templated values left out.
-    pub targets: Vec<Target<'s>>,
+    /// The URIs whose text is known (placeholders left out), parsed once, in `uris` order.
+    pub parsed: Vec<Target<'s>>,
+    /// `(address of the item, index into parsed)` sorted by address, for statements with many
+    /// URIs (a few are searched in order).
+    by_address: Vec<(usize, usize)>,
     pub aost: Option<Aost<'s>>,
 }
 
@@ -142,7 +154,8 @@ impl<'s> StatementFacts<'s> {
         StatementFacts {
             kind: StatementKinds(0),
             uris: Vec::new(),
-            targets: Vec::new(),
+            parsed: Vec::new(),
+            by_address: Vec::new(),
             aost: None,
         }
     }
@@ -155,21 +168,36 @@ impl<'s> StatementFacts<'s> {
         now: i64,
     ) -> StatementFacts<'s> {
         let uris = statement_uris(stmt);
-        let targets = uris
+        let parsed: Vec<Target<'s>> = uris
             .iter()
             .filter_map(|r| {
                 let text = r.item.text()?;
                 let templated = templates
                     .iter()
                     .any(|t| r.item.span.start <= t.span.start && t.span.end <= r.item.span.end);
-                (!templated).then(|| Target {
+                let uri = StorageUri::parse(text);
+                let (locality, locality_param) = util::read_locality(&uri);
+                Some(Target {
                     item: r.item,
                     role: r.role,
                     text,
-                    uri: StorageUri::parse(text),
+                    location: uri.location(),
+                    uri,
+                    locality,
+                    locality_param,
+                    templated,
                 })
             })
             .collect();
+        let mut by_address = Vec::new();
+        if parsed.len() > SEARCHED_IN_ORDER {
+            by_address = parsed
+                .iter()
+                .enumerate()
+                .map(|(n, t)| (address(t.item), n))
+                .collect();
+            by_address.sort_unstable();
+        }
         let aost = crate::rules::aost::value::as_of(stmt).map(|(as_of, statement)| Aost {
             as_of,
             statement,
@@ -178,15 +206,68 @@ impl<'s> StatementFacts<'s> {
         StatementFacts {
             kind: StatementKinds::of(stmt),
             uris,
-            targets,
+            parsed,
+            by_address,
             aost,
         }
     }
 
-    /// The parsed target of `item`, if its text is known and not templated.
-    pub fn target(&self, item: &StrValue) -> Option<&Target<'s>> {
-        self.targets.iter().find(|t| std::ptr::eq(t.item, item))
+    /// The URIs the storage rules judge: known text, no documentation placeholder.
+    pub fn targets(&self) -> impl Iterator<Item = &Target<'s>> {
+        self.parsed.iter().filter(|t| !t.templated)
     }
+
+    /// The parsed URI of `item`, a URI of this statement; `None` for a placeholder or a value
+    /// that is not one of the statement's URIs.
+    pub fn parsed(&self, item: &StrValue) -> Option<&Target<'s>> {
+        if self.parsed.len() <= SEARCHED_IN_ORDER {
+            return self.parsed.iter().find(|t| std::ptr::eq(t.item, item));
+        }
+        let key = address(item);
+        let n = self
+            .by_address
+            .binary_search_by_key(&key, |&(a, _)| a)
+            .ok()?;
+        self.parsed.get(self.by_address[n].1)
+    }
+
+    /// Where `item` points (`StorageUri::location`); `None` for a placeholder. A value that is
+    /// not one of this statement's URIs (one of an earlier statement) is parsed here.
+    pub fn location(&self, item: &StrValue) -> Option<String> {
+        match self.parsed(item) {
+            Some(t) => Some(t.location.clone()),
+            None => item.text().map(|t| StorageUri::parse(t).location()),
+        }
+    }
+
+    /// The URI that identifies a list (of this statement, else parsed here): its `COCKROACH_LOCALITY=default`
+    /// one, else the first.
+    pub fn default_uri<'l>(&self, list: &'l StrList) -> Option<&'l StrValue> {
+        list.items
+            .iter()
+            .find(|s| match self.parsed(s) {
+                Some(t) => t.is_default_locality(),
+                // An earlier statement's list.
+                None => s.text().is_some_and(|t| {
+                    StorageUri::parse(t)
+                        .locality()
+                        .is_some_and(|p| p.value() == "default")
+                }),
+            })
+            .or_else(|| list.items.first())
+    }
+
+    /// The location of a list of this statement (its default URI's).
+    pub fn list_location(&self, list: &StrList) -> Option<String> {
+        self.location(self.default_uri(list)?)
+    }
+}
+
+/// Up to this many URIs, `StatementFacts::parsed` searches in order.
+const SEARCHED_IN_ORDER: usize = 8;
+
+fn address(item: &StrValue) -> usize {
+    item as *const StrValue as usize
 }
 
 fn push_list<'s>(out: &mut Vec<UriRef<'s>>, list: &'s StrList, role: Role) {

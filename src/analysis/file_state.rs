@@ -2,8 +2,25 @@
 //! file context, so the chain and collection rules answer in O(1) amortised per statement
 //! instead of walking every earlier write of a location.
 
+use crate::analysis::facts::StatementFacts;
 use crate::ast::{BackupDest, Statement};
 use crate::rules::chain::time::{self, Hlc};
+
+/// What the file state keeps of a statement, taken from its facts before its tree moves into
+/// the file context (owned: the facts borrow the tree).
+#[derive(Debug, Default)]
+pub struct Written {
+    /// Where it writes backups (`rules::context::write_location`).
+    pub location: Option<String>,
+}
+
+impl Written {
+    pub fn of(stmt: &Statement, facts: &StatementFacts) -> Written {
+        Written {
+            location: crate::rules::context::write_location(stmt, facts),
+        }
+    }
+}
 
 /// What the file wrote at one location (see `rules::context::write_location`). Indices are
 /// positions among the file context's entries.

@@ -3,10 +3,11 @@
 
 use std::collections::HashMap;
 
+use crate::analysis::facts::StatementFacts;
 use crate::analysis::file_state::LocationState;
-use crate::ast::{Backup, Statement, StrList, StrValue};
+use crate::analysis::file_state::Written;
+use crate::ast::{Backup, Statement};
 use crate::span::Span;
-use crate::uri::StorageUri;
 
 #[derive(Debug)]
 pub enum Entry {
@@ -39,37 +40,21 @@ pub struct FileContext {
     last_broken: Option<usize>,
 }
 
-/// The URI that identifies a destination list: its `COCKROACH_LOCALITY=default` one, else the
-/// first.
-pub fn default_uri(list: &StrList) -> Option<&StrValue> {
-    list.items
-        .iter()
-        .find(|s| {
-            s.text().is_some_and(|t| {
-                StorageUri::parse(t)
-                    .locality()
-                    .is_some_and(|p| p.value() == "default")
-            })
-        })
-        .or_else(|| list.items.first())
-}
-
 /// Where a BACKUP or backup schedule writes: the location (`StorageUri::location`) of its
 /// destination's default URI; `None` for EXPLAIN, other statements and placeholders.
-pub fn write_location(stmt: &Statement) -> Option<String> {
+pub fn write_location(stmt: &Statement, facts: &StatementFacts) -> Option<String> {
     if matches!(stmt, Statement::Explain(_)) {
         return None;
     }
     let list = crate::rules::walk::backup_destination(stmt)?;
-    default_uri(list)?
-        .text()
-        .map(|t| StorageUri::parse(t).location())
+    facts.location(facts.default_uri(list)?)
 }
 
 impl FileContext {
-    pub fn push(&mut self, span: Span, entry: Entry) {
+    /// Adds the next statement; `written` is what its facts said (`Written::of`).
+    pub fn push(&mut self, span: Span, entry: Entry, written: Written) {
         if let Entry::Statement(stmt) = &entry
-            && let Some(loc) = write_location(stmt)
+            && let Some(loc) = written.location
         {
             if matches!(**stmt, Statement::CreateSchedule(_)) {
                 self.scheduled.insert(loc.clone());

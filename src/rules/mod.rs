@@ -22,7 +22,7 @@ include!(concat!(env!("OUT_DIR"), "/rules_registry.rs"));
 
 /// What every rule file imports.
 pub mod prelude {
-    pub use super::{Ctx, FileContext, Rule, RuleKind, ScriptCtx, StatementKinds};
+    pub use super::{Ctx, FileContext, Rule, RuleKind, ScriptCtx, StatementFacts, StatementKinds};
     pub use crate::ast::*;
     pub use crate::diagnostic::{Diagnostic, Severity};
     pub use crate::fix::{Applicability, Edit, Fix};

@@ -60,7 +60,7 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let Some(t) = time::absolute(&as_of.expr) else {
         return;
     };
-    let Some(chain) = model::chain(stmt, ctx.file, ctx.target) else {
+    let Some(chain) = model::chain(stmt, ctx.facts, ctx.file, ctx.target) else {
         return;
     };
     if !chain.exact {

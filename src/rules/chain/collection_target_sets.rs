@@ -56,7 +56,7 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     if ctx.target < v(20, 2) {
         return;
     }
-    let Some((loc, kind)) = model::collection_of(stmt) else {
+    let Some((loc, kind)) = model::collection_of(stmt, ctx.facts) else {
         return;
     };
     if !matches!(kind, CollKind::Full | CollKind::Schedule) {

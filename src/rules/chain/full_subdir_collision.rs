@@ -57,7 +57,7 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let Statement::Backup(b) = walk::inner(stmt) else {
         return;
     };
-    let Some((loc, CollKind::Full)) = model::collection_of(stmt) else {
+    let Some((loc, CollKind::Full)) = model::collection_of(stmt, ctx.facts) else {
         return;
     };
     let Some(as_of) = &b.as_of else {

@@ -61,17 +61,17 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     if ctx.target < v(22, 1) || ctx.target >= v(26, 2) {
         return;
     }
-    let (loc, latest) = match model::collection_of(stmt) {
+    let (loc, latest) = match model::collection_of(stmt, ctx.facts) {
         Some((loc, CollKind::Latest)) => (loc, true),
         Some((loc, CollKind::Subdir)) => (loc, false),
         Some(_) => return,
-        None => match model::collection_read(stmt) {
+        None => match model::collection_read(stmt, ctx.facts) {
             Some((loc, latest, _)) => (loc, latest),
             None => return,
         },
     };
     let opts = model::options_of(stmt);
-    let Some(this) = model::incremental_location(opts).map_or(Some(None), |l| l.map(Some)) else {
+    let Some(this) = model::incremental_location(ctx.facts, opts).map_or(Some(None), |l| l.map(Some)) else {
         return; // a placeholder
     };
     let writes = model::collection_writes(ctx.file, &loc);
@@ -95,7 +95,7 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         }
         let Some(that) =
-            model::incremental_location(w.writer.options()).map_or(Some(None), |l| l.map(Some))
+            model::incremental_location(ctx.facts, w.writer.options()).map_or(Some(None), |l| l.map(Some))
         else {
             continue;
         };
