@@ -5,6 +5,7 @@
 use crate::analysis::facts::StatementFacts;
 use crate::ast::{BackupDest, Statement};
 use crate::rules::chain::time::{self, Hlc};
+use crate::rules::locality;
 
 /// What the file state keeps of a statement, taken from its facts before its tree moves into
 /// the file context (owned: the facts borrow the tree).
@@ -12,12 +13,15 @@ use crate::rules::chain::time::{self, Hlc};
 pub struct Written {
     /// Where it writes backups (`rules::context::write_location`).
     pub location: Option<String>,
+    /// What the locality rules keep of a BACKUP or backup schedule.
+    pub locality: Option<locality::index::Record>,
 }
 
 impl Written {
     pub fn of(stmt: &Statement, facts: &StatementFacts) -> Written {
         Written {
             location: crate::rules::context::write_location(stmt, facts),
+            locality: locality::index::Record::of(stmt, facts),
         }
     }
 }

@@ -7,6 +7,7 @@ use crate::analysis::facts::StatementFacts;
 use crate::analysis::file_state::LocationState;
 use crate::analysis::file_state::Written;
 use crate::ast::{Backup, Statement};
+use crate::rules::locality::index::Index;
 use crate::span::Span;
 
 #[derive(Debug)]
@@ -38,6 +39,8 @@ pub struct FileContext {
     scheduled: std::collections::HashSet<String>,
     /// Index into `entries` of the last backup-family statement that failed to parse.
     last_broken: Option<usize>,
+    /// What the earlier backups wrote, for the locality rules.
+    locality: Index,
 }
 
 /// Where a BACKUP or backup schedule writes: the location (`StorageUri::location`) of its
@@ -53,6 +56,11 @@ pub fn write_location(stmt: &Statement, facts: &StatementFacts) -> Option<String
 impl FileContext {
     /// Adds the next statement; `written` is what its facts said (`Written::of`).
     pub fn push(&mut self, span: Span, entry: Entry, written: Written) {
+        if let Entry::Statement(_) = &entry
+            && let Some(record) = written.locality
+        {
+            self.locality.add(record);
+        }
         if let Entry::Statement(stmt) = &entry
             && let Some(loc) = written.location
         {
@@ -67,6 +75,7 @@ impl FileContext {
         }
         if matches!(entry, Entry::Broken) {
             self.last_broken = Some(self.entries.len());
+            self.locality.broken = true;
         }
         if let Entry::Other { words } = &entry
             && words.first().is_some_and(|w| {
@@ -85,6 +94,11 @@ impl FileContext {
     /// (double-ended: scan from the newest when only the latest state matters).
     pub fn transaction_controls(&self) -> impl DoubleEndedIterator<Item = &(Span, Entry)> {
         self.transaction_controls.iter().map(|&n| &self.entries[n])
+    }
+
+    /// The locality rules' index of what the earlier backups wrote.
+    pub fn locality(&self) -> &Index {
+        &self.locality
     }
 
     /// Whether an earlier backup schedule writes `location`.

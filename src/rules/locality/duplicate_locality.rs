@@ -46,7 +46,7 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         if list.items.len() < 2 {
             continue;
         }
-        let uris = util::read_items(list.items);
+        let uris = util::read_items(ctx.facts, list.items);
         for (n, u) in uris.iter().enumerate() {
             let Loc::Tier(tier) = &u.loc else {
                 continue;

@@ -85,7 +85,7 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         if list.items.len() < 2 {
             continue;
         }
-        for u in util::read_items(list.items) {
+        for u in util::read_items(ctx.facts, list.items) {
             let (Loc::Tier(tier), Some(p)) = (&u.loc, &u.param) else {
                 continue;
             };

@@ -1,14 +1,9 @@
 //! What the file's earlier backups wrote, indexed by location, so the locality rules that look
-//! back stay linear in the size of the file.
-//!
-//! The index is built incrementally: `FileContext` only grows while a file is checked, so each
-//! call indexes the entries added since the previous one. It lives in a thread-local cache that
-//! is rebuilt whenever the file context, the source or the already indexed entries differ.
+//! back stay linear in the size of the file. The file context keeps it (`FileContext::locality`)
+//! and adds each BACKUP and backup schedule as it is pushed, from the statement's facts.
 
-use std::cell::RefCell;
 use std::collections::{BTreeSet, HashMap};
 
-use crate::rules::Entry;
 use crate::rules::locality::util::{self, Loc};
 use crate::rules::prelude::*;
 
@@ -118,28 +113,65 @@ fn push_unique(v: &mut Vec<Wrote>, w: &Wrote) {
     }
 }
 
+impl Record {
+    /// The record of a BACKUP or backup schedule (not through EXPLAIN, which writes nothing),
+    /// from its facts.
+    pub fn of(stmt: &Statement, facts: &StatementFacts) -> Option<Record> {
+        let (kind, list) = match stmt {
+            Statement::Backup(b) => match &b.dest {
+                BackupDest::Into { collection } => (Kind::Full, collection),
+                BackupDest::IntoLatest { collection, .. } => (Kind::Latest, collection),
+                BackupDest::IntoSubdir { collection, .. } => (Kind::Subdir, collection),
+                BackupDest::To { uris, .. } => (
+                    Kind::OldTo {
+                        incremental_from: b
+                            .incremental_from
+                            .as_ref()
+                            .map(|f| f.uris.first().and_then(|u| facts.location(u))),
+                    },
+                    uris,
+                ),
+            },
+            Statement::CreateSchedule(s) => (Kind::Schedule, &s.collection),
+            _ => return None,
+        };
+        let uris = util::read_items(facts, &list.items);
+        Some(Record {
+            kind,
+            list_span: list.span,
+            default: util::default_location(&uris),
+            set: util::locality_set(&uris),
+            items: uris
+                .into_iter()
+                .map(|u| Item {
+                    span: u.item.span,
+                    location: u.location(),
+                    loc: u.loc,
+                })
+                .collect(),
+        })
+    }
+}
+
 impl Index {
-    fn add(&mut self, kind: Kind, list: &StrList) {
-        let uris = util::read_items(&list.items);
-        let default = util::default_location(&uris);
-        let set = util::locality_set(&uris);
-        let items: Vec<Item> = uris
-            .iter()
-            .map(|u| Item {
-                span: u.item.span,
-                location: u.location(),
-                loc: u.loc.clone(),
-            })
-            .collect();
+    /// Adds the next earlier backup.
+    pub fn add(&mut self, record: Record) {
+        let Record {
+            kind,
+            items,
+            default,
+            set,
+            ..
+        } = &record;
         let id = self.records.len();
         let syntax = kind.syntax();
         let all_known = items.iter().all(|i| i.location.is_some());
-        for item in &items {
+        for item in items {
             let Some(l) = &item.location else {
                 continue;
             };
             let info = self.by_location.entry(l.clone()).or_default();
-            if !info.defaults[syntax].contains(&default) {
+            if !info.defaults[syntax].contains(default) {
                 info.defaults[syntax].push(default.clone());
             }
             if items.len() >= 2 {
@@ -154,23 +186,23 @@ impl Index {
                 }
             }
         }
-        if let Some(d) = &default {
+        if let Some(d) = default {
             let c = self.by_default[syntax].entry(d.clone()).or_default();
-            if kind == Kind::Full {
+            if *kind == Kind::Full {
                 c.last_full = Some(id);
                 c.since_full.clear();
-                c.full_set = Some(match (c.full_set.take(), &set) {
+                c.full_set = Some(match (c.full_set.take(), set) {
                     (None, Some(s)) => Ok(s.clone()),
                     (Some(Ok(prev)), Some(s)) if prev == *s => Ok(prev),
                     _ => Err(()),
                 });
             }
-            if kind == Kind::Schedule {
+            if *kind == Kind::Schedule {
                 c.schedule = true;
             }
             c.first.get_or_insert(id);
             c.last = Some(id);
-            for item in &items {
+            for item in items {
                 let Some(l) = &item.location else {
                     continue;
                 };
@@ -182,39 +214,7 @@ impl Index {
                 }
             }
         }
-        self.records.push(Record {
-            kind,
-            list_span: list.span,
-            items,
-            default,
-            set,
-        });
-    }
-
-    fn add_statement(&mut self, stmt: &Statement) {
-        match stmt {
-            Statement::Backup(b) => {
-                let (kind, list) = match &b.dest {
-                    BackupDest::Into { collection } => (Kind::Full, collection),
-                    BackupDest::IntoLatest { collection, .. } => (Kind::Latest, collection),
-                    BackupDest::IntoSubdir { collection, .. } => (Kind::Subdir, collection),
-                    BackupDest::To { uris, .. } => (
-                        Kind::OldTo {
-                            incremental_from: b.incremental_from.as_ref().map(|f| {
-                                f.uris
-                                    .first()
-                                    .and_then(|u| u.text())
-                                    .map(|t| StorageUri::parse(t).location())
-                            }),
-                        },
-                        uris,
-                    ),
-                };
-                self.add(kind, list);
-            }
-            Statement::CreateSchedule(s) => self.add(Kind::Schedule, &s.collection),
-            _ => {}
-        }
+        self.records.push(record);
     }
 
     /// The backups (of the given syntax) that share a location with `locations`: their common
@@ -247,97 +247,18 @@ impl Index {
     }
 }
 
-/// Identifies the file being checked, to tell a new file from the same one grown.
-#[derive(Default)]
-struct Cache {
-    file: usize,
-    source: (usize, usize),
-    processed: usize,
-    /// Span and text of the last indexed entry.
-    last: Option<(Span, String)>,
-    /// Index, span and text of the first parsed or broken statement among the indexed ones.
-    first_statement: Option<(usize, Span, String)>,
-    index: Index,
-}
-
-thread_local! {
-    static CACHE: RefCell<Cache> = RefCell::new(Cache::default());
-}
-
-fn text_of(source: &str, span: Span) -> Option<&str> {
-    source.get(span.range())
-}
-
-impl Cache {
-    fn valid_for(&self, ctx: &Ctx<'_>) -> bool {
-        let entries = &ctx.file.entries;
-        if self.file != ctx.file as *const FileContext as usize
-            || self.source != (ctx.source.as_ptr() as usize, ctx.source.len())
-            || entries.len() < self.processed
-        {
-            return false;
-        }
-        if let Some((span, text)) = &self.last
-            && (entries[self.processed - 1].0 != *span
-                || text_of(ctx.source, *span) != Some(text.as_str()))
-        {
-            return false;
-        }
-        if let Some((i, span, text)) = &self.first_statement
-            && (entries[*i].0 != *span
-                || matches!(entries[*i].1, Entry::Other { .. })
-                || text_of(ctx.source, *span) != Some(text.as_str()))
-        {
-            return false;
-        }
-        true
-    }
-}
-
-/// Runs `f` with the index of every statement before the one being checked.
-pub fn with_index<R>(ctx: &Ctx<'_>, f: impl FnOnce(&Index) -> R) -> R {
-    CACHE.with(|cell| {
-        let mut cache = cell.borrow_mut();
-        if !cache.valid_for(ctx) {
-            *cache = Cache {
-                file: ctx.file as *const FileContext as usize,
-                source: (ctx.source.as_ptr() as usize, ctx.source.len()),
-                ..Cache::default()
-            };
-        }
-        let entries = &ctx.file.entries;
-        for (i, (span, entry)) in entries.iter().enumerate().skip(cache.processed) {
-            match entry {
-                Entry::Statement(s) => {
-                    if !matches!(**s, Statement::Explain(_)) {
-                        cache.index.add_statement(s);
-                    }
-                }
-                Entry::Broken => cache.index.broken = true,
-                Entry::Other { .. } | Entry::Reader => {}
-            }
-            if !matches!(entry, Entry::Other { .. }) && cache.first_statement.is_none() {
-                let text = text_of(ctx.source, *span).unwrap_or("").to_string();
-                cache.first_statement = Some((i, *span, text));
-            }
-        }
-        if entries.len() > cache.processed {
-            let span = entries[entries.len() - 1].0;
-            cache.last = Some((span, text_of(ctx.source, span).unwrap_or("").to_string()));
-            cache.processed = entries.len();
-        }
-        f(&cache.index)
-    })
-}
-
 /// Runs of consecutive single-URI layers of an old-syntax `RESTORE … FROM a, b, …` that are
 /// one locality-aware backup written without parentheses (so RESTORE reads them as a chain):
 /// URIs of one earlier `BACKUP … TO (…)` list, or URIs whose `COCKROACH_LOCALITY` parameters
 /// (one `default`, other tiers) show they belong together. Ranges of layer indexes.
-pub fn misgrouped_runs(layers: &[StrList], index: &Index) -> Vec<std::ops::Range<usize>> {
+pub fn misgrouped_runs<'a>(
+    layers: &'a [StrList],
+    facts: &'a StatementFacts<'a>,
+    index: &Index,
+) -> Vec<std::ops::Range<usize>> {
     let singles: Vec<Option<util::LocUri<'_>>> = layers
         .iter()
-        .map(|l| (!l.parens && l.items.len() == 1).then(|| util::read_item(&l.items[0])))
+        .map(|l| (!l.parens && l.items.len() == 1).then(|| util::read_item(facts, &l.items[0])))
         .collect();
     let n = singles.len();
     let mut runs = Vec::new();
@@ -407,7 +328,7 @@ mod tests {
     }
 
     #[test]
-    fn the_cache_never_leaks_from_one_file_into_the_next() {
+    fn the_index_never_leaks_from_one_file_into_the_next() {
         let backup = "BACKUP INTO ('s3://e?AUTH=implicit&COCKROACH_LOCALITY=default', 's3://w?AUTH=implicit&COCKROACH_LOCALITY=region%3Dus-west') AS OF SYSTEM TIME '-10s';\n";
         let restore = "RESTORE FROM LATEST IN ('s3://w?AUTH=implicit', 's3://e?AUTH=implicit');\n";
         let with_backup = format!("{backup}{restore}");

@@ -45,7 +45,7 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         if list.items.len() < 2 {
             continue;
         }
-        let uris = util::read_items(list.items);
+        let uris = util::read_items(ctx.facts, list.items);
         let mut first: Option<&util::LocUri<'_>> = None;
         for u in &uris {
             if u.loc != Loc::Default {

@@ -49,7 +49,7 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         let [item] = list.items else {
             continue;
         };
-        let u = util::read_item(item);
+        let u = util::read_item(ctx.facts, item);
         let (Loc::Tier(tier), Some(p)) = (&u.loc, &u.param) else {
             continue;
         };
