@@ -4,6 +4,7 @@
 
 use crate::analysis::facts::StatementFacts;
 use crate::ast::{BackupDest, Statement};
+use crate::rules::chain::model;
 use crate::rules::chain::time::{self, Hlc};
 use crate::rules::locality;
 
@@ -15,6 +16,17 @@ pub struct Written {
     pub location: Option<String>,
     /// What the locality rules keep of a BACKUP or backup schedule.
     pub locality: Option<locality::index::Record>,
+    /// Its `incremental_location` (`chain::model::incremental_location`).
+    pub incremental_location: Option<Option<String>>,
+}
+
+/// One earlier statement that wrote at a location (`FileContext::writes_at`).
+#[derive(Debug)]
+pub struct Write {
+    /// Position among the file context's entries.
+    pub index: usize,
+    /// Its `incremental_location` (`chain::model::incremental_location`), read once.
+    pub incremental_location: Option<Option<String>>,
 }
 
 impl Written {
@@ -22,6 +34,7 @@ impl Written {
         Written {
             location: crate::rules::context::write_location(stmt, facts),
             locality: locality::index::Record::of(stmt, facts),
+            incremental_location: model::incremental_location(facts, model::options_of(stmt)),
         }
     }
 }

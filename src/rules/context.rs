@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use crate::analysis::facts::StatementFacts;
 use crate::analysis::file_state::LocationState;
-use crate::analysis::file_state::Written;
+use crate::analysis::file_state::{Write, Written};
 use crate::ast::{Backup, Statement};
 use crate::rules::locality::index::Index;
 use crate::span::Span;
@@ -29,7 +29,7 @@ pub struct FileContext {
     pub entries: Vec<(Span, Entry)>,
     /// Location written (see `write_location`) → indices into `entries` of the statements that
     /// write there, oldest first: chain and collection rules look up instead of scanning.
-    writes: HashMap<String, Vec<usize>>,
+    writes: HashMap<String, Vec<Write>>,
     /// Location written → what the chain rules compare there, kept up to date.
     locations: HashMap<String, LocationState>,
     /// Indices into `entries` of transaction-control statements (BEGIN, START TRANSACTION,
@@ -71,7 +71,10 @@ impl FileContext {
                 .entry(loc.clone())
                 .or_default()
                 .add(stmt, self.entries.len());
-            self.writes.entry(loc).or_default().push(self.entries.len());
+            self.writes.entry(loc).or_default().push(Write {
+                index: self.entries.len(),
+                incremental_location: written.incremental_location,
+            });
         }
         if matches!(entry, Entry::Broken) {
             self.last_broken = Some(self.entries.len());
@@ -111,8 +114,8 @@ impl FileContext {
         self.last_broken.is_some_and(|b| b > n)
     }
 
-    /// Indices into `entries` of the earlier statements that write `location`, oldest first.
-    pub fn writes_at(&self, location: &str) -> &[usize] {
+    /// The earlier statements that write `location`, oldest first.
+    pub fn writes_at(&self, location: &str) -> &[Write] {
         self.writes.get(location).map_or(&[], Vec::as_slice)
     }
 

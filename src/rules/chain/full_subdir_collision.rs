@@ -67,7 +67,6 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         return;
     };
     let clash = model::collection_writes(ctx.file, &loc)
-        .into_iter()
         .filter(|w| w.kind == CollKind::Full)
         .find_map(|w| {
             let a = w.writer.as_of()?;

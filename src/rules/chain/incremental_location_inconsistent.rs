@@ -77,15 +77,13 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let writes = model::collection_writes(ctx.file, &loc);
     let since = if latest {
         writes
-            .iter()
-            .filter(|w| w.kind == CollKind::Full)
-            .map(|w| w.index)
-            .next_back()
-            .unwrap_or(0)
+            .clone()
+            .rfind(|w| w.kind == CollKind::Full)
+            .map_or(0, |w| w.index)
     } else {
         0
     };
-    for w in &writes {
+    for w in writes {
         let relevant = match w.kind {
             CollKind::Schedule => true,
             CollKind::Latest | CollKind::Subdir => w.index >= since,
@@ -94,12 +92,12 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         if !relevant {
             continue;
         }
-        let Some(that) =
-            model::incremental_location(ctx.facts, w.writer.options()).map_or(Some(None), |l| l.map(Some))
-        else {
-            continue;
+        let that = match w.incremental_location {
+            None => None,
+            Some(Some(l)) => Some(l),
+            Some(None) => continue, // a placeholder
         };
-        if that == this {
+        if that == this.as_ref() {
             continue;
         }
         let item = opts.and_then(|o| o.get(&OptKey::IncrementalLocation));
@@ -112,7 +110,7 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
             .options()
             .and_then(|o| o.get(&OptKey::IncrementalLocation))
             .map_or(w.writer.span(), |i| i.span);
-        let (msg, label) = match (&this, &that) {
+        let (msg, label) = match (&this, that) {
             (None, _) => (
                 "earlier incrementals of this collection were written to an incremental_location, but this statement looks in the default location: it does not see them",
                 "written with incremental_location",

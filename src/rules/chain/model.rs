@@ -8,6 +8,7 @@
 //! its first). Placeholders are unknown and never match anything.
 
 use crate::ast::*;
+use crate::analysis::file_state::Write;
 use crate::rules::chain::time;
 use crate::rules::walk;
 use crate::rules::{Entry, FileContext, StatementFacts};
@@ -220,6 +221,8 @@ pub struct CollWrite<'a> {
     pub kind: CollKind,
     /// Position among `file.entries`.
     pub index: usize,
+    /// Its `incremental_location` (see `incremental_location`).
+    pub incremental_location: &'a Option<Option<String>>,
 }
 
 impl CollWrite<'_> {
@@ -248,43 +251,43 @@ pub fn collection_of(stmt: &Statement, facts: &StatementFacts) -> Option<(String
     }
 }
 
-/// Every earlier write into the collection at `loc`, oldest first.
-/// Entry `index` as a write into the collection at `loc`, if it is one.
-fn collection_write<'a>(file: &'a FileContext, index: usize, loc: &str) -> Option<CollWrite<'a>> {
-    let Entry::Statement(s) = &file.entries[index].1 else {
+/// An earlier write at a location as a write into the collection there, if it is one (the
+/// file state matched the location by the same default-URI rule as `collection_of`).
+fn collection_write<'a>(file: &'a FileContext, write: &'a Write) -> Option<CollWrite<'a>> {
+    let Entry::Statement(s) = &file.entries[write.index].1 else {
         return None;
     };
-    // `writes_at(loc)` already matched the location (same default-URI rule as
-    // `collection_of`); only the kind of write is left to decide, without re-parsing URIs.
-    let _ = loc;
-    let kind = match walk::inner(s) {
-        Statement::Backup(b) => match &b.dest {
-            BackupDest::To { .. } => return None,
-            BackupDest::Into { .. } => CollKind::Full,
-            BackupDest::IntoLatest { .. } => CollKind::Latest,
-            BackupDest::IntoSubdir { .. } => CollKind::Subdir,
-        },
-        Statement::CreateSchedule(_) => CollKind::Schedule,
-        _ => return None,
-    };
-    let writer = match &**s {
-        Statement::Backup(b) => Writer::Backup(b),
-        Statement::CreateSchedule(c) => Writer::Schedule(c),
+    let (writer, kind) = match &**s {
+        Statement::Backup(b) => (
+            Writer::Backup(b),
+            match &b.dest {
+                BackupDest::To { .. } => return None,
+                BackupDest::Into { .. } => CollKind::Full,
+                BackupDest::IntoLatest { .. } => CollKind::Latest,
+                BackupDest::IntoSubdir { .. } => CollKind::Subdir,
+            },
+        ),
+        Statement::CreateSchedule(c) => (Writer::Schedule(c), CollKind::Schedule),
         _ => return None,
     };
     Some(CollWrite {
         writer,
         kind,
-        index,
+        index: write.index,
+        incremental_location: &write.incremental_location,
     })
 }
 
-pub fn collection_writes<'a>(file: &'a FileContext, loc: &str) -> Vec<CollWrite<'a>> {
+/// The latest (at most `COLLECTION_HISTORY`) earlier writes into the collection at `loc`,
+/// oldest first.
+pub fn collection_writes<'a>(
+    file: &'a FileContext,
+    loc: &str,
+) -> impl DoubleEndedIterator<Item = CollWrite<'a>> + Clone + 'a {
     let writes = file.writes_at(loc);
     writes[writes.len().saturating_sub(COLLECTION_HISTORY)..]
         .iter()
-        .filter_map(|&index| collection_write(file, index, loc))
-        .collect()
+        .filter_map(move |w| collection_write(file, w))
 }
 
 /// How a statement reads a collection: `(collection location, names LATEST)`.
@@ -512,8 +515,9 @@ fn new_chain<'a>(file: &'a FileContext, loc: &str, latest: bool) -> Option<Chain
             location: Some(loc.to_string()),
         });
     }
-    let writes = collection_writes(file, loc);
-    let fulls: Vec<&CollWrite<'a>> = writes.iter().filter(|w| w.writes_full()).collect();
+    let fulls: Vec<CollWrite<'a>> = collection_writes(file, loc)
+        .filter(|w| w.writes_full())
+        .collect();
     let first_full = fulls.first()?;
     if broken_after(file, first_full.index) {
         return None;
