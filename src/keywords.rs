@@ -349,9 +349,9 @@ const GRAMMAR_WORDS: &[&str] = &[
 /// The lower-case spelling of a known keyword written in any case, without allocating
 /// (keywords are usually written in upper case).
 pub fn known_word_ignoring_case(word: &str) -> Option<&'static str> {
-    use std::collections::HashMap;
     use std::sync::OnceLock;
-    static WORDS: OnceLock<HashMap<&'static str, ()>> = OnceLock::new();
+    // Looked up for every identifier token: a fast hash, not SipHash.
+    static WORDS: OnceLock<foldhash::HashSet<&'static str>> = OnceLock::new();
     if word.len() > 48 {
         return None;
     }
@@ -363,7 +363,7 @@ pub fn known_word_ignoring_case(word: &str) -> Option<&'static str> {
             .chain(QUOTE_LIST)
             .chain(GRAMMAR_WORDS)
             .chain(options.iter())
-            .map(|w| (*w, ()))
+            .copied()
             .collect()
     });
     let mut buf = [0u8; 48];
@@ -371,5 +371,5 @@ pub fn known_word_ignoring_case(word: &str) -> Option<&'static str> {
     lower.copy_from_slice(word.as_bytes());
     lower.make_ascii_lowercase();
     let lower = std::str::from_utf8(lower).ok()?;
-    words.get_key_value(lower).map(|(k, _)| *k)
+    words.get(lower).copied()
 }

@@ -43,6 +43,8 @@ impl Written {
 /// positions among the file context's entries.
 #[derive(Debug, Default)]
 pub struct LocationState {
+    /// Every statement that wrote here, oldest first.
+    pub writes: Vec<Write>,
     /// Every `BACKUP … TO` that wrote here, oldest first: the first wrote the backup that
     /// lives here, later ones were appended (v20.1+) or failed.
     pub old: Vec<usize>,
@@ -66,8 +68,10 @@ fn note_time(latest: &mut Option<(Hlc, usize)>, t: Option<Hlc>, index: usize) {
 }
 
 impl LocationState {
-    /// Records statement `index`, a writer whose destination is this location.
-    pub fn add(&mut self, stmt: &Statement, index: usize) {
+    /// Records `write`, of `stmt`, a writer whose destination is this location.
+    pub fn add(&mut self, stmt: &Statement, write: Write) {
+        let index = write.index;
+        self.writes.push(write);
         let Statement::Backup(b) = stmt else {
             return;
         };

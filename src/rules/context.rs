@@ -1,11 +1,10 @@
 //! What rules know about the file beyond the statement they judge: every earlier statement,
 //! in order, so chain, collection, locality and transaction checks can look back.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashSet};
 
 use crate::analysis::facts::StatementFacts;
-use crate::analysis::file_state::LocationState;
-use crate::analysis::file_state::{Write, Written};
+use crate::analysis::file_state::{LocationState, Write, Written};
 use crate::ast::{Backup, Statement};
 use crate::rules::locality::index::Index;
 use crate::span::Span;
@@ -27,16 +26,14 @@ pub enum Entry {
 #[derive(Debug, Default)]
 pub struct FileContext {
     pub entries: Vec<(Span, Entry)>,
-    /// Location written (see `write_location`) → indices into `entries` of the statements that
-    /// write there, oldest first: chain and collection rules look up instead of scanning.
-    writes: HashMap<String, Vec<Write>>,
-    /// Location written → what the chain rules compare there, kept up to date.
+    /// Location written (see `write_location`) → the statements that write there and what the
+    /// chain rules compare there, kept up to date: they look up instead of scanning.
     locations: HashMap<String, LocationState>,
     /// Indices into `entries` of transaction-control statements (BEGIN, START TRANSACTION,
     /// COMMIT, END, ROLLBACK, ABORT, PREPARE TRANSACTION), oldest first.
     transaction_controls: Vec<usize>,
     /// Locations written by a backup schedule.
-    scheduled: std::collections::HashSet<String>,
+    scheduled: HashSet<String>,
     /// Index into `entries` of the last backup-family statement that failed to parse.
     last_broken: Option<usize>,
     /// What the earlier backups wrote, for the locality rules.
@@ -67,14 +64,15 @@ impl FileContext {
             if matches!(**stmt, Statement::CreateSchedule(_)) {
                 self.scheduled.insert(loc.clone());
             }
-            self.locations
-                .entry(loc.clone())
-                .or_default()
-                .add(stmt, self.entries.len());
-            self.writes.entry(loc).or_default().push(Write {
+            let write = Write {
                 index: self.entries.len(),
                 incremental_location: written.incremental_location,
-            });
+            };
+            // Looked up first: the key is allocated only for a new location.
+            match self.locations.get_mut(&loc) {
+                Some(state) => state.add(stmt, write),
+                None => self.locations.entry(loc).or_default().add(stmt, write),
+            }
         }
         if matches!(entry, Entry::Broken) {
             self.last_broken = Some(self.entries.len());
@@ -116,7 +114,9 @@ impl FileContext {
 
     /// The earlier statements that write `location`, oldest first.
     pub fn writes_at(&self, location: &str) -> &[Write] {
-        self.writes.get(location).map_or(&[], Vec::as_slice)
+        self.locations
+            .get(location)
+            .map_or(&[], |state| state.writes.as_slice())
     }
 
     /// What the file wrote at `location`, if anything.

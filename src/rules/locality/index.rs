@@ -2,7 +2,9 @@
 //! back stay linear in the size of the file. The file context keeps it (`FileContext::locality`)
 //! and adds each BACKUP and backup schedule as it is pushed, from the statement's facts.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
+
+use foldhash::HashMap;
 
 use crate::rules::locality::util::{self, Loc};
 use crate::rules::prelude::*;
@@ -107,10 +109,18 @@ pub struct Index {
     pub broken: bool,
 }
 
-fn push_unique(v: &mut Vec<Wrote>, w: &Wrote) {
-    if !v.iter().any(|x| x.0 == w.0) {
-        v.push(w.clone());
+fn push_unique(v: &mut Vec<Wrote>, item: &Item, location: &str) {
+    if !v.iter().any(|x| x.0 == location) {
+        v.push((location.to_string(), item.span, item.loc.clone()));
     }
+}
+
+/// The value of `key` in `map`, inserted if missing; the key is allocated only then.
+fn entry<'m, V: Default>(map: &'m mut HashMap<String, V>, key: &str) -> &'m mut V {
+    if !map.contains_key(key) {
+        map.insert(key.to_string(), V::default());
+    }
+    map.get_mut(key).expect("inserted above")
 }
 
 impl Record {
@@ -170,7 +180,7 @@ impl Index {
             let Some(l) = &item.location else {
                 continue;
             };
-            let info = self.by_location.entry(l.clone()).or_default();
+            let info = entry(&mut self.by_location, l);
             if !info.defaults[syntax].contains(default) {
                 info.defaults[syntax].push(default.clone());
             }
@@ -187,7 +197,7 @@ impl Index {
             }
         }
         if let Some(d) = default {
-            let c = self.by_default[syntax].entry(d.clone()).or_default();
+            let c = entry(&mut self.by_default[syntax], d);
             if *kind == Kind::Full {
                 c.last_full = Some(id);
                 c.since_full.clear();
@@ -206,9 +216,8 @@ impl Index {
                 let Some(l) = &item.location else {
                     continue;
                 };
-                let w = (l.clone(), item.span, item.loc.clone());
-                push_unique(&mut c.all, &w);
-                push_unique(&mut c.since_full, &w);
+                push_unique(&mut c.all, item, l);
+                push_unique(&mut c.since_full, item, l);
                 if l == d {
                     c.default_item = Some(item.span);
                 }
