@@ -42,6 +42,7 @@ pub fn check_source(text: &str, opts: &CheckOptions) -> Vec<Diagnostic> {
             file: &file,
             templates: template::within(&templates, stmt.span),
             facts: &rules::NO_FACTS,
+            chain: Default::default(),
         };
         let mut written = Written::default();
         let entry = match stmt.kind {

@@ -80,7 +80,7 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         Statement::Restore(_) | Statement::ShowBackup(_) => false,
         _ => return,
     };
-    let Some(chain) = model::chain(stmt, ctx.facts, ctx.file, ctx.target) else {
+    let Some(chain) = ctx.chain(stmt) else {
         return;
     };
     let Some(full) = chain.fulls.first().copied() else {

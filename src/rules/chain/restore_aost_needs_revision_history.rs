@@ -59,7 +59,7 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let Some(t) = time::absolute(&as_of.expr) else {
         return;
     };
-    let Some(chain) = model::chain(stmt, ctx.facts, ctx.file, ctx.target) else {
+    let Some(chain) = ctx.chain(stmt) else {
         return;
     };
     if !chain.exact || chain.layers.is_empty() || chain.fulls.is_empty() {

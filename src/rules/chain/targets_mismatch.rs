@@ -65,7 +65,7 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let Statement::Backup(b) = walk::inner(stmt) else {
         return;
     };
-    let Some(chain) = model::chain(stmt, ctx.facts, ctx.file, ctx.target) else {
+    let Some(chain) = ctx.chain(stmt) else {
         return;
     };
     let inc = Set::of(b.targets.as_ref());
