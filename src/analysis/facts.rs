@@ -146,6 +146,9 @@ pub struct StatementFacts<'s> {
     /// URIs (a few are searched in order).
     by_address: Vec<(usize, usize)>,
     pub aost: Option<Aost<'s>>,
+    /// The lists whose `COCKROACH_LOCALITY` parameters CockroachDB parses
+    /// (`locality::util::destination_lists`).
+    pub destination_lists: Vec<util::DestList<'s>>,
 }
 
 impl<'s> StatementFacts<'s> {
@@ -157,6 +160,7 @@ impl<'s> StatementFacts<'s> {
             parsed: Vec::new(),
             by_address: Vec::new(),
             aost: None,
+            destination_lists: Vec::new(),
         }
     }
 
@@ -209,6 +213,7 @@ impl<'s> StatementFacts<'s> {
             parsed,
             by_address,
             aost,
+            destination_lists: util::destination_lists(stmt),
         }
     }
 

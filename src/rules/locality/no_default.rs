@@ -42,8 +42,8 @@ pub static RULE: Rule = Rule {
     },
 };
 
-fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
-    for list in util::destination_lists(stmt) {
+fn check(_stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+    for list in &ctx.facts.destination_lists {
         if list.items.len() < 2 {
             continue;
         }

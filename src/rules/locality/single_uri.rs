@@ -44,8 +44,8 @@ pub static RULE: Rule = Rule {
     },
 };
 
-fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
-    for list in util::destination_lists(stmt) {
+fn check(_stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+    for list in &ctx.facts.destination_lists {
         let [item] = list.items else {
             continue;
         };

@@ -148,6 +148,7 @@ pub fn show_set(set: &BTreeSet<String>) -> String {
 }
 
 /// A list of URIs whose `COCKROACH_LOCALITY` parameters CockroachDB parses (a write side).
+#[derive(Debug)]
 pub struct DestList<'a> {
     pub items: &'a [StrValue],
     pub span: Span,

@@ -187,7 +187,7 @@ fn check_item(item: &StrValue, write_side: bool, ctx: &Ctx<'_>, out: &mut Vec<Di
 }
 
 fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
-    for list in util::destination_lists(stmt) {
+    for list in &ctx.facts.destination_lists {
         for item in list.items {
             check_item(item, true, ctx, out);
         }
