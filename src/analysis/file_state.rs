@@ -25,6 +25,8 @@ pub struct Written {
 pub struct Write {
     /// Position among the file context's entries.
     pub index: usize,
+    /// How it writes into the collection there; `None` for `BACKUP … TO`.
+    pub kind: Option<model::CollKind>,
     /// Its `incremental_location` (`chain::model::incremental_location`), read once.
     pub incremental_location: Option<Option<String>>,
 }

@@ -66,6 +66,7 @@ impl FileContext {
             }
             let write = Write {
                 index: self.entries.len(),
+                kind: crate::rules::chain::model::collection_kind(stmt),
                 incremental_location: written.incremental_location,
             };
             // Looked up first: the key is allocated only for a new location.

@@ -74,17 +74,22 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let Some(this) = model::incremental_location(ctx.facts, opts).map_or(Some(None), |l| l.map(Some)) else {
         return; // a placeholder
     };
-    let writes = model::collection_writes(ctx.file, &loc);
+    // The file state's records, not `collection_writes`: no statement is looked at until one
+    // is reported.
+    let writes = model::collection_history(ctx.file, &loc);
     let since = if latest {
         writes
-            .clone()
-            .rfind(|w| w.kind == CollKind::Full)
+            .iter()
+            .rfind(|w| w.kind == Some(CollKind::Full))
             .map_or(0, |w| w.index)
     } else {
         0
     };
     for w in writes {
-        let relevant = match w.kind {
+        let Some(kind) = w.kind else {
+            continue;
+        };
+        let relevant = match kind {
             CollKind::Schedule => true,
             CollKind::Latest | CollKind::Subdir => w.index >= since,
             CollKind::Full => false,
@@ -92,7 +97,7 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         if !relevant {
             continue;
         }
-        let that = match w.incremental_location {
+        let that = match &w.incremental_location {
             None => None,
             Some(Some(l)) => Some(l),
             Some(None) => continue, // a placeholder
@@ -100,6 +105,9 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         if that == this.as_ref() {
             continue;
         }
+        let Some(w) = model::collection_write(ctx.file, w) else {
+            continue;
+        };
         let item = opts.and_then(|o| o.get(&OptKey::IncrementalLocation));
         let span = item.map_or_else(
             || model::first_word(ctx.source, walk::inner(stmt).span()),

@@ -11,7 +11,7 @@ use crate::ast::*;
 use crate::analysis::file_state::Write;
 use crate::rules::chain::time;
 use crate::rules::walk;
-use crate::rules::{Entry, FileContext, StatementFacts};
+use crate::rules::{FileContext, StatementFacts};
 use crate::span::Span;
 use crate::uri::StorageUri;
 use crate::version::{Version, v};
@@ -251,25 +251,25 @@ pub fn collection_of(stmt: &Statement, facts: &StatementFacts) -> Option<(String
     }
 }
 
+/// How `stmt` writes into a collection (EXPLAIN not seen through: it writes nothing).
+pub fn collection_kind(stmt: &Statement) -> Option<CollKind> {
+    match stmt {
+        Statement::Backup(b) => match &b.dest {
+            BackupDest::To { .. } => None,
+            BackupDest::Into { .. } => Some(CollKind::Full),
+            BackupDest::IntoLatest { .. } => Some(CollKind::Latest),
+            BackupDest::IntoSubdir { .. } => Some(CollKind::Subdir),
+        },
+        Statement::CreateSchedule(_) => Some(CollKind::Schedule),
+        _ => None,
+    }
+}
+
 /// An earlier write at a location as a write into the collection there, if it is one (the
 /// file state matched the location by the same default-URI rule as `collection_of`).
-fn collection_write<'a>(file: &'a FileContext, write: &'a Write) -> Option<CollWrite<'a>> {
-    let Entry::Statement(s) = &file.entries[write.index].1 else {
-        return None;
-    };
-    let (writer, kind) = match &**s {
-        Statement::Backup(b) => (
-            Writer::Backup(b),
-            match &b.dest {
-                BackupDest::To { .. } => return None,
-                BackupDest::Into { .. } => CollKind::Full,
-                BackupDest::IntoLatest { .. } => CollKind::Latest,
-                BackupDest::IntoSubdir { .. } => CollKind::Subdir,
-            },
-        ),
-        Statement::CreateSchedule(c) => (Writer::Schedule(c), CollKind::Schedule),
-        _ => return None,
-    };
+pub fn collection_write<'a>(file: &'a FileContext, write: &'a Write) -> Option<CollWrite<'a>> {
+    let kind = write.kind?;
+    let writer = writer_at(file, write.index)?;
     Some(CollWrite {
         writer,
         kind,
@@ -278,14 +278,19 @@ fn collection_write<'a>(file: &'a FileContext, write: &'a Write) -> Option<CollW
     })
 }
 
-/// The latest (at most `COLLECTION_HISTORY`) earlier writes into the collection at `loc`,
-/// oldest first.
+/// The latest (at most `COLLECTION_HISTORY`) earlier writes at `loc`, oldest first; the
+/// collection checks compare with those that write into the collection (`Write::kind`).
+pub fn collection_history<'a>(file: &'a FileContext, loc: &str) -> &'a [Write] {
+    let writes = file.writes_at(loc);
+    &writes[writes.len().saturating_sub(COLLECTION_HISTORY)..]
+}
+
+/// The latest earlier writes into the collection at `loc` (see `collection_history`).
 pub fn collection_writes<'a>(
     file: &'a FileContext,
     loc: &str,
 ) -> impl DoubleEndedIterator<Item = CollWrite<'a>> + Clone + 'a {
-    let writes = file.writes_at(loc);
-    writes[writes.len().saturating_sub(COLLECTION_HISTORY)..]
+    collection_history(file, loc)
         .iter()
         .filter_map(move |w| collection_write(file, w))
 }
