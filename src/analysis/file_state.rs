@@ -1,6 +1,7 @@
 //! A compact record per written location, kept up to date as statements are added to the
 //! file context, so the chain and collection rules answer in O(1) amortised per statement
-//! instead of walking every earlier write of a location.
+//! instead of walking every earlier write of a location. What is recorded comes from each
+//! statement's facts (`Written`): no earlier URI is parsed again.
 
 use crate::analysis::facts::StatementFacts;
 use crate::ast::{BackupDest, Statement};
