@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use foldhash::HashMap;
+use foldhash::{HashMap, HashSet};
 
 use crate::rules::locality::util::{self, Loc};
 use crate::rules::prelude::*;
@@ -64,11 +64,33 @@ impl Record {
     }
 }
 
+/// The default locations of the backups (of one syntax) that wrote at a location: all
+/// `collection_of` needs, kept constant in size however many backups wrote there.
+#[derive(Debug, Default)]
+pub enum Defaults {
+    #[default]
+    None,
+    /// Every one of them keeps its metadata here.
+    One(String),
+    /// They differ, or one is unknown (a placeholder or no unique `default` URI).
+    Ambiguous,
+}
+
+impl Defaults {
+    fn add(&mut self, default: &Option<String>) {
+        *self = match (std::mem::take(self), default) {
+            (Defaults::None, Some(d)) => Defaults::One(d.clone()),
+            (Defaults::One(x), Some(d)) if x == *d => Defaults::One(x),
+            _ => Defaults::Ambiguous,
+        };
+    }
+}
+
 /// What the index knows about one location.
 #[derive(Debug, Default)]
 pub struct LocInfo {
-    /// Per syntax: the default locations of the backups that wrote here (`None`: unknown).
-    pub defaults: [Vec<Option<String>>; 2],
+    /// Per syntax: the default locations of the backups that wrote here.
+    pub defaults: [Defaults; 2],
     /// A backup with several URIs wrote here.
     pub in_multi: bool,
     /// The first old-syntax backup with exactly this one URI.
@@ -88,6 +110,9 @@ pub struct Collection {
     pub all: Vec<Wrote>,
     /// The same since the latest full backup (`BACKUP … INTO`).
     pub since_full: Vec<Wrote>,
+    /// The locations in `all` and in `since_full`: each is added in O(1).
+    all_seen: HashSet<String>,
+    since_full_seen: HashSet<String>,
     pub last_full: Option<usize>,
     /// The locality set every full backup had; `Err` when they differ or one is unknown.
     pub full_set: Option<Result<BTreeSet<String>, ()>>,
@@ -109,8 +134,9 @@ pub struct Index {
     pub broken: bool,
 }
 
-fn push_unique(v: &mut Vec<Wrote>, item: &Item, location: &str) {
-    if !v.iter().any(|x| x.0 == location) {
+fn push_unique(v: &mut Vec<Wrote>, seen: &mut HashSet<String>, item: &Item, location: &str) {
+    if !seen.contains(location) {
+        seen.insert(location.to_string());
         v.push((location.to_string(), item.span, item.loc.clone()));
     }
 }
@@ -181,9 +207,7 @@ impl Index {
                 continue;
             };
             let info = entry(&mut self.by_location, l);
-            if !info.defaults[syntax].contains(default) {
-                info.defaults[syntax].push(default.clone());
-            }
+            info.defaults[syntax].add(default);
             if items.len() >= 2 {
                 info.in_multi = true;
             }
@@ -201,6 +225,7 @@ impl Index {
             if *kind == Kind::Full {
                 c.last_full = Some(id);
                 c.since_full.clear();
+                c.since_full_seen.clear();
                 c.full_set = Some(match (c.full_set.take(), set) {
                     (None, Some(s)) => Ok(s.clone()),
                     (Some(Ok(prev)), Some(s)) if prev == *s => Ok(prev),
@@ -216,8 +241,8 @@ impl Index {
                 let Some(l) = &item.location else {
                     continue;
                 };
-                push_unique(&mut c.all, item, l);
-                push_unique(&mut c.since_full, item, l);
+                push_unique(&mut c.all, &mut c.all_seen, item, l);
+                push_unique(&mut c.since_full, &mut c.since_full_seen, item, l);
                 if l == d {
                     c.default_item = Some(item.span);
                 }
@@ -242,13 +267,14 @@ impl Index {
             let Some(info) = self.by_location.get(l) else {
                 continue;
             };
-            for d in &info.defaults[syntax] {
-                let d = d.as_deref()?;
-                match default {
+            match &info.defaults[syntax] {
+                Defaults::None => {}
+                Defaults::One(d) => match default {
                     None => default = Some(d),
                     Some(x) if x == d => {}
                     Some(_) => return None,
-                }
+                },
+                Defaults::Ambiguous => return None,
             }
         }
         let d = default?;
