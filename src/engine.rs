@@ -1,6 +1,7 @@
 //! The library's entry points: check a source or a document, format a source; the
 //! severity policy of SQL found in scripts and runbooks.
 
+use crate::analysis::file_state::Written;
 use crate::ast::Statement;
 use crate::diagnostic::{Diagnostic, Severity, codes};
 use crate::document::{Document, Model};
@@ -41,7 +42,9 @@ pub fn check_source(text: &str, opts: &CheckOptions) -> Vec<Diagnostic> {
             file: &file,
             templates: template::within(&templates, stmt.span),
             facts: &rules::NO_FACTS,
+            chain: Default::default(),
         };
+        let mut written = Written::default();
         let entry = match stmt.kind {
             StatementKind::Parsed(ast) => {
                 release.extend(features::check_statement(&ast, opts.target));
@@ -52,6 +55,7 @@ pub fn check_source(text: &str, opts: &CheckOptions) -> Vec<Diagnostic> {
                         ..ctx
                     };
                     rules::run(&ast, &ctx, &mut release);
+                    written = Written::of(&ast, &facts);
                 }
                 match *ast {
                     Statement::Backup(_)
@@ -69,7 +73,7 @@ pub fn check_source(text: &str, opts: &CheckOptions) -> Vec<Diagnostic> {
             }
             StatementKind::Other => Entry::Other { words: stmt.words },
         };
-        file.push(stmt.span, entry);
+        file.push(stmt.span, entry, written);
     });
     if text.contains(source::INVALID_BYTE) {
         // Invalid bytes outside backup statements are reported too (the lexer reports those

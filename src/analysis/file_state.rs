@@ -1,14 +1,53 @@
 //! A compact record per written location, kept up to date as statements are added to the
 //! file context, so the chain and collection rules answer in O(1) amortised per statement
-//! instead of walking every earlier write of a location.
+//! instead of walking every earlier write of a location. What is recorded comes from each
+//! statement's facts (`Written`): no earlier URI is parsed again.
 
+use crate::analysis::facts::StatementFacts;
 use crate::ast::{BackupDest, Statement};
+use crate::rules::chain::model;
 use crate::rules::chain::time::{self, Hlc};
+use crate::rules::locality;
+
+/// What the file state keeps of a statement, taken from its facts before its tree moves into
+/// the file context (owned: the facts borrow the tree).
+#[derive(Debug, Default)]
+pub struct Written {
+    /// Where it writes backups (`rules::context::write_location`).
+    pub location: Option<String>,
+    /// What the locality rules keep of a BACKUP or backup schedule.
+    pub locality: Option<locality::index::Record>,
+    /// Its `incremental_location` (`chain::model::incremental_location`).
+    pub incremental_location: Option<Option<String>>,
+}
+
+/// One earlier statement that wrote at a location (`FileContext::writes_at`).
+#[derive(Debug)]
+pub struct Write {
+    /// Position among the file context's entries.
+    pub index: usize,
+    /// How it writes into the collection there; `None` for `BACKUP … TO`.
+    pub kind: Option<model::CollKind>,
+    /// Its `incremental_location` (`chain::model::incremental_location`), read once.
+    pub incremental_location: Option<Option<String>>,
+}
+
+impl Written {
+    pub fn of(stmt: &Statement, facts: &StatementFacts) -> Written {
+        Written {
+            location: crate::rules::context::write_location(stmt, facts),
+            locality: locality::index::Record::of(stmt, facts),
+            incremental_location: model::incremental_location(facts, model::options_of(stmt)),
+        }
+    }
+}
 
 /// What the file wrote at one location (see `rules::context::write_location`). Indices are
 /// positions among the file context's entries.
 #[derive(Debug, Default)]
 pub struct LocationState {
+    /// Every statement that wrote here, oldest first.
+    pub writes: Vec<Write>,
     /// Every `BACKUP … TO` that wrote here, oldest first: the first wrote the backup that
     /// lives here, later ones were appended (v20.1+) or failed.
     pub old: Vec<usize>,
@@ -32,8 +71,10 @@ fn note_time(latest: &mut Option<(Hlc, usize)>, t: Option<Hlc>, index: usize) {
 }
 
 impl LocationState {
-    /// Records statement `index`, a writer whose destination is this location.
-    pub fn add(&mut self, stmt: &Statement, index: usize) {
+    /// Records `write`, of `stmt`, a writer whose destination is this location.
+    pub fn add(&mut self, stmt: &Statement, write: Write) {
+        let index = write.index;
+        self.writes.push(write);
         let Statement::Backup(b) = stmt else {
             return;
         };

@@ -1,12 +1,13 @@
 //! What rules know about the file beyond the statement they judge: every earlier statement,
 //! in order, so chain, collection, locality and transaction checks can look back.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashSet};
 
-use crate::analysis::file_state::LocationState;
-use crate::ast::{Backup, Statement, StrList, StrValue};
+use crate::analysis::facts::StatementFacts;
+use crate::analysis::file_state::{LocationState, Write, Written};
+use crate::ast::{Backup, Statement};
+use crate::rules::locality::index::Index;
 use crate::span::Span;
-use crate::uri::StorageUri;
 
 #[derive(Debug)]
 pub enum Entry {
@@ -25,63 +26,58 @@ pub enum Entry {
 #[derive(Debug, Default)]
 pub struct FileContext {
     pub entries: Vec<(Span, Entry)>,
-    /// Location written (see `write_location`) → indices into `entries` of the statements that
-    /// write there, oldest first: chain and collection rules look up instead of scanning.
-    writes: HashMap<String, Vec<usize>>,
-    /// Location written → what the chain rules compare there, kept up to date.
+    /// Location written (see `write_location`) → the statements that write there and what the
+    /// chain rules compare there, kept up to date: they look up instead of scanning.
     locations: HashMap<String, LocationState>,
     /// Indices into `entries` of transaction-control statements (BEGIN, START TRANSACTION,
     /// COMMIT, END, ROLLBACK, ABORT, PREPARE TRANSACTION), oldest first.
     transaction_controls: Vec<usize>,
     /// Locations written by a backup schedule.
-    scheduled: std::collections::HashSet<String>,
+    scheduled: HashSet<String>,
     /// Index into `entries` of the last backup-family statement that failed to parse.
     last_broken: Option<usize>,
-}
-
-/// The URI that identifies a destination list: its `COCKROACH_LOCALITY=default` one, else the
-/// first.
-pub fn default_uri(list: &StrList) -> Option<&StrValue> {
-    list.items
-        .iter()
-        .find(|s| {
-            s.text().is_some_and(|t| {
-                StorageUri::parse(t)
-                    .locality()
-                    .is_some_and(|p| p.value() == "default")
-            })
-        })
-        .or_else(|| list.items.first())
+    /// What the earlier backups wrote, for the locality rules.
+    locality: Index,
 }
 
 /// Where a BACKUP or backup schedule writes: the location (`StorageUri::location`) of its
 /// destination's default URI; `None` for EXPLAIN, other statements and placeholders.
-pub fn write_location(stmt: &Statement) -> Option<String> {
+pub fn write_location(stmt: &Statement, facts: &StatementFacts) -> Option<String> {
     if matches!(stmt, Statement::Explain(_)) {
         return None;
     }
     let list = crate::rules::walk::backup_destination(stmt)?;
-    default_uri(list)?
-        .text()
-        .map(|t| StorageUri::parse(t).location())
+    facts.location(facts.default_uri(list)?)
 }
 
 impl FileContext {
-    pub fn push(&mut self, span: Span, entry: Entry) {
+    /// Adds the next statement; `written` is what its facts said (`Written::of`).
+    pub fn push(&mut self, span: Span, entry: Entry, written: Written) {
+        if let Entry::Statement(_) = &entry
+            && let Some(record) = written.locality
+        {
+            self.locality.add(record);
+        }
         if let Entry::Statement(stmt) = &entry
-            && let Some(loc) = write_location(stmt)
+            && let Some(loc) = written.location
         {
             if matches!(**stmt, Statement::CreateSchedule(_)) {
                 self.scheduled.insert(loc.clone());
             }
-            self.locations
-                .entry(loc.clone())
-                .or_default()
-                .add(stmt, self.entries.len());
-            self.writes.entry(loc).or_default().push(self.entries.len());
+            let write = Write {
+                index: self.entries.len(),
+                kind: crate::rules::chain::model::collection_kind(stmt),
+                incremental_location: written.incremental_location,
+            };
+            // Looked up first: the key is allocated only for a new location.
+            match self.locations.get_mut(&loc) {
+                Some(state) => state.add(stmt, write),
+                None => self.locations.entry(loc).or_default().add(stmt, write),
+            }
         }
         if matches!(entry, Entry::Broken) {
             self.last_broken = Some(self.entries.len());
+            self.locality.broken = true;
         }
         if let Entry::Other { words } = &entry
             && words.first().is_some_and(|w| {
@@ -102,6 +98,11 @@ impl FileContext {
         self.transaction_controls.iter().map(|&n| &self.entries[n])
     }
 
+    /// The locality rules' index of what the earlier backups wrote.
+    pub fn locality(&self) -> &Index {
+        &self.locality
+    }
+
     /// Whether an earlier backup schedule writes `location`.
     pub fn scheduled_at(&self, location: &str) -> bool {
         self.scheduled.contains(location)
@@ -112,9 +113,11 @@ impl FileContext {
         self.last_broken.is_some_and(|b| b > n)
     }
 
-    /// Indices into `entries` of the earlier statements that write `location`, oldest first.
-    pub fn writes_at(&self, location: &str) -> &[usize] {
-        self.writes.get(location).map_or(&[], Vec::as_slice)
+    /// The earlier statements that write `location`, oldest first.
+    pub fn writes_at(&self, location: &str) -> &[Write] {
+        self.locations
+            .get(location)
+            .map_or(&[], |state| state.writes.as_slice())
     }
 
     /// What the file wrote at `location`, if anything.

@@ -22,7 +22,7 @@ include!(concat!(env!("OUT_DIR"), "/rules_registry.rs"));
 
 /// What every rule file imports.
 pub mod prelude {
-    pub use super::{Ctx, FileContext, Rule, RuleKind, ScriptCtx, StatementKinds};
+    pub use super::{Ctx, FileContext, Rule, RuleKind, ScriptCtx, StatementFacts, StatementKinds};
     pub use crate::ast::*;
     pub use crate::diagnostic::{Diagnostic, Severity};
     pub use crate::fix::{Applicability, Edit, Fix};
@@ -145,12 +145,22 @@ pub struct Ctx<'a> {
     pub templates: &'a [crate::template::Template],
     /// The statement's facts (empty for a statement that did not parse).
     pub facts: &'a StatementFacts<'a>,
+    /// The statement's chain, worked out by the first chain rule that asks (`Ctx::chain`).
+    pub chain: std::cell::OnceCell<Option<chain::model::Chain<'a>>>,
 }
 
 /// The facts of a statement that did not parse.
 pub static NO_FACTS: StatementFacts<'static> = StatementFacts::empty();
 
-impl Ctx<'_> {
+impl<'a> Ctx<'a> {
+    /// The chain `stmt`, the statement being judged, builds on or reads
+    /// (`chain::model::chain`): worked out once, shared by the chain rules.
+    pub fn chain(&self, stmt: &Statement) -> Option<&chain::model::Chain<'a>> {
+        self.chain
+            .get_or_init(|| chain::model::chain(stmt, self.facts, self.file, self.target))
+            .as_ref()
+    }
+
     /// The span of bytes `range` of a string literal's value, when the literal is written
     /// plainly (`'…'` with no escapes) so value offsets map to source offsets; otherwise the
     /// whole literal.

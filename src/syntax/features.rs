@@ -3,8 +3,8 @@
 //! outside the range still parsed (so they can be printed and migrated); here they become
 //! diagnostics, with CockroachDB's own text for the forms it removed.
 
+use foldhash::HashMap;
 use std::borrow::Cow;
-use std::collections::HashMap;
 
 use crate::ast::*;
 use crate::diagnostic::{Diagnostic, codes};
@@ -524,7 +524,7 @@ fn unknown_options(list: &OptionList, stmt: OptStmt, target: Version) -> Vec<Dia
 
 /// The same option twice (aliases included) is rejected by CockroachDB.
 fn duplicate_options(list: &OptionList, _stmt: OptStmt) -> Vec<Diagnostic> {
-    let mut first: HashMap<OptKey, &OptionItem> = HashMap::new();
+    let mut first: HashMap<OptKey, &OptionItem> = HashMap::default();
     let mut diags = Vec::new();
     for item in &list.items {
         let key = item.key.canonical();

@@ -34,7 +34,7 @@
 //! Error from v22.2 (the check was added to `backup_planning.go`); a warning for v19.1–v22.1,
 //! where the backup fails the coverage check instead.
 
-use crate::rules::chain::{model, time};
+use crate::rules::chain::time;
 use crate::rules::prelude::*;
 use crate::rules::walk;
 
@@ -60,7 +60,7 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let Some(t) = time::absolute(&as_of.expr) else {
         return;
     };
-    let Some(chain) = model::chain(stmt, ctx.file, ctx.target) else {
+    let Some(chain) = ctx.chain(stmt) else {
         return;
     };
     if !chain.exact {

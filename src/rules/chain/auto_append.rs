@@ -67,13 +67,13 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     if b.incremental_from.is_some() {
         return;
     }
-    let Some(loc) = model::to_location(b) else {
+    let Some(loc) = model::to_location(ctx.facts, b) else {
         return;
     };
     let Some(earlier) = model::old_layer(ctx.file, &loc) else {
         return;
     };
-    let span = model::default_uri(uris).map_or(uris.span, |u| u.span);
+    let span = ctx.facts.default_uri(uris).map_or(uris.span, |u| u.span);
     let mut d = RULE
         .diag(span, "this destination already holds a backup written earlier in the file: this BACKUP appends an incremental backup to it")
         .with_label("appends to an existing backup")

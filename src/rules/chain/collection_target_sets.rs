@@ -56,7 +56,7 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     if ctx.target < v(20, 2) {
         return;
     }
-    let Some((loc, kind)) = model::collection_of(stmt) else {
+    let Some((loc, kind)) = model::collection_of(stmt, ctx.facts) else {
         return;
     };
     if !matches!(kind, CollKind::Full | CollKind::Schedule) {
@@ -69,7 +69,6 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     };
     let set = Set::of(targets);
     let Some(other) = model::collection_writes(ctx.file, &loc)
-        .into_iter()
         .filter(|w| w.writes_full())
         .find(|w| Set::of(w.writer.targets()) != set)
     else {

@@ -64,10 +64,10 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let BackupDest::To { uris, .. } = &b.dest else {
         return;
     };
-    let Some(loc) = model::to_location(b) else {
+    let Some(loc) = model::to_location(ctx.facts, b) else {
         return;
     };
-    let span = model::default_uri(uris).map_or(uris.span, |u| u.span);
+    let span = ctx.facts.default_uri(uris).map_or(uris.span, |u| u.span);
     let manifest = if ctx.target >= v(20, 2) {
         "BACKUP_MANIFEST"
     } else {
@@ -80,7 +80,7 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         && let Some(listed) = from
             .uris
             .iter()
-            .find(|u| model::location(u).as_deref() == Some(loc.as_str()))
+            .find(|u| ctx.facts.location(u).as_deref() == Some(loc.as_str()))
     {
         out.push(
             RULE.diag(span, "the destination of this incremental backup is also listed as one of its previous layers")

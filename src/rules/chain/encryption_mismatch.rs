@@ -80,15 +80,15 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         Statement::Restore(_) | Statement::ShowBackup(_) => false,
         _ => return,
     };
-    let Some(chain) = model::chain(stmt, ctx.file, ctx.target) else {
+    let Some(chain) = ctx.chain(stmt) else {
         return;
     };
     let Some(full) = chain.fulls.first().copied() else {
         return;
     };
     let opts = model::options_of(stmt);
-    let this = model::encryption(opts);
-    let that = model::encryption(full.options());
+    let this = model::encryption(ctx.facts, opts);
+    let that = model::encryption(ctx.facts, full.options());
     if this == Enc::Both || that == Enc::Both {
         return;
     }
@@ -96,7 +96,7 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         && chain
             .fulls
             .iter()
-            .any(|f| !same_kind(&model::encryption(f.options()), &that))
+            .any(|f| !same_kind(&model::encryption(ctx.facts, f.options()), &that))
     {
         return;
     }

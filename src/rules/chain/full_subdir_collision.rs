@@ -57,7 +57,7 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let Statement::Backup(b) = walk::inner(stmt) else {
         return;
     };
-    let Some((loc, CollKind::Full)) = model::collection_of(stmt) else {
+    let Some((loc, CollKind::Full)) = model::collection_of(stmt, ctx.facts) else {
         return;
     };
     let Some(as_of) = &b.as_of else {
@@ -67,7 +67,6 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         return;
     };
     let clash = model::collection_writes(ctx.file, &loc)
-        .into_iter()
         .filter(|w| w.kind == CollKind::Full)
         .find_map(|w| {
             let a = w.writer.as_of()?;

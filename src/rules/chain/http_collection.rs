@@ -48,31 +48,33 @@ pub static RULE: Rule = Rule {
     },
 };
 
-fn is_http(s: &StrValue) -> bool {
-    s.text().is_some_and(|t| {
-        let scheme = StorageUri::parse(t).scheme;
-        scheme == "http" || scheme == "https"
-    })
+fn is_http(s: &StrValue, facts: &StatementFacts) -> bool {
+    facts
+        .parsed(s)
+        .is_some_and(|t| t.uri.scheme == "http" || t.uri.scheme == "https")
 }
 
-fn first_http<'a>(lists: impl IntoIterator<Item = &'a StrList>) -> Option<&'a StrValue> {
+fn first_http<'a>(
+    lists: impl IntoIterator<Item = &'a StrList>,
+    facts: &StatementFacts,
+) -> Option<&'a StrValue> {
     lists
         .into_iter()
         .flat_map(|l| l.items.iter())
-        .find(|s| is_http(s))
+        .find(|s| is_http(s, facts))
 }
 
 fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let coll = |lists: Vec<&StrList>| {
         if ctx.target >= v(20, 2) {
-            first_http(lists).map(|s| (s.span, "a collection on HTTP storage: CockroachDB cannot list it to find the latest or incremental backups"))
+            first_http(lists, ctx.facts).map(|s| (s.span, "a collection on HTTP storage: CockroachDB cannot list it to find the latest or incremental backups"))
         } else {
             None
         }
     };
     let old_chain = |s: &StrValue| {
-        let loc = model::location(s)?;
-        (is_http(s) && ctx.target >= v(20, 1) && ctx.target < v(25, 1)).then_some(())?;
+        let loc = ctx.facts.location(s)?;
+        (is_http(s, ctx.facts) && ctx.target >= v(20, 1) && ctx.target < v(25, 1)).then_some(())?;
         Some((s.span, loc))
     };
     let found = match walk::inner(stmt) {
@@ -81,7 +83,7 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
                 if b.incremental_from.is_some() {
                     None
                 } else {
-                    model::default_uri(uris)
+                    ctx.facts.default_uri(uris)
                         .and_then(old_chain)
                         .filter(|(_, loc)| model::old_layer(ctx.file, loc).is_some())
                         .map(|(span, _)| (span, "appends to a backup on HTTP storage: CockroachDB cannot list it to find the backup's earlier layers"))
@@ -94,7 +96,7 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         Statement::CreateSchedule(s) => coll(vec![&s.collection]),
         Statement::Restore(r) => match &r.from {
             RestoreFrom::Collection { collections, .. } => coll(collections.iter().collect()),
-            RestoreFrom::Uris { layers } if layers.len() == 1 => model::default_uri(&layers[0])
+            RestoreFrom::Uris { layers } if layers.len() == 1 => ctx.facts.default_uri(&layers[0])
                 .and_then(old_chain)
                 .filter(|(_, loc)| model::old_writes(ctx.file, loc).len() > 1)
                 .map(|(span, _)| (span, "restores a backup with appended layers from HTTP storage: CockroachDB restores only the full backup")),

@@ -61,32 +61,35 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     if ctx.target < v(22, 1) || ctx.target >= v(26, 2) {
         return;
     }
-    let (loc, latest) = match model::collection_of(stmt) {
+    let (loc, latest) = match model::collection_of(stmt, ctx.facts) {
         Some((loc, CollKind::Latest)) => (loc, true),
         Some((loc, CollKind::Subdir)) => (loc, false),
         Some(_) => return,
-        None => match model::collection_read(stmt) {
+        None => match model::collection_read(stmt, ctx.facts) {
             Some((loc, latest, _)) => (loc, latest),
             None => return,
         },
     };
     let opts = model::options_of(stmt);
-    let Some(this) = model::incremental_location(opts).map_or(Some(None), |l| l.map(Some)) else {
+    let Some(this) = model::incremental_location(ctx.facts, opts).map_or(Some(None), |l| l.map(Some)) else {
         return; // a placeholder
     };
-    let writes = model::collection_writes(ctx.file, &loc);
+    // The file state's records, not `collection_writes`: no statement is looked at until one
+    // is reported.
+    let writes = model::collection_history(ctx.file, &loc);
     let since = if latest {
         writes
             .iter()
-            .filter(|w| w.kind == CollKind::Full)
-            .map(|w| w.index)
-            .next_back()
-            .unwrap_or(0)
+            .rfind(|w| w.kind == Some(CollKind::Full))
+            .map_or(0, |w| w.index)
     } else {
         0
     };
-    for w in &writes {
-        let relevant = match w.kind {
+    for w in writes {
+        let Some(kind) = w.kind else {
+            continue;
+        };
+        let relevant = match kind {
             CollKind::Schedule => true,
             CollKind::Latest | CollKind::Subdir => w.index >= since,
             CollKind::Full => false,
@@ -94,14 +97,17 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         if !relevant {
             continue;
         }
-        let Some(that) =
-            model::incremental_location(w.writer.options()).map_or(Some(None), |l| l.map(Some))
-        else {
-            continue;
+        let that = match &w.incremental_location {
+            None => None,
+            Some(Some(l)) => Some(l),
+            Some(None) => continue, // a placeholder
         };
-        if that == this {
+        if that == this.as_ref() {
             continue;
         }
+        let Some(w) = model::collection_write(ctx.file, w) else {
+            continue;
+        };
         let item = opts.and_then(|o| o.get(&OptKey::IncrementalLocation));
         let span = item.map_or_else(
             || model::first_word(ctx.source, walk::inner(stmt).span()),
@@ -112,7 +118,7 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
             .options()
             .and_then(|o| o.get(&OptKey::IncrementalLocation))
             .map_or(w.writer.span(), |i| i.span);
-        let (msg, label) = match (&this, &that) {
+        let (msg, label) = match (&this, that) {
             (None, _) => (
                 "earlier incrementals of this collection were written to an incremental_location, but this statement looks in the default location: it does not see them",
                 "written with incremental_location",

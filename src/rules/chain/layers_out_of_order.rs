@@ -68,7 +68,7 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     if ctx.target >= v(25, 1) {
         return;
     }
-    let Some(listed) = model::listed_locations(stmt) else {
+    let Some(listed) = model::listed_locations(stmt, ctx.facts) else {
         return;
     };
     let locs: Vec<Option<&str>> = listed.iter().map(|(l, _)| l.as_deref()).collect();
@@ -80,7 +80,7 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         let Some(layer) = model::old_layer(ctx.file, loc) else {
             continue;
         };
-        let base = model::base_locations(layer);
+        let base = model::base_locations(ctx.facts, layer);
         let d = match (n, base) {
             (0, Some(_)) => RULE
                 .diag(*span, "the chain's first layer must be its full backup, but the file wrote an incremental backup here")

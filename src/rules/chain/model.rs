@@ -8,25 +8,13 @@
 //! its first). Placeholders are unknown and never match anything.
 
 use crate::ast::*;
+use crate::analysis::file_state::Write;
 use crate::rules::chain::time;
 use crate::rules::walk;
-use crate::rules::{Entry, FileContext};
+use crate::rules::{FileContext, StatementFacts};
 use crate::span::Span;
 use crate::uri::StorageUri;
 use crate::version::{Version, v};
-
-/// The location a URI names, without credentials or parameters; `None` for a placeholder.
-pub fn location(s: &StrValue) -> Option<String> {
-    s.text().map(|t| StorageUri::parse(t).location())
-}
-
-/// The URI of a list that identifies it: the `COCKROACH_LOCALITY=default` one, else the first.
-pub use crate::rules::context::default_uri;
-
-/// The location of a list (its default URI's).
-pub fn list_location(list: &StrList) -> Option<String> {
-    default_uri(list).and_then(location)
-}
 
 /// Something that writes backups: a `BACKUP` or a backup schedule.
 #[derive(Clone, Copy, Debug)]
@@ -78,9 +66,9 @@ fn broken_after(file: &FileContext, n: usize) -> bool {
 // Old syntax
 
 /// The default location a `BACKUP … TO` writes, if `b` is one.
-pub fn to_location(b: &Backup) -> Option<String> {
+pub fn to_location(facts: &StatementFacts, b: &Backup) -> Option<String> {
     match &b.dest {
-        BackupDest::To { uris, .. } => list_location(uris),
+        BackupDest::To { uris, .. } => facts.list_location(uris),
         _ => None,
     }
 }
@@ -182,23 +170,31 @@ impl<'a> Layers<'a> {
 pub const COLLECTION_HISTORY: usize = 32;
 
 /// The locations listed after `INCREMENTAL FROM`.
-pub fn base_locations(b: &Backup) -> Option<Vec<Option<String>>> {
+pub fn base_locations(facts: &StatementFacts, b: &Backup) -> Option<Vec<Option<String>>> {
     b.incremental_from
         .as_ref()
-        .map(|f| f.uris.iter().map(location).collect())
+        .map(|f| f.uris.iter().map(|u| facts.location(u)).collect())
 }
 
 /// The locations of an old-syntax list, with the span of each entry.
-pub fn listed_locations(stmt: &Statement) -> Option<Vec<(Option<String>, Span)>> {
+pub fn listed_locations(
+    stmt: &Statement,
+    facts: &StatementFacts,
+) -> Option<Vec<(Option<String>, Span)>> {
     match walk::inner(stmt) {
         Statement::Backup(b) => b
             .incremental_from
             .as_ref()
-            .map(|f| f.uris.iter().map(|u| (location(u), u.span)).collect()),
+            .map(|f| f.uris.iter().map(|u| (facts.location(u), u.span)).collect()),
         Statement::Restore(Restore {
             from: RestoreFrom::Uris { layers },
             ..
-        }) => Some(layers.iter().map(|l| (list_location(l), l.span)).collect()),
+        }) => Some(
+            layers
+                .iter()
+                .map(|l| (facts.list_location(l), l.span))
+                .collect(),
+        ),
         _ => None,
     }
 }
@@ -225,6 +221,8 @@ pub struct CollWrite<'a> {
     pub kind: CollKind,
     /// Position among `file.entries`.
     pub index: usize,
+    /// Its `incremental_location` (see `incremental_location`).
+    pub incremental_location: &'a Option<Option<String>>,
 }
 
 impl CollWrite<'_> {
@@ -235,7 +233,8 @@ impl CollWrite<'_> {
 }
 
 /// The collection a statement writes (location) and how.
-pub fn collection_of(stmt: &Statement) -> Option<(String, CollKind)> {
+pub fn collection_of(stmt: &Statement, facts: &StatementFacts) -> Option<(String, CollKind)> {
+    let list_location = |l: &StrList| facts.list_location(l);
     match walk::inner(stmt) {
         Statement::Backup(b) => match &b.dest {
             BackupDest::To { .. } => None,
@@ -252,47 +251,56 @@ pub fn collection_of(stmt: &Statement) -> Option<(String, CollKind)> {
     }
 }
 
-/// Every earlier write into the collection at `loc`, oldest first.
-/// Entry `index` as a write into the collection at `loc`, if it is one.
-fn collection_write<'a>(file: &'a FileContext, index: usize, loc: &str) -> Option<CollWrite<'a>> {
-    let Entry::Statement(s) = &file.entries[index].1 else {
-        return None;
-    };
-    // `writes_at(loc)` already matched the location (same default-URI rule as
-    // `collection_of`); only the kind of write is left to decide, without re-parsing URIs.
-    let _ = loc;
-    let kind = match walk::inner(s) {
+/// How `stmt` writes into a collection (EXPLAIN not seen through: it writes nothing).
+pub fn collection_kind(stmt: &Statement) -> Option<CollKind> {
+    match stmt {
         Statement::Backup(b) => match &b.dest {
-            BackupDest::To { .. } => return None,
-            BackupDest::Into { .. } => CollKind::Full,
-            BackupDest::IntoLatest { .. } => CollKind::Latest,
-            BackupDest::IntoSubdir { .. } => CollKind::Subdir,
+            BackupDest::To { .. } => None,
+            BackupDest::Into { .. } => Some(CollKind::Full),
+            BackupDest::IntoLatest { .. } => Some(CollKind::Latest),
+            BackupDest::IntoSubdir { .. } => Some(CollKind::Subdir),
         },
-        Statement::CreateSchedule(_) => CollKind::Schedule,
-        _ => return None,
-    };
-    let writer = match &**s {
-        Statement::Backup(b) => Writer::Backup(b),
-        Statement::CreateSchedule(c) => Writer::Schedule(c),
-        _ => return None,
-    };
+        Statement::CreateSchedule(_) => Some(CollKind::Schedule),
+        _ => None,
+    }
+}
+
+/// An earlier write at a location as a write into the collection there, if it is one (the
+/// file state matched the location by the same default-URI rule as `collection_of`).
+pub fn collection_write<'a>(file: &'a FileContext, write: &'a Write) -> Option<CollWrite<'a>> {
+    let kind = write.kind?;
+    let writer = writer_at(file, write.index)?;
     Some(CollWrite {
         writer,
         kind,
-        index,
+        index: write.index,
+        incremental_location: &write.incremental_location,
     })
 }
 
-pub fn collection_writes<'a>(file: &'a FileContext, loc: &str) -> Vec<CollWrite<'a>> {
+/// The latest (at most `COLLECTION_HISTORY`) earlier writes at `loc`, oldest first; the
+/// collection checks compare with those that write into the collection (`Write::kind`).
+pub fn collection_history<'a>(file: &'a FileContext, loc: &str) -> &'a [Write] {
     let writes = file.writes_at(loc);
-    writes[writes.len().saturating_sub(COLLECTION_HISTORY)..]
+    &writes[writes.len().saturating_sub(COLLECTION_HISTORY)..]
+}
+
+/// The latest earlier writes into the collection at `loc` (see `collection_history`).
+pub fn collection_writes<'a>(
+    file: &'a FileContext,
+    loc: &str,
+) -> impl DoubleEndedIterator<Item = CollWrite<'a>> + Clone + 'a {
+    collection_history(file, loc)
         .iter()
-        .filter_map(|&index| collection_write(file, index, loc))
-        .collect()
+        .filter_map(move |w| collection_write(file, w))
 }
 
 /// How a statement reads a collection: `(collection location, names LATEST)`.
-pub fn collection_read(stmt: &Statement) -> Option<(String, bool, &StrValue)> {
+pub fn collection_read<'s>(
+    stmt: &'s Statement,
+    facts: &StatementFacts,
+) -> Option<(String, bool, &'s StrValue)> {
+    let list_location = |l: &StrList| facts.list_location(l);
     let is_latest = |s: &StrValue| s.text().is_some_and(|t| t.eq_ignore_ascii_case("latest"));
     match walk::inner(stmt) {
         Statement::Restore(Restore {
@@ -356,11 +364,16 @@ pub struct Chain<'a> {
 ///
 /// `EXPLAIN` statements have no chain: CockroachDB reads the storage only when the statement
 /// runs.
-pub fn chain<'a>(stmt: &Statement, file: &'a FileContext, target: Version) -> Option<Chain<'a>> {
+pub fn chain<'a>(
+    stmt: &Statement,
+    facts: &StatementFacts,
+    file: &'a FileContext,
+    target: Version,
+) -> Option<Chain<'a>> {
     if matches!(stmt, Statement::Explain(_)) {
         return None;
     }
-    let c = chain_any(stmt, file)?;
+    let c = chain_any(stmt, facts, file)?;
     let ok = match c.how {
         How::OldList | How::OldPath => target < v(25, 1),
         How::AutoAppend => target >= v(20, 1) && target < v(25, 1),
@@ -369,13 +382,17 @@ pub fn chain<'a>(stmt: &Statement, file: &'a FileContext, target: Version) -> Op
     ok.then_some(c)
 }
 
-fn chain_any<'a>(stmt: &Statement, file: &'a FileContext) -> Option<Chain<'a>> {
+fn chain_any<'a>(
+    stmt: &Statement,
+    facts: &StatementFacts,
+    file: &'a FileContext,
+) -> Option<Chain<'a>> {
     match walk::inner(stmt) {
         Statement::Backup(b) => match &b.dest {
             BackupDest::To { .. } => match &b.incremental_from {
-                Some(_) => old_list(stmt, file, false),
+                Some(_) => old_list(stmt, facts, file, false),
                 None => {
-                    let loc = to_location(b)?;
+                    let loc = to_location(facts, b)?;
                     let first = old_layer(file, &loc)?;
                     Some(Chain {
                         how: How::AutoAppend,
@@ -392,7 +409,7 @@ fn chain_any<'a>(stmt: &Statement, file: &'a FileContext) -> Option<Chain<'a>> {
             },
             BackupDest::Into { .. } => None,
             BackupDest::IntoLatest { collection, .. } => {
-                new_chain(file, &list_location(collection)?, true)
+                new_chain(file, &facts.list_location(collection)?, true)
             }
             BackupDest::IntoSubdir { collection, subdir } => {
                 if subdir
@@ -401,22 +418,23 @@ fn chain_any<'a>(stmt: &Statement, file: &'a FileContext) -> Option<Chain<'a>> {
                 {
                     return None; // a subdirectory named LATEST: rejected (C012)
                 }
-                new_chain(file, &list_location(collection)?, false)
+                new_chain(file, &facts.list_location(collection)?, false)
             }
         },
         Statement::Restore(r) => match &r.from {
-            RestoreFrom::Uris { .. } => old_list(stmt, file, true),
+            RestoreFrom::Uris { .. } => old_list(stmt, facts, file, true),
             RestoreFrom::Collection { .. } => {
-                let (loc, latest, _) = collection_read(stmt)?;
+                let (loc, latest, _) = collection_read(stmt, facts)?;
                 new_chain(file, &loc, latest)
             }
             RestoreFrom::ReplicationStream { .. } => None,
         },
         Statement::ShowBackup(s) => match &s.collections {
             None => {
-                let loc = location(&s.path)?;
+                let loc = facts.location(&s.path)?;
                 let first = old_layer(file, &loc)?;
-                let full = match base_locations(first) {
+                // An earlier statement's URIs: `facts.location` parses them.
+                let full = match base_locations(facts, first) {
                     None => Some(first),
                     Some(base) => base
                         .first()
@@ -431,11 +449,11 @@ fn chain_any<'a>(stmt: &Statement, file: &'a FileContext) -> Option<Chain<'a>> {
                     fulls: vec![Writer::Backup(full)],
                     exact: true,
                     layers: Layers::Listed(Vec::new()),
-                    location: to_location(full),
+                    location: to_location(facts, full),
                 })
             }
             Some(_) => {
-                let (loc, latest, _) = collection_read(stmt)?;
+                let (loc, latest, _) = collection_read(stmt, facts)?;
                 new_chain(file, &loc, latest)
             }
         },
@@ -444,8 +462,13 @@ fn chain_any<'a>(stmt: &Statement, file: &'a FileContext) -> Option<Chain<'a>> {
 }
 
 /// An old-syntax list (`INCREMENTAL FROM …` or `RESTORE … FROM …`).
-fn old_list<'a>(stmt: &Statement, file: &'a FileContext, restore: bool) -> Option<Chain<'a>> {
-    let listed = listed_locations(stmt)?;
+fn old_list<'a>(
+    stmt: &Statement,
+    facts: &StatementFacts,
+    file: &'a FileContext,
+    restore: bool,
+) -> Option<Chain<'a>> {
+    let listed = listed_locations(stmt, facts)?;
     let layers = if restore && listed.len() == 1 {
         // `RESTORE FROM 'dest'` also finds the layers appended to `dest`.
         match &listed[0].0 {
@@ -497,8 +520,9 @@ fn new_chain<'a>(file: &'a FileContext, loc: &str, latest: bool) -> Option<Chain
             location: Some(loc.to_string()),
         });
     }
-    let writes = collection_writes(file, loc);
-    let fulls: Vec<&CollWrite<'a>> = writes.iter().filter(|w| w.writes_full()).collect();
+    let fulls: Vec<CollWrite<'a>> = collection_writes(file, loc)
+        .filter(|w| w.writes_full())
+        .collect();
     let first_full = fulls.first()?;
     if broken_after(file, first_full.index) {
         return None;
@@ -559,7 +583,8 @@ pub enum Enc {
     Both,
 }
 
-pub fn encryption(opts: Option<&OptionList>) -> Enc {
+/// `facts` are the statement's whose options these are (an earlier statement's are parsed).
+pub fn encryption(facts: &StatementFacts, opts: Option<&OptionList>) -> Enc {
     let pass = opts.and_then(|o| o.get(&OptKey::EncryptionPassphrase));
     let kms = opts.and_then(|o| o.get(&OptKey::Kms));
     match (pass, kms) {
@@ -569,8 +594,8 @@ pub fn encryption(opts: Option<&OptionList>) -> Enc {
             _ => None,
         }),
         (None, Some(k)) => Enc::Kms(match &k.value {
-            OptValue::List(l) => l.items.iter().map(location).collect(),
-            OptValue::Str(s) => vec![location(s)],
+            OptValue::List(l) => l.items.iter().map(|u| facts.location(u)).collect(),
+            OptValue::Str(s) => vec![facts.location(s)],
             _ => vec![None],
         }),
         (None, None) => Enc::None,
@@ -589,11 +614,15 @@ impl Enc {
 }
 
 /// `incremental_location`: `None` when absent, `Some(None)` when not a literal.
-pub fn incremental_location(opts: Option<&OptionList>) -> Option<Option<String>> {
+/// `facts` are the statement's whose options these are (an earlier statement's are parsed).
+pub fn incremental_location(
+    facts: &StatementFacts,
+    opts: Option<&OptionList>,
+) -> Option<Option<String>> {
     let item = opts.and_then(|o| o.get(&OptKey::IncrementalLocation))?;
     Some(match &item.value {
-        OptValue::List(l) => list_location(l),
-        OptValue::Str(s) => location(s),
+        OptValue::List(l) => facts.list_location(l),
+        OptValue::Str(s) => facts.location(s),
         _ => None,
     })
 }
@@ -601,7 +630,10 @@ pub fn incremental_location(opts: Option<&OptionList>) -> Option<Option<String>>
 /// Whether an earlier `ALTER BACKUP` changed the KMS keys of a backup at (or in) `loc`.
 pub fn kms_altered(file: &FileContext, loc: &str) -> bool {
     file.statements().any(|(_, s)| match s {
-        Statement::AlterBackup(a) => location(&a.location).is_none_or(|l| l == loc),
+        Statement::AlterBackup(a) => a
+            .location
+            .text()
+            .is_none_or(|t| StorageUri::parse(t).location() == loc),
         _ => false,
     })
 }

@@ -57,7 +57,7 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     if ctx.target >= v(25, 1) {
         return;
     }
-    let Some(listed) = model::listed_locations(stmt) else {
+    let Some(listed) = model::listed_locations(stmt, ctx.facts) else {
         return;
     };
     if listed.len() < 2 {

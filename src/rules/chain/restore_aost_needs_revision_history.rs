@@ -59,14 +59,14 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let Some(t) = time::absolute(&as_of.expr) else {
         return;
     };
-    let Some(chain) = model::chain(stmt, ctx.file, ctx.target) else {
+    let Some(chain) = ctx.chain(stmt) else {
         return;
     };
     if !chain.exact || chain.layers.is_empty() || chain.fulls.is_empty() {
         return;
     }
     if chain.how == How::OldList {
-        let Some(listed) = model::listed_locations(stmt) else {
+        let Some(listed) = model::listed_locations(stmt, ctx.facts) else {
             return;
         };
         let all_known = listed.iter().all(|(l, _)| {

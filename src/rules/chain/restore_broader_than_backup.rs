@@ -61,7 +61,7 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     if matches!(r.from, RestoreFrom::ReplicationStream { .. }) {
         return;
     }
-    let Some(chain) = model::chain(stmt, ctx.file, ctx.target) else {
+    let Some(chain) = ctx.chain(stmt) else {
         return;
     };
     // What the restored backup covers: its full backup's targets (the later layers have the

@@ -54,7 +54,7 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let Statement::Backup(b) = walk::inner(stmt) else {
         return;
     };
-    let Some(chain) = model::chain(stmt, ctx.file, ctx.target) else {
+    let Some(chain) = ctx.chain(stmt) else {
         return;
     };
     let Some(this) = model::revision_history(b.options.as_ref()) else {

@@ -65,7 +65,7 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let Statement::Backup(b) = walk::inner(stmt) else {
         return;
     };
-    let Some(chain) = model::chain(stmt, ctx.file, ctx.target) else {
+    let Some(chain) = ctx.chain(stmt) else {
         return;
     };
     let inc = Set::of(b.targets.as_ref());
@@ -76,7 +76,7 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let (full, last): (Writer<'_>, Option<Writer<'_>>) = if chain.exact {
         let last = if chain.how == How::OldList {
             // the last listed layer, when the file wrote it
-            model::listed_locations(stmt)
+            model::listed_locations(stmt, ctx.facts)
                 .and_then(|l| l.last().cloned())
                 .and_then(|(l, _)| l)
                 .and_then(|l| model::old_layer(ctx.file, &l))

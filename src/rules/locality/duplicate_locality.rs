@@ -41,12 +41,12 @@ pub static RULE: Rule = Rule {
     },
 };
 
-fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
-    for list in util::destination_lists(stmt) {
+fn check(_stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+    for list in &ctx.facts.destination_lists {
         if list.items.len() < 2 {
             continue;
         }
-        let uris = util::read_items(list.items);
+        let uris = util::read_items(ctx.facts, list.items);
         for (n, u) in uris.iter().enumerate() {
             let Loc::Tier(tier) = &u.loc else {
                 continue;

@@ -80,12 +80,12 @@ const KEYS: &[&str] = &[
     "planet",
 ];
 
-fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
-    for list in util::destination_lists(stmt) {
+fn check(_stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+    for list in &ctx.facts.destination_lists {
         if list.items.len() < 2 {
             continue;
         }
-        for u in util::read_items(list.items) {
+        for u in util::read_items(ctx.facts, list.items) {
             let (Loc::Tier(tier), Some(p)) = (&u.loc, &u.param) else {
                 continue;
             };

@@ -33,7 +33,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::rules::locality::index::{self, Index};
+use crate::rules::locality::index::Index;
 use crate::rules::locality::util;
 use crate::rules::prelude::*;
 use crate::rules::walk;
@@ -51,7 +51,12 @@ pub static RULE: Rule = Rule {
 };
 
 /// The full backup this incremental builds on: its list's span and its locality set.
-fn base(b: &Backup, default: &str, idx: &Index) -> Option<(Span, BTreeSet<String>)> {
+fn base(
+    b: &Backup,
+    default: &str,
+    idx: &Index,
+    facts: &StatementFacts,
+) -> Option<(Span, BTreeSet<String>)> {
     if idx.broken {
         return None;
     }
@@ -81,7 +86,7 @@ fn base(b: &Backup, default: &str, idx: &Index) -> Option<(Span, BTreeSet<String
         }
         BackupDest::To { .. } => {
             let full_loc = match &b.incremental_from {
-                Some(f) => StorageUri::parse(f.uris.first()?.text()?).location(),
+                Some(f) => facts.location(f.uris.first()?)?,
                 None => default.to_string(),
             };
             let c = idx.by_default[1].get(&full_loc)?;
@@ -109,12 +114,12 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let Some(list) = walk::backup_destination(stmt) else {
         return;
     };
-    let uris = util::read_items(&list.items);
+    let uris = util::read_items(ctx.facts, &list.items);
     let (Some(default), Some(set)) = (util::default_location(&uris), util::locality_set(&uris))
     else {
         return;
     };
-    let Some((full_span, full_set)) = index::with_index(ctx, |idx| base(b, &default, idx)) else {
+    let Some((full_span, full_set)) = base(b, &default, ctx.file.locality(), ctx.facts) else {
         return;
     };
     if set == full_set {

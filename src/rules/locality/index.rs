@@ -1,14 +1,11 @@
 //! What the file's earlier backups wrote, indexed by location, so the locality rules that look
-//! back stay linear in the size of the file.
-//!
-//! The index is built incrementally: `FileContext` only grows while a file is checked, so each
-//! call indexes the entries added since the previous one. It lives in a thread-local cache that
-//! is rebuilt whenever the file context, the source or the already indexed entries differ.
+//! back stay linear in the size of the file. The file context keeps it (`FileContext::locality`)
+//! and adds each BACKUP and backup schedule as it is pushed, from the statement's facts.
 
-use std::cell::RefCell;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 
-use crate::rules::Entry;
+use foldhash::{HashMap, HashSet};
+
 use crate::rules::locality::util::{self, Loc};
 use crate::rules::prelude::*;
 
@@ -67,11 +64,33 @@ impl Record {
     }
 }
 
+/// The default locations of the backups (of one syntax) that wrote at a location: all
+/// `collection_of` needs, kept constant in size however many backups wrote there.
+#[derive(Debug, Default)]
+pub enum Defaults {
+    #[default]
+    None,
+    /// Every one of them keeps its metadata here.
+    One(String),
+    /// They differ, or one is unknown (a placeholder or no unique `default` URI).
+    Ambiguous,
+}
+
+impl Defaults {
+    fn add(&mut self, default: &Option<String>) {
+        *self = match (std::mem::take(self), default) {
+            (Defaults::None, Some(d)) => Defaults::One(d.clone()),
+            (Defaults::One(x), Some(d)) if x == *d => Defaults::One(x),
+            _ => Defaults::Ambiguous,
+        };
+    }
+}
+
 /// What the index knows about one location.
 #[derive(Debug, Default)]
 pub struct LocInfo {
-    /// Per syntax: the default locations of the backups that wrote here (`None`: unknown).
-    pub defaults: [Vec<Option<String>>; 2],
+    /// Per syntax: the default locations of the backups that wrote here.
+    pub defaults: [Defaults; 2],
     /// A backup with several URIs wrote here.
     pub in_multi: bool,
     /// The first old-syntax backup with exactly this one URI.
@@ -91,6 +110,9 @@ pub struct Collection {
     pub all: Vec<Wrote>,
     /// The same since the latest full backup (`BACKUP … INTO`).
     pub since_full: Vec<Wrote>,
+    /// The locations in `all` and in `since_full`: each is added in O(1).
+    all_seen: HashSet<String>,
+    since_full_seen: HashSet<String>,
     pub last_full: Option<usize>,
     /// The locality set every full backup had; `Err` when they differ or one is unknown.
     pub full_set: Option<Result<BTreeSet<String>, ()>>,
@@ -112,36 +134,80 @@ pub struct Index {
     pub broken: bool,
 }
 
-fn push_unique(v: &mut Vec<Wrote>, w: &Wrote) {
-    if !v.iter().any(|x| x.0 == w.0) {
-        v.push(w.clone());
+fn push_unique(v: &mut Vec<Wrote>, seen: &mut HashSet<String>, item: &Item, location: &str) {
+    if !seen.contains(location) {
+        seen.insert(location.to_string());
+        v.push((location.to_string(), item.span, item.loc.clone()));
+    }
+}
+
+/// The value of `key` in `map`, inserted if missing; the key is allocated only then.
+fn entry<'m, V: Default>(map: &'m mut HashMap<String, V>, key: &str) -> &'m mut V {
+    if !map.contains_key(key) {
+        map.insert(key.to_string(), V::default());
+    }
+    map.get_mut(key).expect("inserted above")
+}
+
+impl Record {
+    /// The record of a BACKUP or backup schedule (not through EXPLAIN, which writes nothing),
+    /// from its facts.
+    pub fn of(stmt: &Statement, facts: &StatementFacts) -> Option<Record> {
+        let (kind, list) = match stmt {
+            Statement::Backup(b) => match &b.dest {
+                BackupDest::Into { collection } => (Kind::Full, collection),
+                BackupDest::IntoLatest { collection, .. } => (Kind::Latest, collection),
+                BackupDest::IntoSubdir { collection, .. } => (Kind::Subdir, collection),
+                BackupDest::To { uris, .. } => (
+                    Kind::OldTo {
+                        incremental_from: b
+                            .incremental_from
+                            .as_ref()
+                            .map(|f| f.uris.first().and_then(|u| facts.location(u))),
+                    },
+                    uris,
+                ),
+            },
+            Statement::CreateSchedule(s) => (Kind::Schedule, &s.collection),
+            _ => return None,
+        };
+        let uris = util::read_items(facts, &list.items);
+        Some(Record {
+            kind,
+            list_span: list.span,
+            default: util::default_location(&uris),
+            set: util::locality_set(&uris),
+            items: uris
+                .into_iter()
+                .map(|u| Item {
+                    span: u.item.span,
+                    location: u.location(),
+                    loc: u.loc,
+                })
+                .collect(),
+        })
     }
 }
 
 impl Index {
-    fn add(&mut self, kind: Kind, list: &StrList) {
-        let uris = util::read_items(&list.items);
-        let default = util::default_location(&uris);
-        let set = util::locality_set(&uris);
-        let items: Vec<Item> = uris
-            .iter()
-            .map(|u| Item {
-                span: u.item.span,
-                location: u.location(),
-                loc: u.loc.clone(),
-            })
-            .collect();
+    /// Adds the next earlier backup.
+    pub fn add(&mut self, record: Record) {
+        let Record {
+            kind,
+            items,
+            default,
+            set,
+            ..
+        } = &record;
         let id = self.records.len();
         let syntax = kind.syntax();
         let all_known = items.iter().all(|i| i.location.is_some());
-        for item in &items {
+        for item in items {
             let Some(l) = &item.location else {
                 continue;
             };
-            let info = self.by_location.entry(l.clone()).or_default();
-            if !info.defaults[syntax].contains(&default) {
-                info.defaults[syntax].push(default.clone());
-            }
+            let info = entry(&mut self.by_location, l);
+            info.defaults[syntax].add(default);
             if items.len() >= 2 {
                 info.in_multi = true;
             }
@@ -154,67 +220,35 @@ impl Index {
                 }
             }
         }
-        if let Some(d) = &default {
-            let c = self.by_default[syntax].entry(d.clone()).or_default();
-            if kind == Kind::Full {
+        if let Some(d) = default {
+            let c = entry(&mut self.by_default[syntax], d);
+            if *kind == Kind::Full {
                 c.last_full = Some(id);
                 c.since_full.clear();
-                c.full_set = Some(match (c.full_set.take(), &set) {
+                c.since_full_seen.clear();
+                c.full_set = Some(match (c.full_set.take(), set) {
                     (None, Some(s)) => Ok(s.clone()),
                     (Some(Ok(prev)), Some(s)) if prev == *s => Ok(prev),
                     _ => Err(()),
                 });
             }
-            if kind == Kind::Schedule {
+            if *kind == Kind::Schedule {
                 c.schedule = true;
             }
             c.first.get_or_insert(id);
             c.last = Some(id);
-            for item in &items {
+            for item in items {
                 let Some(l) = &item.location else {
                     continue;
                 };
-                let w = (l.clone(), item.span, item.loc.clone());
-                push_unique(&mut c.all, &w);
-                push_unique(&mut c.since_full, &w);
+                push_unique(&mut c.all, &mut c.all_seen, item, l);
+                push_unique(&mut c.since_full, &mut c.since_full_seen, item, l);
                 if l == d {
                     c.default_item = Some(item.span);
                 }
             }
         }
-        self.records.push(Record {
-            kind,
-            list_span: list.span,
-            items,
-            default,
-            set,
-        });
-    }
-
-    fn add_statement(&mut self, stmt: &Statement) {
-        match stmt {
-            Statement::Backup(b) => {
-                let (kind, list) = match &b.dest {
-                    BackupDest::Into { collection } => (Kind::Full, collection),
-                    BackupDest::IntoLatest { collection, .. } => (Kind::Latest, collection),
-                    BackupDest::IntoSubdir { collection, .. } => (Kind::Subdir, collection),
-                    BackupDest::To { uris, .. } => (
-                        Kind::OldTo {
-                            incremental_from: b.incremental_from.as_ref().map(|f| {
-                                f.uris
-                                    .first()
-                                    .and_then(|u| u.text())
-                                    .map(|t| StorageUri::parse(t).location())
-                            }),
-                        },
-                        uris,
-                    ),
-                };
-                self.add(kind, list);
-            }
-            Statement::CreateSchedule(s) => self.add(Kind::Schedule, &s.collection),
-            _ => {}
-        }
+        self.records.push(record);
     }
 
     /// The backups (of the given syntax) that share a location with `locations`: their common
@@ -233,13 +267,14 @@ impl Index {
             let Some(info) = self.by_location.get(l) else {
                 continue;
             };
-            for d in &info.defaults[syntax] {
-                let d = d.as_deref()?;
-                match default {
+            match &info.defaults[syntax] {
+                Defaults::None => {}
+                Defaults::One(d) => match default {
                     None => default = Some(d),
                     Some(x) if x == d => {}
                     Some(_) => return None,
-                }
+                },
+                Defaults::Ambiguous => return None,
             }
         }
         let d = default?;
@@ -247,97 +282,18 @@ impl Index {
     }
 }
 
-/// Identifies the file being checked, to tell a new file from the same one grown.
-#[derive(Default)]
-struct Cache {
-    file: usize,
-    source: (usize, usize),
-    processed: usize,
-    /// Span and text of the last indexed entry.
-    last: Option<(Span, String)>,
-    /// Index, span and text of the first parsed or broken statement among the indexed ones.
-    first_statement: Option<(usize, Span, String)>,
-    index: Index,
-}
-
-thread_local! {
-    static CACHE: RefCell<Cache> = RefCell::new(Cache::default());
-}
-
-fn text_of(source: &str, span: Span) -> Option<&str> {
-    source.get(span.range())
-}
-
-impl Cache {
-    fn valid_for(&self, ctx: &Ctx<'_>) -> bool {
-        let entries = &ctx.file.entries;
-        if self.file != ctx.file as *const FileContext as usize
-            || self.source != (ctx.source.as_ptr() as usize, ctx.source.len())
-            || entries.len() < self.processed
-        {
-            return false;
-        }
-        if let Some((span, text)) = &self.last
-            && (entries[self.processed - 1].0 != *span
-                || text_of(ctx.source, *span) != Some(text.as_str()))
-        {
-            return false;
-        }
-        if let Some((i, span, text)) = &self.first_statement
-            && (entries[*i].0 != *span
-                || matches!(entries[*i].1, Entry::Other { .. })
-                || text_of(ctx.source, *span) != Some(text.as_str()))
-        {
-            return false;
-        }
-        true
-    }
-}
-
-/// Runs `f` with the index of every statement before the one being checked.
-pub fn with_index<R>(ctx: &Ctx<'_>, f: impl FnOnce(&Index) -> R) -> R {
-    CACHE.with(|cell| {
-        let mut cache = cell.borrow_mut();
-        if !cache.valid_for(ctx) {
-            *cache = Cache {
-                file: ctx.file as *const FileContext as usize,
-                source: (ctx.source.as_ptr() as usize, ctx.source.len()),
-                ..Cache::default()
-            };
-        }
-        let entries = &ctx.file.entries;
-        for (i, (span, entry)) in entries.iter().enumerate().skip(cache.processed) {
-            match entry {
-                Entry::Statement(s) => {
-                    if !matches!(**s, Statement::Explain(_)) {
-                        cache.index.add_statement(s);
-                    }
-                }
-                Entry::Broken => cache.index.broken = true,
-                Entry::Other { .. } | Entry::Reader => {}
-            }
-            if !matches!(entry, Entry::Other { .. }) && cache.first_statement.is_none() {
-                let text = text_of(ctx.source, *span).unwrap_or("").to_string();
-                cache.first_statement = Some((i, *span, text));
-            }
-        }
-        if entries.len() > cache.processed {
-            let span = entries[entries.len() - 1].0;
-            cache.last = Some((span, text_of(ctx.source, span).unwrap_or("").to_string()));
-            cache.processed = entries.len();
-        }
-        f(&cache.index)
-    })
-}
-
 /// Runs of consecutive single-URI layers of an old-syntax `RESTORE … FROM a, b, …` that are
 /// one locality-aware backup written without parentheses (so RESTORE reads them as a chain):
 /// URIs of one earlier `BACKUP … TO (…)` list, or URIs whose `COCKROACH_LOCALITY` parameters
 /// (one `default`, other tiers) show they belong together. Ranges of layer indexes.
-pub fn misgrouped_runs(layers: &[StrList], index: &Index) -> Vec<std::ops::Range<usize>> {
+pub fn misgrouped_runs<'a>(
+    layers: &'a [StrList],
+    facts: &'a StatementFacts<'a>,
+    index: &Index,
+) -> Vec<std::ops::Range<usize>> {
     let singles: Vec<Option<util::LocUri<'_>>> = layers
         .iter()
-        .map(|l| (!l.parens && l.items.len() == 1).then(|| util::read_item(&l.items[0])))
+        .map(|l| (!l.parens && l.items.len() == 1).then(|| util::read_item(facts, &l.items[0])))
         .collect();
     let n = singles.len();
     let mut runs = Vec::new();
@@ -407,7 +363,7 @@ mod tests {
     }
 
     #[test]
-    fn the_cache_never_leaks_from_one_file_into_the_next() {
+    fn the_index_never_leaks_from_one_file_into_the_next() {
         let backup = "BACKUP INTO ('s3://e?AUTH=implicit&COCKROACH_LOCALITY=default', 's3://w?AUTH=implicit&COCKROACH_LOCALITY=region%3Dus-west') AS OF SYSTEM TIME '-10s';\n";
         let restore = "RESTORE FROM LATEST IN ('s3://w?AUTH=implicit', 's3://e?AUTH=implicit');\n";
         let with_backup = format!("{backup}{restore}");

@@ -66,12 +66,12 @@ pub fn tier_problem(tier: &str) -> Option<String> {
     }
 }
 
-fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
-    for list in util::destination_lists(stmt) {
+fn check(_stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+    for list in &ctx.facts.destination_lists {
         if list.items.len() < 2 {
             continue;
         }
-        for u in util::read_items(list.items) {
+        for u in util::read_items(ctx.facts, list.items) {
             let Some(p) = &u.param else {
                 continue;
             };

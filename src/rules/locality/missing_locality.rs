@@ -41,7 +41,7 @@ pub static RULE: Rule = Rule {
     },
 };
 
-fn check(stmt: &Statement, _ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let Some(list) = walk::backup_destination(stmt) else {
         return;
     };
@@ -49,10 +49,10 @@ fn check(stmt: &Statement, _ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         return;
     }
     for item in &list.items {
-        let Some(text) = item.text() else {
+        let Some(target) = ctx.facts.parsed(item) else {
             continue; // a placeholder: unknown
         };
-        if StorageUri::parse(text).locality().is_none() {
+        if target.uri.locality().is_none() {
             out.push(
                 RULE.diag(item.span, "this URI of a locality-aware destination has no COCKROACH_LOCALITY")
                     .with_label("no COCKROACH_LOCALITY")

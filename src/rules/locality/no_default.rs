@@ -42,12 +42,12 @@ pub static RULE: Rule = Rule {
     },
 };
 
-fn check(stmt: &Statement, _ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
-    for list in util::destination_lists(stmt) {
+fn check(_stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+    for list in &ctx.facts.destination_lists {
         if list.items.len() < 2 {
             continue;
         }
-        let uris = util::read_items(list.items);
+        let uris = util::read_items(ctx.facts, list.items);
         // Unknown or missing localities are judged elsewhere (L001): stay quiet.
         // An upper-case `DEFAULT` is reported by locality-invalid-tier.
         let all_tiers = uris

@@ -54,11 +54,11 @@ pub static RULE: Rule = Rule {
 const HELP: &str = "the docs: \"the first URI in the list has to be the URI specified as the `default` URI when the backup was created\"; CockroachDB reads the manifest from the first URI only, otherwise the read fails (`expected manifest … not found in backup locations`)";
 
 fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
-    let reads = util::read_lists(stmt);
+    let reads = util::read_lists(stmt, ctx.facts);
     if reads.is_empty() {
         return;
     }
-    index::with_index(ctx, |idx| check_reads(stmt, &reads, idx, ctx, out));
+    check_reads(stmt, &reads, ctx.file.locality(), ctx, out);
 }
 
 fn check_reads(
@@ -72,7 +72,7 @@ fn check_reads(
         Statement::Restore(Restore {
             from: RestoreFrom::Uris { layers },
             ..
-        }) => index::misgrouped_runs(layers, idx)
+        }) => index::misgrouped_runs(layers, ctx.facts, idx)
             .into_iter()
             .flatten()
             .collect(),

@@ -103,22 +103,21 @@ fn old_layers(layers: &[StrList], ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     if ctx.target < v(19, 2) || ctx.target >= v(25, 1) {
         return;
     }
-    index::with_index(ctx, |idx| {
-        for run in index::misgrouped_runs(layers, idx) {
-            let (first, last) = (layers[run.start].span, layers[run.end - 1].span);
-            out.push(
-                RULE.diag(first.to(last), "these URIs are one locality-aware backup, but without parentheses RESTORE reads them as a chain (a full backup, then incrementals)")
-                    .with_label("one backup, listed as several layers")
-                    .with_help("in `RESTORE … FROM a, b` each comma-separated element is a layer of the chain; group the URIs of one locality-aware backup in parentheses, the `default` URI first: `FROM ('default-uri', 'other-locality-uri')`")
-                    .with_fix(Fix::unsafe_("group the URIs in parentheses", wrap(first, last))),
-            );
+    let idx = ctx.file.locality();
+    for run in index::misgrouped_runs(layers, ctx.facts, idx) {
+        let (first, last) = (layers[run.start].span, layers[run.end - 1].span);
+        out.push(
+            RULE.diag(first.to(last), "these URIs are one locality-aware backup, but without parentheses RESTORE reads them as a chain (a full backup, then incrementals)")
+                .with_label("one backup, listed as several layers")
+                .with_help("in `RESTORE … FROM a, b` each comma-separated element is a layer of the chain; group the URIs of one locality-aware backup in parentheses, the `default` URI first: `FROM ('default-uri', 'other-locality-uri')`")
+                .with_fix(Fix::unsafe_("group the URIs in parentheses", wrap(first, last))),
+        );
+    }
+    if !idx.broken {
+        for layer in layers {
+            separate_backups(layer, idx, ctx, out);
         }
-        if !idx.broken {
-            for layer in layers {
-                separate_backups(layer, idx, ctx, out);
-            }
-        }
-    });
+    }
 }
 
 /// A parenthesised group whose URIs are separate single-URI `BACKUP … TO` destinations.
@@ -126,7 +125,7 @@ fn separate_backups(layer: &StrList, idx: &Index, ctx: &Ctx<'_>, out: &mut Vec<D
     if !layer.parens || layer.items.len() < 2 {
         return;
     }
-    let uris = util::read_items(&layer.items);
+    let uris = util::read_items(ctx.facts, &layer.items);
     if uris
         .iter()
         .any(|u| u.loc != Loc::Missing || u.has_locality_param())

@@ -49,51 +49,50 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
-    let reads = util::read_lists(stmt);
+    let reads = util::read_lists(stmt, ctx.facts);
     if !reads.iter().any(|r| r.restore) {
         return;
     }
-    index::with_index(ctx, |idx| {
-        let skip: Vec<usize> = match walk::inner(stmt) {
-            Statement::Restore(Restore {
-                from: RestoreFrom::Uris { layers },
-                ..
-            }) => index::misgrouped_runs(layers, idx)
-                .into_iter()
-                .flatten()
-                .collect(),
-            _ => Vec::new(),
-        };
-        for (n, read) in reads.iter().enumerate() {
-            if !read.restore || (read.old_syntax && skip.contains(&n)) {
-                continue;
-            }
-            let Some(have) = util::locations(&read.uris) else {
-                continue;
-            };
-            let Some((_, coll)) = idx.collection_of(&have, usize::from(read.old_syntax)) else {
-                continue;
-            };
-            let wrote = if read.latest && coll.last_full.is_some() {
-                &coll.since_full
-            } else {
-                &coll.all
-            };
-            for (loc, span, l) in wrote {
-                if have.contains(loc) {
-                    continue;
-                }
-                let tier = match l {
-                    Loc::Tier(t) => format!(" (locality `{t}`)"),
-                    _ => String::new(),
-                };
-                out.push(
-                    RULE.diag(read.list.span, format!("this RESTORE does not list `{loc}`{tier}, which an earlier backup of this file wrote to"))
-                        .with_label("a locality is missing")
-                        .with_secondary(*span, "written here")
-                        .with_help("the docs: \"you need to include every locality ever used, even if it was only used once\"; a missing store fails the restore with `expected manifest … not found in backup locations`"),
-                );
-            }
+    let idx = ctx.file.locality();
+    let skip: Vec<usize> = match walk::inner(stmt) {
+        Statement::Restore(Restore {
+            from: RestoreFrom::Uris { layers },
+            ..
+        }) => index::misgrouped_runs(layers, ctx.facts, idx)
+            .into_iter()
+            .flatten()
+            .collect(),
+        _ => Vec::new(),
+    };
+    for (n, read) in reads.iter().enumerate() {
+        if !read.restore || (read.old_syntax && skip.contains(&n)) {
+            continue;
         }
-    });
+        let Some(have) = util::locations(&read.uris) else {
+            continue;
+        };
+        let Some((_, coll)) = idx.collection_of(&have, usize::from(read.old_syntax)) else {
+            continue;
+        };
+        let wrote = if read.latest && coll.last_full.is_some() {
+            &coll.since_full
+        } else {
+            &coll.all
+        };
+        for (loc, span, l) in wrote {
+            if have.contains(loc) {
+                continue;
+            }
+            let tier = match l {
+                Loc::Tier(t) => format!(" (locality `{t}`)"),
+                _ => String::new(),
+            };
+            out.push(
+                RULE.diag(read.list.span, format!("this RESTORE does not list `{loc}`{tier}, which an earlier backup of this file wrote to"))
+                    .with_label("a locality is missing")
+                    .with_secondary(*span, "written here")
+                    .with_help("the docs: \"you need to include every locality ever used, even if it was only used once\"; a missing store fails the restore with `expected manifest … not found in backup locations`"),
+            );
+        }
+    }
 }

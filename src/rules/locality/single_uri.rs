@@ -44,12 +44,12 @@ pub static RULE: Rule = Rule {
     },
 };
 
-fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
-    for list in util::destination_lists(stmt) {
+fn check(_stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+    for list in &ctx.facts.destination_lists {
         let [item] = list.items else {
             continue;
         };
-        let u = util::read_item(item);
+        let u = util::read_item(ctx.facts, item);
         let (Loc::Tier(tier), Some(p)) = (&u.loc, &u.param) else {
             continue;
         };

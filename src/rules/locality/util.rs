@@ -4,6 +4,7 @@
 
 use std::collections::BTreeSet;
 
+use crate::analysis::facts::Target;
 use crate::rules::prelude::*;
 use crate::rules::walk;
 pub use crate::uri::query_unescape;
@@ -25,12 +26,12 @@ pub enum Loc {
     Tier(String),
 }
 
-/// One URI of a list with its locality as CockroachDB reads it.
+/// One URI of a list with its locality as CockroachDB reads it (from the statement's facts).
 #[derive(Clone, Debug)]
 pub struct LocUri<'a> {
     pub item: &'a StrValue,
-    /// `None` for a placeholder.
-    pub uri: Option<StorageUri<'a>>,
+    /// The parsed URI; `None` for a placeholder.
+    pub target: Option<&'a Target<'a>>,
     pub loc: Loc,
     /// The `COCKROACH_LOCALITY` pair CockroachDB reads, if any.
     pub param: Option<Param<'a>>,
@@ -39,14 +40,13 @@ pub struct LocUri<'a> {
 impl LocUri<'_> {
     /// Where it points (`s3://bucket/path`), without credentials or parameters.
     pub fn location(&self) -> Option<String> {
-        self.uri.as_ref().map(StorageUri::location)
+        self.target.map(|t| t.location.clone())
     }
 
     /// Whether any `COCKROACH_LOCALITY` parameter is written (usable or not).
     pub fn has_locality_param(&self) -> bool {
-        self.uri
-            .as_ref()
-            .is_some_and(|u| u.params.iter().any(|p| is_locality_key(p.key)))
+        self.target
+            .is_some_and(|t| t.uri.params.iter().any(|p| is_locality_key(p.key)))
     }
 }
 
@@ -76,29 +76,26 @@ pub fn read_locality<'a>(uri: &StorageUri<'a>) -> (Loc, Option<Param<'a>>) {
     (Loc::Missing, None)
 }
 
-pub fn read_item(item: &StrValue) -> LocUri<'_> {
-    match item.text() {
+/// `item`, a URI of the statement `facts` describe, with its locality.
+pub fn read_item<'a>(facts: &'a StatementFacts<'a>, item: &'a StrValue) -> LocUri<'a> {
+    match facts.parsed(item) {
         None => LocUri {
             item,
-            uri: None,
+            target: None,
             loc: Loc::Unknown,
             param: None,
         },
-        Some(text) => {
-            let uri = StorageUri::parse(text);
-            let (loc, param) = read_locality(&uri);
-            LocUri {
-                item,
-                uri: Some(uri),
-                loc,
-                param,
-            }
-        }
+        Some(t) => LocUri {
+            item,
+            target: Some(t),
+            loc: t.locality.clone(),
+            param: t.locality_param.clone(),
+        },
     }
 }
 
-pub fn read_items(items: &[StrValue]) -> Vec<LocUri<'_>> {
-    items.iter().map(read_item).collect()
+pub fn read_items<'a>(facts: &'a StatementFacts<'a>, items: &'a [StrValue]) -> Vec<LocUri<'a>> {
+    items.iter().map(|item| read_item(facts, item)).collect()
 }
 
 /// The non-default localities of a list CockroachDB would accept (`None` when a URI is
@@ -151,6 +148,7 @@ pub fn show_set(set: &BTreeSet<String>) -> String {
 }
 
 /// A list of URIs whose `COCKROACH_LOCALITY` parameters CockroachDB parses (a write side).
+#[derive(Debug)]
 pub struct DestList<'a> {
     pub items: &'a [StrValue],
     pub span: Span,
@@ -228,7 +226,7 @@ fn is_latest(s: &StrValue) -> bool {
 
 /// The read lists of a RESTORE or SHOW BACKUP; a comma list of collections (`IN 'a', 'b'`) is
 /// left out (rejected on its own).
-pub fn read_lists(stmt: &Statement) -> Vec<ReadList<'_>> {
+pub fn read_lists<'a>(stmt: &'a Statement, facts: &'a StatementFacts<'a>) -> Vec<ReadList<'a>> {
     let mut out = Vec::new();
     match walk::inner(stmt) {
         Statement::Restore(r) => match &r.from {
@@ -236,7 +234,7 @@ pub fn read_lists(stmt: &Statement) -> Vec<ReadList<'_>> {
                 for layer in layers {
                     out.push(ReadList {
                         list: layer,
-                        uris: read_items(&layer.items),
+                        uris: read_items(facts, &layer.items),
                         old_syntax: true,
                         latest: false,
                         restore: true,
@@ -248,7 +246,7 @@ pub fn read_lists(stmt: &Statement) -> Vec<ReadList<'_>> {
                 collections,
             } if collections.len() == 1 => out.push(ReadList {
                 list: &collections[0],
-                uris: read_items(&collections[0].items),
+                uris: read_items(facts, &collections[0].items),
                 old_syntax: false,
                 latest: is_latest(subdir),
                 restore: true,
@@ -258,7 +256,7 @@ pub fn read_lists(stmt: &Statement) -> Vec<ReadList<'_>> {
         Statement::ShowBackup(s) => match &s.collections {
             Some(colls) if colls.len() == 1 => out.push(ReadList {
                 list: &colls[0],
-                uris: read_items(&colls[0].items),
+                uris: read_items(facts, &colls[0].items),
                 old_syntax: false,
                 latest: is_latest(&s.path),
                 restore: false,
@@ -325,17 +323,13 @@ mod tests {
 
     #[test]
     fn sets_and_default_locations() {
-        let items: Vec<StrValue> = [
-            "s3://e/x?COCKROACH_LOCALITY=default",
-            "s3://w/x?COCKROACH_LOCALITY=region%3Dus-west",
-        ]
-        .iter()
-        .map(|t| StrValue {
-            kind: StrKind::Literal(t.to_string()),
-            span: Span::new(0, 0),
-        })
-        .collect();
-        let uris = read_items(&items);
+        let parsed = crate::parser::parse(
+            "BACKUP INTO ('s3://e/x?COCKROACH_LOCALITY=default', 's3://w/x?COCKROACH_LOCALITY=region%3Dus-west');",
+        );
+        let stmt = parsed.parsed().next().unwrap();
+        let facts = StatementFacts::of(stmt, &[], 0);
+        let list = walk::backup_destination(stmt).unwrap();
+        let uris = read_items(&facts, &list.items);
         assert_eq!(default_location(&uris).as_deref(), Some("s3://e/x"));
         assert_eq!(show_set(&locality_set(&uris).unwrap()), "[region=us-west]");
         assert_eq!(locality_set(&uris[..1]).unwrap().len(), 0);

@@ -113,10 +113,10 @@ fn encode(raw: &str) -> String {
 }
 
 fn check_item(item: &StrValue, write_side: bool, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
-    let Some(text) = item.text() else {
-        return;
+    let Some(target) = ctx.facts.parsed(item) else {
+        return; // a placeholder
     };
-    let uri = StorageUri::parse(text);
+    let (text, uri) = (target.text, &target.uri);
     for (n, p) in uri.params.iter().enumerate() {
         if util::query_unescape(p.key).as_deref() != Some(LOCALITY_PARAM) {
             continue;
@@ -187,7 +187,7 @@ fn check_item(item: &StrValue, write_side: bool, ctx: &Ctx<'_>, out: &mut Vec<Di
 }
 
 fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
-    for list in util::destination_lists(stmt) {
+    for list in &ctx.facts.destination_lists {
         for item in list.items {
             check_item(item, true, ctx, out);
         }

@@ -55,10 +55,10 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         _ => return,
     };
     for item in lists.iter().flat_map(|l| l.items.iter()) {
-        let Some(text) = item.text() else {
-            continue;
+        let Some(target) = ctx.facts.parsed(item) else {
+            continue; // a placeholder
         };
-        let uri = StorageUri::parse(text);
+        let uri = &target.uri;
         for key in ["AWS_SESSION_TOKEN", "BEARER_TOKEN"] {
             let Some(param) = uri.param(key) else {
                 continue;

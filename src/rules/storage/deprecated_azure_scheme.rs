@@ -43,7 +43,7 @@ fn check(_: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     if ctx.target < common::V23_1 {
         return;
     }
-    for t in &ctx.facts.targets {
+    for t in ctx.facts.targets() {
         if t.role.is_kms()
             || !matches!(&*t.uri.scheme, "azure" | "azure-storage")
             || common::provider_of(t, ctx.target) != Some(Provider::Azure)

@@ -42,7 +42,7 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(_: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
-    for t in &ctx.facts.targets {
+    for t in ctx.facts.targets() {
         if !matches!(
             common::provider_of(t, ctx.target),
             Some(Provider::External | Provider::ExternalKms)

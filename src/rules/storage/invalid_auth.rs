@@ -46,7 +46,7 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(_: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
-    for t in &ctx.facts.targets {
+    for t in ctx.facts.targets() {
         let Some(provider) = common::provider_of(t, ctx.target) else {
             continue;
         };

@@ -72,7 +72,7 @@ const AZURE_ENVIRONMENTS: &[&str] = &[
 ];
 
 fn check(_: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
-    for t in &ctx.facts.targets {
+    for t in ctx.facts.targets() {
         match common::provider_of(t, ctx.target) {
             Some(Provider::S3) if !t.role.is_kms() => s3(t, ctx, out),
             Some(Provider::Azure) if ctx.target >= common::V22_2 => azure(t, ctx, out),

@@ -47,7 +47,7 @@ fn check(_: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     if ctx.target < common::V20_1 {
         return;
     }
-    for t in &ctx.facts.targets {
+    for t in ctx.facts.targets() {
         if t.role.is_kms() || common::provider_of(t, ctx.target) != Some(Provider::Nodelocal) {
             continue;
         }

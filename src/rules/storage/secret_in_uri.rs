@@ -52,7 +52,7 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(_: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
-    for t in &ctx.facts.targets {
+    for t in ctx.facts.targets() {
         let mut found: Vec<(Span, String)> = Vec::new();
         if let Some(info) = t.uri.userinfo
             && let Some((_, password)) = info.split_once(':')

@@ -57,7 +57,7 @@ fn is_hex(b: Option<&u8>) -> bool {
 }
 
 fn check(_: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
-    for t in &ctx.facts.targets {
+    for t in ctx.facts.targets() {
         let Some(provider) = common::provider_of(t, ctx.target) else {
             continue;
         };

@@ -68,7 +68,7 @@ fn alias(provider: Provider, key: &str) -> Option<&'static str> {
 }
 
 fn check(_: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
-    for t in &ctx.facts.targets {
+    for t in ctx.facts.targets() {
         let Some(provider) = common::provider_of(t, ctx.target) else {
             continue;
         };

@@ -48,7 +48,7 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(_: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
-    for t in &ctx.facts.targets {
+    for t in ctx.facts.targets() {
         if !t.role.is_kms() {
             continue;
         }

@@ -101,7 +101,7 @@ fn instead(scheme: &str, target: Version) -> Instead {
 }
 
 fn check(_: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
-    for t in &ctx.facts.targets {
+    for t in ctx.facts.targets() {
         if t.role.is_kms() {
             continue;
         }
