@@ -46,7 +46,8 @@ impl Written {
 /// positions among the file context's entries.
 #[derive(Debug, Default)]
 pub struct LocationState {
-    /// Every statement that wrote here, oldest first.
+    /// The latest statements that wrote here, oldest first: at least the last
+    /// `COLLECTION_HISTORY` (all the collection checks look at), at most twice that.
     pub writes: Vec<Write>,
     /// Every `BACKUP … TO` that wrote here, oldest first: the first wrote the backup that
     /// lives here, later ones were appended (v20.1+) or failed.
@@ -71,8 +72,33 @@ fn note_time(latest: &mut Option<(Hlc, usize)>, t: Option<Hlc>, index: usize) {
 }
 
 impl LocationState {
-    /// Records `write`, of `stmt`, a writer whose destination is this location.
-    pub fn add(&mut self, stmt: &Statement, write: Write) {
+    /// Records `write`, of `stmt`, a writer whose destination is this location, and adds to
+    /// `released` the earlier writers here that no check can reach any more: out of the
+    /// collection history, not the latest full or a layer since it, not an old-syntax layer.
+    /// Their trees can go (so a long file of nightly backups keeps a few dozen trees, not all).
+    pub fn add(&mut self, stmt: &Statement, write: Write, released: &mut Vec<usize>) {
+        let mut candidates: Vec<usize> = Vec::new();
+        self.record(stmt, write, &mut candidates);
+        if self.writes.len() > model::COLLECTION_HISTORY {
+            candidates.push(self.writes[self.writes.len() - 1 - model::COLLECTION_HISTORY].index);
+        }
+        if self.writes.len() >= 2 * model::COLLECTION_HISTORY {
+            self.writes
+                .drain(..self.writes.len() - model::COLLECTION_HISTORY);
+        }
+        let history_from =
+            self.writes[self.writes.len().saturating_sub(model::COLLECTION_HISTORY)].index;
+        released.extend(candidates.into_iter().filter(|&n| {
+            n < history_from
+                && self.last_full != Some(n)
+                && self.since_full.binary_search(&n).is_err()
+                && self.old.binary_search(&n).is_err()
+        }));
+    }
+
+    /// `add` without the release: the chain state, with `left` receiving the layers a new full
+    /// backup ends.
+    fn record(&mut self, stmt: &Statement, write: Write, left: &mut Vec<usize>) {
         let index = write.index;
         self.writes.push(write);
         let Statement::Backup(b) = stmt else {
@@ -86,7 +112,7 @@ impl LocationState {
             }
             BackupDest::Into { .. } => {
                 self.last_full = Some(index);
-                self.since_full.clear();
+                left.append(&mut self.since_full);
                 self.since_full.push(index);
                 self.since_full_latest_time = None;
                 note_time(&mut self.since_full_latest_time, t, index);

@@ -19,6 +19,8 @@ pub enum Entry {
     Reader,
     /// A backup-family statement with a syntax error (it is unknown what it did).
     Broken,
+    /// A writer no later check can reach (see `LocationState::add`): its tree was dropped.
+    Released,
     /// Any other statement; `words` holds its first words in lower case (`["begin"]`).
     Other { words: Vec<String> },
 }
@@ -70,9 +72,17 @@ impl FileContext {
                 incremental_location: written.incremental_location,
             };
             // Looked up first: the key is allocated only for a new location.
+            let mut released = Vec::new();
             match self.locations.get_mut(&loc) {
-                Some(state) => state.add(stmt, write),
-                None => self.locations.entry(loc).or_default().add(stmt, write),
+                Some(state) => state.add(stmt, write, &mut released),
+                None => self
+                    .locations
+                    .entry(loc)
+                    .or_default()
+                    .add(stmt, write, &mut released),
+            }
+            for n in released {
+                self.entries[n].1 = Entry::Released;
             }
         }
         if matches!(entry, Entry::Broken) {
