@@ -61,7 +61,7 @@ fn base(
         return None;
     }
     let record = |id: Option<usize>| -> Option<(Span, BTreeSet<String>)> {
-        let r = &idx.records[id?];
+        let r = &idx.record(id?);
         Some((r.list_span, r.set.clone()?))
     };
     match &b.dest {
@@ -82,7 +82,7 @@ fn base(
             let Some(Ok(set)) = &c.full_set else {
                 return None;
             };
-            Some((idx.records[c.last_full?].list_span, set.clone()))
+            Some((idx.record(c.last_full?).list_span, set.clone()))
         }
         BackupDest::To { .. } => {
             let full_loc = match &b.incremental_from {

@@ -126,7 +126,12 @@ pub struct Collection {
 
 #[derive(Debug, Default)]
 pub struct Index {
-    pub records: Vec<Record>,
+    /// The records some `LocInfo` or `Collection` still points at, by id, with how many
+    /// pointers: a record no one points at any more is dropped, so a long file of backups to
+    /// one place keeps a handful of records, not one per statement.
+    records: HashMap<usize, (Record, u32)>,
+    /// The id the next record gets.
+    next_id: usize,
     pub by_location: HashMap<String, LocInfo>,
     /// Per syntax, by default location.
     pub by_default: [HashMap<String, Collection>; 2],
@@ -189,7 +194,24 @@ impl Record {
     }
 }
 
+/// Points `field` at record `id`: counts the new pointer in `*added`, and the one it replaces
+/// (if another record) in `dropped`.
+fn point(field: &mut Option<usize>, id: usize, added: &mut u32, dropped: &mut Vec<usize>) {
+    if *field == Some(id) {
+        return;
+    }
+    if let Some(old) = field.replace(id) {
+        dropped.push(old);
+    }
+    *added += 1;
+}
+
 impl Index {
+    /// Record `id`; every id a `LocInfo` or `Collection` holds is kept.
+    pub fn record(&self, id: usize) -> &Record {
+        &self.records[&id].0
+    }
+
     /// Adds the next earlier backup.
     pub fn add(&mut self, record: Record) {
         let Record {
@@ -199,7 +221,11 @@ impl Index {
             set,
             ..
         } = &record;
-        let id = self.records.len();
+        let id = self.next_id;
+        self.next_id += 1;
+        // Pointers to this record made, and pointers to older records replaced.
+        let mut added = 0;
+        let mut dropped = Vec::new();
         let syntax = kind.syntax();
         let all_known = items.iter().all(|i| i.location.is_some());
         for item in items {
@@ -213,17 +239,17 @@ impl Index {
             }
             if syntax == 1 {
                 if items.len() == 1 && info.first_old_single.is_none() {
-                    info.first_old_single = Some(id);
+                    point(&mut info.first_old_single, id, &mut added, &mut dropped);
                 }
                 if items.len() >= 2 && all_known {
-                    info.last_old_multi = Some(id);
+                    point(&mut info.last_old_multi, id, &mut added, &mut dropped);
                 }
             }
         }
         if let Some(d) = default {
             let c = entry(&mut self.by_default[syntax], d);
             if *kind == Kind::Full {
-                c.last_full = Some(id);
+                point(&mut c.last_full, id, &mut added, &mut dropped);
                 c.since_full.clear();
                 c.since_full_seen.clear();
                 c.full_set = Some(match (c.full_set.take(), set) {
@@ -235,8 +261,10 @@ impl Index {
             if *kind == Kind::Schedule {
                 c.schedule = true;
             }
-            c.first.get_or_insert(id);
-            c.last = Some(id);
+            if c.first.is_none() {
+                point(&mut c.first, id, &mut added, &mut dropped);
+            }
+            point(&mut c.last, id, &mut added, &mut dropped);
             for item in items {
                 let Some(l) = &item.location else {
                     continue;
@@ -248,7 +276,17 @@ impl Index {
                 }
             }
         }
-        self.records.push(record);
+        if added > 0 {
+            self.records.insert(id, (record, added));
+        }
+        for old in dropped {
+            if let Some((_, refs)) = self.records.get_mut(&old) {
+                *refs -= 1;
+                if *refs == 0 {
+                    self.records.remove(&old);
+                }
+            }
+        }
     }
 
     /// The backups (of the given syntax) that share a location with `locations`: their common
@@ -309,7 +347,7 @@ pub fn misgrouped_runs<'a>(
                 .by_location
                 .get(&loc)
                 .and_then(|info| info.last_old_multi)
-                .and_then(|r| index.records[r].locations())
+                .and_then(|r| index.record(r).locations())
         {
             let mut seen = vec![loc];
             let mut j = i + 1;

@@ -151,7 +151,7 @@ fn separate_backups(layer: &StrList, idx: &Index, ctx: &Ctx<'_>, out: &mut Vec<D
         .with_label("several backups, grouped as one layer")
         .with_help("a parenthesised group is one layer split by locality; list the layers of a chain without parentheses, oldest first: `FROM 'full', 'inc1', 'inc2'`");
     for &i in &backups {
-        d = d.with_secondary(idx.records[i].list_span, "written by this backup");
+        d = d.with_secondary(idx.record(i).list_span, "written by this backup");
     }
     if source.starts_with('(') && source.ends_with(')') {
         let (s, e) = (layer.span.start as usize, layer.span.end as usize);
