@@ -1,23 +1,26 @@
 //! backup-lint: a compiler, linter and formatter for CockroachDB's backup dialect of SQL.
 //!
-//! Pipeline: `lexer` → `parser` (syntax only, errors are values) → `ast` → `features`
-//! (release ranges judged against `--target-version`) → `format` (canonical printing).
-//! See ARCHITECTURE.md for the invariants.
+//! The layers, lowest first (ARCHITECTURE.md): `syntax` (lexer → parser → AST, the canonical
+//! printer, release features), `hosts` (the `.sql` file, shell script or Markdown page as a
+//! `Document`), `check` (statement facts, file state, the engine, suppressions, configuration,
+//! fixes) with `rules`, then `migrate` and `simulate`, `render`, `server` and the CLI.
 
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
-pub mod analysis;
 pub mod catalogue;
-pub mod config;
+pub mod check;
 pub mod diagnostic;
-pub mod engine;
 pub mod hosts;
 pub mod migrate;
+pub mod redact;
+pub mod render;
+pub mod rules;
+pub mod server;
 pub mod simulate;
-pub mod suppress;
 pub mod syntax;
 
 // The layers' modules at the crate root too, while code still names them there.
+pub use check::{config, engine, fix, suppress};
 pub use hosts::{document, embed, kind, markdown, shell, source};
 pub use syntax::{
     ast, features, format, keywords, lexer, options, parser, span, template, uri, version,
@@ -27,8 +30,3 @@ pub use engine::{CheckOptions, Formatted, check_document, check_source, format_s
 pub use format::FormatOptions;
 pub use kind::FileKind;
 pub use version::Version;
-pub mod fix;
-pub mod redact;
-pub mod render;
-pub mod rules;
-pub mod server;

@@ -3,9 +3,9 @@
 
 use foldhash::{HashMap, HashSet};
 
-use crate::analysis::facts::StatementFacts;
-use crate::analysis::file_state::{LocationState, Write, Written};
 use crate::ast::{Backup, Statement};
+use crate::check::facts::StatementFacts;
+use crate::check::file_state::{LocationState, Write, Written};
 use crate::rules::locality::index::Index;
 use crate::span::Span;
 

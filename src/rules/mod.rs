@@ -11,8 +11,8 @@
 pub mod context;
 pub mod walk;
 
-pub use crate::analysis::facts::{StatementFacts, StatementKinds};
 use crate::ast::{Statement, StrValue};
+pub use crate::check::facts::{StatementFacts, StatementKinds};
 use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::span::Span;
 use crate::version::Version;

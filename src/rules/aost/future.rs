@@ -38,7 +38,7 @@
 //! Every release. A timestamp counts as in the future only when it is more than a day ahead of
 //! the linter's clock, whatever its time zone.
 
-use crate::analysis::facts::Aost;
+use crate::check::facts::Aost;
 use crate::rules::aost::value::Reading;
 use crate::rules::prelude::*;
 

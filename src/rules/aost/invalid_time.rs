@@ -32,7 +32,7 @@
 //! ## Versions
 //! Every release.
 
-use crate::analysis::facts::Aost;
+use crate::check::facts::Aost;
 use crate::rules::aost::value::Reading;
 use crate::rules::prelude::*;
 

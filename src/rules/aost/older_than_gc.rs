@@ -26,7 +26,7 @@
 //! ## Versions
 //! Every release; the threshold is 25 hours before v23.1 and 4 hours from v23.1 on.
 
-use crate::analysis::facts::Aost;
+use crate::check::facts::Aost;
 use crate::rules::aost::value::Reading;
 use crate::rules::prelude::*;
 

@@ -8,7 +8,7 @@
 //! its first). Placeholders are unknown and never match anything.
 
 use crate::ast::*;
-use crate::analysis::file_state::Write;
+use crate::check::file_state::Write;
 use crate::rules::chain::time;
 use crate::rules::walk;
 use crate::rules::{FileContext, StatementFacts};

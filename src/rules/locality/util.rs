@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::analysis::facts::Target;
+use crate::check::facts::Target;
 use crate::rules::prelude::*;
 use crate::rules::walk;
 pub use crate::uri::query_unescape;

@@ -3,8 +3,8 @@
 //! instead of walking every earlier write of a location. What is recorded comes from each
 //! statement's facts (`Written`): no earlier URI is parsed again.
 
-use crate::analysis::facts::StatementFacts;
 use crate::ast::{BackupDest, Statement};
+use crate::check::facts::StatementFacts;
 use crate::rules::chain::model;
 use crate::rules::chain::time::{self, Hlc};
 use crate::rules::locality;

@@ -1,8 +1,8 @@
 //! The library's entry points: check a source or a document, format a source; the
 //! severity policy of SQL found in scripts and runbooks.
 
-use crate::analysis::file_state::Written;
 use crate::ast::Statement;
+use crate::check::file_state::Written;
 use crate::diagnostic::{Diagnostic, Severity, codes};
 use crate::document::{Document, Model};
 use crate::embed;
