@@ -22,7 +22,8 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use backup_lint::diagnostic::Severity;
-use backup_lint::{CheckOptions, FormatOptions, check_source, format_source, lexer, parser};
+use backup_lint::syntax::{lexer, parser};
+use backup_lint::{CheckOptions, FormatOptions, check_source, format_source};
 
 const MB: usize = 1_000_000;
 const SEED: u64 = 0x9e37_79b9_7f4a_7c15;

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::span::Span;
+use crate::syntax::span::Span;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -215,7 +215,7 @@ impl Diagnostic {
     }
 }
 
-/// A fix: text edits attached to a diagnostic (`crate::fix` applies them).
+/// A fix: text edits attached to a diagnostic (`crate::check::fix` applies them).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Applicability {
     /// Keeps the statement's meaning; applied by `check --fix`.

@@ -19,14 +19,7 @@ pub mod server;
 pub mod simulate;
 pub mod syntax;
 
-// The layers' modules at the crate root too, while code still names them there.
-pub use check::{config, engine, fix, suppress};
-pub use hosts::{document, embed, kind, markdown, shell, source};
-pub use syntax::{
-    ast, features, format, keywords, lexer, options, parser, span, template, uri, version,
-};
-
-pub use engine::{CheckOptions, Formatted, check_document, check_source, format_source};
-pub use format::FormatOptions;
-pub use kind::FileKind;
-pub use version::Version;
+pub use check::engine::{CheckOptions, Formatted, check_document, check_source, format_source};
+pub use hosts::kind::FileKind;
+pub use syntax::format::FormatOptions;
+pub use syntax::version::Version;

@@ -7,9 +7,9 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::diagnostic::{Severity, codes};
-use crate::shell::date::{self, DateTime};
-use crate::shell::run::{self, Files, Run};
-use crate::version::Version;
+use crate::hosts::shell::date::{self, DateTime};
+use crate::hosts::shell::run::{self, Files, Run};
+use crate::syntax::version::Version;
 
 #[derive(Clone, Debug)]
 pub struct SimulateOptions {
@@ -193,7 +193,8 @@ fn check_sequence(sent: &[(String, String)], target: Version) -> Vec<Finding> {
         doc.push_str(sql.trim_end().trim_end_matches(';'));
         doc.push_str(";\n");
     }
-    let diags = crate::engine::check_source(&doc, &crate::engine::CheckOptions { target });
+    let diags =
+        crate::check::engine::check_source(&doc, &crate::check::engine::CheckOptions { target });
     let mut out = Vec::new();
     for d in diags {
         let keep = d.severity >= Severity::Warning
@@ -231,8 +232,8 @@ struct ChainLength {
 
 impl ChainLength {
     fn observe(&mut self, sql: &str, day: &str) {
-        use crate::ast::{BackupDest, Statement};
-        let parsed = crate::parser::parse(sql);
+        use crate::syntax::ast::{BackupDest, Statement};
+        let parsed = crate::syntax::parser::parse(sql);
         for stmt in parsed.parsed() {
             let Statement::Backup(b) = stmt else { continue };
             let dest = match &b.dest {

@@ -23,7 +23,7 @@ use toml::Spanned;
 
 use crate::catalogue::CATEGORIES;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::version::Version;
+use crate::syntax::version::Version;
 
 pub const FILE_NAMES: &[&str] = &["backup-lint.toml", ".backup-lint.toml"];
 
@@ -135,7 +135,7 @@ impl Config {
     pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
         let err_at = |span: Option<std::ops::Range<usize>>, message: String| {
             let (line, column) = span.map_or((1, 1), |s| {
-                crate::span::LineIndex::new(text).line_col(s.start)
+                crate::syntax::span::LineIndex::new(text).line_col(s.start)
             });
             ConfigError {
                 path: path.to_path_buf(),

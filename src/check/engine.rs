@@ -1,23 +1,23 @@
 //! The library's entry points: check a source or a document, format a source; the
 //! severity policy of SQL found in scripts and runbooks.
 
-use crate::ast::Statement;
 use crate::check::file_state::Written;
+use crate::check::suppress;
 use crate::diagnostic::{Diagnostic, Severity, codes};
-use crate::document::{Document, Model};
-use crate::embed;
-use crate::features;
-use crate::format::FormatOptions;
-use crate::kind::FileKind;
-use crate::parser::{self, StatementKind};
+use crate::hosts::document::{Document, Model};
+use crate::hosts::embed;
+use crate::hosts::kind::FileKind;
+use crate::hosts::shell::Script;
+use crate::hosts::shell::extract::Extraction;
+use crate::hosts::source;
 use crate::rules::{self, Ctx, Entry, FileContext, StatementFacts};
-use crate::shell::Script;
-use crate::shell::extract::Extraction;
-use crate::source;
-use crate::span::Span;
-use crate::suppress;
-use crate::template;
-use crate::version::Version;
+use crate::syntax::ast::Statement;
+use crate::syntax::features;
+use crate::syntax::format::FormatOptions;
+use crate::syntax::parser::{self, StatementKind};
+use crate::syntax::span::Span;
+use crate::syntax::template;
+use crate::syntax::version::Version;
 
 #[derive(Clone, Copy, Debug, Default)]
 pub struct CheckOptions {

@@ -3,10 +3,10 @@
 //! `AS OF SYSTEM TIME` reading. Rules and the file state read these instead of re-parsing
 //! (before, a URI was parsed about 20 times per statement).
 
-use crate::ast::*;
 use crate::rules::locality::util::{self, Loc};
 use crate::rules::walk;
-use crate::uri::{Location, Param, StorageUri};
+use crate::syntax::ast::*;
+use crate::syntax::uri::{Location, Param, StorageUri};
 
 /// A set of statement kinds (of the statement EXPLAIN wraps, for an EXPLAIN): which
 /// statements a rule looks at.
@@ -103,7 +103,7 @@ pub struct Target<'s> {
     /// The locality CockroachDB reads (Go's query parsing) and the pair it comes from.
     pub locality: Loc,
     pub locality_param: Option<Param<'s>>,
-    /// Contains a documentation placeholder (`crate::template`): the storage rules do not
+    /// Contains a documentation placeholder (`crate::syntax::template`): the storage rules do not
     /// judge it, the chain and locality rules still compare where it points.
     pub templated: bool,
 }
@@ -169,7 +169,7 @@ impl<'s> StatementFacts<'s> {
     /// (a URI containing one is not judged); `now` is the check's clock in seconds since 1970.
     pub fn of(
         stmt: &'s Statement,
-        templates: &[crate::template::Template],
+        templates: &[crate::syntax::template::Template],
         now: i64,
     ) -> StatementFacts<'s> {
         let uris = statement_uris(stmt);
@@ -400,7 +400,7 @@ mod tests {
             .map(|n| format!("'s3://b/{n}?COCKROACH_LOCALITY=region%3Dr{n}'"))
             .collect();
         let sql = format!("BACKUP INTO ({});", uris.join(", "));
-        let parsed = crate::parser::parse(&sql);
+        let parsed = crate::syntax::parser::parse(&sql);
         let stmt = parsed.parsed().next().unwrap();
         let facts = StatementFacts::of(stmt, &[], 0);
         let list = walk::backup_destination(stmt).unwrap();
@@ -409,7 +409,7 @@ mod tests {
         }
         let other = StrValue {
             kind: StrKind::Literal("s3://elsewhere/x?AUTH=implicit".into()),
-            span: crate::span::Span::new(0, 0),
+            span: crate::syntax::span::Span::new(0, 0),
         };
         assert!(facts.parsed(&other).is_none());
         assert_eq!(facts.location(&other).as_deref(), Some("s3://elsewhere/x"));

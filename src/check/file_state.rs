@@ -3,11 +3,11 @@
 //! instead of walking every earlier write of a location. What is recorded comes from each
 //! statement's facts (`Written`): no earlier URI is parsed again.
 
-use crate::ast::{BackupDest, Statement};
 use crate::check::facts::StatementFacts;
 use crate::rules::chain::model;
 use crate::rules::chain::time::{self, Hlc};
 use crate::rules::locality;
+use crate::syntax::ast::{BackupDest, Statement};
 
 /// What the file state keeps of a statement, taken from its facts before its tree moves into
 /// the file context (owned: the facts borrow the tree).

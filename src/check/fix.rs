@@ -3,7 +3,7 @@
 
 pub use crate::diagnostic::{Applicability, Edit, Fix};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::parser;
+use crate::syntax::parser;
 
 /// The outcome of applying fixes to one source.
 #[derive(Debug, Default)]
@@ -155,7 +155,7 @@ fn accept<'f>(
 mod tests {
     use super::*;
     use crate::diagnostic::codes;
-    use crate::span::Span;
+    use crate::syntax::span::Span;
 
     fn diag_with(fix: Fix) -> Diagnostic {
         let mut d = Diagnostic::new(codes::SYNTAX_ERROR, Span::new(0, 1), "x");

@@ -12,10 +12,10 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use crate::check::fix::{Edit, Fix};
 use crate::diagnostic::Diagnostic;
-use crate::fix::{Edit, Fix};
-use crate::lexer;
-use crate::span::Span;
+use crate::syntax::lexer;
+use crate::syntax::span::Span;
 
 pub use crate::diagnostic::codes::{UNKNOWN_RULE, UNUSED_SUPPRESSION};
 
@@ -468,7 +468,7 @@ mod tests {
                 };
                 diagnostics.push(Diagnostic::new(code, Span::new(at, at), "x"));
             }
-            let comment_spans: Vec<Span> = crate::lexer::lex(&text).comments;
+            let comment_spans: Vec<Span> = crate::syntax::lexer::lex(&text).comments;
             let new = apply_comments(&text, &comment_spans, &statements, diagnostics.clone());
             let old = reference(&text, &comment_spans, &statements, diagnostics);
             assert_eq!(new, old, "{text}");
@@ -480,7 +480,8 @@ mod tests {
         let text = "-- backup-lint: ignore[L001, no-such-rule]\nBACKUP INTO 'external://bk';\n";
         let diags = crate::check_source(text, &crate::CheckOptions::default());
         assert_eq!(codes_after(text), vec!["N002", "N001"]);
-        let fixed = crate::fix::apply_fixes(text, &diags, crate::fix::Applicability::Safe);
+        let fixed =
+            crate::check::fix::apply_fixes(text, &diags, crate::check::fix::Applicability::Safe);
         assert_eq!(fixed.text, "BACKUP INTO 'external://bk';\n");
     }
 }

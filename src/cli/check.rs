@@ -52,7 +52,7 @@ pub(crate) fn check_one(args: &CheckArgs, input: &Input, cfg: &Config, target: V
     drop(doc);
     out.text = text;
     if args.show_fixes {
-        let index = backup_lint::span::LineIndex::new(&out.text);
+        let index = backup_lint::syntax::span::LineIndex::new(&out.text);
         let max = if args.unsafe_fixes {
             Applicability::Unsafe
         } else {
@@ -138,7 +138,7 @@ pub(crate) fn check_one(args: &CheckArgs, input: &Input, cfg: &Config, target: V
 /// count of statements too.
 pub(crate) fn document_health(doc: &Document<'_>, target: Version) -> (usize, usize) {
     if doc.kind == FileKind::Sql {
-        let parsed = backup_lint::parser::parse(doc.text);
+        let parsed = backup_lint::syntax::parser::parse(doc.text);
         let errors = parsed
             .diagnostics
             .iter()
@@ -290,7 +290,7 @@ pub(crate) fn run_check(args: CheckArgs) -> Result<u8, String> {
     });
     let fail_on = args.fail_on.or(base.fail_on).unwrap_or(Severity::Warning);
     for key in args.select.iter().flatten().chain(&args.ignore) {
-        if !backup_lint::config::selector_is_known(key) {
+        if !backup_lint::check::config::selector_is_known(key) {
             return Err(format!(
                 "`{key}` is not a rule code, rule name or category; `backup-lint rules` lists them"
             ));

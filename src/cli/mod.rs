@@ -7,12 +7,14 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use backup_lint::config::Config;
+use backup_lint::check::config::Config;
+use backup_lint::check::engine;
+use backup_lint::check::fix::{Applicability, apply_fixes_checked};
 use backup_lint::diagnostic::{Diagnostic, Severity};
-use backup_lint::document::Document;
-use backup_lint::fix::{Applicability, apply_fixes_checked};
+use backup_lint::hosts::document::Document;
+use backup_lint::hosts::source;
 use backup_lint::render::{self, FileReport};
-use backup_lint::{CheckOptions, FileKind, FormatOptions, Version, engine, format_source, source};
+use backup_lint::{CheckOptions, FileKind, FormatOptions, Version, format_source};
 
 mod check;
 mod fmt;
@@ -190,19 +192,19 @@ pub(crate) struct SimulateArgs {
     pub(crate) days: u32,
     /// The first day (YYYY-MM-DD; default: today).
     #[arg(long, value_parser = parse_day)]
-    pub(crate) start: Option<backup_lint::shell::date::DateTime>,
+    pub(crate) start: Option<backup_lint::hosts::shell::date::DateTime>,
     /// When cron runs the script (HH:MM).
     #[arg(long, default_value = "02:30")]
     pub(crate) time: String,
     /// Days with no run (comma-separated YYYY-MM-DD).
     #[arg(long, value_delimiter = ',', value_parser = parse_day)]
-    pub(crate) missed: Vec<backup_lint::shell::date::DateTime>,
+    pub(crate) missed: Vec<backup_lint::hosts::shell::date::DateTime>,
     /// Days the script runs twice in the same minute.
     #[arg(long, value_delimiter = ',', value_parser = parse_day)]
-    pub(crate) rerun: Vec<backup_lint::shell::date::DateTime>,
+    pub(crate) rerun: Vec<backup_lint::hosts::shell::date::DateTime>,
     /// Days whose run starts with the script's state files deleted.
     #[arg(long, value_delimiter = ',', value_parser = parse_day)]
-    pub(crate) state_file_deleted: Vec<backup_lint::shell::date::DateTime>,
+    pub(crate) state_file_deleted: Vec<backup_lint::hosts::shell::date::DateTime>,
     /// A value for one of the script's variables, as when filling in a template (repeatable).
     #[arg(long = "set", value_name = "NAME=VALUE")]
     pub(crate) set: Vec<String>,
@@ -217,8 +219,8 @@ pub(crate) struct SimulateArgs {
     pub(crate) format: String,
 }
 
-pub(crate) fn parse_day(s: &str) -> Result<backup_lint::shell::date::DateTime, String> {
-    backup_lint::shell::date::DateTime::parse_ymd(s)
+pub(crate) fn parse_day(s: &str) -> Result<backup_lint::hosts::shell::date::DateTime, String> {
+    backup_lint::hosts::shell::date::DateTime::parse_ymd(s)
         .ok_or_else(|| format!("`{s}` is not a date (YYYY-MM-DD)"))
 }
 

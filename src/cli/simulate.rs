@@ -3,7 +3,7 @@
 use super::*;
 
 pub(crate) fn run_simulate(args: SimulateArgs) -> Result<u8, String> {
-    use backup_lint::shell::date::DateTime;
+    use backup_lint::hosts::shell::date::DateTime;
     let text = std::fs::read_to_string(&args.script)
         .map_err(|e| format!("{}: {e}", args.script.display()))?;
     let (hour, minute) = args

@@ -8,12 +8,12 @@
 use std::sync::OnceLock;
 
 use crate::diagnostic::{Diagnostic, Edit};
-use crate::embed::{self, Assembled, Snippet};
-use crate::kind::FileKind;
-use crate::markdown::{self, Markdown};
-use crate::shell::Script;
-use crate::shell::extract::{self, Extraction};
-use crate::span::Span;
+use crate::hosts::embed::{self, Assembled, Snippet};
+use crate::hosts::kind::FileKind;
+use crate::hosts::markdown::{self, Markdown};
+use crate::hosts::shell::Script;
+use crate::hosts::shell::extract::{self, Extraction};
+use crate::syntax::span::Span;
 
 /// What a file is, parsed.
 #[derive(Debug)]
@@ -289,17 +289,17 @@ fn indent_of(text: &str, offset: usize) -> &str {
 /// The spans of every statement of SQL `text` (backup-family or not), as the suppression pass
 /// sees them.
 pub fn sql_statement_spans(text: &str) -> Vec<Span> {
-    let templates = crate::template::find(text);
-    let parse_text = crate::template::substitute(text, &templates);
+    let templates = crate::syntax::template::find(text);
+    let parse_text = crate::syntax::template::substitute(text, &templates);
     let mut spans = Vec::new();
-    crate::parser::parse_each(&parse_text, &mut Vec::new(), |s| spans.push(s.span));
+    crate::syntax::parser::parse_each(&parse_text, &mut Vec::new(), |s| spans.push(s.span));
     spans
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::{CheckOptions, check};
+    use crate::check::engine::{CheckOptions, check};
 
     /// `text` of `kind` after `add_ignores` over its own findings, and the findings left.
     fn ignored(text: &str, kind: FileKind) -> (String, Vec<Diagnostic>) {

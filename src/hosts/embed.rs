@@ -10,7 +10,7 @@
 
 use crate::diagnostic::Edit;
 use crate::diagnostic::{Diagnostic, Label};
-use crate::span::Span;
+use crate::syntax::span::Span;
 
 /// How the host writes the bytes a literal piece came from: decides whether, and how, a fix's
 /// replacement text can be written back there.

@@ -8,10 +8,10 @@
 
 use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
 
-use crate::embed::{Assembled, Quoting, Snippet};
-use crate::shell::Script;
-use crate::shell::extract::{self, Extraction};
-use crate::span::Span;
+use crate::hosts::embed::{Assembled, Quoting, Snippet};
+use crate::hosts::shell::Script;
+use crate::hosts::shell::extract::{self, Extraction};
+use crate::syntax::span::Span;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FenceLang {

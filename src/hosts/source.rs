@@ -1,7 +1,7 @@
 //! Reading a file's bytes into text without losing positions.
 
 use crate::diagnostic::{Diagnostic, codes};
-use crate::span::Span;
+use crate::syntax::span::Span;
 
 /// Stand-in for each byte that is not valid UTF-8: one byte for one byte, so every later span
 /// still points at the right place in the file. The lexer reports it as a lexical error.

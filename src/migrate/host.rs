@@ -2,13 +2,13 @@
 //! through its source map, so that only bytes of the SQL change and shell quoting stays valid.
 
 use super::{CANNOT_MIGRATE, Change, Locations, MigrateOptions, Part, common_collection, quote};
-use crate::ast::StrValue;
 use crate::diagnostic::Diagnostic;
-use crate::document::{Document, Model};
-use crate::embed::{self, Assembled};
-use crate::kind::FileKind;
-use crate::shell::{AssignKind, Script, WordPart};
-use crate::span::Span;
+use crate::hosts::document::{Document, Model};
+use crate::hosts::embed::{self, Assembled};
+use crate::hosts::kind::FileKind;
+use crate::hosts::shell::{AssignKind, Script, WordPart};
+use crate::syntax::ast::StrValue;
+use crate::syntax::span::Span;
 
 /// The outcome of migrating one file.
 #[derive(Debug)]

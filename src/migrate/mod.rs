@@ -18,11 +18,11 @@ pub mod schedule;
 
 pub use host::{Migrated, migrate, migrate_document};
 
-use crate::ast::*;
 use crate::diagnostic::{Code, Diagnostic};
-use crate::parser::{self, StatementKind};
-use crate::span::Span;
-use crate::version::{Version, v};
+use crate::syntax::ast::*;
+use crate::syntax::parser::{self, StatementKind};
+use crate::syntax::span::Span;
+use crate::syntax::version::{Version, v};
 
 pub use crate::diagnostic::codes::{CANNOT_MIGRATE, LAYOUT_CHANGE, SAME_MEANING};
 
@@ -106,7 +106,7 @@ impl Locations for Literals {
         // A documentation template (`'<full_backup_location>'`): its collection is one too.
         texts
             .iter()
-            .any(|t| !crate::template::find(t).is_empty())
+            .any(|t| !crate::syntax::template::find(t).is_empty())
             .then(|| Part::Sql("'<collection_location>'".into()))
     }
 
@@ -203,8 +203,8 @@ const OLD_LAYOUT: &str = "backups already taken with the old layout stay readabl
 /// Plans the migration of every statement of `sql` (a SQL file or a virtual document; bare
 /// placeholders are read as names, as `check` does).
 pub fn plan(sql: &str, opts: &MigrateOptions, locations: &dyn Locations) -> Vec<Change> {
-    let templates = crate::template::find(sql);
-    let parse_text = crate::template::substitute(sql, &templates);
+    let templates = crate::syntax::template::find(sql);
+    let parse_text = crate::syntax::template::substitute(sql, &templates);
     let mut changes = Vec::new();
     parser::parse_each(&parse_text, &mut Vec::new(), |stmt| {
         if let StatementKind::Parsed(ast) = stmt.kind {
@@ -223,7 +223,7 @@ fn statement(
 ) {
     let to = opts.to;
     // What the target rejects or deprecates, before any change.
-    let before = crate::features::check_statement(stmt, to);
+    let before = crate::syntax::features::check_statement(stmt, to);
     if !before
         .iter()
         .any(|d| matches!(d.code.code, "V001" | "V002" | "V003"))

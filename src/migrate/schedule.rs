@@ -2,11 +2,11 @@
 //! `CREATE SCHEDULE FOR BACKUP` statement.
 
 use super::MigrateOptions;
-use crate::ast::{BackupDest, Statement};
-use crate::embed::Assembled;
-use crate::parser::{self, StatementKind};
-use crate::shell::text::Env;
-use crate::shell::{AssignKind, Script, Word, WordPart, date};
+use crate::hosts::embed::Assembled;
+use crate::hosts::shell::text::Env;
+use crate::hosts::shell::{AssignKind, Script, Word, WordPart, date};
+use crate::syntax::ast::{BackupDest, Statement};
+use crate::syntax::parser::{self, StatementKind};
 
 /// A schedule that replaces a script, and what it removes.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -27,8 +27,8 @@ pub fn for_script(
     _opts: &MigrateOptions,
     dir: Option<&std::path::Path>,
 ) -> Option<Schedule> {
-    let templates = crate::template::find(&doc.text);
-    let parse_text = crate::template::substitute(&doc.text, &templates);
+    let templates = crate::syntax::template::find(&doc.text);
+    let parse_text = crate::syntax::template::substitute(&doc.text, &templates);
     let parsed = parser::parse(&parse_text);
     // The first BACKUP … TO whose path is one `$variable` built with `$(date …)`.
     let (backup, host, word, assignment_at) = parsed.statements.iter().find_map(|s| {
@@ -42,7 +42,7 @@ pub fn for_script(
             return None;
         };
         let uri = uris.items.first()?;
-        let interior = crate::span::Span::new(
+        let interior = crate::syntax::span::Span::new(
             uri.span.start as usize + 1,
             (uri.span.end as usize).saturating_sub(1),
         );
@@ -93,9 +93,9 @@ pub fn for_script(
         .pieces
         .iter()
         .map(|p| match p {
-            crate::shell::text::Piece::Literal { text, .. }
-            | crate::shell::text::Piece::Substituted { text, .. } => text.clone(),
-            crate::shell::text::Piece::Opaque { name, .. } => format!("<{name}>"),
+            crate::hosts::shell::text::Piece::Literal { text, .. }
+            | crate::hosts::shell::text::Piece::Substituted { text, .. } => text.clone(),
+            crate::hosts::shell::text::Piece::Opaque { name, .. } => format!("<{name}>"),
         })
         .collect();
     let mut explanation = Vec::new();

@@ -13,7 +13,7 @@ use super::pretty::ArrayWriter;
 use super::{FileReport, position};
 use crate::diagnostic::Severity;
 use crate::redact::{mask_source, scrub};
-use crate::span::LineIndex;
+use crate::syntax::span::LineIndex;
 
 #[derive(Serialize)]
 struct Lines {

@@ -8,7 +8,7 @@ use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnost
 use super::{FileReport, replace_controls, terminal_message, terminal_path};
 use crate::diagnostic::Severity;
 use crate::redact::mask_source;
-use crate::span::LineIndex;
+use crate::syntax::span::LineIndex;
 
 /// A file's text as miette reads it: only the lines around a span are scanned (miette's own
 /// `str` source scans from the start of the file for every finding), and a byte-order mark is

@@ -8,7 +8,7 @@ use super::pretty::{ArrayWriter, write_at};
 use super::{Counts, FileReport, JsonPosition, position};
 use crate::diagnostic::Severity;
 use crate::redact::scrub;
-use crate::span::LineIndex;
+use crate::syntax::span::LineIndex;
 
 /// Version of the JSON output schema (README "JSON output").
 pub const JSON_SCHEMA_VERSION: u32 = 1;

@@ -10,7 +10,7 @@ use std::io::{self, Seek, Write};
 
 use super::{FileReport, position};
 use crate::redact::scrub;
-use crate::span::LineIndex;
+use crate::syntax::span::LineIndex;
 
 /// Bytes of suites kept in memory before they move to a temporary file.
 const HELD_IN_MEMORY: usize = 8 << 20;

@@ -7,7 +7,7 @@ use std::io::{self, Write};
 use super::{FileReport, position, replace_controls, terminal_message, terminal_path};
 use crate::diagnostic::Severity;
 use crate::redact::scrub;
-use crate::span::LineIndex;
+use crate::syntax::span::LineIndex;
 
 /// One line per finding: `path:line:col: severity[CODE name]: message` (1-based; editors'
 /// error formats, vim `errorformat`, VS Code problem matchers).

@@ -18,7 +18,7 @@ use serde::Serialize;
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::redact::scrub;
-use crate::span::{LineIndex, Span};
+use crate::syntax::span::{LineIndex, Span};
 
 pub use json::JSON_SCHEMA_VERSION;
 
@@ -229,8 +229,8 @@ impl<W: Write> Renderer<W> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::check::fix::{Edit, Fix};
     use crate::diagnostic::codes;
-    use crate::fix::{Edit, Fix};
 
     fn render(files: &[FileReport<'_>], format: Format<'_>) -> String {
         let mut out = Vec::new();

@@ -11,7 +11,7 @@ use super::pretty::{ArrayWriter, write_at};
 use super::{FileReport, position};
 use crate::diagnostic::Severity;
 use crate::redact::scrub;
-use crate::span::{LineIndex, Span};
+use crate::syntax::span::{LineIndex, Span};
 
 #[derive(Serialize)]
 struct Text<'a> {

@@ -3,11 +3,11 @@
 
 use foldhash::{HashMap, HashSet};
 
-use crate::ast::{Backup, Statement};
 use crate::check::facts::StatementFacts;
 use crate::check::file_state::{LocationState, Write, Written};
 use crate::rules::locality::index::Index;
-use crate::span::Span;
+use crate::syntax::ast::{Backup, Statement};
+use crate::syntax::span::Span;
 
 #[derive(Debug)]
 pub enum Entry {

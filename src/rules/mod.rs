@@ -11,11 +11,11 @@
 pub mod context;
 pub mod walk;
 
-use crate::ast::{Statement, StrValue};
 pub use crate::check::facts::{StatementFacts, StatementKinds};
 use crate::diagnostic::{Code, Diagnostic, Severity};
-use crate::span::Span;
-use crate::version::Version;
+use crate::syntax::ast::{Statement, StrValue};
+use crate::syntax::span::Span;
+use crate::syntax::version::Version;
 pub use context::{Entry, FileContext};
 
 include!(concat!(env!("OUT_DIR"), "/rules_registry.rs"));
@@ -23,12 +23,12 @@ include!(concat!(env!("OUT_DIR"), "/rules_registry.rs"));
 /// What every rule file imports.
 pub mod prelude {
     pub use super::{Ctx, FileContext, Rule, RuleKind, ScriptCtx, StatementFacts, StatementKinds};
-    pub use crate::ast::*;
+    pub use crate::check::fix::{Applicability, Edit, Fix};
     pub use crate::diagnostic::{Diagnostic, Severity};
-    pub use crate::fix::{Applicability, Edit, Fix};
-    pub use crate::span::Span;
-    pub use crate::uri::{LOCALITY_PARAM, Param, StorageUri};
-    pub use crate::version::{Version, v};
+    pub use crate::syntax::ast::*;
+    pub use crate::syntax::span::Span;
+    pub use crate::syntax::uri::{LOCALITY_PARAM, Param, StorageUri};
+    pub use crate::syntax::version::{Version, v};
 }
 
 /// A rule's check: judge `stmt`, push findings.
@@ -38,15 +38,16 @@ pub type CheckFn = fn(&Statement, &Ctx<'_>, &mut Vec<Diagnostic>);
 pub type ScriptCheckFn = fn(&ScriptCtx<'_>, &mut Vec<Diagnostic>);
 
 /// A Markdown rule's check: judge the whole page.
-pub type MarkdownCheckFn = fn(&crate::markdown::Markdown, &ScriptCtx<'_>, &mut Vec<Diagnostic>);
+pub type MarkdownCheckFn =
+    fn(&crate::hosts::markdown::Markdown, &ScriptCtx<'_>, &mut Vec<Diagnostic>);
 
 /// Everything a script rule may look at.
 pub struct ScriptCtx<'a> {
     pub target: Version,
     /// The script's text (for a shell fence of a runbook: the fence's commands).
     pub source: &'a str,
-    pub script: &'a crate::shell::Script,
-    pub extraction: &'a crate::shell::extract::Extraction,
+    pub script: &'a crate::hosts::shell::Script,
+    pub extraction: &'a crate::hosts::shell::extract::Extraction,
     /// A runbook's fence: documentation placeholders are expected there.
     pub in_markdown: bool,
 }
@@ -55,12 +56,12 @@ impl ScriptCtx<'_> {
     /// The value of `word`, evaluated where `at` is (assignments before it are visible).
     pub fn eval_at(
         &self,
-        word: &crate::shell::Word,
+        word: &crate::hosts::shell::Word,
         at: u32,
-        scope: &crate::shell::Scope,
+        scope: &crate::hosts::shell::Scope,
         function: Option<usize>,
-    ) -> crate::shell::text::Value {
-        crate::shell::text::Env::at(self.script, at, scope, function).eval(word)
+    ) -> crate::hosts::shell::text::Value {
+        crate::hosts::shell::text::Env::at(self.script, at, scope, function).eval(word)
     }
 }
 
@@ -141,8 +142,8 @@ pub struct Ctx<'a> {
     pub span: Span,
     /// Every earlier statement of the file.
     pub file: &'a FileContext,
-    /// Documentation placeholders inside the statement (`crate::template`).
-    pub templates: &'a [crate::template::Template],
+    /// Documentation placeholders inside the statement (`crate::syntax::template`).
+    pub templates: &'a [crate::syntax::template::Template],
     /// The statement's facts (empty for a statement that did not parse).
     pub facts: &'a StatementFacts<'a>,
     /// The statement's chain, worked out by the first chain rule that asks (`Ctx::chain`).
@@ -198,7 +199,7 @@ pub fn run_script(ctx: &ScriptCtx<'_>, out: &mut Vec<Diagnostic>) {
 
 /// Runs every Markdown rule.
 pub fn run_markdown(
-    md: &crate::markdown::Markdown,
+    md: &crate::hosts::markdown::Markdown,
     ctx: &ScriptCtx<'_>,
     out: &mut Vec<Diagnostic>,
 ) {

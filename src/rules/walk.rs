@@ -1,6 +1,6 @@
 //! Small AST helpers shared by rules of several categories.
 
-use crate::ast::*;
+use crate::syntax::ast::*;
 
 /// The statement that runs: EXPLAIN unwrapped (CockroachDB plans, and so checks, the inner
 /// statement of an EXPLAIN too).

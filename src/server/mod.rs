@@ -30,9 +30,9 @@ use lsp_types::{
 };
 use serde_json::Value;
 
-use crate::config::Config;
+use crate::check::config::Config;
+use crate::check::fix::Applicability;
 use crate::diagnostic::{Diagnostic, Severity, codes};
-use crate::fix::Applicability;
 use crate::redact::scrub;
 use crate::{CheckOptions, FileKind, FormatOptions, Version, format_source};
 
@@ -450,8 +450,8 @@ impl Server {
         let resolved = self.resolve(uri, &mut out);
         let doc = self.docs.get_mut(uri).expect("checked above");
         let built =
-            crate::document::Document::build(&doc.text, kind, &resolved.config.sql_wrappers);
-        let diags = crate::engine::check(
+            crate::hosts::document::Document::build(&doc.text, kind, &resolved.config.sql_wrappers);
+        let diags = crate::check::engine::check(
             &built,
             &CheckOptions {
                 target: resolved.target,
@@ -518,7 +518,7 @@ impl Server {
         let mut ignores = Vec::new();
         let mut seen = HashSet::new();
         // Statements and comment syntax do not depend on SQL wrappers.
-        let built = crate::document::Document::build(&doc.text, kind, &[]);
+        let built = crate::hosts::document::Document::build(&doc.text, kind, &[]);
         for d in hits {
             let lsp = to_lsp(d, uri, &lines);
             if let Some(fix) = &d.fix
@@ -687,9 +687,9 @@ fn to_lsp(d: &Diagnostic, uri: &Url, lines: &Lines<'_>) -> LspDiagnostic {
 /// The edit that adds `ignore[CODE]` in the document's comment syntax above the statement
 /// that holds the diagnostic (the diagnostic's own place when it lies in no statement),
 /// joining an `ignore[…]` comment already on the line above (see
-/// [`crate::document::Document::ignore_edit`]).
+/// [`crate::hosts::document::Document::ignore_edit`]).
 fn ignore_edit(
-    doc: &crate::document::Document<'_>,
+    doc: &crate::hosts::document::Document<'_>,
     lines: &Lines<'_>,
     d: &Diagnostic,
 ) -> Option<TextEdit> {
@@ -729,7 +729,7 @@ mod tests {
 
     #[test]
     fn ignore_comment_goes_above_the_statement_start() {
-        use crate::document::Document;
+        use crate::hosts::document::Document;
         /// `text` with the ignore edit for its S003 applied, and the edit.
         fn ignored(text: &str) -> (String, TextEdit) {
             let d = crate::check_source(text, &CheckOptions::default())

@@ -3,7 +3,7 @@
 
 use lsp_types::{Position, Range};
 
-use crate::span::Span;
+use crate::syntax::span::Span;
 
 /// Line starts of a text, for converting between byte offsets and LSP positions (UTF-16
 /// code units). Lines end at `\n`, `\r\n` or a lone `\r`, as LSP defines them.

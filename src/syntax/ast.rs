@@ -1,10 +1,10 @@
 //! The syntax tree of the backup family: one superset of every release from v19.1 on.
 //!
 //! Every node carries its byte span. Each syntactic variant that only some releases accept is a
-//! distinct variant or flag here; `crate::features` maps them to the releases that accept them.
-//! `Display` (see `crate::format`) prints the canonical form.
+//! distinct variant or flag here; `crate::syntax::features` maps them to the releases that accept them.
+//! `Display` (see `crate::syntax::format`) prints the canonical form.
 
-use crate::span::Span;
+use crate::syntax::span::Span;
 
 /// `string_or_placeholder`: a string literal, a bare word read as a string, or `$n`.
 #[derive(Clone, Debug, PartialEq, Eq)]

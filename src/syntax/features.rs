@@ -6,11 +6,11 @@
 use foldhash::HashMap;
 use std::borrow::Cow;
 
-use crate::ast::*;
 use crate::diagnostic::{Diagnostic, codes};
-use crate::options::{self, OptStmt, Shape};
-use crate::span::Span;
-use crate::version::{Version, v};
+use crate::syntax::ast::*;
+use crate::syntax::options::{self, OptStmt, Shape};
+use crate::syntax::span::Span;
+use crate::syntax::version::{Version, v};
 
 /// What a construct is, for messages; built into text only when a diagnostic is emitted.
 #[derive(Clone, Debug)]

@@ -7,10 +7,10 @@
 
 use std::fmt::{self, Display, Formatter, Write};
 
-use crate::ast::*;
-use crate::keywords;
-use crate::options::{self, OptStmt, Shape};
-use crate::version::{Version, v};
+use crate::syntax::ast::*;
+use crate::syntax::keywords;
+use crate::syntax::options::{self, OptStmt, Shape};
+use crate::syntax::version::{Version, v};
 
 /// How to print: for which release, and whether secrets are elided.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]

@@ -355,7 +355,7 @@ pub fn known_word_ignoring_case(word: &str) -> Option<&'static str> {
         return None;
     }
     let words = WORDS.get_or_init(|| {
-        let options = crate::options::all_option_words();
+        let options = crate::syntax::options::all_option_words();
         WordTable::new(
             RESERVED
                 .iter()
@@ -433,7 +433,7 @@ mod tests {
 
     #[test]
     fn every_listed_word_is_known_in_any_case_and_others_are_not() {
-        let options = crate::options::all_option_words();
+        let options = crate::syntax::options::all_option_words();
         let all = RESERVED
             .iter()
             .chain(TYPE_FUNC_NAME)

@@ -5,7 +5,7 @@ use std::borrow::Cow;
 
 use unicode_normalization::UnicodeNormalization;
 
-use crate::span::Span;
+use crate::syntax::span::Span;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TokenKind {
@@ -589,7 +589,7 @@ impl<'a> Lexer<'a> {
         let value = if ascii_lower {
             Cow::Borrowed(text)
         } else if ascii {
-            match crate::keywords::known_word_ignoring_case(text) {
+            match crate::syntax::keywords::known_word_ignoring_case(text) {
                 Some(word) => Cow::Borrowed(word),
                 None => Cow::Owned(text.to_ascii_lowercase()),
             }

@@ -1,8 +1,8 @@
 //! The option tables of each statement (grammar.md §2.2–2.4, §3): spelling, value shape, the
 //! releases that accept each option, and the fixed order CockroachDB prints them in.
 
-use crate::ast::OptKey;
-use crate::version::{Version, v};
+use crate::syntax::ast::OptKey;
+use crate::syntax::version::{Version, v};
 
 /// Which statement's `WITH` clause an option list belongs to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -7,7 +7,7 @@
 
 use std::borrow::Cow;
 
-use crate::span::Span;
+use crate::syntax::span::Span;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Template {

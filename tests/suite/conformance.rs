@@ -54,9 +54,9 @@
 use std::path::{Path, PathBuf};
 
 use backup_lint::diagnostic::{Diagnostic, Severity};
-use backup_lint::format::FormatOptions;
-use backup_lint::parser::StatementKind;
-use backup_lint::span::LineIndex;
+use backup_lint::syntax::format::FormatOptions;
+use backup_lint::syntax::parser::StatementKind;
+use backup_lint::syntax::span::LineIndex;
 use backup_lint::{CheckOptions, Version, check_source, format_source};
 
 const SUFFIXES: [&str; 5] = [
@@ -197,7 +197,7 @@ impl Run {
         };
         tally.total += 1;
         let out = format_source(input, &opts);
-        let parsed = backup_lint::parser::parse(input);
+        let parsed = backup_lint::syntax::parser::parse(input);
         let n_parsed = parsed
             .statements
             .iter()

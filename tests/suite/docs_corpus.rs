@@ -115,7 +115,7 @@ fn docs_files_as_pasted() {
             page.push('\n');
         }
         for (first_line, page) in pages {
-            let index = backup_lint::span::LineIndex::new(&page);
+            let index = backup_lint::syntax::span::LineIndex::new(&page);
             for d in check_source(&page, &CheckOptions { target: version }) {
                 // Syntax errors are the suspicious statements, covered by the other test.
                 if d.severity != Severity::Error || d.code.code.starts_with('S') {

@@ -21,8 +21,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use backup_lint::options::{OptStmt, Shape};
-use backup_lint::version::{RELEASES, Version};
+use backup_lint::syntax::options::{OptStmt, Shape};
+use backup_lint::syntax::version::{RELEASES, Version};
 
 const EBNF_FILE: &str = "grammar/backup.ebnf";
 const PARSER_FILES: [&str; 2] = ["src/syntax/parser/grammar.rs", "src/syntax/parser/input.rs"];

@@ -4,13 +4,8 @@
 
 use std::path::Path;
 
-const SYNTAX: &[&str] = &[
-    "ast", "features", "format", "keywords", "lexer", "options", "parser", "span", "template",
-    "uri", "version", "syntax",
-];
-const HOSTS: &[&str] = &[
-    "document", "embed", "kind", "markdown", "shell", "source", "hosts",
-];
+const SYNTAX: &[&str] = &["syntax"];
+const HOSTS: &[&str] = &["hosts"];
 /// The diagnostic type every layer reports in.
 const BASE: &[&str] = &["diagnostic"];
 

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use backup_lint::migrate::{MigrateOptions, migrate_document};
-use backup_lint::span::LineIndex;
+use backup_lint::syntax::span::LineIndex;
 use backup_lint::{CheckOptions, FileKind, Version, check_document, check_source};
 
 fn shared() -> Option<PathBuf> {

@@ -20,10 +20,10 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use backup_lint::diagnostic::{Diagnostic, Severity};
-use backup_lint::format::FormatOptions;
-use backup_lint::parser::{ParsedFile, StatementKind, parse};
-use backup_lint::source;
-use backup_lint::span::{LineIndex, Span};
+use backup_lint::hosts::source;
+use backup_lint::syntax::format::FormatOptions;
+use backup_lint::syntax::parser::{ParsedFile, StatementKind, parse};
+use backup_lint::syntax::span::{LineIndex, Span};
 use backup_lint::{CheckOptions, Version, check_source, format_source};
 
 const HEADER: &str = "-- target-version:";

@@ -10,8 +10,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use backup_lint::diagnostic::{Diagnostic, Severity, codes};
-use backup_lint::span::LineIndex;
-use backup_lint::{CheckOptions, FormatOptions, Formatted, check_source, format_source, source};
+use backup_lint::hosts::source;
+use backup_lint::syntax::span::LineIndex;
+use backup_lint::{CheckOptions, FormatOptions, Formatted, check_source, format_source};
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -784,7 +785,7 @@ fn random_scripts_and_runbooks_never_panic() {
         while bytes.len() < 2_000 {
             bytes.extend_from_slice(PIECES[rng.below(PIECES.len())]);
         }
-        let (text, _) = backup_lint::source::decode(&bytes);
+        let (text, _) = backup_lint::hosts::source::decode(&bytes);
         for kind in [
             backup_lint::FileKind::Shell,
             backup_lint::FileKind::Markdown,

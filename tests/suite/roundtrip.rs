@@ -25,12 +25,12 @@
 
 use std::path::PathBuf;
 
-use backup_lint::ast::*;
 use backup_lint::diagnostic::Severity;
-use backup_lint::format::FormatOptions;
-use backup_lint::options::{self, OptStmt, Shape};
-use backup_lint::parser::{StatementKind, parse};
-use backup_lint::version::RELEASES;
+use backup_lint::syntax::ast::*;
+use backup_lint::syntax::format::FormatOptions;
+use backup_lint::syntax::options::{self, OptStmt, Shape};
+use backup_lint::syntax::parser::{StatementKind, parse};
+use backup_lint::syntax::version::RELEASES;
 use backup_lint::{Version, format_source};
 
 fn shared_dir() -> Option<PathBuf> {

@@ -231,7 +231,7 @@ fn rule_snapshots() {
                             kind.as_str()
                         ));
                     }
-                    let index = backup_lint::span::LineIndex::new(&sql);
+                    let index = backup_lint::syntax::span::LineIndex::new(&sql);
                     for d in check(kind, version, &sql) {
                         let (l, c) = index.line_col(d.span.start as usize);
                         out.push_str(&format!(
@@ -242,10 +242,10 @@ fn rule_snapshots() {
                             backup_lint::redact::scrub(&d.message)
                         ));
                         if let Some(fix) = &d.fix {
-                            let applied = backup_lint::fix::apply_fixes_checked(
+                            let applied = backup_lint::check::fix::apply_fixes_checked(
                                 &sql,
                                 std::slice::from_ref(&d),
-                                backup_lint::fix::Applicability::Unsafe,
+                                backup_lint::check::fix::Applicability::Unsafe,
                                 |t| {
                                     let errors = check(kind, version, t)
                                         .iter()

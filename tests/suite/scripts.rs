@@ -6,9 +6,9 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use backup_lint::diagnostic::Diagnostic;
-use backup_lint::embed;
-use backup_lint::shell::{Script, extract};
-use backup_lint::span::LineIndex;
+use backup_lint::hosts::embed;
+use backup_lint::hosts::shell::{Script, extract};
+use backup_lint::syntax::span::LineIndex;
 use backup_lint::{CheckOptions, FileKind, Version, check_document};
 
 fn shared() -> Option<PathBuf> {

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use backup_lint::shell::date::DateTime;
+use backup_lint::hosts::shell::date::DateTime;
 use backup_lint::simulate::{SimulateOptions, Simulation, simulate, table};
 
 fn shared() -> Option<PathBuf> {

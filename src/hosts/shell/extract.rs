@@ -4,8 +4,8 @@
 
 use super::text::{Env, Value};
 use super::{Command, Script, Word, WordPart};
-use crate::embed::Snippet;
-use crate::span::Span;
+use crate::hosts::embed::Snippet;
+use crate::syntax::span::Span;
 
 /// How a SQL client is invoked.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

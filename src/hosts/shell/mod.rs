@@ -11,7 +11,7 @@ pub mod extract;
 pub mod run;
 pub mod text;
 
-use crate::span::Span;
+use crate::syntax::span::Span;
 
 /// A piece of a shell word.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -21,7 +21,7 @@ pub enum WordPart {
     Literal {
         text: String,
         host: Span,
-        quoting: crate::embed::Quoting,
+        quoting: crate::hosts::embed::Quoting,
     },
     /// `$name`, `${name}`, `${name:-default}`; `complex` for other parameter operations.
     Variable {
@@ -83,8 +83,8 @@ impl Word {
             matches!(
                 p,
                 WordPart::Literal {
-                    quoting: crate::embed::Quoting::ShellDouble
-                        | crate::embed::Quoting::ShellSingle,
+                    quoting: crate::hosts::embed::Quoting::ShellDouble
+                        | crate::hosts::embed::Quoting::ShellSingle,
                     ..
                 }
             )
@@ -697,7 +697,7 @@ impl Builder<'_> {
                 parts: vec![WordPart::Literal {
                     text: body.kind().to_string(),
                     host: Span::point(span.start as usize),
-                    quoting: crate::embed::Quoting::Raw,
+                    quoting: crate::hosts::embed::Quoting::Raw,
                 }],
             },
             args: Vec::new(),
@@ -808,7 +808,11 @@ impl Builder<'_> {
 
     fn word(&self, node: tree_sitter::Node<'_>) -> Word {
         let mut parts = Vec::new();
-        self.word_parts(node, crate::embed::Quoting::ShellUnquoted, &mut parts);
+        self.word_parts(
+            node,
+            crate::hosts::embed::Quoting::ShellUnquoted,
+            &mut parts,
+        );
         Word {
             span: span_of(node),
             parts,
@@ -819,7 +823,7 @@ impl Builder<'_> {
         &self,
         text: String,
         host: Span,
-        quoting: crate::embed::Quoting,
+        quoting: crate::hosts::embed::Quoting,
         out: &mut Vec<WordPart>,
     ) {
         if text.is_empty() && host.is_empty() {
@@ -838,10 +842,10 @@ impl Builder<'_> {
         &self,
         start: usize,
         end: usize,
-        quoting: crate::embed::Quoting,
+        quoting: crate::hosts::embed::Quoting,
         out: &mut Vec<WordPart>,
     ) {
-        use crate::embed::Quoting;
+        use crate::hosts::embed::Quoting;
         let s = &self.original[start..end];
         let escapable: &[u8] = match quoting {
             Quoting::ShellDouble => b"\\\"$`\n",
@@ -895,10 +899,10 @@ impl Builder<'_> {
     fn word_parts(
         &self,
         node: tree_sitter::Node<'_>,
-        quoting: crate::embed::Quoting,
+        quoting: crate::hosts::embed::Quoting,
         out: &mut Vec<WordPart>,
     ) {
-        use crate::embed::Quoting;
+        use crate::hosts::embed::Quoting;
         match node.kind() {
             "word" | "number" | "string_content" | "heredoc_content" | "special_variable_name" => {
                 self.gap(node.start_byte(), node.end_byte(), quoting, out)
@@ -1016,7 +1020,7 @@ impl Builder<'_> {
     }
 
     fn heredoc_body(&self, node: tree_sitter::Node<'_>, quoted: bool) -> Word {
-        use crate::embed::Quoting;
+        use crate::hosts::embed::Quoting;
         let mut parts = Vec::new();
         if quoted {
             self.literal(

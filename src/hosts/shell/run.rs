@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use super::date::{self, DateTime};
 use super::{MaskedPlaceholder, WordPart, parse_tree, read_word};
-use crate::span::Span;
+use crate::syntax::span::Span;
 
 /// SQL a run would send.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -3,8 +3,8 @@
 //! opaque value that the SQL checks treat as unknown.
 
 use super::{AssignKind, Scope, Script, Word, WordPart, date};
-use crate::embed::{Assembled, Quoting};
-use crate::span::Span;
+use crate::hosts::embed::{Assembled, Quoting};
+use crate::syntax::span::Span;
 
 /// The time `$(date +FMT)` is evaluated at: a Tuesday at 02:30, as a nightly cron job runs.
 pub fn reference_time() -> date::DateTime {

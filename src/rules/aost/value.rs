@@ -4,9 +4,9 @@
 //! Only what is certain is reported: placeholders, unknown functions inside expressions and
 //! strings this module cannot read are `Unknown`.
 
-use crate::ast::{AsOf, Expr, ExprKind, Name, Statement};
+use crate::syntax::ast::{AsOf, Expr, ExprKind, Name, Statement};
 use crate::rules::walk;
-use crate::span::Span;
+use crate::syntax::span::Span;
 
 /// The `AS OF SYSTEM TIME` clause of a BACKUP or RESTORE (through EXPLAIN), with the
 /// statement's name.

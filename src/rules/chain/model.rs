@@ -7,14 +7,14 @@
 //! stripped); a locality-aware list is identified by its `COCKROACH_LOCALITY=default` URI (or
 //! its first). Placeholders are unknown and never match anything.
 
-use crate::ast::*;
+use crate::syntax::ast::*;
 use crate::check::file_state::Write;
 use crate::rules::chain::time;
 use crate::rules::walk;
 use crate::rules::{FileContext, StatementFacts};
-use crate::span::Span;
-use crate::uri::StorageUri;
-use crate::version::{Version, v};
+use crate::syntax::span::Span;
+use crate::syntax::uri::StorageUri;
+use crate::syntax::version::{Version, v};
 
 /// Something that writes backups: a `BACKUP` or a backup schedule.
 #[derive(Clone, Copy, Debug)]

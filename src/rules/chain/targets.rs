@@ -1,7 +1,7 @@
 //! Target sets of backups, normalised so layers of one chain or collection can be compared
 //! (semantics.md §2.3, §2.14, §2.18).
 
-use crate::ast::{Name, TablePattern, Targets, TenantId};
+use crate::syntax::ast::{Name, TablePattern, Targets, TenantId};
 
 /// A table pattern: qualifiers (lower-cased unless quoted) and the table name (`None` for `*`).
 /// Equality and order look at `quals` and `name` only.

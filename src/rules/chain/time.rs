@@ -2,8 +2,8 @@
 //! written as literals. Relative values (`'-10s'`, `follower_read_timestamp()`) and anything
 //! that is not a constant are unknown (`None`): the statement's run time decides them.
 
-use crate::shell::date::{civil_from_days, days_from_civil};
-use crate::ast::{Expr, ExprKind};
+use crate::hosts::shell::date::{civil_from_days, days_from_civil};
+use crate::syntax::ast::{Expr, ExprKind};
 
 /// An HLC timestamp: wall time in nanoseconds since the Unix epoch, and the logical part.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]

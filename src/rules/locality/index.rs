@@ -390,7 +390,7 @@ pub fn misgrouped_runs<'a>(
 
 #[cfg(test)]
 mod tests {
-    use crate::engine::{CheckOptions, check_source};
+    use crate::check::engine::{CheckOptions, check_source};
 
     fn codes(text: &str) -> Vec<&'static str> {
         check_source(text, &CheckOptions::default())

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use crate::check::facts::Target;
 use crate::rules::prelude::*;
 use crate::rules::walk;
-pub use crate::uri::query_unescape;
+pub use crate::syntax::uri::query_unescape;
 
 /// The value that marks the URI holding the metadata and every unmatched node's data.
 pub const DEFAULT: &str = "default";
@@ -323,7 +323,7 @@ mod tests {
 
     #[test]
     fn sets_and_default_locations() {
-        let parsed = crate::parser::parse(
+        let parsed = crate::syntax::parser::parse(
             "BACKUP INTO ('s3://e/x?COCKROACH_LOCALITY=default', 's3://w/x?COCKROACH_LOCALITY=region%3Dus-west');",
         );
         let stmt = parsed.parsed().next().unwrap();

@@ -30,7 +30,7 @@
 //! ## Versions
 //! All releases.
 
-use crate::markdown::Markdown;
+use crate::hosts::markdown::Markdown;
 use crate::rules::prelude::*;
 
 pub static RULE: Rule = Rule {

@@ -28,7 +28,7 @@
 //! ## Versions
 //! `BACKUP`/`RESTORE` up to v20.1, `SHOW BACKUP` up to v22.1.
 
-use crate::options::OptStmt;
+use crate::syntax::options::OptStmt;
 use crate::rules::options::util;
 use crate::rules::prelude::*;
 use crate::rules::walk;
@@ -58,7 +58,7 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let Some(list) = list else {
         return;
     };
-    let names = crate::options::accepted_names(kind, ctx.target);
+    let names = crate::syntax::options::accepted_names(kind, ctx.target);
     for item in &list.items {
         let OptKey::Generic(key) = &item.key else {
             continue;

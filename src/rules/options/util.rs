@@ -1,6 +1,6 @@
 //! Helpers shared by the option rules: where a statement's options are, and what a value means.
 
-use crate::ast::*;
+use crate::syntax::ast::*;
 use crate::rules::walk;
 
 /// Every option item of the statement (through EXPLAIN), with the name CockroachDB uses for the

@@ -32,7 +32,7 @@
 //! v22.1 and later (before, each statement of the batch ran in its own implicit transaction).
 //! A `BACKUP` after an explicit `BEGIN` in the same string is left to `backup-in-transaction`.
 
-use crate::parser::StatementKind;
+use crate::syntax::parser::StatementKind;
 use crate::rules::prelude::*;
 
 pub static RULE: Rule = Rule {
@@ -52,7 +52,7 @@ pub fn check_script(ctx: &ScriptCtx<'_>, out: &mut Vec<Diagnostic>) {
         if !ctx.extraction.batch.get(i).copied().unwrap_or(false) {
             continue;
         }
-        let parsed = crate::parser::parse(&snippet.sql.text);
+        let parsed = crate::syntax::parser::parse(&snippet.sql.text);
         let statements: Vec<_> = parsed
             .statements
             .iter()

@@ -33,7 +33,7 @@
 
 use super::util::single_variable;
 use crate::rules::prelude::*;
-use crate::shell::{Word, WordPart};
+use crate::hosts::shell::{Word, WordPart};
 
 pub static RULE: Rule = Rule {
     code: "B001",
@@ -44,7 +44,7 @@ pub static RULE: Rule = Rule {
     kind: RuleKind::Script(check_script),
 };
 
-use crate::shell::date::WEEKDAYS as DAYS;
+use crate::hosts::shell::date::WEEKDAYS as DAYS;
 
 /// What `date +FMT` can print, for the weekday formats.
 fn outputs(format: &str) -> Option<Vec<String>> {

@@ -45,8 +45,8 @@
 use super::empty_target::{Tok, is_kw, sql_tokens};
 use super::util::{mentions, runs_sql, sql_variables};
 use crate::rules::prelude::*;
-use crate::shell::date::{self, Resolution};
-use crate::shell::{DateCall, Word, WordPart};
+use crate::hosts::shell::date::{self, Resolution};
+use crate::hosts::shell::{DateCall, Word, WordPart};
 
 pub static RULE: Rule = Rule {
     code: "B010",

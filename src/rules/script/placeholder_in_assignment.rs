@@ -69,7 +69,7 @@ pub fn check_script(ctx: &ScriptCtx<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         }
         let raw = &ctx.source[word.span.range()];
-        for t in crate::template::find(raw) {
+        for t in crate::syntax::template::find(raw) {
             // `${name}` is a shell expansion, not a placeholder.
             if t.text.starts_with('$') || t.text.starts_with('{') {
                 continue;

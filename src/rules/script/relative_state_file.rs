@@ -64,7 +64,7 @@ pub fn check_script(ctx: &ScriptCtx<'_>, out: &mut Vec<Diagnostic>) {
                 && !value.pieces.first().is_some_and(|p| {
                     // `$HOME/x`: the first piece is a variable's value (an absolute one, or
                     // opaque and so unknown).
-                    matches!(p, crate::shell::text::Piece::Opaque { .. })
+                    matches!(p, crate::hosts::shell::text::Piece::Opaque { .. })
                 });
             if !relative || !seen.insert(key.clone()) {
                 continue;

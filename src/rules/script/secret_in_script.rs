@@ -33,7 +33,7 @@
 //! All releases (a property of the script).
 
 use crate::rules::prelude::*;
-use crate::shell::{AssignKind, WordPart};
+use crate::hosts::shell::{AssignKind, WordPart};
 
 pub static RULE: Rule = Rule {
     code: "B005",

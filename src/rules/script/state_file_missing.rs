@@ -45,7 +45,7 @@
 
 use super::util::file_key;
 use crate::rules::prelude::*;
-use crate::shell::Command;
+use crate::hosts::shell::Command;
 
 pub static RULE: Rule = Rule {
     code: "B002",

@@ -30,7 +30,7 @@
 
 use super::util::mentions;
 use crate::rules::prelude::*;
-use crate::shell::AssignKind;
+use crate::hosts::shell::AssignKind;
 
 pub static RULE: Rule = Rule {
     code: "B004",

@@ -1,8 +1,8 @@
 //! Helpers shared by the script rules.
 
 use crate::rules::ScriptCtx;
-use crate::shell::extract::client_of;
-use crate::shell::{Assignment, AssignKind, Command, Word, WordPart};
+use crate::hosts::shell::extract::client_of;
+use crate::hosts::shell::{Assignment, AssignKind, Command, Word, WordPart};
 
 /// The variable a word consists of (`$recent`, `"${recent}"`), if that is all it is.
 pub fn single_variable(word: &Word) -> Option<&str> {
@@ -100,5 +100,5 @@ pub fn sql_variables(ctx: &ScriptCtx<'_>) -> std::collections::HashSet<String> {
 
 /// Whether the value of a word is a documentation placeholder (reported by B003).
 pub fn is_placeholder(text: &str) -> bool {
-    !crate::template::find(text).is_empty()
+    !crate::syntax::template::find(text).is_empty()
 }

@@ -35,7 +35,7 @@
 //! All releases (a property of the script).
 
 use crate::rules::prelude::*;
-use crate::shell::{Word, WordPart};
+use crate::hosts::shell::{Word, WordPart};
 
 pub static RULE: Rule = Rule {
     code: "B011",
@@ -163,8 +163,8 @@ pub fn check_script(ctx: &ScriptCtx<'_>, out: &mut Vec<Diagnostic>) {
         if !mismatched(&fmt) {
             continue;
         }
-        let example = crate::shell::date::DateTime::new(2024, 12, 30, 2, 30, 0)
-            .map(|t| crate::shell::date::format(&fmt, &t));
+        let example = crate::hosts::shell::date::DateTime::new(2024, 12, 30, 2, 30, 0)
+            .map(|t| crate::hosts::shell::date::format(&fmt, &t));
         let year = if letters(&fmt).contains(&b'Y') {
             "%Y"
         } else {

@@ -266,7 +266,7 @@ impl Provider {
 // ---------------------------------------------------------------------------------------------
 // Go's query parsing
 
-pub use crate::uri::query_unescape;
+pub use crate::syntax::uri::query_unescape;
 
 
 /// One pair as Go's `url.ParseQuery` keeps it.

@@ -47,7 +47,7 @@ fn check(_stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
 /// The findings for every placeholder inside `span` (also used for statements that did not
 /// parse).
 pub fn placeholders_in(span: Span, ctx: &Ctx<'_>) -> Vec<Diagnostic> {
-    crate::template::within(ctx.templates, span)
+    crate::syntax::template::within(ctx.templates, span)
         .iter()
         .map(|t| {
             RULE.diag(t.span, format!("replace this placeholder: `{}`", t.text))

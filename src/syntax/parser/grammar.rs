@@ -1,6 +1,6 @@
 //! One function per production of `grammar/backup.ebnf`, named after it, with the production
 //! quoted above it. The grammar is the superset of every release from v19.1 on; which release
-//! accepts what is judged later (`crate::features`), never here.
+//! accepts what is judged later (`crate::syntax::features`), never here.
 
 use nom::Parser;
 use nom::branch::alt;
@@ -9,10 +9,10 @@ use nom::multi::separated_list1;
 use nom::sequence::{delimited, preceded};
 
 use super::input::*;
-use crate::ast::*;
-use crate::lexer::TokenKind;
-use crate::options::{OptStmt, Shape};
-use crate::span::Span;
+use crate::syntax::ast::*;
+use crate::syntax::lexer::TokenKind;
+use crate::syntax::options::{OptStmt, Shape};
+use crate::syntax::span::Span;
 
 // ---------------------------------------------------------------------------------------------
 // Shared non-terminals
@@ -342,7 +342,8 @@ fn expr_prefix<'t>(i: Tokens<'t>) -> PResult<'t, Expr> {
             ))
         }
         TokenKind::Ident | TokenKind::QuotedIdent
-            if t.kind == TokenKind::QuotedIdent || !crate::keywords::is_reserved(&t.value) =>
+            if t.kind == TokenKind::QuotedIdent
+                || !crate::syntax::keywords::is_reserved(&t.value) =>
         {
             let (mut i, first) = unrestricted_name(i)?;
             let mut parts = vec![first];
@@ -405,7 +406,7 @@ fn type_name<'t>(i: Tokens<'t>) -> PResult<'t, String> {
 
 /// `option_item ::= <an option of the statement's table> | kv_option`
 ///
-/// The statement's option table (`crate::options`) gives the words and the value shape; any
+/// The statement's option table (`crate::syntax::options`) gives the words and the value shape; any
 /// other word is a generic `key [= value]` option, valid only in the releases whose options
 /// were untyped.
 fn option_item<'t>(stmt: OptStmt, i: Tokens<'t>) -> PResult<'t, OptionItem> {
@@ -435,7 +436,7 @@ fn option_item<'t>(stmt: OptStmt, i: Tokens<'t>) -> PResult<'t, OptionItem> {
     }
     let may_be_key = i.peek().is_some_and(|t| match t.kind {
         TokenKind::String | TokenKind::QuotedIdent => true,
-        TokenKind::Ident => !crate::keywords::is_reserved(&t.value),
+        TokenKind::Ident => !crate::syntax::keywords::is_reserved(&t.value),
         _ => false,
     });
     if !may_be_key {

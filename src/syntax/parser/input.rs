@@ -11,10 +11,10 @@ use std::slice::Iter;
 use nom::error::{ErrorKind, ParseError};
 use nom::{IResult, Input, Needed};
 
-use crate::ast::{Name, StrKind, StrValue};
-use crate::keywords;
-use crate::lexer::{Token, TokenKind};
-use crate::span::Span;
+use crate::syntax::ast::{Name, StrKind, StrValue};
+use crate::syntax::keywords;
+use crate::syntax::lexer::{Token, TokenKind};
+use crate::syntax::span::Span;
 
 /// Something the parser would have accepted at a position.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -6,10 +6,10 @@
 pub mod grammar;
 pub mod input;
 
-use crate::ast::Statement;
 use crate::diagnostic::{Diagnostic, codes};
-use crate::lexer::{self, Token, TokenKind};
-use crate::span::Span;
+use crate::syntax::ast::Statement;
+use crate::syntax::lexer::{self, Token, TokenKind};
+use crate::syntax::span::Span;
 use input::{Expected, Tokens, Tracker};
 
 #[derive(Debug)]
