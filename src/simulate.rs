@@ -194,7 +194,7 @@ fn check_sequence(sent: &[(String, String)], target: Version) -> Vec<Finding> {
         doc.push_str(";\n");
     }
     let diags =
-        crate::check::engine::check_source(&doc, &crate::check::engine::CheckOptions { target });
+        crate::check::engine::check_source(&doc, &crate::check::engine::CheckOptions::at(target));
     let mut out = Vec::new();
     for d in diags {
         let keep = d.severity >= Severity::Warning

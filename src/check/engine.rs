@@ -22,6 +22,16 @@ use crate::syntax::version::Version;
 #[derive(Clone, Copy, Debug, Default)]
 pub struct CheckOptions {
     pub target: Version,
+    /// The time AOST values are judged at, in seconds since 1970: `None` reads the clock once
+    /// per check (rules never read it themselves); tests and reproducible runs fix it.
+    pub now: Option<i64>,
+}
+
+impl CheckOptions {
+    /// Checking for `target` at the current time.
+    pub fn at(target: Version) -> CheckOptions {
+        CheckOptions { target, now: None }
+    }
 }
 
 /// Syntax and version diagnostics for a whole source, in source order.
@@ -32,7 +42,7 @@ pub fn check_source(text: &str, opts: &CheckOptions) -> Vec<Diagnostic> {
     let mut spans = Vec::new();
     let templates = template::find(text);
     let parse_text = template::substitute(text, &templates);
-    let now = rules::aost::value::now_secs();
+    let now = opts.now.unwrap_or_else(rules::aost::value::now_secs);
     parser::parse_each(&parse_text, &mut diags, |stmt| {
         spans.push(stmt.span);
         let ctx = Ctx {
@@ -295,4 +305,26 @@ fn finish(diags: &mut Vec<Diagnostic>) {
         ))
     });
     diags.dedup_by(|a, b| a.code == b.code && a.span == b.span && a.message == b.message);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_time_aost_values_are_judged_at_comes_from_the_options() {
+        let sql = "BACKUP INTO 'external://backups' AS OF SYSTEM TIME '2030-01-01 00:00:00';";
+        let future = |now: i64| {
+            let opts = CheckOptions {
+                target: Version::NEWEST,
+                now: Some(now),
+            };
+            check_source(sql, &opts)
+                .iter()
+                .any(|d| d.code.code == "A004")
+        };
+        // 2026-12-06 and 2031-01-01, in seconds since 1970.
+        assert!(future(1_796_515_200));
+        assert!(!future(1_924_992_000));
+    }
 }

@@ -36,7 +36,7 @@ pub(crate) fn check_one(args: &CheckArgs, input: &Input, cfg: &Config, target: V
             return out;
         }
     };
-    let opts = CheckOptions { target };
+    let opts = CheckOptions::at(target);
     let wrappers = &cfg.sql_wrappers;
     let check = |doc: &Document<'_>| cfg.apply(input.path.as_deref(), engine::check(doc, &opts));
     let (text, invalid_utf8) = source::decode_owned(bytes);
@@ -146,7 +146,7 @@ pub(crate) fn document_health(doc: &Document<'_>, target: Version) -> (usize, us
             .count();
         return (errors, parsed.parsed().count());
     }
-    let diags = engine::check(doc, &CheckOptions { target });
+    let diags = engine::check(doc, &CheckOptions::at(target));
     let errors = diags
         .iter()
         .filter(|d| matches!(d.code.code, "S001" | "S002" | "S004"))

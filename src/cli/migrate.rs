@@ -32,7 +32,7 @@ pub(crate) fn run_migrate(args: MigrateArgs) -> Result<u8, String> {
         let mut result = backup_lint::migrate::migrate(&doc, &opts, dir);
         if let Some(from) = args.from {
             // Statements the files' own release would not have accepted.
-            for d in engine::check(&doc, &CheckOptions { target: from }) {
+            for d in engine::check(&doc, &CheckOptions::at(from)) {
                 if d.code.code == "V002" {
                     result.notes.push(d);
                 }

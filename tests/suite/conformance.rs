@@ -274,7 +274,7 @@ fn run_datadriven(dir: &Path, run: &mut Run) {
                 }
             } else {
                 run.error.total += 1;
-                let diags = check_source(&b.input, &CheckOptions { target: version });
+                let diags = check_source(&b.input, &CheckOptions::at(version));
                 if errors(&diags).is_empty() {
                     run.failures.push(format!(
                         "[error] {origin} (version {version})\n  input: {}\n  want:  {}\n  got:   no error diagnostic{}",
@@ -401,7 +401,7 @@ fn run_go_table(dir: &Path, run: &mut Run) {
         };
         if let Some(error_text) = second.filter(|s| s.contains("\nDETAIL: source SQL:\n")) {
             run.go_error.total += 1;
-            let diags = check_source(input, &CheckOptions { target: v20_1 });
+            let diags = check_source(input, &CheckOptions::at(v20_1));
             let errs = errors(&diags);
             let at = caret_offset(input, error_text);
             let problem = if errs.is_empty() {
@@ -452,7 +452,7 @@ fn run_go_table(dir: &Path, run: &mut Run) {
         run.format_case("go-roundtrip", &origin, &input, opts, &want);
         // The parser and the release checks must accept it; semantic rules may still judge
         // it (O019: v20.1's planner rejected unknown option names such as `key1`).
-        let errs: Vec<Diagnostic> = check_source(&input, &CheckOptions { target: v20_1 })
+        let errs: Vec<Diagnostic> = check_source(&input, &CheckOptions::at(v20_1))
             .into_iter()
             .filter(|d| {
                 d.severity == Severity::Error

@@ -39,7 +39,7 @@ fn docs_corpus_findings() {
             continue;
         }
         let sql = format!("{};\n", stmt.trim_end().trim_end_matches(';'));
-        let diags = check_source(&sql, &CheckOptions { target: version });
+        let diags = check_source(&sql, &CheckOptions::at(version));
         let suspicious = rec["suspicious"].as_array().is_some_and(|a| !a.is_empty());
         if suspicious {
             if diags.is_empty() {
@@ -116,7 +116,7 @@ fn docs_files_as_pasted() {
         }
         for (first_line, page) in pages {
             let index = backup_lint::syntax::span::LineIndex::new(&page);
-            for d in check_source(&page, &CheckOptions { target: version }) {
+            for d in check_source(&page, &CheckOptions::at(version)) {
                 // Syntax errors are the suspicious statements, covered by the other test.
                 if d.severity != Severity::Error || d.code.code.starts_with('S') {
                     continue;

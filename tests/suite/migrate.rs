@@ -25,7 +25,7 @@ fn settings() -> insta::Settings {
 
 fn version_errors(text: &str, kind: FileKind, target: Version) -> Vec<(usize, String)> {
     let index = LineIndex::new(text);
-    check_document(text, kind, &CheckOptions { target }, &[])
+    check_document(text, kind, &CheckOptions::at(target), &[])
         .into_iter()
         .filter(|d| matches!(d.code.code, "V001" | "V002" | "V003"))
         .map(|d| {
@@ -223,7 +223,7 @@ fn docs_scripts_compile_to_25_2() {
                 continue;
             };
             // The schedule is valid at the target (placeholders of the docs aside).
-            let diags = check_source(&schedule.statement, &CheckOptions { target });
+            let diags = check_source(&schedule.statement, &CheckOptions::at(target));
             if let Some(d) = diags
                 .iter()
                 .find(|d| matches!(d.code.code, "S001" | "S002" | "V001" | "V002"))
@@ -279,12 +279,7 @@ fn schedule_uses_the_crontab_and_full_day() {
         "CREATE SCHEDULE FOR BACKUP DATABASE bank INTO 's3://acme/backups?AUTH=implicit' WITH revision_history RECURRING '30 2 * * *' FULL BACKUP '30 2 * * 0' WITH SCHEDULE OPTIONS first_run = 'now';"
     );
     assert!(m.text.contains("runsql \"BACKUP $what INTO '${base}${extra}' AS OF SYSTEM TIME '-10s' WITH revision_history\""));
-    let diags = check_source(
-        &s.statement,
-        &CheckOptions {
-            target: version("25.2"),
-        },
-    );
+    let diags = check_source(&s.statement, &CheckOptions::at(version("25.2")));
     assert!(
         diags.iter().all(|d| d.severity.as_str() != "error"),
         "{diags:#?}"

@@ -205,15 +205,10 @@ fn assert_fixture_snapshot(fx: &Fixture, content: &str) {
 /// What `check` reports at the fixture's version from the parser and the release checks (the
 /// built-in codes): these fixtures are about syntax; the semantic rules have their own tests.
 fn parser_findings(fx: &Fixture) -> Vec<backup_lint::diagnostic::Diagnostic> {
-    check_source(
-        &fx.text,
-        &CheckOptions {
-            target: fx.target(),
-        },
-    )
-    .into_iter()
-    .filter(|d| backup_lint::diagnostic::codes::ALL.contains(&d.code))
-    .collect()
+    check_source(&fx.text, &CheckOptions::at(fx.target()))
+        .into_iter()
+        .filter(|d| backup_lint::diagnostic::codes::ALL.contains(&d.code))
+        .collect()
 }
 
 /// `ok/`: no error from `check` at the fixture's version, every backup statement parses, and

@@ -51,7 +51,7 @@ fn sql_blocks(section: &str) -> Vec<(Version, FileKind, String)> {
 }
 
 fn check(kind: FileKind, version: Version, text: &str) -> Vec<backup_lint::diagnostic::Diagnostic> {
-    check_document(text, kind, &CheckOptions { target: version }, &[])
+    check_document(text, kind, &CheckOptions::at(version), &[])
 }
 
 fn fires(rule: &Rule, version: Version, kind: FileKind, sql: &str) -> Vec<String> {

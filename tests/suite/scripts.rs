@@ -16,7 +16,7 @@ fn shared() -> Option<PathBuf> {
 }
 
 fn check(text: &str, kind: FileKind, target: Version) -> Vec<Diagnostic> {
-    check_document(text, kind, &CheckOptions { target }, &[])
+    check_document(text, kind, &CheckOptions::at(target), &[])
 }
 
 /// One line per finding: position, severity, code, message (secrets scrubbed).
