@@ -320,6 +320,21 @@ impl Index {
     }
 }
 
+/// The layer indexes of a RESTORE that fall in a `misgrouped_runs` run (reported once by the
+/// misgrouping rule, so the per-layer locality rules skip them); none for other statements.
+pub fn misgrouped_layers(stmt: &Statement, facts: &StatementFacts<'_>, index: &Index) -> Vec<usize> {
+    match crate::rules::walk::inner(stmt) {
+        Statement::Restore(Restore {
+            from: RestoreFrom::Uris { layers },
+            ..
+        }) => misgrouped_runs(layers, facts, index)
+            .into_iter()
+            .flatten()
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
 /// Runs of consecutive single-URI layers of an old-syntax `RESTORE … FROM a, b, …` that are
 /// one locality-aware backup written without parentheses (so RESTORE reads them as a chain):
 /// URIs of one earlier `BACKUP … TO (…)` list, or URIs whose `COCKROACH_LOCALITY` parameters

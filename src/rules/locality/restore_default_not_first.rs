@@ -68,16 +68,7 @@ fn check_reads(
     ctx: &Ctx<'_>,
     out: &mut Vec<Diagnostic>,
 ) {
-    let skip: Vec<usize> = match walk::inner(stmt) {
-        Statement::Restore(Restore {
-            from: RestoreFrom::Uris { layers },
-            ..
-        }) => index::misgrouped_runs(layers, ctx.facts, idx)
-            .into_iter()
-            .flatten()
-            .collect(),
-        _ => Vec::new(),
-    };
+    let skip = index::misgrouped_layers(stmt, ctx.facts, idx);
     let verb = walk::inner(stmt).kind_name();
     for (n, read) in reads.iter().enumerate() {
         if read.old_syntax && skip.contains(&n) {

@@ -34,7 +34,6 @@
 use crate::rules::locality::index;
 use crate::rules::locality::util::{self, Loc};
 use crate::rules::prelude::*;
-use crate::rules::walk;
 
 pub static RULE: Rule = Rule {
     code: "L009",
@@ -54,16 +53,7 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         return;
     }
     let idx = ctx.file.locality();
-    let skip: Vec<usize> = match walk::inner(stmt) {
-        Statement::Restore(Restore {
-            from: RestoreFrom::Uris { layers },
-            ..
-        }) => index::misgrouped_runs(layers, ctx.facts, idx)
-            .into_iter()
-            .flatten()
-            .collect(),
-        _ => Vec::new(),
-    };
+    let skip = index::misgrouped_layers(stmt, ctx.facts, idx);
     for (n, read) in reads.iter().enumerate() {
         if !read.restore || (read.old_syntax && skip.contains(&n)) {
             continue;
