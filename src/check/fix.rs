@@ -60,7 +60,7 @@ pub fn apply_fixes_checked(
     let baseline = health(text);
     let mut fixes: Vec<&Fix> = diagnostics
         .iter()
-        .filter_map(|d| d.fix.as_ref())
+        .filter_map(|d| d.fix())
         .filter(|f| f.applicability <= max && !f.edits.is_empty())
         .collect();
     fixes.sort_by_key(|f| f.edits.iter().map(|e| e.span.start).min());
@@ -159,7 +159,7 @@ mod tests {
 
     fn diag_with(fix: Fix) -> Diagnostic {
         let mut d = Diagnostic::new(codes::SYNTAX_ERROR, Span::new(0, 1), "x");
-        d.fix = Some(fix);
+        d.set_fix(Some(fix));
         d
     }
 

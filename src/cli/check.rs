@@ -59,7 +59,7 @@ pub(crate) fn check_one(args: &CheckArgs, input: &Input, cfg: &Config, target: V
             Applicability::Safe
         };
         for d in &out.diagnostics {
-            if let Some(f) = d.fix.as_ref().filter(|f| f.applicability <= max) {
+            if let Some(f) = d.fix().filter(|f| f.applicability <= max) {
                 let (line, col) = index.line_col(d.span.start as usize);
                 out.fixes.push(format!(
                     "{}:{line}:{col}: {} {} ({}): {}",

@@ -8,8 +8,7 @@
 //! script or a runbook in order (`engine::check`); the findings are then mapped back
 //! (`map_diagnostic`). This module is the source map only: it checks nothing.
 
-use crate::diagnostic::Edit;
-use crate::diagnostic::{Diagnostic, Label};
+use crate::diagnostic::{Diagnostic, Edit};
 use crate::syntax::span::Span;
 
 /// How the host writes the bytes a literal piece came from: decides whether, and how, a fix's
@@ -379,18 +378,13 @@ pub fn virtual_document(snippets: &[Snippet]) -> Assembled {
 /// `d` in host coordinates; a fix that cannot be written back there is dropped.
 pub fn map_diagnostic(doc: &Assembled, mut d: Diagnostic) -> Diagnostic {
     d.span = doc.map_span(d.span);
-    d.labels = d
-        .labels
-        .into_iter()
-        .map(|l| Label {
-            span: doc.map_span(l.span),
-            message: l.message,
-        })
-        .collect();
-    if let Some(fix) = d.fix.take() {
+    for l in d.labels_mut() {
+        l.span = doc.map_span(l.span);
+    }
+    if let Some(fix) = d.take_fix() {
         let edits: Option<Vec<Edit>> = fix.edits.iter().map(|e| doc.map_edit(e)).collect();
         if let Some(edits) = edits {
-            d.fix = Some(crate::diagnostic::Fix { edits, ..fix });
+            d.set_fix(Some(crate::diagnostic::Fix { edits, ..fix }));
         }
     }
     d

@@ -117,8 +117,8 @@ impl HumanWriter {
             let mut md = MietteDiagnostic::new(terminal_message(&d.message))
                 .with_code(format!("{} {}", d.code.code, d.code.name))
                 .with_severity(severity);
-            let mut help = d.help.as_deref().map(terminal_message);
-            if let Some(fix) = &d.fix {
+            let mut help = d.help().map(terminal_message);
+            if let Some(fix) = d.fix() {
                 let note = format!(
                     "fix available ({}): {}",
                     fix.applicability.as_str(),
@@ -142,19 +142,15 @@ impl HumanWriter {
                 md = md.with_help(help.clone());
             }
             let frame = column <= MAX_FRAME_COLUMN
-                && d.labels
+                && d.labels()
                     .iter()
                     .all(|l| index.line_col(l.span.start as usize).1 <= MAX_FRAME_COLUMN);
             let report = if frame {
                 let primary = LabeledSpan::new_primary_with_span(
-                    Some(
-                        d.label
-                            .as_deref()
-                            .map_or_else(|| "here".into(), terminal_message),
-                    ),
+                    Some(d.label().map_or_else(|| "here".into(), terminal_message)),
                     (d.span.start as usize, d.span.len()),
                 );
-                let secondary = d.labels.iter().map(|l| {
+                let secondary = d.labels().iter().map(|l| {
                     LabeledSpan::new_with_span(
                         Some(terminal_message(&l.message)),
                         (l.span.start as usize, l.span.len()),
@@ -171,8 +167,7 @@ impl HumanWriter {
                 let md = MietteDiagnostic {
                     help: Some(format!(
                         "at {path}:{line}:{column} (line too long to show){}",
-                        d.help
-                            .as_deref()
+                        d.help()
                             .map(|h| format!("; {}", terminal_message(h)))
                             .unwrap_or_default()
                     )),

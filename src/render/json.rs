@@ -101,16 +101,16 @@ impl JsonWriter {
                 name: d.code.name,
                 severity: d.severity,
                 message: scrub(&d.message),
-                help: d.help.as_deref().map(scrub),
+                help: d.help().map(scrub),
                 labels: d
-                    .labels
+                    .labels()
                     .iter()
                     .map(|l| JsonLabel {
                         pos: position(&index, l.span),
                         message: scrub(&l.message),
                     })
                     .collect(),
-                fix: d.fix.as_ref().map(|f| JsonFix {
+                fix: d.fix().map(|f| JsonFix {
                     message: scrub(&f.message),
                     applicability: f.applicability.as_str(),
                     edits: f

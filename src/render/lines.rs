@@ -23,7 +23,7 @@ pub(super) fn concise<W: Write>(out: &mut W, f: &FileReport<'_>) -> io::Result<(
             d.code.code,
             d.code.name,
             terminal_message(&d.message).replace('\n', " "),
-            if d.fix.is_some() { " (fixable)" } else { "" }
+            if d.fix().is_some() { " (fixable)" } else { "" }
         )?;
     }
     Ok(())
@@ -77,7 +77,7 @@ impl Statistics {
         for d in f.diagnostics {
             let e = self.per_rule.entry((d.code.code, d.code.name)).or_default();
             e.0 += 1;
-            e.1 += usize::from(d.fix.is_some());
+            e.1 += usize::from(d.fix().is_some());
         }
     }
 

@@ -198,7 +198,7 @@ impl SarifWriter {
         for d in f.diagnostics {
             let rule_index = self.rule_index(d.code);
             let result = SarifResult {
-                fixes: d.fix.as_ref().map(|fix| {
+                fixes: d.fix().map(|fix| {
                     [Fix {
                         artifact_changes: [ArtifactChange {
                             artifact_location: ArtifactLocation { uri: &uri },
@@ -230,7 +230,7 @@ impl SarifWriter {
                     text: scrub(&d.message),
                 },
                 related_locations: d
-                    .labels
+                    .labels()
                     .iter()
                     .enumerate()
                     .map(|(id, l)| RelatedLocation {

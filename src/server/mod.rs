@@ -516,7 +516,7 @@ impl Server {
         let built = crate::hosts::document::Document::build(&doc.text, kind, &[]);
         for d in hits {
             let lsp = to_lsp(d, uri, &lines);
-            if let Some(fix) = &d.fix
+            if let Some(fix) = d.fix()
                 && !fix.edits.is_empty()
             {
                 let edits = fix
@@ -647,12 +647,12 @@ fn workspace_edit(uri: &Url, edits: Vec<TextEdit>) -> WorkspaceEdit {
 
 fn to_lsp(d: &Diagnostic, uri: &Url, lines: &Lines<'_>) -> LspDiagnostic {
     let mut message = scrub(&d.message);
-    if let Some(help) = &d.help {
+    if let Some(help) = d.help() {
         message.push_str("\nhelp: ");
         message.push_str(&scrub(help));
     }
     let related: Vec<DiagnosticRelatedInformation> = d
-        .labels
+        .labels()
         .iter()
         .map(|l| DiagnosticRelatedInformation {
             location: Location {

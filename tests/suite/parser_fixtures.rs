@@ -130,13 +130,13 @@ fn render_diagnostics(out: &mut String, text: &str, diags: &[Diagnostic]) {
             d.code.name,
             d.message
         );
-        if let Some(label) = &d.label {
+        if let Some(label) = d.label() {
             let _ = writeln!(out, "      label: {label}");
         }
-        for l in &d.labels {
+        for l in d.labels() {
             let _ = writeln!(out, "      label {}: {}", range(&idx, l.span), l.message);
         }
-        if let Some(help) = &d.help {
+        if let Some(help) = d.help() {
             let _ = writeln!(out, "      help: {help}");
         }
     }

@@ -803,7 +803,7 @@ fn random_scripts_and_runbooks_never_panic() {
                     d.code.code,
                     d.span
                 );
-                for e in d.fix.iter().flat_map(|f| &f.edits) {
+                for e in d.fix().iter().flat_map(|f| &f.edits) {
                     assert!((e.span.end as usize) <= text.len() && e.span.start <= e.span.end);
                 }
             }

@@ -241,7 +241,7 @@ fn rule_snapshots() {
                             d.code.name,
                             backup_lint::redact::scrub(&d.message)
                         ));
-                        if let Some(fix) = &d.fix {
+                        if let Some(fix) = d.fix() {
                             let applied = backup_lint::check::fix::apply_fixes_checked(
                                 &sql,
                                 std::slice::from_ref(&d),
