@@ -96,11 +96,19 @@ pub(super) fn write_at<W: Write, T: Serialize + ?Sized>(
 pub(super) struct ArrayWriter {
     depth: usize,
     any: bool,
+    /// One element's bytes: the formatter writes many small pieces, and a `Vec` takes them
+    /// far cheaper than the run's output (a `dyn Write` over a `BufWriter`); the element
+    /// then goes out in one write.
+    element: Vec<u8>,
 }
 
 impl ArrayWriter {
     pub(super) fn new(depth: usize) -> Self {
-        ArrayWriter { depth, any: false }
+        ArrayWriter {
+            depth,
+            any: false,
+            element: Vec::new(),
+        }
     }
 
     pub(super) fn element<W: Write, T: Serialize + ?Sized>(
@@ -108,10 +116,13 @@ impl ArrayWriter {
         out: &mut W,
         value: &T,
     ) -> io::Result<()> {
-        out.write_all(if self.any { b",\n" } else { b"\n" })?;
-        indent(out, self.depth)?;
+        let buf = &mut self.element;
+        buf.clear();
+        buf.extend_from_slice(if self.any { b",\n" } else { b"\n" });
+        indent(buf, self.depth)?;
         self.any = true;
-        write_at(out, self.depth, value)
+        write_at(buf, self.depth, value)?;
+        out.write_all(buf)
     }
 
     /// Writes the closing `]` (`[]` for an empty array, as serde_json does).
