@@ -78,9 +78,15 @@ pub(crate) fn run_fmt(args: FmtArgs) -> Result<u8, String> {
                     .write_all(result.text.as_bytes())
                     .map_err(|e| format!("writing output: {e}"))?,
                 Some(path) if changed => {
-                    write_atomic(path, result.text.as_bytes())
-                        .map_err(|e| format!("{}: {e}", path.display()))?;
-                    eprintln!("reformatted {}", input.display);
+                    // A file that cannot be written is reported and the run goes on to the
+                    // next one; the exit status says a file was left as it was.
+                    match write_atomic(path, result.text.as_bytes()) {
+                        Ok(()) => eprintln!("reformatted {}", input.display),
+                        Err(e) => {
+                            eprintln!("backup-lint: error: {}: {e}", path.display());
+                            exit = 2;
+                        }
+                    }
                 }
                 Some(_) => {}
             }

@@ -99,9 +99,12 @@ pub(crate) fn file_head(path: &Path) -> Vec<u8> {
 }
 
 /// Files of known kinds below `dir`, honouring `.gitignore` and skipping hidden entries.
+/// Symlinks are followed (a linked `backup.sql` is checked, not skipped); a link loop or a
+/// dangling link is an error that names it, never a silent skip.
 pub(crate) fn walk(dir: &Path, out: &mut Vec<(PathBuf, FileKind)>) -> std::io::Result<()> {
     let walker = ignore::WalkBuilder::new(dir)
         .require_git(false)
+        .follow_links(true)
         // Build output is never source, .gitignore or not.
         .filter_entry(|e| e.depth() == 0 || e.file_name() != "target")
         .build();

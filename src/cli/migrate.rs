@@ -89,9 +89,15 @@ pub(crate) fn run_migrate(args: MigrateArgs) -> Result<u8, String> {
             }
         } else if args.write {
             if let (Some(path), true) = (&input.path, changed) {
-                write_atomic(path, result.text.as_bytes())
-                    .map_err(|e| format!("{}: {e}", path.display()))?;
-                eprintln!("migrated {}", input.display);
+                // A file that cannot be written is reported and the run goes on to the
+                // next one; the exit status says a file was left as it was.
+                match write_atomic(path, result.text.as_bytes()) {
+                    Ok(()) => eprintln!("migrated {}", input.display),
+                    Err(e) => {
+                        eprintln!("backup-lint: error: {}: {e}", path.display());
+                        exit = 2;
+                    }
+                }
             }
         } else if input.path.is_none() {
             std::io::stdout()

@@ -891,3 +891,53 @@ fn sql_files_fed_to_a_client_are_checked_once() {
         .count();
     assert_eq!(count, 1, "{r:?}");
 }
+
+/// Issue 14: a symlinked file in a walked folder is checked (was skipped, exit 0), and `fmt`
+/// goes on past a file it may not rewrite (read-only, hard-linked), leaving it untouched and
+/// exiting 2, while a file behind a symlink is rewritten through the link.
+#[test]
+fn symlinks_are_followed_and_every_file_is_attempted() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir(root.join("d")).unwrap();
+    let ugly = "backup into 'external://x' as of system time '-10s';\n";
+    std::fs::write(root.join("real.sql"), ugly).unwrap();
+    std::os::unix::fs::symlink(root.join("real.sql"), root.join("d/link.sql")).unwrap();
+    std::fs::write(root.join("d/ro.sql"), ugly).unwrap();
+    std::fs::set_permissions(
+        root.join("d/ro.sql"),
+        std::fs::Permissions::from_mode(0o444),
+    )
+    .unwrap();
+    std::fs::write(root.join("d/linked.sql"), ugly).unwrap();
+    std::fs::hard_link(root.join("d/linked.sql"), root.join("other.sql")).unwrap();
+
+    let check = run_with(
+        &["check", "--isolated", "--format", "json", "d"],
+        None,
+        Some(root),
+    );
+    // Three files: the link is one of them.
+    assert!(check.stdout.contains("\"files\": 3"), "{}", check.stdout);
+
+    let fmt = run_with(&["fmt", "--isolated", "d"], None, Some(root));
+    assert_eq!(fmt.code, 2, "{}", fmt.stderr);
+    assert!(fmt.stderr.contains("read-only"), "{}", fmt.stderr);
+    assert!(fmt.stderr.contains("hard links"), "{}", fmt.stderr);
+    assert_eq!(
+        std::fs::read_to_string(root.join("d/ro.sql")).unwrap(),
+        ugly
+    );
+    assert_eq!(
+        std::fs::read_to_string(root.join("other.sql")).unwrap(),
+        ugly
+    );
+    let link = std::fs::symlink_metadata(root.join("d/link.sql")).unwrap();
+    assert!(link.file_type().is_symlink());
+    assert!(
+        std::fs::read_to_string(root.join("real.sql"))
+            .unwrap()
+            .starts_with("BACKUP INTO")
+    );
+}
