@@ -117,6 +117,16 @@ impl Formatted {
     }
 }
 
+/// Copies text `fmt` does not rewrite (other statements, comments, statements left as
+/// written); for a redacted print, with their secrets replaced as in messages.
+fn pass_through(out: &mut String, text: &str, redact: bool) {
+    if redact {
+        out.push_str(&crate::redact::scrub(text));
+    } else {
+        out.push_str(text);
+    }
+}
+
 /// Rewrites every backup-family statement into canonical form, one statement per line, and
 /// leaves every other byte as it was. A source with a lexical or syntax error is left alone.
 pub fn format_source(text: &str, opts: &FormatOptions) -> Formatted {
@@ -131,10 +141,7 @@ pub fn format_source(text: &str, opts: &FormatOptions) -> Formatted {
         let StatementKind::Parsed(ast) = &stmt.kind else {
             return;
         };
-        if templates
-            .iter()
-            .any(|t| stmt.span.start <= t.span.start && t.span.end <= stmt.span.end)
-        {
+        if !template::within(&templates, stmt.span).is_empty() {
             // Keep documentation placeholders as written (`check` reports them).
             return;
         }
@@ -150,11 +157,11 @@ pub fn format_source(text: &str, opts: &FormatOptions) -> Formatted {
             return;
         }
         let range = stmt.span.range();
-        out.push_str(&text[last..range.start]);
+        pass_through(&mut out, &text[last..range.start], opts.redact);
         let _ = write!(out, "{}", ast.display(*opts));
         last = range.end;
     });
-    out.push_str(&text[last..]);
+    pass_through(&mut out, &text[last..], opts.redact);
     if text.contains(source::INVALID_BYTE) && diagnostics.is_empty() {
         diagnostics.extend(source::invalid_utf8_diagnostics(text));
     }

@@ -44,6 +44,23 @@ pub(crate) fn run_fmt(args: FmtArgs) -> Result<u8, String> {
             };
             eprint_findings(&report);
         }
+        if args.redact {
+            // The redacted form goes to stdout only: written into the file it would destroy
+            // the real secrets. A file that did not parse is not printed, since not every
+            // secret in it can be found (`format_source` scrubs the text it passes through).
+            if result.refused || invalid_utf8 {
+                eprintln!(
+                    "backup-lint: {} not printed: it has syntax errors, so its secrets cannot all be found",
+                    input.display
+                );
+                exit = exit.max(1);
+            } else {
+                std::io::stdout()
+                    .write_all(result.text.as_bytes())
+                    .map_err(|e| format!("writing output: {e}"))?;
+            }
+            continue;
+        }
         if result.refused || invalid_utf8 {
             eprintln!(
                 "backup-lint: {} left unchanged: it has syntax errors that must be fixed first",

@@ -941,3 +941,36 @@ fn symlinks_are_followed_and_every_file_is_attempted() {
             .starts_with("BACKUP INTO")
     );
 }
+
+/// Issue 14: `fmt --redact` prints and never writes (it used to overwrite the file with
+/// `'*****'`, losing the real secrets), prints nothing for a file it cannot parse (it used to
+/// echo it, secrets included), and masks secrets in statements it does not rewrite.
+#[test]
+fn fmt_redact_prints_only_and_never_echoes_a_secret() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("b.sql");
+    let text = "BACKUP INTO 's3://b/p?AWS_SECRET_ACCESS_KEY=hunter2' WITH encryption_passphrase = 'pw1';\nCREATE EXTERNAL CONNECTION c AS 's3://b?AWS_SECRET_ACCESS_KEY=topsecret';\n";
+    std::fs::write(&file, text).unwrap();
+    let out = run_with(
+        &["fmt", "--isolated", "--redact", "b.sql"],
+        None,
+        Some(dir.path()),
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), text);
+    for secret in ["hunter2", "pw1", "topsecret"] {
+        assert!(!out.stdout.contains(secret), "{}", out.stdout);
+        assert!(!out.stderr.contains(secret), "{}", out.stderr);
+    }
+    assert!(
+        out.stdout.contains("CREATE EXTERNAL CONNECTION c"),
+        "{}",
+        out.stdout
+    );
+
+    let broken = b"BACKUP INTO 's3://b/p?AWS_SECRET_ACCESS_KEY=hunter2' WITH , ;\n";
+    let out = run_with(&["fmt", "--redact", "-"], Some(broken), None);
+    assert_eq!(out.code, 1);
+    assert!(out.stdout.is_empty(), "{}", out.stdout);
+    assert!(!out.stderr.contains("hunter2"), "{}", out.stderr);
+}
