@@ -393,20 +393,20 @@ pub(crate) fn run_check(args: CheckArgs) -> Result<u8, String> {
         ..
     } = run;
     for n in &notes {
-        eprintln!("backup-lint: {n}");
+        note!("backup-lint: {n}");
     }
     if args.show_fixes {
         let verb = if args.fix { "applied" } else { "available" };
-        eprintln!("{} fix(es) {verb}:", fixes.len());
+        note!("{} fix(es) {verb}:", fixes.len());
         for f in fixes {
-            eprintln!("  {f}");
+            note!("  {f}");
         }
     }
     for e in &io_errors {
-        eprintln!("backup-lint: error: {e}");
+        note!("backup-lint: error: {e}");
     }
     if !args.quiet {
-        eprintln!("{}", counts.summary());
+        note!("{}", counts.summary());
     }
     if !io_errors.is_empty() {
         return Ok(2);

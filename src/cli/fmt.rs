@@ -9,7 +9,7 @@ pub(crate) fn run_fmt(args: FmtArgs) -> Result<u8, String> {
     for input in &inputs {
         if input.kind != FileKind::Sql {
             if input.explicit {
-                eprintln!(
+                note!(
                     "backup-lint: error: {}: fmt rewrites SQL files only; `backup-lint check` reads scripts and runbooks",
                     input.display
                 );
@@ -29,7 +29,7 @@ pub(crate) fn run_fmt(args: FmtArgs) -> Result<u8, String> {
         let bytes = match read_input(input) {
             Ok(b) => b,
             Err(e) => {
-                eprintln!("backup-lint: error: {e}");
+                note!("backup-lint: error: {e}");
                 exit = 2;
                 continue;
             }
@@ -49,7 +49,7 @@ pub(crate) fn run_fmt(args: FmtArgs) -> Result<u8, String> {
             // the real secrets. A file that did not parse is not printed, since not every
             // secret in it can be found (`format_source` scrubs the text it passes through).
             if result.refused || invalid_utf8 {
-                eprintln!(
+                note!(
                     "backup-lint: {} not printed: it has syntax errors, so its secrets cannot all be found",
                     input.display
                 );
@@ -62,7 +62,7 @@ pub(crate) fn run_fmt(args: FmtArgs) -> Result<u8, String> {
             continue;
         }
         if result.refused || invalid_utf8 {
-            eprintln!(
+            note!(
                 "backup-lint: {} left unchanged: it has syntax errors that must be fixed first",
                 input.display
             );
@@ -98,9 +98,9 @@ pub(crate) fn run_fmt(args: FmtArgs) -> Result<u8, String> {
                     // A file that cannot be written is reported and the run goes on to the
                     // next one; the exit status says a file was left as it was.
                     match write_atomic(path, result.text.as_bytes()) {
-                        Ok(()) => eprintln!("reformatted {}", input.display),
+                        Ok(()) => note!("reformatted {}", input.display),
                         Err(e) => {
-                            eprintln!("backup-lint: error: {}: {e}", path.display());
+                            note!("backup-lint: error: {}: {e}", path.display());
                             exit = 2;
                         }
                     }

@@ -21,7 +21,7 @@ pub(crate) fn run_migrate(args: MigrateArgs) -> Result<u8, String> {
         let bytes = match read_input(input) {
             Ok(b) => b,
             Err(e) => {
-                eprintln!("backup-lint: error: {e}");
+                note!("backup-lint: error: {e}");
                 exit = 2;
                 continue;
             }
@@ -60,14 +60,14 @@ pub(crate) fn run_migrate(args: MigrateArgs) -> Result<u8, String> {
                 out.push_str(&format!("  - {line}\n"));
             }
             if args.diff || input.path.is_none() && !args.write {
-                eprintln!("{out}");
+                note!("{out}");
             } else {
                 println!("{out}");
             }
         }
         let changed = result.changed(&text);
         if invalid_utf8 && changed {
-            eprintln!(
+            note!(
                 "backup-lint: {}: not rewritten: it is not valid UTF-8",
                 input.display
             );
@@ -92,9 +92,9 @@ pub(crate) fn run_migrate(args: MigrateArgs) -> Result<u8, String> {
                 // A file that cannot be written is reported and the run goes on to the
                 // next one; the exit status says a file was left as it was.
                 match write_atomic(path, result.text.as_bytes()) {
-                    Ok(()) => eprintln!("migrated {}", input.display),
+                    Ok(()) => note!("migrated {}", input.display),
                     Err(e) => {
-                        eprintln!("backup-lint: error: {}: {e}", path.display());
+                        note!("backup-lint: error: {}: {e}", path.display());
                         exit = 2;
                     }
                 }
@@ -111,7 +111,7 @@ pub(crate) fn run_migrate(args: MigrateArgs) -> Result<u8, String> {
             exit = exit.max(1);
         }
     }
-    eprintln!(
+    note!(
         "{} file(s) read, {changed_files} to migrate to v{}",
         inputs.len(),
         args.to

@@ -16,6 +16,14 @@ use backup_lint::hosts::source;
 use backup_lint::render::{self, FileReport};
 use backup_lint::{CheckOptions, FileKind, FormatOptions, Version, format_source};
 
+/// Prints a line on stderr as every terminal text is printed: secrets masked, control
+/// characters from file names or input replaced (`render::terminal_text`).
+macro_rules! note {
+    ($($arg:tt)*) => {
+        std::eprintln!("{}", backup_lint::render::terminal_text(&std::format!($($arg)*)))
+    };
+}
+
 mod check;
 mod fmt;
 mod inputs;
@@ -350,7 +358,7 @@ pub fn main() -> ExitCode {
         let at = info
             .location()
             .map_or_else(String::new, |l| format!(" at {}:{}", l.file(), l.line()));
-        eprintln!(
+        note!(
             "backup-lint: internal error{at} (the message is not shown: it may quote the input); please report it"
         );
     }));
@@ -420,7 +428,7 @@ pub fn main() -> ExitCode {
     match result {
         Ok(code) => ExitCode::from(code),
         Err(message) => {
-            eprintln!("backup-lint: error: {message}");
+            note!("backup-lint: error: {message}");
             ExitCode::from(2)
         }
     }

@@ -72,6 +72,12 @@ fn terminal_message(text: &str) -> String {
     }
 }
 
+/// Any text the CLI prints on a terminal (notes, errors naming a path): secrets masked,
+/// control characters but line breaks and tabs replaced.
+pub fn terminal_text(text: &str) -> String {
+    terminal_message(text)
+}
+
 /// A file's path as a terminal format prints it: every control character replaced.
 fn terminal_path(path: &str) -> Cow<'_, str> {
     replace_controls(path, |_, _| false)

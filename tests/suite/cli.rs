@@ -974,3 +974,27 @@ fn fmt_redact_prints_only_and_never_echoes_a_secret() {
     assert!(out.stdout.is_empty(), "{}", out.stdout);
     assert!(!out.stderr.contains("hunter2"), "{}", out.stderr);
 }
+
+/// Issue 14: a file name holding terminal controls (ESC, BEL) reaches stderr with them
+/// replaced, in notes and in errors.
+#[test]
+fn control_characters_in_file_names_never_reach_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let name = "a\u{1b}[2Jb.sql";
+    std::fs::write(
+        dir.path().join(name),
+        "backup into 'external://x' as of system time '-10s';\n",
+    )
+    .unwrap();
+    let fmt = run_with(&["fmt", "--isolated", name], None, Some(dir.path()));
+    assert!(
+        fmt.stderr.contains("reformatted a?[2Jb.sql"),
+        "{}",
+        fmt.stderr
+    );
+    let missing = run_with(&["check", "no\u{1b}]0;x\u{7}.sql"], None, Some(dir.path()));
+    assert_eq!(missing.code, 2);
+    for out in [&fmt.stderr, &missing.stderr] {
+        assert!(!out.contains('\u{1b}') && !out.contains('\u{7}'), "{out:?}");
+    }
+}
