@@ -367,9 +367,35 @@ impl Server {
     fn check_edited(&mut self) -> Vec<Message> {
         let started = std::time::Instant::now();
         let uris = std::mem::take(&mut self.edited);
-        let out = uris.iter().flat_map(|u| self.publish(u)).collect();
+        let mut out = Vec::new();
+        for uri in &uris {
+            match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.publish(uri))) {
+                Ok(messages) => out.extend(messages),
+                Err(_) => out.extend(self.publish_failure(uri)),
+            }
+        }
         self.last_check = started.elapsed();
         out
+    }
+
+    /// After a check of `uri` failed (the panic hook logged where): one error at the start of
+    /// the document for this version, instead of the last version's findings, which no longer
+    /// match the text (and which hover and code actions would go on serving).
+    fn publish_failure(&mut self, uri: &Url) -> Option<Message> {
+        let doc = self.docs.get_mut(uri)?;
+        doc.diagnostics.clear();
+        let failure = LspDiagnostic {
+            range: Range::default(),
+            severity: Some(DiagnosticSeverity::ERROR),
+            source: Some(SOURCE.to_string()),
+            message: "backup-lint could not check this version of the document (an internal error; the server's log says where)".to_string(),
+            ..LspDiagnostic::default()
+        };
+        Some(publish_message(
+            uri.clone(),
+            vec![failure],
+            Some(doc.version),
+        ))
     }
 
     /// How long to wait for a newer edit before checking: a quarter of the last check, from
@@ -701,6 +727,32 @@ fn ignore_edit(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_failed_check_replaces_the_stale_findings() {
+        let mut server = Server::new(None);
+        let uri = Url::parse("file:///tmp/x.sql").unwrap();
+        let text = "BACKUP INTO 's3://b/p' WITH detached, detached;";
+        server.docs.insert(
+            uri.clone(),
+            Document {
+                text: text.to_string(),
+                version: 7,
+                language: "sql".to_string(),
+                diagnostics: Vec::new(),
+            },
+        );
+        server.publish(&uri);
+        assert!(!server.docs[&uri].diagnostics.is_empty());
+        let Some(Message::Notification(n)) = server.publish_failure(&uri) else {
+            panic!("no publish");
+        };
+        let p: PublishDiagnosticsParams = serde_json::from_value(n.params).unwrap();
+        assert_eq!(p.version, Some(7));
+        assert_eq!(p.diagnostics.len(), 1);
+        assert!(p.diagnostics[0].message.contains("could not check"));
+        assert!(server.docs[&uri].diagnostics.is_empty());
+    }
 
     #[test]
     fn positions_count_utf16_units_and_every_line_break() {
