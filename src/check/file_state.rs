@@ -62,6 +62,15 @@ pub struct LocationState {
     pub since_full_latest_time: Option<(Hlc, usize)>,
 }
 
+/// Pushes onto a list that most locations keep one or two entries in: the first push
+/// allocates room for one (a `Vec` would take four), later ones grow as usual.
+pub(crate) fn push_small<T>(list: &mut Vec<T>, item: T) {
+    if list.capacity() == 0 {
+        list.reserve_exact(1);
+    }
+    list.push(item);
+}
+
 /// Keeps `latest` the last of the greatest times (as `Iterator::max_by_key` picks).
 fn note_time(latest: &mut Option<(Hlc, usize)>, t: Option<Hlc>, index: usize) {
     if let Some(t) = t
@@ -100,26 +109,26 @@ impl LocationState {
     /// backup ends.
     fn record(&mut self, stmt: &Statement, write: Write, left: &mut Vec<usize>) {
         let index = write.index;
-        self.writes.push(write);
+        push_small(&mut self.writes, write);
         let Statement::Backup(b) = stmt else {
             return;
         };
         let t = b.as_of.as_ref().and_then(|a| time::absolute(&a.expr));
         match &b.dest {
             BackupDest::To { .. } => {
-                self.old.push(index);
+                push_small(&mut self.old, index);
                 note_time(&mut self.old_latest_time, t, index);
             }
             BackupDest::Into { .. } => {
                 self.last_full = Some(index);
                 left.append(&mut self.since_full);
-                self.since_full.push(index);
+                push_small(&mut self.since_full, index);
                 self.since_full_latest_time = None;
                 note_time(&mut self.since_full_latest_time, t, index);
             }
             BackupDest::IntoLatest { .. } => {
                 if self.last_full.is_some() {
-                    self.since_full.push(index);
+                    push_small(&mut self.since_full, index);
                     note_time(&mut self.since_full_latest_time, t, index);
                 }
             }

@@ -110,7 +110,8 @@ pub struct Collection {
     pub all: Vec<Wrote>,
     /// The same since the latest full backup (`BACKUP … INTO`).
     pub since_full: Vec<Wrote>,
-    /// The locations in `all` and in `since_full`: each is added in O(1).
+    /// The locations in `all` and in `since_full`, once they are long (`SET_FROM`): each is
+    /// added in O(1).
     all_seen: HashSet<String>,
     since_full_seen: HashSet<String>,
     pub last_full: Option<usize>,
@@ -139,10 +140,22 @@ pub struct Index {
     pub broken: bool,
 }
 
+/// Below this many locations a collection looks them up in its list; from it on, in a set
+/// (built then): most collections hold one to three locations, and a set for each of them
+/// cost more memory than every other part of the index.
+const SET_FROM: usize = 16;
+
 fn push_unique(v: &mut Vec<Wrote>, seen: &mut HashSet<String>, item: &Item, location: &str) {
-    if !seen.contains(location) {
-        seen.insert(location.to_string());
-        v.push((location.to_string(), item.span, item.loc.clone()));
+    let present = if v.len() < SET_FROM {
+        v.iter().any(|w| w.0 == location)
+    } else {
+        if seen.is_empty() {
+            seen.extend(v.iter().map(|w| w.0.clone()));
+        }
+        !seen.insert(location.to_string())
+    };
+    if !present {
+        crate::check::file_state::push_small(v, (location.to_string(), item.span, item.loc.clone()));
     }
 }
 
