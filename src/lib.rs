@@ -2,11 +2,13 @@
 //!
 //! The layers, lowest first (ARCHITECTURE.md): `syntax` (lexer → parser → AST, the canonical
 //! printer, release features), `hosts` (the `.sql` file, shell script or Markdown page as a
-//! `Document`), `check` (statement facts, file state, the engine, suppressions, configuration,
-//! fixes) with `rules`, then `migrate` and `simulate`, `render`, `server` and the CLI.
+//! `Document`), `analysis` (statement facts, file state, the readings rules share), `rules`,
+//! `check` (the engine, suppressions, configuration, fixes), then `migrate` and `simulate`,
+//! `render`, `server` and the CLI.
 
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod analysis;
 pub mod catalogue;
 pub mod check;
 pub mod diagnostic;

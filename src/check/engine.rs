@@ -1,7 +1,7 @@
 //! The library's entry points: check a source or a document, format a source; the
 //! severity policy of SQL found in scripts and runbooks.
 
-use crate::check::file_state::Written;
+use crate::analysis::file_state::Written;
 use crate::check::suppress;
 use crate::diagnostic::{Diagnostic, Severity, codes};
 use crate::hosts::document::{Document, Model};
@@ -42,7 +42,7 @@ pub fn check_source(text: &str, opts: &CheckOptions) -> Vec<Diagnostic> {
     let mut spans = Vec::new();
     let templates = template::find(text);
     let parse_text = template::substitute(text, &templates);
-    let now = opts.now.unwrap_or_else(rules::aost::value::now_secs);
+    let now = opts.now.unwrap_or_else(crate::analysis::aost::now_secs);
     parser::parse_each(&parse_text, &mut diags, |stmt| {
         spans.push(stmt.span);
         let ctx = Ctx {

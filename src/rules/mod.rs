@@ -8,15 +8,12 @@
 //! its `StatementFacts`, and the `FileContext` of every earlier statement of the file; it runs
 //! only on the statement kinds its `RuleKind::Statement { on, .. }` names.
 
-pub mod context;
-pub mod walk;
-
-pub use crate::check::facts::{StatementFacts, StatementKinds};
+pub use crate::analysis::context::{Entry, FileContext};
+pub use crate::analysis::facts::{StatementFacts, StatementKinds};
 use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::syntax::ast::{Statement, StrValue};
 use crate::syntax::span::Span;
 use crate::syntax::version::Version;
-pub use context::{Entry, FileContext};
 
 include!(concat!(env!("OUT_DIR"), "/rules_registry.rs"));
 
@@ -147,7 +144,7 @@ pub struct Ctx<'a> {
     /// The statement's facts (empty for a statement that did not parse).
     pub facts: &'a StatementFacts<'a>,
     /// The statement's chain, worked out by the first chain rule that asks (`Ctx::chain`).
-    pub chain: std::cell::OnceCell<Option<chain::model::Chain<'a>>>,
+    pub chain: std::cell::OnceCell<Option<crate::analysis::chain::Chain<'a>>>,
 }
 
 /// The facts of a statement that did not parse.
@@ -155,10 +152,10 @@ pub static NO_FACTS: StatementFacts<'static> = StatementFacts::empty();
 
 impl<'a> Ctx<'a> {
     /// The chain `stmt`, the statement being judged, builds on or reads
-    /// (`chain::model::chain`): worked out once, shared by the chain rules.
-    pub fn chain(&self, stmt: &Statement) -> Option<&chain::model::Chain<'a>> {
+    /// (`crate::analysis::chain::chain`): worked out once, shared by the chain rules.
+    pub fn chain(&self, stmt: &Statement) -> Option<&crate::analysis::chain::Chain<'a>> {
         self.chain
-            .get_or_init(|| chain::model::chain(stmt, self.facts, self.file, self.target))
+            .get_or_init(|| crate::analysis::chain::chain(stmt, self.facts, self.file, self.target))
             .as_ref()
     }
 

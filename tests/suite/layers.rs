@@ -1,11 +1,13 @@
-//! The layers import downward only (ARCHITECTURE.md, "Layers"): the syntax layer knows nothing
-//! of files, rules or outputs, and the hosts know only the syntax layer. Read from the source
+//! The layers import downward only (ARCHITECTURE.md, "Layout"): the syntax layer knows nothing
+//! of files, rules or outputs, the hosts know only the syntax layer, and what the rules read
+//! (analysis) knows neither the rules nor the engine. Read from the source
 //! text, outside `#[cfg(test)]` modules (tests may drive the whole pipeline).
 
 use std::path::Path;
 
 const SYNTAX: &[&str] = &["syntax"];
 const HOSTS: &[&str] = &["hosts"];
+const ANALYSIS: &[&str] = &["analysis"];
 /// The diagnostic type every layer reports in.
 const BASE: &[&str] = &["diagnostic"];
 
@@ -62,6 +64,10 @@ fn check_layer(folder: &str, allowed: &[&[&str]]) -> Vec<String> {
 fn layers_import_downward_only() {
     let mut wrong = check_layer("src/syntax", &[SYNTAX, BASE]);
     wrong.extend(check_layer("src/hosts", &[SYNTAX, HOSTS, BASE]));
+    wrong.extend(check_layer(
+        "src/analysis",
+        &[SYNTAX, HOSTS, ANALYSIS, BASE],
+    ));
     assert!(
         wrong.is_empty(),
         "imports against the layering:\n{}",

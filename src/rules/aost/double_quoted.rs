@@ -27,8 +27,8 @@
 //! ## Versions
 //! Every release.
 
-use crate::check::facts::Aost;
-use crate::rules::aost::value::Reading;
+use crate::analysis::facts::Aost;
+use crate::analysis::aost::Reading;
 use crate::rules::prelude::*;
 
 pub static RULE: Rule = Rule {

@@ -38,8 +38,8 @@
 //! Every release. A timestamp counts as in the future only when it is more than a day ahead of
 //! the linter's clock, whatever its time zone.
 
-use crate::check::facts::Aost;
-use crate::rules::aost::value::Reading;
+use crate::analysis::facts::Aost;
+use crate::analysis::aost::Reading;
 use crate::rules::prelude::*;
 
 pub static RULE: Rule = Rule {

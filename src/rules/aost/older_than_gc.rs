@@ -26,8 +26,8 @@
 //! ## Versions
 //! Every release; the threshold is 25 hours before v23.1 and 4 hours from v23.1 on.
 
-use crate::check::facts::Aost;
-use crate::rules::aost::value::Reading;
+use crate::analysis::facts::Aost;
+use crate::analysis::aost::Reading;
 use crate::rules::prelude::*;
 
 pub static RULE: Rule = Rule {

@@ -34,9 +34,9 @@
 //! Error from v22.2 (the check was added to `backup_planning.go`); a warning for v19.1–v22.1,
 //! where the backup fails the coverage check instead.
 
-use crate::rules::chain::time;
+use crate::analysis::time;
 use crate::rules::prelude::*;
-use crate::rules::walk;
+use crate::analysis::walk;
 
 pub static RULE: Rule = Rule {
     code: "C006",

@@ -35,9 +35,9 @@
 //! Info for v20.1–v21.2 (supported), warning for v22.1–v24.3 (deprecated); the version
 //! checks report `BACKUP … TO` itself from v25.1.
 
-use crate::rules::chain::model;
+use crate::analysis::chain as model;
 use crate::rules::prelude::*;
-use crate::rules::walk;
+use crate::analysis::walk;
 
 pub static RULE: Rule = Rule {
     code: "C010",

@@ -32,10 +32,10 @@
 //! ## Versions
 //! From v20.2 (collections).
 
-use crate::rules::chain::model::{self, CollKind};
+use crate::analysis::chain::{self as model, CollKind};
 use crate::rules::chain::targets::Set;
 use crate::rules::prelude::*;
-use crate::rules::walk;
+use crate::analysis::walk;
 
 pub static RULE: Rule = Rule {
     code: "C013",

@@ -35,9 +35,9 @@
 //! v19.1 to v24.3 (the old syntax was removed in v25.1). Without `INCREMENTAL FROM`, v20.1 and
 //! later append to the existing backup instead of failing (see C010).
 
-use crate::rules::chain::model;
+use crate::analysis::chain as model;
 use crate::rules::prelude::*;
-use crate::rules::walk;
+use crate::analysis::walk;
 
 pub static RULE: Rule = Rule {
     code: "C002",

@@ -45,9 +45,9 @@
 //! Every release with encrypted backups (`encryption_passphrase` v20.1, `kms` v20.2):
 //! old-syntax chains up to v24.3, collections from v20.2.
 
-use crate::rules::chain::model::{self, Enc, How};
+use crate::analysis::chain::{self as model, Enc, How};
 use crate::rules::prelude::*;
-use crate::rules::walk;
+use crate::analysis::walk;
 
 pub static RULE: Rule = Rule {
     code: "C009",

@@ -30,10 +30,10 @@
 //! ## Versions
 //! From v20.2 (collections).
 
-use crate::rules::chain::model::{self, CollKind};
-use crate::rules::chain::time;
+use crate::analysis::chain::{self as model, CollKind};
+use crate::analysis::time;
 use crate::rules::prelude::*;
-use crate::rules::walk;
+use crate::analysis::walk;
 
 pub static RULE: Rule = Rule {
     code: "C018",

@@ -32,9 +32,9 @@
 //! ## Versions
 //! Collections from v20.2; appended old-syntax chains v20.1–v24.3.
 
-use crate::rules::chain::model;
+use crate::analysis::chain as model;
 use crate::rules::prelude::*;
-use crate::rules::walk;
+use crate::analysis::walk;
 
 pub static RULE: Rule = Rule {
     code: "C016",

@@ -38,9 +38,9 @@
 //! v22.1 to v26.1 (the option's releases; it is deprecated from v25.4 and removed in v26.2,
 //! which the version checks report).
 
-use crate::rules::chain::model::{self, CollKind};
+use crate::analysis::chain::{self as model, CollKind};
 use crate::rules::prelude::*;
-use crate::rules::walk;
+use crate::analysis::walk;
 
 pub static RULE: Rule = Rule {
     code: "C015",

@@ -32,7 +32,7 @@
 //! v22.1 (the option's first release) to v24.3 (the old syntax was removed in v25.1).
 
 use crate::rules::prelude::*;
-use crate::rules::walk;
+use crate::analysis::walk;
 
 pub static RULE: Rule = Rule {
     code: "C014",

@@ -34,7 +34,7 @@
 //! Error from v25.4; warning for v20.2–v25.3.
 
 use crate::rules::prelude::*;
-use crate::rules::walk;
+use crate::analysis::walk;
 
 pub static RULE: Rule = Rule {
     code: "C012",

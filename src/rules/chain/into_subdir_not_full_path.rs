@@ -32,7 +32,7 @@
 //! v22.1, where `INTO 'subdir' IN` could create a full backup.
 
 use crate::rules::prelude::*;
-use crate::rules::walk;
+use crate::analysis::walk;
 
 pub static RULE: Rule = Rule {
     code: "C011",

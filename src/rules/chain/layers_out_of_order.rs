@@ -44,7 +44,7 @@
 //! ## Versions
 //! Every release with the old syntax (v19.1 to v24.3; it was removed in v25.1).
 
-use crate::rules::chain::model;
+use crate::analysis::chain as model;
 use crate::rules::prelude::*;
 
 pub static RULE: Rule = Rule {

@@ -31,7 +31,8 @@
 //! ## Versions
 //! Every release with the old syntax (v19.1 to v24.3; it was removed in v25.1).
 
-use crate::rules::chain::{model, time};
+use crate::analysis::chain as model;
+use crate::analysis::time;
 use crate::rules::prelude::*;
 
 pub static RULE: Rule = Rule {

@@ -32,10 +32,10 @@
 //! Every release (point-in-time restore exists since v2.0): old-syntax lists up to v24.3,
 //! collections from v20.2.
 
-use crate::rules::chain::model::{self, How};
-use crate::rules::chain::time;
+use crate::analysis::chain::{self as model, How};
+use crate::analysis::time;
 use crate::rules::prelude::*;
-use crate::rules::walk;
+use crate::analysis::walk;
 
 pub static RULE: Rule = Rule {
     code: "C008",

@@ -34,10 +34,10 @@
 //! From v20.1 (cluster backup and restore); old-syntax chains up to v24.3, collections from
 //! v20.2.
 
-use crate::rules::chain::model;
+use crate::analysis::chain as model;
 use crate::rules::chain::targets::Set;
 use crate::rules::prelude::*;
-use crate::rules::walk;
+use crate::analysis::walk;
 
 pub static RULE: Rule = Rule {
     code: "C017",

@@ -34,9 +34,9 @@
 //! ## Versions
 //! Every release: old-syntax chains up to v24.3, collections from v20.2.
 
-use crate::rules::chain::model::{self, Writer};
+use crate::analysis::chain::{self as model, Writer};
 use crate::rules::prelude::*;
-use crate::rules::walk;
+use crate::analysis::walk;
 
 pub static RULE: Rule = Rule {
     code: "C007",

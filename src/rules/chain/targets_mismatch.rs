@@ -44,10 +44,10 @@
 //! ## Versions
 //! Every release: old-syntax chains up to v24.3, collections from v20.2.
 
-use crate::rules::chain::model::{self, How, Writer};
+use crate::analysis::chain::{self as model, How, Writer};
 use crate::rules::chain::targets::{Set, Verdict, compare_incremental};
 use crate::rules::prelude::*;
-use crate::rules::walk;
+use crate::analysis::walk;
 
 pub static RULE: Rule = Rule {
     code: "C005",

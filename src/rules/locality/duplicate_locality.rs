@@ -26,7 +26,7 @@
 //! ## Versions
 //! Every release with locality-aware backups (v19.2 on).
 
-use crate::rules::locality::util::{self, Loc};
+use crate::analysis::locality::util::{self, Loc};
 use crate::rules::prelude::*;
 
 pub static RULE: Rule = Rule {

@@ -30,7 +30,7 @@
 //! v22.1 (when `incremental_location` appeared) to v26.1; v26.2 removed the option.
 
 use crate::rules::prelude::*;
-use crate::rules::walk;
+use crate::analysis::walk;
 
 pub static RULE: Rule = Rule {
     code: "L011",

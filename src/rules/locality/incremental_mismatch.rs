@@ -33,10 +33,10 @@
 
 use std::collections::BTreeSet;
 
-use crate::rules::locality::index::Index;
-use crate::rules::locality::util;
+use crate::analysis::locality::index::Index;
+use crate::analysis::locality::util;
 use crate::rules::prelude::*;
-use crate::rules::walk;
+use crate::analysis::walk;
 
 pub static RULE: Rule = Rule {
     code: "L010",

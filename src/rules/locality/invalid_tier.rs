@@ -31,7 +31,7 @@
 //! Every release with locality-aware backups (v19.2 on). A single destination URI with a
 //! non-default value is reported by `locality-single-uri` instead.
 
-use crate::rules::locality::util::{self, Loc};
+use crate::analysis::locality::util::{self, Loc};
 use crate::rules::prelude::*;
 
 pub static RULE: Rule = Rule {

@@ -27,7 +27,7 @@
 //! Every release with locality-aware backups (v19.2 on).
 
 use crate::rules::prelude::*;
-use crate::rules::walk;
+use crate::analysis::walk;
 
 pub static RULE: Rule = Rule {
     code: "L001",

@@ -34,10 +34,10 @@
 //! ## Versions
 //! Every release with locality-aware backups (v19.2 on).
 
-use crate::rules::locality::index;
-use crate::rules::locality::util::{self, Loc};
+use crate::analysis::locality::index;
+use crate::analysis::locality::util::{self, Loc};
 use crate::rules::prelude::*;
-use crate::rules::walk;
+use crate::analysis::walk;
 
 pub static RULE: Rule = Rule {
     code: "L008",

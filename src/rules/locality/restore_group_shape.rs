@@ -53,10 +53,10 @@
 //! The `IN` comma list: v21.1 to v24.3. Old-syntax grouping: v19.2 (locality-aware restore) to
 //! v24.3 (the old syntax was removed in v25.1).
 
-use crate::rules::locality::index::{self, Index};
-use crate::rules::locality::util::{self, Loc};
+use crate::analysis::locality::index::{self, Index};
+use crate::analysis::locality::util::{self, Loc};
 use crate::rules::prelude::*;
-use crate::rules::walk;
+use crate::analysis::walk;
 
 pub static RULE: Rule = Rule {
     code: "L012",

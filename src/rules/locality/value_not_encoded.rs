@@ -36,9 +36,9 @@
 //! ## Versions
 //! Every release with locality-aware backups (v19.2 on).
 
-use crate::rules::locality::util;
+use crate::analysis::locality::util;
 use crate::rules::prelude::*;
-use crate::rules::walk;
+use crate::analysis::walk;
 
 pub static RULE: Rule = Rule {
     code: "L007",

@@ -24,7 +24,7 @@
 //! v22.2 on (`ALTER BACKUP SCHEDULE`).
 
 use crate::rules::prelude::*;
-use crate::rules::walk;
+use crate::analysis::walk;
 
 pub static RULE: Rule = Rule {
     code: "O014",

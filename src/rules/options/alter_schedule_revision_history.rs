@@ -25,7 +25,7 @@
 //! v22.2 on (`ALTER BACKUP SCHEDULE`, and options with values).
 
 use crate::rules::prelude::*;
-use crate::rules::walk;
+use crate::analysis::walk;
 
 pub static RULE: Rule = Rule {
     code: "O015",

@@ -31,7 +31,7 @@
 use crate::syntax::options::OptStmt;
 use crate::rules::options::util;
 use crate::rules::prelude::*;
-use crate::rules::walk;
+use crate::analysis::walk;
 
 pub static RULE: Rule = Rule {
     code: "O019",

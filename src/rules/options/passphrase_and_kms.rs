@@ -74,5 +74,5 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
 }
 
 fn walk_inner(stmt: &Statement) -> &Statement {
-    crate::rules::walk::inner(stmt)
+    crate::analysis::walk::inner(stmt)
 }

@@ -35,7 +35,7 @@
 //! `RESTORE SYSTEM USERS` from v22.1.
 
 use crate::rules::prelude::*;
-use crate::rules::walk;
+use crate::analysis::walk;
 
 pub static RULE: Rule = Rule {
     code: "O004",

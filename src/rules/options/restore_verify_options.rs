@@ -28,7 +28,7 @@
 //! v22.2 on (the options exist from v22.2; online restore from v23.2).
 
 use crate::rules::prelude::*;
-use crate::rules::walk;
+use crate::analysis::walk;
 
 pub static RULE: Rule = Rule {
     code: "O005",

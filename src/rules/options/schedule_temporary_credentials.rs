@@ -27,7 +27,7 @@
 //! Every release with schedules (v20.2 on).
 
 use crate::rules::prelude::*;
-use crate::rules::walk;
+use crate::analysis::walk;
 
 pub static RULE: Rule = Rule {
     code: "O017",

@@ -28,7 +28,7 @@
 
 use crate::rules::options::util::{self, BoolVal};
 use crate::rules::prelude::*;
-use crate::rules::walk;
+use crate::analysis::walk;
 
 pub static RULE: Rule = Rule {
     code: "O007",

@@ -1,7 +1,7 @@
 //! Helpers shared by the option rules: where a statement's options are, and what a value means.
 
 use crate::syntax::ast::*;
-use crate::rules::walk;
+use crate::analysis::walk;
 
 /// Every option item of the statement (through EXPLAIN), with the name CockroachDB uses for the
 /// statement in its type-check errors. `ALTER BACKUP SCHEDULE … SET WITH` items are included.

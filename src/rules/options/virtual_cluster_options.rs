@@ -29,7 +29,7 @@
 //! `virtual_cluster…` spellings from v23.2).
 
 use crate::rules::prelude::*;
-use crate::rules::walk;
+use crate::analysis::walk;
 
 pub static RULE: Rule = Rule {
     code: "O006",

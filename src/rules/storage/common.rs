@@ -15,7 +15,7 @@ pub const V23_1: Version = v(23, 1);
 pub const V24_1: Version = v(24, 1);
 pub const V25_1: Version = v(25, 1);
 
-pub use crate::check::facts::{Role, Target, UriRef, statement_uris};
+pub use crate::analysis::facts::{Role, Target, UriRef, statement_uris};
 
 impl<'s> Target<'s> {
     /// The span of bytes `range` of the URI text in the source.

@@ -28,7 +28,7 @@
 //! All releases with encrypted backups (v20.1 on).
 
 use crate::rules::prelude::*;
-use crate::rules::walk;
+use crate::analysis::walk;
 
 pub static RULE: Rule = Rule {
     code: "U012",

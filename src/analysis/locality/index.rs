@@ -6,8 +6,10 @@ use std::collections::BTreeSet;
 
 use foldhash::{HashMap, HashSet};
 
-use crate::rules::locality::util::{self, Loc};
-use crate::rules::prelude::*;
+use crate::analysis::facts::StatementFacts;
+use crate::analysis::locality::util::{self, Loc};
+use crate::syntax::ast::*;
+use crate::syntax::span::Span;
 
 /// How an earlier backup wrote.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -155,7 +157,10 @@ fn push_unique(v: &mut Vec<Wrote>, seen: &mut HashSet<String>, item: &Item, loca
         !seen.insert(location.to_string())
     };
     if !present {
-        crate::check::file_state::push_small(v, (location.to_string(), item.span, item.loc.clone()));
+        crate::analysis::file_state::push_small(
+            v,
+            (location.to_string(), item.span, item.loc.clone()),
+        );
     }
 }
 
@@ -335,8 +340,12 @@ impl Index {
 
 /// The layer indexes of a RESTORE that fall in a `misgrouped_runs` run (reported once by the
 /// misgrouping rule, so the per-layer locality rules skip them); none for other statements.
-pub fn misgrouped_layers(stmt: &Statement, facts: &StatementFacts<'_>, index: &Index) -> Vec<usize> {
-    match crate::rules::walk::inner(stmt) {
+pub fn misgrouped_layers(
+    stmt: &Statement,
+    facts: &StatementFacts<'_>,
+    index: &Index,
+) -> Vec<usize> {
+    match crate::analysis::walk::inner(stmt) {
         Statement::Restore(Restore {
             from: RestoreFrom::Uris { layers },
             ..

@@ -4,8 +4,8 @@
 //! Only what is certain is reported: placeholders, unknown functions inside expressions and
 //! strings this module cannot read are `Unknown`.
 
+use crate::analysis::walk;
 use crate::syntax::ast::{AsOf, Expr, ExprKind, Name, Statement};
-use crate::rules::walk;
 use crate::syntax::span::Span;
 
 /// The `AS OF SYSTEM TIME` clause of a BACKUP or RESTORE (through EXPLAIN), with the
@@ -395,7 +395,7 @@ pub fn timestamp(s: &str) -> Option<(i64, i64)> {
     if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
         return None;
     }
-    let mut secs = crate::rules::options::cron::days_from_civil(y, m as u32, d as u32) * 86_400;
+    let mut secs = crate::hosts::shell::date::days_from_civil(y, m as u32, d as u32) * 86_400;
     let mut rest = &s[10..];
     if let Some(r) = rest.strip_prefix([' ', 'T', 't']) {
         let r = r.trim_start();

@@ -3,10 +3,10 @@
 //! instead of walking every earlier write of a location. What is recorded comes from each
 //! statement's facts (`Written`): no earlier URI is parsed again.
 
-use crate::check::facts::StatementFacts;
-use crate::rules::chain::model;
-use crate::rules::chain::time::{self, Hlc};
-use crate::rules::locality;
+use crate::analysis::chain as model;
+use crate::analysis::facts::StatementFacts;
+use crate::analysis::locality;
+use crate::analysis::time::{self, Hlc};
 use crate::syntax::ast::{BackupDest, Statement};
 
 /// What the file state keeps of a statement, taken from its facts before its tree moves into
@@ -35,7 +35,7 @@ pub struct Write {
 impl Written {
     pub fn of(stmt: &Statement, facts: &StatementFacts) -> Written {
         Written {
-            location: crate::rules::context::write_location(stmt, facts),
+            location: crate::analysis::context::write_location(stmt, facts),
             locality: locality::index::Record::of(stmt, facts),
             incremental_location: model::incremental_location(facts, model::options_of(stmt)),
         }

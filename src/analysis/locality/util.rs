@@ -4,14 +4,17 @@
 
 use std::collections::BTreeSet;
 
-use crate::check::facts::Target;
-use crate::rules::prelude::*;
-use crate::rules::walk;
+use crate::analysis::facts::StatementFacts;
+use crate::analysis::facts::Target;
+use crate::analysis::walk;
+use crate::diagnostic::Edit;
+use crate::syntax::ast::*;
+use crate::syntax::span::Span;
 pub use crate::syntax::uri::query_unescape;
+use crate::syntax::uri::{LOCALITY_PARAM, Param, StorageUri};
 
 /// The value that marks the URI holding the metadata and every unmatched node's data.
 pub const DEFAULT: &str = "default";
-
 
 /// What CockroachDB reads as a URI's locality.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -327,7 +327,12 @@ mod tests {
     #[test]
     fn a_name_ending_in_one_digit_run_is_no_panic() {
         // Issue 14: the lookahead for `YYYY-MM-DD` indexed past the last run.
-        for name in ["s3://b/backups/2023", "nodelocal://1/inc-1234", "x/12", "x/2024-01"] {
+        for name in [
+            "s3://b/backups/2023",
+            "nodelocal://1/inc-1234",
+            "x/12",
+            "x/2024-01",
+        ] {
             let _ = name_date(name);
         }
     }

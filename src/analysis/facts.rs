@@ -3,8 +3,8 @@
 //! `AS OF SYSTEM TIME` reading. Rules and the file state read these instead of re-parsing
 //! (before, a URI was parsed about 20 times per statement).
 
-use crate::rules::locality::util::{self, Loc};
-use crate::rules::walk;
+use crate::analysis::locality::util::{self, Loc};
+use crate::analysis::walk;
 use crate::syntax::ast::*;
 use crate::syntax::uri::{Location, Param, StorageUri};
 
@@ -132,7 +132,7 @@ pub struct Aost<'s> {
     pub as_of: &'s AsOf,
     /// `BACKUP` or `RESTORE`.
     pub statement: &'static str,
-    pub reading: crate::rules::aost::value::Reading,
+    pub reading: crate::analysis::aost::Reading,
 }
 
 /// The facts of one parsed statement. Rules read these instead of re-deriving them.
@@ -203,10 +203,10 @@ impl<'s> StatementFacts<'s> {
                 .collect();
             by_address.sort_unstable();
         }
-        let aost = crate::rules::aost::value::as_of(stmt).map(|(as_of, statement)| Aost {
+        let aost = crate::analysis::aost::as_of(stmt).map(|(as_of, statement)| Aost {
             as_of,
             statement,
-            reading: crate::rules::aost::value::read(&as_of.expr, now),
+            reading: crate::analysis::aost::read(&as_of.expr, now),
         });
         StatementFacts {
             kind: StatementKinds::of(stmt),

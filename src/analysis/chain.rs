@@ -7,11 +7,12 @@
 //! stripped); a locality-aware list is identified by its `COCKROACH_LOCALITY=default` URI (or
 //! its first). Placeholders are unknown and never match anything.
 
+use crate::analysis::context::FileContext;
+use crate::analysis::facts::StatementFacts;
+use crate::analysis::file_state::Write;
+use crate::analysis::time;
+use crate::analysis::walk;
 use crate::syntax::ast::*;
-use crate::check::file_state::Write;
-use crate::rules::chain::time;
-use crate::rules::walk;
-use crate::rules::{FileContext, StatementFacts};
 use crate::syntax::span::Span;
 use crate::syntax::uri::StorageUri;
 use crate::syntax::version::{Version, v};
@@ -153,10 +154,7 @@ impl<'a> Layers<'a> {
             Some((time::absolute(&a.expr)?, a))
         };
         match self {
-            Layers::Listed(v) => v
-                .iter()
-                .filter_map(|l| time_of(*l))
-                .max_by_key(|(t, _)| *t),
+            Layers::Listed(v) => v.iter().filter_map(|l| time_of(*l)).max_by_key(|(t, _)| *t),
             Layers::At {
                 file, latest_time, ..
             } => time_of(writer_at(file, (*latest_time)?)?),

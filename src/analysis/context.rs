@@ -3,9 +3,9 @@
 
 use foldhash::{HashMap, HashSet};
 
-use crate::check::facts::StatementFacts;
-use crate::check::file_state::{LocationState, Write, Written};
-use crate::rules::locality::index::Index;
+use crate::analysis::facts::StatementFacts;
+use crate::analysis::file_state::{LocationState, Write, Written};
+use crate::analysis::locality::index::Index;
 use crate::syntax::ast::{Backup, Statement};
 use crate::syntax::span::Span;
 
@@ -48,7 +48,7 @@ pub fn write_location(stmt: &Statement, facts: &StatementFacts) -> Option<String
     if matches!(stmt, Statement::Explain(_)) {
         return None;
     }
-    let list = crate::rules::walk::backup_destination(stmt)?;
+    let list = crate::analysis::walk::backup_destination(stmt)?;
     facts.location(facts.default_uri(list)?)
 }
 
@@ -68,7 +68,7 @@ impl FileContext {
             }
             let write = Write {
                 index: self.entries.len(),
-                kind: crate::rules::chain::model::collection_kind(stmt),
+                kind: crate::analysis::chain::collection_kind(stmt),
                 incremental_location: written.incremental_location,
             };
             // Looked up first: the key is allocated only for a new location.
