@@ -20,7 +20,7 @@ include!(concat!(env!("OUT_DIR"), "/rules_registry.rs"));
 /// What every rule file imports.
 pub mod prelude {
     pub use super::{Ctx, FileContext, Rule, RuleKind, ScriptCtx, StatementFacts, StatementKinds};
-    pub use crate::check::fix::{Applicability, Edit, Fix};
+    pub use crate::diagnostic::{Applicability, Edit, Fix};
     pub use crate::diagnostic::{Diagnostic, Severity};
     pub use crate::syntax::ast::*;
     pub use crate::syntax::span::Span;

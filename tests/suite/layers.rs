@@ -8,6 +8,8 @@ use std::path::Path;
 const SYNTAX: &[&str] = &["syntax"];
 const HOSTS: &[&str] = &["hosts"];
 const ANALYSIS: &[&str] = &["analysis"];
+/// The rules, and the one redaction function their messages may use.
+const RULES: &[&str] = &["rules", "redact"];
 /// The diagnostic type every layer reports in.
 const BASE: &[&str] = &["diagnostic"];
 
@@ -67,6 +69,10 @@ fn layers_import_downward_only() {
     wrong.extend(check_layer(
         "src/analysis",
         &[SYNTAX, HOSTS, ANALYSIS, BASE],
+    ));
+    wrong.extend(check_layer(
+        "src/rules",
+        &[SYNTAX, HOSTS, ANALYSIS, RULES, BASE],
     ));
     assert!(
         wrong.is_empty(),
