@@ -154,19 +154,10 @@ fn layout_changes_need_unsafe() {
 
 /// The distinct docs scripts, each under its first file name.
 fn distinct_scripts(dir: &Path) -> BTreeMap<String, String> {
-    let mut by_text: BTreeMap<String, String> = BTreeMap::new();
-    let mut files: Vec<_> = std::fs::read_dir(dir.join("scripts"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "sh"))
-        .collect();
-    files.sort();
-    for f in files {
-        let text = std::fs::read_to_string(&f).unwrap();
-        let name = f.file_name().unwrap().to_string_lossy().to_string();
-        by_text.entry(text).or_insert(name);
-    }
-    by_text.into_iter().map(|(t, n)| (n, t)).collect()
+    crate::support::scripts_by_text(&dir.join("scripts"))
+        .into_iter()
+        .map(|(text, names)| (names[0].clone(), text))
+        .collect()
 }
 
 /// `bash -n` on a script whose documentation placeholders (`x=<value>`, a bash syntax error

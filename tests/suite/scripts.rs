@@ -38,25 +38,9 @@ fn listing(text: &str, diags: &[Diagnostic]) -> String {
 
 /// The distinct scripts of the corpus, each under the first (sorted) file name carrying it.
 fn distinct_scripts(dir: &Path) -> BTreeMap<String, (String, Vec<String>)> {
-    let mut by_text: BTreeMap<String, (String, Vec<String>)> = BTreeMap::new();
-    let mut files: Vec<_> = std::fs::read_dir(dir.join("scripts"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "sh"))
-        .collect();
-    files.sort();
-    for f in files {
-        let text = std::fs::read_to_string(&f).unwrap();
-        let name = f.file_name().unwrap().to_string_lossy().to_string();
-        by_text
-            .entry(text.clone())
-            .or_insert_with(|| (name.clone(), Vec::new()))
-            .1
-            .push(name);
-    }
-    by_text
+    crate::support::scripts_by_text(&dir.join("scripts"))
         .into_iter()
-        .map(|(text, (first, all))| (first, (text, all)))
+        .map(|(text, names)| (names[0].clone(), (text, names)))
         .collect()
 }
 

@@ -60,18 +60,10 @@ const FILLED: &[(&str, &str)] = &[
 #[test]
 fn docs_scripts_show_their_pitfalls() {
     let Some(dir) = shared() else { return };
-    let mut by_text: BTreeMap<String, String> = BTreeMap::new();
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "sh"))
+    let by_text: BTreeMap<String, String> = crate::support::scripts_by_text(&dir)
+        .into_iter()
+        .map(|(text, names)| (text, names[0].clone()))
         .collect();
-    files.sort();
-    for f in files {
-        let text = std::fs::read_to_string(&f).unwrap();
-        let name = f.file_name().unwrap().to_string_lossy().to_string();
-        by_text.entry(text).or_insert(name);
-    }
     let mut settings = insta::Settings::clone_current();
     settings.set_snapshot_path("../../snapshots/simulate");
     settings.set_prepend_module_to_snapshot(false);

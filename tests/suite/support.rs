@@ -1,5 +1,6 @@
 //! What every test module shares: where the reference data lives, and the binary under test.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// The project folder.
@@ -25,4 +26,22 @@ pub fn shared(sub: &str) -> Option<PathBuf> {
     );
     eprintln!("notice: ../shared/{sub} not found; the tests that read it are skipped");
     None
+}
+
+/// The `.sh` files of `dir` grouped by text (many published scripts are copies): text → the
+/// names of the files holding it, in name order (the first names the script).
+pub fn scripts_by_text(dir: &Path) -> BTreeMap<String, Vec<String>> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "sh"))
+        .collect();
+    files.sort();
+    let mut by_text: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for f in files {
+        let text = std::fs::read_to_string(&f).unwrap();
+        let name = f.file_name().unwrap().to_string_lossy().to_string();
+        by_text.entry(text).or_default().push(name);
+    }
+    by_text
 }
