@@ -47,13 +47,16 @@ fn check(_stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         }
         let uris = util::read_items(ctx.facts, list.items);
+        // Each tier's first URI, by tier: a long list is read once.
+        let mut first: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
         for (n, u) in uris.iter().enumerate() {
             let Loc::Tier(tier) = &u.loc else {
                 continue;
             };
-            let Some(prev) = uris[..n].iter().find(|p| p.loc == u.loc) else {
+            let prev = &uris[*first.entry(tier.as_str()).or_insert(n)];
+            if std::ptr::eq(prev, u) {
                 continue;
-            };
+            }
             let span = match &u.param {
                 Some(p) => ctx.value_span(u.item, p.value_range.clone()),
                 None => u.item.span,

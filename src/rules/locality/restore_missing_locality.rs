@@ -53,7 +53,8 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         return;
     }
     let idx = ctx.file.locality();
-    let skip = index::misgrouped_layers(stmt, ctx.facts, idx);
+    let skip: std::collections::HashSet<usize> =
+        index::misgrouped_layers(stmt, ctx.facts, idx).into_iter().collect();
     for (n, read) in reads.iter().enumerate() {
         if !read.restore || (read.old_syntax && skip.contains(&n)) {
             continue;
@@ -69,8 +70,11 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         } else {
             &coll.all
         };
+        // Looked up in a set: a RESTORE may list many URIs, and a collection may have been
+        // written at many locations.
+        let listed: std::collections::HashSet<&str> = have.iter().map(String::as_str).collect();
         for (loc, span, l) in wrote {
-            if have.contains(loc) {
+            if listed.contains(loc.as_str()) {
                 continue;
             }
             let tier = match l {
