@@ -54,16 +54,16 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let Some(listed) = model::listed_locations(stmt, ctx.facts) else {
         return;
     };
+    // Each location's first layer, by location: a long list is read once.
+    let mut first_at: std::collections::HashMap<&str, Span> = std::collections::HashMap::new();
     for (n, (loc, span)) in listed.iter().enumerate() {
         let Some(loc) = loc else { continue };
-        if let Some((_, first)) = listed[..n]
-            .iter()
-            .find(|(l, _)| l.as_deref() == Some(loc.as_str()))
-        {
+        let first = *first_at.entry(loc.as_str()).or_insert(*span);
+        if first != *span {
             out.push(
                 RULE.diag(*span, format!("layer {} of the chain repeats an earlier layer", n + 1))
                     .with_label("listed twice")
-                    .with_secondary(*first, "first listed here")
+                    .with_secondary(first, "first listed here")
                     .with_help("list the full backup, then every incremental once, oldest to newest; CockroachDB: `no backup covers time [%s,%s) for range [%s,%s) (or backups listed out of order)`"),
             );
         }

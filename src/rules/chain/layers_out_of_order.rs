@@ -72,9 +72,11 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         return;
     };
     let locs: Vec<Option<&str>> = listed.iter().map(|(l, _)| l.as_deref()).collect();
+    // The locations listed so far, for the duplicate test in O(1) per layer.
+    let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
     for (n, (loc, span)) in listed.iter().enumerate() {
         let Some(loc) = loc else { continue };
-        if locs[..n].contains(&Some(loc.as_str())) {
+        if !seen.insert(loc.as_str()) {
             return; // a duplicate: C001
         }
         let Some(layer) = model::old_layer(ctx.file, loc) else {

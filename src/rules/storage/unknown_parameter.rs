@@ -106,16 +106,37 @@ fn validated(
         .collect();
     let rejects = ctx.target >= common::V22_2;
     let query = t.query();
+    // Each parameter's position, by address: a URI with many parameters is read once.
+    let position: std::collections::HashMap<*const Param, usize> = t
+        .uri
+        .params
+        .iter()
+        .enumerate()
+        .map(|(n, p)| (p as *const Param, n))
+        .collect();
+    let is_known = |k: &str| {
+        k == LOCALITY_PARAM
+            || accepted.contains(&k)
+            || SECRET_PARAMS.iter().any(|s| s.eq_ignore_ascii_case(k))
+    };
+    // For each parameter, the nearest earlier one with a known name (skipping unknown ones),
+    // worked out in one pass.
+    let mut anchors: Vec<Option<&Param>> = Vec::with_capacity(t.uri.params.len());
+    let mut last_known = None;
+    for p in &t.uri.params {
+        anchors.push(last_known);
+        if is_known(p.key) {
+            last_known = Some(p);
+        }
+    }
     for pair in &query.pairs {
         let key = pair.key.as_str();
         if key == LOCALITY_PARAM || accepted.contains(&key) {
             continue;
         }
-        let index = t
-            .uri
-            .params
-            .iter()
-            .position(|p| std::ptr::eq(p, pair.param))
+        let index = position
+            .get(&(pair.param as *const Param))
+            .copied()
             .unwrap_or(0);
         if split_fragment(t, index, &accepted) {
             continue;
@@ -124,13 +145,7 @@ fn validated(
         let key_range = pair.param.range.start..pair.param.range.start + pair.param.key.len();
         // After a secret, an unknown name that resembles no parameter is likely the rest of
         // the secret cut by an unencoded `&`: never echo it.
-        let is_known = |k: &str| {
-            k == LOCALITY_PARAM
-                || accepted.contains(&k)
-                || SECRET_PARAMS.iter().any(|s| s.eq_ignore_ascii_case(k))
-        };
-        // The nearest earlier parameter with a known name, skipping unknown ones.
-        let anchor = t.uri.params[..index].iter().rev().find(|p| is_known(p.key));
+        let anchor = anchors.get(index).copied().flatten();
         let suggestion = alias(provider, key)
             .filter(|a| accepted.contains(a))
             .or_else(|| common::suggest(key, &accepted));
