@@ -53,6 +53,7 @@ pub fn check_source(text: &str, opts: &CheckOptions) -> Vec<Diagnostic> {
             templates: template::within(&templates, stmt.span),
             facts: &rules::NO_FACTS,
             chain: Default::default(),
+            last_literal: Default::default(),
         };
         let mut written = Written::default();
         let entry = match stmt.kind {

@@ -145,6 +145,9 @@ pub struct Ctx<'a> {
     pub facts: &'a StatementFacts<'a>,
     /// The statement's chain, worked out by the first chain rule that asks (`Ctx::chain`).
     pub chain: std::cell::OnceCell<Option<crate::analysis::chain::Chain<'a>>>,
+    /// The last literal `is_plain_literal` judged, and the answer: the storage rules ask about
+    /// one URI once per parameter, and the answer costs the literal's length.
+    pub last_literal: std::cell::Cell<Option<(Span, bool)>>,
 }
 
 /// The facts of a statement that did not parse.
@@ -163,11 +166,7 @@ impl<'a> Ctx<'a> {
     /// plainly (`'…'` with no escapes) so value offsets map to source offsets; otherwise the
     /// whole literal.
     pub fn value_span(&self, s: &StrValue, range: std::ops::Range<usize>) -> Span {
-        let Some(text) = s.text() else {
-            return s.span;
-        };
-        let lit = &self.source[s.span.range()];
-        if lit.len() == text.len() + 2 && lit.starts_with('\'') && &lit[1..lit.len() - 1] == text {
+        if self.is_plain_literal(s) {
             let base = s.span.start as usize + 1;
             Span::new(base + range.start, base + range.end)
         } else {
@@ -180,8 +179,16 @@ impl<'a> Ctx<'a> {
         let Some(text) = s.text() else {
             return false;
         };
+        if let Some((span, plain)) = self.last_literal.get()
+            && span == s.span
+        {
+            return plain;
+        }
         let lit = &self.source[s.span.range()];
-        lit.len() == text.len() + 2 && lit.starts_with('\'') && &lit[1..lit.len() - 1] == text
+        let plain =
+            lit.len() == text.len() + 2 && lit.starts_with('\'') && &lit[1..lit.len() - 1] == text;
+        self.last_literal.set(Some((s.span, plain)));
+        plain
     }
 }
 
