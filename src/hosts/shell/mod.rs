@@ -202,6 +202,9 @@ pub struct Script {
     pub errexit: Option<Span>,
     /// Parse errors tree-sitter recovered from.
     pub errors: Vec<Span>,
+    /// Indices into `assignments` by variable name, in order: a variable's value is looked
+    /// up among its own assignments, not all of the script's.
+    by_name: std::collections::HashMap<String, Vec<usize>>,
 }
 
 impl Script {
@@ -236,14 +239,30 @@ impl Script {
         script
     }
 
-    /// The assignments of `name`, in source order.
-    pub fn assignments_of<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Assignment> {
-        self.assignments.iter().filter(move |a| a.name == name)
+    /// The assignments of `name`, in the order they were recorded (source order).
+    pub fn assignments_of<'a>(
+        &'a self,
+        name: &'a str,
+    ) -> impl DoubleEndedIterator<Item = &'a Assignment> + Clone {
+        self.by_name
+            .get(name)
+            .map_or(&[][..], Vec::as_slice)
+            .iter()
+            .map(|&n| &self.assignments[n])
+    }
+
+    /// Records an assignment (and indexes it by name).
+    fn add_assignment(&mut self, a: Assignment) {
+        self.by_name
+            .entry(a.name.clone())
+            .or_default()
+            .push(self.assignments.len());
+        self.assignments.push(a);
     }
 
     /// Whether `name` is assigned anywhere in the script.
     pub fn is_assigned(&self, name: &str) -> bool {
-        self.assignments.iter().any(|a| a.name == name)
+        self.by_name.contains_key(name)
     }
 }
 
@@ -430,7 +449,7 @@ impl Builder<'_> {
                 if node.kind() == "for_statement"
                     && let Some(var) = node.child_by_field_name("variable")
                 {
-                    self.script.assignments.push(Assignment {
+                    self.script.add_assignment(Assignment {
                         name: self.text(var).to_string(),
                         span: span_of(var),
                         append: false,
@@ -603,7 +622,7 @@ impl Builder<'_> {
                 parts: Vec::new(),
             })
         });
-        self.script.assignments.push(Assignment {
+        self.script.add_assignment(Assignment {
             name,
             span: span_of(node),
             append,
@@ -774,7 +793,7 @@ impl Builder<'_> {
                 .iter()
                 .filter(|a| a.literal().is_some_and(|t| !t.starts_with('-')))
             {
-                self.script.assignments.push(Assignment {
+                self.script.add_assignment(Assignment {
                     name: a.literal().unwrap_or_default(),
                     span: a.span,
                     append: false,

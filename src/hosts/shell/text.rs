@@ -336,11 +336,11 @@ impl<'a> Env<'a> {
                 }
             }
         };
-        let last = self.script.assignments.iter().rfind(visible)?;
+        let last = self.script.assignments_of(name).rfind(visible)?;
         // Another assignment between that one and here, in a loop or a branch this point is
         // not in (`prev+=` in a `while`, `x=` in the `else` before `fi`): either may hold.
         let (at, _) = self.call.unwrap_or((self.at, self.scope));
-        let uncertain = self.script.assignments.iter().any(|a| {
+        let uncertain = self.script.assignments_of(name).any(|a| {
             a.name == name
                 && a.kind != AssignKind::Prefix
                 && a.span.start > last.span.start
