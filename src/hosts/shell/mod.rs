@@ -220,6 +220,7 @@ impl Script {
                 ..Script::default()
             },
             next_branch: 0,
+            statement_children: statement_children(&tree),
         };
         let first_line = text.lines().next().unwrap_or("");
         if first_line.starts_with("#!")
@@ -279,10 +280,12 @@ pub(crate) fn parse_tree(text: &str) -> Option<(tree_sitter::Tree, Vec<MaskedPla
 
 /// A word node of `original`'s tree read as a [`Word`].
 pub(crate) fn read_word(original: &str, node: tree_sitter::Node<'_>) -> Word {
+    // Reading one word records no statements.
     Builder {
         original,
         script: Script::default(),
         next_branch: 0,
+        statement_children: std::collections::HashSet::new(),
     }
     .word(node)
 }
@@ -367,6 +370,27 @@ struct Builder<'a> {
     original: &'a str,
     script: Script,
     next_branch: u32,
+    /// Ids of the nodes whose parent is one of `STATEMENT_PARENTS`, found in one pass:
+    /// tree-sitter's `Node::parent` walks down from the root, which a script of thousands of
+    /// top-level commands would pay once per node.
+    statement_children: std::collections::HashSet<usize>,
+}
+
+/// The ids of the children of every `STATEMENT_PARENTS` node of `tree`.
+fn statement_children(tree: &tree_sitter::Tree) -> std::collections::HashSet<usize> {
+    let mut ids = std::collections::HashSet::new();
+    let mut cursor = tree.walk();
+    let mut stack = vec![tree.root_node()];
+    while let Some(node) = stack.pop() {
+        let is_parent = STATEMENT_PARENTS.contains(&node.kind());
+        for child in node.children(&mut cursor) {
+            if is_parent {
+                ids.insert(child.id());
+            }
+            stack.push(child);
+        }
+    }
+    ids
 }
 
 fn span_of(node: tree_sitter::Node<'_>) -> Span {
@@ -401,8 +425,7 @@ impl Builder<'_> {
         if node.is_error() || node.is_missing() {
             self.script.errors.push(span_of(node));
         }
-        if let Some(parent) = node.parent()
-            && STATEMENT_PARENTS.contains(&parent.kind())
+        if self.statement_children.contains(&node.id())
             && node.is_named()
             && node.kind() != "comment"
             && !matches!(node.kind(), "elif_clause" | "else_clause" | "do_group")
