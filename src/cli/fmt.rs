@@ -26,13 +26,8 @@ pub(crate) fn run_fmt(args: FmtArgs) -> Result<u8, String> {
                 .unwrap_or(Version::NEWEST),
             redact: args.redact,
         };
-        let bytes = match read_input(input) {
-            Ok(b) => b,
-            Err(e) => {
-                note!("backup-lint: error: {e}");
-                exit = 2;
-                continue;
-            }
+        let Some(bytes) = read_or_report(input, &mut exit) else {
+            continue;
         };
         let (text, invalid_utf8) = source::decode(&bytes);
         let result = format_source(&text, &opts);

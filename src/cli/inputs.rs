@@ -126,6 +126,19 @@ pub(crate) fn walk(dir: &Path, out: &mut Vec<(PathBuf, FileKind)>) -> std::io::R
     Ok(())
 }
 
+/// The bytes of `input`, or `None` after reporting why they could not be read (the run's
+/// exit status becomes 2 and it goes on to the next file).
+pub(crate) fn read_or_report(input: &Input, exit: &mut u8) -> Option<Vec<u8>> {
+    match read_input(input) {
+        Ok(bytes) => Some(bytes),
+        Err(e) => {
+            note!("backup-lint: error: {e}");
+            *exit = 2;
+            None
+        }
+    }
+}
+
 pub(crate) fn read_input(input: &Input) -> Result<Vec<u8>, String> {
     match &input.path {
         Some(p) => std::fs::read(p).map_err(|e| format!("{}: {e}", p.display())),

@@ -18,13 +18,8 @@ pub(crate) fn run_migrate(args: MigrateArgs) -> Result<u8, String> {
     let mut exit = 0u8;
     let mut changed_files = 0;
     for input in &inputs {
-        let bytes = match read_input(input) {
-            Ok(b) => b,
-            Err(e) => {
-                note!("backup-lint: error: {e}");
-                exit = 2;
-                continue;
-            }
+        let Some(bytes) = read_or_report(input, &mut exit) else {
+            continue;
         };
         let (text, invalid_utf8) = source::decode(&bytes);
         let dir = input.path.as_deref().and_then(Path::parent);

@@ -321,8 +321,9 @@ impl<'a> Env<'a> {
         if self.depth > 8 {
             return None;
         }
+        // `assignments_of` gives only this name's assignments.
         let visible = |a: &&super::Assignment| {
-            if a.name != name || a.kind == AssignKind::Prefix {
+            if a.kind == AssignKind::Prefix {
                 return false;
             }
             match (a.function, self.function) {
@@ -341,8 +342,7 @@ impl<'a> Env<'a> {
         // not in (`prev+=` in a `while`, `x=` in the `else` before `fi`): either may hold.
         let (at, _) = self.call.unwrap_or((self.at, self.scope));
         let uncertain = self.script.assignments_of(name).any(|a| {
-            a.name == name
-                && a.kind != AssignKind::Prefix
+            a.kind != AssignKind::Prefix
                 && a.span.start > last.span.start
                 && a.span.start < at
                 && a.function.is_none_or(|f| Some(f) == self.function)

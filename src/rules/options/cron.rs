@@ -311,17 +311,6 @@ pub fn gaps(s: &Schedule) -> Option<(u64, u64)> {
     }
 }
 
-/// Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm).
-pub fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = if y >= 0 { y } else { y - 399 } / 400;
-    let yoe = y - era * 400;
-    let m = m as i64;
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d as i64 - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
 fn days_in_month(y: i64, m: u32) -> u32 {
     match m {
         4 | 6 | 9 | 11 => 30,
@@ -355,7 +344,7 @@ fn spec_gaps(s: &Spec) -> Option<(u64, u64)> {
                 continue;
             }
             for d in 1..=days_in_month(y, m) {
-                let day = days_from_civil(y, m, d);
+                let day = crate::hosts::shell::date::days_from_civil(y, m, d);
                 let weekday = (day + 4).rem_euclid(7) as u32; // 1970-01-01 was a Thursday
                 let dom_match = s.dom & (1 << d) != 0;
                 let dow_match = s.dow & (1 << weekday) != 0;
