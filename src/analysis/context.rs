@@ -30,7 +30,7 @@ pub struct FileContext {
     pub entries: Vec<(Span, Entry)>,
     /// Location written (see `write_location`) → the statements that write there and what the
     /// chain rules compare there, kept up to date: they look up instead of scanning.
-    locations: HashMap<String, LocationState>,
+    locations: HashMap<String, Box<LocationState>>,
     /// Indices into `entries` of transaction-control statements (BEGIN, START TRANSACTION,
     /// COMMIT, END, ROLLBACK, ABORT, PREPARE TRANSACTION), oldest first.
     transaction_controls: Vec<usize>,
@@ -132,7 +132,7 @@ impl FileContext {
 
     /// What the file wrote at `location`, if anything.
     pub fn location(&self, location: &str) -> Option<&LocationState> {
-        self.locations.get(location)
+        self.locations.get(location).map(|state| &**state)
     }
 
     /// Entry `n` as a statement, if it is one that is kept.

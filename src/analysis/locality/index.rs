@@ -132,12 +132,12 @@ pub struct Index {
     /// The records some `LocInfo` or `Collection` still points at, by id, with how many
     /// pointers: a record no one points at any more is dropped, so a long file of backups to
     /// one place keeps a handful of records, not one per statement.
-    records: HashMap<usize, (Record, u32)>,
+    records: HashMap<usize, Box<(Record, u32)>>,
     /// The id the next record gets.
     next_id: usize,
-    pub by_location: HashMap<String, LocInfo>,
+    pub by_location: HashMap<String, Box<LocInfo>>,
     /// Per syntax, by default location.
-    pub by_default: [HashMap<String, Collection>; 2],
+    pub by_default: [HashMap<String, Box<Collection>>; 2],
     /// An earlier backup-family statement failed to parse.
     pub broken: bool,
 }
@@ -295,10 +295,10 @@ impl Index {
             }
         }
         if added > 0 {
-            self.records.insert(id, (record, added));
+            self.records.insert(id, Box::new((record, added)));
         }
         for old in dropped {
-            if let Some((_, refs)) = self.records.get_mut(&old) {
+            if let Some((_, refs)) = self.records.get_mut(&old).map(|r| &mut **r) {
                 *refs -= 1;
                 if *refs == 0 {
                     self.records.remove(&old);
