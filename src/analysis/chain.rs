@@ -81,7 +81,7 @@ pub fn old_writes<'a>(file: &'a FileContext, loc: &str) -> Layers<'a> {
         Some(state) => Layers::At {
             file,
             indices: &state.old,
-            latest_time: state.old_latest_time.map(|(_, n)| n),
+            latest_time: state.old_latest_time.as_deref().map(|&(_, n)| n),
         },
         None => Layers::Listed(Vec::new()),
     }
@@ -513,7 +513,7 @@ fn new_chain<'a>(file: &'a FileContext, loc: &str, latest: bool) -> Option<Chain
             layers: Layers::At {
                 file,
                 indices: &state.since_full,
-                latest_time: state.since_full_latest_time.map(|(_, n)| n),
+                latest_time: state.since_full_latest_time.as_deref().map(|&(_, n)| n),
             },
             location: Some(loc.to_string()),
         });

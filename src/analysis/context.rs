@@ -5,7 +5,7 @@ use foldhash::{HashMap, HashSet};
 
 use crate::analysis::facts::StatementFacts;
 use crate::analysis::file_state::{LocationState, Write, Written};
-use crate::analysis::locality::index::Index;
+use crate::analysis::locality::index::{Index, Location};
 use crate::syntax::ast::{Backup, Statement};
 use crate::syntax::span::Span;
 
@@ -30,7 +30,7 @@ pub struct FileContext {
     pub entries: Vec<(Span, Entry)>,
     /// Location written (see `write_location`) → the statements that write there and what the
     /// chain rules compare there, kept up to date: they look up instead of scanning.
-    locations: HashMap<String, Box<LocationState>>,
+    locations: HashMap<Location, Box<LocationState>>,
     /// Indices into `entries` of transaction-control statements (BEGIN, START TRANSACTION,
     /// COMMIT, END, ROLLBACK, ABORT, PREPARE TRANSACTION), oldest first.
     transaction_controls: Vec<usize>,
@@ -71,13 +71,13 @@ impl FileContext {
                 kind: crate::analysis::chain::collection_kind(stmt),
                 incremental_location: written.incremental_location,
             };
-            // Looked up first: the key is allocated only for a new location.
+            // Looked up first: a new location's key is the text the locality index shares.
             let mut released = Vec::new();
-            match self.locations.get_mut(&loc) {
+            match self.locations.get_mut(loc.as_str()) {
                 Some(state) => state.add(stmt, write, &mut released),
                 None => self
                     .locations
-                    .entry(loc)
+                    .entry(self.locality.name(&loc))
                     .or_default()
                     .add(stmt, write, &mut released),
             }

@@ -53,13 +53,13 @@ pub struct LocationState {
     /// lives here, later ones were appended (v20.1+) or failed.
     pub old: Vec<usize>,
     /// Among `old`, the last one with the latest absolute `AS OF SYSTEM TIME`.
-    pub old_latest_time: Option<(Hlc, usize)>,
+    pub old_latest_time: Option<Box<(Hlc, usize)>>,
     /// The last `BACKUP … INTO` here (a full backup, the collection's LATEST), if any.
     pub last_full: Option<usize>,
     /// `last_full` and the `INTO LATEST IN` writes since it, oldest first.
     pub since_full: Vec<usize>,
     /// Among `since_full`, the last one with the latest absolute `AS OF SYSTEM TIME`.
-    pub since_full_latest_time: Option<(Hlc, usize)>,
+    pub since_full_latest_time: Option<Box<(Hlc, usize)>>,
 }
 
 /// Pushes onto a list that most locations keep one or two entries in: the first push
@@ -72,11 +72,12 @@ pub(crate) fn push_small<T>(list: &mut Vec<T>, item: T) {
 }
 
 /// Keeps `latest` the last of the greatest times (as `Iterator::max_by_key` picks).
-fn note_time(latest: &mut Option<(Hlc, usize)>, t: Option<Hlc>, index: usize) {
+/// (Boxed where kept: most backups state a relative time, so most locations hold none.)
+fn note_time(latest: &mut Option<Box<(Hlc, usize)>>, t: Option<Hlc>, index: usize) {
     if let Some(t) = t
-        && latest.is_none_or(|(l, _)| t >= l)
+        && latest.as_deref().is_none_or(|&(l, _)| t >= l)
     {
-        *latest = Some((t, index));
+        *latest = Some(Box::new((t, index)));
     }
 }
 

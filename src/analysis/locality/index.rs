@@ -3,6 +3,7 @@
 //! and adds each BACKUP and backup schedule as it is pushed, from the statement's facts.
 
 use std::collections::BTreeSet;
+use std::rc::Rc;
 
 use foldhash::{HashMap, HashSet};
 
@@ -43,7 +44,7 @@ impl Kind {
 #[derive(Clone, Debug)]
 pub struct Item {
     pub span: Span,
-    pub location: Option<String>,
+    pub location: Option<Location>,
     pub loc: Loc,
 }
 
@@ -54,14 +55,14 @@ pub struct Record {
     pub list_span: Span,
     pub items: Vec<Item>,
     /// Where it keeps its metadata (the single URI or the `default` one).
-    pub default: Option<String>,
+    pub default: Option<Location>,
     /// Its non-default localities, if known and valid.
     pub set: Option<BTreeSet<String>>,
 }
 
 impl Record {
     /// Every location, `None` if one is unknown.
-    pub fn locations(&self) -> Option<Vec<String>> {
+    pub fn locations(&self) -> Option<Vec<Location>> {
         self.items.iter().map(|i| i.location.clone()).collect()
     }
 }
@@ -73,16 +74,16 @@ pub enum Defaults {
     #[default]
     None,
     /// Every one of them keeps its metadata here.
-    One(String),
+    One(Location),
     /// They differ, or one is unknown (a placeholder or no unique `default` URI).
     Ambiguous,
 }
 
 impl Defaults {
-    fn add(&mut self, default: &Option<String>) {
+    fn add(&mut self, default: &Option<Location>) {
         *self = match (std::mem::take(self), default) {
             (Defaults::None, Some(d)) => Defaults::One(d.clone()),
-            (Defaults::One(x), Some(d)) if x == *d => Defaults::One(x),
+            (Defaults::One(x), Some(d)) if *x == **d => Defaults::One(x),
             _ => Defaults::Ambiguous,
         };
     }
@@ -102,7 +103,7 @@ pub struct LocInfo {
 }
 
 /// Where a location was written first: (location, URI span, its locality).
-pub type Wrote = (String, Span, Loc);
+pub type Wrote = (Location, Span, Loc);
 
 /// What the backups sharing one default location (one collection, or one `TO` destination)
 /// wrote.
@@ -114,8 +115,8 @@ pub struct Collection {
     pub since_full: Vec<Wrote>,
     /// The locations in `all` and in `since_full`, once they are long (`SET_FROM`): each is
     /// added in O(1).
-    all_seen: HashSet<String>,
-    since_full_seen: HashSet<String>,
+    all_seen: Option<Box<HashSet<Location>>>,
+    since_full_seen: Option<Box<HashSet<Location>>>,
     pub last_full: Option<usize>,
     /// The locality set every full backup had; `Err` when they differ or one is unknown.
     pub full_set: Option<Result<BTreeSet<String>, ()>>,
@@ -135,9 +136,11 @@ pub struct Index {
     records: HashMap<usize, Box<(Record, u32)>>,
     /// The id the next record gets.
     next_id: usize,
-    pub by_location: HashMap<String, Box<LocInfo>>,
+    pub by_location: HashMap<Location, Box<LocInfo>>,
     /// Per syntax, by default location.
-    pub by_default: [HashMap<String, Box<Collection>>; 2],
+    pub by_default: [HashMap<Location, Box<Collection>>; 2],
+    /// Every location named above, once: the maps, lists and records share its text.
+    names: HashSet<Location>,
     /// An earlier backup-family statement failed to parse.
     pub broken: bool,
 }
@@ -147,29 +150,41 @@ pub struct Index {
 /// cost more memory than every other part of the index.
 const SET_FROM: usize = 16;
 
-fn push_unique(v: &mut Vec<Wrote>, seen: &mut HashSet<String>, item: &Item, location: &str) {
+fn push_unique(
+    v: &mut Vec<Wrote>,
+    seen: &mut Option<Box<HashSet<Location>>>,
+    item: &Item,
+    location: &Location,
+) {
     let present = if v.len() < SET_FROM {
-        v.iter().any(|w| w.0 == location)
+        v.iter().any(|w| w.0 == *location)
     } else {
-        if seen.is_empty() {
-            seen.extend(v.iter().map(|w| w.0.clone()));
-        }
-        !seen.insert(location.to_string())
+        let seen = seen.get_or_insert_with(|| Box::new(v.iter().map(|w| w.0.clone()).collect()));
+        !seen.insert(location.clone())
     };
     if !present {
-        crate::analysis::file_state::push_small(
-            v,
-            (location.to_string(), item.span, item.loc.clone()),
-        );
+        crate::analysis::file_state::push_small(v, (location.clone(), item.span, item.loc.clone()));
     }
 }
 
-/// The value of `key` in `map`, inserted if missing; the key is allocated only then.
-fn entry<'m, V: Default>(map: &'m mut HashMap<String, V>, key: &str) -> &'m mut V {
-    if !map.contains_key(key) {
-        map.insert(key.to_string(), V::default());
+/// The value of `key` in `map`, inserted if missing.
+fn entry<'m, V: Default>(map: &'m mut HashMap<Location, V>, key: &Location) -> &'m mut V {
+    map.entry(key.clone()).or_default()
+}
+
+/// A location's text shared by every part of the file state that names it: `names` holds
+/// each location once, so a file that writes to many places keeps one copy of each.
+pub type Location = Rc<str>;
+
+/// The shared copy of `name` in `names` (`name` itself when it is new).
+pub fn intern(names: &mut HashSet<Location>, name: &Location) -> Location {
+    match names.get(&**name) {
+        Some(shared) => shared.clone(),
+        None => {
+            names.insert(name.clone());
+            name.clone()
+        }
     }
-    map.get_mut(key).expect("inserted above")
 }
 
 impl Record {
@@ -198,13 +213,13 @@ impl Record {
         Some(Record {
             kind,
             list_span: list.span,
-            default: util::default_location(&uris),
+            default: util::default_location(&uris).map(Rc::from),
             set: util::locality_set(&uris),
             items: uris
                 .into_iter()
                 .map(|u| Item {
                     span: u.item.span,
-                    location: u.location(),
+                    location: u.target.map(|t| Rc::from(t.location.as_str())),
                     loc: u.loc,
                 })
                 .collect(),
@@ -230,8 +245,28 @@ impl Index {
         &self.records[&id].0
     }
 
+    /// The shared copy of the location `text` (for the file state's own maps).
+    pub fn name(&mut self, text: &str) -> Location {
+        match self.names.get(text) {
+            Some(shared) => shared.clone(),
+            None => {
+                let name: Location = Rc::from(text);
+                self.names.insert(name.clone());
+                name
+            }
+        }
+    }
+
     /// Adds the next earlier backup.
-    pub fn add(&mut self, record: Record) {
+    pub fn add(&mut self, mut record: Record) {
+        for item in &mut record.items {
+            if let Some(l) = &mut item.location {
+                *l = intern(&mut self.names, l);
+            }
+        }
+        if let Some(d) = &mut record.default {
+            *d = intern(&mut self.names, d);
+        }
         let Record {
             kind,
             items,
@@ -269,7 +304,7 @@ impl Index {
             if *kind == Kind::Full {
                 point(&mut c.last_full, id, &mut added, &mut dropped);
                 c.since_full.clear();
-                c.since_full_seen.clear();
+                c.since_full_seen = None;
                 c.full_set = Some(match (c.full_set.take(), set) {
                     (None, Some(s)) => Ok(s.clone()),
                     (Some(Ok(prev)), Some(s)) if prev == *s => Ok(prev),
@@ -320,14 +355,14 @@ impl Index {
         }
         let mut default: Option<&str> = None;
         for l in locations {
-            let Some(info) = self.by_location.get(l) else {
+            let Some(info) = self.by_location.get(l.as_str()) else {
                 continue;
             };
             match &info.defaults[syntax] {
                 Defaults::None => {}
                 Defaults::One(d) => match default {
                     None => default = Some(d),
-                    Some(x) if x == d => {}
+                    Some(x) if x == &**d => {}
                     Some(_) => return None,
                 },
                 Defaults::Ambiguous => return None,
@@ -382,7 +417,7 @@ pub fn misgrouped_runs<'a>(
             && let Some(loc) = u.location()
             && let Some(w) = index
                 .by_location
-                .get(&loc)
+                .get(loc.as_str())
                 .and_then(|info| info.last_old_multi)
                 .and_then(|r| index.record(r).locations())
         {
@@ -390,7 +425,7 @@ pub fn misgrouped_runs<'a>(
             let mut j = i + 1;
             while let Some(Some(next)) = singles.get(j)
                 && let Some(l) = next.location()
-                && w.contains(&l)
+                && w.iter().any(|x| **x == *l)
                 && !seen.contains(&l)
             {
                 seen.push(l);

@@ -89,7 +89,7 @@ fn base(
                 Some(f) => facts.location(f.uris.first()?)?,
                 None => default.to_string(),
             };
-            let c = idx.by_default[1].get(&full_loc)?;
+            let c = idx.by_default[1].get(full_loc.as_str())?;
             if b.incremental_from.is_some() {
                 record(c.last)
             } else {

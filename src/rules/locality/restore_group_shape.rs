@@ -137,7 +137,7 @@ fn separate_backups(layer: &StrList, idx: &Index, ctx: &Ctx<'_>, out: &mut Vec<D
     };
     let mut backups: Vec<usize> = Vec::new();
     for loc in &locs {
-        let Some(info) = idx.by_location.get(loc) else {
+        let Some(info) = idx.by_location.get(loc.as_str()) else {
             return;
         };
         match info.first_old_single {

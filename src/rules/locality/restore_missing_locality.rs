@@ -74,7 +74,7 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         // written at many locations.
         let listed: std::collections::HashSet<&str> = have.iter().map(String::as_str).collect();
         for (loc, span, l) in wrote {
-            if listed.contains(loc.as_str()) {
+            if listed.contains(&**loc) {
                 continue;
             }
             let tier = match l {

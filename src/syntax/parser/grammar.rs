@@ -101,13 +101,20 @@ pub fn backup_targets<'t>(i: Tokens<'t>) -> PResult<'t, Targets> {
     ))
     .parse(i)?;
     let span = i.span_from(from);
+    // The lists are sized for four; a kept tree (a collection's latest full) holds one or two.
     let targets = match targets {
-        (Some(table_keyword), patterns, _, _) => Targets::Tables {
-            table_keyword,
-            patterns,
-            span,
-        },
-        (_, _, Some(names), _) => Targets::Databases { names, span },
+        (Some(table_keyword), mut patterns, _, _) => {
+            patterns.shrink_to_fit();
+            Targets::Tables {
+                table_keyword,
+                patterns,
+                span,
+            }
+        }
+        (_, _, Some(mut names), _) => {
+            names.shrink_to_fit();
+            Targets::Databases { names, span }
+        }
         (_, _, _, Some((spelling, id))) => Targets::VirtualCluster { spelling, id, span },
         _ => unreachable!("every alternative sets one shape"),
     };
