@@ -19,6 +19,14 @@ struct FileSource {
     line_starts: std::sync::Arc<[usize]>,
 }
 
+impl std::fmt::Debug for FileSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FileSource")
+            .field("name", &self.name)
+            .finish_non_exhaustive()
+    }
+}
+
 impl miette::SourceCode for FileSource {
     fn read_span<'a>(
         &'a self,
@@ -67,6 +75,44 @@ impl miette::SourceCode for FileSource {
     }
 }
 
+/// A finding as the handler renders it, with the file it points into. (Rendered directly,
+/// not through `miette::Report`, whose construction installs a hook that reads the
+/// environment for every finding.)
+#[derive(Debug)]
+struct Framed {
+    diagnostic: MietteDiagnostic,
+    source: Option<FileSource>,
+}
+
+impl std::fmt::Display for Framed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.diagnostic.fmt(f)
+    }
+}
+
+impl std::error::Error for Framed {}
+
+impl miette::Diagnostic for Framed {
+    fn code<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        self.diagnostic.code()
+    }
+    fn severity(&self) -> Option<miette::Severity> {
+        self.diagnostic.severity()
+    }
+    fn help<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        self.diagnostic.help()
+    }
+    fn url<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        self.diagnostic.url()
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        self.diagnostic.labels()
+    }
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        self.source.as_ref().map(|s| s as &dyn miette::SourceCode)
+    }
+}
+
 /// Code frames are drawn only for findings that start within this many columns: miette pads
 /// with `{:width$}`, which cannot exceed 65,535.
 const MAX_FRAME_COLUMN: usize = 10_000;
@@ -86,7 +132,15 @@ impl HumanWriter {
             GraphicalTheme::unicode_nocolor()
         };
         HumanWriter {
-            handler: GraphicalReportHandler::new_themed(theme).with_width(100),
+            // Lines break at spaces only, and no word is cut (a rule name, an option, a URI
+            // stays whole and can be copied): miette's defaults look for Unicode line-break
+            // opportunities (UAX #14), hyphenation points and cut points in every word, which
+            // cost more than the rest of the output together.
+            handler: GraphicalReportHandler::new_themed(theme)
+                .with_width(100)
+                .with_word_separator(textwrap::WordSeparator::AsciiSpace)
+                .with_word_splitter(textwrap::WordSplitter::NoHyphenation)
+                .with_break_words(false),
             report: String::new(),
         }
     }
@@ -161,8 +215,10 @@ impl HumanWriter {
                     text: Arc::clone(&text),
                     line_starts: Arc::clone(&line_starts),
                 };
-                miette::Report::new(md.with_labels(std::iter::once(primary).chain(secondary)))
-                    .with_source_code(source)
+                Framed {
+                    diagnostic: md.with_labels(std::iter::once(primary).chain(secondary)),
+                    source: Some(source),
+                }
             } else {
                 let md = MietteDiagnostic {
                     help: Some(format!(
@@ -173,13 +229,14 @@ impl HumanWriter {
                     )),
                     ..md
                 };
-                miette::Report::new(md)
+                Framed {
+                    diagnostic: md,
+                    source: None,
+                }
             };
             self.report.clear();
             // Writing to a `String` cannot fail.
-            let _ = self
-                .handler
-                .render_report(&mut self.report, report.as_ref());
+            let _ = self.handler.render_report(&mut self.report, &report);
             self.report.push('\n');
             out.write_all(self.report.as_bytes())?;
         }
