@@ -116,6 +116,32 @@ pub fn find(text: &str) -> Vec<Template> {
     out
 }
 
+/// [`find`] over a source made of independent parts starting at `parts` (sorted): a quote
+/// left open in one part does not hide the placeholders of the next.
+pub fn find_in_parts(text: &str, parts: &[usize]) -> Vec<Template> {
+    if parts.is_empty() {
+        return find(text);
+    }
+    let mut out = Vec::new();
+    let mut start = 0;
+    for end in parts
+        .iter()
+        .copied()
+        .filter(|&p| p > 0 && p < text.len() && text.is_char_boundary(p))
+        .chain(std::iter::once(text.len()))
+    {
+        if end <= start {
+            continue;
+        }
+        out.extend(find(&text[start..end]).into_iter().map(|mut t| {
+            t.span = Span::new(t.span.start as usize + start, t.span.end as usize + start);
+            t
+        }));
+        start = end;
+    }
+    out
+}
+
 /// The placeholders of `templates` (sorted, as `find` returns them) that lie inside `span`:
 /// found by binary search, so checking a file costs O(log n) per statement.
 pub fn within(templates: &[Template], span: Span) -> &[Template] {
@@ -123,6 +149,70 @@ pub fn within(templates: &[Template], span: Span) -> &[Template] {
     let lo = templates.partition_point(|t| t.span.start < span.start);
     let hi = templates.partition_point(|t| t.span.end <= span.end);
     &templates[lo..hi.max(lo)]
+}
+
+/// The placeholder a finding at `span` is about: the finding starts at a placeholder (a bare
+/// one replaced for parsing, or one that is a whole string literal, `'{collectionURI}'`) or
+/// lies inside it. A finding on a wider construct that merely holds a placeholder is its own.
+/// `templates` is sorted, as `find` returns it.
+pub fn cause(templates: &[Template], span: Span) -> Option<&Template> {
+    let i = templates.partition_point(|t| t.span.end + 1 < span.start);
+    templates[i..]
+        .iter()
+        .take_while(|t| t.span.start <= span.start + 1)
+        .find(|t| {
+            let (s, e) = (t.span.start, t.span.end);
+            if t.in_string {
+                // The literal itself (with or without its quotes) and nothing more.
+                (span.start == s || span.start + 1 == s) && (span.end == e || span.end == e + 1)
+            } else {
+                span.start == s || (s <= span.start && span.end <= e)
+            }
+        })
+}
+
+/// `text` (a message about a statement whose bare placeholders were replaced by underscores)
+/// with each run of underscores standing for one of `templates` shown as written again
+/// (`at or near "____"` → `at or near "<db>"`). `None` when nothing changes.
+pub fn restore(text: &str, templates: &[Template]) -> Option<String> {
+    if !text.contains("__") {
+        return None;
+    }
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    let mut i = 0;
+    let mut changed = false;
+    let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'$';
+    while i < bytes.len() {
+        if bytes[i] != b'_' || (i > 0 && word(bytes[i - 1])) {
+            i += 1;
+            continue;
+        }
+        let mut j = i;
+        while j < bytes.len() && bytes[j] == b'_' {
+            j += 1;
+        }
+        if j < bytes.len() && word(bytes[j]) {
+            i = j;
+            continue;
+        }
+        if let Some(t) = templates
+            .iter()
+            .find(|t| !t.in_string && t.span.len() == j - i)
+        {
+            out.push_str(&text[last..i]);
+            out.push_str(&t.text);
+            last = j;
+            changed = true;
+        }
+        i = j;
+    }
+    if !changed {
+        return None;
+    }
+    out.push_str(&text[last..]);
+    Some(out)
 }
 
 /// `text` with every bare placeholder replaced by underscores (same length), for parsing.
