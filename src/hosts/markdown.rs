@@ -121,6 +121,13 @@ pub fn parse(text: &str) -> Markdown {
                 if let Some((span, lang, chunks)) = current.take()
                     && lang != FenceLang::Other
                 {
+                    // A `sql` fence that holds a shell command (`cockroach workload run … \`)
+                    // is read as the shell command it is.
+                    let lang = if lang == FenceLang::Sql && starts_with_command(text, &chunks) {
+                        FenceLang::Shell
+                    } else {
+                        lang
+                    };
                     md.fences.push(build_fence(text, span, lang, &chunks));
                 }
             }
@@ -282,6 +289,22 @@ fn result_tables(text: &str, lines: &[(usize, usize, usize)]) -> Vec<bool> {
         i += 1;
     }
     out
+}
+
+/// Whether a fence's first line is a shell command line: `$ …`, or a program that is not SQL
+/// (`cockroach …`, `psql …`).
+fn starts_with_command(text: &str, chunks: &[std::ops::Range<usize>]) -> bool {
+    let Some(first) = lines(text, chunks)
+        .into_iter()
+        .map(|(s, e, _)| text[s..e].trim())
+        .find(|l| !l.is_empty() && !l.starts_with("{%"))
+    else {
+        return false;
+    };
+    first.starts_with("$ ")
+        || ["cockroach", "psql", "docker", "kubectl"]
+            .iter()
+            .any(|c| first.strip_prefix(c).is_some_and(|r| r.starts_with(' ')))
 }
 
 /// `Some(true)` for `<!-- backup-lint: independent-examples -->`, `Some(false)` for

@@ -31,6 +31,15 @@ fn placeholder_at(bytes: &[u8], i: usize) -> Option<usize> {
         _ => return None,
     };
     let _ = open;
+    if open == b'{' && bytes.get(start) == Some(&b'\'') {
+        // `{'subdirectory'}`: a placeholder written around a string.
+        let mut j = start + 1;
+        while j < bytes.len() && j - start <= 80 && is_name_byte(bytes[j]) {
+            j += 1;
+        }
+        return (j > start + 1 && bytes.get(j) == Some(&b'\'') && bytes.get(j + 1) == Some(&b'}'))
+            .then_some(j + 2);
+    }
     let first = *bytes.get(start)?;
     if !first.is_ascii_alphabetic() && first != b'_' {
         return None;
@@ -197,13 +206,25 @@ pub fn restore(text: &str, templates: &[Template]) -> Option<String> {
             i = j;
             continue;
         }
-        if let Some(t) = templates
+        // Read as a string (`'___'`, see `substitute`): the quotes are the placeholder's too.
+        let quoted = i > 0 && bytes[i - 1] == b'\'' && bytes.get(j) == Some(&b'\'');
+        let found = templates
             .iter()
-            .find(|t| !t.in_string && t.span.len() == j - i)
-        {
+            .find(|t| !t.in_string && t.span.len() == j - i);
+        let found_quoted = || {
+            templates
+                .iter()
+                .find(|t| !t.in_string && t.span.len() == j - i + 2)
+        };
+        if let Some(t) = found {
             out.push_str(&text[last..i]);
             out.push_str(&t.text);
             last = j;
+            changed = true;
+        } else if quoted && let Some(t) = found_quoted() {
+            out.push_str(&text[last..i - 1]);
+            out.push_str(&t.text);
+            last = j + 1;
             changed = true;
         }
         i = j;
@@ -222,8 +243,22 @@ pub fn substitute<'a>(text: &'a str, templates: &[Template]) -> Cow<'a, str> {
     }
     let mut bytes = text.as_bytes().to_vec();
     for t in templates.iter().filter(|t| !t.in_string) {
-        for b in &mut bytes[t.span.range()] {
+        let range = t.span.range();
+        // Where the grammar wants a string (a URI or a subdirectory after `INTO`, `IN`,
+        // `FROM`, `TO`), the placeholder stands for one: `'_____'`, same length.
+        let before = text[..range.start].trim_end();
+        let word_start = before
+            .rfind(|c: char| !c.is_ascii_alphabetic())
+            .map_or(0, |p| p + 1);
+        let string_slot = ["into", "in", "from", "to"]
+            .iter()
+            .any(|k| before[word_start..].eq_ignore_ascii_case(k));
+        for b in &mut bytes[range.clone()] {
             *b = b'_';
+        }
+        if string_slot && range.len() >= 2 {
+            bytes[range.start] = b'\'';
+            bytes[range.end - 1] = b'\'';
         }
     }
     Cow::Owned(String::from_utf8(bytes).expect("placeholders are ASCII"))
