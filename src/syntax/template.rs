@@ -246,13 +246,15 @@ pub fn substitute<'a>(text: &'a str, templates: &[Template]) -> Cow<'a, str> {
         let range = t.span.range();
         // Where the grammar wants a string (a URI or a subdirectory after `INTO`, `IN`,
         // `FROM`, `TO`), the placeholder stands for one: `'_____'`, same length.
-        let before = text[..range.start].trim_end();
+        let before = text[..range.start].trim_end().as_bytes();
+        // Bytes: every byte of a multi-byte character is non-alphabetic.
         let word_start = before
-            .rfind(|c: char| !c.is_ascii_alphabetic())
+            .iter()
+            .rposition(|b| !b.is_ascii_alphabetic())
             .map_or(0, |p| p + 1);
         let string_slot = ["into", "in", "from", "to"]
             .iter()
-            .any(|k| before[word_start..].eq_ignore_ascii_case(k));
+            .any(|k| before[word_start..].eq_ignore_ascii_case(k.as_bytes()));
         for b in &mut bytes[range.clone()] {
             *b = b'_';
         }
