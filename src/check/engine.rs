@@ -148,6 +148,16 @@ fn one_finding_per_placeholder(
         Some(_) => false,
     });
     for d in diags.iter_mut() {
+        // Only a text that shows underscores is rewritten (P001 shows the placeholder itself):
+        // a statement with many placeholders and findings stays linear.
+        let shows = |t: &str| t.contains("__");
+        let underscores = shows(&d.message)
+            || d.label().is_some_and(shows)
+            || d.help().is_some_and(shows)
+            || d.labels().iter().any(|l| shows(&l.message));
+        if d.code.code == "P001" || !underscores {
+            continue;
+        }
         let at = d.span.start;
         let i = statements.partition_point(|s| s.end < at);
         let Some(stmt) = statements.get(i).filter(|s| s.start <= at) else {
@@ -156,10 +166,8 @@ fn one_finding_per_placeholder(
         let inside = template::within(templates, *stmt);
         if inside.iter().any(|t| !t.in_string) {
             // The placeholder the finding is on first, when two have the same length.
-            let mut ordered: Vec<template::Template> = Vec::with_capacity(inside.len());
-            ordered.extend(template::cause(templates, d.span).cloned());
-            ordered.extend(inside.iter().cloned());
-            d.rewrite_texts(|t| template::restore(t, &ordered));
+            let first = template::cause(templates, d.span);
+            d.rewrite_texts(|t| template::restore(t, first, inside));
         }
     }
 }

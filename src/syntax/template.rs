@@ -183,7 +183,7 @@ pub fn cause(templates: &[Template], span: Span) -> Option<&Template> {
 /// `text` (a message about a statement whose bare placeholders were replaced by underscores)
 /// with each run of underscores standing for one of `templates` shown as written again
 /// (`at or near "____"` → `at or near "<db>"`). `None` when nothing changes.
-pub fn restore(text: &str, templates: &[Template]) -> Option<String> {
+pub fn restore(text: &str, first: Option<&Template>, templates: &[Template]) -> Option<String> {
     if !text.contains("__") {
         return None;
     }
@@ -208,12 +208,14 @@ pub fn restore(text: &str, templates: &[Template]) -> Option<String> {
         }
         // Read as a string (`'___'`, see `substitute`): the quotes are the placeholder's too.
         let quoted = i > 0 && bytes[i - 1] == b'\'' && bytes.get(j) == Some(&b'\'');
-        let found = templates
-            .iter()
+        let found = first
+            .into_iter()
+            .chain(templates)
             .find(|t| !t.in_string && t.span.len() == j - i);
         let found_quoted = || {
-            templates
-                .iter()
+            first
+                .into_iter()
+                .chain(templates)
                 .find(|t| !t.in_string && t.span.len() == j - i + 2)
         };
         if let Some(t) = found {
