@@ -262,10 +262,14 @@ fn result_tables(text: &str, lines: &[(usize, usize, usize)]) -> Vec<bool> {
         let (s, e, _) = lines[i];
         let line = &text[s..e];
         if after_statement && scan.is_plain() && !line.trim().is_empty() {
-            let header_rule = lines
-                .get(i + 1)
-                .is_some_and(|&(s2, e2, _)| is_rule(&text[s2..e2]));
-            if header_rule || is_rule(line) {
+            // A header is no statement: a statement above a `-----` comment line stays SQL.
+            let t = line.trim();
+            let header = !t.ends_with(';') && !t.starts_with("--");
+            let header_rule = header
+                && lines
+                    .get(i + 1)
+                    .is_some_and(|&(s2, e2, _)| is_rule(&text[s2..e2]));
+            if header_rule || (is_rule(line) && line.contains('+')) {
                 let mut j = i;
                 while j < lines.len() && !text[lines[j].0..lines[j].1].trim().is_empty() {
                     out[j] = true;
