@@ -14,7 +14,9 @@ fn main() {
     {
         println!("cargo:rustc-link-arg-bins=-Wl,-z,pack-relative-relocs");
     }
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/rules");
+    let root =
+        Path::new(&std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"))
+            .join("src/rules");
     println!("cargo:rerun-if-changed=src/rules");
     let mut categories: Vec<_> = std::fs::read_dir(&root)
         .expect("src/rules exists")

@@ -214,6 +214,26 @@ impl Diagnostic {
         self.extra.as_ref()?.fix.as_ref()
     }
 
+    /// Rewrites every text the finding shows (message, label, secondary labels, help) with
+    /// `f`, which returns `None` to keep a text as it is.
+    pub fn rewrite_texts(&mut self, f: impl Fn(&str) -> Option<String>) {
+        if let Some(m) = f(&self.message) {
+            self.message = m.into();
+        }
+        if let Some(extra) = self.extra.as_mut() {
+            for text in extra
+                .label
+                .iter_mut()
+                .chain(extra.help.iter_mut())
+                .chain(extra.labels.iter_mut().map(|l| &mut l.message))
+            {
+                if let Some(m) = f(text) {
+                    *text = m.into();
+                }
+            }
+        }
+    }
+
     /// The secondary labels, to change in place (mapping a finding into its host file).
     pub fn labels_mut(&mut self) -> &mut Vec<Label> {
         &mut self.extra_mut().labels

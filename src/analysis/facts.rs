@@ -370,7 +370,10 @@ pub fn statement_uris(stmt: &Statement) -> Vec<UriRef<'_>> {
             for cmd in &a.cmds {
                 match &cmd.kind {
                     ScheduleCmdKind::SetInto(l) => push_list(&mut out, l, Role::Destination),
-                    ScheduleCmdKind::SetWith(item) => push_option(&mut out, item, true),
+                    // `SET WITH kms = ''` / `('')` unsets the option: no URI to judge.
+                    ScheduleCmdKind::SetWith(item) if !item.unsets() => {
+                        push_option(&mut out, item, true)
+                    }
                     _ => {}
                 }
             }

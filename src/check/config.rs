@@ -7,6 +7,8 @@
 //! fail-on = "error"
 //! format = "concise"
 //! sql-wrappers = ["runsql"]              # extra shell functions that run SQL (scripts)
+//! independent-examples = true            # pages are independent examples, not runbooks
+//! min-severity = "warning"               # hide findings below this severity
 //! [severity]
 //! L007 = "warning"
 //! [per-file-ignores]
@@ -43,6 +45,8 @@ struct RawConfig {
     fail_on: Option<Spanned<String>>,
     format: Option<Spanned<String>>,
     sql_wrappers: Option<Vec<String>>,
+    independent_examples: Option<bool>,
+    min_severity: Option<Spanned<String>>,
 }
 
 /// A configuration error with its place in the file.
@@ -80,6 +84,11 @@ pub struct Config {
     pub fail_on: Option<Severity>,
     pub format: Option<String>,
     pub sql_wrappers: Vec<String>,
+    /// The fences of a Markdown page are independent examples (a documentation tree): chain
+    /// and collection rules run per fence. A page's own declaration wins.
+    pub independent_examples: bool,
+    /// Findings below this severity are not shown (nor counted).
+    pub min_severity: Option<Severity>,
 }
 
 /// Whether `key` names a code, a rule name, a category word or a code prefix (`L`, `L0`).
@@ -224,6 +233,10 @@ impl Config {
             cfg.format = Some(f.get_ref().clone());
         }
         cfg.sql_wrappers = raw.sql_wrappers.unwrap_or_default();
+        cfg.independent_examples = raw.independent_examples.unwrap_or(false);
+        if let Some(m) = &raw.min_severity {
+            cfg.min_severity = Some(severity_of(m)?);
+        }
         Ok(cfg)
     }
 
@@ -273,6 +286,10 @@ impl Config {
                 }
                 d
             })
+            .filter(|d| {
+                // Errors are never hidden; below them, what the user asked to see.
+                self.min_severity.is_none_or(|m| d.severity >= m)
+            })
             .collect()
     }
 
@@ -317,6 +334,12 @@ impl Config {
             self.format.as_deref().unwrap_or("human")
         );
         let _ = writeln!(s, "sql-wrappers = [{}]", list(&self.sql_wrappers));
+        let _ = writeln!(s, "independent-examples = {}", self.independent_examples);
+        let _ = writeln!(
+            s,
+            "min-severity = \"{}\"",
+            self.min_severity.unwrap_or(Severity::Info).as_str()
+        );
         let _ = writeln!(s, "[severity]");
         for (k, v) in &self.severity {
             let _ = writeln!(s, "{k:?} = \"{}\"", v.as_str());

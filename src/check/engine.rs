@@ -25,25 +25,53 @@ pub struct CheckOptions {
     /// The time AOST values are judged at, in seconds since 1970: `None` reads the clock once
     /// per check (rules never read it themselves); tests and reproducible runs fix it.
     pub now: Option<i64>,
+    /// Pages are collections of independent examples (a documentation site), not runbooks:
+    /// chain and collection rules run per fence. A page's own
+    /// `<!-- backup-lint: independent-examples -->` / `<!-- backup-lint: runbook -->` wins.
+    pub independent_examples: bool,
 }
 
 impl CheckOptions {
     /// Checking for `target` at the current time.
     pub fn at(target: Version) -> CheckOptions {
-        CheckOptions { target, now: None }
+        CheckOptions {
+            target,
+            ..CheckOptions::default()
+        }
     }
 }
 
 /// Syntax and version diagnostics for a whole source, in source order.
 pub fn check_source(text: &str, opts: &CheckOptions) -> Vec<Diagnostic> {
+    check_parts(text, &[], &[], opts)
+}
+
+/// [`check_source`] over a source made of independent parts (the snippets of a script or a
+/// page) starting at `parts`: each part is lexed on its own. At each offset of `fresh` the
+/// statements start a new sequence: chain and collection rules do not look before it (the
+/// fences of a page of independent examples).
+pub fn check_parts(
+    text: &str,
+    parts: &[usize],
+    fresh: &[usize],
+    opts: &CheckOptions,
+) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     let mut release = Vec::new();
     let mut file = FileContext::default();
     let mut spans = Vec::new();
-    let templates = template::find(text);
+    let templates = template::find_in_parts(text, parts);
     let parse_text = template::substitute(text, &templates);
     let now = opts.now.unwrap_or_else(crate::analysis::aost::now_secs);
-    parser::parse_each(&parse_text, &mut diags, |stmt| {
+    let mut fresh = fresh.iter().copied().peekable();
+    parser::parse_each_part(&parse_text, parts, &mut diags, |stmt| {
+        let mut restart = false;
+        while fresh.next_if(|&f| f <= stmt.span.start as usize).is_some() {
+            restart = true;
+        }
+        if restart {
+            file = FileContext::default();
+        }
         spans.push(stmt.span);
         let ctx = Ctx {
             target: opts.target,
@@ -97,8 +125,51 @@ pub fn check_source(text: &str, opts: &CheckOptions) -> Vec<Diagnostic> {
         }
     }
     diags.append(&mut release);
+    if !templates.is_empty() {
+        one_finding_per_placeholder(&mut diags, &templates, &spans);
+    }
     diags.sort_by_key(|d| (d.span.start, d.span.end, d.code.code));
     suppress::apply(text, &spans, diags)
+}
+
+/// A placeholder is reported once, by `P001`: a finding it causes (a syntax error at it, an
+/// option named `________`, an AOST that is a name) is dropped, and the others show every
+/// placeholder as written, not as the underscores it was parsed as.
+fn one_finding_per_placeholder(
+    diags: &mut Vec<Diagnostic>,
+    templates: &[template::Template],
+    statements: &[Span],
+) {
+    diags.retain(|d| match template::cause(templates, d.span) {
+        None => true,
+        Some(_) if d.code.code == "P001" => true,
+        // A URI that is only a placeholder: the storage rules judge what is not there.
+        Some(t) if t.in_string => !d.code.code.starts_with('U'),
+        Some(_) => false,
+    });
+    for d in diags.iter_mut() {
+        // Only a text that shows underscores is rewritten (P001 shows the placeholder itself):
+        // a statement with many placeholders and findings stays linear.
+        let shows = |t: &str| t.contains("__");
+        let underscores = shows(&d.message)
+            || d.label().is_some_and(shows)
+            || d.help().is_some_and(shows)
+            || d.labels().iter().any(|l| shows(&l.message));
+        if d.code.code == "P001" || !underscores {
+            continue;
+        }
+        let at = d.span.start;
+        let i = statements.partition_point(|s| s.end < at);
+        let Some(stmt) = statements.get(i).filter(|s| s.start <= at) else {
+            continue;
+        };
+        let inside = template::within(templates, *stmt);
+        if inside.iter().any(|t| !t.in_string) {
+            // The placeholder the finding is on first, when two have the same length.
+            let first = template::cause(templates, d.span);
+            d.rewrite_texts(|t| template::restore(t, first, inside));
+        }
+    }
 }
 
 /// The outcome of formatting one source.
@@ -207,7 +278,12 @@ pub fn check(doc: &Document<'_>, opts: &CheckOptions) -> Vec<Diagnostic> {
         Model::Markdown { page, scripts } => {
             let mut diags = Vec::new();
             for (fence, script) in page.fences.iter().zip(scripts) {
-                if let Some((script, extraction)) = script {
+                // A shell fence is judged for the SQL it sends and the commands around it; one
+                // that sends none (program output, a tutorial's `cockroach start`, text that
+                // is not bash) is not this tool's to judge.
+                if let Some((script, extraction)) = script
+                    && sends_sql(script, extraction)
+                {
                     let shell = &fence.content.text;
                     for d in script_findings(shell, script, extraction, opts, true) {
                         diags.push(embed::map_diagnostic(&fence.content, d));
@@ -247,7 +323,14 @@ fn check_embedded(doc: &Document<'_>, host: Host, opts: &CheckOptions) -> Vec<Di
     let Some(sql) = doc.embedded.as_ref().filter(|a| !a.text.is_empty()) else {
         return Vec::new();
     };
-    let diags = check_source(&sql.text, opts);
+    let independent = match &doc.model {
+        Model::Markdown { page, .. } => page
+            .independent_examples
+            .unwrap_or(opts.independent_examples),
+        _ => false,
+    };
+    let fresh: &[usize] = if independent { &doc.fence_starts } else { &[] };
+    let diags = check_parts(&sql.text, &doc.parts, fresh, opts);
     let mut out = Vec::with_capacity(diags.len());
     for d in diags {
         if d.code.code == "P001" {
@@ -269,6 +352,18 @@ fn check_embedded(doc: &Document<'_>, host: Host, opts: &CheckOptions) -> Vec<Di
         out.push(embed::map_diagnostic(sql, d));
     }
     out
+}
+
+/// Whether a script (a page's shell fence) sends SQL or backs up: a client command, SQL found
+/// for a wrapper function, `cockroach dump` or `cockroach userfile` (a backup's files).
+fn sends_sql(script: &Script, extraction: &Extraction) -> bool {
+    !extraction.snippets.is_empty()
+        || !extraction.files.is_empty()
+        || script.commands.iter().any(|c| {
+            crate::hosts::shell::extract::client_of(c).is_some()
+                || c.base_name().as_deref() == Some("cockroach")
+                    && matches!(c.arg(0).as_deref(), Some("dump" | "userfile"))
+        })
 }
 
 /// The script's own findings (syntax errors, script rules) in the script's coordinates.
@@ -326,6 +421,7 @@ mod tests {
             let opts = CheckOptions {
                 target: Version::NEWEST,
                 now: Some(now),
+                ..CheckOptions::default()
             };
             check_source(sql, &opts)
                 .iter()

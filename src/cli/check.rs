@@ -36,7 +36,10 @@ pub(crate) fn check_one(args: &CheckArgs, input: &Input, cfg: &Config, target: V
             return out;
         }
     };
-    let opts = CheckOptions::at(target);
+    let opts = CheckOptions {
+        independent_examples: cfg.independent_examples,
+        ..CheckOptions::at(target)
+    };
     let wrappers = &cfg.sql_wrappers;
     let check = |doc: &Document<'_>| cfg.apply(input.path.as_deref(), engine::check(doc, &opts));
     let (text, invalid_utf8) = source::decode_owned(bytes);
@@ -303,6 +306,9 @@ pub(crate) fn run_check(args: CheckArgs) -> Result<u8, String> {
         }
         cfg.ignore.extend(args.ignore.iter().cloned());
         cfg.sql_wrappers.extend(args.sql_wrapper.iter().cloned());
+        if args.min_severity.is_some() {
+            cfg.min_severity = args.min_severity;
+        }
         let target = target_of(&cfg);
         Ok((cfg, target))
     };
@@ -362,6 +368,7 @@ pub(crate) fn run_check(args: CheckArgs) -> Result<u8, String> {
         fed: Vec::new(),
         failing: false,
         diff_found: false,
+        summary: args.summary.then(render::RuleTable::default),
     };
     check_all(&args, &jobs, |r| run.emit(r));
     // Then the SQL files the scripts feed to a client, found while checking them.
@@ -390,8 +397,29 @@ pub(crate) fn run_check(args: CheckArgs) -> Result<u8, String> {
         fixes,
         failing,
         diff_found,
+        summary,
         ..
     } = run;
+    if let Some(table) = summary {
+        // After a structured format (or when the findings go to stderr) the table goes to
+        // stderr, so standard output stays one document.
+        let plain = matches!(
+            render_format,
+            render::Format::Human { .. } | render::Format::Concise | render::Format::Github
+        );
+        let written = if plain && !diffs_to_stdout {
+            let mut out = std::io::stdout().lock();
+            table.finish(&mut out).and_then(|()| out.flush())
+        } else {
+            let mut err = std::io::stderr().lock();
+            table.finish(&mut err).and_then(|()| err.flush())
+        };
+        match written {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(EXIT_OUTPUT_CLOSED),
+            Err(e) => return Err(output_error(e)),
+        }
+    }
     for n in &notes {
         note!("backup-lint: {n}");
     }
@@ -428,6 +456,8 @@ pub(crate) struct CheckRun {
     pub(crate) fed: Vec<PathBuf>,
     pub(crate) failing: bool,
     pub(crate) diff_found: bool,
+    /// `--summary`: findings per rule, printed after the listing.
+    pub(crate) summary: Option<render::RuleTable>,
 }
 
 impl CheckRun {
@@ -446,12 +476,16 @@ impl CheckRun {
             if let (Some(out), Some(diff)) = (&mut self.diffs_out, &r.diff) {
                 written = out.write_all(diff.as_bytes());
             }
+            let report = FileReport {
+                path: &r.display,
+                text: &r.text,
+                diagnostics: &r.diagnostics,
+            };
             if written.is_ok() {
-                written = renderer.file(&FileReport {
-                    path: &r.display,
-                    text: &r.text,
-                    diagnostics: &r.diagnostics,
-                });
+                written = renderer.file(&report);
+            }
+            if let Some(table) = &mut self.summary {
+                table.file(&report);
             }
             if let Err(e) = written {
                 self.output = OutputState::failed(e);

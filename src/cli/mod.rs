@@ -151,8 +151,16 @@ pub(crate) struct CheckArgs {
     #[arg(long = "sql-wrapper", value_name = "NAME")]
     pub(crate) sql_wrapper: Vec<String>,
     /// Print how many findings each rule has instead of the findings.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "summary")]
     pub(crate) statistics: bool,
+    /// After the findings, print how many each rule has (on standard output in the human,
+    /// concise and github formats; on standard error after the structured ones).
+    #[arg(long)]
+    pub(crate) summary: bool,
+    /// Hide findings below this severity, in every format and in the counts (`info`,
+    /// `warning`, `error`; default: the config's `min-severity`, else all are shown).
+    #[arg(long, value_parser = parse_severity)]
+    pub(crate) min_severity: Option<Severity>,
     /// Print findings only: no summary line.
     #[arg(short, long)]
     pub(crate) quiet: bool,

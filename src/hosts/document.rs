@@ -42,6 +42,11 @@ pub struct Document<'a> {
     /// The SQL of a script or a page: every snippet in order as one document, mapped back to
     /// `text`. `None` for a `.sql` file, whose SQL is `text` itself.
     pub embedded: Option<Assembled>,
+    /// Where each snippet starts in `embedded` (each is lexed on its own).
+    pub parts: Vec<usize>,
+    /// For a page: where each fence's SQL starts in `embedded`, for a page whose fences are
+    /// independent examples (chain and collection rules then run per fence).
+    pub fence_starts: Vec<usize>,
     statements: OnceLock<Vec<Span>>,
     /// The statements no other statement holds, in source order (for binary search).
     outermost: OnceLock<Vec<Span>>,
@@ -53,18 +58,20 @@ impl<'a> Document<'a> {
     /// Parses `text` as a file of `kind`. `wrappers` are extra shell function names whose
     /// first argument is SQL.
     pub fn build(text: &'a str, kind: FileKind, wrappers: &[String]) -> Document<'a> {
-        let (model, embedded) = match kind {
-            FileKind::Sql => (Model::Sql, None),
+        let mut fence_first = Vec::new();
+        let (model, embedded, parts) = match kind {
+            FileKind::Sql => (Model::Sql, None, Vec::new()),
             FileKind::Shell => {
                 let script = Script::parse(text);
                 let extraction = extract::extract(&script, wrappers);
-                let sql = embed::virtual_document(&extraction.snippets);
+                let (sql, parts) = embed::virtual_document_parts(&extraction.snippets);
                 (
                     Model::Script {
                         script: Box::new(script),
                         extraction,
                     },
                     Some(sql),
+                    parts,
                 )
             }
             FileKind::Markdown => {
@@ -73,18 +80,26 @@ impl<'a> Document<'a> {
                 let mut scripts = Vec::with_capacity(page.fences.len());
                 for fence in &page.fences {
                     let sql = fence.sql(wrappers);
+                    fence_first.push(snippets.len());
                     snippets.extend(sql.snippets);
                     scripts.push(sql.script);
                 }
-                let sql = embed::virtual_document(&snippets);
-                (Model::Markdown { page, scripts }, Some(sql))
+                let (sql, parts) = embed::virtual_document_parts(&snippets);
+                (Model::Markdown { page, scripts }, Some(sql), parts)
             }
         };
+        let mut fence_starts: Vec<usize> = fence_first
+            .iter()
+            .filter_map(|&i| parts.get(i).copied())
+            .collect();
+        fence_starts.dedup();
         Document {
             kind,
             text,
             model,
             embedded,
+            parts,
+            fence_starts,
             statements: OnceLock::new(),
             outermost: OnceLock::new(),
             newline: OnceLock::new(),

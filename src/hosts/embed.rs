@@ -361,8 +361,16 @@ pub struct Snippet {
 
 /// The virtual SQL document of a host file: every snippet in order, each closed by `;`.
 pub fn virtual_document(snippets: &[Snippet]) -> Assembled {
+    virtual_document_parts(snippets).0
+}
+
+/// [`virtual_document`] and where each snippet starts in it (the parts the lexer reads one
+/// by one: a quote left open in one snippet ends with it).
+pub fn virtual_document_parts(snippets: &[Snippet]) -> (Assembled, Vec<usize>) {
     let mut doc = Assembled::new();
+    let mut starts = Vec::with_capacity(snippets.len());
     for snippet in snippets {
+        starts.push(doc.text.len());
         doc.append(&snippet.sql);
         let end = snippet.origin.end as usize;
         // Each snippet is its own statement list: close the last statement.
@@ -372,7 +380,7 @@ pub fn virtual_document(snippets: &[Snippet]) -> Assembled {
             doc.push_synthetic(";\n", end);
         }
     }
-    doc
+    (doc, starts)
 }
 
 /// `d` in host coordinates; a fix that cannot be written back there is dropped.

@@ -94,6 +94,9 @@ pub struct Markdown {
     pub fences: Vec<Fence>,
     /// `<!-- … -->` comments (suppression directives live there).
     pub comments: Vec<Span>,
+    /// What the page declares itself: `<!-- backup-lint: independent-examples -->` (its
+    /// fences are unrelated examples) or `<!-- backup-lint: runbook -->` (one sequence).
+    pub independent_examples: Option<bool>,
 }
 
 /// Every fence and HTML comment of `text`.
@@ -118,6 +121,13 @@ pub fn parse(text: &str) -> Markdown {
                 if let Some((span, lang, chunks)) = current.take()
                     && lang != FenceLang::Other
                 {
+                    // A `sql` fence that holds a shell command (`cockroach workload run … \`)
+                    // is read as the shell command it is.
+                    let lang = if lang == FenceLang::Sql && starts_with_command(text, &chunks) {
+                        FenceLang::Shell
+                    } else {
+                        lang
+                    };
                     md.fences.push(build_fence(text, span, lang, &chunks));
                 }
             }
@@ -128,6 +138,9 @@ pub fn parse(text: &str) -> Markdown {
                         .find("-->")
                         .map_or(range.end, |p| start + p + 3);
                     md.comments.push(Span::new(start, end));
+                    if let Some(declared) = page_declaration(&text[start..end]) {
+                        md.independent_examples = Some(declared);
+                    }
                     pos = end;
                 }
             }
@@ -135,6 +148,183 @@ pub fn parse(text: &str) -> Markdown {
         }
     }
     md
+}
+
+/// Where a SQL fence's lines stand: inside a string, a quoted name, a `$tag$` body or a block
+/// comment, so that a `;` there does not end the statement (`CREATE FUNCTION … AS $$ …; $$`).
+#[derive(Default)]
+struct SqlScan {
+    /// The quote left open at the end of the last line: `'`, `"`, a `$tag$`, or `/*`.
+    open: Option<String>,
+}
+
+impl SqlScan {
+    fn is_plain(&self) -> bool {
+        self.open.is_none()
+    }
+
+    /// Reads one line; whether it ends a statement (its last token, outside quotes and
+    /// comments, is `;`).
+    fn ends_statement(&mut self, line: &str) -> bool {
+        let bytes = line.as_bytes();
+        let mut i = 0;
+        let mut last_semicolon = false;
+        while i < bytes.len() {
+            if let Some(open) = self.open.clone() {
+                match open.as_str() {
+                    "'" | "\"" => {
+                        let q = open.as_bytes()[0];
+                        match bytes[i..].iter().position(|&b| b == q) {
+                            Some(p) => {
+                                i += p + 1;
+                                if bytes.get(i) == Some(&q) {
+                                    i += 1;
+                                } else {
+                                    self.open = None;
+                                }
+                            }
+                            None => return false,
+                        }
+                    }
+                    "/*" => match line[i..].find("*/") {
+                        Some(p) => {
+                            i += p + 2;
+                            self.open = None;
+                        }
+                        None => return false,
+                    },
+                    tag => match line[i..].find(tag) {
+                        Some(p) => {
+                            i += p + tag.len();
+                            self.open = None;
+                        }
+                        None => return false,
+                    },
+                }
+                last_semicolon = false;
+                continue;
+            }
+            match bytes[i] {
+                b'-' if bytes.get(i + 1) == Some(&b'-') => break,
+                b'/' if bytes.get(i + 1) == Some(&b'*') => {
+                    self.open = Some("/*".into());
+                    i += 2;
+                }
+                q @ (b'\'' | b'"') => {
+                    self.open = Some((q as char).to_string());
+                    i += 1;
+                }
+                b'$' => {
+                    let tag_end = bytes[i + 1..]
+                        .iter()
+                        .position(|&b| !(b.is_ascii_alphanumeric() || b == b'_'))
+                        .map(|p| i + 1 + p);
+                    match tag_end {
+                        Some(e)
+                            if bytes[e] == b'$'
+                                && !bytes[i + 1..e].first().is_some_and(u8::is_ascii_digit) =>
+                        {
+                            self.open = Some(line[i..=e].to_string());
+                            i = e + 1;
+                        }
+                        _ => i += 1,
+                    }
+                    last_semicolon = false;
+                }
+                b';' => {
+                    last_semicolon = true;
+                    i += 1;
+                }
+                b if b.is_ascii_whitespace() => i += 1,
+                _ => {
+                    last_semicolon = false;
+                    i += 1;
+                }
+            }
+        }
+        last_semicolon && self.open.is_none()
+    }
+}
+
+/// For each line of an unprompted SQL fence: whether it belongs to a result table printed
+/// after a finished statement (the header line above a `----+----` rule, the rule, and the
+/// rows down to the next blank line; a `(N rows)` line too).
+fn result_tables(text: &str, lines: &[(usize, usize, usize)]) -> Vec<bool> {
+    let mut out = vec![false; lines.len()];
+    let is_rule = |l: &str| {
+        let t = l.trim();
+        t.len() >= 3 && t.starts_with('-') && t.bytes().all(|b| b == b'-' || b == b'+')
+    };
+    let mut scan = SqlScan::default();
+    let mut after_statement = false;
+    let mut i = 0;
+    while i < lines.len() {
+        let (s, e, _) = lines[i];
+        let line = &text[s..e];
+        if after_statement && scan.is_plain() && !line.trim().is_empty() {
+            // A header is no statement: a statement above a `-----` comment line stays SQL.
+            let t = line.trim();
+            let header = !t.ends_with(';') && !t.starts_with("--");
+            let header_rule = header
+                && lines
+                    .get(i + 1)
+                    .is_some_and(|&(s2, e2, _)| is_rule(&text[s2..e2]));
+            if header_rule || (is_rule(line) && line.contains('+')) {
+                let mut j = i;
+                while j < lines.len() && !text[lines[j].0..lines[j].1].trim().is_empty() {
+                    out[j] = true;
+                    j += 1;
+                }
+                i = j;
+                continue;
+            }
+            let t = line.trim();
+            if t.starts_with('(') && (t.ends_with("rows)") || t.ends_with("row)")) {
+                out[i] = true;
+                i += 1;
+                continue;
+            }
+        }
+        if scan.ends_statement(line) {
+            after_statement = true;
+        } else if !line.trim().is_empty() && !line.trim_start().starts_with("--") {
+            after_statement = false;
+        }
+        i += 1;
+    }
+    out
+}
+
+/// Whether a fence's first line is a shell command line: `$ …`, or a program that is not SQL
+/// (`cockroach …`, `psql …`).
+fn starts_with_command(text: &str, chunks: &[std::ops::Range<usize>]) -> bool {
+    let Some(first) = lines(text, chunks)
+        .into_iter()
+        .map(|(s, e, _)| text[s..e].trim())
+        .find(|l| !l.is_empty() && !l.starts_with("{%"))
+    else {
+        return false;
+    };
+    first.starts_with("$ ")
+        || ["cockroach", "psql", "docker", "kubectl"]
+            .iter()
+            .any(|c| first.strip_prefix(c).is_some_and(|r| r.starts_with(' ')))
+}
+
+/// `Some(true)` for `<!-- backup-lint: independent-examples -->`, `Some(false)` for
+/// `<!-- backup-lint: runbook -->`.
+fn page_declaration(comment: &str) -> Option<bool> {
+    let body = comment
+        .strip_prefix("<!--")?
+        .trim_end_matches("-->")
+        .trim()
+        .strip_prefix("backup-lint:")?
+        .trim();
+    match body {
+        "independent-examples" => Some(true),
+        "runbook" => Some(false),
+        _ => None,
+    }
 }
 
 /// The lines of the fence's content: (start, end without the newline, end with it).
@@ -172,24 +362,42 @@ fn build_fence(
         FenceLang::Sql => {
             let prompted = lines.iter().any(|(s, e, _)| text[*s..*e].starts_with("> "));
             // With prompts, lines after a finished statement and before the next prompt are
-            // output.
+            // output. Without them, a result table after a finished statement (a header over
+            // a `----+----` rule, up to the next blank line) is output.
+            let output = if prompted {
+                Vec::new()
+            } else {
+                result_tables(text, &lines)
+            };
             let mut in_statement = false;
-            for &(start, end, next) in &lines {
+            let mut scan = SqlScan::default();
+            for (i, &(start, end, next)) in lines.iter().enumerate() {
                 let line = &text[start..end];
                 let trimmed = line.trim();
-                if trimmed.starts_with("{%") || trimmed.starts_with("{{") && trimmed.ends_with("}}")
-                {
+                let template_line = trimmed.starts_with("{%")
+                    || trimmed.starts_with("{{") && trimmed.ends_with("}}");
+                if (template_line && scan.is_plain()) || output.get(i) == Some(&true) {
                     content.push_synthetic("\n", next);
                     continue;
                 }
                 let mut from = start;
                 if prompted {
-                    if let Some(rest) = line.strip_prefix("> ").or_else(|| line.strip_prefix(">")) {
+                    let prompt = if in_statement {
+                        None
+                    } else {
+                        line.strip_prefix("> ").or_else(|| line.strip_prefix(">"))
+                    };
+                    if let Some(rest) = prompt {
                         from = end - rest.len();
                         in_statement = true;
                     } else if !in_statement {
                         content.push_synthetic("\n", next);
                         continue;
+                    } else if scan.is_plain()
+                        && let Some(rest) = line.strip_prefix("> ")
+                    {
+                        // A prompt inside a statement left open (no `;`): a new statement.
+                        from = end - rest.len();
                     }
                 }
                 let body = &text[from..end];
@@ -207,7 +415,7 @@ fn build_fence(
                 } else {
                     content.push_literal(&text[from..next], Span::new(from, next), Quoting::Raw);
                 }
-                if body_trimmed.ends_with(';') {
+                if scan.ends_statement(body) {
                     in_statement = false;
                 }
             }

@@ -67,13 +67,13 @@ pub(super) fn github<W: Write>(out: &mut W, f: &FileReport<'_>) -> io::Result<()
 /// Findings per rule, most frequent first (`check --statistics`): counted file by file,
 /// written at the end.
 #[derive(Default)]
-pub(super) struct Statistics {
+pub struct Statistics {
     /// (code, name) → (findings, fixable findings).
     per_rule: BTreeMap<(&'static str, &'static str), (usize, usize)>,
 }
 
 impl Statistics {
-    pub(super) fn file(&mut self, f: &FileReport<'_>) {
+    pub fn file(&mut self, f: &FileReport<'_>) {
         for d in f.diagnostics {
             let e = self.per_rule.entry((d.code.code, d.code.name)).or_default();
             e.0 += 1;
@@ -81,7 +81,7 @@ impl Statistics {
         }
     }
 
-    pub(super) fn finish<W: Write>(&self, out: &mut W) -> io::Result<()> {
+    pub fn finish<W: Write>(&self, out: &mut W) -> io::Result<()> {
         let mut rows: Vec<_> = self.per_rule.iter().collect();
         rows.sort_by(|a, b| b.1.0.cmp(&a.1.0).then(a.0.cmp(b.0)));
         for ((code, name), (n, fixable)) in rows {

@@ -21,6 +21,7 @@ use crate::redact::scrub;
 use crate::syntax::span::{LineIndex, Span};
 
 pub use json::JSON_SCHEMA_VERSION;
+pub use lines::Statistics as RuleTable;
 
 /// One checked file's findings, with its text for positions and code frames.
 #[derive(Clone, Copy)]

@@ -477,7 +477,11 @@ impl Server {
         let doc = self.docs.get_mut(uri).expect("checked above");
         let built =
             crate::hosts::document::Document::build(&doc.text, kind, &resolved.config.sql_wrappers);
-        let diags = crate::check::engine::check(&built, &CheckOptions::at(resolved.target));
+        let opts = CheckOptions {
+            independent_examples: resolved.config.independent_examples,
+            ..CheckOptions::at(resolved.target)
+        };
+        let diags = crate::check::engine::check(&built, &opts);
         doc.diagnostics = resolved.config.apply(resolved.file.as_deref(), diags);
         let lines = Lines::new(&doc.text);
         let lsp = doc

@@ -226,6 +226,21 @@ pub struct OptionItem {
     pub span: Span,
 }
 
+impl OptionItem {
+    /// Whether this item, in `ALTER BACKUP SCHEDULE … SET WITH`, unsets its option: its value
+    /// is the empty string, alone or as a one-item list (CockroachDB's
+    /// `alter-schedule/backup-options` testdata: `set with kms = '', set with
+    /// incremental_location = ('')`).
+    pub fn unsets(&self) -> bool {
+        let empty = |s: &StrValue| matches!(&s.kind, StrKind::Literal(v) if v.is_empty());
+        match &self.value {
+            OptValue::Str(s) => empty(s),
+            OptValue::List(l) => l.items.len() == 1 && empty(&l.items[0]),
+            _ => false,
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct OptionList {
     pub form: WithForm,

@@ -162,7 +162,16 @@ fn collect(stmt: &Statement, out: &mut Vec<FeatureUse>) {
                         cmd.span,
                         v(24, 1),
                     )),
-                    ScheduleCmdKind::SetWith(item) => option_item_uses(item, OptStmt::Backup, out),
+                    ScheduleCmdKind::SetWith(item) => {
+                        let first = out.len();
+                        option_item_uses(item, OptStmt::Backup, out);
+                        if item.unsets() {
+                            // Unsetting a deprecated option is what its deprecation asks for.
+                            for u in &mut out[first..] {
+                                u.deprecated = None;
+                            }
+                        }
+                    }
                     _ => {}
                 }
             }

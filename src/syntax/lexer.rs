@@ -68,14 +68,37 @@ pub fn lex(src: &str) -> Lexed<'_> {
 
 /// Lexes one statement at a time: `next_statement` fills the buffers with the tokens up to and
 /// including the next `;` (or the end of input), so memory stays bounded by one statement.
+///
+/// A source made of independent parts (the fences of a page, the `-e` strings of a script)
+/// is lexed part by part: a lexical error such as an unterminated string ends with its part,
+/// and a statement never runs from one part into the next.
 pub struct StatementLexer<'a> {
+    src: &'a str,
     lexer: Lexer<'a>,
+    /// Where the later parts start, in order (the current part ends at the first).
+    parts: Vec<usize>,
+    next_part: usize,
 }
 
 impl<'a> StatementLexer<'a> {
     pub fn new(src: &'a str) -> StatementLexer<'a> {
+        StatementLexer::with_parts(src, &[])
+    }
+
+    /// Lexes `src` as parts starting at `starts` (sorted offsets at character boundaries;
+    /// offsets 0 and past the end are ignored).
+    pub fn with_parts(src: &'a str, starts: &[usize]) -> StatementLexer<'a> {
+        let parts: Vec<usize> = starts
+            .iter()
+            .copied()
+            .filter(|&s| s > 0 && s < src.len() && src.is_char_boundary(s))
+            .collect();
+        let first_end = parts.first().copied().unwrap_or(src.len());
         StatementLexer {
-            lexer: Lexer::new(src),
+            src,
+            lexer: Lexer::new(&src[..first_end]),
+            parts,
+            next_part: 0,
         }
     }
 
@@ -83,13 +106,31 @@ impl<'a> StatementLexer<'a> {
     pub fn next_statement(&mut self, buf: &mut Lexed<'a>) -> bool {
         buf.tokens.clear();
         buf.comments.clear();
-        std::mem::swap(&mut self.lexer.out, buf);
-        let l = &mut self.lexer;
-        while l.pos < l.bytes.len() && !l.out.tokens.last().is_some_and(|t| t.is_punct(";")) {
-            l.step();
+        loop {
+            std::mem::swap(&mut self.lexer.out, buf);
+            let l = &mut self.lexer;
+            while l.pos < l.bytes.len() && !l.out.tokens.last().is_some_and(|t| t.is_punct(";")) {
+                l.step();
+            }
+            std::mem::swap(&mut self.lexer.out, buf);
+            if !buf.tokens.is_empty() || !buf.comments.is_empty() {
+                return true;
+            }
+            // This part is exhausted: lex the next one on its own.
+            let Some(&start) = self.parts.get(self.next_part) else {
+                return false;
+            };
+            self.next_part += 1;
+            let end = self
+                .parts
+                .get(self.next_part)
+                .copied()
+                .unwrap_or(self.src.len());
+            let mut lexer = Lexer::new(&self.src[..end]);
+            lexer.pos = start.max(self.lexer.pos);
+            std::mem::swap(&mut self.lexer.out, &mut lexer.out);
+            self.lexer = lexer;
         }
-        std::mem::swap(&mut self.lexer.out, buf);
-        !buf.tokens.is_empty() || !buf.comments.is_empty()
     }
 }
 

@@ -31,6 +31,15 @@ fn placeholder_at(bytes: &[u8], i: usize) -> Option<usize> {
         _ => return None,
     };
     let _ = open;
+    if open == b'{' && bytes.get(start) == Some(&b'\'') {
+        // `{'subdirectory'}`: a placeholder written around a string.
+        let mut j = start + 1;
+        while j < bytes.len() && j - start <= 80 && is_name_byte(bytes[j]) {
+            j += 1;
+        }
+        return (j > start + 1 && bytes.get(j) == Some(&b'\'') && bytes.get(j + 1) == Some(&b'}'))
+            .then_some(j + 2);
+    }
     let first = *bytes.get(start)?;
     if !first.is_ascii_alphabetic() && first != b'_' {
         return None;
@@ -116,6 +125,32 @@ pub fn find(text: &str) -> Vec<Template> {
     out
 }
 
+/// [`find`] over a source made of independent parts starting at `parts` (sorted): a quote
+/// left open in one part does not hide the placeholders of the next.
+pub fn find_in_parts(text: &str, parts: &[usize]) -> Vec<Template> {
+    if parts.is_empty() {
+        return find(text);
+    }
+    let mut out = Vec::new();
+    let mut start = 0;
+    for end in parts
+        .iter()
+        .copied()
+        .filter(|&p| p > 0 && p < text.len() && text.is_char_boundary(p))
+        .chain(std::iter::once(text.len()))
+    {
+        if end <= start {
+            continue;
+        }
+        out.extend(find(&text[start..end]).into_iter().map(|mut t| {
+            t.span = Span::new(t.span.start as usize + start, t.span.end as usize + start);
+            t
+        }));
+        start = end;
+    }
+    out
+}
+
 /// The placeholders of `templates` (sorted, as `find` returns them) that lie inside `span`:
 /// found by binary search, so checking a file costs O(log n) per statement.
 pub fn within(templates: &[Template], span: Span) -> &[Template] {
@@ -125,6 +160,84 @@ pub fn within(templates: &[Template], span: Span) -> &[Template] {
     &templates[lo..hi.max(lo)]
 }
 
+/// The placeholder a finding at `span` is about: the finding starts at a placeholder (a bare
+/// one replaced for parsing, or one that is a whole string literal, `'{collectionURI}'`) or
+/// lies inside it. A finding on a wider construct that merely holds a placeholder is its own.
+/// `templates` is sorted, as `find` returns it.
+pub fn cause(templates: &[Template], span: Span) -> Option<&Template> {
+    let i = templates.partition_point(|t| t.span.end + 1 < span.start);
+    templates[i..]
+        .iter()
+        .take_while(|t| t.span.start <= span.start + 1)
+        .find(|t| {
+            let (s, e) = (t.span.start, t.span.end);
+            if t.in_string {
+                // The literal itself (with or without its quotes) and nothing more.
+                (span.start == s || span.start + 1 == s) && (span.end == e || span.end == e + 1)
+            } else {
+                span.start == s || (s <= span.start && span.end <= e)
+            }
+        })
+}
+
+/// `text` (a message about a statement whose bare placeholders were replaced by underscores)
+/// with each run of underscores standing for one of `templates` shown as written again
+/// (`at or near "____"` → `at or near "<db>"`). `None` when nothing changes.
+pub fn restore(text: &str, first: Option<&Template>, templates: &[Template]) -> Option<String> {
+    if !text.contains("__") {
+        return None;
+    }
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    let mut i = 0;
+    let mut changed = false;
+    let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'$';
+    while i < bytes.len() {
+        if bytes[i] != b'_' || (i > 0 && word(bytes[i - 1])) {
+            i += 1;
+            continue;
+        }
+        let mut j = i;
+        while j < bytes.len() && bytes[j] == b'_' {
+            j += 1;
+        }
+        if j < bytes.len() && word(bytes[j]) {
+            i = j;
+            continue;
+        }
+        // Read as a string (`'___'`, see `substitute`): the quotes are the placeholder's too.
+        let quoted = i > 0 && bytes[i - 1] == b'\'' && bytes.get(j) == Some(&b'\'');
+        let found = first
+            .into_iter()
+            .chain(templates)
+            .find(|t| !t.in_string && t.span.len() == j - i);
+        let found_quoted = || {
+            first
+                .into_iter()
+                .chain(templates)
+                .find(|t| !t.in_string && t.span.len() == j - i + 2)
+        };
+        if let Some(t) = found {
+            out.push_str(&text[last..i]);
+            out.push_str(&t.text);
+            last = j;
+            changed = true;
+        } else if quoted && let Some(t) = found_quoted() {
+            out.push_str(&text[last..i - 1]);
+            out.push_str(&t.text);
+            last = j + 1;
+            changed = true;
+        }
+        i = j;
+    }
+    if !changed {
+        return None;
+    }
+    out.push_str(&text[last..]);
+    Some(out)
+}
+
 /// `text` with every bare placeholder replaced by underscores (same length), for parsing.
 pub fn substitute<'a>(text: &'a str, templates: &[Template]) -> Cow<'a, str> {
     if templates.iter().all(|t| t.in_string) {
@@ -132,8 +245,24 @@ pub fn substitute<'a>(text: &'a str, templates: &[Template]) -> Cow<'a, str> {
     }
     let mut bytes = text.as_bytes().to_vec();
     for t in templates.iter().filter(|t| !t.in_string) {
-        for b in &mut bytes[t.span.range()] {
+        let range = t.span.range();
+        // Where the grammar wants a string (a URI or a subdirectory after `INTO`, `IN`,
+        // `FROM`, `TO`), the placeholder stands for one: `'_____'`, same length.
+        let before = text[..range.start].trim_end().as_bytes();
+        // Bytes: every byte of a multi-byte character is non-alphabetic.
+        let word_start = before
+            .iter()
+            .rposition(|b| !b.is_ascii_alphabetic())
+            .map_or(0, |p| p + 1);
+        let string_slot = ["into", "in", "from", "to"]
+            .iter()
+            .any(|k| before[word_start..].eq_ignore_ascii_case(k.as_bytes()));
+        for b in &mut bytes[range.clone()] {
             *b = b'_';
+        }
+        if string_slot && range.len() >= 2 {
+            bytes[range.start] = b'\'';
+            bytes[range.end - 1] = b'\'';
         }
     }
     Cow::Owned(String::from_utf8(bytes).expect("placeholders are ASCII"))

@@ -266,6 +266,15 @@ pub fn read_lists<'a>(stmt: &'a Statement, facts: &'a StatementFacts<'a>) -> Vec
             }),
             _ => {}
         },
+        // `SHOW BACKUPS IN (…)` lists the collection from its first URI only: a list that
+        // does not start with the `default` one lists nothing.
+        Statement::ShowBackups(s) => out.push(ReadList {
+            list: &s.collection,
+            uris: read_items(facts, &s.collection.items),
+            old_syntax: false,
+            latest: false,
+            restore: false,
+        }),
         _ => {}
     }
     out

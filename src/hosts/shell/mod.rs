@@ -119,6 +119,8 @@ pub struct Assignment {
     pub in_loop: bool,
     /// For `Prefix`: the command it is attached to.
     pub command: Option<usize>,
+    /// `local x=…` (or `declare` in a function): invisible outside the function.
+    pub local: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -360,6 +362,8 @@ fn mask_placeholders(text: &str) -> (String, Vec<MaskedPlaceholder>) {
 
 #[derive(Clone, Default)]
 struct WalkCtx {
+    /// Inside `local …` (or `declare …` in a function): the variables are the function's own.
+    local: bool,
     scope: Scope,
     function: Option<usize>,
     in_loop: bool,
@@ -465,6 +469,47 @@ impl Builder<'_> {
             }
             "command" => self.command(node, span_of(node), Vec::new(), ctx),
             "variable_assignment" => self.assignment(node, AssignKind::Plain, None, ctx),
+            "declaration_command" => {
+                let keyword = node.child(0).map(|k| self.text(k).to_string());
+                let local = match keyword.as_deref() {
+                    Some("local") => true,
+                    Some("declare" | "typeset") => {
+                        ctx.function.is_some()
+                            && !node_words(node, self.original)
+                                .any(|w| w.starts_with("-") && w.contains('g'))
+                    }
+                    _ => false,
+                };
+                let inner = WalkCtx {
+                    local,
+                    ..ctx.clone()
+                };
+                self.walk_children(node, &inner);
+            }
+            "unset_command" => {
+                // The variables named lose their value.
+                let mut cursor = node.walk();
+                let names: Vec<(String, Span)> = node
+                    .named_children(&mut cursor)
+                    .filter(|c| matches!(c.kind(), "variable_name" | "word"))
+                    .map(|c| (self.text(c).to_string(), span_of(c)))
+                    .filter(|(t, _)| !t.starts_with('-'))
+                    .collect();
+                for (name, span) in names {
+                    self.script.add_assignment(Assignment {
+                        name,
+                        span,
+                        append: false,
+                        value: None,
+                        kind: AssignKind::Read,
+                        scope: ctx.scope.clone(),
+                        function: ctx.function,
+                        in_loop: ctx.in_loop,
+                        command: None,
+                        local: false,
+                    });
+                }
+            }
             "if_statement" => self.if_statement(node, ctx),
             "while_statement" | "until_statement" | "for_statement" | "c_style_for_statement" => {
                 let mut inner = self.branch(ctx);
@@ -482,6 +527,7 @@ impl Builder<'_> {
                         function: ctx.function,
                         in_loop: true,
                         command: None,
+                        local: false,
                     });
                 }
                 let mut cursor = node.walk();
@@ -655,6 +701,7 @@ impl Builder<'_> {
             function: ctx.function,
             in_loop: ctx.in_loop,
             command,
+            local: ctx.local,
         });
     }
 
@@ -811,6 +858,55 @@ impl Builder<'_> {
         {
             self.script.file_tests.push((file.clone(), span_of(node)));
         }
+        if name.literal().as_deref() == Some("printf")
+            && args.first().and_then(Word::literal).as_deref() == Some("-v")
+            && let Some(var) = args.get(1).and_then(Word::literal)
+        {
+            // `printf -v name FORMAT ARG…`: the formatted text when the format is plain `%s`
+            // slots filled once each; otherwise a value known only at run time.
+            let value = args.get(2).and_then(|f| printf_value(f, &args[3..]));
+            self.script.add_assignment(Assignment {
+                name: var,
+                span: args[1].span,
+                append: false,
+                kind: if value.is_some() {
+                    AssignKind::Plain
+                } else {
+                    AssignKind::Read
+                },
+                value,
+                scope: ctx.scope.clone(),
+                function: ctx.function,
+                in_loop: ctx.in_loop,
+                command: Some(index),
+                local: false,
+            });
+        }
+        if matches!(
+            name.literal().as_deref(),
+            Some("unset" | "mapfile" | "readarray" | "getopts")
+        ) {
+            // The variables named lose their value, or get one at run time.
+            let skip = usize::from(name.literal().as_deref() == Some("getopts"));
+            for a in args
+                .iter()
+                .skip(skip)
+                .filter(|a| a.literal().is_some_and(|t| !t.starts_with('-')))
+            {
+                self.script.add_assignment(Assignment {
+                    name: a.literal().unwrap_or_default(),
+                    span: a.span,
+                    append: false,
+                    value: None,
+                    kind: AssignKind::Read,
+                    scope: ctx.scope.clone(),
+                    function: ctx.function,
+                    in_loop: ctx.in_loop,
+                    command: Some(index),
+                    local: false,
+                });
+            }
+        }
         if name.literal().as_deref() == Some("read") {
             for a in args
                 .iter()
@@ -826,6 +922,7 @@ impl Builder<'_> {
                     function: ctx.function,
                     in_loop: ctx.in_loop,
                     command: Some(index),
+                    local: false,
                 });
             }
         }
@@ -1174,6 +1271,69 @@ fn ansi_c_unescape(s: &str) -> String {
         }
     }
     out
+}
+
+/// The texts of a node's direct word children (`declare -g x=1` → `-g`).
+fn node_words<'t>(node: tree_sitter::Node<'t>, text: &'t str) -> impl Iterator<Item = &'t str> {
+    let mut cursor = node.walk();
+    let words: Vec<&str> = node
+        .named_children(&mut cursor)
+        .filter(|c| c.kind() == "word")
+        .map(|c| &text[c.byte_range()])
+        .collect();
+    words.into_iter()
+}
+
+/// The value `printf -v name FORMAT ARG…` gives `name`, as a word: the format's text with each
+/// `%s` replaced by its argument, when the format is written literally, has only `%s` slots
+/// (and `%%`), and there is one argument per slot. `None` otherwise (the value is then known
+/// only at run time).
+fn printf_value(format: &Word, args: &[Word]) -> Option<Word> {
+    let text = format.literal()?;
+    if text.contains('\\') {
+        return None;
+    }
+    let quoting = match format.parts.first()? {
+        WordPart::Literal { quoting, .. } => *quoting,
+        _ => return None,
+    };
+    let mut parts = Vec::new();
+    let mut rest = text.as_str();
+    let mut args = args.iter();
+    let mut literal = String::new();
+    while let Some(p) = rest.find('%') {
+        literal.push_str(&rest[..p]);
+        match rest.as_bytes().get(p + 1) {
+            Some(b'%') => literal.push('%'),
+            Some(b's') => {
+                if !literal.is_empty() {
+                    parts.push(WordPart::Literal {
+                        text: std::mem::take(&mut literal),
+                        host: format.span,
+                        quoting,
+                    });
+                }
+                parts.extend(args.next()?.parts.iter().cloned());
+            }
+            _ => return None,
+        }
+        rest = &rest[p + 2..];
+    }
+    literal.push_str(rest);
+    if args.next().is_some() {
+        return None;
+    }
+    if !literal.is_empty() {
+        parts.push(WordPart::Literal {
+            text: literal,
+            host: format.span,
+            quoting,
+        });
+    }
+    Some(Word {
+        span: format.span,
+        parts,
+    })
 }
 
 #[cfg(test)]

@@ -347,8 +347,16 @@ impl<'a> Env<'a> {
                 && a.span.start < at
                 && a.function.is_none_or(|f| Some(f) == self.function)
         });
+        // A global a function sets (not `local`): whether it ran before this point, and which
+        // assignment wins, is not known here.
+        let set_by_function = self.script.assignments_of(name).any(|a| {
+            a.kind != AssignKind::Prefix
+                && !a.local
+                && a.function.is_some()
+                && a.function != self.function
+        });
         if uncertain
-            || last.append
+            || set_by_function
             || last.in_loop
             || matches!(last.kind, AssignKind::Read | AssignKind::For)
         {
@@ -382,6 +390,28 @@ impl<'a> Env<'a> {
             depth: self.depth + 1,
             ..*self
         };
+        if last.append {
+            // `x+=…`: the value before it, then the text added.
+            let before = Env {
+                // A top-level assignment sees the globals before it, not those at a call.
+                call: if last.function.is_none() {
+                    None
+                } else {
+                    self.call
+                },
+                function: last.function,
+                ..inner
+            };
+            let mut value = before.lookup(name).unwrap_or_else(|| Value {
+                pieces: vec![Piece::Opaque {
+                    name: name.to_string(),
+                    host: last.span,
+                    list: false,
+                }],
+            });
+            value.pieces.extend(inner.eval(word).pieces);
+            return Some(value);
+        }
         Some(inner.eval(word))
     }
 }

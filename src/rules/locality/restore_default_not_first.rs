@@ -1,8 +1,10 @@
-//! Flags a RESTORE or SHOW BACKUP whose first URI is not the backup's `default` location.
+//! Flags a RESTORE, SHOW BACKUP or SHOW BACKUPS whose first URI is not the backup's `default`
+//! location.
 //!
 //! ## What it flags
-//! The URI list of a `RESTORE` or `SHOW BACKUP` (a collection after `IN`, or one layer of the
-//! old `RESTORE … FROM (…), (…)` syntax) whose first URI is not where the backup keeps its
+//! The URI list of every statement that reads a locality-aware collection: `RESTORE`,
+//! `SHOW BACKUP` and `SHOW BACKUPS IN (…)` (a collection after `IN`, or one layer of the old
+//! `RESTORE … FROM (…), (…)` syntax) whose first URI is not where the backup keeps its
 //! metadata:
 //! * a URI of the list carries `COCKROACH_LOCALITY=default` but is not first; or
 //! * an earlier `BACKUP` (or `CREATE SCHEDULE FOR BACKUP`) of the file wrote this backup and
@@ -12,7 +14,9 @@
 //! The docs: "the first URI in the list has to be the URI specified as the `default` URI when
 //! the backup was created". CockroachDB reads the manifest (and `LATEST`) from the first URI
 //! only (`From[0] must be the default locality`); from any other store the read fails, or a
-//! layer is not found: `expected manifest %s not found in backup locations`.
+//! layer is not found: `expected manifest %s not found in backup locations`. `SHOW BACKUPS`
+//! lists the backups found under the first URI only, so a list that starts elsewhere shows
+//! an empty (or wrong) collection without an error.
 //!
 //! ## Example
 //! ```sql
@@ -43,7 +47,7 @@ pub static RULE: Rule = Rule {
     code: "L008",
     name: "locality-restore-default-not-first",
     severity: Severity::Error,
-    summary: "a RESTORE / SHOW BACKUP list does not start with the backup's `default` URI",
+    summary: "a RESTORE / SHOW BACKUP / SHOW BACKUPS list does not start with the backup's `default` URI",
     source: include_str!("restore_default_not_first.rs"),
     kind: RuleKind::Statement {
         on: StatementKinds::ALL,

@@ -4,7 +4,9 @@
 //! A secret storage parameter (`AWS_SECRET_ACCESS_KEY=…`, `AZURE_ACCOUNT_KEY=…`,
 //! `CREDENTIALS=…`), a URL password or an `encryption_passphrase` written in a variable's
 //! value; and `echo`/`printf` of a value that carries one, to the terminal, a log or a state
-//! file (`echo "$destination" >> "$recent"`).
+//! file (`echo "$destination" >> "$recent"`). Only a value written in the script counts: a
+//! URI built from `${AWS_SECRET_ACCESS_KEY}` takes the secret from the environment at run
+//! time, which is what this rule asks for.
 //!
 //! ## Why
 //! The docs' `backup.sh` appends `extra` (the cloud keys) to every destination, writes it in
@@ -44,6 +46,43 @@ pub static RULE: Rule = Rule {
     kind: RuleKind::Script(check_script),
 };
 
+/// Whether a secret's value is written in the script: some of it is not a shell expansion
+/// (`$NAME`, `${…}`, `$(…)`) or quoting.
+fn written_here(value: &str) -> bool {
+    let b = value.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'"' | b'\'' => i += 1,
+            b'$' if matches!(b.get(i + 1), Some(b'{' | b'(')) => {
+                let (open, close) = if b[i + 1] == b'{' { (b'{', b'}') } else { (b'(', b')') };
+                let mut depth = 0usize;
+                let mut j = i + 1;
+                while j < b.len() {
+                    if b[j] == open {
+                        depth += 1;
+                    } else if b[j] == close {
+                        depth -= 1;
+                        if depth == 0 {
+                            break;
+                        }
+                    }
+                    j += 1;
+                }
+                i = j + 1;
+            }
+            b'$' if b.get(i + 1).is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_') => {
+                i += 1;
+                while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
+                    i += 1;
+                }
+            }
+            _ => return true,
+        }
+    }
+    false
+}
+
 pub fn check_script(ctx: &ScriptCtx<'_>, out: &mut Vec<Diagnostic>) {
     // Literal secrets in assignments.
     let mut secret_vars = std::collections::HashSet::new();
@@ -54,7 +93,8 @@ pub fn check_script(ctx: &ScriptCtx<'_>, out: &mut Vec<Diagnostic>) {
         let Some(word) = &a.value else { continue };
         let raw = &ctx.source[word.span.range()];
         let ranges = crate::redact::secret_ranges(raw);
-        if let Some(first) = ranges.first() {
+        // `…SECRET_ACCESS_KEY=${AWS_SECRET_ACCESS_KEY}`: the value comes from elsewhere.
+        if let Some(first) = ranges.iter().find(|r| written_here(&raw[r.start..r.end])) {
             secret_vars.insert(a.name.clone());
             let start = word.span.start as usize + first.start;
             out.push(

@@ -61,12 +61,19 @@ pub fn parse(src: &str) -> ParsedFile {
 
 /// Parses `src` one statement at a time, handing each to `each` as soon as it is parsed;
 /// only one statement's tokens are in memory at once. Syntax diagnostics go to `diagnostics`.
-pub fn parse_each(
+pub fn parse_each(src: &str, diagnostics: &mut Vec<Diagnostic>, each: impl FnMut(ParsedStatement)) {
+    parse_each_part(src, &[], diagnostics, each);
+}
+
+/// [`parse_each`] over a source made of independent parts starting at `parts`: each part is
+/// lexed on its own, so an unterminated string or comment ends with its part.
+pub fn parse_each_part(
     src: &str,
+    parts: &[usize],
     diagnostics: &mut Vec<Diagnostic>,
     mut each: impl FnMut(ParsedStatement),
 ) {
-    let mut lexer = lexer::StatementLexer::new(src);
+    let mut lexer = lexer::StatementLexer::with_parts(src, parts);
     let mut buf = lexer::Lexed::default();
     while lexer.next_statement(&mut buf) {
         let tokens = &buf.tokens;
