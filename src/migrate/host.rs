@@ -205,6 +205,8 @@ impl Locations for HostLocations<'_> {
     }
 
     fn replaceable(&self, uri: &StrValue) -> bool {
+        // Only text the host writes as is, with no expansion in it.
         self.doc.is_identity(uri.span)
+            && super::verify::expansions(&self.doc.text[uri.span.range()]).is_empty()
     }
 }

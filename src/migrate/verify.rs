@@ -60,11 +60,17 @@ pub fn expansions(text: &str) -> Vec<Expansion<'_>> {
         match b[i] {
             b'\\' => i += 2,
             b'`' => {
+                // A backquote closed on the same line (an unclosed one is text, as in a
+                // comment or a Markdown page).
                 let mut j = i + 1;
-                while j < b.len() && b[j] != b'`' {
+                while j < b.len() && b[j] != b'`' && b[j] != b'\n' {
                     j += if b[j] == b'\\' { 2 } else { 1 };
                 }
-                let end = (j + 1).min(b.len());
+                if j >= b.len() || b[j] != b'`' {
+                    i += 1;
+                    continue;
+                }
+                let end = j + 1;
                 out.push(Expansion {
                     at: i,
                     text: &text[i..end],
@@ -84,7 +90,8 @@ pub fn expansions(text: &str) -> Vec<Expansion<'_>> {
                         let mut j = i + 1;
                         loop {
                             if j >= b.len() {
-                                break b.len();
+                                // Unbalanced: text, not an expansion.
+                                break 0;
                             }
                             match b[j] {
                                 b'\\' => j += 1,
@@ -113,6 +120,10 @@ pub fn expansions(text: &str) -> Vec<Expansion<'_>> {
                         continue;
                     }
                 };
+                if end == 0 {
+                    i += 1;
+                    continue;
+                }
                 let end = end.min(b.len());
                 out.push(Expansion {
                     at: i,
@@ -503,6 +514,63 @@ pub fn apply_checked(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// One planned change of `text` replacing `old` with `new`.
+    fn run(text: &str, old: &str, new: &str, drops: bool) -> (String, Vec<Diagnostic>) {
+        let doc = Document::build(text, FileKind::Shell, &[]);
+        let at = text.find(old).unwrap();
+        let planned = vec![Planned {
+            note: Diagnostic::new(
+                super::super::LAYOUT_CHANGE,
+                Span::new(at, at),
+                "x".to_string(),
+            ),
+            group: None,
+            edits: Ok(vec![Edit {
+                span: Span::new(at, at + old.len()),
+                text: new.into(),
+                drops,
+                host_parts: String::new(),
+            }]),
+        }];
+        apply_checked(&doc, FileKind::Shell, &[], "25.2".parse().unwrap(), planned)
+    }
+
+    #[test]
+    fn a_change_that_touches_an_expansion_is_refused() {
+        let text = "cockroach sql -e \"SHOW BACKUP '$BASE/$1'\"\n";
+        // `$1` written as a value.
+        let (out, notes) = run(text, "'$BASE/$1'", "FROM LATEST IN 'gs://b/{arg1}'", false);
+        assert_eq!(out, text);
+        assert_eq!(notes[0].code.code, "R003");
+        assert!(notes[0].message.contains("`$1`"), "{}", notes[0].message);
+        // Escaped in the host.
+        let (out, _) = run(text, "'$BASE/$1'", "FROM LATEST IN '$BASE/\\$1'", false);
+        assert_eq!(out, text);
+        // A deletion that glues text onto an expansion (`$A-b` → `$Ab`).
+        let glued = "cockroach sql -e \"SHOW BACKUP 's3://x/$A-b'\"\n";
+        let (out, notes) = run(glued, "-b'", "b'", true);
+        assert_eq!(out, glued);
+        assert!(notes[0].message.contains("`$A`"), "{}", notes[0].message);
+        // The same change, expansions intact: applied.
+        let (out, notes) = run(text, "'$BASE/$1'", "FROM LATEST IN '$BASE/$1'", false);
+        assert_eq!(
+            out,
+            "cockroach sql -e \"SHOW BACKUP FROM LATEST IN '$BASE/$1'\"\n"
+        );
+        assert_eq!(notes[0].code.code, "R002");
+    }
+
+    #[test]
+    fn a_change_that_breaks_the_script_or_adds_an_error_is_refused() {
+        let text = "cockroach sql -e \"SHOW BACKUP 's3://b/x?AUTH=implicit'\"\n";
+        let (out, notes) = run(text, "SHOW", "SHOW \"", false);
+        assert_eq!(out, text);
+        assert!(notes[0].message.contains("parse"), "{}", notes[0].message);
+        let (out, notes) = run(text, "'s3://b", "'s3://b'x", false);
+        assert_eq!(out, text);
+        assert!(notes[0].message.contains("`check`"), "{}", notes[0].message);
+    }
 
     #[test]
     fn expansions_as_written() {
