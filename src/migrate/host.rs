@@ -181,10 +181,34 @@ impl Locations for HostLocations<'_> {
             a.name == name && a.kind == AssignKind::Plain && a.span.start < host.start
         })?;
         let word = assignment.value.as_ref()?;
-        let date_at = word
-            .parts
-            .iter()
-            .position(|p| matches!(p, WordPart::Substitution { date: Some(_), .. }))?;
+        // The dated component: `$(date …)` written there, or a variable holding only that
+        // (`stamp=$(date +%Y%m%d-%H%M%S)` … `"${base}/${stamp}${params}"`).
+        let holds_date = |name: &str| {
+            script
+                .assignments
+                .iter()
+                .rfind(|a| {
+                    a.name == name
+                        && a.kind == AssignKind::Plain
+                        && a.span.start < assignment.span.start
+                })
+                .and_then(|a| a.value.as_ref())
+                .is_some_and(|w| {
+                    matches!(
+                        w.parts.as_slice(),
+                        [WordPart::Substitution { date: Some(_), .. }]
+                    )
+                })
+        };
+        let date_at = word.parts.iter().position(|p| match p {
+            WordPart::Substitution { date: Some(_), .. } => true,
+            WordPart::Variable {
+                name,
+                complex: false,
+                ..
+            } => holds_date(name),
+            _ => false,
+        })?;
         let mut out = String::new();
         for p in &word.parts[..date_at] {
             out.push_str(&source[p.host().range()]);
