@@ -94,6 +94,7 @@ pub fn simulate(script: &str, opts: &SimulateOptions) -> Simulation {
     // Every statement sent, in order, with the day it was sent on.
     let mut sent: Vec<(String, String, Span)> = Vec::new();
     let mut chain = ChainLength::default();
+    let mut collections = Collections::default();
     let mut week_reported = std::collections::HashSet::new();
     for n in 0..opts.days {
         let now = opts.start.add_days(i64::from(n));
@@ -156,6 +157,7 @@ pub fn simulate(script: &str, opts: &SimulateOptions) -> Simulation {
                     let at = sites.site(&s.sql, s.at);
                     sent.push((day.clone(), s.sql.clone(), at));
                     chain.observe(&s.sql, &day, at);
+                    collections.observe(&s.sql, &day, at);
                 }
                 report.runs.push(RunReport {
                     statements: r.sent.iter().map(|s| s.sql.clone()).collect(),
@@ -169,6 +171,7 @@ pub fn simulate(script: &str, opts: &SimulateOptions) -> Simulation {
     if let Some(f) = chain.finding(opts.days) {
         findings.push(f);
     }
+    findings.extend(collections.findings);
     findings.extend(check_sequence(&sent, opts.target));
     findings.sort_by(|a, b| a.date.cmp(&b.date).then(a.code.cmp(b.code)));
     Simulation {
@@ -316,6 +319,91 @@ fn check_sequence(sent: &[(String, String, Span)], target: Version) -> Vec<Findi
         });
     }
     out
+}
+
+/// Which collections hold a full backup, run after run: an `INTO LATEST IN` / `FROM LATEST
+/// IN` a collection without one, once fulls were taken elsewhere, is a collection path that
+/// changes faster than full backups are taken.
+#[derive(Default)]
+struct Collections {
+    with_full: std::collections::HashSet<String>,
+    /// Per statement of the script (its span): the finding, with every day it happened.
+    at: std::collections::HashMap<(u32, u32), usize>,
+    findings: Vec<Finding>,
+}
+
+impl Collections {
+    fn observe(&mut self, sql: &str, day: &str, at: Span) {
+        use crate::syntax::ast::{BackupDest, RestoreFrom, Statement, StrList};
+        let path = |l: &StrList| {
+            l.items.first().and_then(|u| u.text()).map(|t| {
+                t.split('?')
+                    .next()
+                    .unwrap_or("")
+                    .trim_end_matches('/')
+                    .to_string()
+            })
+        };
+        let parsed = crate::syntax::parser::parse(sql);
+        for stmt in parsed.parsed() {
+            let (coll, what) = match stmt {
+                Statement::Backup(b) => match &b.dest {
+                    BackupDest::Into { collection } => {
+                        if let Some(c) = path(collection) {
+                            self.with_full.insert(c);
+                        }
+                        continue;
+                    }
+                    BackupDest::IntoLatest { collection, .. } => {
+                        (path(collection), "BACKUP … INTO LATEST IN")
+                    }
+                    _ => continue,
+                },
+                Statement::Restore(r) => match &r.from {
+                    RestoreFrom::Collection {
+                        subdir,
+                        collections,
+                    } if subdir
+                        .text()
+                        .is_none_or(|s| s.eq_ignore_ascii_case("LATEST")) =>
+                    {
+                        (
+                            collections.first().and_then(path),
+                            "RESTORE … FROM LATEST IN",
+                        )
+                    }
+                    _ => continue,
+                },
+                _ => continue,
+            };
+            let Some(coll) = coll else { continue };
+            // Before the first full of the simulation, the collection may hold one from
+            // before the first simulated day.
+            if self.with_full.is_empty() || self.with_full.contains(&coll) {
+                continue;
+            }
+            let key = (at.start, at.end);
+            if let Some(&i) = self.at.get(&key) {
+                self.findings[i].dates.push(day.to_string());
+                continue;
+            }
+            let mut known: Vec<&String> = self.with_full.iter().collect();
+            known.sort();
+            self.at.insert(key, self.findings.len());
+            self.findings.push(Finding {
+                date: day.to_string(),
+                dates: vec![day.to_string()],
+                span: at,
+                code: codes::COLLECTION_WITHOUT_FULL.code,
+                name: codes::COLLECTION_WITHOUT_FULL.name,
+                severity: codes::COLLECTION_WITHOUT_FULL.severity,
+                message: crate::redact::scrub(&format!(
+                    "`{what} '{coll}'`: no full backup was taken into that collection (the full backups went to `{}`): the collection path changes faster than full backups are taken, so this run fails",
+                    known.last().map_or("", |s| s.as_str())
+                )),
+            });
+        }
+    }
 }
 
 /// How long the chain gets without a new full backup.

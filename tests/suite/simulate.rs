@@ -251,3 +251,32 @@ fn findings_point_at_script_lines() {
         );
     });
 }
+
+/// A collection whose path holds the date: the full goes to Sunday's collection, and every
+/// weekday's `INTO LATEST IN` targets that day's fresh one (X004, once, with every day); the
+/// same script with the date kept out of the collection shows nothing.
+#[test]
+fn collection_path_changing_faster_than_fulls() {
+    let script = std::fs::read_to_string(
+        crate::support::manifest().join("tests/fixtures/simulate/dated-collection.sh"),
+    )
+    .unwrap();
+    let mut opts = options(&[], &[], false);
+    opts.start = DateTime::new(2024, 12, 19, 2, 30, 0).unwrap();
+    opts.days = 10;
+    let sim = simulate(&script, &opts);
+    let x: Vec<_> = sim.findings.iter().filter(|f| f.code == "X004").collect();
+    assert_eq!(x.len(), 1, "{}", table(&sim));
+    // Thursday to Saturday precede the first full (a collection from before may exist);
+    // Sunday 22 takes the full; Monday 23 is the first run that fails.
+    assert_eq!(x[0].date, "2024-12-23");
+    assert_eq!(x[0].dates.len(), 6);
+    assert!(script[x[0].span.range()].contains("INTO LATEST IN"));
+    let fixed = script.replace("/$(date -u +%F)", "");
+    let sim = simulate(&fixed, &opts);
+    assert!(
+        sim.findings.iter().all(|f| f.code != "X004"),
+        "{}",
+        table(&sim)
+    );
+}
