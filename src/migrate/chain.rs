@@ -48,6 +48,34 @@ pub enum Decision {
     },
 }
 
+/// `${NAME}` written `$NAME` where that reads the same (the next character cannot continue a
+/// name), so two spellings of one collection compare equal.
+fn unbrace(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find("${") {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 2..];
+        let name_len = after
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(after.len());
+        let next = after[name_len..].chars().nth(1);
+        if name_len > 0
+            && after[name_len..].starts_with('}')
+            && !next.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_')
+        {
+            out.push('$');
+            out.push_str(&after[..name_len]);
+            rest = &after[name_len + 1..];
+        } else {
+            out.push_str("${");
+            rest = after;
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// A statement's part in a chain.
 #[derive(Clone, Copy)]
 enum Role<'a> {
@@ -532,15 +560,29 @@ fn group(
         })
         .collect();
     if let Some(d) = dated {
+        // Compared as the shell reads them: `${BASE}` and `$BASE` are the same.
         let texts: Vec<String> = d
             .iter()
             .map(|(_, c, _)| match &c[0] {
-                Coll::Replace { part, .. } => format!("{part:?}"),
+                Coll::Replace {
+                    part: Part::Host(h) | Part::Sql(h),
+                    ..
+                } => unbrace(h),
                 Coll::Trim { .. } => String::new(),
             })
             .collect();
         if texts.windows(2).all(|w| w[0] == w[1]) {
-            return Ok(d);
+            const DATED: &str = "the date in the path is left out of the collection (CockroachDB names each full backup's subdirectory by its time itself)";
+            return Ok(d
+                .into_iter()
+                .map(|(n, c, r)| {
+                    let r = match r {
+                        Some(r) => format!("{DATED}; {r}"),
+                        None => DATED.to_string(),
+                    };
+                    (n, c, Some(r))
+                })
+                .collect());
         }
         return Err((
             "the statements of this chain build their paths from different collections".into(),

@@ -168,30 +168,16 @@ impl Locations for HostLocations<'_> {
     }
 
     /// `'$destination'` where `destination="${base}/$(date +%F)${extra}"`: the collection is
-    /// `'${base}${extra}'` (the parts before the date, and the variables after it).
+    /// `'${base}${extra}'` (the parts before the date, and the variables after it). The same
+    /// for a dated component written in the URI itself (`'$BASE/$(date +%F)'`,
+    /// `'${bucket}/${BACKUP_DATE}'` with `BACKUP_DATE=$(date +%F)`).
     fn dated(&self, uri: &StrValue) -> Option<Part> {
         let (script, source) = self.script?;
-        let host = self.doc.value_host(Self::interior(uri))?;
-        let expansion = &source[host.range()];
-        let name = expansion
-            .trim_start_matches('$')
-            .trim_start_matches('{')
-            .trim_end_matches('}');
-        let assignment = script.assignments.iter().rfind(|a| {
-            a.name == name && a.kind == AssignKind::Plain && a.span.start < host.start
-        })?;
-        let word = assignment.value.as_ref()?;
-        // The dated component: `$(date …)` written there, or a variable holding only that
-        // (`stamp=$(date +%Y%m%d-%H%M%S)` … `"${base}/${stamp}${params}"`).
-        let holds_date = |name: &str| {
+        // A variable holding only `$(date …)`, assigned before `at`.
+        let holds_date = |name: &str, at: u32| {
             script
-                .assignments
-                .iter()
-                .rfind(|a| {
-                    a.name == name
-                        && a.kind == AssignKind::Plain
-                        && a.span.start < assignment.span.start
-                })
+                .assignments_of(name)
+                .rfind(|a| a.kind == AssignKind::Plain && a.span.start < at)
                 .and_then(|a| a.value.as_ref())
                 .is_some_and(|w| {
                     matches!(
@@ -200,28 +186,74 @@ impl Locations for HostLocations<'_> {
                     )
                 })
         };
-        let date_at = word.parts.iter().position(|p| match p {
+        let is_dated = |p: &WordPart, at: u32| match p {
             WordPart::Substitution { date: Some(_), .. } => true,
             WordPart::Variable {
                 name,
                 complex: false,
                 ..
-            } => holds_date(name),
+            } => holds_date(name, at),
             _ => false,
-        })?;
-        let mut out = String::new();
-        for p in &word.parts[..date_at] {
-            out.push_str(&source[p.host().range()]);
-        }
-        let trimmed = out.trim_end_matches('/').to_string();
-        let mut out = trimmed;
-        // After the date: only the variables (query parameters such as `${extra}`).
-        for p in &word.parts[date_at + 1..] {
-            if matches!(p, WordPart::Variable { .. }) {
-                out.push_str(&source[p.host().range()]);
+        };
+        // The collection: the text before the dated part (its trailing `/` cut), then the
+        // variables after it (query parameters such as `${extra}`).
+        let collection = |prefix: &str, after: &[&WordPart]| {
+            let mut out = prefix.trim_end_matches('/').to_string();
+            if out.is_empty() || out.ends_with(':') {
+                return None;
             }
+            for p in after {
+                if matches!(p, WordPart::Variable { .. }) {
+                    out.push_str(&source[p.host().range()]);
+                }
+            }
+            Some(Part::Host(format!("'{out}'")))
+        };
+        if let Some(host) = self.doc.value_host(Self::interior(uri)) {
+            // One variable: `'$destination'`.
+            let expansion = &source[host.range()];
+            let name = expansion
+                .trim_start_matches('$')
+                .trim_start_matches('{')
+                .trim_end_matches('}');
+            let assignment = script
+                .assignments_of(name)
+                .rfind(|a| a.kind == AssignKind::Plain && a.span.start < host.start)?;
+            let word = assignment.value.as_ref()?;
+            let date_at = word
+                .parts
+                .iter()
+                .position(|p| is_dated(p, assignment.span.start))?;
+            let mut prefix = String::new();
+            for p in &word.parts[..date_at] {
+                prefix.push_str(&source[p.host().range()]);
+            }
+            let after: Vec<&WordPart> = word.parts[date_at + 1..].iter().collect();
+            return collection(&prefix, &after);
         }
-        Some(Part::Host(format!("'{out}'")))
+        // A dated part written inside the URI: the shell word that holds it.
+        let span = self.doc.map_span(uri.span);
+        let text = source.get(span.range())?;
+        if !(text.len() >= 2 && text.starts_with('\'') && text.ends_with('\'')) {
+            return None;
+        }
+        let (open, close) = (span.start + 1, span.end - 1);
+        let inside = |p: &&WordPart| open <= p.host().start && p.host().end <= close;
+        let word = script
+            .commands
+            .iter()
+            .flat_map(|c| {
+                c.args.iter().chain(
+                    c.redirects
+                        .iter()
+                        .flat_map(|r| r.target.iter().chain(&r.body)),
+                )
+            })
+            .find(|w| w.span.start <= span.start && span.end <= w.span.end)?;
+        let parts: Vec<&WordPart> = word.parts.iter().filter(inside).collect();
+        let date_at = parts.iter().position(|p| is_dated(p, p.host().start))?;
+        let prefix = &source[open as usize..parts[date_at].host().start as usize];
+        collection(prefix, &parts[date_at + 1..])
     }
 
     fn trimmable(&self, tail: Span) -> bool {
