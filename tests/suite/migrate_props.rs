@@ -55,6 +55,13 @@ fn fixtures() {
                     .unified_diff()
                     .to_string(),
             );
+            if let Some(s) = &m.schedule {
+                out.push_str(&format!(
+                    "\nschedule:\n{}\n{}\n",
+                    s.statement,
+                    s.explanation.join("\n")
+                ));
+            }
             check_properties(&name, &text, &m.text, kind_of(&name)).unwrap();
             insta::assert_snapshot!(format!("fixture-{name}"), out);
         }
