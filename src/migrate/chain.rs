@@ -39,6 +39,9 @@ pub enum Decision {
         colls: Vec<Coll>,
         /// A note for the change (the state file the rewrite makes unnecessary, …).
         remark: Option<String>,
+        /// For a restore of the first layers of a chain: the `AS OF SYSTEM TIME` (as written)
+        /// the file took its last named layer at, which names the same point in time.
+        aost: Option<String>,
     },
     /// Leave it (and every other statement of its chain) as written.
     Refuse {
@@ -98,6 +101,10 @@ struct Site<'a> {
     stmt: usize,
     role: Role<'a>,
     targets: String,
+    /// A backup's `AS OF SYSTEM TIME` when it is an absolute timestamp (as written); for a
+    /// restore, whether it has one of its own.
+    aost: Option<String>,
+    restore_aost: bool,
 }
 
 /// The innermost statement (through EXPLAIN).
@@ -147,10 +154,27 @@ fn site_of<'a>(i: usize, stmt: &'a Statement, sql: &str) -> Option<Site<'a>> {
         Statement::Restore(r) => targets(r.targets.as_ref()),
         _ => String::new(),
     };
+    let absolute = |a: Option<&crate::syntax::ast::AsOf>| {
+        let a = a?;
+        let crate::syntax::ast::ExprKind::Str(v) = &a.expr.kind else {
+            return None;
+        };
+        let b = v.as_bytes();
+        (b.len() >= 10 && b[..4].iter().all(u8::is_ascii_digit) && b[4] == b'-')
+            .then(|| sql.get(a.expr.span.range()).map(str::to_string))
+            .flatten()
+    };
+    let (aost, restore_aost) = match inner(stmt) {
+        Statement::Backup(b) => (absolute(b.as_of.as_ref()), false),
+        Statement::Restore(r) => (None, r.as_of.is_some()),
+        _ => (None, false),
+    };
     Some(Site {
         stmt: i,
         role,
         targets: t,
+        aost,
+        restore_aost,
     })
 }
 
@@ -327,6 +351,9 @@ pub fn analyse(
             _ => None,
         });
     let mut next_into = into_fulls.next();
+    // The absolute AS OF SYSTEM TIME each layer was written at.
+    let mut written_at: HashMap<String, String> = HashMap::new();
+    let mut aost_for: HashMap<usize, String> = HashMap::new();
     for (n, site) in sites.iter().enumerate() {
         while let Some((i, c)) = &next_into
             && *i < site.stmt
@@ -343,6 +370,11 @@ pub fn analyse(
                 .filter(|_| locations.known(u))
                 .map(|t| base(t).to_string())
         };
+        if let (Role::Full { dest } | Role::Inc { dest, .. }, Some(t)) = (site.role, &site.aost)
+            && let Some(p) = dest.items.first().and_then(path)
+        {
+            written_at.insert(p, t.clone());
+        }
         let entry = latest.get(coll);
         match site.role {
             Role::Full { dest } => {
@@ -389,9 +421,19 @@ pub fn analyse(
                         format!("`FROM LATEST IN '{coll}'` would restore another chain (the one whose full backup is `{}`), not the layers this RESTORE names", layers[0]),
                         format!("after migrating, find this backup's subdirectory with `SHOW BACKUPS IN '{coll}'` and restore it with `RESTORE … FROM '<subdirectory>' IN '{coll}'`"),
                     ));
-                } else if named.as_ref().is_some_and(|n| n.len() < layers.len()) {
+                } else if let Some(named) = named.as_ref().filter(|x| x.len() < layers.len()) {
+                    // The time the file took the last named layer at names the same point.
+                    if !site.restore_aost
+                        && named[..] == layers[..named.len()]
+                        && let Some(t) = named.last().and_then(|p| written_at.get(p))
+                        // No later layer taken at the same stated time (a copied example).
+                        && layers.iter().filter(|p| written_at.get(*p) == Some(t)).count() == 1
+                    {
+                        aost_for.insert(n, t.clone());
+                        continue;
+                    }
                     bad_site.insert(n, (
-                        format!("this RESTORE names the first {} of the {} layers its chain has at that point: `FROM LATEST IN` would restore a later point in time", named.as_ref().map_or(0, Vec::len), layers.len()),
+                        format!("this RESTORE names the first {} of the {} layers its chain has at that point: `FROM LATEST IN` would restore a later point in time (and no `AS OF SYSTEM TIME` the file states for that layer singles it out)", named.len(), layers.len()),
                         format!("after migrating, find the backup with `SHOW BACKUPS IN '{coll}'` and restore the point in time you want with `RESTORE … FROM '<subdirectory>' IN '{coll}' AS OF SYSTEM TIME …`"),
                     ));
                 }
@@ -435,6 +477,7 @@ pub fn analyse(
                             group: g,
                             colls: c,
                             remark,
+                            aost: aost_for.remove(&n),
                         },
                     );
                 }

@@ -555,6 +555,7 @@ fn backup(
         group,
         colls,
         remark,
+        ..
     } = decision
     else {
         return;
@@ -615,13 +616,27 @@ fn restore(
     if refuse(span, decision, out) {
         return;
     }
-    let chain::Decision::Write { group, colls, .. } = decision else {
+    let chain::Decision::Write {
+        group, colls, aost, ..
+    } = decision
+    else {
         return;
     };
     let mut reps = vec![Replacement::sql(
         Span::point(layers[0].span.start as usize),
         "LATEST IN ",
     )];
+    let mut explanation = "CockroachDB now finds the latest full backup of the collection and its incrementals itself; to restore an older backup, name its subdirectory (`FROM '2024/05/01-120000.00' IN …`, from `SHOW BACKUPS IN`)".to_string();
+    if let Some(t) = aost {
+        // A restore of the first layers: the time the last of them was taken at.
+        reps.push(Replacement::sql(
+            Span::point(span.end as usize),
+            format!(" AS OF SYSTEM TIME {t}"),
+        ));
+        explanation = format!(
+            "this RESTORE named only the first layers of its chain: `AS OF SYSTEM TIME {t}`, the time the file took the last of them at, restores that same point from the collection's latest chain"
+        );
+    }
     reps.extend(coll_replacements(colls));
     if layers.len() > 1 {
         // The later layers: CockroachDB finds them in the collection.
@@ -635,7 +650,7 @@ fn restore(
         span,
         reps,
         "`RESTORE … FROM <backup URIs>` → `RESTORE … FROM LATEST IN` its chain's collection".into(),
-        "CockroachDB now finds the latest full backup of the collection and its incrementals itself; to restore an older backup, name its subdirectory (`FROM '2024/05/01-120000.00' IN …`, from `SHOW BACKUPS IN`)",
+        &explanation,
         Some(*group),
         out,
     );
