@@ -290,7 +290,7 @@ pub fn analyse(
     let mut latest: HashMap<String, (usize, Vec<String>)> = HashMap::new();
     let mut decided: Vec<(usize, GroupResult)> = Vec::new();
     // The collections the file already writes with `BACKUP … INTO`.
-    let into_colls: Vec<String> = stmts
+    let into_colls: std::collections::HashSet<String> = stmts
         .iter()
         .filter_map(|s| match inner(s) {
             Statement::Backup(b) => match &b.dest {
@@ -571,7 +571,7 @@ fn group(
     sites: &[Site],
     sql: &str,
     locations: &dyn Locations,
-    into_colls: &[String],
+    into_colls: &std::collections::HashSet<String>,
 ) -> GroupResult {
     let has_inc = members
         .iter()
@@ -667,9 +667,11 @@ fn group(
     {
         // A path inside a collection the file writes with `BACKUP … INTO`: one backup of it.
         if let Some(t) = own(&sites[*n]).first().and_then(|u| raw(sql, u))
-            && let Some(c) = into_colls
-                .iter()
-                .find(|c| base(t).starts_with(c.as_str()) && base(t)[c.len()..].starts_with('/'))
+            && let Some(c) = base(t)
+                .char_indices()
+                .filter(|&(_, ch)| ch == '/')
+                .map(|(i, _)| &base(t)[..i])
+                .find(|prefix| into_colls.contains(*prefix))
         {
             return Err((
                 format!(

@@ -197,20 +197,26 @@ struct Placed {
 
 fn apply(host: &str, planned: &[Planned], live: &[bool]) -> (String, Vec<Placed>) {
     let mut edits: Vec<(&Edit, usize)> = Vec::new();
+    // The spans taken so far, by start (an overlap test looks at the neighbours only).
+    let mut taken: std::collections::BTreeMap<(u32, u32), ()> = Default::default();
+    let overlaps = |taken: &std::collections::BTreeMap<(u32, u32), ()>, m: Span| {
+        let before = taken.range(..=(m.start, u32::MAX)).next_back();
+        let after = taken.range((m.start, 0)..).next();
+        [before, after].into_iter().flatten().any(|(&(s, e), _)| {
+            m.start < e && s < m.end || (m.is_empty() && (s, e) == (m.start, m.end))
+        })
+    };
     for (i, p) in planned.iter().enumerate() {
         if !live[i] {
             continue;
         }
         let Ok(list) = &p.edits else { continue };
-        let overlaps = list.iter().any(|m| {
-            edits.iter().any(|(e, _)| {
-                m.span.start < e.span.end && e.span.start < m.span.end
-                    || (m.span.is_empty() && m.span == e.span)
-            })
-        });
-        if overlaps {
+        if list.iter().any(|m| overlaps(&taken, m.span)) {
             // The same host bytes feed several statements (a wrapper's body): rewritten once.
             continue;
+        }
+        for e in list {
+            taken.insert((e.span.start, e.span.end), ());
         }
         edits.extend(list.iter().map(|e| (e, i)));
     }
