@@ -697,6 +697,58 @@ fn group(
             .iter()
             .any(|u| !locations.known(u) || raw(sql, u).is_none())
     });
+    // One restore whose layers share a run-time value (`'$ROOT/bank/full', '$ROOT/bank/inc'`):
+    // the same expansion in one statement is the same text, so their shared directory is the
+    // collection as long as what differs is written out.
+    if unknown
+        && let [n] = members
+        && let Role::Restore { layers } = sites[*n].role
+        && width == 1
+    {
+        let texts: Option<Vec<&str>> = layers
+            .iter()
+            .map(|l| l.items.first().and_then(|u| raw(sql, u)).map(base))
+            .collect();
+        if let Some(texts) = texts {
+            let first = texts[0];
+            let mut len = first.len();
+            for t in &texts[1..] {
+                len = len.min(
+                    first
+                        .bytes()
+                        .zip(t.bytes())
+                        .take_while(|(a, b)| a == b)
+                        .count(),
+                );
+            }
+            // The common prefix when it ends at a whole component of every path, else cut
+            // back to its last `/`.
+            let whole = |c: usize| {
+                texts
+                    .iter()
+                    .all(|t| t.len() == c || t.as_bytes().get(c) == Some(&b'/'))
+            };
+            let cut = if whole(len) && !texts.iter().all(|t| t.len() == len) {
+                Some(len)
+            } else {
+                first[..len].rfind('/').filter(|&c| whole(c))
+            };
+            if let Some(cut) = cut
+                && cut > 0
+                && !texts.iter().any(|t| t[cut..].contains('{'))
+            {
+                let u = layers[0].items.first().expect("a layer has a URI");
+                let text = raw(sql, u).unwrap_or_default();
+                let q = text.find('?').unwrap_or(text.len());
+                let q = text[..q].trim_end_matches('/').len().max(cut);
+                let start = u.span.start as usize + 1;
+                let tail = Span::new(start + cut, start + q);
+                if locations.trimmable(tail) {
+                    return Ok(vec![(*n, vec![Coll::Trim { tail }], remark)]);
+                }
+            }
+        }
+    }
     if unknown {
         return Err((
             "the path of a statement of this chain is known only when the script runs".into(),
