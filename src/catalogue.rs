@@ -102,12 +102,12 @@ pub const BUILTIN: &[Builtin] = &[
     Builtin {
         code: codes::LAYOUT_CHANGE,
         summary: "`migrate --unsafe` changed where backups are stored or found",
-        doc: "`backup-lint migrate --unsafe` changed where backups are stored or found: `BACKUP … TO` → `BACKUP … INTO` a collection, a chain (`TO … INCREMENTAL FROM`, `RESTORE … FROM <uris>`) → `INTO LATEST IN` / `FROM LATEST IN` the collection derived from its paths, `SHOW BACKUP '<path>'` → `FROM LATEST IN`, or `incremental_location` dropped. Backups taken with the old layout stay readable only with the old syntax. The help says what differs.",
+        doc: "`backup-lint migrate --unsafe` changed where backups are stored or found: `BACKUP … TO` → `BACKUP … INTO` a collection, a chain (`TO … INCREMENTAL FROM`, `RESTORE … FROM <uris>`) → `INTO LATEST IN` / `FROM LATEST IN` the collection derived from its paths, `SHOW BACKUP '<path>'` → `FROM LATEST IN`, or `incremental_location` dropped. A chain (the full backup, its incrementals, the restores naming its layers) is compiled as a whole into one collection derived from all its paths, each statement's collection written from its own URI so that shell expansions stay as written. Backups taken with the old layout stay readable only with the old syntax. The help says what differs.",
     },
     Builtin {
         code: codes::CANNOT_MIGRATE,
         summary: "`migrate` could not write a statement for the target release",
-        doc: "`backup-lint migrate` could not write this for the target release: the syntax has no equivalent there, the collection cannot be derived from the chain's paths, the change needs `--unsafe`, or the script assembles the SQL in a way migrate cannot rewrite. The message names the manual step.",
+        doc: "`backup-lint migrate` could not write this for the target release: the syntax has no equivalent there, the collection cannot be derived from the chain's paths, the change needs `--unsafe`, or the script assembles the SQL in a way migrate cannot rewrite. A chain is left as written as a whole when no single collection holds all its layers, when an incremental would land on another chain's full backup, or when a rewrite of any of its statements fails migrate's own output check (a shell expansion changed, the script no longer parsing, a new chain, locality or syntax error at the target); a restore of only the first layers of a chain and a `SHOW BACKUP` of a layer that is no longer the latest are left as written because `LATEST` would name another backup. The message names the reason and the manual step (`SHOW BACKUPS IN …`, then `'<subdirectory>' IN …`).",
     },
     Builtin {
         code: codes::RUN_FAILS,
@@ -123,6 +123,11 @@ pub const BUILTIN: &[Builtin] = &[
         code: codes::WEEK_IN_WRONG_YEAR,
         summary: "`simulate`: `date +%Y…%V` names a week of the wrong year at New Year",
         doc: "`backup-lint simulate` found a day where `date +%Y…%V` (calendar year with ISO week number) names a week of the wrong year: around New Year the ISO week belongs to the neighbouring year, so the name points at a week a year away and the run adds to that old chain. Use `%G` (the ISO week-based year) with `%V`. B011 reports the same pattern on the script itself.",
+    },
+    Builtin {
+        code: codes::COLLECTION_WITHOUT_FULL,
+        summary: "`simulate`: `INTO LATEST IN` / `FROM LATEST IN` a collection that has no full backup yet",
+        doc: "`backup-lint simulate` found a run that appends to (`BACKUP … INTO LATEST IN`) or restores from (`FROM LATEST IN`) a collection no run of the simulation has taken a full backup into, after full backups were taken elsewhere: the collection path changes faster than full backups are taken (a `$(date …)` component in the collection, a full on Sundays and `INTO LATEST IN \"$COLL\"` on other days), so every such run targets a fresh, empty collection and fails (\"path does not contain a completed latest backup\"). Keep the date out of the collection path: the collection is the part that stays the same, and CockroachDB names each full backup's subdirectory by date itself. Reported once per statement, on the first day, with every day it happens.",
     },
 ];
 

@@ -143,6 +143,11 @@ pub mod codes {
         name: "simulated-week-in-wrong-year",
         severity: Severity::Error,
     };
+    pub const COLLECTION_WITHOUT_FULL: Code = Code {
+        code: "X004",
+        name: "simulated-collection-without-full",
+        severity: Severity::Error,
+    };
 
     /// The codes of the parser, the release checker and `fmt` (what `check` reports besides
     /// the rules and suppressions).

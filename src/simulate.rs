@@ -6,9 +6,11 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use crate::diagnostic::{Code, Diagnostic};
 use crate::diagnostic::{Severity, codes};
 use crate::hosts::shell::date::{self, DateTime};
 use crate::hosts::shell::run::{self, Files, Run};
+use crate::syntax::span::Span;
 use crate::syntax::version::Version;
 
 #[derive(Clone, Debug)]
@@ -49,10 +51,19 @@ pub struct DayReport {
 /// A problem the simulation shows.
 #[derive(Clone, Debug, Serialize)]
 pub struct Finding {
+    /// The first day it happened on.
     pub date: String,
+    /// Every day it happened on (the same finding on several runs is reported once).
+    pub dates: Vec<String>,
     pub code: &'static str,
+    /// The code's kebab-case name.
+    pub name: &'static str,
     pub severity: Severity,
     pub message: String,
+    /// The script text that causes it: the statement sent, the `date` call, the command that
+    /// failed.
+    #[serde(skip)]
+    pub span: Span,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -73,6 +84,7 @@ fn day_name(t: &DateTime) -> String {
 pub fn simulate(script: &str, opts: &SimulateOptions) -> Simulation {
     // Parsed once; every day's run walks the same tree.
     let program = run::Program::parse(script);
+    let sites = CallSites::of(script);
     let mut files = Files::new();
     for f in &opts.existing {
         files.insert(f.clone(), String::new());
@@ -80,8 +92,9 @@ pub fn simulate(script: &str, opts: &SimulateOptions) -> Simulation {
     let mut days = Vec::new();
     let mut findings = Vec::new();
     // Every statement sent, in order, with the day it was sent on.
-    let mut sent: Vec<(String, String)> = Vec::new();
+    let mut sent: Vec<(String, String, Span)> = Vec::new();
     let mut chain = ChainLength::default();
+    let mut collections = Collections::default();
     let mut week_reported = std::collections::HashSet::new();
     for n in 0..opts.days {
         let now = opts.start.add_days(i64::from(n));
@@ -114,7 +127,10 @@ pub fn simulate(script: &str, opts: &SimulateOptions) -> Simulation {
                         if calendar != iso && week_reported.insert(day.clone()) {
                             findings.push(Finding {
                                 date: day.clone(),
+                                dates: vec![day.clone()],
+                                span: d.at,
                                 code: codes::WEEK_IN_WRONG_YEAR.code,
+                                name: codes::WEEK_IN_WRONG_YEAR.name,
                                 severity: codes::WEEK_IN_WRONG_YEAR.severity,
                                 message: format!(
                                     "`date +{f}` prints `{}` on {day}, but that day is in ISO week {} of {iso}: the name points at week {} of {calendar}, a year away — this run adds to that old chain (use `%G` with `%V`)",
@@ -126,17 +142,22 @@ pub fn simulate(script: &str, opts: &SimulateOptions) -> Simulation {
                         }
                     }
                 }
-                if let Some((why, _)) = &r.failure {
+                if let Some((why, at)) = &r.failure {
                     findings.push(Finding {
                         date: day.clone(),
+                        dates: vec![day.clone()],
+                        span: *at,
                         code: codes::RUN_FAILS.code,
+                        name: codes::RUN_FAILS.name,
                         severity: codes::RUN_FAILS.severity,
                         message: format!("the run fails: {why}"),
                     });
                 }
                 for s in &r.sent {
-                    sent.push((day.clone(), s.sql.clone()));
-                    chain.observe(&s.sql, &day);
+                    let at = sites.site(&s.sql, s.at);
+                    sent.push((day.clone(), s.sql.clone(), at));
+                    chain.observe(&s.sql, &day, at);
+                    collections.observe(&s.sql, &day, at);
                 }
                 report.runs.push(RunReport {
                     statements: r.sent.iter().map(|s| s.sql.clone()).collect(),
@@ -150,6 +171,7 @@ pub fn simulate(script: &str, opts: &SimulateOptions) -> Simulation {
     if let Some(f) = chain.finding(opts.days) {
         findings.push(f);
     }
+    findings.extend(collections.findings);
     findings.extend(check_sequence(&sent, opts.target));
     findings.sort_by(|a, b| a.date.cmp(&b.date).then(a.code.cmp(b.code)));
     Simulation {
@@ -158,26 +180,100 @@ pub fn simulate(script: &str, opts: &SimulateOptions) -> Simulation {
     }
 }
 
+/// Where the script writes each statement it sends: a statement sent from inside a wrapper
+/// function (`runsql() { cockroach sql -e "$1"; }`) is shown at the call that passes its SQL
+/// (`runsql "BACKUP …"`), found among the SQL the script holds statically.
+struct CallSites {
+    functions: Vec<Span>,
+    /// The statements of the script's SQL: their words (upper case) and host span.
+    statements: Vec<(Vec<String>, Span)>,
+}
+
+fn words(sql: &str) -> Vec<String> {
+    sql.split(|c: char| c.is_whitespace() || c == ',' || c == ';')
+        .filter(|w| !w.is_empty())
+        .map(str::to_ascii_uppercase)
+        .collect()
+}
+
+impl CallSites {
+    fn of(script: &str) -> CallSites {
+        use crate::hosts::document::{Document, Model};
+        let doc = Document::build(script, crate::hosts::kind::FileKind::Shell, &[]);
+        let functions = match &doc.model {
+            Model::Script { script, .. } => script.functions.iter().map(|f| f.span).collect(),
+            _ => Vec::new(),
+        };
+        let mut statements = Vec::new();
+        if let Some(sql) = &doc.embedded {
+            let parsed = crate::syntax::parser::parse(&sql.text);
+            for st in &parsed.statements {
+                let text = &sql.text[st.span.range()];
+                statements.push((words(text), sql.map_span(st.span)));
+            }
+        }
+        CallSites {
+            functions,
+            statements,
+        }
+    }
+
+    fn site(&self, sql: &str, at: Span) -> Span {
+        let inside = |s: Span| {
+            self.functions
+                .iter()
+                .any(|f| f.start <= s.start && s.end <= f.end)
+        };
+        if !inside(at) {
+            return at;
+        }
+        let sent = words(sql);
+        // The static statement (outside the function) sharing the most words with it.
+        self.statements
+            .iter()
+            .filter(|(_, span)| !inside(*span))
+            .map(|(w, span)| {
+                (
+                    w.iter().filter(|x| sent.contains(x)).count(),
+                    w.len(),
+                    *span,
+                )
+            })
+            .filter(|(common, _, _)| *common >= 2)
+            .max_by_key(|(common, len, span)| {
+                (
+                    *common,
+                    std::cmp::Reverse(*len),
+                    std::cmp::Reverse(span.start),
+                )
+            })
+            .map_or(at, |(_, _, span)| span)
+    }
+}
+
 /// The same finding on many runs (a failure that repeats daily, a warning on every run): one
-/// finding at its first day, with how often and until when.
+/// finding at its first day, with every day it happened on.
 fn collapse(findings: Vec<Finding>) -> Vec<Finding> {
     let mut out: Vec<Finding> = Vec::new();
-    let mut counts: Vec<(usize, String)> = Vec::new();
+    let mut index: std::collections::HashMap<(&'static str, String), usize> = Default::default();
     for f in findings {
-        if let Some(i) = out
-            .iter()
-            .position(|o| o.code == f.code && o.message == f.message)
-        {
-            counts[i].0 += 1;
-            counts[i].1 = f.date;
+        let key = (f.code, f.message.clone());
+        if let Some(&i) = index.get(&key) {
+            out[i].dates.extend(f.dates);
             continue;
         }
+        index.insert(key, out.len());
         out.push(f);
-        counts.push((1, String::new()));
     }
-    for (f, (n, last)) in out.iter_mut().zip(counts) {
+    for f in &mut out {
+        let n = f.dates.len();
+        f.dates.dedup();
         if n > 1 {
-            f.message = format!("{} (on {n} runs, the last on {last})", f.message);
+            f.message = format!(
+                "{} (on {n} runs, the last on {})",
+                f.message,
+                f.dates.last().map_or("", String::as_str)
+            );
         }
     }
     out
@@ -185,11 +281,11 @@ fn collapse(findings: Vec<Finding>) -> Vec<Finding> {
 
 /// The SQL of every run as one file, checked at the target: the chain, locality, transaction
 /// and release rules on what will really run.
-fn check_sequence(sent: &[(String, String)], target: Version) -> Vec<Finding> {
+fn check_sequence(sent: &[(String, String, Span)], target: Version) -> Vec<Finding> {
     let mut doc = String::new();
     let mut starts = Vec::new();
-    for (day, sql) in sent {
-        starts.push((doc.len(), day.clone()));
+    for (day, sql, at) in sent {
+        starts.push((doc.len(), day.clone(), *at));
         doc.push_str(sql.trim_end().trim_end_matches(';'));
         doc.push_str(";\n");
     }
@@ -204,19 +300,110 @@ fn check_sequence(sent: &[(String, String)], target: Version) -> Vec<Finding> {
         if !keep {
             continue;
         }
-        let day = starts
+        let (day, at) = starts
             .iter()
             .rev()
-            .find(|(at, _)| *at <= d.span.start as usize)
-            .map_or_else(String::new, |(_, day)| day.clone());
+            .find(|(at, _, _)| *at <= d.span.start as usize)
+            .map_or_else(
+                || (String::new(), Span::point(0)),
+                |(_, day, at)| (day.clone(), *at),
+            );
         out.push(Finding {
-            date: day,
+            date: day.clone(),
+            dates: vec![day],
+            span: at,
             code: d.code.code,
+            name: d.code.name,
             severity: d.severity,
             message: crate::redact::scrub(&d.message),
         });
     }
     out
+}
+
+/// Which collections hold a full backup, run after run: an `INTO LATEST IN` / `FROM LATEST
+/// IN` a collection without one, once fulls were taken elsewhere, is a collection path that
+/// changes faster than full backups are taken.
+#[derive(Default)]
+struct Collections {
+    with_full: std::collections::HashSet<String>,
+    /// Per statement of the script (its span): the finding, with every day it happened.
+    at: std::collections::HashMap<(u32, u32), usize>,
+    findings: Vec<Finding>,
+}
+
+impl Collections {
+    fn observe(&mut self, sql: &str, day: &str, at: Span) {
+        use crate::syntax::ast::{BackupDest, RestoreFrom, Statement, StrList};
+        let path = |l: &StrList| {
+            l.items.first().and_then(|u| u.text()).map(|t| {
+                t.split('?')
+                    .next()
+                    .unwrap_or("")
+                    .trim_end_matches('/')
+                    .to_string()
+            })
+        };
+        let parsed = crate::syntax::parser::parse(sql);
+        for stmt in parsed.parsed() {
+            let (coll, what) = match stmt {
+                Statement::Backup(b) => match &b.dest {
+                    BackupDest::Into { collection } => {
+                        if let Some(c) = path(collection) {
+                            self.with_full.insert(c);
+                        }
+                        continue;
+                    }
+                    BackupDest::IntoLatest { collection, .. } => {
+                        (path(collection), "BACKUP … INTO LATEST IN")
+                    }
+                    _ => continue,
+                },
+                Statement::Restore(r) => match &r.from {
+                    RestoreFrom::Collection {
+                        subdir,
+                        collections,
+                    } if subdir
+                        .text()
+                        .is_none_or(|s| s.eq_ignore_ascii_case("LATEST")) =>
+                    {
+                        (
+                            collections.first().and_then(path),
+                            "RESTORE … FROM LATEST IN",
+                        )
+                    }
+                    _ => continue,
+                },
+                _ => continue,
+            };
+            let Some(coll) = coll else { continue };
+            // Before the first full of the simulation, the collection may hold one from
+            // before the first simulated day.
+            if self.with_full.is_empty() || self.with_full.contains(&coll) {
+                continue;
+            }
+            let key = (at.start, at.end);
+            if let Some(&i) = self.at.get(&key) {
+                self.findings[i].dates.push(day.to_string());
+                continue;
+            }
+            let mut known: Vec<&String> = self.with_full.iter().collect();
+            known.sort();
+            self.at.insert(key, self.findings.len());
+            self.findings.push(Finding {
+                date: day.to_string(),
+                dates: vec![day.to_string()],
+                span: at,
+                code: codes::COLLECTION_WITHOUT_FULL.code,
+                name: codes::COLLECTION_WITHOUT_FULL.name,
+                severity: codes::COLLECTION_WITHOUT_FULL.severity,
+                message: crate::redact::scrub(&format!(
+                    "`{what} '{coll}'`: no full backup was taken into that collection (the full backups went to `{}`): the collection path changes faster than full backups are taken, so this run fails",
+                    known.last().map_or("", |s| s.as_str())
+                )),
+            });
+        }
+    }
 }
 
 /// How long the chain gets without a new full backup.
@@ -228,10 +415,12 @@ struct ChainLength {
     longest_at: String,
     /// `BACKUP … TO` destination of the last run (auto-append appends to the same one).
     last_to: Option<String>,
+    /// The command that sent the backup that made the chain longest.
+    longest_span: Span,
 }
 
 impl ChainLength {
-    fn observe(&mut self, sql: &str, day: &str) {
+    fn observe(&mut self, sql: &str, day: &str, at: Span) {
         use crate::syntax::ast::{BackupDest, Statement};
         let parsed = crate::syntax::parser::parse(sql);
         for stmt in parsed.parsed() {
@@ -254,6 +443,7 @@ impl ChainLength {
             if self.current > self.longest {
                 self.longest = self.current;
                 self.longest_at = day.to_string();
+                self.longest_span = at;
             }
         }
     }
@@ -262,7 +452,10 @@ impl ChainLength {
         // A weekly full keeps chains at 7 layers; a chain longer than 8 never restarted.
         (days >= 14 && self.longest > 8).then(|| Finding {
             date: self.longest_at.clone(),
+            dates: vec![self.longest_at.clone()],
+            span: self.longest_span,
             code: codes::CHAIN_KEEPS_GROWING.code,
+            name: codes::CHAIN_KEEPS_GROWING.name,
             severity: codes::CHAIN_KEEPS_GROWING.severity,
             message: format!(
                 "no new full backup: by {} the chain has {} layers and keeps growing (every restore needs all of them, and each incremental lists them all)",
@@ -270,6 +463,33 @@ impl ChainLength {
             ),
         })
     }
+}
+
+/// The findings as `check`'s diagnostics, in script coordinates (the statement sent, the
+/// `date` call, the command that failed), with the days each happened on. `dated` puts the
+/// first day in the message (for the human and concise formats).
+pub fn diagnostics(sim: &Simulation, dated: bool) -> Vec<(Diagnostic, Vec<String>)> {
+    let mut out: Vec<(Diagnostic, Vec<String>)> = sim
+        .findings
+        .iter()
+        .map(|f| {
+            let code = Code {
+                code: f.code,
+                name: f.name,
+                severity: f.severity,
+            };
+            let message = if dated && !f.date.is_empty() {
+                format!("on {}: {}", f.date, f.message)
+            } else {
+                f.message.clone()
+            };
+            let mut d = Diagnostic::new(code, f.span, message);
+            d.severity = f.severity;
+            (d, f.dates.clone())
+        })
+        .collect();
+    out.sort_by_key(|(d, dates)| (d.span.start, dates.first().cloned()));
+    out
 }
 
 /// The human table.

@@ -24,7 +24,7 @@ pub(crate) fn run_migrate(args: MigrateArgs) -> Result<u8, String> {
         let (text, invalid_utf8) = source::decode(&bytes);
         let dir = input.path.as_deref().and_then(Path::parent);
         let doc = Document::build(&text, input.kind, &args.sql_wrapper);
-        let mut result = backup_lint::migrate::migrate(&doc, &opts, dir);
+        let mut result = backup_lint::migrate::migrate(&doc, &opts, &args.sql_wrapper, dir);
         if let Some(from) = args.from {
             // Statements the files' own release would not have accepted.
             for d in engine::check(&doc, &CheckOptions::at(from)) {

@@ -230,7 +230,8 @@ pub(crate) struct SimulateArgs {
     /// Release the SQL is checked against.
     #[arg(long, value_parser = parse_version)]
     pub(crate) target_version: Option<Version>,
-    /// `table` or `json`.
+    /// `table` (the runs day by day, then the findings), `json` (`check`'s diagnostics, with
+    /// the dates), `human` or `concise` (code frames at the script line of each finding).
     #[arg(long, default_value = "table")]
     pub(crate) format: String,
 }

@@ -45,9 +45,9 @@ pub(crate) fn run_simulate(args: SimulateArgs) -> Result<u8, String> {
             .ok_or_else(|| format!("`--set {s}`: expected NAME=VALUE"))?;
         overrides.insert(k.to_string(), v.to_string());
     }
-    if !matches!(args.format.as_str(), "table" | "json") {
+    if !matches!(args.format.as_str(), "table" | "json" | "human" | "concise") {
         return Err(format!(
-            "unknown format `{}`: expected table or json",
+            "unknown format `{}`: expected table, json, human or concise",
             args.format
         ));
     }
@@ -62,12 +62,86 @@ pub(crate) fn run_simulate(args: SimulateArgs) -> Result<u8, String> {
         target: args.target_version.unwrap_or(Version::NEWEST),
     };
     let sim = backup_lint::simulate::simulate(&text, &opts);
-    if args.format == "json" {
-        print!("{}", backup_lint::simulate::json(&sim));
-    } else {
-        print!("{}", backup_lint::simulate::table(&sim));
+    let target = opts.target.to_string();
+    let path = args.script.display().to_string();
+    match args.format.as_str() {
+        "table" => print!("{}", backup_lint::simulate::table(&sim)),
+        "json" => print!("{}", json_report(&sim, &path, &text, &target)?),
+        format => {
+            let found = backup_lint::simulate::diagnostics(&sim, true);
+            let diagnostics: Vec<Diagnostic> = found.into_iter().map(|(d, _)| d).collect();
+            let format = if format == "concise" {
+                render::Format::Concise
+            } else {
+                render::Format::Human {
+                    color: std::io::stdout().is_terminal(),
+                }
+            };
+            let report = FileReport {
+                path: &path,
+                text: &text,
+                diagnostics: &diagnostics,
+            };
+            let stdout = std::io::stdout().lock();
+            render::Renderer::begin(stdout, format)
+                .and_then(|mut r| {
+                    r.file(&report)?;
+                    r.finish()
+                })
+                .map_err(|e| format!("writing output: {e}"))?;
+        }
     }
     Ok(u8::from(
         sim.findings.iter().any(|f| f.severity == Severity::Error),
     ))
+}
+
+/// `check`'s JSON document for the script, each diagnostic with the `dates` it happened on.
+fn json_report(
+    sim: &backup_lint::simulate::Simulation,
+    path: &str,
+    text: &str,
+    target: &str,
+) -> Result<String, String> {
+    let found = backup_lint::simulate::diagnostics(sim, false);
+    let diagnostics: Vec<Diagnostic> = found.iter().map(|(d, _)| d.clone()).collect();
+    let report = FileReport {
+        path,
+        text,
+        diagnostics: &diagnostics,
+    };
+    let mut buf = Vec::new();
+    render::Renderer::begin(
+        &mut buf,
+        render::Format::Json {
+            target_version: target,
+        },
+    )
+    .and_then(|mut r| {
+        r.file(&report)?;
+        r.finish()
+    })
+    .map_err(|e| format!("writing output: {e}"))?;
+    // The renderer writes the diagnostics in the order given, each object opening with its
+    // `path` line: the dates follow that line (the document keeps check's field order).
+    let text = String::from_utf8(buf).map_err(|e| format!("JSON output: {e}"))?;
+    let mut out = String::with_capacity(text.len() + found.len() * 64);
+    let mut next = found.iter();
+    let mut previous = "";
+    for line in text.split_inclusive('\n') {
+        out.push_str(line);
+        if previous == "    {\n"
+            && line.starts_with("      \"path\": ")
+            && let Some((_, dates)) = next.next()
+        {
+            let first = dates.first().map_or("", String::as_str);
+            out.push_str(&format!(
+                "      \"date\": {},\n      \"dates\": {},\n",
+                serde_json::to_string(first).map_err(|e| e.to_string())?,
+                serde_json::to_string(dates).map_err(|e| e.to_string())?
+            ));
+        }
+        previous = line;
+    }
+    Ok(out)
 }

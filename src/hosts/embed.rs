@@ -196,6 +196,15 @@ impl Assembled {
             .any(|s| s.identity() && s.start <= span.start && span.end <= s.end)
     }
 
+    /// Whether a value known only at run time (opaque) overlaps `span`.
+    pub fn has_opaque(&self, span: Span) -> bool {
+        let from = self.segments.partition_point(|s| s.end <= span.start);
+        self.segments[from..]
+            .iter()
+            .take_while(|s| s.start < span.end)
+            .any(|s| matches!(s.kind, SegmentKind::Value { opaque: true }))
+    }
+
     /// The host span of the one substituted value that is exactly `span` (`$destination` for
     /// the inside of `'$destination'`).
     pub fn value_host(&self, span: Span) -> Option<Span> {

@@ -1,7 +1,7 @@
 //! Migrating a whole file: a `.sql` file directly; the SQL inside a script or a runbook
 //! through its source map, so that only bytes of the SQL change and shell quoting stays valid.
 
-use super::{CANNOT_MIGRATE, Change, Locations, MigrateOptions, Part, common_collection, quote};
+use super::{Change, Locations, MigrateOptions, Part};
 use crate::diagnostic::Diagnostic;
 use crate::hosts::document::{Document, Model};
 use crate::hosts::embed::{self, Assembled};
@@ -35,35 +35,72 @@ pub fn migrate_document(
     wrappers: &[String],
     dir: Option<&std::path::Path>,
 ) -> Migrated {
-    migrate(&Document::build(text, kind, wrappers), opts, dir)
+    migrate(&Document::build(text, kind, wrappers), opts, wrappers, dir)
 }
 
-/// Migrates a document already built (see [`migrate_document`]).
+/// Migrates a document already built with `wrappers` (see [`migrate_document`]). The output
+/// is checked before it is returned (see [`super::verify`]): a change that would alter a shell
+/// expansion, break the host's syntax or add a chain, locality or syntax error is dropped, with
+/// its chain, for an `R003` note saying why.
 pub fn migrate(
     doc: &Document<'_>,
     opts: &MigrateOptions,
+    wrappers: &[String],
     dir: Option<&std::path::Path>,
 ) -> Migrated {
     let text = doc.text;
-    let Some(sql) = &doc.embedded else {
-        let changes = super::plan(text, opts, &super::Literals);
-        return Migrated {
-            text: super::apply_sql(text, &changes),
-            notes: changes.into_iter().map(|c| c.note).collect(),
-            schedule: None,
-        };
+    let (changes, edits) = match &doc.embedded {
+        None => {
+            let changes = super::plan(text, opts, &super::Literals);
+            let edits: Vec<Result<Vec<super::verify::Edit>, String>> = changes
+                .iter()
+                .map(|c| {
+                    Ok(c.replacements
+                        .iter()
+                        .map(|r| super::verify::Edit {
+                            span: r.span,
+                            text: r.text(),
+                            drops: r.drops,
+                            host_parts: String::new(),
+                        })
+                        .collect())
+                })
+                .collect();
+            (changes, edits)
+        }
+        Some(sql) => {
+            let script = match &doc.model {
+                Model::Script { script, .. } => Some(&**script),
+                _ => None,
+            };
+            let locations = HostLocations {
+                doc: sql,
+                script: script.map(|s| (s, text)),
+            };
+            let changes = super::plan(&sql.text, opts, &locations);
+            let edits = changes.iter().map(|c| map_change(sql, c)).collect();
+            (changes, edits)
+        }
     };
-    let script = match &doc.model {
-        Model::Script { script, .. } => Some(&**script),
+    let schedule = match (&doc.model, &doc.embedded) {
+        (Model::Script { script, .. }, Some(sql)) => {
+            super::schedule::for_script(text, script, sql, opts, dir)
+        }
         _ => None,
     };
-    let locations = HostLocations {
-        doc: sql,
-        script: script.map(|s| (s, text)),
-    };
-    let changes = super::plan(&sql.text, opts, &locations);
-    let schedule = script.and_then(|s| super::schedule::for_script(text, s, sql, opts, dir));
-    let (text, notes) = apply_mapped(text, sql, changes);
+    let planned = changes
+        .into_iter()
+        .zip(edits)
+        .map(|(c, edits)| super::verify::Planned {
+            note: match &doc.embedded {
+                Some(sql) => embed::map_diagnostic(sql, c.note),
+                None => c.note,
+            },
+            group: c.group,
+            edits,
+        })
+        .collect();
+    let (text, notes) = super::verify::apply_checked(doc, doc.kind, wrappers, opts.to, planned);
     Migrated {
         text,
         notes,
@@ -71,76 +108,41 @@ pub fn migrate(
     }
 }
 
-/// Applies changes planned on `doc` to the host text; a change that cannot be written back
-/// (SQL the script assembles from pieces migrate cannot rewrite) becomes a note instead.
-fn apply_mapped(host: &str, doc: &Assembled, changes: Vec<Change>) -> (String, Vec<Diagnostic>) {
-    let mut edits: Vec<(Span, String)> = Vec::new();
-    let mut notes = Vec::new();
-    for change in changes {
-        let mut mapped = Vec::new();
-        for r in &change.replacements {
-            let Some((span, quoting)) = doc.map_range(r.span) else {
-                mapped.clear();
-                break;
-            };
-            let mut text = String::new();
-            let mut ok = true;
-            for p in &r.parts {
-                match p {
-                    Part::Sql(s) => match quoting.requote(s) {
-                        Some(q) => text.push_str(&q),
-                        None => ok = false,
-                    },
-                    Part::Host(h) => text.push_str(h),
+/// A change's replacements in host coordinates, or why they cannot be written there.
+fn map_change(doc: &Assembled, change: &Change) -> Result<Vec<super::verify::Edit>, String> {
+    let mut mapped = Vec::new();
+    for r in &change.replacements {
+        let Some((span, quoting)) = doc.map_range(r.span) else {
+            return Err(
+                "the script builds this part of the SQL in a way migrate cannot rewrite".into(),
+            );
+        };
+        let mut text = String::new();
+        let mut host_parts = String::new();
+        for p in &r.parts {
+            match p {
+                Part::Sql(s) => match quoting.requote(s) {
+                    Some(q) => text.push_str(&q),
+                    None => {
+                        return Err(format!(
+                            "`{s}` cannot be written inside the host's quoting there"
+                        ));
+                    }
+                },
+                Part::Host(h) => {
+                    text.push_str(h);
+                    host_parts.push_str(h);
                 }
             }
-            if !ok {
-                mapped.clear();
-                break;
-            }
-            mapped.push((span, text));
         }
-        let note = embed::map_diagnostic(doc, change.note);
-        if mapped.len() != change.replacements.len() {
-            notes.push(
-                Diagnostic::new(
-                    CANNOT_MIGRATE,
-                    note.span,
-                    format!("{} — not applied: the script builds this part of the SQL in a way migrate cannot rewrite", note.message),
-                )
-                .with_help("change it by hand"),
-            );
-            continue;
-        }
-        let overlaps = mapped.iter().any(|(s, _)| {
-            edits
-                .iter()
-                .any(|(e, _)| s.start < e.end && e.start < s.end || (s.is_empty() && *s == *e))
+        mapped.push(super::verify::Edit {
+            span,
+            text,
+            drops: r.drops,
+            host_parts,
         });
-        if overlaps {
-            // The same host bytes feed several statements (a wrapper's body): rewritten once.
-            if mapped
-                .iter()
-                .all(|m| edits.iter().any(|e| e.0 == m.0 && e.1 == m.1))
-            {
-                notes.push(note);
-            }
-            continue;
-        }
-        edits.extend(mapped);
-        notes.push(note);
     }
-    edits.sort_by_key(|(s, _)| (s.start, s.end));
-    let mut out = String::with_capacity(host.len());
-    let mut last = 0;
-    for (span, text) in edits {
-        out.push_str(&host[last..span.start as usize]);
-        out.push_str(&text);
-        last = span.end as usize;
-    }
-    out.push_str(&host[last..]);
-    notes.sort_by_key(|d| (d.span.start, d.span.end));
-    (out, notes)
+    Ok(mapped)
 }
 
 /// Locations as a script or a runbook writes them.
@@ -161,52 +163,106 @@ impl HostLocations<'_> {
 }
 
 impl Locations for HostLocations<'_> {
-    /// `'$destination'` where `destination="${base}/$(date +%F)${extra}"`: the collection is
-    /// `'${base}${extra}'` (the parts before the date, and the variables after it).
-    fn lone(&self, uri: &StrValue) -> Option<Part> {
-        let (script, source) = self.script?;
-        let host = self.doc.value_host(Self::interior(uri))?;
-        let expansion = &source[host.range()];
-        let name = expansion
-            .trim_start_matches('$')
-            .trim_start_matches('{')
-            .trim_end_matches('}');
-        let assignment = script.assignments.iter().rfind(|a| {
-            a.name == name && a.kind == AssignKind::Plain && a.span.start < host.start
-        })?;
-        let word = assignment.value.as_ref()?;
-        let date_at = word
-            .parts
-            .iter()
-            .position(|p| matches!(p, WordPart::Substitution { date: Some(_), .. }))?;
-        let mut out = String::new();
-        for p in &word.parts[..date_at] {
-            out.push_str(&source[p.host().range()]);
-        }
-        let trimmed = out.trim_end_matches('/').to_string();
-        let mut out = trimmed;
-        // After the date: only the variables (query parameters such as `${extra}`).
-        for p in &word.parts[date_at + 1..] {
-            if matches!(p, WordPart::Variable { .. }) {
-                out.push_str(&source[p.host().range()]);
-            }
-        }
-        Some(Part::Host(format!("'{out}'")))
+    fn known(&self, uri: &StrValue) -> bool {
+        !self.doc.has_opaque(uri.span)
     }
 
-    fn chain(&self, layers: &[&StrValue], _sql: &str) -> Option<Part> {
-        // A layer the script builds from a dated path names the collection.
-        if let Some(p) = layers.iter().rev().find_map(|u| self.lone(u)) {
-            return Some(p);
-        }
-        // Else only literals written in the host itself can be combined.
-        let mut texts = Vec::new();
-        for u in layers {
-            if !self.doc.is_identity(Self::interior(u)) {
+    /// `'$destination'` where `destination="${base}/$(date +%F)${extra}"`: the collection is
+    /// `'${base}${extra}'` (the parts before the date, and the variables after it). The same
+    /// for a dated component written in the URI itself (`'$BASE/$(date +%F)'`,
+    /// `'${bucket}/${BACKUP_DATE}'` with `BACKUP_DATE=$(date +%F)`).
+    fn dated(&self, uri: &StrValue) -> Option<Part> {
+        let (script, source) = self.script?;
+        // A variable holding only `$(date …)`, assigned before `at`.
+        let holds_date = |name: &str, at: u32| {
+            script
+                .assignments_of(name)
+                .rfind(|a| a.kind == AssignKind::Plain && a.span.start < at)
+                .and_then(|a| a.value.as_ref())
+                .is_some_and(|w| {
+                    matches!(
+                        w.parts.as_slice(),
+                        [WordPart::Substitution { date: Some(_), .. }]
+                    )
+                })
+        };
+        let is_dated = |p: &WordPart, at: u32| match p {
+            WordPart::Substitution { date: Some(_), .. } => true,
+            WordPart::Variable {
+                name,
+                complex: false,
+                ..
+            } => holds_date(name, at),
+            _ => false,
+        };
+        // The collection: the text before the dated part (its trailing `/` cut), then the
+        // variables after it (query parameters such as `${extra}`).
+        let collection = |prefix: &str, after: &[&WordPart]| {
+            let mut out = prefix.trim_end_matches('/').to_string();
+            if out.is_empty() || out.ends_with(':') {
                 return None;
             }
-            texts.push(u.text()?);
+            for p in after {
+                if matches!(p, WordPart::Variable { .. }) {
+                    out.push_str(&source[p.host().range()]);
+                }
+            }
+            Some(Part::Host(format!("'{out}'")))
+        };
+        if let Some(host) = self.doc.value_host(Self::interior(uri)) {
+            // One variable: `'$destination'`.
+            let expansion = &source[host.range()];
+            let name = expansion
+                .trim_start_matches('$')
+                .trim_start_matches('{')
+                .trim_end_matches('}');
+            let assignment = script
+                .assignments_of(name)
+                .rfind(|a| a.kind == AssignKind::Plain && a.span.start < host.start)?;
+            let word = assignment.value.as_ref()?;
+            let date_at = word
+                .parts
+                .iter()
+                .position(|p| is_dated(p, assignment.span.start))?;
+            let mut prefix = String::new();
+            for p in &word.parts[..date_at] {
+                prefix.push_str(&source[p.host().range()]);
+            }
+            let after: Vec<&WordPart> = word.parts[date_at + 1..].iter().collect();
+            return collection(&prefix, &after);
         }
-        Some(Part::Sql(quote(&common_collection(&texts)?)))
+        // A dated part written inside the URI: the shell word that holds it.
+        let span = self.doc.map_span(uri.span);
+        let text = source.get(span.range())?;
+        if !(text.len() >= 2 && text.starts_with('\'') && text.ends_with('\'')) {
+            return None;
+        }
+        let (open, close) = (span.start + 1, span.end - 1);
+        let inside = |p: &&WordPart| open <= p.host().start && p.host().end <= close;
+        let word = script
+            .commands
+            .iter()
+            .flat_map(|c| {
+                c.args.iter().chain(
+                    c.redirects
+                        .iter()
+                        .flat_map(|r| r.target.iter().chain(&r.body)),
+                )
+            })
+            .find(|w| w.span.start <= span.start && span.end <= w.span.end)?;
+        let parts: Vec<&WordPart> = word.parts.iter().filter(inside).collect();
+        let date_at = parts.iter().position(|p| is_dated(p, p.host().start))?;
+        let prefix = &source[open as usize..parts[date_at].host().start as usize];
+        collection(prefix, &parts[date_at + 1..])
+    }
+
+    fn trimmable(&self, tail: Span) -> bool {
+        tail.is_empty() || self.doc.map_range(tail).is_some()
+    }
+
+    fn replaceable(&self, uri: &StrValue) -> bool {
+        // Only text the host writes as is, with no expansion in it.
+        self.doc.is_identity(uri.span)
+            && super::verify::expansions(&self.doc.text[uri.span.range()]).is_empty()
     }
 }

@@ -13,8 +13,10 @@
 //!   `incremental_location`. The collection of a chain is derived from its paths.
 //! * Anything the target cannot express is a problem naming the release and the manual step.
 
+mod chain;
 pub mod host;
 pub mod schedule;
+pub mod verify;
 
 pub use host::{Migrated, migrate, migrate_document};
 
@@ -46,6 +48,10 @@ pub enum Part {
 pub struct Replacement {
     pub span: Span,
     pub parts: Vec<Part>,
+    /// The replaced text is removed on purpose (a layer's subdirectory, the `INCREMENTAL FROM`
+    /// list, a dated path replaced by its collection): the shell expansions in it may go.
+    /// Every other replacement keeps every expansion it covers.
+    pub drops: bool,
 }
 
 impl Replacement {
@@ -53,6 +59,16 @@ impl Replacement {
         Replacement {
             span,
             parts: vec![Part::Sql(text.into())],
+            drops: false,
+        }
+    }
+
+    /// Removes `span` on purpose.
+    fn drop(span: Span) -> Replacement {
+        Replacement {
+            span,
+            parts: Vec::new(),
+            drops: true,
         }
     }
 
@@ -72,81 +88,37 @@ impl Replacement {
 pub struct Change {
     pub replacements: Vec<Replacement>,
     pub note: Diagnostic,
+    /// The chain this change belongs to: a chain's changes are applied together or not at all.
+    pub group: Option<u32>,
 }
 
 /// How the host writes a location, for deriving a chain's collection.
 pub trait Locations {
-    /// The collection for a lone `BACKUP … TO`/`SHOW BACKUP` path, when the host builds the
-    /// path from a collection plus a date (`"${base}/$(date +%F)"` → `'${base}'`); `None`
-    /// keeps the path itself as the collection.
-    fn lone(&self, uri: &StrValue) -> Option<Part>;
-    /// The collection holding every layer of a chain, if it can be derived (query parameters
-    /// from the first layer given).
-    fn chain(&self, layers: &[&StrValue], sql: &str) -> Option<Part>;
-    /// The collections of a locality-aware incremental `BACKUP … TO (dest…) INCREMENTAL FROM
-    /// bases…` (the bases name the default locality's layers), one per destination URI.
-    fn locality_chain(&self, _dests: &[StrValue], _bases: &[&StrValue]) -> Option<Vec<Part>> {
+    /// Whether the URI's value is known before the script runs (no value read from a file or
+    /// the environment).
+    fn known(&self, _uri: &StrValue) -> bool {
+        true
+    }
+    /// The collection for a path the host builds from a collection plus a date in one
+    /// variable (`'$destination'`, `destination="${base}/$(date +%F)${extra}"` → `'${base}${extra}'`).
+    fn dated(&self, _uri: &StrValue) -> Option<Part> {
         None
+    }
+    /// Whether the SQL span `tail` (a layer's subdirectory inside a URI) can be deleted in the
+    /// host without touching an expansion.
+    fn trimmable(&self, _tail: Span) -> bool {
+        true
+    }
+    /// Whether the URI literal may be replaced as a whole by SQL text.
+    fn replaceable(&self, _uri: &StrValue) -> bool {
+        true
     }
 }
 
 /// Locations written as SQL literals.
 pub struct Literals;
 
-impl Locations for Literals {
-    fn lone(&self, _uri: &StrValue) -> Option<Part> {
-        None
-    }
-
-    fn chain(&self, layers: &[&StrValue], _sql: &str) -> Option<Part> {
-        let texts: Vec<&str> = layers.iter().map(|u| u.text()).collect::<Option<_>>()?;
-        if let Some(coll) = common_collection(&texts) {
-            return Some(Part::Sql(quote(&coll)));
-        }
-        // A documentation template (`'<full_backup_location>'`): its collection is one too.
-        texts
-            .iter()
-            .any(|t| !crate::syntax::template::find(t).is_empty())
-            .then(|| Part::Sql("'<collection_location>'".into()))
-    }
-
-    fn locality_chain(&self, dests: &[StrValue], bases: &[&StrValue]) -> Option<Vec<Part>> {
-        let default = dests.first()?.text()?;
-        let mut paths = vec![default];
-        for b in bases {
-            paths.push(b.text()?);
-        }
-        let coll = common_collection(&paths)?;
-        // Cut every other locality's path as deep as the default's was cut.
-        let base = |p: &str| {
-            p.split('?')
-                .next()
-                .unwrap_or("")
-                .trim_end_matches('/')
-                .to_string()
-        };
-        let coll_base = base(&coll);
-        let depth = base(default)[coll_base.len()..].matches('/').count();
-        let mut out = vec![Part::Sql(quote(&coll))];
-        for d in &dests[1..] {
-            let text = d.text()?;
-            let (b, q) = match text.find('?') {
-                Some(i) => (&text[..i], &text[i..]),
-                None => (text, ""),
-            };
-            let mut b = b.trim_end_matches('/').to_string();
-            for _ in 0..depth {
-                let cut = b.rfind('/')?;
-                b.truncate(cut);
-            }
-            if b.len() <= b.find("://")? + 3 {
-                return None;
-            }
-            out.push(Part::Sql(quote(&format!("{b}{q}"))));
-        }
-        Some(out)
-    }
-}
+impl Locations for Literals {}
 
 /// `'text'` with quotes doubled.
 pub fn quote(text: &str) -> String {
@@ -173,7 +145,14 @@ pub fn common_collection(paths: &[&str]) -> Option<String> {
             .map_or(0, |((i, c), _)| i + c.len_utf8());
         prefix.truncate(common);
     }
-    if paths.len() > 1 && paths.iter().any(|p| split(p).0 != prefix) {
+    // A prefix that ends inside a path component (`…/full` and `…/fuller`) is cut back to
+    // the last `/`; one that is a whole component of every path is kept.
+    let whole = |p: &str| {
+        let (b, _) = split(p);
+        let b = b.trim_end_matches('/');
+        b.len() == prefix.len() || b.as_bytes().get(prefix.len()) == Some(&b'/')
+    };
+    if paths.len() > 1 && !prefix.ends_with('/') && !paths.iter().all(|p| whole(p)) {
         // Cut a partly shared name back to the last `/`.
         let cut = prefix.rfind('/')?;
         prefix.truncate(cut);
@@ -205,12 +184,22 @@ const OLD_LAYOUT: &str = "backups already taken with the old layout stay readabl
 pub fn plan(sql: &str, opts: &MigrateOptions, locations: &dyn Locations) -> Vec<Change> {
     let templates = crate::syntax::template::find(sql);
     let parse_text = crate::syntax::template::substitute(sql, &templates);
-    let mut changes = Vec::new();
+    let mut stmts = Vec::new();
     parser::parse_each(&parse_text, &mut Vec::new(), |stmt| {
         if let StatementKind::Parsed(ast) = stmt.kind {
-            statement(&ast, sql, opts, locations, &mut changes);
+            stmts.push(*ast);
         }
     });
+    // The chains of the old syntax, decided as wholes (only where the target rejects it).
+    let chains = if opts.to >= v(25, 1) {
+        chain::analyse(&stmts, sql, locations)
+    } else {
+        Default::default()
+    };
+    let mut changes = Vec::new();
+    for (i, ast) in stmts.iter().enumerate() {
+        statement(ast, sql, opts, chains.get(&i), &mut changes);
+    }
     changes
 }
 
@@ -218,7 +207,7 @@ fn statement(
     stmt: &Statement,
     sql: &str,
     opts: &MigrateOptions,
-    locations: &dyn Locations,
+    decision: Option<&chain::Decision>,
     out: &mut Vec<Change>,
 ) {
     let to = opts.to;
@@ -233,9 +222,9 @@ fn statement(
     let mut handled: Vec<Span> = Vec::new();
     renames(stmt, sql, to, out, &mut handled);
     match stmt {
-        Statement::Backup(b) => backup(b, sql, opts, locations, out, &mut handled),
-        Statement::Restore(r) => restore(r, sql, opts, locations, out, &mut handled),
-        Statement::ShowBackup(s) => show_backup(s, opts, out, &mut handled),
+        Statement::Backup(b) => backup(b, sql, opts, decision, out, &mut handled),
+        Statement::Restore(r) => restore(r, sql, opts, decision, out, &mut handled),
+        Statement::ShowBackup(s) => show_backup(s, opts, decision, out, &mut handled),
         Statement::ShowBackupConnection(s) if to >= v(25, 2) => {
             let span = Span::new(s.span.start as usize, s.uri.span.start as usize);
             out.push(Change {
@@ -246,6 +235,7 @@ fn statement(
                     format!("`SHOW BACKUP CONNECTION` → `CHECK EXTERNAL CONNECTION` (v{to} has only the latter)"),
                     "the TRANSFER, TIME and CONCURRENTLY options carry over".into(),
                 ),
+                group: None,
             });
             handled.push(s.span);
         }
@@ -253,7 +243,7 @@ fn statement(
             incremental_location(c.backup_options.as_ref(), sql, opts, out, &mut handled)
         }
         Statement::AlterBackupSchedule(a) => alter_schedule(a, opts, out, &mut handled),
-        Statement::Explain(e) => statement(&e.inner, sql, opts, locations, out),
+        Statement::Explain(e) => statement(&e.inner, sql, opts, decision, out),
         _ => {}
     }
     // Whatever is left that the target rejects: a manual step.
@@ -276,6 +266,7 @@ fn statement(
                 "no equivalent in that release: change this by hand (or target another release)"
                     .into(),
             ),
+            group: None,
         });
     }
 }
@@ -331,6 +322,7 @@ fn renames(
                         format!("`{from_word} n` → `{to_word} n` (the spelling of v{to})"),
                         "same statement, the release's own spelling".into(),
                     ),
+                    group: None,
                 });
                 handled.push(*span);
             }
@@ -359,6 +351,7 @@ fn renames(
                         format!("option `{old}` → `{name}` (the spelling of v{to})"),
                         "same option, the release's own name".into(),
                     ),
+                    group: None,
                 });
                 handled.push(item.key_span);
             }
@@ -366,12 +359,14 @@ fn renames(
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn layout(
     opts: &MigrateOptions,
     span: Span,
     replacements: Vec<Replacement>,
     message: String,
     explanation: &str,
+    group: Option<u32>,
     out: &mut Vec<Change>,
 ) {
     if opts.unsafe_ {
@@ -383,6 +378,7 @@ fn layout(
                 message,
                 format!("{explanation}; {OLD_LAYOUT}"),
             ),
+            group,
         });
     } else {
         out.push(Change {
@@ -395,8 +391,47 @@ fn layout(
                 ),
                 explanation.to_string(),
             ),
+            group,
         });
     }
+}
+
+/// A chain statement left as written, with the reason.
+fn refuse(span: Span, decision: &chain::Decision, out: &mut Vec<Change>) -> bool {
+    let chain::Decision::Refuse {
+        group,
+        reason,
+        help,
+    } = decision
+    else {
+        return false;
+    };
+    out.push(Change {
+        replacements: Vec::new(),
+        note: note(
+            CANNOT_MIGRATE,
+            span,
+            format!("not migrated: {reason}"),
+            help.clone(),
+        ),
+        group: Some(*group),
+    });
+    true
+}
+
+/// The replacements that turn a statement's own URIs into its chain's collection.
+fn coll_replacements(colls: &[chain::Coll]) -> Vec<Replacement> {
+    colls
+        .iter()
+        .filter_map(|c| match c {
+            chain::Coll::Trim { tail } => (!tail.is_empty()).then(|| Replacement::drop(*tail)),
+            chain::Coll::Replace { uri, part } => Some(Replacement {
+                span: *uri,
+                parts: vec![part.clone()],
+                drops: true,
+            }),
+        })
+        .collect()
 }
 
 fn incremental_location(
@@ -438,6 +473,7 @@ fn incremental_location(
             opts.to
         ),
         "incrementals now go to the collection's own `/incrementals` directory; incrementals already written to the old location are not found by later backups or restores",
+        None,
         out,
     );
 }
@@ -469,6 +505,7 @@ fn alter_schedule(
                     format!("`SET WITH incremental_location` is the only change of this statement, and v{} has no `incremental_location`", opts.to),
                     "drop the statement: the schedule's incrementals then go to the collection's default location".into(),
                 ),
+                group: None,
             });
             continue;
         }
@@ -484,6 +521,7 @@ fn alter_schedule(
             "`SET WITH incremental_location` dropped (deprecated in v25.4, removed in v26.2)"
                 .into(),
             "the schedule's incrementals now go to the collection's own `/incrementals` directory; incrementals already written to the old location are not found by later backups or restores",
+            None,
             out,
         );
     }
@@ -493,7 +531,7 @@ fn backup(
     b: &Backup,
     sql: &str,
     opts: &MigrateOptions,
-    locations: &dyn Locations,
+    decision: Option<&chain::Decision>,
     out: &mut Vec<Change>,
     handled: &mut Vec<Span>,
 ) {
@@ -506,86 +544,62 @@ fn backup(
     }
     handled.push(uris.span);
     handled.push(*keyword);
-    match &b.incremental_from {
+    if let Some(inc) = &b.incremental_from {
+        handled.push(inc.span);
+    }
+    let Some(decision) = decision else { return };
+    if refuse(uris.span, decision, out) {
+        return;
+    }
+    let chain::Decision::Write {
+        group,
+        colls,
+        remark,
+        ..
+    } = decision
+    else {
+        return;
+    };
+    let mut reps = coll_replacements(colls);
+    let (message, mut explanation, span) = match &b.incremental_from {
         None => {
-            let mut reps = vec![Replacement::sql(*keyword, "INTO")];
-            let mut explanation = "`BACKUP … INTO` writes each run as a new full backup in a dated subdirectory of the collection (`SHOW BACKUPS IN` lists them); the old `TO` appended incrementals to an existing backup at the path instead".to_string();
-            if !uris.parens
-                && let [uri] = uris.items.as_slice()
-                && let Some(coll) = locations.lone(uri)
-            {
-                reps.push(Replacement {
-                    span: uri.span,
-                    parts: vec![coll],
-                });
-                explanation.push_str("; the dated path the script built becomes one collection");
-            }
-            layout(
-                opts,
+            reps.push(Replacement::sql(*keyword, "INTO"));
+            (
+                "`BACKUP … TO` → `BACKUP … INTO` its chain's collection",
+                "`BACKUP … INTO` writes each run as a new full backup in a dated subdirectory of the collection (`SHOW BACKUPS IN` lists them); the old `TO` appended incrementals to an existing backup at the path instead".to_string(),
                 *keyword,
-                reps,
-                "`BACKUP … TO` → `BACKUP … INTO` a collection".into(),
-                &explanation,
-                out,
-            );
+            )
         }
         Some(inc) => {
-            handled.push(inc.span);
-            let bases: Vec<&StrValue> = inc.uris.iter().collect();
-            let coll = if uris.parens {
-                locations.locality_chain(&uris.items, &bases).map(|colls| {
-                    let mut parts = vec![Part::Sql("(".into())];
-                    for (i, c) in colls.into_iter().enumerate() {
-                        if i > 0 {
-                            parts.push(Part::Sql(", ".into()));
-                        }
-                        parts.push(c);
-                    }
-                    parts.push(Part::Sql(")".into()));
-                    parts
-                })
-            } else {
-                // The destination first: its query parameters (credentials) are the ones
-                // the collection is written with.
-                let mut layers: Vec<&StrValue> = uris.items.iter().collect();
-                layers.extend(bases.iter().copied());
-                locations.chain(&layers, sql).map(|c| vec![c])
-            };
-            let Some(coll) = coll else {
-                out.push(Change {
-                    replacements: Vec::new(),
-                    note: note(
-                        CANNOT_MIGRATE,
-                        uris.span,
-                        "cannot derive one collection from this chain's paths".into(),
-                        "move the full backup and its incrementals under one collection path and write `BACKUP … INTO LATEST IN '<collection>'` by hand".into(),
-                    ),
-                });
-                return;
-            };
-            let dest = Span::new(keyword.start as usize, uris.span.end as usize);
-            let mut parts = vec![Part::Sql("INTO LATEST IN ".into())];
-            parts.extend(coll);
-            layout(
-                opts,
-                dest,
-                vec![
-                    Replacement { span: dest, parts },
-                    Replacement::sql(with_leading_space(sql, inc.span), ""),
-                ],
-                "`BACKUP … TO … INCREMENTAL FROM` → `BACKUP … INTO LATEST IN` the chain's collection".into(),
-                "the incremental now goes into the collection's latest full backup chain, found by CockroachDB instead of listed by the caller; the collection must hold that full backup (take it with `BACKUP … INTO`)",
-                out,
-            );
+            reps.push(Replacement::sql(*keyword, "INTO LATEST IN"));
+            reps.push(Replacement::drop(with_leading_space(sql, inc.span)));
+            (
+                "`BACKUP … TO … INCREMENTAL FROM` → `BACKUP … INTO LATEST IN` its chain's collection",
+                "the incremental now goes into the collection's latest full backup chain, found by CockroachDB instead of listed by the caller; the collection must hold that full backup (take it with `BACKUP … INTO`)".to_string(),
+                Span::new(keyword.start as usize, uris.span.end as usize),
+            )
         }
+    };
+    if let Some(r) = remark {
+        explanation.push_str("; ");
+        explanation.push_str(r);
     }
+    layout(
+        opts,
+        span,
+        reps,
+        message.into(),
+        &explanation,
+        Some(*group),
+        out,
+    );
 }
 
 fn restore(
     r: &Restore,
     sql: &str,
     opts: &MigrateOptions,
-    locations: &dyn Locations,
+    decision: Option<&chain::Decision>,
     out: &mut Vec<Change>,
     handled: &mut Vec<Span>,
 ) {
@@ -598,68 +612,46 @@ fn restore(
     }
     let span = layers[0].span.to(layers[layers.len() - 1].span);
     handled.push(span);
-    // Per locality position, the collection of that position's URIs.
-    let width = layers[0].items.len();
-    if layers.iter().any(|l| l.items.len() != width) {
-        out.push(Change {
-            replacements: Vec::new(),
-            note: note(
-                CANNOT_MIGRATE,
-                span,
-                "the layers of this RESTORE have different locality lists".into(),
-                "write `RESTORE … FROM LATEST IN (…)` with the collection's locality URIs by hand"
-                    .into(),
-            ),
-        });
+    let Some(decision) = decision else { return };
+    if refuse(span, decision, out) {
         return;
     }
-    let mut colls = Vec::new();
-    for i in 0..width {
-        let column: Vec<&StrValue> = layers.iter().map(|l| &l.items[i]).collect();
-        let coll = if column.len() == 1 {
-            Some(
-                locations
-                    .lone(column[0])
-                    .unwrap_or_else(|| Part::Sql(sql[column[0].span.range()].to_string())),
-            )
-        } else {
-            locations.chain(&column, sql)
-        };
-        match coll {
-            Some(c) => colls.push(c),
-            None => {
-                out.push(Change {
-                    replacements: Vec::new(),
-                    note: note(
-                        CANNOT_MIGRATE,
-                        span,
-                        "cannot derive one collection from this chain's paths".into(),
-                        "move the layers under one collection path and write `RESTORE … FROM LATEST IN '<collection>'` by hand".into(),
-                    ),
-                });
-                return;
-            }
-        }
+    let chain::Decision::Write {
+        group, colls, aost, ..
+    } = decision
+    else {
+        return;
+    };
+    let mut reps = vec![Replacement::sql(
+        Span::point(layers[0].span.start as usize),
+        "LATEST IN ",
+    )];
+    let mut explanation = "CockroachDB now finds the latest full backup of the collection and its incrementals itself; to restore an older backup, name its subdirectory (`FROM '2024/05/01-120000.00' IN …`, from `SHOW BACKUPS IN`)".to_string();
+    if let Some(t) = aost {
+        // A restore of the first layers: the time the last of them was taken at.
+        reps.push(Replacement::sql(
+            Span::point(span.end as usize),
+            format!(" AS OF SYSTEM TIME {t}"),
+        ));
+        explanation = format!(
+            "this RESTORE named only the first layers of its chain: `AS OF SYSTEM TIME {t}`, the time the file took the last of them at, restores that same point from the collection's latest chain"
+        );
     }
-    let mut parts = vec![Part::Sql("LATEST IN ".into())];
-    if width > 1 {
-        parts.push(Part::Sql("(".into()));
-    }
-    for (i, c) in colls.into_iter().enumerate() {
-        if i > 0 {
-            parts.push(Part::Sql(", ".into()));
-        }
-        parts.push(c);
-    }
-    if width > 1 {
-        parts.push(Part::Sql(")".into()));
+    reps.extend(coll_replacements(colls));
+    if layers.len() > 1 {
+        // The later layers: CockroachDB finds them in the collection.
+        reps.push(Replacement::drop(Span::new(
+            layers[0].span.end as usize,
+            layers[layers.len() - 1].span.end as usize,
+        )));
     }
     layout(
         opts,
         span,
-        vec![Replacement { span, parts }],
-        "`RESTORE … FROM <backup URIs>` → `RESTORE … FROM LATEST IN` the chain's collection".into(),
-        "CockroachDB now finds the latest full backup of the collection and its incrementals itself; to restore an older backup, name its subdirectory (`FROM '2024/05/01-120000.00' IN …`, from `SHOW BACKUPS IN`)",
+        reps,
+        "`RESTORE … FROM <backup URIs>` → `RESTORE … FROM LATEST IN` its chain's collection".into(),
+        &explanation,
+        Some(*group),
         out,
     );
 }
@@ -667,6 +659,7 @@ fn restore(
 fn show_backup(
     s: &ShowBackup,
     opts: &MigrateOptions,
+    decision: Option<&chain::Decision>,
     out: &mut Vec<Change>,
     handled: &mut Vec<Span>,
 ) {
@@ -674,13 +667,25 @@ fn show_backup(
         return;
     }
     handled.push(s.path.span);
-    let at = Span::point(s.path.span.start as usize);
+    let Some(decision) = decision else { return };
+    if refuse(s.path.span, decision, out) {
+        return;
+    }
+    let chain::Decision::Write { group, colls, .. } = decision else {
+        return;
+    };
+    let mut reps = vec![Replacement::sql(
+        Span::point(s.path.span.start as usize),
+        "FROM LATEST IN ",
+    )];
+    reps.extend(coll_replacements(colls));
     layout(
         opts,
         s.path.span,
-        vec![Replacement::sql(at, "FROM LATEST IN ")],
-        "`SHOW BACKUP '<path>'` → `SHOW BACKUP FROM LATEST IN '<path>'`".into(),
-        "the path is read as a collection: this shows its latest backup, as `BACKUP … INTO` that path writes it",
+        reps,
+        "`SHOW BACKUP '<path>'` → `SHOW BACKUP FROM LATEST IN` its chain's collection".into(),
+        "the path is read as a collection: this shows its latest backup, as `BACKUP … INTO` that collection writes it",
+        Some(*group),
         out,
     );
 }
@@ -749,7 +754,7 @@ mod tests {
         );
         assert_eq!(
             out,
-            "RESTORE DATABASE d FROM LATEST IN 'gs://b/x?AUTH=implicit'; SHOW BACKUP FROM LATEST IN 'gs://b/x/full?AUTH=implicit'; RESTORE FROM LATEST IN ('s3://e/a?COCKROACH_LOCALITY=default', 's3://w/a?COCKROACH_LOCALITY=region%3Dw');"
+            "RESTORE DATABASE d FROM LATEST IN 'gs://b/x?AUTH=implicit'; SHOW BACKUP 'gs://b/x/full?AUTH=implicit'; RESTORE FROM LATEST IN ('s3://e/a?COCKROACH_LOCALITY=default', 's3://w/a?COCKROACH_LOCALITY=region%3Dw');"
         );
     }
 

@@ -4,7 +4,7 @@
 use super::MigrateOptions;
 use crate::hosts::embed::Assembled;
 use crate::hosts::shell::text::Env;
-use crate::hosts::shell::{AssignKind, Script, Word, WordPart, date};
+use crate::hosts::shell::{AssignKind, DateCall, Script, Word, WordPart, date};
 use crate::syntax::ast::{BackupDest, Statement};
 use crate::syntax::parser::{self, StatementKind};
 
@@ -15,6 +15,34 @@ pub struct Schedule {
     /// One line each: where the cron expressions came from, what the schedule makes
     /// unnecessary.
     pub explanation: Vec<String>,
+}
+
+/// The `date +FORMAT` call a part of a path is: `$(date …)` written there, or a variable
+/// assigned only that before `at` (`stamp=$(date +%Y%m%d-%H%M%S)`).
+fn date_of<'s>(script: &'s Script, part: &'s WordPart, at: u32) -> Option<&'s DateCall> {
+    match part {
+        WordPart::Substitution {
+            date: Some(call), ..
+        } => Some(call),
+        WordPart::Variable {
+            name,
+            complex: false,
+            ..
+        } => {
+            let a = script
+                .assignments_of(name)
+                .rfind(|a| a.kind == AssignKind::Plain && a.span.start < at)?;
+            match a.value.as_ref()?.parts.as_slice() {
+                [
+                    WordPart::Substitution {
+                        date: Some(call), ..
+                    },
+                ] => Some(call),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
 }
 
 /// `CREATE SCHEDULE FOR BACKUP … RECURRING … FULL BACKUP …` for a script that runs `BACKUP …
@@ -58,20 +86,15 @@ pub fn for_script(
         let word = a.value.clone()?;
         word.parts
             .iter()
-            .any(|p| matches!(p, WordPart::Substitution { date: Some(_), .. }))
+            .any(|p| date_of(script, p, a.span.start).is_some())
             .then_some((b.clone(), host, word, a.span.start))
     })?;
     let _ = host;
     let date_at = word
         .parts
         .iter()
-        .position(|p| matches!(p, WordPart::Substitution { date: Some(_), .. }))?;
-    let WordPart::Substitution {
-        date: Some(call), ..
-    } = &word.parts[date_at]
-    else {
-        return None;
-    };
+        .position(|p| date_of(script, p, assignment_at).is_some())?;
+    let call = date_of(script, &word.parts[date_at], assignment_at)?;
     // The collection: the path without its date part, values as the script sets them.
     let mut parts: Vec<WordPart> = word.parts[..date_at].to_vec();
     if let Some(WordPart::Literal { text, .. }) = parts.last_mut() {
@@ -132,7 +155,9 @@ pub fn for_script(
     let weekday = full_day(script);
     let full = match weekday {
         Some((day, name)) => {
-            explanation.push(format!("FULL BACKUP on {name}, as `full_day` says"));
+            explanation.push(format!(
+                "FULL BACKUP on {name}, the day the script's weekday test picks for its full backup"
+            ));
             format!("{mh} * * {day}")
         }
         None if call.format.contains("%V") => {
@@ -144,7 +169,7 @@ pub fn for_script(
         }
         None => {
             explanation.push(
-                "FULL BACKUP '@weekly': the script's full-backup day is not set (a placeholder)"
+                "FULL BACKUP '@weekly': the script's full-backup day was not found (not set, or a placeholder)"
                     .to_string(),
             );
             "@weekly".to_string()
@@ -177,20 +202,33 @@ fn full_day(script: &Script) -> Option<(u32, String)> {
     for cmp in &script.comparisons {
         let sides = [(&cmp.left, &cmp.right), (&cmp.right, &cmp.left)];
         for (date_side, other) in sides {
-            let is_weekday = matches!(date_side.parts.as_slice(),
-                [WordPart::Substitution { date: Some(d), .. }] if d.format == "%A");
-            if !is_weekday {
-                continue;
-            }
-            let [WordPart::Variable { name, .. }] = other.parts.as_slice() else {
+            // `$(date +%A)` (or `%a`, `%u`, `%w`) compared with a day.
+            let [WordPart::Substitution { date: Some(d), .. }] = date_side.parts.as_slice() else {
                 continue;
             };
-            let value = script
-                .assignments_of(name)
-                .filter(|a| a.kind == AssignKind::Plain)
-                .find_map(|a| a.value.as_ref()?.literal())?;
-            let day = date::WEEKDAYS.iter().position(|d| *d == value)?;
-            return Some((day as u32, value));
+            let value = match other.parts.as_slice() {
+                [WordPart::Variable { name, .. }] => script
+                    .assignments_of(name)
+                    .filter(|a| a.kind == AssignKind::Plain)
+                    .find_map(|a| a.value.as_ref()?.literal()),
+                _ => other.literal(),
+            };
+            let Some(value) = value else { continue };
+            let day = match d.format.as_str() {
+                "%A" => date::WEEKDAYS.iter().position(|x| *x == value),
+                "%a" => date::WEEKDAYS
+                    .iter()
+                    .position(|x| x.get(..3) == Some(value.as_str())),
+                "%u" => value
+                    .parse::<usize>()
+                    .ok()
+                    .filter(|n| (1..=7).contains(n))
+                    .map(|n| n % 7),
+                "%w" => value.parse::<usize>().ok().filter(|n| *n <= 6),
+                _ => None,
+            };
+            let Some(day) = day else { continue };
+            return Some((day as u32, date::WEEKDAYS[day].to_string()));
         }
     }
     None

@@ -14,6 +14,7 @@ mod grammar_sync;
 mod layers;
 mod lsp;
 mod migrate;
+mod migrate_props;
 mod parser_fixtures;
 mod precision;
 mod robustness;

@@ -280,7 +280,7 @@ fn schedule_uses_the_crontab_and_full_day() {
 /// Runbooks: SQL fences and shell fences are rewritten in place, prompts kept.
 #[test]
 fn runbook_fences_are_migrated_in_place() {
-    let page = "# Restore\n\n~~~ sql\n> RESTORE DATABASE bank FROM 's3://b/full?AUTH=implicit', 's3://b/inc?AUTH=implicit';\n~~~\n\n```shell\n$ cockroach sql --certs-dir=c -e \"SHOW BACKUP 's3://b/full?AUTH=implicit'\"\n```\n";
+    let page = "# Restore\n\n~~~ sql\n> RESTORE DATABASE bank FROM 's3://b/full?AUTH=implicit', 's3://b/inc?AUTH=implicit';\n~~~\n\n```shell\n$ cockroach sql --certs-dir=c -e \"SHOW BACKUP 's3://b/inc?AUTH=implicit'\"\n```\n";
     let m = migrate_document(
         page,
         FileKind::Markdown,
@@ -293,7 +293,7 @@ fn runbook_fences_are_migrated_in_place() {
     );
     assert_eq!(
         m.text,
-        "# Restore\n\n~~~ sql\n> RESTORE DATABASE bank FROM LATEST IN 's3://b?AUTH=implicit';\n~~~\n\n```shell\n$ cockroach sql --certs-dir=c -e \"SHOW BACKUP FROM LATEST IN 's3://b/full?AUTH=implicit'\"\n```\n"
+        "# Restore\n\n~~~ sql\n> RESTORE DATABASE bank FROM LATEST IN 's3://b?AUTH=implicit';\n~~~\n\n```shell\n$ cockroach sql --certs-dir=c -e \"SHOW BACKUP FROM LATEST IN 's3://b?AUTH=implicit'\"\n```\n"
     );
     assert!(version_errors(&m.text, FileKind::Markdown, version("25.1")).is_empty());
 }

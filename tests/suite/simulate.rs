@@ -159,3 +159,124 @@ fn json_report_hides_secrets() {
     assert!(!json.contains("FAKEsecret99"), "{json}");
     assert!(!table(&sim).contains("FAKEsecret99"));
 }
+
+fn simulate_cli(format: &str) -> (i32, String) {
+    let script = crate::support::manifest().join("tests/fixtures/simulate/weekly-chain.sh");
+    let out = std::process::Command::new(crate::support::bin())
+        .args(["simulate", script.to_str().unwrap()])
+        .args([
+            "--start",
+            "2024-12-16",
+            "--days",
+            "10",
+            "--target-version",
+            "24.1",
+        ])
+        .args([
+            "--state-file-deleted",
+            "2024-12-19",
+            "--touch",
+            "/var/backups/layers.txt",
+        ])
+        .args(["--rerun", "2024-12-17", "--format", format])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout)
+        .unwrap()
+        .replace(script.to_str().unwrap(), "weekly-chain.sh");
+    (out.status.code().unwrap(), text)
+}
+
+/// `--format json` is `check`'s diagnostics document, each finding at the script line that
+/// causes it and with the days it happened on; human and concise show those lines; the
+/// per-day table stays under `--format table`.
+#[test]
+fn findings_point_at_script_lines() {
+    let (code, json) = simulate_cli("json");
+    assert_eq!(code, 1, "{json}");
+    let doc: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let diags = doc["diagnostics"].as_array().unwrap();
+    assert!(!diags.is_empty());
+    let script = std::fs::read_to_string(
+        crate::support::manifest().join("tests/fixtures/simulate/weekly-chain.sh"),
+    )
+    .unwrap();
+    let lines: Vec<&str> = script.lines().collect();
+    for d in diags {
+        for field in [
+            "path",
+            "line",
+            "column",
+            "end_line",
+            "end_column",
+            "start",
+            "end",
+            "code",
+            "name",
+            "severity",
+            "message",
+            "date",
+            "dates",
+        ] {
+            assert!(d.get(field).is_some(), "{field} missing in {d}");
+        }
+        let line = lines[d["line"].as_u64().unwrap() as usize - 1];
+        // A run failure points at what failed; every other finding at the statement sent,
+        // at the call that passes it to the wrapper, not inside the wrapper.
+        if d["code"] != "X001" {
+            assert!(
+                line.trim_start().starts_with("sql \"BACKUP"),
+                "{d} at {line}"
+            );
+        }
+        assert!(!d["dates"].as_array().unwrap().is_empty());
+    }
+    // The state file deleted on 2024-12-19: that run fails reading it.
+    let fail = diags.iter().find(|d| d["code"] == "X001").expect("X001");
+    assert_eq!(fail["date"], "2024-12-19");
+    let (_, concise) = simulate_cli("concise");
+    let (_, human) = simulate_cli("human");
+    let (_, table) = simulate_cli("table");
+    assert!(
+        table.contains("2024-12-16 Mon  BACKUP DATABASE orders TO"),
+        "{table}"
+    );
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path("../../snapshots/simulate");
+    settings.set_prepend_module_to_snapshot(false);
+    settings.bind(|| {
+        insta::assert_snapshot!(
+            "cli-weekly-chain",
+            format!("== concise\n{concise}\n== human\n{human}\n== json\n{json}")
+        );
+    });
+}
+
+/// A collection whose path holds the date: the full goes to Sunday's collection, and every
+/// weekday's `INTO LATEST IN` targets that day's fresh one (X004, once, with every day); the
+/// same script with the date kept out of the collection shows nothing.
+#[test]
+fn collection_path_changing_faster_than_fulls() {
+    let script = std::fs::read_to_string(
+        crate::support::manifest().join("tests/fixtures/simulate/dated-collection.sh"),
+    )
+    .unwrap();
+    let mut opts = options(&[], &[], false);
+    opts.start = DateTime::new(2024, 12, 19, 2, 30, 0).unwrap();
+    opts.days = 10;
+    let sim = simulate(&script, &opts);
+    let x: Vec<_> = sim.findings.iter().filter(|f| f.code == "X004").collect();
+    assert_eq!(x.len(), 1, "{}", table(&sim));
+    // Thursday to Saturday precede the first full (a collection from before may exist);
+    // Sunday 22 takes the full; Monday 23 is the first run that fails.
+    assert_eq!(x[0].date, "2024-12-23");
+    assert_eq!(x[0].dates.len(), 6);
+    assert!(script[x[0].span.range()].contains("INTO LATEST IN"));
+    let fixed = script.replace("/$(date -u +%F)", "");
+    let sim = simulate(&fixed, &opts);
+    assert!(
+        sim.findings.iter().all(|f| f.code != "X004"),
+        "{}",
+        table(&sim)
+    );
+}
