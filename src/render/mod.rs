@@ -122,6 +122,10 @@ pub struct Counts {
     pub errors: usize,
     pub warnings: usize,
     pub infos: usize,
+    /// Findings with a safe fix (`--fix` applies it).
+    pub fixable: usize,
+    /// Findings with an unsafe fix (`--fix --unsafe-fixes` applies it).
+    pub unsafe_fixable: usize,
 }
 
 impl Counts {
@@ -132,6 +136,11 @@ impl Counts {
                 Severity::Error => self.errors += 1,
                 Severity::Warning => self.warnings += 1,
                 Severity::Info => self.infos += 1,
+            }
+            match d.fix().map(|f| f.applicability) {
+                Some(crate::diagnostic::Applicability::Safe) => self.fixable += 1,
+                Some(crate::diagnostic::Applicability::Unsafe) => self.unsafe_fixable += 1,
+                None => {}
             }
         }
     }
