@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use backup_lint::check::config::Config;
+use backup_lint::check::config::{Config, Excludes};
 use backup_lint::check::engine;
 use backup_lint::check::fix::{Applicability, apply_fixes_checked};
 use backup_lint::diagnostic::{Diagnostic, Severity};
@@ -98,9 +98,16 @@ pub(crate) enum Command {
 
 #[derive(Args)]
 pub(crate) struct Common {
-    /// Files or directories (directories are searched for *.sql); `-` reads standard input.
+    /// Files or folders; folders are walked for the kinds backup-lint reads (.sql; .sh, .bash
+    /// or a sh/bash shebang; .md, .markdown), honouring .gitignore and `exclude`; `-` reads
+    /// standard input.
     #[arg(default_value = ".")]
     pub(crate) paths: Vec<PathBuf>,
+    /// Apply `exclude`/`extend-exclude` to files named on the command line too, and skip a
+    /// named file of a kind backup-lint does not read with a note instead of an error (for
+    /// pre-commit hooks and editors that pass every file).
+    #[arg(long)]
+    pub(crate) force_exclude: bool,
     /// CockroachDB release to check and print for (19.1 … 26.3; default: the config's, else 26.1).
     #[arg(long, value_parser = parse_version)]
     pub(crate) target_version: Option<Version>,
@@ -110,7 +117,7 @@ pub(crate) struct Common {
     /// Ignore every configuration file.
     #[arg(long)]
     pub(crate) isolated: bool,
-    /// Name to report for standard input.
+    /// Name to report for standard input (its extension decides the kind: SQL without one).
     #[arg(long, default_value = "<stdin>")]
     pub(crate) stdin_filename: String,
 }
@@ -120,12 +127,20 @@ pub(crate) struct CheckArgs {
     #[command(flatten)]
     pub(crate) common: Common,
     /// Output format (default: the config's, else human).
-    #[arg(long, value_enum)]
+    #[arg(long, visible_alias = "output-format", value_enum)]
     pub(crate) format: Option<OutputFormat>,
+    /// Write the findings to this file instead of standard output (written whole, atomically).
+    #[arg(short = 'o', long, value_name = "PATH")]
+    pub(crate) output_file: Option<PathBuf>,
+    /// Exit 0 even when there are findings (errors reading files or the configuration still
+    /// exit 2).
+    #[arg(long)]
+    pub(crate) exit_zero: bool,
     /// Lowest severity that makes the exit code 1 (default: the config's, else warning).
     #[arg(long, value_parser = parse_severity)]
     pub(crate) fail_on: Option<Severity>,
-    /// When to use colours in human output.
+    /// When to use colours in human output (`auto`: on a terminal, unless NO_COLOR is set;
+    /// FORCE_COLOR turns them on without a terminal).
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub(crate) color: ColorChoice,
     /// Apply safe fixes in place (standard input: print the fixed text on stdout).
@@ -140,8 +155,12 @@ pub(crate) struct CheckArgs {
     /// Only these rules (codes, names or categories, comma-separated; replaces the config's).
     #[arg(long, value_delimiter = ',')]
     pub(crate) select: Option<Vec<String>>,
-    /// Also ignore these rules (codes, names or categories, comma-separated).
+    /// Add these rules to the selection (the config's `select`, or `--select`).
     #[arg(long, value_delimiter = ',')]
+    pub(crate) extend_select: Vec<String>,
+    /// Also ignore these rules (codes, names or categories, comma-separated; added to the
+    /// config's `ignore`).
+    #[arg(long, visible_alias = "extend-ignore", value_delimiter = ',')]
     pub(crate) ignore: Vec<String>,
     /// List the fixes: those applied with --fix, else those --fix would apply (on stderr).
     #[arg(long)]
