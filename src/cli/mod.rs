@@ -65,7 +65,8 @@ is printed.";
 
 #[derive(Subcommand)]
 pub(crate) enum Command {
-    /// Report syntax errors and syntax outside the target release.
+    /// Check SQL files, shell scripts and Markdown runbooks: syntax errors, syntax outside the
+    /// target release, and the semantic rules (`backup-lint rules`).
     Check(CheckArgs),
     /// Rewrite backup statements into CockroachDB's canonical form.
     Fmt(FmtArgs),
@@ -74,13 +75,25 @@ pub(crate) enum Command {
     /// Run a backup script symbolically, day by day, and check what it would send.
     Simulate(SimulateArgs),
     /// List every code the tool prints (rules and built-in): code, name, default severity, summary.
-    Rules,
+    Rules {
+        /// `text` (one line per code) or `json` (code, name, severity, summary, kind, url and
+        /// the full documentation of each).
+        #[arg(long, visible_alias = "output-format", value_enum, default_value_t = RulesFormat::Text)]
+        format: RulesFormat,
+    },
     /// Run the language server on stdin/stdout (for editors).
     Server,
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions { shell: clap_complete::Shell },
-    /// Print the man page (roff).
-    Man,
+    /// Print the man page (roff): backup-lint(1), or a subcommand's (backup-lint-check(1) …);
+    /// `--dir` writes them all.
+    Man {
+        /// The subcommand whose page to print (`check`, `fmt` …).
+        subcommand: Option<String>,
+        /// Write every page (backup-lint.1 and one per subcommand) into this folder.
+        #[arg(long, value_name = "DIR", conflicts_with = "subcommand")]
+        dir: Option<PathBuf>,
+    },
     /// Print the effective configuration for a path (default: the current folder).
     Config {
         path: Option<PathBuf>,
@@ -348,6 +361,12 @@ pub(crate) enum OutputFormat {
 }
 
 #[derive(Clone, Copy, ValueEnum)]
+pub(crate) enum RulesFormat {
+    Text,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
 pub(crate) enum ColorChoice {
     Auto,
     Always,
@@ -360,6 +379,94 @@ pub(crate) fn parse_version(s: &str) -> Result<Version, String> {
 
 pub(crate) fn parse_severity(s: &str) -> Result<Severity, String> {
     s.parse()
+}
+
+/// `backup-lint man`: the main page, one subcommand's page, or (`--dir`) all of them, so the
+/// `backup-lint-check(1)` … the main page refers to exist once installed.
+fn man_pages(subcommand: Option<&str>, dir: Option<&Path>) -> Result<u8, String> {
+    use clap::CommandFactory;
+    let mut cli = Cli::command();
+    cli.build();
+    let page_of = |cmd: clap::Command| -> Result<Vec<u8>, String> {
+        let mut page = Vec::new();
+        clap_mangen::Man::new(cmd)
+            .render(&mut page)
+            .map_err(|e| format!("rendering the man page: {e}"))?;
+        Ok(page)
+    };
+    let sub_page = |sub: &clap::Command| {
+        let name = format!("backup-lint-{}", sub.get_name());
+        page_of(
+            sub.clone()
+                .name(name.clone())
+                .bin_name(name.clone())
+                .display_name(name),
+        )
+    };
+    let write_out = |page: &[u8]| {
+        std::io::stdout()
+            .write_all(page)
+            .map_err(|e| format!("writing output: {e}"))
+    };
+    match (subcommand, dir) {
+        (None, None) => write_out(&page_of(cli)?)?,
+        (Some(name), _) => {
+            let sub = cli.find_subcommand(name).ok_or_else(|| {
+                format!(
+                    "no subcommand `{name}` (one of: {})",
+                    subcommand_names(&cli)
+                )
+            })?;
+            write_out(&sub_page(sub)?)?;
+        }
+        (None, Some(dir)) => {
+            std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+            let write = |name: String, page: Vec<u8>| {
+                let path = dir.join(name);
+                std::fs::write(&path, page).map_err(|e| format!("{}: {e}", path.display()))
+            };
+            for sub in cli.get_subcommands() {
+                write(format!("backup-lint-{}.1", sub.get_name()), sub_page(sub)?)?;
+            }
+            write("backup-lint.1".into(), page_of(cli.clone())?)?;
+        }
+    }
+    Ok(0)
+}
+
+/// `backup-lint rules`: every code, as text or JSON.
+fn rules_list(format: RulesFormat) -> Result<u8, String> {
+    let all = backup_lint::catalogue::all();
+    let out = match format {
+        RulesFormat::Json => {
+            let mut out = Vec::new();
+            render::write_rules_json(&mut out, &all).map_err(|e| format!("writing output: {e}"))?;
+            String::from_utf8(out).map_err(|e| e.to_string())?
+        }
+        RulesFormat::Text => {
+            let mut out = String::new();
+            for e in all {
+                let c = e.code();
+                out.push_str(&format!(
+                    "{}  {:<40} {:<8} {}\n",
+                    c.code,
+                    c.name,
+                    c.severity.as_str(),
+                    e.summary()
+                ));
+            }
+            out
+        }
+    };
+    print!("{out}");
+    Ok(0)
+}
+
+fn subcommand_names(cli: &clap::Command) -> String {
+    cli.get_subcommands()
+        .map(|s| s.get_name())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 pub fn main() -> ExitCode {
@@ -398,32 +505,8 @@ pub fn main() -> ExitCode {
             );
             Ok(0)
         }
-        Command::Man => (|| {
-            use clap::CommandFactory;
-            let mut page = Vec::new();
-            clap_mangen::Man::new(Cli::command())
-                .render(&mut page)
-                .map_err(|e| format!("rendering the man page: {e}"))?;
-            std::io::stdout()
-                .write_all(&page)
-                .map_err(|e| format!("writing output: {e}"))?;
-            Ok(0)
-        })(),
-        Command::Rules => {
-            let mut out = String::new();
-            for e in backup_lint::catalogue::all() {
-                let c = e.code();
-                out.push_str(&format!(
-                    "{}  {:<40} {:<8} {}\n",
-                    c.code,
-                    c.name,
-                    c.severity.as_str(),
-                    e.summary()
-                ));
-            }
-            print!("{out}");
-            Ok(0)
-        }
+        Command::Man { subcommand, dir } => man_pages(subcommand.as_deref(), dir.as_deref()),
+        Command::Rules { format } => rules_list(format),
         Command::Config {
             path,
             config,
@@ -439,6 +522,10 @@ pub fn main() -> ExitCode {
         Command::Explain { rule } => match backup_lint::catalogue::find(&rule) {
             Some(e) => {
                 println!("{}", e.explain());
+                println!(
+                    "\nDocumentation: {}",
+                    backup_lint::catalogue::doc_url(e.code().code)
+                );
                 Ok(0)
             }
             None => Err(format!("no code `{rule}`; `backup-lint rules` lists them")),

@@ -9,6 +9,7 @@ mod json;
 mod junit;
 mod lines;
 mod pretty;
+mod rules;
 mod sarif;
 
 use std::borrow::Cow;
@@ -21,6 +22,7 @@ use crate::redact::scrub;
 use crate::syntax::span::{LineIndex, Span};
 
 pub use json::JSON_SCHEMA_VERSION;
+pub use rules::write_rules_json;
 
 /// One checked file's findings, with its text for positions and code frames.
 #[derive(Clone, Copy)]

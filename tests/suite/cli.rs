@@ -1272,3 +1272,70 @@ fn force_color_and_no_color() {
     assert!(!colored(&[("FORCE_COLOR", "1")], &["--color", "never"]));
     assert!(colored(&[("NO_COLOR", "1")], &["--color", "always"]));
 }
+
+/// `rules --format json` lists every code `rules` lists, each with a documentation link to
+/// its section of docs/rules.md and the documentation `explain` prints (which ends with the
+/// same link).
+#[test]
+fn rules_json_links_every_code_to_its_documentation() {
+    let text = run(&["rules"]);
+    let r = run(&["rules", "--format", "json"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    let v = json(&r);
+    let rules = v.as_array().unwrap();
+    assert_eq!(rules.len(), text.stdout.lines().count());
+    let doc = std::fs::read_to_string(crate::support::manifest().join("docs/rules.md")).unwrap();
+    for rule in rules {
+        let code = rule["code"].as_str().unwrap();
+        let url = rule["url"].as_str().unwrap();
+        assert!(
+            url.starts_with(env!("CARGO_PKG_REPOSITORY"))
+                && url.ends_with(&format!("/docs/rules.md#{}", code.to_ascii_lowercase())),
+            "{url}"
+        );
+        assert!(doc.contains(&format!("\n## {code}\n")), "{code}");
+        assert!(!rule["explanation"].as_str().unwrap().is_empty(), "{code}");
+        assert!(matches!(rule["kind"].as_str(), Some("rule" | "builtin")));
+    }
+    let e = run(&["explain", "V001"]);
+    assert!(
+        e.stdout.trim_end().ends_with("/docs/rules.md#v001"),
+        "{}",
+        e.stdout
+    );
+}
+
+/// The main man page refers to backup-lint-check(1) and the rest: `man --dir` writes each of
+/// them, and `man SUBCOMMAND` prints one.
+#[test]
+fn man_pages_exist_for_every_subcommand_the_main_page_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = run(&["man", "--dir", s(dir.path())]);
+    assert_eq!(r.code, 0, "{r:?}");
+    let main = std::fs::read_to_string(dir.path().join("backup-lint.1")).unwrap();
+    let mut named = 0;
+    for line in main.lines() {
+        if let Some(page) = line
+            .strip_suffix("(1)")
+            .filter(|l| l.starts_with("backup\\-lint\\-"))
+        {
+            let file = dir.path().join(format!("{}.1", page.replace("\\-", "-")));
+            let text = std::fs::read_to_string(&file)
+                .unwrap_or_else(|e| panic!("{} is named but missing: {e}", file.display()));
+            assert!(
+                text.contains(&format!(".TH {} 1", page.replace("\\-", "-"))),
+                "{}",
+                file.display()
+            );
+            named += 1;
+        }
+    }
+    assert!(named >= 8, "{main}");
+    let check = run(&["man", "check"]);
+    assert!(
+        check.stdout.contains("\\-\\-force\\-exclude"),
+        "{}",
+        check.stdout
+    );
+    assert_eq!(run(&["man", "nope"]).code, 2);
+}
