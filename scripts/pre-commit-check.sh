@@ -83,12 +83,12 @@ expect() { # expect <exit-code> <description> <hook> <files…> [-- <text the ou
   fi
 }
 expect 0 "check passes on a clean .sql" backup-lint good.sql
-expect 1 "check fails on removed syntax in a .sql" backup-lint removed.sql -- "removed.sql:1:22"
+expect 1 "check fails on removed syntax in a .sql" backup-lint removed.sql -- "removed.sql:1:25"
 expect 1 "check fails on removed syntax in a .sh" backup-lint backup.sh -- "V001"
 expect 1 "check fails on an extension-less bash script" backup-lint nightly -- "nightly:2:"
 expect 1 "check fails on removed syntax in a .md runbook" backup-lint runbook.md -- "runbook.md:4:"
 expect 0 ".zshrc, .envrc, .bats and .zsh never reach the hook" backup-lint .zshrc .envrc t.bats x.zsh -- "(no files to check)"
-expect 1 "a batch mixing them with a .sql shows its findings" backup-lint .zshrc t.bats removed.sql x.zsh .envrc -- "removed.sql:1:22"
+expect 1 "a batch mixing them with a .sql shows its findings" backup-lint .zshrc t.bats removed.sql x.zsh .envrc -- "removed.sql:1:25"
 expect 0 "exclude in backup-lint.toml applies to the files pre-commit passes" backup-lint fixtures/bad.sql good.sql
 expect 1 "format rewrites an unformatted file" backup-lint-format ugly.sql
 grep -q "BACKUP DATABASE bank INTO 'external://backups' AS OF SYSTEM TIME '-10s' WITH OPTIONS (revision_history = true)" ugly.sql \
