@@ -65,7 +65,7 @@ mkdir fixtures && printf '%s\n' "$removed" > fixtures/bad.sql
 printf "backup database bank into   'external://backups' as of system time '-10s' with revision_history;\n" > ugly.sql
 git add -A
 
-fail=0
+fail=0 passed=0 failed=0
 expect() { # expect <exit-code> <description> <hook> <files…> [-- <text the output must hold>]
   local want=$1 what=$2 hook=$3; shift 3
   local files=() needle=""
@@ -75,11 +75,11 @@ expect() { # expect <exit-code> <description> <hook> <files…> [-- <text the ou
   done
   set +e; "$precommit" run "$hook" --files "${files[@]}" >out.log 2>&1; local got=$?; set -e
   if [ "$got" -ne "$want" ]; then
-    echo "FAIL $what: exit $got, wanted $want"; cat out.log; fail=1
+    echo "FAIL $what: exit $got, wanted $want"; cat out.log; fail=1; failed=$((failed + 1))
   elif [ -n "$needle" ] && ! grep -qF -- "$needle" out.log; then
-    echo "FAIL $what: the output does not hold '$needle'"; cat out.log; fail=1
+    echo "FAIL $what: the output does not hold '$needle'"; cat out.log; fail=1; failed=$((failed + 1))
   else
-    echo "ok   $what (exit $got)"
+    echo "ok   $what (exit $got)"; passed=$((passed + 1))
   fi
 }
 expect 0 "check passes on a clean .sql" backup-lint good.sql
@@ -91,9 +91,13 @@ expect 0 ".zshrc, .envrc, .bats and .zsh never reach the hook" backup-lint .zshr
 expect 1 "a batch mixing them with a .sql shows its findings" backup-lint .zshrc t.bats removed.sql x.zsh .envrc -- "removed.sql:1:25"
 expect 0 "exclude in backup-lint.toml applies to the files pre-commit passes" backup-lint fixtures/bad.sql good.sql
 expect 1 "format rewrites an unformatted file" backup-lint-format ugly.sql
-grep -q "BACKUP DATABASE bank INTO 'external://backups' AS OF SYSTEM TIME '-10s' WITH OPTIONS (revision_history = true)" ugly.sql \
-  && echo "ok   the file now holds the canonical form" || { echo "FAIL ugly.sql not rewritten"; cat ugly.sql; fail=1; }
+if grep -q "BACKUP DATABASE bank INTO 'external://backups' AS OF SYSTEM TIME '-10s' WITH OPTIONS (revision_history = true)" ugly.sql; then
+  echo "ok   the file now holds the canonical form"; passed=$((passed + 1))
+else
+  echo "FAIL ugly.sql not rewritten"; cat ugly.sql; fail=1; failed=$((failed + 1))
+fi
 expect 0 "format passes once formatted" backup-lint-format ugly.sql
 expect 0 "format skips scripts and runbooks" backup-lint-format backup.sh runbook.md -- "(no files to check)"
-echo "pre-commit-check: $([ $fail -eq 0 ] && echo passed || echo FAILED) in $((SECONDS)) s"
+echo "pre-commit-check took $SECONDS s"
+echo "pre-commit-check: $passed passed, $failed failed"
 exit $fail
