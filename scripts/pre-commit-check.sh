@@ -28,11 +28,13 @@ echo "pre-commit-check: $("$precommit" --version), hooks from $repo at $(git -C 
   || echo "pre-commit-check: note: uncommitted changes are not seen (pre-commit clones HEAD)"
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
+# pre-commit's cache beside the scratch repository, not inside it (`git add -A` there).
 export PRE_COMMIT_HOME=$scratch/cache
 export CARGO_TARGET_DIR=$repo/target/pre-commit
 export CARGO_PROFILE_RELEASE_OPT_LEVEL=0 CARGO_PROFILE_RELEASE_DEBUG=0 \
   CARGO_PROFILE_RELEASE_CODEGEN_UNITS=256 CARGO_PROFILE_RELEASE_INCREMENTAL=true
-cd "$scratch"
+mkdir "$scratch/repo"
+cd "$scratch/repo"
 git init -q .
 git config user.email ci@example.com
 git config user.name ci
@@ -45,7 +47,7 @@ repos:
       - id: backup-lint-format
 YAML
 start=$SECONDS
-"$precommit" install-hooks >install.log 2>&1 || { cat install.log; exit 1; }
+"$precommit" install-hooks >"$scratch/install.log" 2>&1 || { cat "$scratch/install.log"; exit 1; }
 echo "ok   hook environment built once ($((SECONDS - start)) s)"
 
 removed="BACKUP DATABASE bank TO 'external://backups';"
@@ -73,11 +75,12 @@ expect() { # expect <exit-code> <description> <hook> <files…> [-- <text the ou
     if [ "$1" = "--" ]; then needle=$2; break; fi
     files+=("$1"); shift
   done
-  set +e; "$precommit" run "$hook" --files "${files[@]}" >out.log 2>&1; local got=$?; set -e
+  local log=$scratch/out.log
+  set +e; "$precommit" run "$hook" --files "${files[@]}" >"$log" 2>&1; local got=$?; set -e
   if [ "$got" -ne "$want" ]; then
-    echo "FAIL $what: exit $got, wanted $want"; cat out.log; fail=1; failed=$((failed + 1))
-  elif [ -n "$needle" ] && ! grep -qF -- "$needle" out.log; then
-    echo "FAIL $what: the output does not hold '$needle'"; cat out.log; fail=1; failed=$((failed + 1))
+    echo "FAIL $what: exit $got, wanted $want"; cat "$log"; fail=1; failed=$((failed + 1))
+  elif [ -n "$needle" ] && ! grep -qF -- "$needle" "$log"; then
+    echo "FAIL $what: the output does not hold '$needle'"; cat "$log"; fail=1; failed=$((failed + 1))
   else
     echo "ok   $what (exit $got)"; passed=$((passed + 1))
   fi
