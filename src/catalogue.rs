@@ -206,6 +206,18 @@ pub fn find(key: &str) -> Option<Entry> {
         .or_else(|| crate::rules::find(key).map(Entry::Rule))
 }
 
+/// The repository's address (`repository` in Cargo.toml).
+pub const REPOSITORY: &str = env!("CARGO_PKG_REPOSITORY");
+
+/// Where a code's documentation is published: its section of `docs/rules.md` in the
+/// repository (the section's heading is the code, so its anchor is the code in lower case).
+pub fn doc_url(code: &str) -> String {
+    format!(
+        "{REPOSITORY}/blob/HEAD/docs/rules.md#{}",
+        code.to_ascii_lowercase()
+    )
+}
+
 /// SARIF's `shortDescription` and `fullDescription` (also its `help`) for `code`.
 pub fn sarif_descriptions(code: &str) -> Option<(&'static str, String)> {
     let e = find(code)?;

@@ -9,6 +9,8 @@
 //! sql-wrappers = ["runsql"]              # extra shell functions that run SQL (scripts)
 //! independent-examples = true            # pages are independent examples, not runbooks
 //! min-severity = "warning"               # hide findings below this severity
+//! extend-select = ["N"]                  # added to `select` (or to the command line's)
+//! extend-exclude = ["tests/fixtures"]    # not walked (added to `exclude`, default ["target"])
 //! [severity]
 //! L007 = "warning"
 //! [per-file-ignores]
@@ -47,6 +49,9 @@ struct RawConfig {
     sql_wrappers: Option<Vec<String>>,
     independent_examples: Option<bool>,
     min_severity: Option<Spanned<String>>,
+    extend_select: Option<Vec<Spanned<String>>>,
+    exclude: Option<Vec<Spanned<String>>>,
+    extend_exclude: Option<Vec<Spanned<String>>>,
 }
 
 /// A configuration error with its place in the file.
@@ -89,6 +94,92 @@ pub struct Config {
     pub independent_examples: bool,
     /// Findings below this severity are not shown (nor counted).
     pub min_severity: Option<Severity>,
+    /// Added to `select` (and to `--select`).
+    pub extend_select: Vec<String>,
+    /// Paths not walked: `exclude` (default `["target"]`) and `extend-exclude` together.
+    pub excludes: Excludes,
+}
+
+/// Folders and files a walk skips (`exclude` and `extend-exclude`), as ruff reads them: a
+/// pattern is a glob matched against an entry's name (`fixtures`, `*.gen.sql`) and against
+/// its path below the configuration's folder (`tests/fixtures`, `legacy/**/*.sql`).
+#[derive(Clone, Debug)]
+pub struct Excludes {
+    /// The folder relative patterns start from (the configuration file's).
+    base: Option<PathBuf>,
+    patterns: Vec<String>,
+    names: globset::GlobSet,
+    paths: globset::GlobSet,
+}
+
+/// What `exclude` is when a configuration does not set it.
+pub const DEFAULT_EXCLUDE: &[&str] = &["target"];
+
+impl Default for Excludes {
+    fn default() -> Self {
+        let defaults: Vec<String> = DEFAULT_EXCLUDE.iter().map(|s| s.to_string()).collect();
+        Excludes::new(None, &defaults).expect("the default patterns are globs")
+    }
+}
+
+impl Excludes {
+    /// The patterns, relative to `base`; a bad glob is an error naming it.
+    pub fn new(base: Option<&Path>, patterns: &[String]) -> Result<Excludes, String> {
+        let base = base.map(|b| std::path::absolute(b).unwrap_or_else(|_| b.to_path_buf()));
+        let base = base.as_deref();
+        let mut names = globset::GlobSetBuilder::new();
+        let mut paths = globset::GlobSetBuilder::new();
+        for p in patterns {
+            let glob = |g: &str| globset::Glob::new(g).map_err(|e| format!("bad glob `{p}`: {e}"));
+            let trimmed = p.trim_start_matches("./").trim_end_matches('/');
+            names.add(glob(trimmed)?);
+            let full = match base {
+                Some(b) => b.join(trimmed).to_string_lossy().into_owned(),
+                None => trimmed.to_string(),
+            };
+            paths.add(glob(&full)?);
+        }
+        let build = |b: globset::GlobSetBuilder| b.build().map_err(|e| e.to_string());
+        Ok(Excludes {
+            base: base.map(Path::to_path_buf),
+            patterns: patterns.to_vec(),
+            names: build(names)?,
+            paths: build(paths)?,
+        })
+    }
+
+    /// The patterns as written.
+    pub fn patterns(&self) -> &[String] {
+        &self.patterns
+    }
+
+    /// Whether `path` (absolute) is excluded: its name
+    /// matches a pattern, or its path matches one joined to the configuration's folder.
+    pub fn matches(&self, path: &Path) -> bool {
+        if path.file_name().is_some_and(|n| self.names.is_match(n)) {
+            return true;
+        }
+        match &self.base {
+            Some(_) => self.paths.is_match(path),
+            None => false,
+        }
+    }
+
+    /// Whether `path` (absolute) or one of its folders up to the configuration's folder is excluded
+    /// (`--force-exclude` on a file named on the command line).
+    pub fn excludes_file(&self, path: &Path) -> bool {
+        let mut at = Some(path);
+        while let Some(p) = at {
+            if p.as_os_str().is_empty() || self.base.as_deref() == Some(p) {
+                break;
+            }
+            if self.matches(p) {
+                return true;
+            }
+            at = p.parent();
+        }
+        false
+    }
 }
 
 /// Whether `key` names a code, a rule name, a category word or a code prefix (`L`, `L0`).
@@ -237,6 +328,26 @@ impl Config {
         if let Some(m) = &raw.min_severity {
             cfg.min_severity = Some(severity_of(m)?);
         }
+        if let Some(sel) = &raw.extend_select {
+            cfg.extend_select = check_keys(sel)?;
+        }
+        // `exclude` replaces the default list, `extend-exclude` adds to it; relative patterns
+        // start from this file's folder.
+        let mut patterns: Vec<String> = match &raw.exclude {
+            Some(list) => list.iter().map(|p| p.get_ref().clone()).collect(),
+            None => DEFAULT_EXCLUDE.iter().map(|s| s.to_string()).collect(),
+        };
+        for p in raw.exclude.iter().chain(&raw.extend_exclude).flatten() {
+            globset::Glob::new(p.get_ref())
+                .map_err(|e| err_at(Some(p.span()), format!("bad glob `{}`: {e}", p.get_ref())))?;
+        }
+        patterns.extend(
+            raw.extend_exclude
+                .iter()
+                .flatten()
+                .map(|p| p.get_ref().clone()),
+        );
+        cfg.excludes = Excludes::new(path.parent(), &patterns).map_err(|e| err_at(None, e))?;
         Ok(cfg)
     }
 
@@ -267,10 +378,11 @@ impl Config {
                 if matches!(c, "S001" | "S002") {
                     return true;
                 }
-                let selected = self
-                    .select
-                    .as_ref()
-                    .is_none_or(|s| s.iter().any(|k| selector_matches(k, c, n)));
+                let selected = self.select.as_ref().is_none_or(|s| {
+                    s.iter()
+                        .chain(&self.extend_select)
+                        .any(|k| selector_matches(k, c, n))
+                });
                 selected
                     && !self.ignore.iter().any(|k| selector_matches(k, c, n))
                     && !file_ignores.iter().any(|k| selector_matches(k, c, n))
@@ -322,6 +434,7 @@ impl Config {
                 let _ = writeln!(s, "select = [\"all\"]");
             }
         }
+        let _ = writeln!(s, "extend-select = [{}]", list(&self.extend_select));
         let _ = writeln!(s, "ignore = [{}]", list(&self.ignore));
         let _ = writeln!(
             s,
@@ -340,6 +453,7 @@ impl Config {
             "min-severity = \"{}\"",
             self.min_severity.unwrap_or(Severity::Info).as_str()
         );
+        let _ = writeln!(s, "exclude = [{}]", list(self.excludes.patterns()));
         let _ = writeln!(s, "[severity]");
         for (k, v) in &self.severity {
             let _ = writeln!(s, "{k:?} = \"{}\"", v.as_str());

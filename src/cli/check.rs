@@ -6,6 +6,8 @@ use super::*;
 /// What checking one input produced.
 pub(crate) struct Checked {
     pub(crate) display: String,
+    /// The file (`None`: standard input).
+    pub(crate) path: Option<PathBuf>,
     pub(crate) text: String,
     pub(crate) diagnostics: Vec<Diagnostic>,
     /// A unified diff of the fixes (`--diff`).
@@ -21,6 +23,7 @@ pub(crate) struct Checked {
 pub(crate) fn check_one(args: &CheckArgs, input: &Input, cfg: &Config, target: Version) -> Checked {
     let mut out = Checked {
         display: input.display.clone(),
+        path: input.path.clone(),
         text: String::new(),
         diagnostics: Vec::new(),
         diff: None,
@@ -292,7 +295,13 @@ pub(crate) fn run_check(args: CheckArgs) -> Result<u8, String> {
             .map_or(OutputFormat::Human, format_named)
     });
     let fail_on = args.fail_on.or(base.fail_on).unwrap_or(Severity::Warning);
-    for key in args.select.iter().flatten().chain(&args.ignore) {
+    for key in args
+        .select
+        .iter()
+        .flatten()
+        .chain(&args.ignore)
+        .chain(&args.extend_select)
+    {
         if !backup_lint::check::config::selector_is_known(key) {
             return Err(format!(
                 "`{key}` is not a rule code, rule name or category; `backup-lint rules` lists them"
@@ -304,6 +313,7 @@ pub(crate) fn run_check(args: CheckArgs) -> Result<u8, String> {
         if let Some(select) = &args.select {
             cfg.select = Some(select.clone());
         }
+        cfg.extend_select.extend(args.extend_select.iter().cloned());
         cfg.ignore.extend(args.ignore.iter().cloned());
         cfg.sql_wrappers.extend(args.sql_wrapper.iter().cloned());
         if args.min_severity.is_some() {
@@ -334,24 +344,27 @@ pub(crate) fn run_check(args: CheckArgs) -> Result<u8, String> {
             OutputFormat::Gitlab => render::Format::Gitlab,
             OutputFormat::Junit => render::Format::Junit,
             OutputFormat::Human => render::Format::Human {
-                color: match args.color {
-                    ColorChoice::Always => true,
-                    ColorChoice::Never => false,
-                    ColorChoice::Auto => {
-                        std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
-                    }
-                },
+                color: use_color(args.color, args.output_file.is_none()),
             },
         }
     };
     let stdout = std::io::BufWriter::new(std::io::stdout().lock());
-    let (findings_out, diffs_out): (Box<dyn Write>, _) = if diffs_to_stdout {
-        (
+    // `-o FILE`: the findings go to a temporary file beside it, renamed over it at the end,
+    // so the report is never half-written.
+    let output_file = match &args.output_file {
+        Some(path) => Some(OutputFile::create(path)?),
+        None => None,
+    };
+    let (findings_out, diffs_out): (Box<dyn Write>, _) = match &output_file {
+        Some(file) => (
+            Box::new(std::io::BufWriter::new(file.writer()?)),
+            diffs_to_stdout.then_some(stdout),
+        ),
+        None if diffs_to_stdout => (
             Box::new(std::io::BufWriter::new(std::io::stderr().lock())),
             Some(stdout),
-        )
-    } else {
-        (Box::new(stdout), None)
+        ),
+        None => (Box::new(stdout), None),
     };
     let mut run = CheckRun {
         output: OutputState::Open(
@@ -360,6 +373,11 @@ pub(crate) fn run_check(args: CheckArgs) -> Result<u8, String> {
         diffs_out,
         fail_on,
         report_diffs: args.diff,
+        // GitLab resolves Code Quality paths against the project folder.
+        report_base: matches!(format, OutputFormat::Gitlab)
+            .then(|| std::env::var_os("CI_PROJECT_DIR").filter(|d| !d.is_empty()))
+            .flatten()
+            .map(PathBuf::from),
         // A run that writes files finishes them even when nobody reads its output.
         writes_files: (args.fix && !fixed_to_stdout) || args.add_ignore,
         io_errors: Vec::new(),
@@ -391,6 +409,9 @@ pub(crate) fn run_check(args: CheckArgs) -> Result<u8, String> {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(EXIT_OUTPUT_CLOSED),
         Err(e) => return Err(output_error(e)),
     };
+    if let (Some(file), Some(path)) = (output_file, &args.output_file) {
+        file.persist(path)?;
+    }
     let CheckRun {
         io_errors,
         notes,
@@ -435,11 +456,90 @@ pub(crate) fn run_check(args: CheckArgs) -> Result<u8, String> {
     }
     if !args.quiet {
         note!("{}", counts.summary());
+        if !args.fix
+            && !args.diff
+            && !args.add_ignore
+            && let Some(line) = fixable_line(&counts, args.unsafe_fixes)
+        {
+            note!("{line}");
+        }
     }
     if !io_errors.is_empty() {
         return Ok(2);
     }
-    Ok(u8::from(failing || diff_found))
+    Ok(u8::from((failing || diff_found) && !args.exit_zero))
+}
+
+/// The summary's second line, as ruff prints it: how many findings `--fix` would fix, and
+/// how many more `--unsafe-fixes` would.
+pub(crate) fn fixable_line(counts: &render::Counts, unsafe_fixes: bool) -> Option<String> {
+    let (fixable, hidden) = if unsafe_fixes {
+        (counts.fixable + counts.unsafe_fixable, 0)
+    } else {
+        (counts.fixable, counts.unsafe_fixable)
+    };
+    let hidden_text = |h: usize| {
+        format!(
+            "{h} hidden fix{} can be enabled with `--unsafe-fixes`",
+            if h == 1 { "" } else { "es" }
+        )
+    };
+    match (fixable, hidden) {
+        (0, 0) => None,
+        (0, h) => Some(format!("No fixes available ({})", hidden_text(h))),
+        (n, 0) => Some(format!("[*] {n} fixable with `--fix`")),
+        (n, h) => Some(format!("[*] {n} fixable with `--fix` ({})", hidden_text(h))),
+    }
+}
+
+/// Whether human output is coloured: `--color always`/`never`, else (`auto`) when
+/// FORCE_COLOR is set (not empty), or on a terminal unless NO_COLOR is set (not empty) —
+/// ruff's order, where FORCE_COLOR wins.
+pub(crate) fn use_color(choice: ColorChoice, to_stdout: bool) -> bool {
+    let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty());
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto if set("FORCE_COLOR") => true,
+        ColorChoice::Auto => to_stdout && std::io::stdout().is_terminal() && !set("NO_COLOR"),
+    }
+}
+
+/// `check -o FILE`: a temporary file beside the report, renamed over it when the run is done.
+pub(crate) struct OutputFile(tempfile::NamedTempFile);
+
+impl OutputFile {
+    fn create(path: &Path) -> Result<OutputFile, String> {
+        let dir = match path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        tempfile::NamedTempFile::new_in(dir)
+            .map(OutputFile)
+            .map_err(|e| format!("{}: {e}", path.display()))
+    }
+
+    fn writer(&self) -> Result<std::fs::File, String> {
+        self.0
+            .as_file()
+            .try_clone()
+            .map_err(|e| format!("output file: {e}"))
+    }
+
+    fn persist(self, path: &Path) -> Result<(), String> {
+        let file = self.0;
+        file.as_file()
+            .sync_all()
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        // A report is read by others (CI uploads it): the usual mode, not the temporary 0600.
+        let _ = std::fs::set_permissions(
+            file.path(),
+            std::os::unix::fs::PermissionsExt::from_mode(0o644),
+        );
+        file.persist(path)
+            .map(|_| ())
+            .map_err(|e| format!("{}: {}", path.display(), e.error))
+    }
 }
 
 /// A `check` run's output and what it gathers from the files checked so far.
@@ -448,6 +548,8 @@ pub(crate) struct CheckRun {
     /// Standard output, when diffs or the fixed text go there (the findings go to stderr).
     pub(crate) diffs_out: Option<std::io::BufWriter<std::io::StdoutLock<'static>>>,
     pub(crate) fail_on: Severity,
+    /// Paths in the report are relative to this folder (GitLab's `CI_PROJECT_DIR`).
+    pub(crate) report_base: Option<PathBuf>,
     pub(crate) report_diffs: bool,
     pub(crate) writes_files: bool,
     pub(crate) io_errors: Vec<String>,
@@ -476,8 +578,9 @@ impl CheckRun {
             if let (Some(out), Some(diff)) = (&mut self.diffs_out, &r.diff) {
                 written = out.write_all(diff.as_bytes());
             }
+            let path = report_path(&r.display, r.path.as_deref(), self.report_base.as_deref());
             let report = FileReport {
-                path: &r.display,
+                path: &path,
                 text: &r.text,
                 diagnostics: &r.diagnostics,
             };
@@ -512,6 +615,28 @@ impl CheckRun {
             OutputState::Failed(e) => Err(e),
         }
     }
+}
+
+/// The path a report names: the displayed one, or relative to `base` when the file lies
+/// below it.
+fn report_path<'a>(
+    display: &'a str,
+    file: Option<&Path>,
+    base: Option<&Path>,
+) -> std::borrow::Cow<'a, str> {
+    if let (Some(base), Some(path)) = (base, file)
+        && let (Ok(base), Ok(path)) = (std::path::absolute(base), std::path::absolute(path))
+    {
+        let clean = |p: &Path| -> PathBuf {
+            p.components()
+                .filter(|c| !matches!(c, std::path::Component::CurDir))
+                .collect()
+        };
+        if let Ok(rel) = clean(&path).strip_prefix(clean(&base)) {
+            return rel.display().to_string().into();
+        }
+    }
+    display.into()
 }
 
 /// Where `check`'s output stands.

@@ -8,7 +8,12 @@ pub(crate) fn run_fmt(args: FmtArgs) -> Result<u8, String> {
     let mut exit = 0u8;
     for input in &inputs {
         if input.kind != FileKind::Sql {
-            if input.explicit {
+            if input.explicit && args.common.force_exclude {
+                note!(
+                    "backup-lint: skipped {}: fmt rewrites SQL files only",
+                    input.display
+                );
+            } else if input.explicit {
                 note!(
                     "backup-lint: error: {}: fmt rewrites SQL files only; `backup-lint check` reads scripts and runbooks",
                     input.display

@@ -8,6 +8,7 @@ pub(crate) fn run_migrate(args: MigrateArgs) -> Result<u8, String> {
         target_version: Some(args.to),
         config: None,
         isolated: true,
+        force_exclude: false,
         stdin_filename: args.stdin_filename.clone(),
     };
     let inputs = inputs(&common)?;

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use backup_lint::check::config::Config;
+use backup_lint::check::config::{Config, Excludes};
 use backup_lint::check::engine;
 use backup_lint::check::fix::{Applicability, apply_fixes_checked};
 use backup_lint::diagnostic::{Diagnostic, Severity};
@@ -65,7 +65,8 @@ is printed.";
 
 #[derive(Subcommand)]
 pub(crate) enum Command {
-    /// Report syntax errors and syntax outside the target release.
+    /// Check SQL files, shell scripts and Markdown runbooks: syntax errors, syntax outside the
+    /// target release, and the semantic rules (`backup-lint rules`).
     Check(CheckArgs),
     /// Rewrite backup statements into CockroachDB's canonical form.
     Fmt(FmtArgs),
@@ -74,13 +75,25 @@ pub(crate) enum Command {
     /// Run a backup script symbolically, day by day, and check what it would send.
     Simulate(SimulateArgs),
     /// List every code the tool prints (rules and built-in): code, name, default severity, summary.
-    Rules,
+    Rules {
+        /// `text` (one line per code) or `json` (code, name, severity, summary, kind, url and
+        /// the full documentation of each).
+        #[arg(long, visible_alias = "output-format", value_enum, default_value_t = RulesFormat::Text)]
+        format: RulesFormat,
+    },
     /// Run the language server on stdin/stdout (for editors).
     Server,
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions { shell: clap_complete::Shell },
-    /// Print the man page (roff).
-    Man,
+    /// Print the man page (roff): backup-lint(1), or a subcommand's (backup-lint-check(1) …);
+    /// `--dir` writes them all.
+    Man {
+        /// The subcommand whose page to print (`check`, `fmt` …).
+        subcommand: Option<String>,
+        /// Write every page (backup-lint.1 and one per subcommand) into this folder.
+        #[arg(long, value_name = "DIR", conflicts_with = "subcommand")]
+        dir: Option<PathBuf>,
+    },
     /// Print the effective configuration for a path (default: the current folder).
     Config {
         path: Option<PathBuf>,
@@ -98,9 +111,16 @@ pub(crate) enum Command {
 
 #[derive(Args)]
 pub(crate) struct Common {
-    /// Files or directories (directories are searched for *.sql); `-` reads standard input.
+    /// Files or folders; folders are walked for the kinds backup-lint reads (.sql; .sh, .bash
+    /// or a sh/bash shebang; .md, .markdown), honouring .gitignore and `exclude`; `-` reads
+    /// standard input.
     #[arg(default_value = ".")]
     pub(crate) paths: Vec<PathBuf>,
+    /// Apply `exclude`/`extend-exclude` to files named on the command line too, and skip a
+    /// named file of a kind backup-lint does not read with a note instead of an error (for
+    /// pre-commit hooks and editors that pass every file).
+    #[arg(long)]
+    pub(crate) force_exclude: bool,
     /// CockroachDB release to check and print for (19.1 … 26.3; default: the config's, else 26.1).
     #[arg(long, value_parser = parse_version)]
     pub(crate) target_version: Option<Version>,
@@ -110,7 +130,7 @@ pub(crate) struct Common {
     /// Ignore every configuration file.
     #[arg(long)]
     pub(crate) isolated: bool,
-    /// Name to report for standard input.
+    /// Name to report for standard input (its extension decides the kind: SQL without one).
     #[arg(long, default_value = "<stdin>")]
     pub(crate) stdin_filename: String,
 }
@@ -120,12 +140,20 @@ pub(crate) struct CheckArgs {
     #[command(flatten)]
     pub(crate) common: Common,
     /// Output format (default: the config's, else human).
-    #[arg(long, value_enum)]
+    #[arg(long, visible_alias = "output-format", value_enum)]
     pub(crate) format: Option<OutputFormat>,
+    /// Write the findings to this file instead of standard output (written whole, atomically).
+    #[arg(short = 'o', long, value_name = "PATH")]
+    pub(crate) output_file: Option<PathBuf>,
+    /// Exit 0 even when there are findings (errors reading files or the configuration still
+    /// exit 2).
+    #[arg(long)]
+    pub(crate) exit_zero: bool,
     /// Lowest severity that makes the exit code 1 (default: the config's, else warning).
     #[arg(long, value_parser = parse_severity)]
     pub(crate) fail_on: Option<Severity>,
-    /// When to use colours in human output.
+    /// When to use colours in human output (`auto`: on a terminal, unless NO_COLOR is set;
+    /// FORCE_COLOR turns them on without a terminal).
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub(crate) color: ColorChoice,
     /// Apply safe fixes in place (standard input: print the fixed text on stdout).
@@ -140,8 +168,12 @@ pub(crate) struct CheckArgs {
     /// Only these rules (codes, names or categories, comma-separated; replaces the config's).
     #[arg(long, value_delimiter = ',')]
     pub(crate) select: Option<Vec<String>>,
-    /// Also ignore these rules (codes, names or categories, comma-separated).
+    /// Add these rules to the selection (the config's `select`, or `--select`).
     #[arg(long, value_delimiter = ',')]
+    pub(crate) extend_select: Vec<String>,
+    /// Also ignore these rules (codes, names or categories, comma-separated; added to the
+    /// config's `ignore`).
+    #[arg(long, visible_alias = "extend-ignore", value_delimiter = ',')]
     pub(crate) ignore: Vec<String>,
     /// List the fixes: those applied with --fix, else those --fix would apply (on stderr).
     #[arg(long)]
@@ -338,6 +370,12 @@ pub(crate) enum OutputFormat {
 }
 
 #[derive(Clone, Copy, ValueEnum)]
+pub(crate) enum RulesFormat {
+    Text,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
 pub(crate) enum ColorChoice {
     Auto,
     Always,
@@ -350,6 +388,94 @@ pub(crate) fn parse_version(s: &str) -> Result<Version, String> {
 
 pub(crate) fn parse_severity(s: &str) -> Result<Severity, String> {
     s.parse()
+}
+
+/// `backup-lint man`: the main page, one subcommand's page, or (`--dir`) all of them, so the
+/// `backup-lint-check(1)` … the main page refers to exist once installed.
+fn man_pages(subcommand: Option<&str>, dir: Option<&Path>) -> Result<u8, String> {
+    use clap::CommandFactory;
+    let mut cli = Cli::command();
+    cli.build();
+    let page_of = |cmd: clap::Command| -> Result<Vec<u8>, String> {
+        let mut page = Vec::new();
+        clap_mangen::Man::new(cmd)
+            .render(&mut page)
+            .map_err(|e| format!("rendering the man page: {e}"))?;
+        Ok(page)
+    };
+    let sub_page = |sub: &clap::Command| {
+        let name = format!("backup-lint-{}", sub.get_name());
+        page_of(
+            sub.clone()
+                .name(name.clone())
+                .bin_name(name.clone())
+                .display_name(name),
+        )
+    };
+    let write_out = |page: &[u8]| {
+        std::io::stdout()
+            .write_all(page)
+            .map_err(|e| format!("writing output: {e}"))
+    };
+    match (subcommand, dir) {
+        (None, None) => write_out(&page_of(cli)?)?,
+        (Some(name), _) => {
+            let sub = cli.find_subcommand(name).ok_or_else(|| {
+                format!(
+                    "no subcommand `{name}` (one of: {})",
+                    subcommand_names(&cli)
+                )
+            })?;
+            write_out(&sub_page(sub)?)?;
+        }
+        (None, Some(dir)) => {
+            std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+            let write = |name: String, page: Vec<u8>| {
+                let path = dir.join(name);
+                std::fs::write(&path, page).map_err(|e| format!("{}: {e}", path.display()))
+            };
+            for sub in cli.get_subcommands() {
+                write(format!("backup-lint-{}.1", sub.get_name()), sub_page(sub)?)?;
+            }
+            write("backup-lint.1".into(), page_of(cli.clone())?)?;
+        }
+    }
+    Ok(0)
+}
+
+/// `backup-lint rules`: every code, as text or JSON.
+fn rules_list(format: RulesFormat) -> Result<u8, String> {
+    let all = backup_lint::catalogue::all();
+    let out = match format {
+        RulesFormat::Json => {
+            let mut out = Vec::new();
+            render::write_rules_json(&mut out, &all).map_err(|e| format!("writing output: {e}"))?;
+            String::from_utf8(out).map_err(|e| e.to_string())?
+        }
+        RulesFormat::Text => {
+            let mut out = String::new();
+            for e in all {
+                let c = e.code();
+                out.push_str(&format!(
+                    "{}  {:<40} {:<8} {}\n",
+                    c.code,
+                    c.name,
+                    c.severity.as_str(),
+                    e.summary()
+                ));
+            }
+            out
+        }
+    };
+    print!("{out}");
+    Ok(0)
+}
+
+fn subcommand_names(cli: &clap::Command) -> String {
+    cli.get_subcommands()
+        .map(|s| s.get_name())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 pub fn main() -> ExitCode {
@@ -388,32 +514,8 @@ pub fn main() -> ExitCode {
             );
             Ok(0)
         }
-        Command::Man => (|| {
-            use clap::CommandFactory;
-            let mut page = Vec::new();
-            clap_mangen::Man::new(Cli::command())
-                .render(&mut page)
-                .map_err(|e| format!("rendering the man page: {e}"))?;
-            std::io::stdout()
-                .write_all(&page)
-                .map_err(|e| format!("writing output: {e}"))?;
-            Ok(0)
-        })(),
-        Command::Rules => {
-            let mut out = String::new();
-            for e in backup_lint::catalogue::all() {
-                let c = e.code();
-                out.push_str(&format!(
-                    "{}  {:<40} {:<8} {}\n",
-                    c.code,
-                    c.name,
-                    c.severity.as_str(),
-                    e.summary()
-                ));
-            }
-            print!("{out}");
-            Ok(0)
-        }
+        Command::Man { subcommand, dir } => man_pages(subcommand.as_deref(), dir.as_deref()),
+        Command::Rules { format } => rules_list(format),
         Command::Config {
             path,
             config,
@@ -429,6 +531,10 @@ pub fn main() -> ExitCode {
         Command::Explain { rule } => match backup_lint::catalogue::find(&rule) {
             Some(e) => {
                 println!("{}", e.explain());
+                println!(
+                    "\nDocumentation: {}",
+                    backup_lint::catalogue::doc_url(e.code().code)
+                );
                 Ok(0)
             }
             None => Err(format!("no code `{rule}`; `backup-lint rules` lists them")),

@@ -15,8 +15,10 @@ use crate::syntax::span::LineIndex;
 /// Bytes of suites kept in memory before they move to a temporary file.
 const HELD_IN_MEMORY: usize = 8 << 20;
 
-/// Text escaped for XML attribute values and character data; characters XML 1.0 cannot hold
-/// at all become U+FFFD.
+/// Text escaped for XML attribute values and character data. Characters XML 1.0 cannot hold
+/// at all (C0 controls but tab and line breaks, U+FFFE, U+FFFF; lone surrogates cannot occur
+/// in a `str`) become U+FFFD; tab and line breaks are written as character references, so
+/// an attribute keeps them (a parser turns literal ones into spaces).
 struct Xml<'a>(&'a str);
 
 impl fmt::Display for Xml<'_> {
@@ -29,7 +31,10 @@ impl fmt::Display for Xml<'_> {
                 '>' => "&gt;",
                 '"' => "&quot;",
                 '\'' => "&apos;",
-                c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => "\u{fffd}",
+                '\t' => "&#9;",
+                '\n' => "&#10;",
+                '\r' => "&#13;",
+                c if (c as u32) < 0x20 || matches!(c, '\u{fffe}' | '\u{ffff}') => "\u{fffd}",
                 _ => continue,
             };
             f.write_str(&self.0[plain_from..at])?;

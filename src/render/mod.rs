@@ -9,6 +9,7 @@ mod json;
 mod junit;
 mod lines;
 mod pretty;
+mod rules;
 mod sarif;
 
 use std::borrow::Cow;
@@ -22,6 +23,7 @@ use crate::syntax::span::{LineIndex, Span};
 
 pub use json::JSON_SCHEMA_VERSION;
 pub use lines::Statistics as RuleTable;
+pub use rules::write_rules_json;
 
 /// One checked file's findings, with its text for positions and code frames.
 #[derive(Clone, Copy)]
@@ -123,6 +125,10 @@ pub struct Counts {
     pub errors: usize,
     pub warnings: usize,
     pub infos: usize,
+    /// Findings with a safe fix (`--fix` applies it).
+    pub fixable: usize,
+    /// Findings with an unsafe fix (`--fix --unsafe-fixes` applies it).
+    pub unsafe_fixable: usize,
 }
 
 impl Counts {
@@ -133,6 +139,11 @@ impl Counts {
                 Severity::Error => self.errors += 1,
                 Severity::Warning => self.warnings += 1,
                 Severity::Info => self.infos += 1,
+            }
+            match d.fix().map(|f| f.applicability) {
+                Some(crate::diagnostic::Applicability::Safe) => self.fixable += 1,
+                Some(crate::diagnostic::Applicability::Unsafe) => self.unsafe_fixable += 1,
+                None => {}
             }
         }
     }

@@ -35,8 +35,12 @@ struct Region {
 }
 
 #[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
 struct ArtifactLocation<'a> {
     uri: &'a str,
+    /// `%SRCROOT%` for a relative `uri` (resolved through the run's `originalUriBaseIds`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    uri_base_id: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -106,13 +110,16 @@ struct ReportingDescriptor {
     default_configuration: Level,
     full_description: OwnedText,
     help: OwnedText,
+    help_uri: String,
     id: &'static str,
     name: &'static str,
     short_description: Text<'static>,
 }
 
 #[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
 struct Driver<'a> {
+    information_uri: &'static str,
     name: &'static str,
     rules: &'a [ReportingDescriptor],
     version: &'static str,
@@ -131,16 +138,39 @@ fn level(s: Severity) -> &'static str {
     }
 }
 
-/// A SARIF artifact URI: relative paths with `/`, absolute ones as `file://` URLs.
-fn sarif_uri(path: &str) -> String {
+/// A SARIF artifact URI and its base: a relative path (as the CLI prints it: relative to
+/// the working directory) with `/` and the base `%SRCROOT%`; an absolute path (outside the
+/// working directory) as a `file://` URL with no base.
+fn sarif_uri(path: &str) -> (String, Option<&'static str>) {
     let p = std::path::Path::new(path);
     if p.is_absolute()
         && let Ok(u) = url::Url::from_file_path(p)
     {
-        return u.to_string();
+        return (u.to_string(), None);
     }
     let forward = path.replace('\\', "/");
-    percent_encoding::utf8_percent_encode(&forward, SARIF_PATH).to_string()
+    (
+        percent_encoding::utf8_percent_encode(&forward, SARIF_PATH).to_string(),
+        Some(SRCROOT),
+    )
+}
+
+/// The base of relative artifact URIs: the working directory, given in `originalUriBaseIds`.
+const SRCROOT: &str = "%SRCROOT%";
+
+#[derive(Serialize)]
+struct BaseUri {
+    uri: String,
+}
+
+/// `originalUriBaseIds`: `%SRCROOT%` is the working directory (a folder URL ends with `/`).
+fn original_uri_base_ids() -> Option<std::collections::BTreeMap<&'static str, BaseUri>> {
+    let cwd = std::env::current_dir().ok()?;
+    let mut uri = url::Url::from_directory_path(cwd).ok()?.to_string();
+    if !uri.ends_with('/') {
+        uri.push('/');
+    }
+    Some([(SRCROOT, BaseUri { uri })].into_iter().collect())
 }
 
 /// Characters escaped in a relative SARIF URI.
@@ -169,8 +199,14 @@ pub(super) struct SarifWriter {
 impl SarifWriter {
     pub(super) fn begin<W: Write>(out: &mut W) -> io::Result<Self> {
         out.write_all(
-            b"{\n  \"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\",\n  \"runs\": [\n    {\n      \"results\": [",
+            b"{\n  \"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\",\n  \"runs\": [\n    {\n",
         )?;
+        if let Some(bases) = original_uri_base_ids() {
+            out.write_all(b"      \"originalUriBaseIds\": ")?;
+            write_at(out, TOOL_DEPTH, &bases)?;
+            out.write_all(b",\n")?;
+        }
+        out.write_all(b"      \"results\": [")?;
         Ok(SarifWriter {
             results: ArrayWriter::new(RESULTS_DEPTH),
             rules: Vec::new(),
@@ -179,7 +215,7 @@ impl SarifWriter {
 
     pub(super) fn file<W: Write>(&mut self, out: &mut W, f: &FileReport<'_>) -> io::Result<()> {
         let index = LineIndex::new(f.text);
-        let uri = sarif_uri(f.path);
+        let (uri, uri_base_id) = sarif_uri(f.path);
         let region = |span: Span| {
             let p = position(&index, span);
             Region {
@@ -192,7 +228,10 @@ impl SarifWriter {
             }
         };
         let physical = |span: Span| PhysicalLocation {
-            artifact_location: ArtifactLocation { uri: &uri },
+            artifact_location: ArtifactLocation {
+                uri: &uri,
+                uri_base_id,
+            },
             region: region(span),
         };
         for d in f.diagnostics {
@@ -201,7 +240,10 @@ impl SarifWriter {
                 fixes: d.fix().map(|fix| {
                     [Fix {
                         artifact_changes: [ArtifactChange {
-                            artifact_location: ArtifactLocation { uri: &uri },
+                            artifact_location: ArtifactLocation {
+                                uri: &uri,
+                                uri_base_id,
+                            },
                             replacements: fix
                                 .edits
                                 .iter()
@@ -262,6 +304,7 @@ impl SarifWriter {
             },
             full_description: OwnedText { text: full.clone() },
             help: OwnedText { text: full },
+            help_uri: crate::catalogue::doc_url(code.code),
             id: code.code,
             name: code.name,
             short_description: Text { text: short },
@@ -274,6 +317,7 @@ impl SarifWriter {
         out.write_all(b",\n      \"tool\": ")?;
         let tool = Tool {
             driver: Driver {
+                information_uri: crate::catalogue::REPOSITORY,
                 name: "backup-lint",
                 rules: &self.rules,
                 version: env!("CARGO_PKG_VERSION"),

@@ -23,6 +23,7 @@ fn run_with(args: &[&str], stdin: Option<&[u8]>, cwd: Option<&Path>) -> Run {
     cmd.args(args)
         .env("NO_COLOR", "1")
         .env_remove("CLICOLOR_FORCE")
+        .env_remove("FORCE_COLOR")
         .stdin(if stdin.is_some() {
             Stdio::piped()
         } else {
@@ -997,4 +998,344 @@ fn control_characters_in_file_names_never_reach_the_terminal() {
     for out in [&fmt.stderr, &missing.stderr] {
         assert!(!out.contains('\u{1b}') && !out.contains('\u{7}'), "{out:?}");
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The switches and configuration keys ruff's users look for
+
+/// The paths a concise run printed, in order.
+fn concise_paths(run: &Run) -> Vec<String> {
+    let mut paths: Vec<String> = run
+        .stdout
+        .lines()
+        .filter_map(|l| l.split(':').next())
+        .map(str::to_string)
+        .collect();
+    paths.dedup();
+    paths
+}
+
+/// `exclude` replaces the default list (`target`), `extend-exclude` adds to it; a pattern
+/// is matched against an entry's name and against its path below the configuration's folder;
+/// an excluded folder is not entered. A file named on the command line is checked anyway,
+/// unless `--force-exclude`.
+#[test]
+fn exclude_and_extend_exclude_and_force_exclude() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    for name in [
+        "a.sql",
+        "tests/fixtures/bad.sql",
+        "tests/keep.sql",
+        "gen/x.generated.sql",
+        "target/t.sql",
+        "sub/fixtures/deep.sql",
+    ] {
+        write(root, name, REMOVED);
+    }
+    let walked = |config: &str, args: &[&str]| {
+        std::fs::write(root.join("backup-lint.toml"), config).unwrap();
+        let mut all = vec!["check", "--format", "concise", "-q"];
+        all.extend_from_slice(args);
+        concise_paths(&run_with(&all, None, Some(root)))
+    };
+    assert_eq!(
+        walked("", &["."]),
+        [
+            "a.sql",
+            "gen/x.generated.sql",
+            "sub/fixtures/deep.sql",
+            "tests/fixtures/bad.sql",
+            "tests/keep.sql"
+        ]
+    );
+    // Relative to the configuration's folder, by name, and by a name glob.
+    let config = "extend-exclude = [\"tests/fixtures\", \"*.generated.sql\"]\n";
+    assert_eq!(
+        walked(config, &["."]),
+        ["a.sql", "sub/fixtures/deep.sql", "tests/keep.sql"]
+    );
+    assert_eq!(
+        walked("extend-exclude = [\"fixtures\"]\n", &["."]),
+        ["a.sql", "gen/x.generated.sql", "tests/keep.sql"]
+    );
+    // `exclude` replaces the defaults: `target` is walked again.
+    assert_eq!(
+        walked("exclude = [\"tests\", \"gen\", \"sub\"]\n", &["."]),
+        ["a.sql", "target/t.sql"]
+    );
+    // Named explicitly: checked, unless --force-exclude.
+    let named = ["tests/fixtures/bad.sql", "a.sql"];
+    assert_eq!(walked(config, &named), named);
+    let mut forced = vec!["--force-exclude"];
+    forced.extend(named);
+    assert_eq!(walked(config, &forced), ["a.sql"]);
+    // A folder named under an excluded one, forced.
+    assert_eq!(
+        walked(config, &["--force-exclude", "tests/fixtures"]),
+        Vec::<String>::new()
+    );
+    // A bad glob is a configuration error with its position.
+    std::fs::write(root.join("backup-lint.toml"), "extend-exclude = [\"a[\"]\n").unwrap();
+    let r = run_with(&["check", "."], None, Some(root));
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(r.stderr.contains("backup-lint.toml:1:19"), "{}", r.stderr);
+}
+
+/// A file of a kind backup-lint does not read, named on the command line: an error (exit 2)
+/// normally; skipped with a note under `--force-exclude`, the other files still checked.
+#[test]
+fn other_kinds_named_explicitly_error_or_are_skipped_with_force_exclude() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    for name in [".zshrc", ".envrc", "t.bats", "x.zsh", "notes.txt"] {
+        write(root, name, "echo hi\n");
+        let r = run_with(&["check", name], None, Some(root));
+        assert_eq!(r.code, 2, "{name}: {r:?}");
+        assert!(r.stderr.contains("not a file backup-lint reads"), "{r:?}");
+    }
+    write(root, "good.sql", CLEAN);
+    write(root, "bad.sql", REMOVED);
+    let args = [
+        "check",
+        "--force-exclude",
+        ".zshrc",
+        "t.bats",
+        "good.sql",
+        "x.zsh",
+    ];
+    let r = run_with(&args, None, Some(root));
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(
+        r.stderr
+            .contains("skipped .zshrc: not a file backup-lint reads"),
+        "{r:?}"
+    );
+    assert!(r.stderr.contains("skipped x.zsh"), "{r:?}");
+    assert!(r.stderr.contains("1 file checked"), "{r:?}");
+    let r = run_with(
+        &["check", "--force-exclude", ".envrc", "bad.sql"],
+        None,
+        Some(root),
+    );
+    assert_eq!(r.code, 1, "{r:?}");
+}
+
+/// Paths are printed as ruff prints them: walking `.` gives `a.sql`, not `./a.sql`, and an
+/// absolute path below the working directory is made relative to it — in every format.
+#[test]
+fn paths_are_relative_to_the_working_directory_in_every_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = std::fs::canonicalize(dir.path()).unwrap();
+    write(&root, "sub/a.sql", REMOVED);
+    let absolute = root.join("sub/a.sql");
+    for args in [
+        vec!["."],
+        vec!["./sub"],
+        vec!["sub/./a.sql"],
+        vec![s(&absolute)],
+    ] {
+        for format in [
+            "concise", "json", "github", "gitlab", "junit", "sarif", "human",
+        ] {
+            let mut all = vec!["check", "--isolated", "--format", format];
+            all.extend_from_slice(&args);
+            let r = run_with(&all, None, Some(&root));
+            assert_eq!(r.code, 1, "{args:?} {format}: {r:?}");
+            assert!(
+                r.stdout.contains("sub/a.sql"),
+                "{args:?} {format}:\n{}",
+                r.stdout
+            );
+            // SARIF names the working directory once, as the base of its relative paths.
+            let base = format!("\"uri\": \"file://{}/\"", s(&root));
+            let paths = r.stdout.replacen(&base, "", 1);
+            assert!(
+                !paths.contains("./sub") && !paths.contains(s(&root)),
+                "{args:?} {format}:\n{}",
+                r.stdout
+            );
+        }
+    }
+    // GitLab reads paths against the project folder (CI_PROJECT_DIR), as ruff writes them.
+    let mut cmd = Command::new(crate::support::bin());
+    let out = cmd
+        .current_dir(root.join("sub"))
+        .env("CI_PROJECT_DIR", &root)
+        .args(["check", "--isolated", "--format", "gitlab", "a.sql"])
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v[0]["location"]["path"], "sub/a.sql", "{v}");
+}
+
+/// `--output-format` is `--format`; `--exit-zero` exits 0 on findings (not on a missing file);
+/// `-o` writes the report to a file (nothing on stdout); `--extend-select` adds to
+/// `--select`; `--extend-ignore` is `--ignore`.
+#[test]
+fn ruff_style_switches() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(dir.path(), "a.sql", REMOVED);
+    let r = run(&["check", "--output-format", "json", s(&file)]);
+    assert_eq!(r.code, 1);
+    assert_eq!(json(&r)["diagnostics"][0]["code"], "A006");
+    let r = run(&["check", "--exit-zero", s(&file)]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(r.stdout.contains("V001"));
+    let r = run(&["check", "--exit-zero", s(&dir.path().join("missing.sql"))]);
+    assert_eq!(r.code, 2, "{r:?}");
+    let report = dir.path().join("out/report.json");
+    std::fs::create_dir_all(report.parent().unwrap()).unwrap();
+    let r = run(&["check", "--format", "json", "-o", s(&report), s(&file)]);
+    assert_eq!(r.code, 1);
+    assert!(r.stdout.is_empty(), "{r:?}");
+    let written: Value = serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    assert_eq!(written["summary"]["errors"], 1);
+    assert_eq!(
+        std::fs::metadata(&report).unwrap().permissions().mode() & 0o777,
+        0o644
+    );
+    let codes = |r: &Run| -> Vec<String> {
+        json(r)["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["code"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let base = ["check", "--format", "json", "--select", "V001", s(&file)];
+    assert_eq!(codes(&run(&base)), ["V001"]);
+    let mut extended = base.to_vec();
+    extended.extend(["--extend-select", "A006"]);
+    assert_eq!(codes(&run(&extended)), ["A006", "V001"]);
+    extended.extend(["--extend-ignore", "V001"]);
+    assert_eq!(codes(&run(&extended)), ["A006"]);
+    let r = run(&["check", "--extend-select", "nope", s(&file)]);
+    assert_eq!(r.code, 2, "{r:?}");
+    // The configuration's `extend-select` adds to its `select`.
+    std::fs::write(
+        dir.path().join("backup-lint.toml"),
+        "select = [\"V001\"]\nextend-select = [\"A006\"]\n",
+    )
+    .unwrap();
+    let r = run(&["check", "--format", "json", s(&file)]);
+    assert_eq!(codes(&r), ["A006", "V001"]);
+}
+
+/// The summary says how many findings `--fix` would fix, and how many more need
+/// `--unsafe-fixes`, as ruff's does.
+#[test]
+fn summary_counts_what_fix_would_fix() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(
+        dir.path(),
+        "a.sql",
+        "BACKUP DATABASE bank INTO 's3://b/p?AUTH=implicit' AS OF SYSTEM TIME \"-10s\" WITH detached, detached;\nBACKUP DATABASE d INTO 's3://b/q?AUTH=implicit';\n",
+    );
+    let r = run(&["check", "--isolated", s(&file)]);
+    assert!(
+        r.stderr.contains(
+            "[*] 1 fixable with `--fix` (1 hidden fix can be enabled with `--unsafe-fixes`)"
+        ),
+        "{}",
+        r.stderr
+    );
+    let r = run(&["check", "--isolated", "--unsafe-fixes", s(&file)]);
+    assert!(
+        r.stderr.contains("[*] 2 fixable with `--fix`\n"),
+        "{}",
+        r.stderr
+    );
+    let r = run(&["check", "--isolated", "-q", s(&file)]);
+    assert!(!r.stderr.contains("fixable"), "{}", r.stderr);
+}
+
+/// FORCE_COLOR colours human output without a terminal (over NO_COLOR, as in ruff);
+/// `--color never` still wins; without it, output to a pipe has no colour.
+#[test]
+fn force_color_and_no_color() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(dir.path(), "a.sql", REMOVED);
+    let colored = |env: &[(&str, &str)], extra: &[&str]| {
+        let mut cmd = Command::new(crate::support::bin());
+        cmd.env_remove("NO_COLOR").env_remove("FORCE_COLOR");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let out = cmd.args(["check", s(&file)]).args(extra).output().unwrap();
+        String::from_utf8(out.stdout).unwrap().contains('\u{1b}')
+    };
+    assert!(!colored(&[], &[]));
+    assert!(colored(&[("FORCE_COLOR", "1")], &[]));
+    assert!(colored(&[("FORCE_COLOR", "1"), ("NO_COLOR", "1")], &[]));
+    assert!(!colored(&[("FORCE_COLOR", "")], &[]));
+    assert!(!colored(&[("FORCE_COLOR", "1")], &["--color", "never"]));
+    assert!(colored(&[("NO_COLOR", "1")], &["--color", "always"]));
+}
+
+/// `rules --format json` lists every code `rules` lists, each with a documentation link to
+/// its section of docs/rules.md and the documentation `explain` prints (which ends with the
+/// same link).
+#[test]
+fn rules_json_links_every_code_to_its_documentation() {
+    let text = run(&["rules"]);
+    let r = run(&["rules", "--format", "json"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    let v = json(&r);
+    let rules = v.as_array().unwrap();
+    assert_eq!(rules.len(), text.stdout.lines().count());
+    let doc = std::fs::read_to_string(crate::support::manifest().join("docs/rules.md")).unwrap();
+    for rule in rules {
+        let code = rule["code"].as_str().unwrap();
+        let url = rule["url"].as_str().unwrap();
+        assert!(
+            url.starts_with(env!("CARGO_PKG_REPOSITORY"))
+                && url.ends_with(&format!("/docs/rules.md#{}", code.to_ascii_lowercase())),
+            "{url}"
+        );
+        assert!(doc.contains(&format!("\n## {code}\n")), "{code}");
+        assert!(!rule["explanation"].as_str().unwrap().is_empty(), "{code}");
+        assert!(matches!(rule["kind"].as_str(), Some("rule" | "builtin")));
+    }
+    let e = run(&["explain", "V001"]);
+    assert!(
+        e.stdout.trim_end().ends_with("/docs/rules.md#v001"),
+        "{}",
+        e.stdout
+    );
+}
+
+/// The main man page refers to backup-lint-check(1) and the rest: `man --dir` writes each of
+/// them, and `man SUBCOMMAND` prints one.
+#[test]
+fn man_pages_exist_for_every_subcommand_the_main_page_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = run(&["man", "--dir", s(dir.path())]);
+    assert_eq!(r.code, 0, "{r:?}");
+    let main = std::fs::read_to_string(dir.path().join("backup-lint.1")).unwrap();
+    let mut named = 0;
+    for line in main.lines() {
+        if let Some(page) = line
+            .strip_suffix("(1)")
+            .filter(|l| l.starts_with("backup\\-lint\\-"))
+        {
+            let file = dir.path().join(format!("{}.1", page.replace("\\-", "-")));
+            let text = std::fs::read_to_string(&file)
+                .unwrap_or_else(|e| panic!("{} is named but missing: {e}", file.display()));
+            assert!(
+                text.contains(&format!(".TH {} 1", page.replace("\\-", "-"))),
+                "{}",
+                file.display()
+            );
+            named += 1;
+        }
+    }
+    assert!(named >= 8, "{main}");
+    let check = run(&["man", "check"]);
+    assert!(
+        check.stdout.contains("\\-\\-force\\-exclude"),
+        "{}",
+        check.stdout
+    );
+    assert_eq!(run(&["man", "nope"]).code, 2);
 }

@@ -37,6 +37,9 @@ fn every_format_snapshot() {
             assert_eq!(code, 1, "{format}: an error is present");
             // Versions change with releases; keep the snapshot about the findings.
             out = out.replace(env!("CARGO_PKG_VERSION"), "<version>");
+            // SARIF names the working directory (the base of its relative paths).
+            let root = url::Url::from_directory_path(env!("CARGO_MANIFEST_DIR")).unwrap();
+            out = out.replace(root.as_str(), "file:///<root>/");
             // The error, the warning and the info of the fixture.
             for code in ["S003", "U011", "A006"] {
                 assert!(out.contains(code), "{format}: no {code} in the output");
@@ -116,4 +119,73 @@ fn junit_report_is_well_formed() {
     }
     assert!(failures >= 3);
     assert_eq!(declared, Some((cases, failures)));
+}
+
+/// JUnit stays well-formed XML when a file name or a message holds characters XML 1.0
+/// cannot hold (C0 controls, U+FFFE, U+FFFF): an XML parser (Python's expat, strict about
+/// them, and quick-xml) reads the report, and the counts match.
+#[test]
+fn junit_is_well_formed_with_characters_xml_forbids() {
+    let dir = tempfile::tempdir().unwrap();
+    let name = "bad\u{1}\u{fffe}\u{ffff}\u{1b}name.sql";
+    std::fs::write(
+        dir.path().join(name),
+        "BACKUP DATABASE bank INTO 'gs://b\u{1}\u{ffff}/p?AUTH=implicit&FOO=\u{3}';\nRESTORE DATABASE bank FROM LATEST IN 'x\u{fffe}://y' WITH \"\u{1}\u{ffff}\" = 'a';\n",
+    )
+    .unwrap();
+    let out = Command::new(crate::support::bin())
+        .current_dir(dir.path())
+        .args(["check", name, "--format", "junit", "--isolated"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let xml = String::from_utf8(out.stdout).unwrap();
+    let forbidden: Vec<char> = xml
+        .chars()
+        .filter(|&c| {
+            (c < ' ' && !matches!(c, '\t' | '\n' | '\r')) || matches!(c, '\u{fffe}' | '\u{ffff}')
+        })
+        .collect();
+    assert!(forbidden.is_empty(), "{forbidden:?} in\n{xml}");
+    let mut reader = quick_xml::Reader::from_str(&xml);
+    let mut failures = 0;
+    loop {
+        match reader.read_event().expect("well-formed XML") {
+            quick_xml::events::Event::Eof => break,
+            quick_xml::events::Event::Start(e) if e.name().into_inner() == "failure" => {
+                failures += 1
+            }
+            _ => {}
+        }
+    }
+    assert!(failures >= 2, "{xml}");
+    let report = dir.path().join("report.xml");
+    std::fs::write(&report, &xml).unwrap();
+    let python = Command::new("python3")
+        .args([
+            "-c",
+            "import sys, xml.dom.minidom as m; d = m.parse(sys.argv[1]); print(len(d.getElementsByTagName('failure')))",
+        ])
+        .arg(&report)
+        .output();
+    match python {
+        Ok(p) => {
+            assert!(
+                p.status.success(),
+                "expat rejects the report: {}\n{xml}",
+                String::from_utf8_lossy(&p.stderr)
+            );
+            assert_eq!(
+                String::from_utf8_lossy(&p.stdout).trim(),
+                failures.to_string()
+            );
+        }
+        Err(e) => {
+            assert!(
+                std::env::var("CI").as_deref() != Ok("true"),
+                "python3 is missing and CI=true: {e}"
+            );
+            eprintln!("notice: python3 not found ({e}); only quick-xml read the JUnit report");
+        }
+    }
 }

@@ -147,17 +147,42 @@ fn doc_examples_fire_and_corrections_do_not() {
 
 fn rules_markdown() -> String {
     let mut s = String::from(
-        "# Rules\n\nEvery code backup-lint prints: the rules, and the built-in codes of the parser, the release checker, `fmt`, suppressions, `migrate` and `simulate`. Generated from the code catalogue (`src/catalogue.rs`) by `tests/suite/rules.rs` (`UPDATE_RULES_DOC=1 cargo test --test suite rules::`).\n`backup-lint explain CODE` prints a code's full documentation.\n\n| code | name | severity | what it flags |\n|---|---|---|---|\n",
+        "# Rules\n\nEvery code backup-lint prints: the rules, and the built-in codes of the parser, the release checker, `fmt`, suppressions, `migrate` and `simulate`. Generated from the code catalogue (`src/catalogue.rs`) by `tests/suite/rules.rs` (`UPDATE_RULES_DOC=1 cargo test --test suite rules::`).\n`backup-lint explain CODE` prints the same documentation; each code's section below is the page its SARIF `helpUri` and `backup-lint rules --format json` link to (`docs/rules.md#<code>`).\n\n| code | name | severity | what it flags |\n|---|---|---|---|\n",
     );
-    for e in backup_lint::catalogue::all() {
+    let all = backup_lint::catalogue::all();
+    for e in &all {
         let c = e.code();
         s.push_str(&format!(
-            "| {} | {} | {} | {} |\n",
+            "| [{}](#{}) | {} | {} | {} |\n",
+            c.code,
+            c.code.to_ascii_lowercase(),
+            c.name,
+            c.severity.as_str(),
+            e.summary()
+        ));
+    }
+    // One section per code, headed by the code alone so that its anchor is `#<code>`; the
+    // documentation's own `##` headings move one level down.
+    for e in &all {
+        let c = e.code();
+        s.push_str(&format!(
+            "\n## {}\n\n`{}` · {} · {}\n\n",
             c.code,
             c.name,
             c.severity.as_str(),
             e.summary()
         ));
+        let mut fenced = false;
+        for line in e.doc().trim().lines() {
+            if line.starts_with("```") || line.starts_with("~~~") {
+                fenced = !fenced;
+            }
+            if !fenced && line.starts_with('#') {
+                s.push('#');
+            }
+            s.push_str(line);
+            s.push('\n');
+        }
     }
     s
 }

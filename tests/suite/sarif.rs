@@ -33,6 +33,63 @@ fn validate(tool: &PathBuf, file: &std::path::Path) -> Vec<String> {
         .collect()
 }
 
+/// The SARIF log of `check PATH --format sarif`, run from the crate root.
+fn sarif_of(path: &str) -> Vec<u8> {
+    let out = Command::new(crate::support::bin())
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["check", path, "--format", "sarif"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    out.stdout
+}
+
+/// Paths are relative to the working directory (the repository root in CI), whether the
+/// file was named with an absolute or a relative path, and resolve through `%SRCROOT%`;
+/// the tool and every rule link to their documentation in the repository, at an anchor
+/// `docs/rules.md` has.
+#[test]
+fn sarif_paths_are_relative_and_rules_link_to_their_docs() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let relative = "tests/fixtures/secrets/fake-keys.sql";
+    let absolute = root.join(relative);
+    let rules_doc = std::fs::read_to_string(root.join("docs/rules.md")).unwrap();
+    for path in [
+        relative,
+        absolute.to_str().unwrap(),
+        "./tests/fixtures/secrets/fake-keys.sql",
+    ] {
+        let v: serde_json::Value = serde_json::from_slice(&sarif_of(path)).unwrap();
+        let run = &v["runs"][0];
+        let base = run["originalUriBaseIds"]["%SRCROOT%"]["uri"]
+            .as_str()
+            .unwrap();
+        assert_eq!(
+            url::Url::parse(base).unwrap().to_file_path().unwrap(),
+            std::fs::canonicalize(root).unwrap(),
+            "{path}"
+        );
+        for result in run["results"].as_array().unwrap() {
+            let location = &result["locations"][0]["physicalLocation"]["artifactLocation"];
+            assert_eq!(location["uri"], relative, "{path}");
+            assert_eq!(location["uriBaseId"], "%SRCROOT%", "{path}");
+        }
+        let driver = &run["tool"]["driver"];
+        let home = driver["informationUri"].as_str().unwrap();
+        assert_eq!(home, env!("CARGO_PKG_REPOSITORY"));
+        for rule in driver["rules"].as_array().unwrap() {
+            let id = rule["id"].as_str().unwrap();
+            let help = rule["helpUri"].as_str().unwrap();
+            let anchor = id.to_ascii_lowercase();
+            assert_eq!(help, format!("{home}/blob/HEAD/docs/rules.md#{anchor}"));
+            assert!(
+                rules_doc.contains(&format!("\n## {id}\n")),
+                "docs/rules.md has no section for {id} (#{anchor})"
+            );
+        }
+    }
+}
+
 #[test]
 fn sarif_output_validates() {
     let Some(tool) = multitool() else {
@@ -56,28 +113,27 @@ fn sarif_output_validates() {
     );
     let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures/secrets/fake-keys.sql");
+    // A file outside the working directory keeps its absolute `file://` URI.
+    let outside = dir.path().join("outside.sql");
+    std::fs::copy(&fixture, &outside).unwrap();
     for (name, path) in [
         ("absolute", fixture.to_str().unwrap().to_string()),
         (
             "relative",
             "tests/fixtures/secrets/fake-keys.sql".to_string(),
         ),
+        ("outside", outside.to_str().unwrap().to_string()),
     ] {
-        let out = Command::new(crate::support::bin())
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .args(["check", &path, "--format", "sarif"])
-            .output()
-            .unwrap();
-        assert_eq!(out.status.code(), Some(1));
+        let stdout = sarif_of(&path);
         let file = dir.path().join(format!("{name}.sarif"));
-        std::fs::write(&file, &out.stdout).unwrap();
+        std::fs::write(&file, &stdout).unwrap();
         let errors = validate(&tool, &file);
         assert!(
             errors.is_empty(),
             "{name} paths: SARIF errors:\n{}",
             errors.join("\n")
         );
-        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&stdout).unwrap();
         assert!(
             v["runs"][0]["results"]
                 .as_array()

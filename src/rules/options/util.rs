@@ -259,17 +259,7 @@ pub fn schedule_crons(stmt: &Statement) -> (Option<&StrValue>, Option<&StrValue>
     }
 }
 
-/// Levenshtein distance, for "did you mean" hints.
+/// Levenshtein distance (in characters), for "did you mean" hints.
 pub fn distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            cur.push((prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1));
-        }
-        prev = cur;
-    }
-    prev[b.len()]
+    strsim::levenshtein(a, b)
 }

@@ -322,20 +322,9 @@ impl<'p, 'a> GoQuery<'p, 'a> {
 // ---------------------------------------------------------------------------------------------
 // Suggestions
 
-/// Levenshtein distance over bytes.
+/// Levenshtein distance over bytes (strsim's generic form takes sized collections).
 pub fn edit_distance(a: &str, b: &str) -> usize {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, &ca) in a.iter().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, &cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != cb))
-                .min(prev[j + 1] + 1)
-                .min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
+    strsim::generic_levenshtein(&a.as_bytes().to_vec(), &b.as_bytes().to_vec())
 }
 
 /// The candidate `name` most likely means: the same name in another case, a name whose
