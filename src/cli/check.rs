@@ -93,8 +93,9 @@ pub(crate) fn check_one(args: &CheckArgs, input: &Input, cfg: &Config, target: V
         }
         if args.diff {
             if applied.applied > 0 {
+                let (old, new) = backup_lint::redact::mask_pair(&out.text, &applied.text);
                 out.diff = Some(
-                    similar::TextDiff::from_lines(&out.text, &applied.text)
+                    similar::TextDiff::from_lines(&old, &new)
                         .unified_diff()
                         .header(&input.display, &input.display)
                         .to_string(),

@@ -72,7 +72,8 @@ pub(crate) fn run_fmt(args: FmtArgs) -> Result<u8, String> {
         let changed = result.changed(&text);
         if args.diff {
             if changed {
-                let diff = similar::TextDiff::from_lines(&text, &result.text)
+                let (old, new) = backup_lint::redact::mask_pair(&text, &result.text);
+                let diff = similar::TextDiff::from_lines(&old, &new)
                     .unified_diff()
                     .header(&input.display, &input.display)
                     .to_string();

@@ -74,9 +74,10 @@ pub(crate) fn run_migrate(args: MigrateArgs) -> Result<u8, String> {
         }
         if args.diff {
             if changed {
+                let (old, new) = backup_lint::redact::mask_pair(&text, &result.text);
                 print!(
                     "{}",
-                    similar::TextDiff::from_lines(&text, &result.text)
+                    similar::TextDiff::from_lines(&old, &new)
                         .unified_diff()
                         .header(&input.display, &input.display)
                 );

@@ -33,7 +33,7 @@ use serde_json::Value;
 use crate::check::config::Config;
 use crate::check::fix::Applicability;
 use crate::diagnostic::{Diagnostic, Severity, codes};
-use crate::redact::scrub;
+use crate::redact::{Redactor, scrub};
 use crate::{CheckOptions, FileKind, FormatOptions, Version, format_source};
 
 mod positions;
@@ -220,6 +220,8 @@ struct Document {
     language: String,
     /// The diagnostics last published (for code actions and hover).
     diagnostics: Vec<Diagnostic>,
+    /// The redaction model of the text last checked: every text sent about it goes through it.
+    redactor: Redactor,
 }
 
 impl Document {
@@ -308,6 +310,7 @@ impl Server {
                         version: doc.version,
                         language: doc.language_id,
                         diagnostics: Vec::new(),
+                        redactor: Redactor::default(),
                     },
                 );
                 self.publish(&doc.uri)
@@ -479,11 +482,12 @@ impl Server {
             crate::hosts::document::Document::build(&doc.text, kind, &resolved.config.sql_wrappers);
         let diags = crate::check::engine::check(&built, &CheckOptions::at(resolved.target));
         doc.diagnostics = resolved.config.apply(resolved.file.as_deref(), diags);
+        doc.redactor = Redactor::new(&doc.text);
         let lines = Lines::new(&doc.text);
         let lsp = doc
             .diagnostics
             .iter()
-            .map(|d| to_lsp(d, uri, &lines))
+            .map(|d| to_lsp(d, uri, &lines, &doc.redactor))
             .collect();
         out.push(publish_message(uri.clone(), lsp, Some(doc.version)));
         out
@@ -541,7 +545,7 @@ impl Server {
         // Statements and comment syntax do not depend on SQL wrappers.
         let built = crate::hosts::document::Document::build(&doc.text, kind, &[]);
         for d in hits {
-            let lsp = to_lsp(d, uri, &lines);
+            let lsp = to_lsp(d, uri, &lines, &doc.redactor);
             if let Some(fix) = d.fix()
                 && !fix.edits.is_empty()
             {
@@ -555,12 +559,12 @@ impl Server {
                     .collect();
                 let safe = fix.applicability == Applicability::Safe;
                 let title = if safe {
-                    format!("{}: {}", d.code.code, scrub(&fix.message))
+                    format!("{}: {}", d.code.code, doc.redactor.scrub(&fix.message))
                 } else {
                     format!(
                         "{}: {} (unsafe: changes what the statement does)",
                         d.code.code,
-                        scrub(&fix.message)
+                        doc.redactor.scrub(&fix.message)
                     )
                 };
                 fixes.push(CodeActionOrCommand::CodeAction(CodeAction {
@@ -616,7 +620,7 @@ impl Server {
             }
             let text = crate::catalogue::find(d.code.code)
                 .map(|e| e.doc().into_owned())
-                .unwrap_or_else(|| scrub(&d.message));
+                .unwrap_or_else(|| doc.redactor.scrub(&d.message));
             parts.push(format!(
                 "**{}** `{}` ({})\n\n{}",
                 d.code.code,
@@ -628,7 +632,7 @@ impl Server {
         Some(Hover {
             contents: HoverContents::Markup(MarkupContent {
                 kind: MarkupKind::Markdown,
-                value: scrub(&parts.join("\n\n---\n\n")),
+                value: doc.redactor.scrub(&parts.join("\n\n---\n\n")),
             }),
             range: Some(lines.range(first.span)),
         })
@@ -671,11 +675,11 @@ fn workspace_edit(uri: &Url, edits: Vec<TextEdit>) -> WorkspaceEdit {
     }
 }
 
-fn to_lsp(d: &Diagnostic, uri: &Url, lines: &Lines<'_>) -> LspDiagnostic {
-    let mut message = scrub(&d.message);
+fn to_lsp(d: &Diagnostic, uri: &Url, lines: &Lines<'_>, r: &Redactor) -> LspDiagnostic {
+    let mut message = r.scrub(&d.message);
     if let Some(help) = d.help() {
         message.push_str("\nhelp: ");
-        message.push_str(&scrub(help));
+        message.push_str(&r.scrub(help));
     }
     let related: Vec<DiagnosticRelatedInformation> = d
         .labels()
@@ -685,7 +689,7 @@ fn to_lsp(d: &Diagnostic, uri: &Url, lines: &Lines<'_>) -> LspDiagnostic {
                 uri: uri.clone(),
                 range: lines.range(l.span),
             },
-            message: scrub(&l.message),
+            message: r.scrub(&l.message),
         })
         .collect();
     LspDiagnostic {
@@ -740,6 +744,7 @@ mod tests {
                 version: 7,
                 language: "sql".to_string(),
                 diagnostics: Vec::new(),
+                redactor: Redactor::default(),
             },
         );
         server.publish(&uri);
