@@ -87,7 +87,7 @@ pub(crate) fn check_one(args: &CheckArgs, input: &Input, cfg: &Config, target: V
         });
         if applied.refused > 0 {
             out.notes.push(format!(
-                "{}: {} fix(es) not applied (overlapping, or the result would not parse)",
+                "{}: {} fix(es) not applied (overlapping, or the result would have a new problem)",
                 input.display, applied.refused
             ));
         }
@@ -137,22 +137,20 @@ pub(crate) fn check_one(args: &CheckArgs, input: &Input, cfg: &Config, target: V
 
 /// (syntax errors, 0) of a file of any kind, for judging fixes; SQL files use the parser's
 /// count of statements too.
-pub(crate) fn document_health(doc: &Document<'_>, target: Version) -> (usize, usize) {
-    if doc.kind == FileKind::Sql {
-        let parsed = backup_lint::syntax::parser::parse(doc.text);
-        let errors = parsed
-            .diagnostics
-            .iter()
-            .filter(|d| d.severity == Severity::Error)
-            .count();
-        return (errors, parsed.parsed().count());
-    }
+pub(crate) fn document_health(doc: &Document<'_>, target: Version) -> Health {
     let diags = engine::check(doc, &CheckOptions::at(target));
-    let errors = diags
-        .iter()
-        .filter(|d| matches!(d.code.code, "S001" | "S002" | "S004"))
-        .count();
-    (errors, 0)
+    let parsed = if doc.kind == FileKind::Sql {
+        backup_lint::syntax::parser::parse(doc.text)
+            .parsed()
+            .count()
+    } else {
+        0
+    };
+    let units = match &doc.model {
+        backup_lint::hosts::document::Model::Markdown { page, .. } => page.fences.len(),
+        _ => 0,
+    };
+    Health::of(&diags, parsed, units)
 }
 
 /// Checks `jobs` in parallel on every core and hands each result to `emit` in input order.

@@ -11,6 +11,7 @@ mod differential;
 mod docs_corpus;
 mod formats;
 mod grammar_sync;
+mod hardening;
 mod layers;
 mod lsp;
 mod migrate;
