@@ -222,6 +222,8 @@ struct Document {
     diagnostics: Vec<Diagnostic>,
     /// The redaction model of the text last checked: every text sent about it goes through it.
     redactor: Redactor,
+    /// The version last checked, built (bound to `""`; see `Document::rebind`).
+    built: Option<(i32, crate::hosts::document::Document<'static>)>,
 }
 
 impl Document {
@@ -311,6 +313,7 @@ impl Server {
                         language: doc.language_id,
                         diagnostics: Vec::new(),
                         redactor: Redactor::default(),
+                        built: None,
                     },
                 );
                 self.publish(&doc.uri)
@@ -483,6 +486,7 @@ impl Server {
         let diags = crate::check::engine::check(&built, &CheckOptions::at(resolved.target));
         doc.diagnostics = resolved.config.apply(resolved.file.as_deref(), diags);
         doc.redactor = Redactor::new(&doc.text);
+        doc.built = Some((doc.version, built.rebind("")));
         let lines = Lines::new(&doc.text);
         let lsp = doc
             .diagnostics
@@ -517,9 +521,9 @@ impl Server {
         }])
     }
 
-    fn code_actions(&self, p: &CodeActionParams) -> Option<Vec<CodeActionOrCommand>> {
+    fn code_actions(&mut self, p: &CodeActionParams) -> Option<Vec<CodeActionOrCommand>> {
         let uri = &p.text_document.uri;
-        let doc = self.docs.get(uri)?;
+        let doc = self.docs.get_mut(uri)?;
         let kind = doc.kind(uri)?;
         if let Some(only) = &p.context.only
             && !only.iter().any(|k| {
@@ -542,8 +546,13 @@ impl Server {
         let mut fixes = Vec::new();
         let mut ignores = Vec::new();
         let mut seen = HashSet::new();
-        // Statements and comment syntax do not depend on SQL wrappers.
-        let built = crate::hosts::document::Document::build(&doc.text, kind, &[]);
+        // The document built when it was last checked, if that was this version; else built
+        // now (statements and comment syntax do not depend on SQL wrappers). Kept for the next
+        // request, so a code action costs what its range costs, not a parse of the file.
+        let built = match doc.built.take() {
+            Some((version, built)) if version == doc.version => built.rebind(&doc.text),
+            _ => crate::hosts::document::Document::build(&doc.text, kind, &[]),
+        };
         for d in hits {
             let lsp = to_lsp(d, uri, &lines, &doc.redactor);
             if let Some(fix) = d.fix()
@@ -596,6 +605,8 @@ impl Server {
             }));
         }
         fixes.append(&mut ignores);
+        let version = doc.version;
+        doc.built = Some((version, built.rebind("")));
         Some(fixes)
     }
 
@@ -745,6 +756,7 @@ mod tests {
                 language: "sql".to_string(),
                 diagnostics: Vec::new(),
                 redactor: Redactor::default(),
+                built: None,
             },
         );
         server.publish(&uri);

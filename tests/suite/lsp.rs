@@ -582,13 +582,23 @@ fn malformed_messages_do_not_end_the_session() {
         .unwrap();
     let mut reader = BufReader::new(&out.stdout[..]);
     let mut answered = Vec::new();
+    let mut parse_errors = 0;
     while let Some(msg) = read_message(&mut reader) {
         if let Some(id) = msg.get("id").and_then(Value::as_i64) {
             answered.push(id);
         }
+        // Each message that could not be read gets JSON-RPC's parse error (id null).
+        if msg["id"].is_null() && msg["error"]["code"] == -32700 {
+            parse_errors += 1;
+        }
     }
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(answered, [1, 2, 3, 4], "stderr: {stderr}");
+    assert!(
+        parse_errors >= 2,
+        "{parse_errors} parse errors; stderr: {stderr}"
+    );
+    assert!(!String::from_utf8_lossy(&out.stdout).contains(secret));
     assert!(out.status.success(), "{stderr}");
     assert!(stderr.contains("skipped"), "{stderr}");
     assert!(!stderr.contains(secret), "{stderr}");
