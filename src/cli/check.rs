@@ -105,7 +105,7 @@ pub(crate) fn check_one(args: &CheckArgs, input: &Input, cfg: &Config, target: V
         }
         match &input.path {
             Some(path) if applied.applied > 0 => {
-                if let Err(e) = write_atomic(path, applied.text.as_bytes()) {
+                if let Err(e) = write_atomic(path, out.text.as_bytes(), applied.text.as_bytes()) {
                     out.error = Some(format!("{}: {e}", path.display()));
                     return out;
                 }
@@ -123,7 +123,7 @@ pub(crate) fn check_one(args: &CheckArgs, input: &Input, cfg: &Config, target: V
         && let Some(path) = &input.path
         && with_ignores != out.text
     {
-        if let Err(e) = write_atomic(path, with_ignores.as_bytes()) {
+        if let Err(e) = write_atomic(path, out.text.as_bytes(), with_ignores.as_bytes()) {
             out.error = Some(format!("{}: {e}", path.display()));
             return out;
         }

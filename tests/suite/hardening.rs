@@ -77,3 +77,59 @@ fn an_unused_suppression_holding_a_nul_byte_is_removed_whole() {
         );
     }
 }
+
+/// A run killed (SIGKILL or SIGINT) while `fmt` or `check --fix` writes leaves no temporary
+/// file behind, and the file is either the old text or the new one, whole.
+#[test]
+fn a_killed_run_leaves_no_temporary_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("big.sql");
+    let original: String = (0..30_000)
+        .map(|i| format!("backup into 's3://b/p{i}?AUTH=implicit'   with detached;\n"))
+        .collect();
+    // How long a whole run takes here: the kills are spread over its second half, where the
+    // file is written.
+    std::fs::write(&path, &original).unwrap();
+    let started = std::time::Instant::now();
+    Command::new(crate::support::bin())
+        .arg("fmt")
+        .arg(&path)
+        .output()
+        .unwrap();
+    let whole = started.elapsed();
+    for round in 0..10u32 {
+        std::fs::write(&path, &original).unwrap();
+        let args: &[&str] = if round % 2 == 0 {
+            &["fmt"]
+        } else {
+            &["check", "--fix", "--format", "concise"]
+        };
+        let mut child = Command::new(crate::support::bin())
+            .args(args)
+            .arg(&path)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(whole / 2 + whole * round / 18);
+        if round % 3 == 0 {
+            let _ = Command::new("kill")
+                .arg("-INT")
+                .arg(child.id().to_string())
+                .status();
+        } else {
+            let _ = child.kill();
+        }
+        let _ = child.wait();
+        let names: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names, ["big.sql"], "round {round}: left behind");
+        let now = std::fs::read_to_string(&path).unwrap();
+        assert!(
+            now == original || now.lines().count() == original.lines().count(),
+            "round {round}: the file is half written"
+        );
+    }
+}
