@@ -173,6 +173,11 @@ impl Scan<'_> {
             return;
         }
         let value = &self.text[range.clone()];
+        // A value already redacted (`'*****'`, `redacted`) is no secret.
+        let bare = value.trim_matches(|c| c == '\'' || c == '"');
+        if bare == MASK || (!bare.is_empty() && bare.bytes().all(|b| b == b'*')) {
+            return;
+        }
         let mut only_refs = true;
         let b = value.as_bytes();
         let mut i = 0;

@@ -159,7 +159,14 @@ pub fn format_source(text: &str, opts: &FormatOptions) -> Formatted {
         }
         let range = stmt.span.range();
         pass_through(&mut out, &text[last..range.start], opts.redact);
-        let _ = write!(out, "{}", ast.display(*opts));
+        if opts.redact {
+            // The release's own redacted form, and then the redaction model over it: a
+            // release's form may keep what the model calls secret (a URL password before
+            // v24.2 redacts URIs whole).
+            out.push_str(&crate::redact::scrub(&ast.display(*opts).to_string()));
+        } else {
+            let _ = write!(out, "{}", ast.display(*opts));
+        }
         last = range.end;
     });
     pass_through(&mut out, &text[last..], opts.redact);

@@ -739,6 +739,37 @@ fn ignore_edit(
     })
 }
 
+/// A whole session's input, `Content-Length` frames as a client would send them, read and
+/// handled as `run` would (without a connection): for the fuzz target and its smoke test. A
+/// panic here is a panic a client could cause.
+#[doc(hidden)]
+pub fn fuzz_session(input: &[u8]) {
+    let mut server = Server::new(None);
+    let mut reader = std::io::BufReader::new(input);
+    // A bound on the messages handled keeps one input's cost linear.
+    for _ in 0..256 {
+        let body = match transport::read_frame(&mut reader) {
+            Ok(Some(Ok(body))) => body,
+            Ok(Some(Err(_))) => continue,
+            Ok(None) | Err(_) => break,
+        };
+        let Ok(msg) = serde_json::from_slice::<Message>(&body) else {
+            continue;
+        };
+        match msg {
+            Message::Request(req) if req.method != "shutdown" => {
+                let _ = server.check_edited();
+                let _ = server.request(req);
+            }
+            Message::Notification(n) if n.method != "exit" => {
+                let _ = server.notification(n);
+            }
+            _ => {}
+        }
+    }
+    let _ = server.check_edited();
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
