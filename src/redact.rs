@@ -509,6 +509,25 @@ fn star_ranges(text: &str, ranges: &[Range<usize>]) -> String {
     String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
+/// `text` with the secrets of its storage URIs (secret query parameters, URL passwords)
+/// replaced by `redacted`, and nothing else: for a release's own redacted form of a
+/// statement, which `fmt --redact` prints as that release does (some releases show a RESTORE
+/// passphrase there; see FUZZING.md) but never with a URI secret the release would leave.
+pub fn scrub_uris(text: &str) -> String {
+    let mut scan = Scan {
+        text,
+        ranges: Vec::new(),
+        vars: Vec::new(),
+    };
+    scan.key_values(&|_, key| SECRET_PARAMS.contains(&key));
+    scan.url_passwords();
+    let ranges = merge(scan.ranges);
+    if ranges.is_empty() {
+        return text.to_string();
+    }
+    replace_ranges(text, &ranges)
+}
+
 /// `text` with every secret value replaced by `redacted`: for messages, labels and help.
 pub fn scrub(text: &str) -> String {
     let ranges = secret_ranges(text);
