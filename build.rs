@@ -14,9 +14,10 @@ fn main() {
     {
         println!("cargo:rustc-link-arg-bins=-Wl,-z,pack-relative-relocs");
     }
-    let root =
-        Path::new(&std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"))
-            .join("src/rules");
+    // Read when the script runs, not when it was compiled: a build script compiled in another
+    // checkout (a copied target directory) would otherwise register that checkout's rules.
+    let manifest = std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let root = Path::new(&manifest).join("src/rules");
     println!("cargo:rerun-if-changed=src/rules");
     let mut categories: Vec<_> = std::fs::read_dir(&root)
         .expect("src/rules exists")

@@ -85,6 +85,11 @@ pub const BUILTIN: &[Builtin] = &[
         doc: "`fmt` left a statement as written because a comment sits inside it and the canonical one-line form cannot keep it. Move the comment before or after the statement.",
     },
     Builtin {
+        code: codes::FORMAT_NOT_VERIFIED,
+        summary: "`fmt` left a statement as written: its canonical form did not read back the same",
+        doc: "`fmt` prints each statement in its canonical form and then reads that form back at the same release; when it does not parse, or prints differently a second time, the statement is left exactly as written (the printer, not your statement, is at fault: please report it). Nothing else in the file is held back.",
+    },
+    Builtin {
         code: codes::UNKNOWN_RULE,
         summary: "suppression comment naming a rule that does not exist",
         doc: "A suppression comment (`-- backup-lint: ignore[…]`, `disable[…]`, `enable[…]`, `ignore-file[…]`, or the same after `#` in scripts and `<!-- -->` in runbooks) names a code or rule name that does not exist, so it suppresses nothing; most likely a typo. `backup-lint rules` lists every code and name.",

@@ -103,6 +103,11 @@ pub mod codes {
         name: "comment-inside-statement",
         severity: Severity::Info,
     };
+    pub const FORMAT_NOT_VERIFIED: Code = Code {
+        code: "F002",
+        name: "format-not-verified",
+        severity: Severity::Info,
+    };
     pub const UNKNOWN_RULE: Code = Code {
         code: "N001",
         name: "unknown-rule-in-suppression",
@@ -161,6 +166,7 @@ pub mod codes {
         DEPRECATED_SYNTAX,
         UNKNOWN_OPTION,
         COMMENT_IN_STATEMENT,
+        FORMAT_NOT_VERIFIED,
     ];
 }
 

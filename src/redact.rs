@@ -1,9 +1,26 @@
 //! The one place secrets are removed from anything that leaves the process.
 //!
-//! `secret_ranges` finds secret values in a text: the values of secret query parameters of
-//! storage URIs (`AWS_SECRET_ACCESS_KEY=…`), URL passwords (`https://user:PASSWORD@host`) and
-//! `encryption_passphrase = '…'` literals. Renderers print messages through `scrub` and code
-//! frames from `mask_source`; both mask exactly those ranges.
+//! One model, [`secret_ranges`], says which bytes of a text are secret, whatever the text is
+//! (SQL, a shell script, a Markdown page, YAML, a message):
+//!
+//! - the value after a secret key (`KEY=value`, `KEY: value`, `"KEY": "value"`): the storage
+//!   URI parameters (`AWS_SECRET_ACCESS_KEY`, `CREDENTIALS`, …, also with percent-encoded
+//!   names such as `AWS%5FSECRET%5FACCESS%5FKEY`), and any key named like a secret
+//!   (`…PASSWORD`, `…PASSPHRASE`, `…TOKEN`, `…SECRET`, `…ACCOUNT_KEY`, …), so
+//!   `export AWS_SECRET_ACCESS_KEY=…` and `CREDENTIALS="…"` in scripts are found too. In a URI
+//!   query a value runs on over an unencoded `&` that starts no new `name=` and over `#`;
+//!   elsewhere a quoted value runs to its closing quote, across lines;
+//! - URL passwords (`postgresql://user:PASSWORD@host`, up to the last `@` of the authority);
+//! - `encryption_passphrase = …` in every spelling SQL allows: a bare word, `'…'`, `e'…'`
+//!   with backslash escapes, `$tag$…$tag$`, `"…"`, the key itself quoted, comments and line
+//!   breaks between the key, the `=` and the value;
+//! - the value of any variable a secret is taken from (`KEY=$PASS` or
+//!   `encryption_passphrase = '${PASS}'` makes `PASS=…` secret, transitively).
+//!
+//! A [`Redactor`] is that model for one file: it also remembers the secret values it found
+//! there, so a message, label or fix quoting one of them out of context is masked as well,
+//! and it judges a fix's replacement where it will stand in the file. Every output boundary
+//! (renderers, `fmt --redact`, migrate, simulate, the language server) goes through it.
 
 use std::ops::Range;
 
@@ -17,100 +34,440 @@ pub const SECRET_PARAMS: &[&str] = &[
     "AZURE_CLIENT_SECRET",
 ];
 
+/// Key names ending so (upper case, `-` read as `_`) hold secrets: environment variables,
+/// connection-string fields, YAML keys.
+const SECRET_SUFFIXES: &[&str] = &[
+    "SECRET",
+    "SECRET_KEY",
+    "SECRET_ACCESS_KEY",
+    "PASSWORD",
+    "PASSWD",
+    "PASSPHRASE",
+    "TOKEN",
+    "ACCOUNT_KEY",
+    "STORAGE_KEY",
+    "CREDENTIALS",
+    "API_KEY",
+    "PRIVATE_KEY",
+];
+
 /// What a secret is replaced with in messages.
 pub const MASK: &str = "redacted";
 
-fn ends_value(b: u8) -> bool {
-    matches!(b, b'&' | b'\'' | b'"' | b'#' | b')' | b',' | b'`') || b.is_ascii_whitespace()
+/// How far back from an `=` a key name is looked for (percent-encoded names are long).
+const KEY_WINDOW: usize = 160;
+
+fn is_key_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'_' | b'%' | b'-' | b'.')
+}
+
+fn is_name_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+/// `key` (as written) percent-decoded, upper case, `-` read as `_`, leading `-`s (`--password`)
+/// dropped.
+fn normal_key(key: &str) -> String {
+    let decoded = percent_encoding::percent_decode_str(key).decode_utf8_lossy();
+    decoded
+        .trim_start_matches('-')
+        .chars()
+        .map(|c| {
+            if c == '-' {
+                '_'
+            } else {
+                c.to_ascii_uppercase()
+            }
+        })
+        .collect()
+}
+
+/// Whether a key (normalised) names a secret.
+pub fn is_secret_key(key: &str) -> bool {
+    SECRET_PARAMS.contains(&key) || SECRET_SUFFIXES.iter().any(|s| key.ends_with(s))
+}
+
+/// Ends an unquoted value outside a URI query.
+fn ends_bare(b: u8) -> bool {
+    b.is_ascii_whitespace() || matches!(b, b'\'' | b'"' | b'`' | b';' | b')' | b',' | b'|')
+}
+
+/// Ends a value in a URI query (before the `&`/`#` judgement). A line break does not: a
+/// secret pasted across lines inside a quoted URI is still the secret.
+fn ends_query(b: u8) -> bool {
+    matches!(
+        b,
+        b' ' | b'\t' | b'\x0b' | b'\x0c' | b'\'' | b'"' | b'`' | b'<' | b'>'
+    )
+}
+
+/// Ends a URL authority.
+fn ends_authority(b: u8) -> bool {
+    b.is_ascii_whitespace() || matches!(b, b'\'' | b'"' | b'`' | b'<' | b'>')
+}
+
+/// The end of a quoted value opening at `open` (the quote byte's position): the byte after the
+/// closing quote's content (the closing quote itself excluded), or the text's end.
+fn quoted_end(bytes: &[u8], open: usize, quote: u8, backslash: bool, doubled: bool) -> usize {
+    let mut j = open + 1;
+    while j < bytes.len() {
+        let b = bytes[j];
+        if backslash && b == b'\\' {
+            j += 2;
+            continue;
+        }
+        if b == quote {
+            if doubled && bytes.get(j + 1) == Some(&quote) {
+                j += 2;
+                continue;
+            }
+            return j;
+        }
+        j += 1;
+    }
+    bytes.len()
+}
+
+/// Skips blanks, line breaks, SQL comments and shell line continuations from `j`.
+fn skip_trivia(bytes: &[u8], mut j: usize) -> usize {
+    loop {
+        match bytes.get(j) {
+            Some(b) if b.is_ascii_whitespace() => j += 1,
+            Some(b'\\') if matches!(bytes.get(j + 1), Some(b'\n' | b'\r')) => j += 2,
+            Some(b'-') if bytes.get(j + 1) == Some(&b'-') => {
+                j = memchr::memchr(b'\n', &bytes[j..]).map_or(bytes.len(), |p| j + p + 1);
+            }
+            Some(b'/') if bytes.get(j + 1) == Some(&b'*') => {
+                let mut depth = 1;
+                j += 2;
+                while j < bytes.len() && depth > 0 {
+                    if bytes[j] == b'/' && bytes.get(j + 1) == Some(&b'*') {
+                        depth += 1;
+                        j += 2;
+                    } else if bytes[j] == b'*' && bytes.get(j + 1) == Some(&b'/') {
+                        depth -= 1;
+                        j += 2;
+                    } else {
+                        j += 1;
+                    }
+                }
+            }
+            _ => return j,
+        }
+    }
+}
+
+/// Collects what the secret scan found.
+struct Scan<'t> {
+    text: &'t str,
+    ranges: Vec<Range<usize>>,
+    /// Variables a secret is taken from.
+    vars: Vec<String>,
+}
+
+impl Scan<'_> {
+    /// Records `range` as secret; a value that only names variables (`$PASS`, `'${PASS}'`)
+    /// records them instead.
+    fn secret(&mut self, range: Range<usize>) {
+        if range.is_empty() {
+            return;
+        }
+        let value = &self.text[range.clone()];
+        // A value already redacted (`'*****'`, `redacted`) is no secret.
+        let bare = value.trim_matches(|c| c == '\'' || c == '"');
+        if bare == MASK || (!bare.is_empty() && bare.bytes().all(|b| b == b'*')) {
+            return;
+        }
+        let mut only_refs = true;
+        let b = value.as_bytes();
+        let mut i = 0;
+        while i < b.len() {
+            if b[i] == b'$' {
+                let braced = b.get(i + 1) == Some(&b'{');
+                let start = i + 1 + usize::from(braced);
+                let mut e = start;
+                while e < b.len() && is_name_byte(b[e]) {
+                    e += 1;
+                }
+                if e > start && b[start..e].iter().all(u8::is_ascii_digit) && !braced {
+                    // `$1`: a placeholder, bound elsewhere.
+                    i = e;
+                    continue;
+                }
+                if e > start && !b[start].is_ascii_digit() {
+                    self.vars.push(value[start..e].to_string());
+                    i = if braced {
+                        memchr::memchr(b'}', &b[e..]).map_or(b.len(), |p| e + p + 1)
+                    } else {
+                        e
+                    };
+                    continue;
+                }
+            }
+            if !matches!(b[i], b'"' | b'\'') {
+                only_refs = false;
+            }
+            i += 1;
+        }
+        if !only_refs {
+            self.ranges.push(range);
+        }
+    }
+
+    /// The value after a secret key's separator at `sep`.
+    fn value_after(&mut self, sep: usize, in_query: bool) {
+        let bytes = self.text.as_bytes();
+        let mut start = sep + 1;
+        if !in_query {
+            while matches!(bytes.get(start), Some(b' ' | b'\t')) {
+                start += 1;
+            }
+            // SQL comments before the value (`= /* c */ 'x'`).
+            if bytes[start..].starts_with(b"/*") || bytes[start..].starts_with(b"--") {
+                start = skip_trivia(bytes, start);
+            }
+        }
+        match bytes.get(start) {
+            None => {}
+            Some(_) if in_query => {
+                let mut end = start;
+                loop {
+                    while end < bytes.len() && !ends_query(bytes[end]) && bytes[end] != b'&' {
+                        end += 1;
+                    }
+                    // An `&` goes on the value unless a `name=` follows it.
+                    if end < bytes.len() && bytes[end] == b'&' {
+                        let seg = end + 1;
+                        let mut k = seg;
+                        while k < bytes.len()
+                            && !ends_query(bytes[k])
+                            && !matches!(bytes[k], b'&' | b'=')
+                        {
+                            k += 1;
+                        }
+                        if k > seg && bytes.get(k) == Some(&b'=') {
+                            break;
+                        }
+                        end = k;
+                        continue;
+                    }
+                    break;
+                }
+                self.secret(start..end);
+            }
+            Some(&q @ (b'\'' | b'"')) => {
+                let end = quoted_end(bytes, start, q, q == b'"', false);
+                self.secret(start + 1..end);
+            }
+            Some(b'$') if bytes.get(start + 1) == Some(&b'\'') => {
+                let end = quoted_end(bytes, start + 1, b'\'', true, false);
+                self.secret(start + 2..end);
+            }
+            Some(b'`') => {}
+            Some(b'e' | b'E') if bytes.get(start + 1) == Some(&b'\'') => {
+                let end = quoted_end(bytes, start + 1, b'\'', true, true);
+                self.secret(start + 2..end);
+            }
+            Some(_) => {
+                let line_value = bytes[sep] == b':';
+                let mut end = start;
+                while end < bytes.len()
+                    && if line_value {
+                        !matches!(bytes[end], b'\n' | b'\r')
+                    } else {
+                        !ends_bare(bytes[end])
+                    }
+                {
+                    end += 1;
+                }
+                self.secret(start..end);
+            }
+        }
+    }
+
+    /// `KEY=value` / `KEY: value` for keys `wanted` accepts (given the name as written and
+    /// normalised).
+    fn key_values(&mut self, wanted: &dyn Fn(&str, &str) -> bool) {
+        let bytes = self.text.as_bytes();
+        for sep in memchr::memchr2_iter(b'=', b':', bytes) {
+            let colon = bytes[sep] == b':';
+            if colon && !matches!(bytes.get(sep + 1), Some(b' ' | b'\t' | b'"' | b'\'')) {
+                continue;
+            }
+            if !colon && bytes.get(sep + 1) == Some(&b'=') {
+                continue;
+            }
+            let mut end = sep;
+            if colon && end > 0 && matches!(bytes[end - 1], b'"' | b'\'') {
+                end -= 1;
+            }
+            while end > 0 && matches!(bytes[end - 1], b' ' | b'\t') && sep - end < 4 {
+                end -= 1;
+            }
+            let floor = end.saturating_sub(KEY_WINDOW);
+            let mut key_start = end;
+            while key_start > floor && is_key_byte(bytes[key_start - 1]) {
+                key_start -= 1;
+            }
+            if key_start == end || (key_start == floor && floor > 0) {
+                continue;
+            }
+            let raw = &self.text[key_start..end];
+            if !wanted(raw, &normal_key(raw)) {
+                continue;
+            }
+            let in_query = !colon && key_start > 0 && matches!(bytes[key_start - 1], b'?' | b'&');
+            self.value_after(sep, in_query);
+        }
+    }
+
+    /// `scheme://user:password@host`.
+    fn url_passwords(&mut self) {
+        let bytes = self.text.as_bytes();
+        for at in memchr::memmem::find_iter(bytes, b"://") {
+            let auth = at + 3;
+            let mut end = auth;
+            while end < bytes.len()
+                && !matches!(bytes[end], b'/' | b'?' | b'#')
+                && !ends_authority(bytes[end])
+            {
+                end += 1;
+            }
+            // A password holding `/`, `?` or `#` (unencoded): the `@` is further on.
+            if memchr::memchr(b'@', &bytes[auth..end]).is_none()
+                && memchr::memchr(b':', &bytes[auth..end]).is_some()
+            {
+                let mut far = end;
+                while far < bytes.len()
+                    && far - end < 256
+                    && !ends_authority(bytes[far])
+                    && bytes[far] != b'@'
+                {
+                    far += 1;
+                }
+                if bytes.get(far) == Some(&b'@') {
+                    end = far + 1;
+                }
+            }
+            let Some(last_at) = memchr::memrchr(b'@', &bytes[auth..end]) else {
+                continue;
+            };
+            let last_at = auth + last_at;
+            if let Some(c) = memchr::memchr(b':', &bytes[auth..last_at]) {
+                self.secret(auth + c + 1..last_at);
+            }
+        }
+    }
+
+    /// `encryption_passphrase = …` (and any `…passphrase` key) in SQL's spellings.
+    fn passphrases(&mut self) {
+        let bytes = self.text.as_bytes();
+        let finder = memchr::memmem::Finder::new(b"passphrase");
+        let lower: Vec<u8> = bytes.to_ascii_lowercase();
+        for at in finder.find_iter(&lower) {
+            let mut j = at + "passphrase".len();
+            if bytes.get(j).is_some_and(|&b| is_name_byte(b)) {
+                continue;
+            }
+            if matches!(bytes.get(j), Some(b'"' | b'\'' | b'`')) {
+                j += 1;
+            }
+            j = skip_trivia(bytes, j);
+            if bytes.get(j) != Some(&b'=') || bytes.get(j + 1) == Some(&b'=') {
+                continue;
+            }
+            j = skip_trivia(bytes, j + 1);
+            let Some(&b) = bytes.get(j) else { continue };
+            match b {
+                b'\'' => {
+                    let end = quoted_end(bytes, j, b'\'', false, true);
+                    self.secret(j + 1..end);
+                }
+                b'e' | b'E' if bytes.get(j + 1) == Some(&b'\'') => {
+                    let end = quoted_end(bytes, j + 1, b'\'', true, true);
+                    self.secret(j + 2..end);
+                }
+                b'"' => {
+                    let end = quoted_end(bytes, j, b'"', false, true);
+                    self.secret(j + 1..end);
+                }
+                b'\\' if matches!(bytes.get(j + 1), Some(b'"' | b'\'')) => {
+                    // `\"…\"` inside a shell string.
+                    let q = bytes[j + 1];
+                    let mut end = j + 2;
+                    while end < bytes.len() && bytes[end] != q {
+                        end += 1;
+                    }
+                    let end = if end > j + 2 && bytes[end - 1] == b'\\' {
+                        end - 1
+                    } else {
+                        end
+                    };
+                    self.secret(j + 2..end);
+                }
+                b'$' => {
+                    let mut t = j + 1;
+                    while t < bytes.len() && is_name_byte(bytes[t]) {
+                        t += 1;
+                    }
+                    if bytes.get(t) == Some(&b'$') && !bytes[j + 1].is_ascii_digit() {
+                        let delim = &bytes[j..=t];
+                        let body = t + 1;
+                        let end = memchr::memmem::find(&bytes[body..], delim)
+                            .map_or(bytes.len(), |p| body + p);
+                        self.secret(body..end);
+                    } else if bytes.get(j + 1).is_some_and(u8::is_ascii_digit) {
+                        // `$1`: a placeholder, bound elsewhere.
+                    } else {
+                        // `$PASS` / `${PASS}`: a variable.
+                        let mut end = j + 1;
+                        while end < bytes.len() && !ends_bare(bytes[end]) {
+                            end += 1;
+                        }
+                        self.secret(j..end);
+                    }
+                }
+                _ => {
+                    let mut end = j;
+                    while end < bytes.len() && !ends_bare(bytes[end]) {
+                        end += 1;
+                    }
+                    self.secret(j..end);
+                }
+            }
+        }
+    }
 }
 
 /// Byte ranges of secret values in `text`, sorted and non-overlapping.
 pub fn secret_ranges(text: &str) -> Vec<Range<usize>> {
     let bytes = text.as_bytes();
-    let mut out: Vec<Range<usize>> = Vec::new();
-    // Every secret follows an `=` or sits in a `://` URL: most messages have neither.
-    let has_equals = memchr::memchr(b'=', bytes).is_some();
-    if !has_equals && memchr::memmem::find(bytes, b"://").is_none() {
-        return out;
+    let mut scan = Scan {
+        text,
+        ranges: Vec::new(),
+        vars: Vec::new(),
+    };
+    let has_sep = memchr::memchr2(b'=', b':', bytes).is_some();
+    if !has_sep {
+        return scan.ranges;
     }
-    // Secret query parameters: `NAME=value` after `?` or `&` (case-insensitive names). The
-    // `?` or `&` is looked for only as far back as the longest name, so a long text with many
-    // `=` and no query stays linear.
-    let longest = SECRET_PARAMS.iter().map(|p| p.len()).max().unwrap_or(0);
-    for i in memchr::memchr_iter(b'=', bytes) {
-        let window = i.saturating_sub(longest + 1);
-        let key_start = bytes[window..i]
-            .iter()
-            .rposition(|&b| b == b'?' || b == b'&')
-            .map_or(i, |p| window + p + 1);
-        let key = &text[key_start..i];
-        if key.is_empty() || !SECRET_PARAMS.iter().any(|p| p.eq_ignore_ascii_case(key)) {
-            continue;
+    scan.key_values(&|_, key| is_secret_key(key));
+    scan.url_passwords();
+    scan.passphrases();
+    // Variables secrets are taken from, transitively (a few rounds: chains are short).
+    let mut known: Vec<String> = Vec::new();
+    for _ in 0..4 {
+        scan.vars.sort();
+        scan.vars.dedup();
+        scan.vars.retain(|v| !known.contains(v));
+        if scan.vars.is_empty() {
+            break;
         }
-        let start = i + 1;
-        let mut end = start;
-        while end < bytes.len() && !ends_value(bytes[end]) {
-            end += 1;
-        }
-        if end > start {
-            out.push(start..end);
-        }
+        let round = std::mem::take(&mut scan.vars);
+        scan.key_values(&|raw, _| round.iter().any(|v| v == raw));
+        known.extend(round);
     }
-    // URL passwords: `scheme://user:password@host`.
-    for (i, _) in text.match_indices("://") {
-        let auth_start = i + 3;
-        let mut j = auth_start;
-        let mut colon = None;
-        while j < bytes.len()
-            && !matches!(bytes[j], b'/' | b'?' | b'#' | b'@')
-            && !ends_value(bytes[j])
-        {
-            if bytes[j] == b':' && colon.is_none() {
-                colon = Some(j);
-            }
-            j += 1;
-        }
-        if j < bytes.len()
-            && bytes[j] == b'@'
-            && let Some(c) = colon
-            && j > c + 1
-        {
-            out.push(c + 1..j);
-        }
-    }
-    // `encryption_passphrase = '…'` (also `"…"` and `$$…$$`).
-    if !has_equals {
-        return merge(out);
-    }
-    let lower = text.to_ascii_lowercase();
-    for (i, _) in lower.match_indices("encryption_passphrase") {
-        let mut j = i + "encryption_passphrase".len();
-        while j < bytes.len() && (bytes[j] == b' ' || bytes[j] == b'\t') {
-            j += 1;
-        }
-        if j >= bytes.len() || bytes[j] != b'=' {
-            continue;
-        }
-        j += 1;
-        while j < bytes.len() && (bytes[j] == b' ' || bytes[j] == b'\t') {
-            j += 1;
-        }
-        let (open, close): (&str, &str) = match bytes.get(j) {
-            Some(b'\'') => ("'", "'"),
-            Some(b'"') => ("\"", "\""),
-            Some(b'$') if text[j..].starts_with("$$") => ("$$", "$$"),
-            _ => continue,
-        };
-        let start = j + open.len();
-        if let Some(rel) = text[start..].find(close) {
-            if rel > 0 {
-                out.push(start..start + rel);
-            }
-        } else if start < text.len() {
-            out.push(start..text.len());
-        }
-    }
-    merge(out)
+    merge(scan.ranges)
 }
 
 /// `ranges` sorted, overlapping ones joined.
@@ -126,12 +483,8 @@ fn merge(mut out: Vec<Range<usize>>) -> Vec<Range<usize>> {
     merged
 }
 
-/// `text` with every secret value replaced by `redacted`: for messages, labels and help.
-pub fn scrub(text: &str) -> String {
-    let ranges = secret_ranges(text);
-    if ranges.is_empty() {
-        return text.to_string();
-    }
+/// `text` with `ranges` (sorted, disjoint) replaced by `redacted`.
+fn replace_ranges(text: &str, ranges: &[Range<usize>]) -> String {
     let mut out = String::with_capacity(text.len());
     let mut last = 0;
     for r in ranges {
@@ -143,20 +496,202 @@ pub fn scrub(text: &str) -> String {
     out
 }
 
-/// `text` with every byte of every secret value replaced by `*`: same length, so spans into
-/// the original still point at the same places (for code frames).
-pub fn mask_source(text: &str) -> String {
+/// `text` with `ranges` masked byte for byte with `*` (same length).
+fn star_ranges(text: &str, ranges: &[Range<usize>]) -> String {
+    let mut bytes = text.as_bytes().to_vec();
+    for r in ranges {
+        for b in &mut bytes[r.clone()] {
+            *b = b'*';
+        }
+    }
+    // A range may end inside a UTF-8 sequence only if the text's own boundaries were not
+    // kept; stars are ASCII, so repair by lossy conversion rather than panic.
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+/// `text` with the secrets of its storage URIs (secret query parameters, URL passwords)
+/// replaced by `redacted`, and nothing else: for a release's own redacted form of a
+/// statement, which `fmt --redact` prints as that release does (some releases show a RESTORE
+/// passphrase there; see FUZZING.md) but never with a URI secret the release would leave.
+pub fn scrub_uris(text: &str) -> String {
+    let mut scan = Scan {
+        text,
+        ranges: Vec::new(),
+        vars: Vec::new(),
+    };
+    scan.key_values(&|_, key| SECRET_PARAMS.contains(&key));
+    scan.url_passwords();
+    let ranges = merge(scan.ranges);
+    if ranges.is_empty() {
+        return text.to_string();
+    }
+    replace_ranges(text, &ranges)
+}
+
+/// `text` with every secret value replaced by `redacted`: for messages, labels and help.
+pub fn scrub(text: &str) -> String {
     let ranges = secret_ranges(text);
     if ranges.is_empty() {
         return text.to_string();
     }
-    let mut bytes = text.as_bytes().to_vec();
-    for r in ranges {
-        for b in &mut bytes[r] {
-            *b = b'*';
-        }
+    replace_ranges(text, &ranges)
+}
+
+/// `text` with every byte of every secret value replaced by `*`: same length, so spans into
+/// the original still point at the same places (for code frames).
+pub fn mask_source(text: &str) -> String {
+    Redactor::new(text).masked_source(text)
+}
+
+/// Secrets shorter than this are not looked for out of context (too many false hits).
+const MIN_KNOWN: usize = 4;
+
+/// The redaction model for one file: the secret ranges of its text, and the secret values
+/// found there, so any text quoting one of them is masked too.
+#[derive(Clone, Default)]
+pub struct Redactor {
+    ranges: Vec<Range<usize>>,
+    known: Option<aho_corasick::AhoCorasick>,
+}
+
+/// The text between the quotes of `$tag$…$tag$`, if `v` is written so.
+fn dollar_quoted_inner(v: &str) -> Option<&str> {
+    let rest = v.strip_prefix('$')?;
+    let close = rest.find('$')?;
+    let tag = &rest[..close];
+    if !tag.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+        return None;
     }
-    String::from_utf8(bytes).expect("masking whole UTF-8 sequences keeps the text valid")
+    let quote = &v[..close + 2];
+    v.strip_prefix(quote)?.strip_suffix(quote)
+}
+
+impl Redactor {
+    /// The model of `source` (one pass over it).
+    pub fn new(source: &str) -> Self {
+        let ranges = secret_ranges(source);
+        let mut values: Vec<String> = Vec::new();
+        for r in &ranges {
+            let v = source[r.clone()].trim_matches(|c: char| c.is_whitespace());
+            // A dollar-quoted value (`$x$…$x$`) is looked for without its quotes; a bare `$KEY`
+            // stays a variable below.
+            let v = dollar_quoted_inner(v).unwrap_or(v);
+            // Documentation placeholders (`{SECRET ACCESS KEY}`, `<key>`, `$KEY`) are masked
+            // where they stand but not looked for elsewhere: messages name them.
+            if v.len() >= MIN_KNOWN && !v.starts_with(['{', '<', '$']) {
+                values.push(v.to_string());
+                let decoded = percent_encoding::percent_decode_str(v).decode_utf8_lossy();
+                if decoded != v && decoded.len() >= MIN_KNOWN {
+                    values.push(decoded.into_owned());
+                }
+                // A value split across lines is quoted line by line.
+                for line in v.lines() {
+                    let line = line.trim();
+                    if line.len() >= MIN_KNOWN && line.len() != v.len() {
+                        values.push(line.to_string());
+                    }
+                }
+            }
+        }
+        values.sort();
+        values.dedup();
+        let known = (!values.is_empty())
+            .then(|| {
+                aho_corasick::AhoCorasick::builder()
+                    .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+                    .build(&values)
+                    .ok()
+            })
+            .flatten();
+        Redactor { ranges, known }
+    }
+
+    /// Occurrences of the file's secret values in `text`.
+    fn known_in(&self, text: &str) -> Vec<Range<usize>> {
+        let Some(ac) = &self.known else {
+            return Vec::new();
+        };
+        ac.find_iter(text).map(|m| m.range()).collect()
+    }
+
+    /// `text` (a message, label, help, fix description) with every secret replaced by
+    /// `redacted`: secrets it spells out, and the file's secret values it quotes.
+    pub fn scrub(&self, text: &str) -> String {
+        let mut ranges = secret_ranges(text);
+        ranges.extend(self.known_in(text));
+        if ranges.is_empty() {
+            return text.to_string();
+        }
+        replace_ranges(text, &merge(ranges))
+    }
+
+    /// The file's text with every secret byte replaced by `*` (same length), for code frames.
+    pub fn masked_source(&self, source: &str) -> String {
+        let mut ranges = self.ranges.clone();
+        ranges.retain(|r| r.end <= source.len());
+        ranges.extend(self.known_in(source));
+        if ranges.is_empty() {
+            return source.to_string();
+        }
+        star_ranges(source, &merge(ranges))
+    }
+
+    /// A fix's replacement for `span` of the file, as it may be shown: judged where it will
+    /// stand (a replacement that is only the value after `AWS_SECRET_ACCESS_KEY=` is secret
+    /// there) and on its own.
+    pub fn scrub_edit(&self, source: &str, span: Range<usize>, replacement: &str) -> String {
+        const CONTEXT: usize = 512;
+        let src = source;
+        let (start, end) = (span.start.min(src.len()), span.end.min(src.len()));
+        let mut before = start.saturating_sub(CONTEXT);
+        while !src.is_char_boundary(before) {
+            before -= 1;
+        }
+        let mut after = (end + CONTEXT).min(src.len());
+        while !src.is_char_boundary(after) {
+            after += 1;
+        }
+        if !src.is_char_boundary(start) || !src.is_char_boundary(end) {
+            return self.scrub(replacement);
+        }
+        let spliced = format!("{}{}{}", &src[before..start], replacement, &src[end..after]);
+        let lo = start - before;
+        let hi = lo + replacement.len();
+        let mut ranges: Vec<Range<usize>> = secret_ranges(&spliced)
+            .into_iter()
+            .filter(|r| r.start < hi && r.end > lo)
+            .map(|r| r.start.max(lo) - lo..r.end.min(hi) - lo)
+            .collect();
+        ranges.extend(secret_ranges(replacement));
+        ranges.extend(self.known_in(replacement));
+        if ranges.is_empty() {
+            return replacement.to_string();
+        }
+        let ranges: Vec<Range<usize>> = merge(ranges)
+            .into_iter()
+            .map(|r| {
+                let (mut s, mut e) = (r.start, r.end);
+                while !replacement.is_char_boundary(s) {
+                    s -= 1;
+                }
+                while !replacement.is_char_boundary(e) {
+                    e += 1;
+                }
+                s..e
+            })
+            .collect();
+        replace_ranges(replacement, &merge(ranges))
+    }
+}
+
+/// The two sides of a diff with every secret masked (`*`, same length) by the model of both:
+/// a diff shows the secret neither where it was nor where it is.
+pub fn mask_pair(old: &str, new: &str) -> (String, String) {
+    let joined = format!("{old}\n{new}");
+    let r = Redactor::new(&joined);
+    let masked = r.masked_source(&joined);
+    let (a, b) = masked.split_at(old.len());
+    (a.to_string(), b[1..].to_string())
 }
 
 #[cfg(test)]
@@ -172,6 +707,7 @@ mod tests {
             assert!(!s.contains(secret), "{secret} leaked: {s}");
         }
         assert!(s.contains("AWS_ACCESS_KEY_ID=AKIA"), "{s}");
+        assert!(s.contains("AUTH=specified"), "{s}");
         let m = mask_source(t);
         assert_eq!(m.len(), t.len());
         assert!(!m.contains("hunter2"));
@@ -181,5 +717,62 @@ mod tests {
     fn masks_non_ascii_secrets_whole() {
         let t = "x?BEARER_TOKEN=é€&y=1";
         assert_eq!(mask_source(t), "x?BEARER_TOKEN=*****&y=1");
+    }
+
+    #[test]
+    fn every_spelling_of_a_passphrase() {
+        for (t, secret) in [
+            ("WITH encryption_passphrase = bare1x", "bare1x"),
+            ("WITH encryption_passphrase = /* c */ 'comm2x'", "comm2x"),
+            ("WITH encryption_passphrase -- c\n = 'line3x'", "line3x"),
+            ("WITH encryption_passphrase = $t$doll4x$t$", "doll4x"),
+            ("WITH encryption_passphrase = $$doll5x$$", "doll5x"),
+            ("WITH encryption_passphrase = e'esc\\'6x'", "6x"),
+            ("WITH encryption_passphrase =\n  'nl7x'", "nl7x"),
+            ("WITH \"encryption_passphrase\" = 'q8x'", "q8x"),
+            ("WITH 'encryption_passphrase' = 'q9x'", "q9x"),
+            ("WITH encryption_passphrase = 'it''s10x'", "s10x"),
+        ] {
+            let s = scrub(t);
+            assert!(!s.contains(secret), "{secret} leaked from {t:?}: {s}");
+        }
+    }
+
+    #[test]
+    fn keys_in_every_host() {
+        for (t, secret) in [
+            ("?AWS%5FSECRET%5FACCESS%5FKEY=pct1x&AUTH=specified", "pct1x"),
+            ("?AWS_SECRET_ACCESS_KEY=amp&2x&AUTH=specified", "2x"),
+            ("?AWS_SECRET_ACCESS_KEY=abc#hash3x", "hash3x"),
+            ("export AWS_SECRET_ACCESS_KEY=exp4x", "exp4x"),
+            ("AZURE_ACCOUNT_KEY=az5x", "az5x"),
+            ("CREDENTIALS=\"ZXlKMGVY6x==\"", "6x"),
+            ("psql postgresql://user:pw@7x@host/db", "7x"),
+            ("password: yaml 8x", "8x"),
+            ("{\"client_secret\": \"json9x\"}", "json9x"),
+            (
+                "P=\"v10x\"\nBACKUP WITH encryption_passphrase = '$P'",
+                "v10x",
+            ),
+            ("Q=v11x\nK=\"$Q\"\n?AWS_SECRET_ACCESS_KEY=${K}", "v11x"),
+        ] {
+            let s = scrub(t);
+            assert!(!s.contains(secret), "{secret} leaked from {t:?}: {s}");
+        }
+        assert_eq!(
+            scrub("?AUTH=implicit&AWS_ACCESS_KEY_ID=AKIA"),
+            "?AUTH=implicit&AWS_ACCESS_KEY_ID=AKIA"
+        );
+    }
+
+    #[test]
+    fn a_redactor_masks_quoted_values_and_fix_replacements() {
+        let src = "BACKUP INTO 's3://b?AWS_SECRET_ACCESS_KEY=abc&def&AUTH=specified'";
+        let r = Redactor::new(src);
+        assert!(!r.scrub("the value `abc&def` is split").contains("abc&def"));
+        let at = src.find("abc").unwrap();
+        let edit = r.scrub_edit(src, at..at + 7, "abc%26def");
+        assert!(!edit.contains("def"), "{edit}");
+        assert!(!r.masked_source(src).contains("def"));
     }
 }

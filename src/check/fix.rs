@@ -14,7 +14,61 @@ pub struct Applied {
     pub refused: usize,
 }
 
+/// How a candidate text is judged against the text before the fixes.
+pub trait Judge {
+    /// Whether `self` (after) has no problem `before` did not have.
+    fn no_worse_than(&self, before: &Self) -> bool;
+}
+
 /// (syntax errors, parsed backup statements): a fix may not raise the first or lower the second.
+impl Judge for (usize, usize) {
+    fn no_worse_than(&self, before: &Self) -> bool {
+        self.0 <= before.0 && self.1 >= before.1
+    }
+}
+
+/// Everything a file's check says about it: the problems (errors and warnings) of every code,
+/// from every rule and the host's own parser (`S004` for bash), the parsed statements and the
+/// host's units (Markdown fences). A fix set may not add a problem of any code, nor lose a
+/// statement or a fence: two fixes each sound alone can combine into a new error (an encoded
+/// `#` that becomes part of another parameter's value), which no syntax count sees.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Health {
+    problems: std::collections::BTreeMap<&'static str, usize>,
+    parsed: usize,
+    units: usize,
+}
+
+impl Health {
+    /// The health of a text whose check gave `diagnostics`, with `parsed` statements and
+    /// `units` host units.
+    pub fn of(diagnostics: &[Diagnostic], parsed: usize, units: usize) -> Health {
+        let mut problems = std::collections::BTreeMap::new();
+        for d in diagnostics {
+            if d.severity >= Severity::Warning {
+                *problems.entry(d.code.code).or_insert(0) += 1;
+            }
+        }
+        Health {
+            problems,
+            parsed,
+            units,
+        }
+    }
+}
+
+impl Judge for Health {
+    fn no_worse_than(&self, before: &Self) -> bool {
+        self.parsed >= before.parsed
+            && self.units >= before.units
+            && self
+                .problems
+                .iter()
+                .all(|(code, n)| *n <= before.problems.get(code).copied().unwrap_or(0))
+    }
+}
+
+/// (syntax errors, parsed backup statements) of SQL text.
 fn health(text: &str) -> (usize, usize) {
     let parsed = parser::parse(text);
     let errors = parsed
@@ -51,11 +105,11 @@ pub fn apply_fixes(text: &str, diagnostics: &[Diagnostic], max: Applicability) -
 /// once. Only when that result is worse are the fixes halved and each half tried on what was
 /// accepted before it, down to the single fixes to refuse (a few bad fixes cost a few
 /// judgements each, not one per fix).
-pub fn apply_fixes_checked(
+pub fn apply_fixes_checked<H: Judge>(
     text: &str,
     diagnostics: &[Diagnostic],
     max: Applicability,
-    health: impl Fn(&str) -> (usize, usize),
+    health: impl Fn(&str) -> H,
 ) -> Applied {
     let baseline = health(text);
     let mut fixes: Vec<&Fix> = diagnostics
@@ -104,7 +158,7 @@ pub fn apply_fixes_checked(
     let mut accepted: Vec<&Edit> = Vec::new();
     accept(
         text,
-        baseline,
+        &baseline,
         &health,
         &candidates,
         &mut accepted,
@@ -120,10 +174,10 @@ fn overlap(a: (u32, u32), b: (u32, u32)) -> bool {
 
 /// Accepts `fixes` together on top of `accepted` if the text stays as healthy as `baseline`;
 /// otherwise each half in turn, down to refusing single fixes.
-fn accept<'f>(
+fn accept<'f, H: Judge>(
     text: &str,
-    baseline: (usize, usize),
-    health: &impl Fn(&str) -> (usize, usize),
+    baseline: &H,
+    health: &impl Fn(&str) -> H,
     fixes: &[&'f Fix],
     accepted: &mut Vec<&'f Edit>,
     result: &mut Applied,
@@ -135,8 +189,7 @@ fn accept<'f>(
     trial.extend(fixes.iter().flat_map(|f| f.edits.iter()));
     trial.sort_by_key(|e| (e.span.start, e.span.end));
     let candidate = apply_edits(text, &trial);
-    let (errors, parsed) = health(&candidate);
-    if errors <= baseline.0 && parsed >= baseline.1 {
+    if health(&candidate).no_worse_than(baseline) {
         *accepted = trial;
         result.text = candidate;
         result.applied += fixes.len();

@@ -244,6 +244,11 @@ pub fn apply_comments(
         let (mut start, mut end) = (d.span.start as usize, d.span.end as usize);
         let line_start = text[..start].rfind('\n').map_or(0, |p| p + 1);
         let line_end = text[end..].find('\n').map_or(text.len(), |p| end + p);
+        // A line comment runs to the end of its line in every host, whatever a reader that
+        // stopped earlier (at a NUL byte) saw: removing less would leave half a comment.
+        if text[start..end].starts_with('#') || text[start..end].starts_with("--") {
+            end = line_end;
+        }
         if text[line_start..start].trim().is_empty() && text[end..line_end].trim().is_empty() {
             start = line_start;
             end = (line_end + 1).min(text.len());
@@ -384,6 +389,11 @@ mod tests {
             let (mut start, mut end) = (d.span.start as usize, d.span.end as usize);
             let line_start = text[..start].rfind('\n').map_or(0, |p| p + 1);
             let line_end = text[end..].find('\n').map_or(text.len(), |p| end + p);
+            // A line comment runs to the end of its line in every host, whatever a reader that
+            // stopped earlier (at a NUL byte) saw: removing less would leave half a comment.
+            if text[start..end].starts_with('#') || text[start..end].starts_with("--") {
+                end = line_end;
+            }
             if text[line_start..start].trim().is_empty() && text[end..line_end].trim().is_empty() {
                 start = line_start;
                 end = (line_end + 1).min(text.len());

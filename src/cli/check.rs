@@ -93,14 +93,15 @@ pub(crate) fn check_one(args: &CheckArgs, input: &Input, cfg: &Config, target: V
         });
         if applied.refused > 0 {
             out.notes.push(format!(
-                "{}: {} fix(es) not applied (overlapping, or the result would not parse)",
+                "{}: {} fix(es) not applied (overlapping, or the result would have a new problem)",
                 input.display, applied.refused
             ));
         }
         if args.diff {
             if applied.applied > 0 {
+                let (old, new) = backup_lint::redact::mask_pair(&out.text, &applied.text);
                 out.diff = Some(
-                    similar::TextDiff::from_lines(&out.text, &applied.text)
+                    similar::TextDiff::from_lines(&old, &new)
                         .unified_diff()
                         .header(&input.display, &input.display)
                         .to_string(),
@@ -110,7 +111,7 @@ pub(crate) fn check_one(args: &CheckArgs, input: &Input, cfg: &Config, target: V
         }
         match &input.path {
             Some(path) if applied.applied > 0 => {
-                if let Err(e) = write_atomic(path, applied.text.as_bytes()) {
+                if let Err(e) = write_atomic(path, out.text.as_bytes(), applied.text.as_bytes()) {
                     out.error = Some(format!("{}: {e}", path.display()));
                     return out;
                 }
@@ -128,7 +129,7 @@ pub(crate) fn check_one(args: &CheckArgs, input: &Input, cfg: &Config, target: V
         && let Some(path) = &input.path
         && with_ignores != out.text
     {
-        if let Err(e) = write_atomic(path, with_ignores.as_bytes()) {
+        if let Err(e) = write_atomic(path, out.text.as_bytes(), with_ignores.as_bytes()) {
             out.error = Some(format!("{}: {e}", path.display()));
             return out;
         }
@@ -142,22 +143,20 @@ pub(crate) fn check_one(args: &CheckArgs, input: &Input, cfg: &Config, target: V
 
 /// (syntax errors, 0) of a file of any kind, for judging fixes; SQL files use the parser's
 /// count of statements too.
-pub(crate) fn document_health(doc: &Document<'_>, target: Version) -> (usize, usize) {
-    if doc.kind == FileKind::Sql {
-        let parsed = backup_lint::syntax::parser::parse(doc.text);
-        let errors = parsed
-            .diagnostics
-            .iter()
-            .filter(|d| d.severity == Severity::Error)
-            .count();
-        return (errors, parsed.parsed().count());
-    }
+pub(crate) fn document_health(doc: &Document<'_>, target: Version) -> Health {
     let diags = engine::check(doc, &CheckOptions::at(target));
-    let errors = diags
-        .iter()
-        .filter(|d| matches!(d.code.code, "S001" | "S002" | "S004"))
-        .count();
-    (errors, 0)
+    let parsed = if doc.kind == FileKind::Sql {
+        backup_lint::syntax::parser::parse(doc.text)
+            .parsed()
+            .count()
+    } else {
+        0
+    };
+    let units = match &doc.model {
+        backup_lint::hosts::document::Model::Markdown { page, .. } => page.fences.len(),
+        _ => 0,
+    };
+    Health::of(&diags, parsed, units)
 }
 
 /// Checks `jobs` in parallel on every core and hands each result to `emit` in input order.

@@ -77,7 +77,8 @@ pub(crate) fn run_fmt(args: FmtArgs) -> Result<u8, String> {
         let changed = result.changed(&text);
         if args.diff {
             if changed {
-                let diff = similar::TextDiff::from_lines(&text, &result.text)
+                let (old, new) = backup_lint::redact::mask_pair(&text, &result.text);
+                let diff = similar::TextDiff::from_lines(&old, &new)
                     .unified_diff()
                     .header(&input.display, &input.display)
                     .to_string();
@@ -97,7 +98,7 @@ pub(crate) fn run_fmt(args: FmtArgs) -> Result<u8, String> {
                 Some(path) if changed => {
                     // A file that cannot be written is reported and the run goes on to the
                     // next one; the exit status says a file was left as it was.
-                    match write_atomic(path, result.text.as_bytes()) {
+                    match write_atomic(path, text.as_bytes(), result.text.as_bytes()) {
                         Ok(()) => note!("reformatted {}", input.display),
                         Err(e) => {
                             note!("backup-lint: error: {}: {e}", path.display());

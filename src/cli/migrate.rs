@@ -75,9 +75,10 @@ pub(crate) fn run_migrate(args: MigrateArgs) -> Result<u8, String> {
         }
         if args.diff {
             if changed {
+                let (old, new) = backup_lint::redact::mask_pair(&text, &result.text);
                 print!(
                     "{}",
-                    similar::TextDiff::from_lines(&text, &result.text)
+                    similar::TextDiff::from_lines(&old, &new)
                         .unified_diff()
                         .header(&input.display, &input.display)
                 );
@@ -87,7 +88,7 @@ pub(crate) fn run_migrate(args: MigrateArgs) -> Result<u8, String> {
             if let (Some(path), true) = (&input.path, changed) {
                 // A file that cannot be written is reported and the run goes on to the
                 // next one; the exit status says a file was left as it was.
-                match write_atomic(path, result.text.as_bytes()) {
+                match write_atomic(path, text.as_bytes(), result.text.as_bytes()) {
                     Ok(()) => note!("migrated {}", input.display),
                     Err(e) => {
                         note!("backup-lint: error: {}: {e}", path.display());

@@ -9,7 +9,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use backup_lint::check::config::{Config, Excludes};
 use backup_lint::check::engine;
-use backup_lint::check::fix::{Applicability, apply_fixes_checked};
+use backup_lint::check::fix::{Applicability, Health, apply_fixes_checked};
 use backup_lint::diagnostic::{Diagnostic, Severity};
 use backup_lint::hosts::document::Document;
 use backup_lint::hosts::source;

@@ -106,6 +106,23 @@ impl<'a> Document<'a> {
         }
     }
 
+    /// The same document over `text`, which must be the text it was built from (the language
+    /// server keeps a built document between requests bound to `""`, and binds it again to the
+    /// document's text for a request: nothing is parsed again).
+    pub fn rebind<'b>(self, text: &'b str) -> Document<'b> {
+        Document {
+            kind: self.kind,
+            text,
+            model: self.model,
+            embedded: self.embedded,
+            parts: self.parts,
+            fence_starts: self.fence_starts,
+            statements: self.statements,
+            outermost: self.outermost,
+            newline: self.newline,
+        }
+    }
+
     /// The SQL this file holds: the text of a `.sql` file, the virtual document otherwise.
     pub fn sql_text(&self) -> &str {
         self.embedded

@@ -12,7 +12,7 @@ use serde::Serialize;
 use super::pretty::ArrayWriter;
 use super::{FileReport, position};
 use crate::diagnostic::Severity;
-use crate::redact::{mask_source, scrub};
+use crate::redact::Redactor;
 use crate::syntax::span::LineIndex;
 
 #[derive(Serialize)]
@@ -79,12 +79,13 @@ impl GitlabWriter {
             return Ok(());
         }
         let index = LineIndex::new(f.text);
-        let masked = mask_source(f.text);
+        let redactor = Redactor::new(f.text);
+        let masked = redactor.masked_source(f.text);
         // Occurrences of the same fingerprint base within the file.
         let mut seen: HashMap<u64, u32> = HashMap::new();
         for d in f.diagnostics {
             let p = position(&index, d.span);
-            let message = scrub(&d.message);
+            let message = redactor.scrub(&d.message);
             let found = masked.get(d.span.range()).unwrap_or("");
             let base = fnv1a(&[f.path, d.code.code, &message, found]);
             let n = seen.entry(base).or_insert(0);

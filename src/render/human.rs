@@ -7,7 +7,7 @@ use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnost
 
 use super::{FileReport, replace_controls, terminal_message, terminal_path};
 use crate::diagnostic::Severity;
-use crate::redact::mask_source;
+use crate::redact::Redactor;
 use crate::syntax::span::LineIndex;
 
 /// A file's text as miette reads it: only the lines around a span are scanned (miette's own
@@ -152,7 +152,9 @@ impl HumanWriter {
         let index = LineIndex::new(f.text);
         // Code frames show the source with every secret value masked and every control
         // character but line breaks and tabs replaced, at the same length.
-        let masked = mask_source(f.text);
+        let redactor = Redactor::new(f.text);
+        let tm = |t: &str| terminal_message(&redactor, t);
+        let masked = redactor.masked_source(f.text);
         let shown = replace_controls(&masked, |c, next| {
             c == '\n' || c == '\t' || (c == '\r' && next == Some('\n'))
         });
@@ -168,15 +170,15 @@ impl HumanWriter {
                 Severity::Warning => miette::Severity::Warning,
                 Severity::Info => miette::Severity::Advice,
             };
-            let mut md = MietteDiagnostic::new(terminal_message(&d.message))
+            let mut md = MietteDiagnostic::new(tm(&d.message))
                 .with_code(format!("{} {}", d.code.code, d.code.name))
                 .with_severity(severity);
-            let mut help = d.help().map(terminal_message);
+            let mut help = d.help().map(tm);
             if let Some(fix) = d.fix() {
                 let note = format!(
                     "fix available ({}): {}",
                     fix.applicability.as_str(),
-                    terminal_message(&fix.message)
+                    tm(&fix.message)
                 );
                 help = Some(match help {
                     Some(h) => format!("{h}\n{note}"),
@@ -201,12 +203,12 @@ impl HumanWriter {
                     .all(|l| index.line_col(l.span.start as usize).1 <= MAX_FRAME_COLUMN);
             let report = if frame {
                 let primary = LabeledSpan::new_primary_with_span(
-                    Some(d.label().map_or_else(|| "here".into(), terminal_message)),
+                    Some(d.label().map_or_else(|| "here".into(), tm)),
                     (d.span.start as usize, d.span.len()),
                 );
                 let secondary = d.labels().iter().map(|l| {
                     LabeledSpan::new_with_span(
-                        Some(terminal_message(&l.message)),
+                        Some(tm(&l.message)),
                         (l.span.start as usize, l.span.len()),
                     )
                 });
@@ -223,9 +225,7 @@ impl HumanWriter {
                 let md = MietteDiagnostic {
                     help: Some(format!(
                         "at {path}:{line}:{column} (line too long to show){}",
-                        d.help()
-                            .map(|h| format!("; {}", terminal_message(h)))
-                            .unwrap_or_default()
+                        d.help().map(|h| format!("; {}", tm(h))).unwrap_or_default()
                     )),
                     ..md
                 };

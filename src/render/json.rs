@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::pretty::{ArrayWriter, write_at};
 use super::{Counts, FileReport, JsonPosition, position};
 use crate::diagnostic::Severity;
-use crate::redact::scrub;
+use crate::redact::Redactor;
 use crate::syntax::span::LineIndex;
 
 /// Version of the JSON output schema (README "JSON output").
@@ -92,6 +92,8 @@ impl JsonWriter {
     }
 
     pub(super) fn file<W: Write>(&mut self, out: &mut W, f: &FileReport<'_>) -> io::Result<()> {
+        let redactor = Redactor::new(f.text);
+        let source = f.text;
         let index = LineIndex::new(f.text);
         for d in f.diagnostics {
             let diagnostic = JsonDiagnostic {
@@ -100,25 +102,29 @@ impl JsonWriter {
                 code: d.code.code,
                 name: d.code.name,
                 severity: d.severity,
-                message: scrub(&d.message),
-                help: d.help().map(scrub),
+                message: redactor.scrub(&d.message),
+                help: d.help().map(|h| redactor.scrub(h)),
                 labels: d
                     .labels()
                     .iter()
                     .map(|l| JsonLabel {
                         pos: position(&index, l.span),
-                        message: scrub(&l.message),
+                        message: redactor.scrub(&l.message),
                     })
                     .collect(),
                 fix: d.fix().map(|f| JsonFix {
-                    message: scrub(&f.message),
+                    message: redactor.scrub(&f.message),
                     applicability: f.applicability.as_str(),
                     edits: f
                         .edits
                         .iter()
                         .map(|e| JsonEdit {
                             pos: position(&index, e.span),
-                            replacement: scrub(&e.replacement),
+                            replacement: redactor.scrub_edit(
+                                source,
+                                e.span.range(),
+                                &e.replacement,
+                            ),
                         })
                         .collect(),
                 }),

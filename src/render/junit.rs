@@ -9,7 +9,7 @@ use std::fmt;
 use std::io::{self, Seek, Write};
 
 use super::{FileReport, position};
-use crate::redact::scrub;
+use crate::redact::Redactor;
 use crate::syntax::span::LineIndex;
 
 /// Bytes of suites kept in memory before they move to a temporary file.
@@ -61,6 +61,7 @@ impl JunitWriter {
     }
 
     pub(super) fn file(&mut self, f: &FileReport<'_>) -> io::Result<()> {
+        let redactor = Redactor::new(f.text);
         let out = &mut self.suites;
         let path = Xml(f.path);
         let index = LineIndex::new(f.text);
@@ -80,7 +81,7 @@ impl JunitWriter {
         }
         for d in f.diagnostics {
             let p = position(&index, d.span);
-            let message = scrub(&d.message);
+            let message = redactor.scrub(&d.message);
             let message = Xml(&message);
             let (code, name, line, column) = (d.code.code, d.code.name, p.line, p.column);
             writeln!(

@@ -6,12 +6,13 @@ use std::io::{self, Write};
 
 use super::{FileReport, position, replace_controls, terminal_message, terminal_path};
 use crate::diagnostic::Severity;
-use crate::redact::scrub;
+use crate::redact::Redactor;
 use crate::syntax::span::LineIndex;
 
 /// One line per finding: `path:line:col: severity[CODE name]: message` (1-based; editors'
 /// error formats, vim `errorformat`, VS Code problem matchers).
 pub(super) fn concise<W: Write>(out: &mut W, f: &FileReport<'_>) -> io::Result<()> {
+    let redactor = Redactor::new(f.text);
     let index = LineIndex::new(f.text);
     let path = terminal_path(f.path);
     for d in f.diagnostics {
@@ -22,7 +23,7 @@ pub(super) fn concise<W: Write>(out: &mut W, f: &FileReport<'_>) -> io::Result<(
             d.severity.as_str(),
             d.code.code,
             d.code.name,
-            terminal_message(&d.message).replace('\n', " "),
+            terminal_message(&redactor, &d.message).replace('\n', " "),
             if d.fix().is_some() { " (fixable)" } else { "" }
         )?;
     }
@@ -31,6 +32,7 @@ pub(super) fn concise<W: Write>(out: &mut W, f: &FileReport<'_>) -> io::Result<(
 
 /// GitHub Actions workflow commands (`::error file=…,line=…::message`).
 pub(super) fn github<W: Write>(out: &mut W, f: &FileReport<'_>) -> io::Result<()> {
+    let redactor = Redactor::new(f.text);
     fn escape_data(s: &str) -> String {
         s.replace('%', "%25")
             .replace('\r', "%0D")
@@ -58,7 +60,7 @@ pub(super) fn github<W: Write>(out: &mut W, f: &FileReport<'_>) -> io::Result<()
             p.end_line,
             p.end_column,
             escape_property(&format!("{} {}", d.code.code, d.code.name)),
-            replace_controls(&escape_data(&scrub(&d.message)), |c, _| c == '\t')
+            replace_controls(&escape_data(&redactor.scrub(&d.message)), |c, _| c == '\t')
         )?;
     }
     Ok(())

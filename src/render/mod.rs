@@ -18,7 +18,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::redact::scrub;
+use crate::redact::Redactor;
 use crate::syntax::span::{LineIndex, Span};
 
 pub use json::JSON_SCHEMA_VERSION;
@@ -67,8 +67,8 @@ fn replace_controls(text: &str, keep: impl Fn(char, Option<char>) -> bool) -> Co
 
 /// A message, help or label as a terminal format prints it: secrets masked, control
 /// characters but line breaks and tabs replaced.
-fn terminal_message(text: &str) -> String {
-    let scrubbed = scrub(text);
+fn terminal_message(r: &Redactor, text: &str) -> String {
+    let scrubbed = r.scrub(text);
     match replace_controls(&scrubbed, |c, _| c == '\n' || c == '\t') {
         Cow::Borrowed(_) => scrubbed,
         Cow::Owned(replaced) => replaced,
@@ -78,7 +78,7 @@ fn terminal_message(text: &str) -> String {
 /// Any text the CLI prints on a terminal (notes, errors naming a path): secrets masked,
 /// control characters but line breaks and tabs replaced.
 pub fn terminal_text(text: &str) -> String {
-    terminal_message(text)
+    terminal_message(&Redactor::new(""), text)
 }
 
 /// A file's path as a terminal format prints it: every control character replaced.

@@ -10,7 +10,7 @@ use serde::Serialize;
 use super::pretty::{ArrayWriter, write_at};
 use super::{FileReport, position};
 use crate::diagnostic::Severity;
-use crate::redact::scrub;
+use crate::redact::Redactor;
 use crate::syntax::span::{LineIndex, Span};
 
 #[derive(Serialize)]
@@ -214,6 +214,7 @@ impl SarifWriter {
     }
 
     pub(super) fn file<W: Write>(&mut self, out: &mut W, f: &FileReport<'_>) -> io::Result<()> {
+        let redactor = Redactor::new(f.text);
         let index = LineIndex::new(f.text);
         let (uri, uri_base_id) = sarif_uri(f.path);
         let region = |span: Span| {
@@ -250,7 +251,11 @@ impl SarifWriter {
                                 .map(|e| Replacement {
                                     deleted_region: region(e.span),
                                     inserted_content: OwnedText {
-                                        text: scrub(&e.replacement),
+                                        text: redactor.scrub_edit(
+                                            f.text,
+                                            e.span.range(),
+                                            &e.replacement,
+                                        ),
                                     },
                                 })
                                 .collect(),
@@ -258,7 +263,7 @@ impl SarifWriter {
                         description: OwnedText {
                             text: format!(
                                 "{} ({})",
-                                scrub(&fix.message),
+                                redactor.scrub(&fix.message),
                                 fix.applicability.as_str()
                             ),
                         },
@@ -269,7 +274,7 @@ impl SarifWriter {
                     physical_location: physical(d.span),
                 }],
                 message: OwnedText {
-                    text: scrub(&d.message),
+                    text: redactor.scrub(&d.message),
                 },
                 related_locations: d
                     .labels()
@@ -278,7 +283,7 @@ impl SarifWriter {
                     .map(|(id, l)| RelatedLocation {
                         id,
                         message: OwnedText {
-                            text: scrub(&l.message),
+                            text: redactor.scrub(&l.message),
                         },
                         physical_location: physical(l.span),
                     })

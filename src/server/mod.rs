@@ -33,7 +33,7 @@ use serde_json::Value;
 use crate::check::config::Config;
 use crate::check::fix::Applicability;
 use crate::diagnostic::{Diagnostic, Severity, codes};
-use crate::redact::scrub;
+use crate::redact::{Redactor, scrub};
 use crate::{CheckOptions, FileKind, FormatOptions, Version, format_source};
 
 mod positions;
@@ -220,6 +220,10 @@ struct Document {
     language: String,
     /// The diagnostics last published (for code actions and hover).
     diagnostics: Vec<Diagnostic>,
+    /// The redaction model of the text last checked: every text sent about it goes through it.
+    redactor: Redactor,
+    /// The version last checked, built (bound to `""`; see `Document::rebind`).
+    built: Option<(i32, crate::hosts::document::Document<'static>)>,
 }
 
 impl Document {
@@ -308,6 +312,8 @@ impl Server {
                         version: doc.version,
                         language: doc.language_id,
                         diagnostics: Vec::new(),
+                        redactor: Redactor::default(),
+                        built: None,
                     },
                 );
                 self.publish(&doc.uri)
@@ -483,11 +489,13 @@ impl Server {
         };
         let diags = crate::check::engine::check(&built, &opts);
         doc.diagnostics = resolved.config.apply(resolved.file.as_deref(), diags);
+        doc.redactor = Redactor::new(&doc.text);
+        doc.built = Some((doc.version, built.rebind("")));
         let lines = Lines::new(&doc.text);
         let lsp = doc
             .diagnostics
             .iter()
-            .map(|d| to_lsp(d, uri, &lines))
+            .map(|d| to_lsp(d, uri, &lines, &doc.redactor))
             .collect();
         out.push(publish_message(uri.clone(), lsp, Some(doc.version)));
         out
@@ -517,9 +525,9 @@ impl Server {
         }])
     }
 
-    fn code_actions(&self, p: &CodeActionParams) -> Option<Vec<CodeActionOrCommand>> {
+    fn code_actions(&mut self, p: &CodeActionParams) -> Option<Vec<CodeActionOrCommand>> {
         let uri = &p.text_document.uri;
-        let doc = self.docs.get(uri)?;
+        let doc = self.docs.get_mut(uri)?;
         let kind = doc.kind(uri)?;
         if let Some(only) = &p.context.only
             && !only.iter().any(|k| {
@@ -542,10 +550,15 @@ impl Server {
         let mut fixes = Vec::new();
         let mut ignores = Vec::new();
         let mut seen = HashSet::new();
-        // Statements and comment syntax do not depend on SQL wrappers.
-        let built = crate::hosts::document::Document::build(&doc.text, kind, &[]);
+        // The document built when it was last checked, if that was this version; else built
+        // now (statements and comment syntax do not depend on SQL wrappers). Kept for the next
+        // request, so a code action costs what its range costs, not a parse of the file.
+        let built = match doc.built.take() {
+            Some((version, built)) if version == doc.version => built.rebind(&doc.text),
+            _ => crate::hosts::document::Document::build(&doc.text, kind, &[]),
+        };
         for d in hits {
-            let lsp = to_lsp(d, uri, &lines);
+            let lsp = to_lsp(d, uri, &lines, &doc.redactor);
             if let Some(fix) = d.fix()
                 && !fix.edits.is_empty()
             {
@@ -559,12 +572,12 @@ impl Server {
                     .collect();
                 let safe = fix.applicability == Applicability::Safe;
                 let title = if safe {
-                    format!("{}: {}", d.code.code, scrub(&fix.message))
+                    format!("{}: {}", d.code.code, doc.redactor.scrub(&fix.message))
                 } else {
                     format!(
                         "{}: {} (unsafe: changes what the statement does)",
                         d.code.code,
-                        scrub(&fix.message)
+                        doc.redactor.scrub(&fix.message)
                     )
                 };
                 fixes.push(CodeActionOrCommand::CodeAction(CodeAction {
@@ -596,6 +609,8 @@ impl Server {
             }));
         }
         fixes.append(&mut ignores);
+        let version = doc.version;
+        doc.built = Some((version, built.rebind("")));
         Some(fixes)
     }
 
@@ -620,7 +635,7 @@ impl Server {
             }
             let text = crate::catalogue::find(d.code.code)
                 .map(|e| e.doc().into_owned())
-                .unwrap_or_else(|| scrub(&d.message));
+                .unwrap_or_else(|| doc.redactor.scrub(&d.message));
             parts.push(format!(
                 "**{}** `{}` ({})\n\n{}",
                 d.code.code,
@@ -632,7 +647,7 @@ impl Server {
         Some(Hover {
             contents: HoverContents::Markup(MarkupContent {
                 kind: MarkupKind::Markdown,
-                value: scrub(&parts.join("\n\n---\n\n")),
+                value: doc.redactor.scrub(&parts.join("\n\n---\n\n")),
             }),
             range: Some(lines.range(first.span)),
         })
@@ -675,11 +690,11 @@ fn workspace_edit(uri: &Url, edits: Vec<TextEdit>) -> WorkspaceEdit {
     }
 }
 
-fn to_lsp(d: &Diagnostic, uri: &Url, lines: &Lines<'_>) -> LspDiagnostic {
-    let mut message = scrub(&d.message);
+fn to_lsp(d: &Diagnostic, uri: &Url, lines: &Lines<'_>, r: &Redactor) -> LspDiagnostic {
+    let mut message = r.scrub(&d.message);
     if let Some(help) = d.help() {
         message.push_str("\nhelp: ");
-        message.push_str(&scrub(help));
+        message.push_str(&r.scrub(help));
     }
     let related: Vec<DiagnosticRelatedInformation> = d
         .labels()
@@ -689,7 +704,7 @@ fn to_lsp(d: &Diagnostic, uri: &Url, lines: &Lines<'_>) -> LspDiagnostic {
                 uri: uri.clone(),
                 range: lines.range(l.span),
             },
-            message: scrub(&l.message),
+            message: r.scrub(&l.message),
         })
         .collect();
     LspDiagnostic {
@@ -728,6 +743,37 @@ fn ignore_edit(
     })
 }
 
+/// A whole session's input, `Content-Length` frames as a client would send them, read and
+/// handled as `run` would (without a connection): for the fuzz target and its smoke test. A
+/// panic here is a panic a client could cause.
+#[doc(hidden)]
+pub fn fuzz_session(input: &[u8]) {
+    let mut server = Server::new(None);
+    let mut reader = std::io::BufReader::new(input);
+    // A bound on the messages handled keeps one input's cost linear.
+    for _ in 0..256 {
+        let body = match transport::read_frame(&mut reader) {
+            Ok(Some(Ok(body))) => body,
+            Ok(Some(Err(_))) => continue,
+            Ok(None) | Err(_) => break,
+        };
+        let Ok(msg) = serde_json::from_slice::<Message>(&body) else {
+            continue;
+        };
+        match msg {
+            Message::Request(req) if req.method != "shutdown" => {
+                let _ = server.check_edited();
+                let _ = server.request(req);
+            }
+            Message::Notification(n) if n.method != "exit" => {
+                let _ = server.notification(n);
+            }
+            _ => {}
+        }
+    }
+    let _ = server.check_edited();
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -744,6 +790,8 @@ mod tests {
                 version: 7,
                 language: "sql".to_string(),
                 diagnostics: Vec::new(),
+                redactor: Redactor::default(),
+                built: None,
             },
         );
         server.publish(&uri);

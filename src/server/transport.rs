@@ -1,5 +1,6 @@
-//! The connection over stdin/stdout: one thread reads `Content-Length` frames (skipping a
-//! malformed one instead of ending the session), one writes.
+//! The connection over stdin/stdout: one thread reads `Content-Length` frames (a malformed
+//! one is answered with a JSON-RPC error and skipped instead of ending the session), one
+//! writes.
 
 use lsp_server::{Connection, Message};
 
@@ -27,7 +28,20 @@ impl IoThreads {
 pub(super) fn stdio() -> (Connection, IoThreads) {
     let (to_loop, receiver) = crossbeam_channel::unbounded();
     let (sender, from_loop) = crossbeam_channel::unbounded::<Message>();
+    // Errors for messages that could not be read: their id may be `null`, which
+    // `lsp_server::Message` cannot carry, so they go to the writer as ready JSON.
+    let (errors, from_reader) = crossbeam_channel::unbounded::<String>();
     let reader = std::thread::spawn(move || {
+        let reply = |id: serde_json::Value, code: i32, message: &str| {
+            let _ = errors.send(
+                serde_json::json!({
+                    "jsonrpc": "2.0",
+                    "id": id,
+                    "error": {"code": code, "message": message},
+                })
+                .to_string(),
+            );
+        };
         let stdin = std::io::stdin();
         let mut input = stdin.lock();
         loop {
@@ -35,6 +49,11 @@ pub(super) fn stdio() -> (Connection, IoThreads) {
                 Ok(Some(Ok(body))) => body,
                 Ok(Some(Err(why))) => {
                     log(&format!("skipped a message: {why}"));
+                    reply(
+                        serde_json::Value::Null,
+                        PARSE_ERROR,
+                        &format!("message skipped: {why}"),
+                    );
                     continue;
                 }
                 Ok(None) => return,
@@ -46,12 +65,27 @@ pub(super) fn stdio() -> (Connection, IoThreads) {
             let msg = match serde_json::from_slice::<Message>(&body) {
                 Ok(msg) => msg,
                 Err(e) => {
-                    log(&format!(
-                        "skipped a message that is not JSON-RPC ({:?} error at line {}, column {})",
+                    let why = format!(
+                        "not JSON-RPC ({:?} error at line {}, column {})",
                         e.classify(),
                         e.line(),
                         e.column()
-                    ));
+                    );
+                    log(&format!("skipped a message that is {why}"));
+                    // Valid JSON with a usable id is an invalid request, answered under that
+                    // id; anything else is a parse error (id `null`), as JSON-RPC 2.0 says.
+                    let id = serde_json::from_slice::<serde_json::Value>(&body)
+                        .ok()
+                        .and_then(|v| v.get("id").cloned())
+                        .filter(|id| id.is_i64() || id.is_string());
+                    match id {
+                        Some(id) => reply(id, INVALID_REQUEST, &format!("invalid request: {why}")),
+                        None => reply(
+                            serde_json::Value::Null,
+                            PARSE_ERROR,
+                            &format!("message skipped: {why}"),
+                        ),
+                    }
                     continue;
                 }
             };
@@ -62,9 +96,32 @@ pub(super) fn stdio() -> (Connection, IoThreads) {
         }
     });
     let writer = std::thread::spawn(move || {
+        use std::io::Write;
         let stdout = std::io::stdout();
         let mut out = stdout.lock();
-        from_loop.into_iter().try_for_each(|m| m.write(&mut out))
+        let mut reader_open = true;
+        loop {
+            if reader_open {
+                crossbeam_channel::select! {
+                    recv(from_loop) -> m => match m {
+                        Ok(m) => m.write(&mut out)?,
+                        Err(_) => return Ok(()),
+                    },
+                    recv(from_reader) -> raw => match raw {
+                        Ok(raw) => {
+                            write!(out, "Content-Length: {}\r\n\r\n{raw}", raw.len())?;
+                            out.flush()?;
+                        }
+                        Err(_) => reader_open = false,
+                    },
+                }
+            } else {
+                match from_loop.recv() {
+                    Ok(m) => m.write(&mut out)?,
+                    Err(_) => return Ok(()),
+                }
+            }
+        }
     });
     (
         Connection { sender, receiver },
@@ -76,6 +133,10 @@ pub(super) fn log(message: &str) {
     use std::io::Write;
     let _ = writeln!(std::io::stderr(), "backup-lint server: {message}");
 }
+
+/// JSON-RPC 2.0's codes for a message that is not JSON, and for JSON that is no request.
+const PARSE_ERROR: i32 = -32700;
+const INVALID_REQUEST: i32 = -32600;
 
 /// The longest header line read; longer ones are malformed.
 pub(super) const MAX_HEADER_LINE: u64 = 8192;

