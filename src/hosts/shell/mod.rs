@@ -8,6 +8,8 @@
 
 pub mod date;
 pub mod extract;
+mod nested;
+pub mod prefix;
 pub mod run;
 pub mod text;
 
@@ -149,10 +151,18 @@ pub struct Command {
 }
 
 impl Command {
-    /// The command's name when it is written literally, without a directory (`cockroach`).
+    /// The command's name without a directory (`cockroach` for `/usr/local/bin/cockroach`),
+    /// when it is written literally, or its last path component is (`"$HOME"/bin/cockroach`).
     pub fn base_name(&self) -> Option<String> {
-        let name = self.name.literal()?;
-        Some(name.rsplit('/').next().unwrap_or(&name).to_string())
+        if let Some(name) = self.name.literal() {
+            return Some(prefix::base(&name).to_string());
+        }
+        match self.name.parts.last()? {
+            WordPart::Literal { text, .. } if text.contains('/') => {
+                Some(prefix::base(text).to_string()).filter(|b| !b.is_empty())
+            }
+            _ => None,
+        }
     }
 
     /// The literal text of argument `i`.
@@ -221,6 +231,7 @@ impl Script {
             },
             next_branch: 0,
             statement_children: statement_children(&tree),
+            depth: 0,
         };
         let first_line = text.lines().next().unwrap_or("");
         if first_line.starts_with("#!")
@@ -286,6 +297,7 @@ pub(crate) fn read_word(original: &str, node: tree_sitter::Node<'_>) -> Word {
         script: Script::default(),
         next_branch: 0,
         statement_children: std::collections::HashSet::new(),
+        depth: 0,
     }
     .word(node)
 }
@@ -374,6 +386,8 @@ struct Builder<'a> {
     /// tree-sitter's `Node::parent` walks down from the root, which a script of thousands of
     /// top-level commands would pay once per node.
     statement_children: std::collections::HashSet<usize>,
+    /// How many scripts this one is inside (`bash -c '…'`, see `nested`).
+    depth: u8,
 }
 
 /// The ids of the children of every `STATEMENT_PARENTS` node of `tree`.
@@ -784,6 +798,9 @@ impl Builder<'_> {
                 _ => {}
             }
         }
+        // `sudo -u crdb cockroach sql …` is a `cockroach sql` command; `bash -c '…'` runs a
+        // script of its own, read below.
+        let (name, args, nested) = self.unwrap_wrappers(name, args, &redirects);
         if name.parts.is_empty() && !prefixes.is_empty() {
             // `a=1 b=2` alone: plain assignments.
             for p in prefixes {
@@ -842,6 +859,9 @@ impl Builder<'_> {
         });
         for p in prefixes {
             self.assignment(p, AssignKind::Prefix, Some(index), ctx);
+        }
+        if let Some(words) = nested {
+            self.nested_script(&words, ctx);
         }
     }
 
