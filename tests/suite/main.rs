@@ -15,6 +15,7 @@ mod layers;
 mod lsp;
 mod migrate;
 mod parser_fixtures;
+mod reach;
 mod robustness;
 mod roundtrip;
 mod rules;

@@ -9,6 +9,7 @@
 pub mod date;
 pub mod extract;
 mod nested;
+mod pipes;
 pub mod prefix;
 pub mod run;
 pub mod text;
@@ -212,6 +213,8 @@ pub struct Script {
     pub errexit: Option<Span>,
     /// Parse errors tree-sitter recovered from.
     pub errors: Vec<Span>,
+    /// `(producer, consumer)`: command `consumer` reads what `producer` writes (a pipe).
+    pub pipes: Vec<(usize, usize)>,
     /// Indices into `assignments` by variable name, in order: a variable's value is looked
     /// up among its own assignments, not all of the script's.
     by_name: std::collections::HashMap<String, Vec<usize>>,
@@ -245,6 +248,7 @@ impl Script {
         let ctx = WalkCtx::default();
         builder.walk(tree.root_node(), &ctx);
         let mut script = builder.script;
+        nested::resolve_named_by_variables(&mut script);
         script
             .statements
             .sort_by_key(|s| (s.start, std::cmp::Reverse(s.end)));
@@ -467,7 +471,9 @@ impl Builder<'_> {
                 let redirects = self.redirects(node);
                 match node.child_by_field_name("body") {
                     Some(body) if body.kind() == "command" => {
+                        let before = self.script.commands.len();
                         self.command(body, span_of(node), redirects, ctx);
+                        self.heredoc_tail(node, body.start_byte(), before, ctx);
                     }
                     Some(body) => {
                         self.pending_redirects(body, &redirects);
@@ -478,6 +484,7 @@ impl Builder<'_> {
                 // Heredoc bodies may hold substitutions; nothing else to walk.
             }
             "command" => self.command(node, span_of(node), Vec::new(), ctx),
+            "pipeline" => self.pipeline(node, ctx, None),
             "variable_assignment" => self.assignment(node, AssignKind::Plain, None, ctx),
             "if_statement" => self.if_statement(node, ctx),
             "while_statement" | "until_statement" | "for_statement" | "c_style_for_statement" => {
@@ -800,7 +807,7 @@ impl Builder<'_> {
         }
         // `sudo -u crdb cockroach sql …` is a `cockroach sql` command; `bash -c '…'` runs a
         // script of its own, read below.
-        let (name, args, nested) = self.unwrap_wrappers(name, args, &redirects);
+        let (name, args, nested) = nested::unwrap_wrappers(name, args, &redirects);
         if name.parts.is_empty() && !prefixes.is_empty() {
             // `a=1 b=2` alone: plain assignments.
             for p in prefixes {

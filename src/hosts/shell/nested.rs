@@ -190,58 +190,147 @@ impl Inside {
     }
 }
 
-impl Builder<'_> {
-    /// The command a command finally runs, wrappers looked through, and the script it hands
-    /// to a shell, if any (`bash -c '…'`, `ssh host '…'`, a heredoc fed to `bash`).
-    pub(super) fn unwrap_wrappers(
-        &self,
-        mut name: Word,
-        mut args: Vec<Word>,
-        redirects: &[Redirect],
-    ) -> (Word, Vec<Word>, Option<Vec<Word>>) {
-        for _ in 0..16 {
-            let Some(command) = name.literal() else {
-                break;
-            };
-            let texts: Vec<Option<String>> = args.iter().map(Word::literal).collect();
-            let refs: Vec<Option<&str>> = texts.iter().map(Option::as_deref).collect();
-            match prefix::inner(&command, &refs) {
-                Some(Inner::Argv(i)) if i < args.len() => {
-                    let rest = args.split_off(i + 1);
-                    name = args.pop().unwrap_or_default();
-                    args = rest;
-                }
-                Some(Inner::Cockroach(i)) if i > 0 && i <= args.len() => {
-                    // The image names the program: `cockroach` at the image's word.
-                    let image = &args[i - 1];
-                    name = Word {
-                        span: image.span,
-                        parts: vec![WordPart::Literal {
-                            text: "cockroach".into(),
-                            host: image.span,
-                            quoting: Quoting::Nested,
-                        }],
-                    };
-                    args = args.split_off(i);
-                }
-                Some(Inner::Script(range)) if range.end <= args.len() => {
-                    let words = args[range].to_vec();
-                    return (name, args, Some(words));
-                }
-                Some(Inner::StdinScript) => {
-                    let body = redirects.iter().find_map(|r| match (&r.body, &r.target) {
-                        (Some(body), _) => Some(body.clone()),
-                        (None, Some(t)) if r.op == "<<<" => Some(t.clone()),
-                        _ => None,
-                    });
-                    return (name, args, body.map(|b| vec![b]));
-                }
-                _ => break,
-            }
-        }
-        (name, args, None)
+/// A word's text as a wrapper's options are read: the literal text, or for a word with an
+/// expansion, its literal start when that shows an option or an assignment (`--url=$URL`,
+/// `COCKROACH_URL="$URL"`), so that it is skipped as one.
+fn option_text(w: &Word) -> Option<String> {
+    if let Some(t) = w.literal() {
+        return Some(t);
     }
+    let mut lead = String::new();
+    for p in &w.parts {
+        match p {
+            WordPart::Literal { text, .. } => lead.push_str(text),
+            _ => break,
+        }
+    }
+    let assignment = lead.split_once('=').is_some_and(|(name, _)| {
+        !name.is_empty()
+            && !name.starts_with(|c: char| c.is_ascii_digit())
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    });
+    ((lead.starts_with('-') && lead.len() > 1) || assignment).then_some(lead)
+}
 
+/// The command a command finally runs, wrappers looked through, and the script it hands
+/// to a shell, if any (`bash -c '…'`, `ssh host '…'`, a heredoc fed to `bash`).
+pub(super) fn unwrap_wrappers(
+    mut name: Word,
+    mut args: Vec<Word>,
+    redirects: &[Redirect],
+) -> (Word, Vec<Word>, Option<Vec<Word>>) {
+    for _ in 0..16 {
+        let Some(command) = name.literal() else {
+            break;
+        };
+        let texts: Vec<Option<String>> = args.iter().map(option_text).collect();
+        let refs: Vec<Option<&str>> = texts.iter().map(Option::as_deref).collect();
+        match prefix::inner(&command, &refs) {
+            Some(Inner::Argv(i)) if i < args.len() => {
+                let rest = args.split_off(i + 1);
+                name = args.pop().unwrap_or_default();
+                args = rest;
+            }
+            Some(Inner::Cockroach(i)) if i > 0 && i <= args.len() => {
+                // The image names the program: `cockroach` at the image's word.
+                let image = &args[i - 1];
+                name = Word {
+                    span: image.span,
+                    parts: vec![WordPart::Literal {
+                        text: "cockroach".into(),
+                        host: image.span,
+                        quoting: Quoting::Nested,
+                    }],
+                };
+                args = args.split_off(i);
+            }
+            Some(Inner::Script(range)) if range.end <= args.len() => {
+                let words = args[range].to_vec();
+                return (name, args, Some(words));
+            }
+            Some(Inner::StdinScript) => {
+                let body = redirects.iter().find_map(|r| match (&r.body, &r.target) {
+                    (Some(body), _) => Some(body.clone()),
+                    (None, Some(t)) if r.op == "<<<" => Some(t.clone()),
+                    _ => None,
+                });
+                return (name, args, body.map(|b| vec![b]));
+            }
+            _ => break,
+        }
+    }
+    (name, args, None)
+}
+
+/// Commands named by a variable with a known value (`COCKROACH=/usr/local/bin/cockroach` …
+/// `$COCKROACH sql -e "…"`, `CRDB="docker exec -i crdb cockroach"` … `$CRDB sql`): the value's
+/// words become the command's name and first arguments, all at the `$COCKROACH` written here.
+pub(super) fn resolve_named_by_variables(script: &mut Script) {
+    let mut changes = Vec::new();
+    for (i, c) in script.commands.iter().enumerate() {
+        if c.name.literal().is_some()
+            || c.base_name().is_some()
+            || !c
+                .name
+                .parts
+                .iter()
+                .any(|p| matches!(p, WordPart::Variable { .. }))
+        {
+            continue;
+        }
+        let env = super::text::Env::at(script, c.span.start, &c.scope, c.function);
+        // `${COCKROACH:-cockroach}` whose value the script cannot know: its default, written
+        // there or in the variable's assignment (`COCKROACH=${COCKROACH:-cockroach}`).
+        let default_of = |w: &Word| match w.parts.as_slice() {
+            [
+                WordPart::Variable {
+                    default: Some(d), ..
+                },
+            ] => d.literal(),
+            _ => None,
+        };
+        let default = || {
+            default_of(&c.name).or_else(|| match c.name.parts.as_slice() {
+                [WordPart::Variable { name, .. }] => script
+                    .assignments_of(name)
+                    .rfind(|a| a.span.start < c.span.start)
+                    .and_then(|a| a.value.as_ref())
+                    .and_then(default_of),
+                _ => None,
+            })
+        };
+        let Some(value) = env.eval(&c.name).known().or_else(default) else {
+            continue;
+        };
+        // An unquoted expansion is split into words; a quoted one is one word.
+        let fields: Vec<&str> = if c.name.is_quoted() {
+            vec![value.as_str()]
+        } else {
+            value.split_whitespace().collect()
+        };
+        let Some((first, rest)) = fields.split_first() else {
+            continue;
+        };
+        let word = |text: &str| Word {
+            span: c.name.span,
+            parts: vec![WordPart::Literal {
+                text: text.to_string(),
+                host: c.name.span,
+                quoting: Quoting::Nested,
+            }],
+        };
+        let mut args: Vec<Word> = rest.iter().map(|t| word(t)).collect();
+        args.extend(c.args.iter().cloned());
+        let (name, args, _) = unwrap_wrappers(word(first), args, &c.redirects);
+        changes.push((i, name, args));
+    }
+    for (i, name, args) in changes {
+        script.commands[i].name = name;
+        script.commands[i].args = args;
+    }
+}
+
+impl Builder<'_> {
     /// Reads the script `words` hold (joined by spaces) as part of this one: its commands,
     /// assignments and comments are added with every position in this file's coordinates,
     /// in a scope of their own (a child shell's variables stay there).
@@ -299,6 +388,12 @@ impl Builder<'_> {
                 in_substitution: c.in_substitution || ctx.in_substitution,
             });
         }
+        self.script.pipes.extend(
+            script
+                .pipes
+                .iter()
+                .map(|(p, c)| (p + commands, c + commands)),
+        );
         for a in script.assignments {
             self.script.add_assignment(Assignment {
                 name: a.name,
