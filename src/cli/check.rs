@@ -149,7 +149,7 @@ pub(crate) fn document_health(doc: &Document<'_>, target: Version) -> (usize, us
     let diags = engine::check(doc, &CheckOptions::at(target));
     let errors = diags
         .iter()
-        .filter(|d| matches!(d.code.code, "S001" | "S002" | "S004"))
+        .filter(|d| matches!(d.code.code, "S001" | "S002" | "S004" | "S005"))
         .count();
     (errors, 0)
 }
