@@ -505,8 +505,12 @@ impl Finder<'_> {
             .into_iter()
             .chain(keys.iter().map(|k| k.span().end as usize))
             .max()
-            .unwrap_or(start);
-        Span::new(start, end.max(start))
+            .unwrap_or(start)
+            .max(start);
+        // A block scalar ends after its last line break: the entry ends with its text, so a
+        // comment on the next line is not read as trailing it.
+        let end = start + self.text[start..end].trim_end().len();
+        Span::new(start, end)
     }
 
     /// A script value: one scalar, or a list of lines run in one shell (GitLab CI).

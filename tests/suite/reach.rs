@@ -120,3 +120,116 @@ fn own_text_maps_back_byte_for_byte() {
         assert!(checked > 0, "{}: no word of its own text", path.display());
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// YAML through the command line: file kinds, standard input, the walk, suppressions
+
+fn backup_lint(args: &[&str], stdin: Option<&str>) -> (i32, String, String) {
+    use std::io::Write;
+    let mut child = std::process::Command::new(crate::support::bin())
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    input.write_all(stdin.unwrap_or("").as_bytes()).unwrap();
+    drop(input);
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).to_string(),
+        String::from_utf8_lossy(&out.stderr).to_string(),
+    )
+}
+
+/// The codes `check --format json` reports, by path.
+fn codes(args: &[&str], stdin: Option<&str>) -> (i32, Vec<(String, String)>) {
+    let mut all = vec!["check", "--format", "json", "-q"];
+    all.extend_from_slice(args);
+    let (code, out, err) = backup_lint(&all, stdin);
+    let v: serde_json::Value =
+        serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out} {err}"));
+    let list = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["path"].as_str().unwrap().to_string(),
+                d["code"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    (code, list)
+}
+
+const WORKFLOW: &str = "jobs:\n  backup:\n    steps:\n      - name: Back up\n        run: |\n          cockroach sql --certs-dir=c -e \"BACKUP INTO 'gcs://b/p'\"\n      - run: cockroach sql --certs-dir=c -e \"BACKUP INTO 'gcs://b/q'\"\n";
+
+#[test]
+fn yaml_from_stdin_the_walk_and_a_broken_file() {
+    let (code, found) = codes(
+        &["-", "--stdin-filename", ".github/workflows/backup.yml"],
+        Some(WORKFLOW),
+    );
+    assert_eq!(code, 1);
+    assert!(
+        found
+            .iter()
+            .any(|(p, c)| p == ".github/workflows/backup.yml" && c == "U001"),
+        "{found:?}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("k8s")).unwrap();
+    std::fs::write(dir.path().join("k8s/backup.yaml"), WORKFLOW).unwrap();
+    std::fs::write(dir.path().join("ci.yml"), WORKFLOW).unwrap();
+    std::fs::write(dir.path().join("values.yaml"), "replicas: 3\n").unwrap();
+    let (_, found) = codes(&[dir.path().to_str().unwrap()], None);
+    let paths: std::collections::BTreeSet<&str> = found.iter().map(|(p, _)| p.as_str()).collect();
+    assert_eq!(paths.len(), 2, "{found:?}");
+    assert!(
+        paths
+            .iter()
+            .all(|p| p.ends_with("k8s/backup.yaml") || p.ends_with("ci.yml"))
+    );
+    // A broken file that holds backup SQL is reported; one that holds none is not.
+    let broken = "steps:\n  - run: cockroach sql -e \"BACKUP INTO 'gcs://b/p'\"\n  bad: [\n";
+    let (code, found) = codes(&["-", "--stdin-filename", "x.yaml"], Some(broken));
+    assert_eq!(code, 1);
+    assert!(found.iter().any(|(_, c)| c == "S005"), "{found:?}");
+    let (code, found) = codes(&["-", "--stdin-filename", "x.yaml"], Some("a: [\nb: {{\n"));
+    assert_eq!((code, found), (0, Vec::new()));
+}
+
+#[test]
+fn yaml_suppressions_and_add_ignore() {
+    // A comment above the entry, and one inside the script, suppress.
+    let suppressed = "steps:\n  # backup-lint: ignore[U001, A006]\n  - run: cockroach sql --certs-dir=c -e \"BACKUP INTO 'gcs://b/p'\"\n  - run: |\n      # backup-lint: ignore[U001, A006]\n      cockroach sql --certs-dir=c -e \"BACKUP INTO 'gcs://b/q'\"\n";
+    let (code, found) = codes(&["-", "--stdin-filename", "s.yaml"], Some(suppressed));
+    assert_eq!((code, found), (0, Vec::new()));
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("workflow.yml");
+    std::fs::write(&path, WORKFLOW).unwrap();
+    let p = path.to_str().unwrap();
+    let (before_code, before) = codes(&[p], None);
+    assert_eq!(before_code, 1);
+    assert!(!before.is_empty());
+    let (_, _, err) = backup_lint(&["check", "--add-ignore", p, "-q"], None);
+    assert!(err.contains("added suppressions"), "{err}");
+    let (code, after) = codes(&[p], None);
+    assert_eq!((code, after), (0, Vec::new()));
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        text.contains("        # backup-lint: ignore[A006, U001] -- baseline\n        run: |\n")
+            && text.contains("      # backup-lint: ignore[A006, U001] -- baseline\n      - run: "),
+        "{text}"
+    );
+    // Still the same YAML: the same scripts, no error.
+    let doc = Document::build(&text, FileKind::Yaml, &[]);
+    let backup_lint::hosts::document::Model::Yaml { file, .. } = &doc.model else {
+        panic!("not YAML");
+    };
+    assert!(file.error.is_none());
+    assert_eq!(file.scripts.len(), 2);
+}
