@@ -889,8 +889,13 @@ fn block(text: &str, start: usize, end: usize, folded: bool) -> Vec<Run> {
         let next = nl.map_or(end, |p| p + 1);
         let line = &text[pos..line_end];
         let content_start = (pos + indent).min(line_end);
-        let blank = line.trim().is_empty();
-        if !blank && !text[pos..content_start].bytes().all(|b| b == b' ') {
+        let blank = line.bytes().all(|b| matches!(b, b' ' | b'\t' | b'\r'));
+        if !text.is_char_boundary(content_start)
+            || (!blank
+                && !text.as_bytes()[pos..content_start]
+                    .iter()
+                    .all(|&b| b == b' '))
+        {
             return Vec::new();
         }
         if !folded {
