@@ -60,6 +60,11 @@ pub const BUILTIN: &[Builtin] = &[
         doc: "A shell script (or a shell fence of a runbook) has a part the shell parser could not read. Bash would most likely stop there too (an unmatched quote, a stray `fi`). SQL inside that part is not checked, so the file is not reported clean.",
     },
     Builtin {
+        code: codes::YAML_SYNTAX_ERROR,
+        summary: "a YAML file that holds backup SQL or a SQL client does not parse",
+        doc: "A YAML file (a Kubernetes manifest, a CI pipeline, a compose file, an Ansible playbook) that mentions a SQL client or backup SQL does not parse as YAML, even with its `{{ … }}` templates read as values. The scripts before the error are checked; those after it are not, so the file is not reported clean. A YAML file that mentions neither is not read, and never reported.",
+    },
+    Builtin {
         code: codes::REMOVED_SYNTAX,
         summary: "syntax the target release no longer accepts",
         doc: "Syntax that the target release no longer accepts, with CockroachDB's own error text (for example `The BACKUP TO syntax is no longer supported`, v25.1). `backup-lint migrate --to <release>` rewrites it (findings R001–R003; layout changes need `--unsafe`); the help names the replacement.",

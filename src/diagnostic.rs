@@ -98,6 +98,11 @@ pub mod codes {
         name: "shell-syntax-error",
         severity: Severity::Error,
     };
+    pub const YAML_SYNTAX_ERROR: Code = Code {
+        code: "S005",
+        name: "yaml-syntax-error",
+        severity: Severity::Error,
+    };
     pub const COMMENT_IN_STATEMENT: Code = Code {
         code: "F001",
         name: "comment-inside-statement",
@@ -161,6 +166,7 @@ pub mod codes {
         SYNTAX_ERROR,
         DUPLICATE_OPTION,
         SHELL_SYNTAX_ERROR,
+        YAML_SYNTAX_ERROR,
         REMOVED_SYNTAX,
         SYNTAX_TOO_NEW,
         DEPRECATED_SYNTAX,

@@ -342,6 +342,29 @@ pub fn check(doc: &Document<'_>, opts: &CheckOptions) -> Vec<Diagnostic> {
             let fences: Vec<Span> = page.fences.iter().map(|f| f.span).collect();
             suppress::apply_comments(text, &page.comments, &fences, diags)
         }
+        Model::Yaml { file, scripts } => {
+            let mut diags = Vec::new();
+            if let Some((at, message)) = &file.error {
+                diags.push(
+                    Diagnostic::new(
+                        codes::YAML_SYNTAX_ERROR,
+                        *at,
+                        format!("YAML syntax error: {message}"),
+                    )
+                    .with_label("the YAML parser stops here")
+                    .with_help("the scripts after this point are not checked; the file is not reported clean"),
+                );
+            }
+            for (found, (script, extraction)) in file.scripts.iter().zip(scripts) {
+                let shell = &found.content.text;
+                for d in script_findings(shell, script, extraction, opts, false) {
+                    diags.push(embed::map_diagnostic(&found.content, d));
+                }
+            }
+            diags.extend(check_embedded(doc, Host::Shell, opts));
+            finish(&mut diags);
+            suppress::apply_comments(text, &doc.yaml_comments(), doc.statements(), diags)
+        }
     }
 }
 

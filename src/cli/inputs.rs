@@ -14,7 +14,7 @@ pub(crate) struct Input {
 
 pub(crate) fn unknown_kind(name: &str) -> String {
     format!(
-        "{name}: not a file backup-lint reads (known kinds: .sql; .sh, .bash or a sh/bash shebang; .md, .markdown)"
+        "{name}: not a file backup-lint reads (known kinds: .sql; .sh, .bash or a sh/bash shebang; .md, .markdown; .yml, .yaml)"
     )
 }
 

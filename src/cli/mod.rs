@@ -205,7 +205,7 @@ pub(crate) struct CheckArgs {
 
 #[derive(Args)]
 pub(crate) struct MigrateArgs {
-    /// Files or directories (SQL, shell scripts, Markdown); `-` reads standard input.
+    /// Files or directories (SQL, shell scripts, Markdown, YAML); `-` reads standard input.
     #[arg(default_value = ".")]
     pub(crate) paths: Vec<PathBuf>,
     /// The release to compile to.

@@ -13,6 +13,7 @@ use crate::hosts::kind::FileKind;
 use crate::hosts::markdown::{self, Markdown};
 use crate::hosts::shell::Script;
 use crate::hosts::shell::extract::{self, Extraction};
+use crate::hosts::yaml::{self, Yaml};
 use crate::syntax::span::Span;
 
 /// What a file is, parsed.
@@ -30,6 +31,12 @@ pub enum Model {
         /// For each of `page.fences`: a shell fence's script and extraction, in the fence's
         /// own coordinates (the script rules read them).
         scripts: Vec<Option<(Script, Extraction)>>,
+    },
+    Yaml {
+        file: Yaml,
+        /// For each of `file.scripts`: the script and its extraction, in the script's own
+        /// coordinates (the script rules read them).
+        scripts: Vec<(Script, Extraction)>,
     },
 }
 
@@ -87,6 +94,22 @@ impl<'a> Document<'a> {
                 let (sql, parts) = embed::virtual_document_parts(&snippets);
                 (Model::Markdown { page, scripts }, Some(sql), parts)
             }
+            FileKind::Yaml => {
+                let file = yaml::parse(text);
+                let mut snippets: Vec<Snippet> = Vec::new();
+                let mut scripts = Vec::with_capacity(file.scripts.len());
+                for found in &file.scripts {
+                    let script = Script::parse(&found.content.text);
+                    let extraction = extract::extract(&script, wrappers);
+                    snippets.extend(extraction.snippets.iter().map(|s| Snippet {
+                        sql: s.sql.through(&found.content),
+                        origin: found.content.map_span(s.origin),
+                    }));
+                    scripts.push((script, extraction));
+                }
+                let (sql, parts) = embed::virtual_document_parts(&snippets);
+                (Model::Yaml { file, scripts }, Some(sql), parts)
+            }
         };
         let mut fence_starts: Vec<usize> = fence_first
             .iter()
@@ -134,7 +157,7 @@ impl<'a> Document<'a> {
     pub fn comment_style(&self) -> (&'static str, &'static str) {
         match self.kind {
             FileKind::Sql => ("-- ", ""),
-            FileKind::Shell => ("# ", ""),
+            FileKind::Shell | FileKind::Yaml => ("# ", ""),
             FileKind::Markdown => ("<!-- ", " -->"),
         }
     }
@@ -147,7 +170,37 @@ impl<'a> Document<'a> {
             Model::Sql => sql_statement_spans(self.text),
             Model::Script { script, .. } => script.statements.clone(),
             Model::Markdown { page, .. } => page.fences.iter().map(|f| f.span).collect(),
+            Model::Yaml { file, scripts } => {
+                // The entries holding scripts, and the statements inside each script.
+                let mut all: Vec<Span> = file.scripts.iter().map(|s| s.unit).collect();
+                for (found, (script, _)) in file.scripts.iter().zip(scripts) {
+                    all.extend(script.statements.iter().map(|s| found.content.map_span(*s)));
+                }
+                all.sort_by_key(|s| (s.start, std::cmp::Reverse(s.end)));
+                all
+            }
         })
+    }
+
+    /// The comments of a YAML file, its own and those of its scripts (suppression directives
+    /// may be written in either), in file coordinates and in order.
+    pub fn yaml_comments(&self) -> Vec<Span> {
+        let Model::Yaml { file, scripts } = &self.model else {
+            return Vec::new();
+        };
+        let mut all = file.comments.clone();
+        for (found, (script, _)) in file.scripts.iter().zip(scripts) {
+            for c in &script.comments {
+                let host = found.content.map_span(*c);
+                // A comment of the script that is the file's own text (not one of its values).
+                if found.content.is_identity(*c) {
+                    all.push(host);
+                }
+            }
+        }
+        all.sort_by_key(|s| s.start);
+        all.dedup();
+        all
     }
 
     /// SQL files a script feeds to a client (`cockroach sql < restore.sql`, `-f restore.sql`),
@@ -255,6 +308,10 @@ impl<'a> Document<'a> {
                 replacement: format!("{comment}{newline}{kept}"),
             });
         }
+        if self.kind == FileKind::Yaml {
+            // A new line inside a YAML entry could change what the file means.
+            return None;
+        }
         if self.kind == FileKind::Shell && prefix.contains("<<") {
             // A new line here would fall into the heredoc's body.
             return None;
@@ -275,7 +332,7 @@ impl<'a> Document<'a> {
         let mut groups: std::collections::BTreeMap<usize, Vec<&str>> =
             std::collections::BTreeMap::new();
         for d in diagnostics {
-            if matches!(d.code.code, "S001" | "S002" | "S004") {
+            if matches!(d.code.code, "S001" | "S002" | "S004" | "S005") {
                 continue;
             }
             let Some(stmt) = self.statement_at(d.span.start) else {

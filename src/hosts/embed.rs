@@ -25,6 +25,17 @@ pub enum Quoting {
     ShellUnquoted,
     /// An unquoted heredoc body (`<<EOF`): `\ $ \`` need a backslash.
     Heredoc,
+    /// Inside two quotings at once (a script inside `bash -c "…"`, a shell word inside a YAML
+    /// string): only characters that mean themselves in every quoting are written back.
+    Nested,
+    /// A YAML plain scalar (`run: cockroach sql …`): plain characters only.
+    YamlPlain,
+    /// A YAML `'…'` scalar: `'` is written `''`.
+    YamlSingle,
+    /// A YAML `"…"` scalar: `\` and `"` need a backslash.
+    YamlDouble,
+    /// A YAML block scalar (`|`, `>`): written as is, on one line.
+    YamlBlock,
 }
 
 impl Quoting {
@@ -45,10 +56,28 @@ impl Quoting {
             Quoting::ShellSingle => (!text.contains('\'')).then(|| text.to_string()),
             Quoting::ShellDouble => Some(escape(&['\\', '"', '$', '`'])),
             Quoting::Heredoc => Some(escape(&['\\', '$', '`'])),
-            Quoting::ShellUnquoted => text
+            Quoting::ShellUnquoted | Quoting::YamlPlain => text
                 .bytes()
                 .all(|b| b.is_ascii_alphanumeric() || b"_-./:=%,+@".contains(&b))
                 .then(|| text.to_string()),
+            Quoting::Nested => text
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"_-./:=%,+@ ".contains(&b))
+                .then(|| text.to_string()),
+            Quoting::YamlSingle => (!text.contains('\n')).then(|| text.replace('\'', "''")),
+            Quoting::YamlBlock => (!text.contains('\n')).then(|| text.to_string()),
+            Quoting::YamlDouble => (!text.contains('\n')).then(|| escape(&['\\', '"'])),
+        }
+    }
+
+    /// The quoting of text written in `self` inside a host piece written in `outer` (a shell
+    /// script inside `bash -c "…"` or inside a YAML scalar).
+    pub fn inside(self, outer: Quoting) -> Quoting {
+        match (self, outer) {
+            (q, Quoting::Raw) | (Quoting::Raw, q) => q,
+            (Quoting::ShellUnquoted | Quoting::YamlPlain, _)
+            | (_, Quoting::ShellUnquoted | Quoting::YamlPlain) => Quoting::ShellUnquoted,
+            _ => Quoting::Nested,
         }
     }
 }
@@ -177,6 +206,31 @@ impl Assembled {
             start,
             end: end.max(start),
         }
+    }
+
+    /// The pieces `span` of the assembled text comes from, one per run of the source map it
+    /// crosses: (assembled range, host range, kind). A piece of the host's own bytes maps
+    /// byte for byte (its host range is exact); any other maps to its whole host range.
+    pub fn pieces(&self, span: Span) -> Vec<(Span, Span, SegmentKind)> {
+        let mut out = Vec::new();
+        let first = self.segments.partition_point(|s| s.end <= span.start);
+        for s in &self.segments[first..] {
+            if s.start >= span.end && !(span.is_empty() && s.start == span.start) {
+                break;
+            }
+            let start = span.start.max(s.start);
+            let end = span.end.min(s.end);
+            let host = if s.identity() {
+                Span {
+                    start: s.host.start + (start - s.start),
+                    end: s.host.start + (end - s.start),
+                }
+            } else {
+                s.host
+            };
+            out.push((Span { start, end }, host, s.kind));
+        }
+        out
     }
 
     /// Whether `span` lies inside values substituted for expansions (not the host's own text).
@@ -312,8 +366,8 @@ impl Assembled {
                                 let run_end = o.end.min(s.host.end);
                                 let host_start = o.host.start + (pos - o.start);
                                 let kind = match o.kind {
-                                    SegmentKind::Literal(Quoting::Raw) => {
-                                        SegmentKind::Literal(quoting)
+                                    SegmentKind::Literal(outer) => {
+                                        SegmentKind::Literal(quoting.inside(outer))
                                     }
                                     other => other,
                                 };

@@ -1,4 +1,5 @@
-//! What kind of file a path holds: SQL, a shell script, or a Markdown page.
+//! What kind of file a path holds: SQL, a shell script, a Markdown page, or a YAML file
+//! (Kubernetes workloads, CI pipelines, compose files, Ansible tasks).
 
 use std::path::Path;
 
@@ -7,6 +8,7 @@ pub enum FileKind {
     Sql,
     Shell,
     Markdown,
+    Yaml,
 }
 
 impl FileKind {
@@ -15,6 +17,7 @@ impl FileKind {
             FileKind::Sql => "sql",
             FileKind::Shell => "shell",
             FileKind::Markdown => "markdown",
+            FileKind::Yaml => "yaml",
         }
     }
 
@@ -25,6 +28,7 @@ impl FileKind {
             "sql" => Some(FileKind::Sql),
             "sh" | "bash" => Some(FileKind::Shell),
             "md" | "markdown" => Some(FileKind::Markdown),
+            "yml" | "yaml" => Some(FileKind::Yaml),
             _ => None,
         }
     }
@@ -96,5 +100,13 @@ mod tests {
             None
         );
         assert_eq!(FileKind::detect(Path::new("README"), b"hello"), None);
+        assert_eq!(
+            FileKind::detect(Path::new("cronjob.YML"), b""),
+            Some(FileKind::Yaml)
+        );
+        assert_eq!(
+            FileKind::detect(Path::new(".gitlab-ci.yaml"), b""),
+            Some(FileKind::Yaml)
+        );
     }
 }

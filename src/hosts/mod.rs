@@ -10,3 +10,4 @@ pub mod kind;
 pub mod markdown;
 pub mod shell;
 pub mod source;
+pub mod yaml;

@@ -336,6 +336,16 @@ fn host_errors(doc: &Document) -> Vec<usize> {
                     .flat_map(move |(s, _)| s.errors.iter().map(move |_| f.span.start as usize))
             })
             .collect(),
+        Model::Yaml { file, scripts } => file
+            .scripts
+            .iter()
+            .zip(scripts)
+            .flat_map(|(found, (s, _))| {
+                s.errors
+                    .iter()
+                    .map(move |e| found.content.map_span(*e).start as usize)
+            })
+            .collect(),
     }
 }
 

@@ -234,6 +234,9 @@ impl Document {
             "sql" => return Some(FileKind::Sql),
             "shellscript" | "sh" | "bash" => return Some(FileKind::Shell),
             "markdown" => return Some(FileKind::Markdown),
+            "yaml" | "yml" | "github-actions-workflow" | "ansible" | "helm" | "dockercompose" => {
+                return Some(FileKind::Yaml);
+            }
             _ => {}
         }
         let name = uri.path().rsplit('/').next().unwrap_or("");

@@ -398,7 +398,13 @@ fn scripts_and_markdown_are_checked_and_secrets_stay_inside() {
         broken.trim()
     );
     let runbook = format!("# Runbook\n\n```sql\n{broken}```\n");
+    let workflow = format!(
+        "jobs:\n  b:\n    steps:\n      - run: |\n          cockroach sql --certs-dir=c -e \"{}\"\n",
+        broken.trim()
+    );
     for (name, language, text, line) in [
+        ("backup.yml", "yaml", workflow.as_str(), 4),
+        ("cronjob.yaml", "plaintext", workflow.as_str(), 4),
         ("run.sh", "shellscript", script.as_str(), 1),
         ("run.bash", "bash", script.as_str(), 1),
         ("backup", "plaintext", script.as_str(), 1),

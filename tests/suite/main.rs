@@ -20,6 +20,7 @@ mod migrate_props;
 mod parser_fixtures;
 mod precision;
 mod properties;
+mod reach;
 mod robustness;
 mod roundtrip;
 mod rules;

@@ -100,6 +100,80 @@ pub fn client_call(cmd: &Command, client: Client) -> ClientCall<'_> {
     call
 }
 
+/// What a command writes to a pipe, where it is known from the script.
+enum Piped<'s> {
+    /// Text (`echo "…"`, `printf '%s\n' "…"`, `cat <<EOF`), as one word.
+    Text(Word),
+    /// A file's content (`cat restore.sql`).
+    File(&'s Word),
+}
+
+/// What `cmd` writes to its standard output, when the script says: `echo`'s and `printf
+/// '%s\n'`'s arguments, a heredoc or here-string given to `cat`, or the file `cat` reads.
+fn piped(cmd: &Command) -> Option<Piped<'_>> {
+    let words: &[Word] = match cmd.base_name()?.as_str() {
+        "echo" => {
+            let options = cmd
+                .args
+                .iter()
+                .take_while(|a| {
+                    a.literal().is_some_and(|t| {
+                        t.len() > 1
+                            && t.starts_with('-')
+                            && t[1..].chars().all(|c| matches!(c, 'n' | 'e' | 'E'))
+                    })
+                })
+                .count();
+            &cmd.args[options..]
+        }
+        "printf" => {
+            let format = cmd.args.first()?.literal()?;
+            if format.contains("%s") && !format.replace("%s", "").contains('%') {
+                &cmd.args[1..]
+            } else if cmd.args.len() == 1 && !format.contains(['%', '\\']) {
+                &cmd.args[..1]
+            } else {
+                return None;
+            }
+        }
+        "cat" => {
+            for r in &cmd.redirects {
+                match (&r.body, &r.target) {
+                    (Some(body), _) => return Some(Piped::Text(body.clone())),
+                    (None, Some(t)) if r.op == "<<<" => return Some(Piped::Text(t.clone())),
+                    _ => {}
+                }
+            }
+            return match cmd.args.as_slice() {
+                [file] if !file.literal().is_some_and(|t| t.starts_with('-')) => {
+                    Some(Piped::File(file))
+                }
+                _ => None,
+            };
+        }
+        _ => return None,
+    };
+    let (first, last) = (words.first()?, words.last()?);
+    let mut joined = Word {
+        span: Span {
+            start: first.span.start,
+            end: last.span.end,
+        },
+        parts: Vec::new(),
+    };
+    for (i, w) in words.iter().enumerate() {
+        if i > 0 {
+            joined.parts.push(WordPart::Literal {
+                text: " ".into(),
+                host: Span::point(w.span.start as usize),
+                quoting: crate::hosts::embed::Quoting::Raw,
+            });
+        }
+        joined.parts.extend(w.parts.iter().cloned());
+    }
+    Some(Piped::Text(joined))
+}
+
 /// The literal text a word starts with.
 fn leading_literal(w: &Word) -> String {
     let mut out = String::new();
@@ -135,12 +209,37 @@ pub fn extract(script: &Script, wrappers: &[String]) -> Extraction {
     let mut files = Vec::new();
     // Functions whose body hands a positional argument to a client.
     let mut wrapper_fns: Vec<(usize, &Command)> = Vec::new();
-    for cmd in &script.commands {
+    let producers: std::collections::HashMap<usize, usize> =
+        script.pipes.iter().map(|&(p, c)| (c, p)).collect();
+    for (index, cmd) in script.commands.iter().enumerate() {
         let Some(client) = client_of(cmd) else {
             continue;
         };
         let call = client_call(cmd, client);
         let env = Env::at(script, cmd.span.start, &cmd.scope, cmd.function);
+        if call.inputs.is_empty()
+            && let Some(producer) = producers.get(&index).map(|&p| &script.commands[p])
+        {
+            // `echo "…" | cockroach sql`, `cat <<EOF | docker exec -i crdb cockroach sql`.
+            let penv = Env::at(
+                script,
+                producer.span.start,
+                &producer.scope,
+                producer.function,
+            );
+            match piped(producer) {
+                Some(Piped::Text(word)) => {
+                    let input = SqlInput {
+                        word: &word,
+                        skip: 0,
+                        batch: false,
+                    };
+                    push(&mut found, penv.eval(&word), &input, word.span);
+                }
+                Some(Piped::File(word)) => files.push((penv.eval(word), word.span)),
+                None => {}
+            }
+        }
         for input in &call.inputs {
             if let Some(f) = cmd.function
                 && uses_positional(input.word)

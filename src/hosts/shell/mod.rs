@@ -8,6 +8,9 @@
 
 pub mod date;
 pub mod extract;
+mod nested;
+mod pipes;
+pub mod prefix;
 pub mod run;
 pub mod text;
 
@@ -151,10 +154,18 @@ pub struct Command {
 }
 
 impl Command {
-    /// The command's name when it is written literally, without a directory (`cockroach`).
+    /// The command's name without a directory (`cockroach` for `/usr/local/bin/cockroach`),
+    /// when it is written literally, or its last path component is (`"$HOME"/bin/cockroach`).
     pub fn base_name(&self) -> Option<String> {
-        let name = self.name.literal()?;
-        Some(name.rsplit('/').next().unwrap_or(&name).to_string())
+        if let Some(name) = self.name.literal() {
+            return Some(prefix::base(&name).to_string());
+        }
+        match self.name.parts.last()? {
+            WordPart::Literal { text, .. } if text.contains('/') => {
+                Some(prefix::base(text).to_string()).filter(|b| !b.is_empty())
+            }
+            _ => None,
+        }
     }
 
     /// The literal text of argument `i`.
@@ -204,6 +215,8 @@ pub struct Script {
     pub errexit: Option<Span>,
     /// Parse errors tree-sitter recovered from.
     pub errors: Vec<Span>,
+    /// `(producer, consumer)`: command `consumer` reads what `producer` writes (a pipe).
+    pub pipes: Vec<(usize, usize)>,
     /// Indices into `assignments` by variable name, in order: a variable's value is looked
     /// up among its own assignments, not all of the script's.
     by_name: std::collections::HashMap<String, Vec<usize>>,
@@ -223,6 +236,7 @@ impl Script {
             },
             next_branch: 0,
             statement_children: statement_children(&tree),
+            depth: 0,
         };
         let first_line = text.lines().next().unwrap_or("");
         if first_line.starts_with("#!")
@@ -236,6 +250,7 @@ impl Script {
         let ctx = WalkCtx::default();
         builder.walk(tree.root_node(), &ctx);
         let mut script = builder.script;
+        nested::resolve_named_by_variables(&mut script);
         script
             .statements
             .sort_by_key(|s| (s.start, std::cmp::Reverse(s.end)));
@@ -288,6 +303,7 @@ pub(crate) fn read_word(original: &str, node: tree_sitter::Node<'_>) -> Word {
         script: Script::default(),
         next_branch: 0,
         statement_children: std::collections::HashSet::new(),
+        depth: 0,
     }
     .word(node)
 }
@@ -378,6 +394,8 @@ struct Builder<'a> {
     /// tree-sitter's `Node::parent` walks down from the root, which a script of thousands of
     /// top-level commands would pay once per node.
     statement_children: std::collections::HashSet<usize>,
+    /// How many scripts this one is inside (`bash -c '…'`, see `nested`).
+    depth: u8,
 }
 
 /// The ids of the children of every `STATEMENT_PARENTS` node of `tree`.
@@ -457,7 +475,9 @@ impl Builder<'_> {
                 let redirects = self.redirects(node);
                 match node.child_by_field_name("body") {
                     Some(body) if body.kind() == "command" => {
+                        let before = self.script.commands.len();
                         self.command(body, span_of(node), redirects, ctx);
+                        self.heredoc_tail(node, body.start_byte(), before, ctx);
                     }
                     Some(body) => {
                         self.pending_redirects(body, &redirects);
@@ -468,6 +488,7 @@ impl Builder<'_> {
                 // Heredoc bodies may hold substitutions; nothing else to walk.
             }
             "command" => self.command(node, span_of(node), Vec::new(), ctx),
+            "pipeline" => self.pipeline(node, ctx, None),
             "variable_assignment" => self.assignment(node, AssignKind::Plain, None, ctx),
             "declaration_command" => {
                 let keyword = node.child(0).map(|k| self.text(k).to_string());
@@ -831,6 +852,9 @@ impl Builder<'_> {
                 _ => {}
             }
         }
+        // `sudo -u crdb cockroach sql …` is a `cockroach sql` command; `bash -c '…'` runs a
+        // script of its own, read below.
+        let (name, args, nested) = nested::unwrap_wrappers(name, args, &redirects);
         if name.parts.is_empty() && !prefixes.is_empty() {
             // `a=1 b=2` alone: plain assignments.
             for p in prefixes {
@@ -939,6 +963,9 @@ impl Builder<'_> {
         });
         for p in prefixes {
             self.assignment(p, AssignKind::Prefix, Some(index), ctx);
+        }
+        if let Some(words) = nested {
+            self.nested_script(&words, ctx);
         }
     }
 

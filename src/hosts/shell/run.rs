@@ -561,6 +561,8 @@ impl<'t> Machine<'t, '_> {
                 _ => {}
             }
         }
+        // `sudo -u crdb docker exec -i crdb cockroach sql …` runs `cockroach sql …`.
+        let (name, args) = unwrapped(name, args);
         let base = name.rsplit('/').next().unwrap_or(&name).to_string();
         let st = self.builtin(&base, &args, input.as_deref(), n)?;
         let mut st = st;
@@ -1124,6 +1126,28 @@ fn glob(pattern: &str, value: &str) -> bool {
     let p: Vec<char> = pattern.chars().collect();
     let v: Vec<char> = value.chars().collect();
     go(&p, &v)
+}
+
+/// The command a wrapper runs in turn (`sudo`, `docker exec`, `kubectl exec … --`, see
+/// `prefix`); scripts handed to a shell are not run.
+fn unwrapped(mut name: String, mut args: Vec<String>) -> (String, Vec<String>) {
+    use super::prefix::{Inner, inner};
+    for _ in 0..16 {
+        let refs: Vec<Option<&str>> = args.iter().map(|a| Some(a.as_str())).collect();
+        match inner(&name, &refs) {
+            Some(Inner::Argv(i)) if i < args.len() => {
+                let rest = args.split_off(i + 1);
+                name = args.pop().unwrap_or_default();
+                args = rest;
+            }
+            Some(Inner::Cockroach(i)) if i <= args.len() => {
+                name = "cockroach".into();
+                args = args.split_off(i);
+            }
+            _ => break,
+        }
+    }
+    (name, args)
 }
 
 #[cfg(test)]
