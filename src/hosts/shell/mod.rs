@@ -906,34 +906,17 @@ impl Builder<'_> {
                 local: false,
             });
         }
-        if matches!(
-            name.literal().as_deref(),
-            Some("unset" | "mapfile" | "readarray" | "getopts")
-        ) {
-            // The variables named lose their value, or get one at run time.
-            let skip = usize::from(name.literal().as_deref() == Some("getopts"));
+        // The variables these name get their value at run time (`read`, `mapfile`, `getopts`'s
+        // second word) or lose it (`unset`): opaque from here on.
+        let names_from = match name.literal().as_deref() {
+            Some("unset" | "mapfile" | "readarray" | "read") => Some(0),
+            Some("getopts") => Some(1),
+            _ => None,
+        };
+        if let Some(skip) = names_from {
             for a in args
                 .iter()
                 .skip(skip)
-                .filter(|a| a.literal().is_some_and(|t| !t.starts_with('-')))
-            {
-                self.script.add_assignment(Assignment {
-                    name: a.literal().unwrap_or_default(),
-                    span: a.span,
-                    append: false,
-                    value: None,
-                    kind: AssignKind::Read,
-                    scope: ctx.scope.clone(),
-                    function: ctx.function,
-                    in_loop: ctx.in_loop,
-                    command: Some(index),
-                    local: false,
-                });
-            }
-        }
-        if name.literal().as_deref() == Some("read") {
-            for a in args
-                .iter()
                 .filter(|a| a.literal().is_some_and(|t| !t.starts_with('-')))
             {
                 self.script.add_assignment(Assignment {
