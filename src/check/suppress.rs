@@ -236,6 +236,16 @@ pub fn apply_comments(
             kept.push(diag);
         }
     }
+    extra.extend(unused_findings(text, &directives, &used));
+    kept.extend(extra);
+    kept.sort_by_key(|d| (d.span.start, d.span.end, d.code.code));
+    kept
+}
+
+/// An `N002` finding, with the safe fix that removes it, for every directive that suppressed
+/// nothing (`used[n]` false).
+fn unused_findings(text: &str, directives: &[Directive], used: &[bool]) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
     for (n, d) in directives.iter().enumerate() {
         if d.kind == Kind::Enable || used[n] || d.keys.is_empty() {
             continue;
@@ -253,7 +263,7 @@ pub fn apply_comments(
             start = line_start;
             end = (line_end + 1).min(text.len());
         }
-        extra.push(
+        out.push(
             Diagnostic::new(
                 UNUSED_SUPPRESSION,
                 d.span,
@@ -269,9 +279,7 @@ pub fn apply_comments(
             )),
         );
     }
-    kept.extend(extra);
-    kept.sort_by_key(|d| (d.span.start, d.span.end, d.code.code));
-    kept
+    out
 }
 
 #[cfg(test)]
@@ -381,39 +389,7 @@ mod tests {
                 None => kept.push(diag),
             }
         }
-        for (n, d) in directives.iter().enumerate() {
-            if d.kind == Kind::Enable || used[n] || d.keys.is_empty() {
-                continue;
-            }
-            // Remove the comment, and its line when nothing else is on it.
-            let (mut start, mut end) = (d.span.start as usize, d.span.end as usize);
-            let line_start = text[..start].rfind('\n').map_or(0, |p| p + 1);
-            let line_end = text[end..].find('\n').map_or(text.len(), |p| end + p);
-            // A line comment runs to the end of its line in every host, whatever a reader that
-            // stopped earlier (at a NUL byte) saw: removing less would leave half a comment.
-            if text[start..end].starts_with('#') || text[start..end].starts_with("--") {
-                end = line_end;
-            }
-            if text[line_start..start].trim().is_empty() && text[end..line_end].trim().is_empty() {
-                start = line_start;
-                end = (line_end + 1).min(text.len());
-            }
-            extra.push(
-                Diagnostic::new(
-                    UNUSED_SUPPRESSION,
-                    d.span,
-                    "this suppression suppresses nothing",
-                )
-                .with_label("unused")
-                .with_fix(Fix::safe(
-                    "remove the unused suppression",
-                    vec![Edit {
-                        span: Span::new(start, end),
-                        replacement: String::new(),
-                    }],
-                )),
-            );
-        }
+        extra.extend(unused_findings(text, &directives, &used));
         kept.extend(extra);
         kept.sort_by_key(|d| (d.span.start, d.span.end, d.code.code));
         kept
