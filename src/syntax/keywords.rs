@@ -284,11 +284,25 @@ const QUOTE_LIST: &[&str] = &[
 ];
 
 pub fn is_reserved(word: &str) -> bool {
-    RESERVED.contains(&word)
+    word_class(word) & RESERVED_WORD != 0
 }
 
 pub fn is_type_func_name(word: &str) -> bool {
-    TYPE_FUNC_NAME.contains(&word)
+    word_class(word) & TYPE_FUNC_NAME_WORD != 0
+}
+
+/// Class bits of a known word (see [`word_class`]).
+pub const RESERVED_WORD: u8 = 1;
+pub const TYPE_FUNC_NAME_WORD: u8 = 2;
+/// Any word of the table (a keyword of the grammar or an option word).
+const KNOWN_WORD: u8 = 4;
+
+/// The class bits of `word` (exact spelling, lower case): one hashed probe instead of a scan
+/// of the keyword lists (the parser asks this for every name it reads).
+pub fn word_class(word: &str) -> u8 {
+    table()
+        .get(word.as_bytes(), fold_hash(word.as_bytes()), false)
+        .map_or(0, |(_, class)| class)
 }
 
 /// `role` joined the look-ahead list after v20.1 (v20.1 printed `BACKUP TABLE role`).
@@ -349,14 +363,21 @@ const GRAMMAR_WORDS: &[&str] = &[
 /// The lower-case spelling of a known keyword written in any case, without allocating
 /// (keywords are usually written in upper case).
 pub fn known_word_ignoring_case(word: &str) -> Option<&'static str> {
+    known_word_hashed(word.as_bytes(), fold_hash(word.as_bytes()))
+}
+
+/// [`known_word_ignoring_case`] with the word's [`fold_hash`] already computed (the lexer
+/// hashes an identifier while it scans it).
+pub(crate) fn known_word_hashed(word: &[u8], hash: u64) -> Option<&'static str> {
+    table().get(word, hash, true).map(|(w, _)| w)
+}
+
+fn table() -> &'static WordTable {
     use std::sync::OnceLock;
     static WORDS: OnceLock<WordTable> = OnceLock::new();
-    if word.len() > 48 {
-        return None;
-    }
-    let words = WORDS.get_or_init(|| {
+    WORDS.get_or_init(|| {
         let options = crate::syntax::options::all_option_words();
-        WordTable::new(
+        let mut table = WordTable::new(
             RESERVED
                 .iter()
                 .chain(TYPE_FUNC_NAME)
@@ -364,20 +385,22 @@ pub fn known_word_ignoring_case(word: &str) -> Option<&'static str> {
                 .chain(GRAMMAR_WORDS)
                 .chain(options.iter())
                 .copied(),
-        )
-    });
-    let mut buf = [0u8; 48];
-    let lower = &mut buf[..word.len()];
-    lower.copy_from_slice(word.as_bytes());
-    lower.make_ascii_lowercase();
-    words.get(lower)
+        );
+        for word in RESERVED {
+            table.mark(word, RESERVED_WORD);
+        }
+        for word in TYPE_FUNC_NAME {
+            table.mark(word, TYPE_FUNC_NAME_WORD);
+        }
+        table
+    })
 }
 
-/// A fixed set of lower-case words looked up by an FNV-1a hash with linear probing: built in
-/// a few microseconds at start-up and probed once per identifier, where a SipHash `HashMap`
-/// cost more than the lexing around it.
+/// A fixed set of lower-case words looked up by an FNV-1a hash of their ASCII-case-folded
+/// bytes with linear probing: built in a few microseconds at start-up and probed once per
+/// identifier, where a SipHash `HashMap` cost more than the lexing around it.
 struct WordTable {
-    slots: Vec<Option<&'static str>>,
+    slots: Vec<Option<(&'static str, u8)>>,
     mask: usize,
 }
 
@@ -391,14 +414,14 @@ impl WordTable {
             mask: size - 1,
         };
         for word in words {
-            let mut i = fnv1a(word.as_bytes()) & table.mask;
+            let mut i = fold_hash(word.as_bytes()) as usize & table.mask;
             loop {
                 match table.slots[i] {
                     None => {
-                        table.slots[i] = Some(word);
+                        table.slots[i] = Some((word, KNOWN_WORD));
                         break;
                     }
-                    Some(w) if w == word => break,
+                    Some((w, _)) if w == word => break,
                     Some(_) => i = (i + 1) & table.mask,
                 }
             }
@@ -406,25 +429,55 @@ impl WordTable {
         table
     }
 
-    fn get(&self, lower: &[u8]) -> Option<&'static str> {
-        let mut i = fnv1a(lower) & self.mask;
+    fn mark(&mut self, word: &str, class: u8) {
+        let mut i = fold_hash(word.as_bytes()) as usize & self.mask;
+        while let Some((w, c)) = &mut self.slots[i] {
+            if *w == word {
+                *c |= class;
+                return;
+            }
+            i = (i + 1) & self.mask;
+        }
+    }
+
+    /// The entry for `word` (hashed by [`fold_hash`]): spelled exactly, or in any ASCII case.
+    fn get(&self, word: &[u8], hash: u64, any_case: bool) -> Option<(&'static str, u8)> {
+        let mut i = hash as usize & self.mask;
         loop {
             match self.slots[i] {
                 None => return None,
-                Some(w) if w.as_bytes() == lower => return Some(w),
+                Some((w, c))
+                    if w.len() == word.len()
+                        && if any_case {
+                            w.as_bytes().eq_ignore_ascii_case(word)
+                        } else {
+                            w.as_bytes() == word
+                        } =>
+                {
+                    return Some((w, c));
+                }
                 Some(_) => i = (i + 1) & self.mask,
             }
         }
     }
 }
 
-fn fnv1a(bytes: &[u8]) -> usize {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for &b in bytes {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    h as usize
+/// The FNV-1a offset basis: the hash of the empty word.
+pub(crate) const FOLD_HASH_START: u64 = 0xcbf2_9ce4_8422_2325;
+
+/// One byte into a [`fold_hash`]: upper- and lower-case ASCII letters hash alike (`| 0x20`;
+/// other bytes change too, but the same way on both sides, so only letters can collide and the
+/// probe compares the words).
+#[inline(always)]
+pub(crate) fn fold_hash_byte(h: u64, b: u8) -> u64 {
+    (h ^ u64::from(b | 0x20)).wrapping_mul(0x0100_0000_01b3)
+}
+
+/// FNV-1a over the bytes folded by [`fold_hash_byte`].
+pub(crate) fn fold_hash(bytes: &[u8]) -> u64 {
+    bytes
+        .iter()
+        .fold(FOLD_HASH_START, |h, &b| fold_hash_byte(h, b))
 }
 
 #[cfg(test)]
@@ -454,5 +507,32 @@ mod tests {
         assert_eq!(known_word_ignoring_case("backupz"), None);
         assert_eq!(known_word_ignoring_case(""), None);
         assert_eq!(known_word_ignoring_case("é"), None);
+    }
+
+    #[test]
+    fn word_classes_agree_with_the_lists() {
+        let options = crate::syntax::options::all_option_words();
+        let all = RESERVED
+            .iter()
+            .chain(TYPE_FUNC_NAME)
+            .chain(QUOTE_LIST)
+            .chain(GRAMMAR_WORDS)
+            .chain(options.iter());
+        for word in all.chain(["foo", "backupz", "", "_", "x$1"].iter()) {
+            assert_eq!(is_reserved(word), RESERVED.contains(word), "{word}");
+            assert_eq!(
+                is_type_func_name(word),
+                TYPE_FUNC_NAME.contains(word),
+                "{word}"
+            );
+            // The exact spelling only: an upper-case word is not the keyword.
+            let upper = word.to_ascii_uppercase();
+            if upper != *word {
+                assert!(
+                    !is_reserved(&upper) && !is_type_func_name(&upper),
+                    "{upper}"
+                );
+            }
+        }
     }
 }

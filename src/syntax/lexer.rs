@@ -5,6 +5,7 @@ use std::borrow::Cow;
 
 use unicode_normalization::UnicodeNormalization;
 
+use crate::syntax::keywords;
 use crate::syntax::span::Span;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -109,9 +110,7 @@ impl<'a> StatementLexer<'a> {
         loop {
             std::mem::swap(&mut self.lexer.out, buf);
             let l = &mut self.lexer;
-            while l.pos < l.bytes.len() && !l.out.tokens.last().is_some_and(|t| t.is_punct(";")) {
-                l.step();
-            }
+            while l.pos < l.bytes.len() && !l.step() {}
             std::mem::swap(&mut self.lexer.out, buf);
             if !buf.tokens.is_empty() || !buf.comments.is_empty() {
                 return true;
@@ -186,13 +185,26 @@ impl<'a> Lexer<'a> {
         }
     }
 
-    /// Lexes one item (a token, a comment or whitespace) at `pos`.
-    fn step(&mut self) {
+    /// Lexes one item (a token, a comment or a run of whitespace) at `pos`; true when it was
+    /// the `;` that ends a statement.
+    fn step(&mut self) -> bool {
         {
             let start = self.pos;
             let b = self.bytes[self.pos];
             match b {
-                b' ' | b'\t' | b'\n' | b'\r' | b'\x0c' | b'\x0b' => self.pos += 1,
+                b' ' | b'\t' | b'\n' | b'\r' | b'\x0c' | b'\x0b' => {
+                    self.pos += 1;
+                    while let Some(b' ' | b'\t' | b'\n' | b'\r' | b'\x0c' | b'\x0b') =
+                        self.bytes.get(self.pos)
+                    {
+                        self.pos += 1;
+                    }
+                }
+                b';' => {
+                    self.pos += 1;
+                    self.push(TokenKind::Punct, start, Cow::Borrowed(";"));
+                    return true;
+                }
                 b'-' if self.peek(1) == Some(b'-') => {
                     while self.pos < self.bytes.len() && self.bytes[self.pos] != b'\n' {
                         self.pos += 1;
@@ -208,9 +220,9 @@ impl<'a> Lexer<'a> {
                 b'$' => self.dollar(start),
                 b'0'..=b'9' => self.number(start),
                 b'.' if matches!(self.peek(1), Some(b'0'..=b'9')) => self.number(start),
-                b'(' | b')' | b',' | b';' | b'[' | b']' | b'{' | b'}' | b'.' | b'*' | b'+'
-                | b'/' | b'%' | b'^' | b'=' | b'-' | b'<' | b'>' | b'!' | b'|' | b':' | b'~'
-                | b'&' | b'#' | b'@' | b'?' => self.operator(start),
+                b'(' | b')' | b',' | b'[' | b']' | b'{' | b'}' | b'.' | b'*' | b'+' | b'/'
+                | b'%' | b'^' | b'=' | b'-' | b'<' | b'>' | b'!' | b'|' | b':' | b'~' | b'&'
+                | b'#' | b'@' | b'?' => self.operator(start),
                 _ if b < 0x80 && (b.is_ascii_alphabetic() || b == b'_') => self.ident(start),
                 _ => {
                     let c = self.char_at(start).unwrap_or('\u{fffd}');
@@ -234,6 +246,7 @@ impl<'a> Lexer<'a> {
                 }
             }
         }
+        false
     }
 
     fn block_comment(&mut self, start: usize) {
@@ -597,40 +610,44 @@ impl<'a> Lexer<'a> {
     }
 
     fn ident(&mut self, start: usize) {
-        // ASCII fast path; the first non-ASCII character switches to char-wise scanning.
+        // ASCII fast path: one table look-up per byte, the keyword hash computed on the way;
+        // the first non-ASCII character switches to char-wise scanning.
         let mut ascii_lower = true;
+        let mut hash = keywords::FOLD_HASH_START;
         while let Some(&b) = self.bytes.get(self.pos) {
-            if b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'$' {
-                self.pos += 1;
-            } else if b.is_ascii_uppercase() {
-                ascii_lower = false;
-                self.pos += 1;
-            } else {
+            let class = IDENT_BYTE[b as usize];
+            if class == 0 {
                 break;
             }
+            ascii_lower &= class == LOWER;
+            hash = keywords::fold_hash_byte(hash, b);
+            self.pos += 1;
         }
         let mut ascii = true;
-        while let Some(c) = self.char_at(self.pos) {
-            if c.is_ascii() || !is_ident_continue(c) {
-                if c.is_ascii() && is_ident_continue(c) {
-                    // ASCII after non-ASCII: keep scanning char-wise.
-                    if c.is_ascii_uppercase() {
-                        ascii_lower = false;
+        if self.bytes.get(self.pos).is_some_and(|&b| b >= 0x80) {
+            while let Some(c) = self.char_at(self.pos) {
+                if c.is_ascii() || !is_ident_continue(c) {
+                    if c.is_ascii() && is_ident_continue(c) {
+                        // ASCII after non-ASCII: keep scanning char-wise.
+                        if c.is_ascii_uppercase() {
+                            ascii_lower = false;
+                        }
+                        self.pos += 1;
+                        continue;
                     }
-                    self.pos += 1;
-                    continue;
+                    break;
                 }
-                break;
+                ascii = false;
+                ascii_lower = false;
+                self.pos += c.len_utf8();
             }
-            ascii = false;
-            ascii_lower = false;
-            self.pos += c.len_utf8();
         }
         let text = &self.src[start..self.pos];
         let value = if ascii_lower {
             Cow::Borrowed(text)
         } else if ascii {
-            match crate::syntax::keywords::known_word_ignoring_case(text) {
+            // All ASCII: the fast loop scanned (and hashed) the whole word.
+            match keywords::known_word_hashed(text.as_bytes(), hash) {
                 Some(word) => Cow::Borrowed(word),
                 None => Cow::Owned(text.to_ascii_lowercase()),
             }
@@ -640,6 +657,27 @@ impl<'a> Lexer<'a> {
         self.push(TokenKind::Ident, start, value);
     }
 }
+
+/// How a byte continues an unquoted identifier: 0 not at all (or not ASCII), [`LOWER`] a
+/// lower-case letter, digit, `_` or `$`, [`UPPER`] an upper-case letter.
+const LOWER: u8 = 1;
+const UPPER: u8 = 2;
+static IDENT_BYTE: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        t[b] = if c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'_' || c == b'$' {
+            LOWER
+        } else if c.is_ascii_uppercase() {
+            UPPER
+        } else {
+            0
+        };
+        b += 1;
+    }
+    t
+};
 
 #[cfg(test)]
 mod tests {

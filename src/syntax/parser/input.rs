@@ -58,6 +58,14 @@ impl Tracker {
         }
     }
 
+    /// Ready for the next statement; the list keeps its capacity (one allocation per file,
+    /// not one per statement).
+    pub fn reset(&self) {
+        self.furthest.set(0);
+        self.expected.borrow_mut().clear();
+        self.depth.set(0);
+    }
+
     pub fn furthest(&self) -> (usize, Vec<Expected>) {
         (self.furthest.get(), self.expected.borrow().clone())
     }

@@ -75,6 +75,7 @@ pub fn parse_each_part(
 ) {
     let mut lexer = lexer::StatementLexer::with_parts(src, parts);
     let mut buf = lexer::Lexed::default();
+    let tracker = Tracker::default();
     while lexer.next_statement(&mut buf) {
         let tokens = &buf.tokens;
         let end = if tokens.last().is_some_and(|t| t.is_punct(";")) {
@@ -91,7 +92,7 @@ pub fn parse_each_part(
             .comments
             .iter()
             .any(|c| c.start > span.start && c.start < span.end);
-        let kind = parse_statement(src, tokens, 0, end, diagnostics);
+        let kind = parse_statement(src, tokens, end, &tracker, diagnostics);
         let words = match kind {
             StatementKind::Other => tokens[..end]
                 .iter()
@@ -148,13 +149,15 @@ fn is_backup_family(mut toks: &[Token<'_>]) -> bool {
     }
 }
 
+/// Parses the statement of `tokens[..end]`; `tracker` is reused from statement to statement.
 fn parse_statement(
     src: &str,
     tokens: &[Token<'_>],
-    start: usize,
     end: usize,
+    tracker: &Tracker,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> StatementKind {
+    let start = 0;
     let toks = &tokens[start..end];
     let family = is_backup_family(toks);
     // Lexical errors: always reported inside backup statements; elsewhere only those that
@@ -183,13 +186,13 @@ fn parse_statement(
         return StatementKind::Broken;
     }
     let eof = tokens[end - 1].span.end as usize;
-    let tracker = Tracker::default();
+    tracker.reset();
     let input = Tokens {
         all: tokens,
         start,
         end,
         eof,
-        tracker: &tracker,
+        tracker,
     };
     match grammar::statement(input) {
         Ok((_, stmt)) => StatementKind::Parsed(Box::new(stmt)),
