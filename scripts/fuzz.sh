@@ -2,6 +2,8 @@
 # A cargo-fuzz campaign over every target of fuzz/ (see FUZZING.md).
 #   scripts/fuzz.sh [MINUTES_PER_TARGET (default 30)] [TARGET...]
 #   FUZZ_SECONDS=20 scripts/fuzz.sh   (a smoke run of 20 s a target, as .ci/run does)
+#   FUZZ_TIMEOUT=60 scripts/fuzz.sh   (seconds one input may take; default 10. On a loaded machine the
+#     simulate target's bounded seeds, which build 64 MB of values, can pass 10 s without hanging)
 # Needs cargo-fuzz (`cargo install cargo-fuzz`) and a nightly compiler; on a stable toolchain
 # RUSTC_BOOTSTRAP=1 lets it use the nightly flags it needs, and `-s none` leaves out the
 # address sanitizer (stable ships no sanitizer runtimes). Crashes land in fuzz/artifacts/<target>/;
@@ -41,7 +43,7 @@ for t in "${targets[@]}"; do
   # -fork would survive a crash and go on; plain runs stop at the first one, which is what a
   # campaign report needs (each crash is fixed, then the campaign is run again).
   if ! (cd fuzz && cargo fuzz run "${sanitizer[@]}" "$t" "corpus/$t" -- \
-        -max_total_time=${FUZZ_SECONDS:-$((minutes * 60))} -max_len=65536 -timeout=10 -rss_limit_mb=4096 \
+        -max_total_time=${FUZZ_SECONDS:-$((minutes * 60))} -max_len=65536 -timeout=${FUZZ_TIMEOUT:-10} -rss_limit_mb=4096 \
         -print_final_stats=1) 2>&1 | tee "$log" | grep -E "^(#[0-9]+.*(DONE|pulse)|==|stat::|SUMMARY|Done)"; then
     status=1
   fi
