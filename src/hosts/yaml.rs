@@ -115,10 +115,18 @@ fn mask(text: &str, templates: &[Span]) -> String {
         return text.to_string();
     }
     let mut bytes = text.as_bytes().to_vec();
+    // The line around each template, found by scanning each byte at most once or twice
+    // (templates are in order): many templates on one long line stay linear.
+    let (mut line_start, mut line_end, mut prev_start) = (0usize, 0usize, 0usize);
     for t in templates {
         let (s, e) = (t.start as usize, t.end as usize);
-        let line_start = text[..s].rfind('\n').map_or(0, |p| p + 1);
-        let line_end = text[e..].find('\n').map_or(text.len(), |p| p + e);
+        if let Some(p) = memchr::memrchr(b'\n', &text.as_bytes()[prev_start.max(line_start)..s]) {
+            line_start = prev_start.max(line_start) + p + 1;
+        }
+        prev_start = s;
+        if line_end < e {
+            line_end = memchr::memchr(b'\n', &text.as_bytes()[e..]).map_or(text.len(), |p| p + e);
+        }
         let alone = text[line_start..s].trim().is_empty() && {
             // Only templates (and spaces) on the rest of the line.
             let rest = &text[e..line_end];
@@ -269,6 +277,10 @@ pub fn parse(text: &str) -> Yaml {
         text: &masked,
         templates: &templates,
         out: Vec::new(),
+        env_budget: text.len().saturating_mul(2).saturating_add(1 << 16),
+        line_starts: std::iter::once(0)
+            .chain(memchr::memchr_iter(b'\n', masked.as_bytes()).map(|p| p + 1))
+            .collect(),
         env: HashMap::new(),
         // docker compose: `services:` at the top; `$$` in a value is a `$` the container sees.
         compose: docs.iter().any(|d| match d {
@@ -332,6 +344,11 @@ struct Finder<'a> {
     /// step; GitLab CI `variables:`; a container's `env:`; compose or Ansible
     /// `environment:`), by name, innermost last.
     env: HashMap<String, Vec<EnvVar>>,
+    /// Where each line starts (a unit's line is found by a binary search, not a scan back).
+    line_starts: Vec<usize>,
+    /// How many more bytes of variable values may be put before scripts (a value used by
+    /// many scripts is written before each): twice the file; past it a value is unknown.
+    env_budget: usize,
     /// A docker compose file: `$$` stands for `$` (compose interpolates a single `$` itself).
     compose: bool,
 }
@@ -663,8 +680,13 @@ impl Finder<'_> {
                 let at = var.name.start as usize;
                 prelude.push_synthetic("export ", at);
                 prelude.push_value(&name, var.name, false);
-                match &var.value {
+                let value = var
+                    .value
+                    .as_ref()
+                    .filter(|(v, _)| v.text.len() <= self.env_budget);
+                match value {
                     Some((value, span)) => {
+                        self.env_budget -= value.text.len();
                         prelude.push_synthetic("=", at);
                         single_quoted(&mut prelude, value, *span);
                         // A value may hold a script or a statement naming others.
@@ -715,7 +737,12 @@ impl Finder<'_> {
             .map(|k| k.span().start as usize)
             .min()
             .unwrap_or(0);
-        let line_start = self.text[..start].rfind('\n').map_or(0, |p| p + 1);
+        let line = self.line_starts.partition_point(|&l| l <= start);
+        let line_start = line
+            .checked_sub(1)
+            .and_then(|l| self.line_starts.get(l))
+            .copied()
+            .unwrap_or(0);
         let prefix = &self.text[line_start..start];
         let start = if prefix.chars().all(|c| matches!(c, ' ' | '\t' | '-')) {
             line_start + (prefix.len() - prefix.trim_start().len())

@@ -246,6 +246,7 @@ impl Script {
             statement_children: statement_children(&tree),
             depth: 0,
             lastpipe: memchr::memmem::find(text.as_bytes(), b"lastpipe").is_some(),
+            splice_budget: text.len().saturating_mul(2).saturating_add(1 << 16),
         };
         let first_line = text.lines().next().unwrap_or("");
         if first_line.starts_with("#!")
@@ -331,6 +332,7 @@ pub(crate) fn read_word(original: &str, node: tree_sitter::Node<'_>) -> Word {
         statement_children: std::collections::HashSet::new(),
         depth: 0,
         lastpipe: false,
+        splice_budget: 0,
     }
     .word(node)
 }
@@ -425,6 +427,10 @@ struct Builder<'a> {
     depth: u8,
     /// `shopt -s lastpipe`: a pipeline's last command runs in this shell.
     lastpipe: bool,
+    /// How many more bytes of scripts kept in variables may be read (each `bash -c
+    /// "$SCRIPT"` reads its value again): twice the file, so a value used a thousand times
+    /// cannot make the reading quadratic. Past it, such a script is opaque.
+    splice_budget: usize,
 }
 
 /// The ids of the children of every `STATEMENT_PARENTS` node of `tree`.

@@ -330,6 +330,19 @@ pub(super) fn resolve_named_by_variables(script: &mut Script) {
     }
 }
 
+/// The bytes of the `$(cat <<…)` heredocs a value prints.
+fn value_heredocs(value: &Word, script: &Script) -> usize {
+    value
+        .parts
+        .iter()
+        .filter_map(|p| match p {
+            WordPart::Substitution { host, date: None } => script.cat_heredoc(host.start),
+            _ => None,
+        })
+        .map(|b| b.span.len())
+        .sum()
+}
+
 /// A piece of a value assigned at `from` and used at `to`: a variable assigned again in
 /// between had another value when the value was built, so it is unknown here.
 fn stale_as_unknown(part: &WordPart, script: &Script, from: u32, to: u32) -> WordPart {
@@ -376,6 +389,7 @@ impl Builder<'_> {
             statement_children: super::statement_children(&tree),
             depth: self.depth + 1,
             lastpipe: self.lastpipe,
+            splice_budget: self.splice_budget,
         };
         let mut inner_ctx = if same_shell {
             ctx.clone()
@@ -388,6 +402,7 @@ impl Builder<'_> {
         inner.next_branch = self.next_branch;
         inner.walk(tree.root_node(), &inner_ctx);
         self.next_branch = inner.next_branch;
+        self.splice_budget = inner.splice_budget;
         let script = inner.script;
         self.adopt(script, &inside, ctx);
     }
@@ -399,7 +414,7 @@ impl Builder<'_> {
     /// performed when it was assigned: one whose variable is assigned again between there
     /// and here is unknown. Any other word is kept (an unknown script is opaque: nothing is
     /// read from it).
-    fn script_text_of(&self, word: &Word, ctx: &WalkCtx) -> Word {
+    fn script_text_of(&mut self, word: &Word, ctx: &WalkCtx) -> Word {
         // Only a quoted expansion hands the value on as it is (unquoted, it is split into
         // fields).
         let quoted = self.original[word.span.range()].starts_with('"');
@@ -433,6 +448,16 @@ impl Builder<'_> {
                 parts.push(part.clone());
                 continue;
             };
+            let size = value.span.len() + value_heredocs(value, &self.script);
+            if size > self.splice_budget {
+                // Read enough times already: an unknown script from here on.
+                parts.push(WordPart::Substitution {
+                    host: part.host(),
+                    date: None,
+                });
+                continue;
+            }
+            self.splice_budget -= size;
             for p in &value.parts {
                 match p {
                     WordPart::Substitution { host, date: None } => {
