@@ -541,6 +541,8 @@ impl Builder<'_> {
                 .file_tests
                 .push((inside.word(&w), inside.span(s)));
         }
+        // The inner script's child shells are this one's too (scope ids are shared).
+        self.script.child_shells.extend(script.child_shells);
         for m in script.masked {
             self.script.masked.push(MaskedPlaceholder {
                 span: inside.span(m.span),
@@ -594,6 +596,9 @@ EOF
         }
         assert_eq!(got[1].1, "SHOW B");
         assert_eq!(got[2].1, "RESTOR");
+        // Inside a nested script, its own child shells keep their assignments too.
+        let got = sent("bash -c 'd=a; ( d=b ); cockroach sql -e \"SELECT $d\"'\n");
+        assert_eq!(got[0].0, "SELECT a");
     }
 
     #[test]
