@@ -19,7 +19,9 @@
 
 use saphyr_parser::{Event, Parser, ScalarStyle};
 
-use crate::hosts::embed::{Assembled, Quoting};
+use std::collections::{HashMap, HashSet};
+
+use crate::hosts::embed::{Assembled, Quoting, SegmentKind};
 use crate::syntax::span::Span;
 
 /// A script found in a YAML file.
@@ -113,10 +115,18 @@ fn mask(text: &str, templates: &[Span]) -> String {
         return text.to_string();
     }
     let mut bytes = text.as_bytes().to_vec();
+    // The line around each template, found by scanning each byte at most once or twice
+    // (templates are in order): many templates on one long line stay linear.
+    let (mut line_start, mut line_end, mut prev_start) = (0usize, 0usize, 0usize);
     for t in templates {
         let (s, e) = (t.start as usize, t.end as usize);
-        let line_start = text[..s].rfind('\n').map_or(0, |p| p + 1);
-        let line_end = text[e..].find('\n').map_or(text.len(), |p| p + e);
+        if let Some(p) = memchr::memrchr(b'\n', &text.as_bytes()[prev_start.max(line_start)..s]) {
+            line_start = prev_start.max(line_start) + p + 1;
+        }
+        prev_start = s;
+        if line_end < e {
+            line_end = memchr::memchr(b'\n', &text.as_bytes()[e..]).map_or(text.len(), |p| p + e);
+        }
         let alone = text[line_start..s].trim().is_empty() && {
             // Only templates (and spaces) on the rest of the line.
             let rest = &text[e..line_end];
@@ -267,6 +277,16 @@ pub fn parse(text: &str) -> Yaml {
         text: &masked,
         templates: &templates,
         out: Vec::new(),
+        env_budget: text.len().saturating_mul(2).saturating_add(1 << 16),
+        line_starts: std::iter::once(0)
+            .chain(memchr::memchr_iter(b'\n', masked.as_bytes()).map(|p| p + 1))
+            .collect(),
+        env: HashMap::new(),
+        // docker compose: `services:` at the top; `$$` in a value is a `$` the container sees.
+        compose: docs.iter().any(|d| match d {
+            Node::Map { entries, .. } => entries.iter().any(|(k, _)| k.str() == Some("services")),
+            _ => false,
+        }),
     };
     for d in &docs {
         finder.walk(d, 0);
@@ -320,6 +340,53 @@ struct Finder<'a> {
     text: &'a str,
     templates: &'a [Span],
     out: Vec<YamlScript>,
+    /// The CI or container variables in force (GitHub Actions `env:` of the workflow, job and
+    /// step; GitLab CI `variables:`; a container's `env:`; compose or Ansible
+    /// `environment:`), by name, innermost last.
+    env: HashMap<String, Vec<EnvVar>>,
+    /// Where each line starts (a unit's line is found by a binary search, not a scan back).
+    line_starts: Vec<usize>,
+    /// How many more bytes of variable values may be put before scripts (a value used by
+    /// many scripts is written before each): twice the file; past it a value is unknown.
+    env_budget: usize,
+    /// A docker compose file: `$$` stands for `$` (compose interpolates a single `$` itself).
+    compose: bool,
+}
+
+/// A variable a CI runner or container sets before the script runs.
+#[derive(Clone, Debug)]
+struct EnvVar {
+    /// The name's span (the key, or the `name:` value).
+    name: Span,
+    /// The value mapped to the file; `None` when it is known only at run time (`valueFrom`,
+    /// `${{ secrets.X }}`, a Helm template, `$CI_…` and other references).
+    value: Option<(Assembled, Span)>,
+}
+
+/// Whether `name` is a shell variable name.
+fn is_name(name: &str) -> bool {
+    name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// The variable names `text` expands (`$NAME`, `${NAME…}`), each once, in order.
+fn referenced(text: &str, out: &mut Vec<String>, seen: &mut HashSet<String>) {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while let Some(p) = memchr::memchr(b'$', &bytes[i..]).map(|p| p + i) {
+        let mut j = p + 1;
+        if bytes.get(j) == Some(&b'{') {
+            j += 1;
+        }
+        let start = j;
+        while j < bytes.len() && (bytes[j].is_ascii_alphanumeric() || bytes[j] == b'_') {
+            j += 1;
+        }
+        if j > start && !bytes[start].is_ascii_digit() && seen.insert(text[start..j].to_string()) {
+            out.push(text[start..j].to_string());
+        }
+        i = j.max(p + 1);
+    }
 }
 
 /// Keys whose value is a script.
@@ -343,9 +410,15 @@ impl Finder<'_> {
                 }
             }
             Node::Map { entries, .. } => {
+                let bound = self.bind(entries);
                 self.map(entries);
                 for (_, v) in entries {
                     self.walk(v, depth + 1);
+                }
+                for name in bound {
+                    if let Some(stack) = self.env.get_mut(&name) {
+                        stack.pop();
+                    }
                 }
             }
             _ => {}
@@ -410,7 +483,7 @@ impl Finder<'_> {
                     content.push_value("cockroach ", img.span(), false);
                     content.append(&piece);
                     let unit = self.unit(&[k], Some(h));
-                    self.out.push(YamlScript { content, unit });
+                    self.emit(content, unit);
                 } else {
                     self.script(k, h);
                 }
@@ -460,6 +533,177 @@ impl Finder<'_> {
         self.argv(None, argv, unit);
     }
 
+    /// Records the variables a map sets for the scripts in it and below; returns their
+    /// names (unbound when the map is left).
+    fn bind(&mut self, entries: &[(Node, Node)]) -> Vec<String> {
+        let mut vars: Vec<(String, EnvVar)> = Vec::new();
+        for (k, v) in entries {
+            match (k.str(), v) {
+                // GitHub Actions (a map; `$` is not expanded there, `${{ }}` is masked).
+                (Some("env"), Node::Map { entries, .. }) => {
+                    for (name, value) in entries {
+                        self.var(name, Some(value), false, &mut vars);
+                    }
+                }
+                // A Kubernetes container: `- name: X` with `value:` or `valueFrom:`.
+                (Some("env"), Node::Seq { items, .. }) => {
+                    for item in items {
+                        let Node::Map { entries, .. } = item else {
+                            continue;
+                        };
+                        let field = |f: &str| entries.iter().find(|(k, _)| k.str() == Some(f));
+                        if let Some((_, name)) = field("name") {
+                            self.var(name, field("value").map(|(_, v)| v), true, &mut vars);
+                        }
+                    }
+                }
+                // GitLab CI: `X: value` or `X: {value: …, description: …}`.
+                (Some("variables"), Node::Map { entries, .. }) => {
+                    for (name, value) in entries {
+                        let value = match value {
+                            Node::Map { entries, .. } => entries
+                                .iter()
+                                .find(|(k, _)| k.str() == Some("value"))
+                                .map(|(_, v)| v),
+                            other => Some(other),
+                        };
+                        self.var(name, value, true, &mut vars);
+                    }
+                }
+                // docker compose and Ansible: a map, or a list of `X=value`.
+                (Some("environment"), Node::Map { entries, .. }) => {
+                    for (name, value) in entries {
+                        self.var(name, Some(value), true, &mut vars);
+                    }
+                }
+                (Some("environment"), Node::Seq { items, .. }) => {
+                    for item in items {
+                        self.assignment_item(item, &mut vars);
+                    }
+                }
+                _ => {}
+            }
+        }
+        let mut names = Vec::with_capacity(vars.len());
+        for (name, var) in vars {
+            self.env.entry(name.clone()).or_default().push(var);
+            names.push(name);
+        }
+        names
+    }
+
+    /// `name: value`. `expands`: the runner expands `$…` in values (GitLab, compose,
+    /// Kubernetes' `$(…)`), so a value with `$` is known only at run time.
+    fn var(
+        &self,
+        name: &Node,
+        value: Option<&Node>,
+        expands: bool,
+        out: &mut Vec<(String, EnvVar)>,
+    ) {
+        let Some(text) = name.str().filter(|n| is_name(n)) else {
+            return;
+        };
+        let value = value
+            .filter(|v| matches!(v, Node::Scalar { .. }))
+            .and_then(|v| Some((self.decode(v)?, v.span())))
+            .filter(|(piece, _)| {
+                !piece.has_opaque(Span::new(0, piece.text.len()))
+                    && (!expands || !piece.text.contains('$'))
+            });
+        out.push((
+            text.to_string(),
+            EnvVar {
+                name: name.span(),
+                value,
+            },
+        ));
+    }
+
+    /// `- X=value` (compose's list form).
+    fn assignment_item(&self, item: &Node, out: &mut Vec<(String, EnvVar)>) {
+        let Some(piece) = self.decode(item) else {
+            return;
+        };
+        let Some(eq) = piece.text.find('=') else {
+            return;
+        };
+        let name = &piece.text[..eq];
+        if !is_name(name) {
+            return;
+        }
+        let name_span = piece.map_span(Span::new(0, eq));
+        let whole = Span::new(eq + 1, piece.text.len());
+        let value_span = piece.map_span(whole);
+        let mut value = Assembled::new();
+        for (range, host, kind) in piece.pieces(whole) {
+            let text = &piece.text[range.range()];
+            match kind {
+                SegmentKind::Literal(q) => {
+                    let host = if host.len() == range.len() {
+                        host
+                    } else {
+                        piece.map_span(range)
+                    };
+                    value.push_literal(text, host, q)
+                }
+                SegmentKind::Value { opaque } => value.push_value(text, host, opaque),
+            }
+        }
+        let known = !value.has_opaque(Span::new(0, value.text.len())) && !value.text.contains('$');
+        out.push((
+            name.to_string(),
+            EnvVar {
+                name: name_span,
+                value: known.then_some((value, value_span)),
+            },
+        ));
+    }
+
+    /// Adds a script, after the variables it uses that the runner sets (`export X='…'`
+    /// lines mapped to where each is written; an unknown one as `export X="${X}"`, set but
+    /// unknown).
+    fn emit(&mut self, content: Assembled, unit: Span) {
+        let mut content = content;
+        if !self.env.is_empty() {
+            let mut names = Vec::new();
+            let mut seen = HashSet::new();
+            referenced(&content.text, &mut names, &mut seen);
+            let mut prelude = Assembled::new();
+            let mut i = 0;
+            while i < names.len() {
+                let name = names[i].clone();
+                i += 1;
+                let Some(var) = self.env.get(&name).and_then(|s| s.last()) else {
+                    continue;
+                };
+                let at = var.name.start as usize;
+                prelude.push_synthetic("export ", at);
+                prelude.push_value(&name, var.name, false);
+                let value = var
+                    .value
+                    .as_ref()
+                    .filter(|(v, _)| v.text.len() <= self.env_budget);
+                match value {
+                    Some((value, span)) => {
+                        self.env_budget -= value.text.len();
+                        prelude.push_synthetic("=", at);
+                        single_quoted(&mut prelude, value, *span);
+                        // A value may hold a script or a statement naming others.
+                        referenced(&value.text, &mut names, &mut seen);
+                    }
+                    None => prelude.push_synthetic(&format!("=\"${{{name}}}\""), at),
+                }
+                prelude.push_synthetic("\n", at);
+            }
+            if !prelude.text.is_empty() {
+                prelude.append(&content);
+                content = prelude;
+            }
+        }
+        self.out.push(YamlScript { content, unit });
+    }
+
     fn ansible(&mut self, key: &Node, value: &Node) {
         match value {
             Node::Scalar { .. } => self.script(key, value),
@@ -474,7 +718,7 @@ impl Finder<'_> {
                 (Some("cmd"), Node::Scalar { .. }) => {
                     let unit = self.unit(&[key], Some(v));
                     if let Some(content) = self.decode(v) {
-                        self.out.push(YamlScript { content, unit });
+                        self.emit(content, unit);
                     }
                 }
                 (Some("argv"), Node::Seq { items, .. }) => {
@@ -493,7 +737,12 @@ impl Finder<'_> {
             .map(|k| k.span().start as usize)
             .min()
             .unwrap_or(0);
-        let line_start = self.text[..start].rfind('\n').map_or(0, |p| p + 1);
+        let line = self.line_starts.partition_point(|&l| l <= start);
+        let line_start = line
+            .checked_sub(1)
+            .and_then(|l| self.line_starts.get(l))
+            .copied()
+            .unwrap_or(0);
         let prefix = &self.text[line_start..start];
         let start = if prefix.chars().all(|c| matches!(c, ' ' | '\t' | '-')) {
             line_start + (prefix.len() - prefix.trim_start().len())
@@ -539,7 +788,7 @@ impl Finder<'_> {
         let keys: Vec<&Node> = entries.iter().map(|(k, _)| *k).collect();
         let last = entries.iter().map(|(_, v)| *v).max_by_key(|v| v.span().end);
         let unit = self.unit(&keys, last);
-        self.out.push(YamlScript { content, unit });
+        self.emit(content, unit);
     }
 
     /// A list form: one command line, each element single-quoted. `program` is the image
@@ -559,7 +808,7 @@ impl Finder<'_> {
             single_quoted(&mut content, &piece, item.span());
         }
         if !content.text.is_empty() {
-            self.out.push(YamlScript { content, unit });
+            self.emit(content, unit);
         }
     }
 
@@ -568,7 +817,13 @@ impl Finder<'_> {
         let Node::Scalar { value, style, span } = node else {
             return None;
         };
-        let runs = self.runs(*style, *span, value);
+        let mut runs = self.runs(*style, *span, value);
+        if self.compose
+            && value.contains("$$")
+            && let Some(r) = runs.take()
+        {
+            runs = Some(compose_dollars(r, self.text));
+        }
         let mut out = Assembled::new();
         let quoting = match style {
             ScalarStyle::Plain => Quoting::YamlPlain,
@@ -670,6 +925,30 @@ impl Finder<'_> {
         }
         None
     }
+}
+
+/// docker compose's `$$` (a `$` the container sees) as one escaped `$` each.
+fn compose_dollars(runs: Vec<Run>, text: &str) -> Vec<Run> {
+    let mut out = Vec::with_capacity(runs.len());
+    for r in runs {
+        let Run::Own(host) = r else {
+            out.push(r);
+            continue;
+        };
+        let (start, end) = (host.start as usize, host.end as usize);
+        let mut pos = start;
+        while let Some(d) = text[pos..end].find("$$").map(|p| p + pos) {
+            if d > pos {
+                out.push(Run::Own(Span::new(pos, d)));
+            }
+            out.push(Run::Escaped("$".into(), Span::new(d, d + 2)));
+            pos = d + 2;
+        }
+        if pos < end {
+            out.push(Run::Own(Span::new(pos, end)));
+        }
+    }
+    out
 }
 
 /// The runs cut to `len` bytes of text.

@@ -233,3 +233,118 @@ fn yaml_suppressions_and_add_ignore() {
     assert!(file.error.is_none());
     assert_eq!(file.scripts.len(), 2);
 }
+
+// ---------------------------------------------------------------------------------------------
+// YAML cut anywhere
+
+/// Every YAML fixture cut short at every character (an editor mid-save, a truncated
+/// download, the language server on each keystroke) is read without a panic or a hang, in
+/// process: the YAML reader on every prefix, the whole check on every 16th, and every
+/// finding stays inside the text. The reader is linear, so this stays fast; a loop that
+/// stopped advancing on a cut input would hang here, a quadratic one would crawl.
+#[test]
+fn cut_yaml_never_panics() {
+    let started = std::time::Instant::now();
+    let mut prefixes = 0usize;
+    for path in fixtures() {
+        if kind_of(&path) != FileKind::Yaml {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        let cuts: Vec<usize> = (0..=text.len())
+            .filter(|&i| text.is_char_boundary(i))
+            .collect();
+        for (n, &cut) in cuts.iter().enumerate() {
+            let prefix = &text[..cut];
+            let yaml = backup_lint::hosts::yaml::parse(prefix);
+            for s in &yaml.scripts {
+                let host = s.content.map_span(Span::new(0, s.content.text.len()));
+                assert!(
+                    (host.end as usize) <= prefix.len(),
+                    "{} cut at {cut}",
+                    path.display()
+                );
+            }
+            prefixes += 1;
+            if n % 16 != 0 && cut != text.len() {
+                continue;
+            }
+            let doc = Document::build(prefix, FileKind::Yaml, &[]);
+            let diags = backup_lint::check::engine::check(&doc, &CheckOptions::at(Version::NEWEST));
+            for d in &diags {
+                assert!(
+                    d.span.start <= d.span.end && (d.span.end as usize) <= prefix.len(),
+                    "{} cut at {cut}: {} at {:?}",
+                    path.display(),
+                    d.code.code,
+                    d.span
+                );
+            }
+        }
+    }
+    assert!(prefixes > 1_000, "only {prefixes} prefixes read");
+    eprintln!(
+        "cut_yaml_never_panics: {prefixes} prefixes in {:?}",
+        started.elapsed()
+    );
+}
+
+/// Values used again and again do not multiply the work: a 40 kB CI variable used by 2,000
+/// steps, a 40 kB script in a variable run by 2,000 `bash -c "$SCRIPT"`, and a line of
+/// 20,000 Helm templates are read in time and memory proportional to the file (past a
+/// budget of twice the file, a value is unknown rather than read once more).
+#[test]
+fn values_used_many_times_stay_linear() {
+    let big = "x".repeat(40_000);
+    let mut yaml = format!(
+        "env:\n  BIG: \"s3://b/{big}\"\njobs:\n  backup:\n    runs-on: ubuntu-latest\n    steps:\n"
+    );
+    for _ in 0..2_000 {
+        yaml.push_str("      - run: cockroach sql -e \"BACKUP INTO '$BIG'\"\n");
+    }
+    let parsed = backup_lint::hosts::yaml::parse(&yaml);
+    assert_eq!(parsed.scripts.len(), 2_000);
+    let read: usize = parsed.scripts.iter().map(|s| s.content.text.len()).sum();
+    assert!(
+        read <= 3 * yaml.len() + (1 << 17),
+        "{read} bytes of scripts from a {}-byte file",
+        yaml.len()
+    );
+    // The first steps see the value; it is never a stale or a wrong one later.
+    assert!(parsed.scripts[0].content.text.contains(&big));
+    assert!(
+        parsed.scripts[1_999]
+            .content
+            .text
+            .contains("export BIG=\"${BIG}\"")
+    );
+
+    let mut script = format!("S='cockroach sql -e \"SELECT 1\" # {big}'\n");
+    for _ in 0..2_000 {
+        script.push_str("bash -c \"$S\"\n");
+    }
+    let s = backup_lint::hosts::shell::Script::parse(&script);
+    let snippets = backup_lint::hosts::shell::extract::extract(&s, &[]).snippets;
+    let sent = snippets
+        .iter()
+        .filter(|sn| sn.sql.text.trim() == "SELECT 1")
+        .count();
+    assert!(sent > 0 && sent < 100, "{sent} statements read");
+    assert!(snippets.len() < 100, "{} statements read", snippets.len());
+
+    let mut helm = String::from(
+        "spec:\n  containers:\n    - command: [\"sh\", \"-c\", \"cockroach sql -e 'BACKUP INTO ",
+    );
+    for i in 0..20_000 {
+        helm.push_str(&format!("{{{{ .Values.p{i} }}}}"));
+    }
+    helm.push_str("'\"]\n");
+    let started = std::time::Instant::now();
+    let parsed = backup_lint::hosts::yaml::parse(&helm);
+    assert_eq!(parsed.scripts.len(), 1);
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(20),
+        "{:?}",
+        started.elapsed()
+    );
+}

@@ -220,6 +220,14 @@ pub struct Script {
     /// Indices into `assignments` by variable name, in order: a variable's value is looked
     /// up among its own assignments, not all of the script's.
     by_name: std::collections::HashMap<String, Vec<usize>>,
+    /// The scope ids (see [`Scope`]) that run in a child shell: `( … )`, `$( … )`, `<( … )`,
+    /// the elements of a pipeline (all of them, as bash runs them, unless `shopt -s
+    /// lastpipe`), a command sent to the background with `&`, and `bash -c`/`ssh` scripts.
+    /// What they assign stays there.
+    child_shells: std::collections::HashSet<u32>,
+    /// `read -d '' NAME <<'EOF' … EOF` and `NAME=$(cat <<'EOF' … EOF)`: the heredoc body a
+    /// `$(cat <<…)` substitution prints, by the substitution's start.
+    cat_heredocs: std::collections::HashMap<u32, Word>,
 }
 
 impl Script {
@@ -237,6 +245,8 @@ impl Script {
             next_branch: 0,
             statement_children: statement_children(&tree),
             depth: 0,
+            lastpipe: memchr::memmem::find(text.as_bytes(), b"lastpipe").is_some(),
+            splice_budget: text.len().saturating_mul(2).saturating_add(1 << 16),
         };
         let first_line = text.lines().next().unwrap_or("");
         if first_line.starts_with("#!")
@@ -282,6 +292,23 @@ impl Script {
     pub fn is_assigned(&self, name: &str) -> bool {
         self.by_name.contains_key(name)
     }
+
+    /// Whether what is assigned in `scope` happens in a child shell that a point in `at`
+    /// is not in (so it cannot change the value seen there).
+    pub fn in_other_shell(&self, scope: &[u32], at: &[u32]) -> bool {
+        if self.child_shells.is_empty() {
+            return false;
+        }
+        let common = scope.iter().zip(at).take_while(|(a, b)| a == b).count();
+        scope[common..]
+            .iter()
+            .any(|id| self.child_shells.contains(id))
+    }
+
+    /// The heredoc body that the `$(cat <<…)` starting at `at` prints, if it is one.
+    pub fn cat_heredoc(&self, at: u32) -> Option<&Word> {
+        self.cat_heredocs.get(&at)
+    }
 }
 
 /// The syntax tree of `text`, placeholders masked (see `mask_placeholders`), and those
@@ -304,6 +331,8 @@ pub(crate) fn read_word(original: &str, node: tree_sitter::Node<'_>) -> Word {
         next_branch: 0,
         statement_children: std::collections::HashSet::new(),
         depth: 0,
+        lastpipe: false,
+        splice_budget: 0,
     }
     .word(node)
 }
@@ -396,6 +425,12 @@ struct Builder<'a> {
     statement_children: std::collections::HashSet<usize>,
     /// How many scripts this one is inside (`bash -c '…'`, see `nested`).
     depth: u8,
+    /// `shopt -s lastpipe`: a pipeline's last command runs in this shell.
+    lastpipe: bool,
+    /// How many more bytes of scripts kept in variables may be read (each `bash -c
+    /// "$SCRIPT"` reads its value again): twice the file, so a value used a thousand times
+    /// cannot make the reading quadratic. Past it, such a script is opaque.
+    splice_budget: usize,
 }
 
 /// The ids of the children of every `STATEMENT_PARENTS` node of `tree`.
@@ -441,6 +476,27 @@ impl Builder<'_> {
         let mut inner = ctx.clone();
         inner.scope.push(self.next_branch);
         inner
+    }
+
+    /// A branch that runs in a child shell: its assignments stay there.
+    pub(super) fn child_shell(&mut self, ctx: &WalkCtx) -> WalkCtx {
+        let inner = self.branch(ctx);
+        self.script.child_shells.insert(self.next_branch);
+        inner
+    }
+
+    /// Walks `node`'s children; one followed by `&` runs in the background, in a child shell.
+    fn walk_each(&mut self, node: tree_sitter::Node<'_>, ctx: &WalkCtx) {
+        let mut cursor = node.walk();
+        let children: Vec<_> = node.children(&mut cursor).collect();
+        for (i, child) in children.iter().enumerate() {
+            if children.get(i + 1).is_some_and(|n| n.kind() == "&") {
+                let inner = self.child_shell(ctx);
+                self.walk(*child, &inner);
+            } else {
+                self.walk(*child, ctx);
+            }
+        }
     }
 
     fn walk(&mut self, node: tree_sitter::Node<'_>, ctx: &WalkCtx) {
@@ -551,12 +607,9 @@ impl Builder<'_> {
                         local: false,
                     });
                 }
-                let mut cursor = node.walk();
-                for child in node.children(&mut cursor) {
-                    // The loop condition runs at least once: it belongs to the outer scope,
-                    // but it repeats, so it counts as in the loop.
-                    self.walk(child, &inner);
-                }
+                // The loop condition runs at least once: it belongs to the outer scope,
+                // but it repeats, so it counts as in the loop.
+                self.walk_each(node, &inner);
             }
             "case_statement" => self.case_statement(node, ctx),
             "test_command" => {
@@ -564,44 +617,60 @@ impl Builder<'_> {
                 self.walk_children(node, ctx);
             }
             "command_substitution" => {
-                let mut inner = ctx.clone();
+                let mut inner = self.child_shell(ctx);
                 inner.in_substitution = true;
+                let before = self.script.commands.len();
                 self.walk_children(node, &inner);
+                // `$(cat <<'EOF' … EOF)`: prints the heredoc's body.
+                if let [cat] = &self.script.commands[before..]
+                    && cat.base_name().as_deref() == Some("cat")
+                    && cat.args.iter().all(|a| a.literal().as_deref() == Some("-"))
+                    && let [redirect] = cat.redirects.as_slice()
+                    && let Some(body) = &redirect.body
+                    && node.named_child_count() == 1
+                {
+                    let body = body.clone();
+                    self.script
+                        .cat_heredocs
+                        .insert(node.start_byte() as u32, body);
+                }
+            }
+            "subshell" | "process_substitution" => {
+                let inner = self.child_shell(ctx);
+                self.walk_each(node, &inner);
             }
             _ => self.walk_children(node, ctx),
         }
     }
 
     fn walk_children(&mut self, node: tree_sitter::Node<'_>, ctx: &WalkCtx) {
-        let mut cursor = node.walk();
-        for child in node.children(&mut cursor) {
-            self.walk(child, ctx);
-        }
+        self.walk_each(node, ctx);
     }
 
     fn if_statement(&mut self, node: tree_sitter::Node<'_>, ctx: &WalkCtx) {
         let mut then_ctx: Option<WalkCtx> = None;
         let mut cursor = node.walk();
-        for child in node.children(&mut cursor) {
+        let children: Vec<_> = node.children(&mut cursor).collect();
+        for (i, child) in children.iter().enumerate() {
             match child.kind() {
                 "then" => then_ctx = Some(self.branch(ctx)),
                 "elif_clause" | "else_clause" => {
                     let inner = self.branch(ctx);
-                    self.clause(child, &inner);
+                    self.clause(*child, &inner);
                 }
                 _ => {
-                    let c = then_ctx.clone().unwrap_or_else(|| ctx.clone());
-                    self.walk(child, &c);
+                    let mut c = then_ctx.clone().unwrap_or_else(|| ctx.clone());
+                    if children.get(i + 1).is_some_and(|n| n.kind() == "&") {
+                        c = self.child_shell(&c);
+                    }
+                    self.walk(*child, &c);
                 }
             }
         }
     }
 
     fn clause(&mut self, node: tree_sitter::Node<'_>, ctx: &WalkCtx) {
-        let mut cursor = node.walk();
-        for child in node.children(&mut cursor) {
-            self.walk(child, ctx);
-        }
+        self.walk_each(node, ctx);
     }
 
     fn case_statement(&mut self, node: tree_sitter::Node<'_>, ctx: &WalkCtx) {
@@ -913,12 +982,29 @@ impl Builder<'_> {
             Some("getopts") => Some(1),
             _ => None,
         };
-        if let Some(skip) = names_from {
-            for a in args
-                .iter()
-                .skip(skip)
-                .filter(|a| a.literal().is_some_and(|t| !t.starts_with('-')))
-            {
+        // `read -r -d '' NAME <<'EOF' … EOF`: NAME holds the heredoc's body (a script or a
+        // statement kept in a variable).
+        let heredoc_read = (name.literal().as_deref() == Some("read"))
+            .then(|| read_whole_heredoc(&args, &redirects))
+            .flatten();
+        if let Some((var, body)) = heredoc_read {
+            self.script.add_assignment(Assignment {
+                name: var.literal().unwrap_or_default(),
+                span: var.span,
+                append: false,
+                value: Some(body),
+                kind: AssignKind::Plain,
+                scope: ctx.scope.clone(),
+                function: ctx.function,
+                in_loop: ctx.in_loop,
+                command: Some(index),
+                local: false,
+            });
+        } else if let Some(skip) = names_from {
+            for a in args.iter().skip(skip).filter(|a| {
+                a.literal()
+                    .is_some_and(|t| !t.is_empty() && !t.starts_with('-'))
+            }) {
                 self.script.add_assignment(Assignment {
                     name: a.literal().unwrap_or_default(),
                     span: a.span,
@@ -948,7 +1034,8 @@ impl Builder<'_> {
             self.assignment(p, AssignKind::Prefix, Some(index), ctx);
         }
         if let Some(words) = nested {
-            self.nested_script(&words, ctx);
+            let same_shell = self.script.commands[index].name.literal().as_deref() == Some("eval");
+            self.nested_script(&words, ctx, same_shell);
         }
     }
 
@@ -1281,6 +1368,34 @@ fn ansi_c_unescape(s: &str) -> String {
         }
     }
     out
+}
+
+/// `read [-r] -d '' NAME` fed a heredoc: NAME's word and the body it reads whole (no other
+/// option that changes what is read).
+fn read_whole_heredoc(args: &[Word], redirects: &[Redirect]) -> Option<(Word, Word)> {
+    let mut name = None;
+    let mut whole = false;
+    let mut i = 0;
+    while i < args.len() {
+        let t = args[i].literal()?;
+        match t.as_str() {
+            "-r" => {}
+            "-d" | "-rd" => {
+                if !args.get(i + 1)?.literal()?.is_empty() {
+                    return None;
+                }
+                whole = true;
+                i += 1;
+            }
+            _ if t.starts_with('-') => return None,
+            _ if name.is_none() && !t.is_empty() => name = Some(args[i].clone()),
+            _ => return None,
+        }
+        i += 1;
+    }
+    let body = redirects.iter().find_map(|r| r.body.clone())?;
+    whole.then_some(())?;
+    Some((name?, body))
 }
 
 /// The texts of a node's direct word children (`declare -g x=1` → `-g`).

@@ -330,15 +330,49 @@ pub(super) fn resolve_named_by_variables(script: &mut Script) {
     }
 }
 
+/// The bytes of the `$(cat <<…)` heredocs a value prints.
+fn value_heredocs(value: &Word, script: &Script) -> usize {
+    value
+        .parts
+        .iter()
+        .filter_map(|p| match p {
+            WordPart::Substitution { host, date: None } => script.cat_heredoc(host.start),
+            _ => None,
+        })
+        .map(|b| b.span.len())
+        .sum()
+}
+
+/// A piece of a value assigned at `from` and used at `to`: a variable assigned again in
+/// between had another value when the value was built, so it is unknown here.
+fn stale_as_unknown(part: &WordPart, script: &Script, from: u32, to: u32) -> WordPart {
+    match part {
+        WordPart::Variable { name, host, .. }
+            if script
+                .assignments_of(name)
+                .any(|a| a.span.start > from && a.span.start < to) =>
+        {
+            WordPart::Substitution {
+                host: *host,
+                date: None,
+            }
+        }
+        other => other.clone(),
+    }
+}
+
 impl Builder<'_> {
     /// Reads the script `words` hold (joined by spaces) as part of this one: its commands,
     /// assignments and comments are added with every position in this file's coordinates,
     /// in a scope of their own (a child shell's variables stay there).
-    pub(super) fn nested_script(&mut self, words: &[Word], ctx: &WalkCtx) {
+    /// `same_shell`: `eval` runs the script in this shell (its assignments count here);
+    /// `bash -c`, `ssh`, a shell fed a heredoc run it in another process.
+    pub(super) fn nested_script(&mut self, words: &[Word], ctx: &WalkCtx, same_shell: bool) {
         if self.depth >= MAX_DEPTH || words.is_empty() {
             return;
         }
-        let inside = Inside::of(words);
+        let words: Vec<Word> = words.iter().map(|w| self.script_text_of(w, ctx)).collect();
+        let inside = Inside::of(&words);
         if inside.map.text.trim().is_empty() {
             return;
         }
@@ -354,14 +388,94 @@ impl Builder<'_> {
             next_branch: self.next_branch,
             statement_children: super::statement_children(&tree),
             depth: self.depth + 1,
+            lastpipe: self.lastpipe,
+            splice_budget: self.splice_budget,
         };
-        let mut inner_ctx = self.branch(ctx);
-        inner_ctx.function = None;
+        let mut inner_ctx = if same_shell {
+            ctx.clone()
+        } else {
+            self.child_shell(ctx)
+        };
+        if !same_shell {
+            inner_ctx.function = None;
+        }
         inner.next_branch = self.next_branch;
         inner.walk(tree.root_node(), &inner_ctx);
         self.next_branch = inner.next_branch;
+        self.splice_budget = inner.splice_budget;
         let script = inner.script;
         self.adopt(script, &inside, ctx);
+    }
+
+    /// A script word as the shell receives it: `"$SCRIPT"` whose value an assignment before
+    /// this point decides (`SCRIPT='…'`, `SCRIPT="…"`, `SCRIPT=$(cat <<'EOF' … EOF)`, `read -r
+    /// -d '' SCRIPT <<'EOF'`) becomes that value's own pieces, so the script is read where it
+    /// is written and its positions are the assignment's. Expansions inside the value were
+    /// performed when it was assigned: one whose variable is assigned again between there
+    /// and here is unknown. Any other word is kept (an unknown script is opaque: nothing is
+    /// read from it).
+    fn script_text_of(&mut self, word: &Word, ctx: &WalkCtx) -> Word {
+        // Only a quoted expansion hands the value on as it is (unquoted, it is split into
+        // fields).
+        let quoted = self.original[word.span.range()].starts_with('"');
+        if !quoted
+            || !word
+                .parts
+                .iter()
+                .any(|p| matches!(p, WordPart::Variable { .. }))
+        {
+            return word.clone();
+        }
+        let at = word.span.start;
+        let env = super::text::Env::at(&self.script, at, &ctx.scope, ctx.function);
+        let mut parts = Vec::with_capacity(word.parts.len());
+        for part in &word.parts {
+            let WordPart::Variable {
+                name,
+                default: None,
+                complex: false,
+                ..
+            } = part
+            else {
+                parts.push(part.clone());
+                continue;
+            };
+            let Some(Ok(assignment)) = env.deciding(name) else {
+                parts.push(part.clone());
+                continue;
+            };
+            let Some(value) = assignment.value.as_ref().filter(|_| !assignment.append) else {
+                parts.push(part.clone());
+                continue;
+            };
+            let size = value.span.len() + value_heredocs(value, &self.script);
+            if size > self.splice_budget {
+                // Read enough times already: an unknown script from here on.
+                parts.push(WordPart::Substitution {
+                    host: part.host(),
+                    date: None,
+                });
+                continue;
+            }
+            self.splice_budget -= size;
+            for p in &value.parts {
+                match p {
+                    WordPart::Substitution { host, date: None } => {
+                        match self.script.cat_heredoc(host.start) {
+                            Some(body) => parts.extend(body.parts.iter().map(|b| {
+                                stale_as_unknown(b, &self.script, assignment.span.start, at)
+                            })),
+                            None => parts.push(p.clone()),
+                        }
+                    }
+                    _ => parts.push(stale_as_unknown(p, &self.script, assignment.span.start, at)),
+                }
+            }
+        }
+        Word {
+            span: word.span,
+            parts,
+        }
     }
 
     /// Adds `script` (in `inside`'s inner coordinates) to this one.
@@ -427,6 +541,8 @@ impl Builder<'_> {
                 .file_tests
                 .push((inside.word(&w), inside.span(s)));
         }
+        // The inner script's child shells are this one's too (scope ids are shared).
+        self.script.child_shells.extend(script.child_shells);
         for m in script.masked {
             self.script.masked.push(MaskedPlaceholder {
                 span: inside.span(m.span),
@@ -480,5 +596,60 @@ EOF
         }
         assert_eq!(got[1].1, "SHOW B");
         assert_eq!(got[2].1, "RESTOR");
+        // Inside a nested script, its own child shells keep their assignments too.
+        let got = sent("bash -c 'd=a; ( d=b ); cockroach sql -e \"SELECT $d\"'\n");
+        assert_eq!(got[0].0, "SELECT a");
+    }
+
+    #[test]
+    fn scripts_kept_in_variables_are_read_where_they_are_written() {
+        let script = r#"DEST='s3://b/p?AUTH=implicit'
+SCRIPT="set -e
+cockroach sql -e \"BACKUP INTO '$DEST'\""
+bash -c "$SCRIPT"
+BODY=$(cat <<'EOF'
+cockroach sql -e "SHOW BACKUPS IN 'x'"
+EOF
+)
+sudo -u crdb sh -c "$BODY"
+read -r -d '' Q <<'EOF' || true
+cockroach sql -e "RESTORE FROM LATEST IN 'y'"
+EOF
+eval "$Q"
+bash -c "$UNKNOWN"
+sh -c "$(curl -s https://example.com/x.sh)"
+LATER="cockroach sql -e \"BACKUP INTO '$DEST'\""
+DEST=elsewhere
+bash -c "$LATER"
+"#;
+        let got = sent(script);
+        let texts: Vec<&str> = got.iter().map(|(t, _)| t.as_str()).collect();
+        assert_eq!(
+            texts,
+            [
+                "BACKUP INTO 's3://b/p?AUTH=implicit'",
+                "SHOW BACKUPS IN 'x'",
+                "RESTORE FROM LATEST IN 'y'",
+                "BACKUP INTO '{command_output}'",
+            ]
+        );
+        // Each statement maps to where it is written: inside the assignment's text.
+        let s = Script::parse(script);
+        let starts: Vec<usize> = extract(&s, &[])
+            .snippets
+            .iter()
+            .map(|sn| sn.sql.map_span(crate::syntax::span::Span::new(0, 6)).start as usize)
+            .collect();
+        let backup = script.find("BACKUP").unwrap();
+        let later = script.rfind("BACKUP").unwrap();
+        assert_eq!(
+            starts,
+            [
+                backup,
+                script.find("SHOW BACKUPS").unwrap(),
+                script.find("RESTORE").unwrap(),
+                later
+            ]
+        );
     }
 }

@@ -15,13 +15,21 @@ impl Builder<'_> {
         mut previous: Option<usize>,
     ) {
         let mut cursor = node.walk();
-        for child in node.children(&mut cursor) {
-            if !child.is_named() || child.kind() == "comment" {
-                // `|`, `|&`: between two commands.
-                continue;
-            }
+        let children: Vec<_> = node
+            .children(&mut cursor)
+            .filter(|c| c.is_named() && c.kind() != "comment")
+            .collect();
+        let last = children.len().saturating_sub(1);
+        for (i, child) in children.into_iter().enumerate() {
+            // `|`, `|&` are between two commands. Each command runs in a child shell (bash's
+            // default; with `shopt -s lastpipe` the last one runs in this shell).
+            let inner = if i == last && self.lastpipe {
+                ctx.clone()
+            } else {
+                self.child_shell(ctx)
+            };
             let before = self.script.commands.len();
-            self.walk(child, ctx);
+            self.walk(child, &inner);
             let this = self.command_at(before, child.start_byte());
             if let (Some(p), Some(c)) = (previous, this) {
                 self.script.pipes.push((p, c));

@@ -95,6 +95,7 @@ pub fn run_program(
         steps: 0,
         depth: 0,
         built: 0,
+        undo: Vec::new(),
         run: Run::default(),
     };
     let _ = m.exec(tree.root_node());
@@ -165,7 +166,22 @@ struct Machine<'t, 'f> {
     depth: usize,
     /// Bytes built so far (see `MAX_BUILT`): counted as values are stored, never decreased.
     built: usize,
+    /// Values to put back, innermost last: a child shell's (`( … )`, `$( … )`, a pipeline's
+    /// command, `… &`) when it ends, a function's `local`s when it returns. Each frame holds
+    /// a variable's value before its first change there.
+    undo: Vec<Undo>,
     run: Run,
+}
+
+/// What a child shell or a function call changes, to be put back when it ends.
+#[derive(Default)]
+struct Undo {
+    /// A child shell (every change is undone) or a function call (only its `local`s).
+    child_shell: bool,
+    saved: Vec<(String, Option<String>)>,
+    seen: std::collections::HashSet<String>,
+    /// A child shell's `set -e` / `set -u` stay there too.
+    flags: (bool, bool),
 }
 
 fn span(n: tree_sitter::Node<'_>) -> Span {
@@ -241,9 +257,7 @@ impl<'t> Machine<'t, '_> {
             return self.fail(message, at);
         }
         match n.kind() {
-            "program" | "compound_statement" | "do_group" | "subshell" | "else_clause" => {
-                self.block(n)
-            }
+            "program" | "compound_statement" | "do_group" | "else_clause" => self.block(n),
             "comment" => Ok(Status::default()),
             "function_definition" => {
                 if let (Some(name), Some(body)) =
@@ -267,14 +281,61 @@ impl<'t> Machine<'t, '_> {
                 self.checked(st, n, &what)
             }
             "declaration_command" => {
+                let keyword = n.child(0).map_or("", |k| self.text(k));
                 let mut c = n.walk();
                 let kids: Vec<_> = n.named_children(&mut c).collect();
+                // `local`, or `declare`/`typeset` in a function without `-g`: the call's own.
+                let in_function = self.undo.iter().any(|f| !f.child_shell);
+                let local = keyword == "local"
+                    || (matches!(keyword, "declare" | "typeset")
+                        && in_function
+                        && !kids.iter().any(|k| {
+                            k.kind() == "word" && {
+                                let t = self.text(*k);
+                                t.starts_with('-') && t.contains('g')
+                            }
+                        }));
                 for k in kids {
+                    let name = match k.kind() {
+                        "variable_assignment" => k.child_by_field_name("name"),
+                        "variable_name" => Some(k),
+                        _ => None,
+                    };
+                    if local && let Some(name) = name {
+                        let name = self.text(name);
+                        self.make_local(name);
+                        if k.kind() == "variable_name" {
+                            // `local x`: set, empty.
+                            self.set_var(name.to_string(), Some(String::new()));
+                        }
+                    }
                     if k.kind() == "variable_assignment" {
                         self.assign(k)?;
                     }
                 }
                 Ok(Status::default())
+            }
+            "unset_command" => {
+                // The variables named lose their value (as the static reading has it).
+                let mut c = n.walk();
+                let names: Vec<String> = n
+                    .named_children(&mut c)
+                    .filter(|k| matches!(k.kind(), "variable_name" | "word"))
+                    .map(|k| self.text(k).to_string())
+                    .filter(|t| !t.starts_with('-'))
+                    .collect();
+                for name in names {
+                    self.set_var(name, None);
+                }
+                Ok(Status::default())
+            }
+            "subshell" => {
+                let st = self.in_child_shell(|m| m.block(n));
+                // `exit` inside ends only the child shell.
+                match st {
+                    Err(Stop::Exit) if self.run.failure.is_none() => Ok(Status::default()),
+                    other => other,
+                }
             }
             "command" => {
                 let st = self.command(n, &[])?;
@@ -302,8 +363,17 @@ impl<'t> Machine<'t, '_> {
                 let mut c = n.walk();
                 let kids: Vec<_> = n.named_children(&mut c).collect();
                 let mut last = Status::default();
-                for k in kids {
-                    last = self.exec(k)?;
+                let lastpipe = self.src.contains("lastpipe");
+                let count = kids.len();
+                for (i, k) in kids.into_iter().enumerate() {
+                    // Each command of a pipeline runs in a child shell (bash's default; with
+                    // `shopt -s lastpipe` the last one runs in this shell), as the static
+                    // reading has it.
+                    last = if i + 1 == count && lastpipe {
+                        self.exec(k)?
+                    } else {
+                        self.in_child_shell(|m| m.exec(k))?
+                    };
                 }
                 Ok(last)
             }
@@ -338,10 +408,19 @@ impl<'t> Machine<'t, '_> {
     /// Runs a block's statements; its output is all of theirs, its status the last one's.
     fn block(&mut self, n: tree_sitter::Node<'t>) -> Flow {
         let mut c = n.walk();
-        let kids: Vec<_> = n.named_children(&mut c).collect();
+        let all: Vec<_> = n.children(&mut c).collect();
         let mut out = Status::default();
-        for k in kids {
-            let st = self.exec(k)?;
+        for (i, &k) in all.iter().enumerate() {
+            if !k.is_named() {
+                continue;
+            }
+            // `… &`: run in the background, in a child shell (here, at once).
+            let background = all.get(i + 1).is_some_and(|x| x.kind() == "&");
+            let st = if background {
+                self.in_child_shell(|m| m.exec(k))
+            } else {
+                self.exec(k)
+            }?;
             out.code = st.code;
             self.build(st.stdout.len(), k)?;
             out.stdout.push_str(&st.stdout);
@@ -375,12 +454,72 @@ impl<'t> Machine<'t, '_> {
             },
         };
         self.build(value.len(), n)?;
-        if append {
-            self.vars.entry(name).or_default().push_str(&value);
+        let value = if append {
+            let mut v = self.vars.get(&name).cloned().unwrap_or_default();
+            v.push_str(&value);
+            v
         } else {
-            self.vars.insert(name, value);
-        }
+            value
+        };
+        self.set_var(name, Some(value));
         Ok(())
+    }
+
+    /// Sets (or with `None` unsets) a variable, remembering the value before for the child
+    /// shell it is set in.
+    fn set_var(&mut self, name: String, value: Option<String>) {
+        if let Some(frame) = self.undo.iter_mut().rev().find(|f| f.child_shell)
+            && frame.seen.insert(name.clone())
+        {
+            frame
+                .saved
+                .push((name.clone(), self.vars.get(&name).cloned()));
+        }
+        match value {
+            Some(v) => self.vars.insert(name, v),
+            None => self.vars.remove(&name),
+        };
+    }
+
+    /// `local name`: the function call's own from here; its value before comes back when the
+    /// call returns.
+    fn make_local(&mut self, name: &str) {
+        if let Some(frame) = self.undo.iter_mut().rev().find(|f| !f.child_shell)
+            && frame.seen.insert(name.to_string())
+        {
+            frame
+                .saved
+                .push((name.to_string(), self.vars.get(name).cloned()));
+        }
+    }
+
+    /// Runs `f` in a child shell: what it assigns (and `set -e`/`-u`) is put back after.
+    fn in_child_shell<T>(&mut self, f: impl FnOnce(&mut Self) -> T) -> T {
+        self.undo.push(Undo {
+            child_shell: true,
+            flags: (self.errexit, self.nounset),
+            ..Undo::default()
+        });
+        let out = f(self);
+        self.restore();
+        out
+    }
+
+    /// Pops the innermost undo frame and puts its values back.
+    fn restore(&mut self) {
+        let Some(frame) = self.undo.pop() else {
+            return;
+        };
+        if frame.child_shell {
+            (self.errexit, self.nounset) = frame.flags;
+        }
+        for (name, value) in frame.saved.into_iter().rev() {
+            // Straight to the map: the values are this frame's, not the outer shell's change.
+            match value {
+                Some(v) => self.vars.insert(name, v),
+                None => self.vars.remove(&name),
+            };
+        }
     }
 
     // -----------------------------------------------------------------------------------------
@@ -457,7 +596,7 @@ impl<'t> Machine<'t, '_> {
                             self.condition += 1;
                             self.capture += 1;
                             self.depth += 1;
-                            let st = self.block(node);
+                            let st = self.in_child_shell(|m| m.block(node));
                             self.depth -= 1;
                             self.capture -= 1;
                             self.condition -= 1;
@@ -616,7 +755,17 @@ impl<'t> Machine<'t, '_> {
                 }
                 Status::ok(line)
             }
-            "printf" => Status::ok(args.get(1..).unwrap_or(&[]).join(" ")),
+            "printf" => match args.first().map(String::as_str) {
+                // `printf -v name FORMAT ARG…`: the text goes to `name`.
+                Some("-v") if args.len() >= 3 => {
+                    let text = printf(&args[2], &args[3..]);
+                    self.build(text.len(), n)?;
+                    self.set_var(args[1].clone(), Some(text));
+                    Status::default()
+                }
+                Some(format) => Status::ok(printf(format, &args[1..])),
+                None => Status::code(2),
+            },
             ":" | "true" | "cd" | "mkdir" | "chmod" | "logger" | "sleep" | "export" => {
                 Status::default()
             }
@@ -675,14 +824,63 @@ impl<'t> Machine<'t, '_> {
                 Status::ok(out)
             }
             "read" => {
-                let var = args.iter().rfind(|a| !a.starts_with('-')).cloned();
-                let line = self.stdin.last_mut().and_then(|q| q.pop_front());
-                match (line, var) {
-                    (Some(l), Some(v)) => {
-                        self.vars.insert(v, l);
-                        Status::default()
+                // `read [-r] [-d DELIM] [-p PROMPT] … NAME…`: the fields of one line, the last
+                // name taking the rest; `-d ''` reads the whole input (a heredoc).
+                let mut names = Vec::new();
+                let mut whole = false;
+                let mut i = 0;
+                while i < args.len() {
+                    let a = args[i].as_str();
+                    if a.starts_with('-') && a.len() > 1 {
+                        let last = a.chars().last().unwrap_or('-');
+                        if matches!(last, 'd' | 'p' | 't' | 'n' | 'N' | 'u' | 'a' | 'i') {
+                            if last == 'd' && args.get(i + 1).is_some_and(String::is_empty) {
+                                whole = true;
+                            }
+                            i += 1;
+                        }
+                    } else {
+                        names.push(a.to_string());
                     }
-                    _ => Status::code(1),
+                    i += 1;
+                }
+                if names.is_empty() {
+                    names.push("REPLY".into());
+                }
+                let text = if whole && self.stdin.is_empty() {
+                    input.map(str::to_string)
+                } else if whole {
+                    let rest: Vec<String> = self
+                        .stdin
+                        .last_mut()
+                        .map(|q| q.drain(..).collect())
+                        .unwrap_or_default();
+                    (!rest.is_empty()).then(|| rest.join("\n"))
+                } else {
+                    self.stdin
+                        .last_mut()
+                        .and_then(|q| q.pop_front())
+                        .or_else(|| input.and_then(|t| t.lines().next()).map(str::to_string))
+                };
+                match text {
+                    Some(line) => {
+                        let mut rest = line.trim();
+                        let count = names.len();
+                        for (k, name) in names.into_iter().enumerate() {
+                            let value = if k + 1 == count {
+                                std::mem::take(&mut rest).to_string()
+                            } else {
+                                let (field, tail) =
+                                    rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
+                                rest = tail.trim_start();
+                                field.to_string()
+                            };
+                            self.set_var(name, Some(value));
+                        }
+                        // `read -d ''` ends at the end of its input: status 1, value set.
+                        Status::code(i32::from(whole))
+                    }
+                    None => Status::code(1),
                 }
             }
             "date" => match args.iter().find_map(|a| a.strip_prefix('+')) {
@@ -707,7 +905,9 @@ impl<'t> Machine<'t, '_> {
                     }
                     let saved = std::mem::replace(&mut self.positional, args.to_vec());
                     self.depth += 1;
+                    self.undo.push(Undo::default());
                     let st = self.exec(body);
+                    self.restore();
                     self.depth -= 1;
                     self.positional = saved;
                     st?
@@ -955,7 +1155,7 @@ impl<'t> Machine<'t, '_> {
         }
         let mut last = Status::default();
         for item in items {
-            self.vars.insert(var.clone(), item);
+            self.set_var(var.clone(), Some(item));
             last = self.exec(body)?;
         }
         Ok(last)
@@ -1130,6 +1330,47 @@ fn glob(pattern: &str, value: &str) -> bool {
 
 /// The command a wrapper runs in turn (`sudo`, `docker exec`, `kubectl exec … --`, see
 /// `prefix`); scripts handed to a shell are not run.
+/// `printf FORMAT ARG…`: `%s`, `%d`, `%%` and the escapes `\n`, `\t`, `\\`; the format is
+/// reused while arguments remain, as printf does.
+fn printf(format: &str, args: &[String]) -> String {
+    let mut out = String::new();
+    let mut args = args.iter();
+    loop {
+        let mut used = false;
+        let mut chars = format.chars().peekable();
+        while let Some(c) = chars.next() {
+            match c {
+                '\\' => match chars.next() {
+                    Some('n') => out.push('\n'),
+                    Some('t') => out.push('\t'),
+                    Some('\\') => out.push('\\'),
+                    Some(other) => {
+                        out.push('\\');
+                        out.push(other);
+                    }
+                    None => out.push('\\'),
+                },
+                '%' => match chars.next() {
+                    Some('%') => out.push('%'),
+                    Some('s' | 'd' | 'i' | 'q') => {
+                        used = true;
+                        out.push_str(args.next().map_or("", String::as_str));
+                    }
+                    Some(other) => {
+                        out.push('%');
+                        out.push(other);
+                    }
+                    None => out.push('%'),
+                },
+                _ => out.push(c),
+            }
+        }
+        if !used || args.len() == 0 {
+            return out;
+        }
+    }
+}
+
 fn unwrapped(mut name: String, mut args: Vec<String>) -> (String, Vec<String>) {
     use super::prefix::{Inner, inner};
     for _ in 0..16 {
@@ -1156,6 +1397,66 @@ mod tests {
 
     fn at(y: i32, m: u32, d: u32) -> DateTime {
         DateTime::new(y, m, d, 2, 30, 0).unwrap()
+    }
+
+    /// The SQL a run sends, and the SQL the static reading finds, for the same script.
+    fn both(script: &str) -> (Vec<String>, Vec<String>) {
+        let r = run_once(
+            script,
+            DateTime::new(2026, 1, 6, 2, 30, 0).unwrap(),
+            &mut Files::new(),
+            &BTreeMap::new(),
+        );
+        let ran = r.sent.iter().map(|s| s.sql.trim().to_string()).collect();
+        let parsed = super::super::Script::parse(script);
+        let found = super::super::extract::extract(&parsed, &[])
+            .snippets
+            .iter()
+            .map(|s| s.sql.text.trim().to_string())
+            .collect();
+        (ran, found)
+    }
+
+    #[test]
+    fn values_follow_the_same_rules_as_the_static_reading() {
+        // Child shells keep their assignments; `printf -v`, `+=`, `local`, `export`,
+        // `declare`, `read -d ''` and `unset` as bash has them. The run and the static
+        // reading send the same SQL.
+        let cases: &[(&str, &[&str])] = &[
+            (
+                "d=a\n( d=b; export d=b2 )\necho x | read -r d\nn=$(d=c; echo 1)\n{ d=e; } &\ncockroach sql -e \"SELECT '$d'\"\n",
+                &["SELECT 'a'"],
+            ),
+            (
+                "printf -v q \"BACKUP INTO '%s'\" \"s3://b/p\"\nq+=\" WITH detached\"\ncockroach sql -e \"$q\"\n",
+                &["BACKUP INTO 's3://b/p' WITH detached"],
+            ),
+            (
+                "d=a\nf() { local d=z; declare e=y; export g=1; }\nf\ncockroach sql -e \"SELECT '$d'\"\n",
+                &["SELECT 'a'"],
+            ),
+            (
+                "read -r -d '' Q <<'EOF' || true\nSHOW BACKUPS IN 's3://b'\nEOF\ncockroach sql -e \"$Q\"\n",
+                &["SHOW BACKUPS IN 's3://b'"],
+            ),
+            (
+                "export D='s3://b/x'\ndeclare -r E=\"$D/y\"\ncockroach sql -e \"BACKUP INTO '$E'\"\n",
+                &["BACKUP INTO 's3://b/x/y'"],
+            ),
+        ];
+        for (script, want) in cases {
+            let (ran, found) = both(script);
+            assert_eq!(ran, *want, "run: {script}");
+            assert_eq!(found, *want, "static: {script}");
+        }
+        // `unset` and `read a b`: the run knows the values the static reading leaves unknown.
+        let (ran, _) = both(
+            "d=a\nunset d\nread -r x y <<< \"one two three\"\ncockroach sql -e \"SELECT '${d:-none}', '$x', '$y'\"\n",
+        );
+        assert_eq!(ran, ["SELECT 'none', 'one', 'two three'"]);
+        // `printf` formats: `%s`, `%d`, `%%`, `\n`, the format reused for extra arguments.
+        assert_eq!(printf("%s=%d%%\\n", &["a".into(), "5".into()]), "a=5%\n");
+        assert_eq!(printf("<%s>", &["a".into(), "b".into()]), "<a><b>");
     }
 
     #[test]

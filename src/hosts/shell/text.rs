@@ -316,12 +316,13 @@ impl<'a> Env<'a> {
         })
     }
 
-    /// The value of `name` at this point, when one assignment decides it.
-    pub fn lookup(&self, name: &str) -> Option<Value> {
-        if self.depth > 8 {
-            return None;
-        }
+    /// The assignment that decides `name`'s value at this point: `Ok` when its value is
+    /// known from its word, `Err(host)` when the value is known only at run time (read, set
+    /// in a loop or in one of several branches, by a function, or a placeholder). `None`:
+    /// nothing in the script assigns it before this point.
+    pub fn deciding(&self, name: &'a str) -> Option<Result<&'a super::Assignment, Span>> {
         // `assignments_of` gives only this name's assignments.
+        let (at, scope) = self.call.unwrap_or((self.at, self.scope));
         let visible = |a: &&super::Assignment| {
             if a.kind == AssignKind::Prefix {
                 return false;
@@ -331,21 +332,21 @@ impl<'a> Env<'a> {
                     a.span.start < self.at && self.scope.starts_with(&a.scope)
                 }
                 (Some(_), _) => false,
-                (None, _) => {
-                    let (at, scope) = self.call.unwrap_or((self.at, self.scope));
-                    a.span.start < at && scope.starts_with(&a.scope)
-                }
+                (None, _) => a.span.start < at && scope.starts_with(&a.scope),
             }
         };
+        // An assignment in a child shell (`( … )`, `$( … )`, a pipeline's element, `… &`,
+        // `bash -c`) this point is not in changes nothing here.
+        let elsewhere = |a: &super::Assignment| self.script.in_other_shell(&a.scope, scope);
         let last = self.script.assignments_of(name).rfind(visible)?;
         // Another assignment between that one and here, in a loop or a branch this point is
         // not in (`prev+=` in a `while`, `x=` in the `else` before `fi`): either may hold.
-        let (at, _) = self.call.unwrap_or((self.at, self.scope));
         let uncertain = self.script.assignments_of(name).any(|a| {
             a.kind != AssignKind::Prefix
                 && a.span.start > last.span.start
                 && a.span.start < at
                 && a.function.is_none_or(|f| Some(f) == self.function)
+                && !elsewhere(a)
         });
         // A global a function sets (not `local`): whether it ran before this point, and which
         // assignment wins, is not known here.
@@ -354,21 +355,18 @@ impl<'a> Env<'a> {
                 && !a.local
                 && a.function.is_some()
                 && a.function != self.function
+                && !self.script.in_other_shell(&a.scope, &[])
         });
         if uncertain
             || set_by_function
             || last.in_loop
             || matches!(last.kind, AssignKind::Read | AssignKind::For)
         {
-            return Some(Value {
-                pieces: vec![Piece::Opaque {
-                    name: name.to_string(),
-                    host: last.span,
-                    list: self.is_list(name),
-                }],
-            });
+            return Some(Err(last.span));
         }
-        let word = last.value.as_ref()?;
+        let Some(word) = last.value.as_ref() else {
+            return Some(Err(last.span));
+        };
         if self
             .script
             .masked
@@ -376,14 +374,29 @@ impl<'a> Env<'a> {
             .any(|m| word.span.start <= m.span.start && m.span.end <= word.span.end)
         {
             // `x=<placeholder>`: not a value bash could run with.
-            return Some(Value {
-                pieces: vec![Piece::Opaque {
-                    name: name.to_string(),
-                    host: word.span,
-                    list: false,
-                }],
-            });
+            return Some(Err(word.span));
         }
+        Some(Ok(last))
+    }
+
+    /// The value of `name` at this point, when one assignment decides it.
+    pub fn lookup(&self, name: &str) -> Option<Value> {
+        if self.depth > 8 {
+            return None;
+        }
+        let last = match self.deciding(name)? {
+            Ok(last) => last,
+            Err(host) => {
+                return Some(Value {
+                    pieces: vec![Piece::Opaque {
+                        name: name.to_string(),
+                        host,
+                        list: self.is_list(name),
+                    }],
+                });
+            }
+        };
+        let word = last.value.as_ref()?;
         let inner = Env {
             at: last.span.start,
             scope: &last.scope,
@@ -448,6 +461,28 @@ mod tests {
         assert_eq!(sql, "BACKUP INTO 's3://b/p/20260106' WITH x");
         assert_eq!(&script[a.map_span(Span::new(0, 6)).range()], "BACKUP");
         assert_eq!(&script[a.map_span(Span::new(13, 20)).range()], "$d");
+    }
+
+    #[test]
+    fn child_shells_keep_their_assignments() {
+        // `( … )`, `$( … )`, a pipeline's commands, `… &`, `bash -c`: none changes `d` here,
+        // and `export` inside them neither.
+        let script = "d=a\n( d=b; export d=b2 )\necho x | read -r d\nprintf x | while read -r d; do :; done\nn=$(d=c; echo \"$d\")\n{ d=e; } &\nd=f &\nbash -c 'd=g'\nif true; then ( d=h ); fi\ncockroach sql -e \"SELECT '$d'\"\n";
+        let (sql, _) = sql_of(script, "SELECT");
+        assert_eq!(sql, "SELECT 'a'");
+        // Inside the child shell, its own value holds.
+        let script = "d=a\n( d=b; cockroach sql -e \"SELECT '$d'\" )\n";
+        assert_eq!(sql_of(script, "SELECT").0, "SELECT 'b'");
+        // `eval` runs in this shell; `shopt -s lastpipe` runs a pipeline's last command here:
+        // both change the value (read at run time: unknown).
+        let script = "d=a\neval 'd=b'\ncockroach sql -e \"SELECT '$d'\"\n";
+        assert_eq!(sql_of(script, "SELECT").0, "SELECT 'b'");
+        let script =
+            "shopt -s lastpipe\nd=a\necho x | read -r d\ncockroach sql -e \"SELECT '$d'\"\n";
+        assert_eq!(sql_of(script, "SELECT").0, "SELECT '{d}'");
+        // A plain `if` still makes the value one of two (never the stale first one).
+        let script = "d=a\nif c; then d=b; fi\ncockroach sql -e \"SELECT '$d'\"\n";
+        assert_eq!(sql_of(script, "SELECT").0, "SELECT '{d}'");
     }
 
     #[test]
