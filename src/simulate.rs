@@ -374,6 +374,16 @@ impl Collections {
                     }
                     _ => continue,
                 },
+                Statement::ShowBackup(s) => match &s.collections {
+                    Some(c)
+                        if s.path
+                            .text()
+                            .is_none_or(|p| p.eq_ignore_ascii_case("LATEST")) =>
+                    {
+                        (c.first().and_then(path), "SHOW BACKUP FROM LATEST IN")
+                    }
+                    _ => continue,
+                },
                 _ => continue,
             };
             let Some(coll) = coll else { continue };
