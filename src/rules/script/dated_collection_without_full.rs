@@ -100,9 +100,15 @@ fn word_formats(
     ctx: &ScriptCtx<'_>,
     word: &Word,
     within: Span,
-    depth: u8,
+    budget: &mut usize,
     out: &mut Vec<(String, Span)>,
 ) {
+    // Variables are followed through at most `budget` values (a chain of variables each
+    // naming several others must not multiply the work).
+    if *budget == 0 {
+        return;
+    }
+    *budget -= 1;
     for p in &word.parts {
         let h = p.host();
         if !(within.start <= h.start && h.end <= within.end) {
@@ -118,18 +124,17 @@ fn word_formats(
                 complex,
                 ..
             } => {
-                if depth < 8
-                    && !complex
+                if !complex
                     && let Some(a) = ctx
                         .script
                         .assignments_of(name)
                         .rfind(|a| a.kind == AssignKind::Plain && a.span.start < h.start)
                     && let Some(v) = &a.value
                 {
-                    word_formats(ctx, v, v.span, depth + 1, out);
+                    word_formats(ctx, v, v.span, budget, out);
                 }
                 if let Some(d) = default {
-                    word_formats(ctx, d, d.span, depth + 1, out);
+                    word_formats(ctx, d, d.span, budget, out);
                 }
             }
             _ => {}
@@ -204,12 +209,13 @@ fn sites(ctx: &ScriptCtx<'_>) -> Vec<Site> {
             let host = snippet.sql.map_span(uri.span);
             let command = &ctx.script.commands[c];
             let mut formats = Vec::new();
+            let mut budget = 64;
             for w in std::iter::once(&command.name).chain(&command.args) {
-                word_formats(ctx, w, host, 0, &mut formats);
+                word_formats(ctx, w, host, &mut budget, &mut formats);
             }
             for r in &command.redirects {
                 for w in [&r.target, &r.body].into_iter().flatten() {
-                    word_formats(ctx, w, host, 0, &mut formats);
+                    word_formats(ctx, w, host, &mut budget, &mut formats);
                 }
             }
             if formats.is_empty() || formats.iter().any(|(f, _)| !date::unknown_specifiers(f).is_empty()) {
@@ -231,9 +237,14 @@ fn sites(ctx: &ScriptCtx<'_>) -> Vec<Site> {
 struct Days<'a, 'c> {
     ctx: &'a ScriptCtx<'c>,
     branches: HashMap<u32, &'a Branch>,
+    /// The commands that call each function (by the function's index), from outside it.
+    callers: HashMap<usize, Vec<usize>>,
+    /// The sides of each comparison, read once (they do not change from day to day).
+    sides: std::cell::RefCell<HashMap<usize, Option<(Side, Side)>>>,
 }
 
 /// A side of a comparison: `date` output on the day, or a constant.
+#[derive(Clone)]
 enum Side {
     Date(String),
     Constant(String),
@@ -288,7 +299,13 @@ impl Days<'_, '_> {
     /// alone.
     fn holds(&self, i: usize, day: &DateTime) -> Option<bool> {
         let cmp = self.ctx.script.comparisons.get(i)?;
-        let (value, other) = match (self.side(&cmp.left, cmp)?, self.side(&cmp.right, cmp)?) {
+        let sides = self
+            .sides
+            .borrow_mut()
+            .entry(i)
+            .or_insert_with(|| Some((self.side(&cmp.left, cmp)?, self.side(&cmp.right, cmp)?)))
+            .clone()?;
+        let (value, other) = match sides {
             (Side::Date(f), Side::Constant(c)) | (Side::Constant(c), Side::Date(f)) => {
                 (date::format(&f, day), c)
             }
@@ -350,19 +367,16 @@ impl Days<'_, '_> {
         let Some(f) = cmd.function else {
             return Some(true);
         };
-        if depth > 4 {
+        // Calls of calls, a few levels and a few calls each: bounded work per day.
+        let callers = self.callers.get(&f)?;
+        if depth > 2 || callers.len() > 8 {
             return None;
         }
-        let name = &self.ctx.script.functions.get(f)?.name;
         let mut any = false;
-        let mut called = false;
-        for c in &self.ctx.script.commands {
-            if c.function != Some(f) && c.base_name().as_deref() == Some(name.as_str()) {
-                called = true;
-                any |= self.runs(c, day, depth + 1)?;
-            }
+        for &c in callers {
+            any |= self.runs(&self.ctx.script.commands[c], day, depth + 1)?;
         }
-        called.then_some(any)
+        Some(any)
     }
 }
 
@@ -391,37 +405,77 @@ pub fn check_script(ctx: &ScriptCtx<'_>, out: &mut Vec<Diagnostic>) {
     if !sites.iter().any(|s| s.latest.is_none()) || !sites.iter().any(|s| s.latest.is_some()) {
         return;
     }
+    let by_name: HashMap<&str, usize> = ctx
+        .script
+        .functions
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f.name.as_str(), i))
+        .collect();
+    let mut callers: HashMap<usize, Vec<usize>> = HashMap::new();
+    for (i, c) in ctx.script.commands.iter().enumerate() {
+        if let Some(&f) = c.base_name().as_deref().and_then(|n| by_name.get(n))
+            && c.function != Some(f)
+        {
+            callers.entry(f).or_default().push(i);
+        }
+    }
     let days = Days {
         ctx,
         branches: ctx.script.branches.iter().map(|b| (b.id, b)).collect(),
+        callers,
+        sides: Default::default(),
     };
     let start = DateTime::new(2025, 1, 6, 2, 30, 0).expect("a valid date");
     let reference = crate::hosts::shell::text::reference_time();
+    // The full backups by collection: its path and the `date` formats in it.
+    let key = |s: &Site| {
+        (
+            s.path.clone(),
+            s.formats.iter().map(|x| x.0.clone()).collect::<Vec<_>>(),
+        )
+    };
+    let mut by_collection: HashMap<(String, Vec<String>), Vec<&Site>> = HashMap::new();
+    for f in sites.iter().filter(|s| s.latest.is_none()) {
+        by_collection.entry(key(f)).or_default().push(f);
+    }
+    // Statements that run under the same conditions judge alike: once per collection and
+    // place (scope and function) of the `LATEST` statement.
+    type Place = (Vec<u32>, Option<usize>);
+    let place = |cmd: usize| -> Place {
+        let c = &ctx.script.commands[cmd];
+        (c.scope.clone(), c.function)
+    };
+    type Judged = HashMap<((String, Vec<String>), Place), Option<DateTime>>;
+    let mut judged: Judged = HashMap::new();
     let mut seen = std::collections::HashSet::new();
     for l in sites.iter().filter(|s| s.latest.is_some()) {
         if !seen.insert((l.uri.start, l.uri.end)) {
             continue;
         }
-        let same = |f: &&Site| {
-            f.latest.is_none()
-                && f.path == l.path
-                && f.formats.iter().map(|x| &x.0).eq(l.formats.iter().map(|x| &x.0))
-        };
-        let fulls: Vec<&Site> = sites.iter().filter(same).collect();
-        if fulls.is_empty() {
+        let Some(fulls) = by_collection.get(&key(l)) else {
             continue;
-        }
+        };
         let Some(res) = cadence(&l.formats) else { continue };
         let finer = res > Resolution::Day;
+        // The places the full backups are taken from, each once.
+        let mut full_cmds: Vec<usize> = Vec::new();
+        let mut full_places = std::collections::HashSet::new();
+        for f in fulls {
+            if full_places.insert(place(f.cmd)) {
+                full_cmds.push(f.cmd);
+            }
+        }
+        let found = *judged.entry((key(l), place(l.cmd))).or_insert_with(|| {
         let mut last_full: Option<String> = None;
         let mut found = None;
         for n in 0..DAYS {
             let day = start.add_days(n);
             let name = name_on(&l.formats, &day, finer, n);
             let mut full_today = Some(false);
-            for f in &fulls {
+            for &f in &full_cmds {
                 full_today = full_today
-                    .zip(days.runs(&ctx.script.commands[f.cmd], &day, 0))
+                    .zip(days.runs(&ctx.script.commands[f], &day, 0))
                     .map(|(a, b)| a || b);
             }
             let Some(full_today) = full_today else {
@@ -441,6 +495,8 @@ pub fn check_script(ctx: &ScriptCtx<'_>, out: &mut Vec<Diagnostic>) {
                 break;
             }
         }
+        found
+        });
         // An undecidable condition anywhere ends the judgement without a finding.
         let Some(day) = found else { continue };
         let every = match res {
