@@ -252,12 +252,14 @@ impl CallSites {
 }
 
 /// The same finding on many runs (a failure that repeats daily, a warning on every run): one
-/// finding at its first day, with every day it happened on.
+/// finding at its first day, with every day it happened on. The same message for statements
+/// sent from different lines stays one finding per line.
 fn collapse(findings: Vec<Finding>) -> Vec<Finding> {
     let mut out: Vec<Finding> = Vec::new();
-    let mut index: std::collections::HashMap<(&'static str, String), usize> = Default::default();
+    type Key = (&'static str, String, u32, u32);
+    let mut index: std::collections::HashMap<Key, usize> = Default::default();
     for f in findings {
-        let key = (f.code, f.message.clone());
+        let key = (f.code, f.message.clone(), f.span.start, f.span.end);
         if let Some(&i) = index.get(&key) {
             out[i].dates.extend(f.dates);
             continue;
@@ -371,6 +373,16 @@ impl Collections {
                             collections.first().and_then(path),
                             "RESTORE … FROM LATEST IN",
                         )
+                    }
+                    _ => continue,
+                },
+                Statement::ShowBackup(s) => match &s.collections {
+                    Some(c)
+                        if s.path
+                            .text()
+                            .is_none_or(|p| p.eq_ignore_ascii_case("LATEST")) =>
+                    {
+                        (c.first().and_then(path), "SHOW BACKUP FROM LATEST IN")
                     }
                     _ => continue,
                 },

@@ -577,11 +577,43 @@ fn group(
         .iter()
         .any(|&n| matches!(sites[n].role, Role::Inc { .. }));
     let remark = members.iter().find_map(|&n| match sites[n].role {
-        Role::Inc { bases, .. } if bases.iter().any(|b| !locations.known(b)) => Some(
-            "the list of earlier layers the script kept (its state file, read into `INCREMENTAL FROM`) is no longer needed: CockroachDB finds the chain in the collection; the bookkeeping is safe to delete once every backup it lists is restored or expired".to_string(),
-        ),
+        Role::Inc { bases, .. } if bases.iter().any(|b| !locations.known(b)) => {
+            let files = locations.state_files();
+            Some(if files.is_empty() {
+                "the list of earlier layers the script kept (its state file, read into `INCREMENTAL FROM`) is no longer needed: CockroachDB finds the chain in the collection; the bookkeeping is safe to delete once every backup it lists is restored or expired".to_string()
+            } else {
+                let named: Vec<String> = files.iter().map(|f| format!("`{f}`")).collect();
+                format!(
+                    "the list of earlier layers the script kept (its state file {}, read into `INCREMENTAL FROM`) is no longer needed: CockroachDB finds the chain in the collection; the bookkeeping (that file and the lines that read and write it) is safe to delete once every backup it lists is restored or expired",
+                    named.join(", ")
+                )
+            })
+        }
         _ => None,
     });
+    // Incrementals whose base list the file cannot see (a state file), with no full backup
+    // of theirs in the file: that full is taken elsewhere (another job), and `INTO LATEST
+    // IN` here would need it in the same collection, which this file cannot make so.
+    let lone = !members
+        .iter()
+        .any(|&n| matches!(sites[n].role, Role::Full { .. }));
+    if lone
+        && members.iter().any(|&n| {
+            matches!(sites[n].role, Role::Inc { bases, .. } if bases.iter().any(|b| !locations.known(b)))
+        })
+    {
+        let files = locations.state_files();
+        let list = if files.is_empty() {
+            "a list the script reads at run time".to_string()
+        } else {
+            let named: Vec<String> = files.iter().map(|f| format!("`{f}`")).collect();
+            format!("the state file {}", named.join(", "))
+        };
+        return Err((
+            format!("this incremental appends to a chain whose full backup is not taken in this file (its earlier layers come from {list}): `INTO LATEST IN` would need that full backup in the same collection"),
+            "migrate the job that takes the full backup together with this one, so that the full goes `INTO` the collection these incrementals use `INTO LATEST IN` (or replace both with one `CREATE SCHEDULE FOR BACKUP`)".into(),
+        ));
+    }
     // A dated path in one variable (`'$destination'`, `destination="${base}/$(date …)"`):
     // the collection is the path without its dated component, when every statement agrees.
     let dated: Option<Vec<Written>> = members

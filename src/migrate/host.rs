@@ -196,15 +196,30 @@ impl Locations for HostLocations<'_> {
             _ => false,
         };
         // The collection: the text before the dated part (its trailing `/` cut), then the
-        // variables after it (query parameters such as `${extra}`).
-        let collection = |prefix: &str, after: &[&WordPart]| {
+        // variables after it (query parameters such as `${extra}`) and the query string
+        // written after it (`…/${stamp}?AUTH=implicit`: the parameters stay, the rest of the
+        // layer's own name goes).
+        let collection = |prefix: &str, after: &[&WordPart], limit: u32| {
             let mut out = prefix.trim_end_matches('/').to_string();
             if out.is_empty() || out.ends_with(':') {
                 return None;
             }
+            let mut query = false;
             for p in after {
-                if matches!(p, WordPart::Variable { .. }) {
-                    out.push_str(&source[p.host().range()]);
+                let h = p.host();
+                let Some(written) = source.get(h.start as usize..h.end.min(limit) as usize) else {
+                    continue;
+                };
+                match p {
+                    WordPart::Variable { .. } => out.push_str(written),
+                    _ if query => out.push_str(written),
+                    WordPart::Literal { .. } => {
+                        if let Some(at) = written.find('?') {
+                            out.push_str(&written[at..]);
+                            query = true;
+                        }
+                    }
+                    _ => {}
                 }
             }
             Some(Part::Host(format!("'{out}'")))
@@ -229,7 +244,14 @@ impl Locations for HostLocations<'_> {
                 prefix.push_str(&source[p.host().range()]);
             }
             let after: Vec<&WordPart> = word.parts[date_at + 1..].iter().collect();
-            return collection(&prefix, &after);
+            // Up to the closing quote of a quoted value.
+            let limit = match source.get(word.span.range()) {
+                Some(t) if t.len() >= 2 && (t.ends_with('"') || t.ends_with('\'')) => {
+                    word.span.end - 1
+                }
+                _ => word.span.end,
+            };
+            return collection(&prefix, &after, limit);
         }
         // A dated part written inside the URI: the shell word that holds it.
         let span = self.doc.map_span(uri.span);
@@ -238,7 +260,9 @@ impl Locations for HostLocations<'_> {
             return None;
         }
         let (open, close) = (span.start + 1, span.end - 1);
-        let inside = |p: &&WordPart| open <= p.host().start && p.host().end <= close;
+        // The parts written inside the quotes (the last one may run past the closing quote:
+        // `?AUTH=implicit'"` is one literal of the shell word).
+        let inside = |p: &&WordPart| open <= p.host().start && p.host().start < close;
         let word = script
             .commands
             .iter()
@@ -253,7 +277,45 @@ impl Locations for HostLocations<'_> {
         let parts: Vec<&WordPart> = word.parts.iter().filter(inside).collect();
         let date_at = parts.iter().position(|p| is_dated(p, p.host().start))?;
         let prefix = &source[open as usize..parts[date_at].host().start as usize];
-        collection(prefix, &parts[date_at + 1..])
+        collection(prefix, &parts[date_at + 1..], close)
+    }
+
+    fn state_files(&self) -> Vec<String> {
+        let Some((script, source)) = self.script else {
+            return Vec::new();
+        };
+        // A file as written, its quotes aside (`"$STATE"` and `$STATE` are one file).
+        let name = |w: &crate::hosts::shell::Word| {
+            source
+                .get(w.span.range())
+                .map(|t| t.trim_matches(|c| c == '"' || c == '\'').to_string())
+                .filter(|t| !t.is_empty() && !t.starts_with('&') && t != "/dev/null")
+        };
+        let mut written: Vec<String> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        let mut read = std::collections::HashSet::new();
+        for c in &script.commands {
+            for r in &c.redirects {
+                let Some(t) = r.target.as_ref().and_then(name) else {
+                    continue;
+                };
+                match r.op.as_str() {
+                    ">" | ">>" | ">|" if seen.insert(t.clone()) => written.push(t),
+                    "<" => {
+                        read.insert(t);
+                    }
+                    _ => {}
+                }
+            }
+            if matches!(
+                c.base_name().as_deref(),
+                Some("cat" | "tail" | "head" | "paste" | "tac" | "sed" | "awk" | "xargs")
+            ) {
+                read.extend(c.args.iter().filter_map(name));
+            }
+        }
+        written.retain(|w| read.contains(w));
+        written
     }
 
     fn trimmable(&self, tail: Span) -> bool {

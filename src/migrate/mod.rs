@@ -113,6 +113,10 @@ pub trait Locations {
     fn replaceable(&self, _uri: &StrValue) -> bool {
         true
     }
+    /// The files the host both writes and reads back (a script's state files), as written.
+    fn state_files(&self) -> Vec<String> {
+        Vec::new()
+    }
 }
 
 /// Locations written as SQL literals.

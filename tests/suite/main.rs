@@ -7,6 +7,7 @@ mod support;
 
 mod cli;
 mod conformance;
+mod dated_collections;
 mod differential;
 mod docs_corpus;
 mod formats;

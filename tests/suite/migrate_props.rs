@@ -371,3 +371,71 @@ fn expansions_kept_and_chains_whole_on_the_corpus() {
     );
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+/// State-file chains whose `INCREMENTAL FROM` list is built in a loop (`while read`,
+/// `for f in $(cat …)`, arrays joined by `IFS=,`) or read from a list, sent through
+/// wrappers (a function, `docker exec`, `ssh`): each chain is compiled whole, full `INTO` and
+/// incremental `INTO LATEST IN` one collection that keeps the storage parameters, with the
+/// state file named in the note; or every statement of it is left as written with `R003`.
+#[test]
+fn loop_built_chains_compile_whole_or_not_at_all() {
+    let dir = crate::support::manifest().join("tests/fixtures/migrate");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        if !name.starts_with("loop-") {
+            continue;
+        }
+        seen += 1;
+        let text = std::fs::read_to_string(&path).unwrap();
+        let m = migrate_document(&text, FileKind::Shell, &opts(), &[], None);
+        let incrementals = text.matches("INCREMENTAL FROM").count();
+        assert!(incrementals > 0, "{name}");
+        let refused = m.notes.iter().filter(|n| n.code.code == "R003").count();
+        let compiled = m.text.matches("INTO LATEST IN").count();
+        if refused > 0 {
+            // Never half: nothing of the chain is rewritten, and the note says why.
+            assert_eq!(m.text, text, "{name}: refused, yet rewritten");
+            assert!(
+                m.notes.iter().all(|n| n.code.code == "R003"),
+                "{name}: {:?}",
+                m.notes
+            );
+            continue;
+        }
+        assert_eq!(compiled, incrementals, "{name}:\n{}", m.text);
+        assert!(!m.text.contains("INCREMENTAL FROM"), "{name}");
+        // The storage parameters of the old paths stay on the collection.
+        for (at, _) in m
+            .text
+            .match_indices("INTO '")
+            .chain(m.text.match_indices("IN '"))
+        {
+            let rest = &m.text[at..];
+            let open = rest.find('\'').unwrap() + 1;
+            let literal = &rest[open..open + rest[open..].find('\'').unwrap()];
+            assert_eq!(
+                literal.contains("AUTH"),
+                text.contains("AUTH"),
+                "{name}: the storage parameters of `{literal}`"
+            );
+        }
+        // The state file is named where the incremental's note says the list is no longer
+        // needed.
+        let state = ["$STATE", "$state_file", "/var/lib/bk/layers", "$LIST"]
+            .into_iter()
+            .find(|s| {
+                text.contains(&format!("< {s}"))
+                    || text.contains(&format!("< \"{s}\""))
+                    || text.contains(&format!("cat {s}"))
+            })
+            .unwrap_or_else(|| panic!("{name}: which state file?"));
+        let help: String = m.notes.iter().filter_map(|n| n.help()).collect();
+        assert!(
+            help.contains(&format!("`{state}`")),
+            "{name}: state file `{state}` not named: {help}"
+        );
+    }
+    assert!(seen >= 4);
+}

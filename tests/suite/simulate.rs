@@ -280,3 +280,61 @@ fn collection_path_changing_faster_than_fulls() {
         table(&sim)
     );
 }
+
+/// SQL sent through a wrapper (a function, `docker exec`, `kubectl exec`, `bash -c`, `ssh`)
+/// is run by `simulate` like a direct `cockroach sql -e`, and its findings point at the
+/// script line that sends it, the lines `check` reports for the same statements.
+#[test]
+fn findings_through_wrappers_point_at_the_sending_line() {
+    use backup_lint::syntax::span::LineIndex;
+    use backup_lint::{CheckOptions, FileKind, check_document};
+    let script = std::fs::read_to_string(
+        crate::support::manifest().join("tests/fixtures/simulate/wrappers.sh"),
+    )
+    .unwrap();
+    let index = LineIndex::new(&script);
+    let line_of = |d: &backup_lint::diagnostic::Diagnostic| index.line_col(d.span.start as usize).0;
+    let mut opts = options(&[], &[], false);
+    opts.start = DateTime::new(2025, 1, 4, 2, 30, 0).unwrap();
+    opts.days = 4;
+    opts.target = "25.2".parse().unwrap();
+    let sim = simulate(&script, &opts);
+    let diags = backup_lint::simulate::diagnostics(&sim, false);
+    let lines = |code: &str| {
+        let mut l: Vec<usize> = diags
+            .iter()
+            .filter(|(d, _)| d.code.code == code)
+            .map(|(d, _)| line_of(d))
+            .collect();
+        l.sort();
+        l.dedup();
+        l
+    };
+    // Every run sends all five: each removed `BACKUP … TO` at its own sending line.
+    let static_v001: Vec<usize> = {
+        let mut l: Vec<usize> = check_document(
+            &script,
+            FileKind::Shell,
+            &CheckOptions::at("25.2".parse().unwrap()),
+            &[],
+        )
+        .iter()
+        .filter(|d| d.code.code == "V001")
+        .map(line_of)
+        .collect();
+        l.sort();
+        l.dedup();
+        l
+    };
+    assert_eq!(lines("V001"), vec![5, 6, 7, 8, 9], "{}", table(&sim));
+    assert_eq!(static_v001, vec![5, 6, 7, 8, 9]);
+    // Sunday 5 January takes the full into that day's collection; Monday's incremental
+    // (docker exec) and restore (bash -c) target a fresh one.
+    assert_eq!(lines("X004"), vec![14, 15], "{}", table(&sim));
+    assert!(
+        sim.findings
+            .iter()
+            .filter(|f| f.code == "X004")
+            .all(|f| f.date == "2025-01-06")
+    );
+}

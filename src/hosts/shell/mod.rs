@@ -189,6 +189,22 @@ pub struct Comparison {
     pub span: Span,
 }
 
+/// An `if`/`elif`/`else` branch or a `case` item, with the comparisons that decide whether it
+/// runs: it runs when one of `when` holds (an `else` when it has none of its own), and none
+/// of `unless` (the conditions of the earlier branches of the same `if` or `case`).
+#[derive(Clone, Debug)]
+pub struct Branch {
+    /// Its id in a [`Scope`].
+    pub id: u32,
+    /// Indices into [`Script::comparisons`]: its own condition (an `if`/`elif` test, the
+    /// patterns of a `case` item).
+    pub when: Vec<usize>,
+    /// The comparisons of the earlier conditions of the same `if` or `case`.
+    pub unless: Vec<usize>,
+    /// An `else` (it has no condition of its own).
+    pub otherwise: bool,
+}
+
 /// A documentation placeholder written where the shell reads a redirection
 /// (`backup_parameters=<additional backup parameters>`): masked before parsing.
 #[derive(Clone, Debug)]
@@ -207,6 +223,9 @@ pub struct Script {
     /// Spans of statements (for suppression comments: "the next statement").
     pub statements: Vec<Span>,
     pub comparisons: Vec<Comparison>,
+    /// The branches of `if` and `case` statements of the script itself (not of scripts handed
+    /// to a shell inside it), by the comparisons that decide them.
+    pub branches: Vec<Branch>,
     /// `[ -f FILE ]`, `[[ -s FILE ]]`, `test -e FILE`: files whose existence is tested, with
     /// the test's span.
     pub file_tests: Vec<(Word, Span)>,
@@ -649,14 +668,55 @@ impl Builder<'_> {
 
     fn if_statement(&mut self, node: tree_sitter::Node<'_>, ctx: &WalkCtx) {
         let mut then_ctx: Option<WalkCtx> = None;
+        // The comparisons of the conditions so far (the `if`'s, then each `elif`'s).
+        let from = self.script.comparisons.len();
+        let mut earlier: Vec<usize> = Vec::new();
         let mut cursor = node.walk();
         let children: Vec<_> = node.children(&mut cursor).collect();
         for (i, child) in children.iter().enumerate() {
             match child.kind() {
-                "then" => then_ctx = Some(self.branch(ctx)),
+                "then" if then_ctx.is_none() => {
+                    let inner = self.branch(ctx);
+                    let when: Vec<usize> = (from..self.script.comparisons.len()).collect();
+                    earlier.extend(&when);
+                    self.script.branches.push(Branch {
+                        id: self.next_branch,
+                        when,
+                        unless: Vec::new(),
+                        otherwise: false,
+                    });
+                    then_ctx = Some(inner);
+                }
                 "elif_clause" | "else_clause" => {
                     let inner = self.branch(ctx);
-                    self.clause(*child, &inner);
+                    let at = self.script.branches.len();
+                    self.script.branches.push(Branch {
+                        id: self.next_branch,
+                        when: Vec::new(),
+                        unless: earlier.clone(),
+                        otherwise: child.kind() == "else_clause",
+                    });
+                    let start = self.script.comparisons.len();
+                    let mut end = None;
+                    let mut c = child.walk();
+                    let kids: Vec<_> = child.children(&mut c).collect();
+                    for (j, k) in kids.iter().enumerate() {
+                        if k.kind() == "then" && end.is_none() {
+                            end = Some(self.script.comparisons.len());
+                        }
+                        // A command backgrounded with `&` runs in a child shell.
+                        if kids.get(j + 1).is_some_and(|n| n.kind() == "&") {
+                            let shell = self.child_shell(&inner);
+                            self.walk(*k, &shell);
+                        } else {
+                            self.walk(*k, &inner);
+                        }
+                    }
+                    if child.kind() == "elif_clause" {
+                        let when: Vec<usize> = (start..end.unwrap_or(start)).collect();
+                        earlier.extend(&when);
+                        self.script.branches[at].when = when;
+                    }
                 }
                 _ => {
                     let mut c = then_ctx.clone().unwrap_or_else(|| ctx.clone());
@@ -669,12 +729,9 @@ impl Builder<'_> {
         }
     }
 
-    fn clause(&mut self, node: tree_sitter::Node<'_>, ctx: &WalkCtx) {
-        self.walk_each(node, ctx);
-    }
-
     fn case_statement(&mut self, node: tree_sitter::Node<'_>, ctx: &WalkCtx) {
         let value = node.child_by_field_name("value").map(|v| self.word(v));
+        let mut earlier: Vec<usize> = Vec::new();
         let mut cursor = node.walk();
         for child in node.children(&mut cursor) {
             if child.kind() != "case_item" {
@@ -682,6 +739,7 @@ impl Builder<'_> {
                 continue;
             }
             let inner = self.branch(ctx);
+            let start = self.script.comparisons.len();
             let mut c2 = child.walk();
             for part in child.children_by_field_name("value", &mut c2) {
                 if let Some(value) = &value {
@@ -693,6 +751,14 @@ impl Builder<'_> {
                     });
                 }
             }
+            let when: Vec<usize> = (start..self.script.comparisons.len()).collect();
+            self.script.branches.push(Branch {
+                id: self.next_branch,
+                when: when.clone(),
+                unless: earlier.clone(),
+                otherwise: false,
+            });
+            earlier.extend(when);
             self.walk_children(child, &inner);
         }
     }
@@ -717,7 +783,7 @@ impl Builder<'_> {
                 )
             {
                 let op = self.text(op).to_string();
-                if matches!(op.as_str(), "=" | "==" | "!=") {
+                if matches!(op.as_str(), "=" | "==" | "!=" | "-eq" | "-ne") {
                     // tree-sitter-bash reads `a = b || c` as `a = (b || c)`; bash compares
                     // `a = b` first.
                     let (right, rest) = match (

@@ -703,7 +703,21 @@ impl<'t> Machine<'t, '_> {
         // `sudo -u crdb docker exec -i crdb cockroach sql …` runs `cockroach sql …`.
         let (name, args) = unwrapped(name, args);
         let base = name.rsplit('/').next().unwrap_or(&name).to_string();
-        let st = self.builtin(&base, &args, input.as_deref(), n)?;
+        // A script handed to a shell (`bash -c '…'`, `ssh host '…'`, `bash <<EOF`) runs too;
+        // what it sends is shown at this command.
+        let handed = {
+            use super::prefix::{Inner, inner};
+            let refs: Vec<Option<&str>> = args.iter().map(|a| Some(a.as_str())).collect();
+            match inner(&name, &refs) {
+                Some(Inner::Script(r)) if r.end <= args.len() => Some(args[r].join(" ")),
+                Some(Inner::StdinScript) => input.clone(),
+                _ => None,
+            }
+        };
+        let st = match handed {
+            Some(script) => self.handed(&script, n)?,
+            None => self.builtin(&base, &args, input.as_deref(), n)?,
+        };
         let mut st = st;
         for (path, append) in outputs {
             let content = std::mem::take(&mut st.stdout);
@@ -915,6 +929,63 @@ impl<'t> Machine<'t, '_> {
                 None => Status::default(),
             },
         })
+    }
+
+    /// A script handed to a shell, run by a child shell: it sees the variables and files, its
+    /// own assignments stay its own, and what it sends, prints and fails on is reported at
+    /// `n`, the command that hands it over.
+    fn handed(&mut self, script: &str, n: tree_sitter::Node<'t>) -> Flow {
+        if self.depth >= MAX_DEPTH {
+            return self.fail(
+                "scripts handed to shells nest too deeply".to_string(),
+                span(n),
+            );
+        }
+        let Some((tree, masked)) = parse_tree(script) else {
+            return Ok(Status::default());
+        };
+        let mut child = Machine {
+            src: script,
+            root: tree.root_node(),
+            masked: &masked,
+            vars: self.vars.clone(),
+            funcs: HashMap::new(),
+            files: &mut *self.files,
+            overrides: self.overrides,
+            errexit: false,
+            nounset: false,
+            substitution_status: 0,
+            last_error: None,
+            capture: 0,
+            condition: 0,
+            now: self.now,
+            positional: Vec::new(),
+            stdin: Vec::new(),
+            steps: self.steps,
+            depth: self.depth + 1,
+            built: self.built,
+            run: Run::default(),
+            undo: Vec::new(),
+        };
+        let _ = child.exec(tree.root_node());
+        let (steps, built, run) = (child.steps, child.built, child.run);
+        self.steps = steps;
+        self.built = built;
+        let at = span(n);
+        self.run
+            .sent
+            .extend(run.sent.into_iter().map(|s| Sent { sql: s.sql, at }));
+        self.run.output.extend(run.output);
+        self.run
+            .dates
+            .extend(run.dates.into_iter().map(|d| DatePrinted { at, ..d }));
+        match run.failure {
+            Some((why, _)) => {
+                let what = format!("the script it hands to a shell fails ({why})");
+                self.checked(Status::code(1), n, &what)
+            }
+            None => Ok(Status::default()),
+        }
     }
 
     /// `cockroach sql -e …` / `psql -c …` / heredoc: records the SQL.
@@ -1328,8 +1399,6 @@ fn glob(pattern: &str, value: &str) -> bool {
     go(&p, &v)
 }
 
-/// The command a wrapper runs in turn (`sudo`, `docker exec`, `kubectl exec … --`, see
-/// `prefix`); scripts handed to a shell are not run.
 /// `printf FORMAT ARG…`: `%s`, `%d`, `%%` and the escapes `\n`, `\t`, `\\`; the format is
 /// reused while arguments remain, as printf does.
 fn printf(format: &str, args: &[String]) -> String {
@@ -1371,6 +1440,8 @@ fn printf(format: &str, args: &[String]) -> String {
     }
 }
 
+/// The command a wrapper runs in turn (`sudo`, `docker exec`, `kubectl exec … --`, see
+/// `prefix`); a script handed to a shell is run by `Machine::handed`.
 fn unwrapped(mut name: String, mut args: Vec<String>) -> (String, Vec<String>) {
     use super::prefix::{Inner, inner};
     for _ in 0..16 {

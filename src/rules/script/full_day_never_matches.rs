@@ -80,6 +80,10 @@ fn intended(format: &str, value: &str) -> Option<String> {
 
 pub fn check_script(ctx: &ScriptCtx<'_>, out: &mut Vec<Diagnostic>) {
     for cmp in &ctx.script.comparisons {
+        // `-eq` compares numbers (`07` equals `7`): only string comparisons are judged here.
+        if matches!(cmp.op.as_str(), "-eq" | "-ne") {
+            continue;
+        }
         let (format, other) = match (date_format(&cmp.left), date_format(&cmp.right)) {
             (Some(f), None) => (f, &cmp.right),
             (None, Some(f)) => (f, &cmp.left),
