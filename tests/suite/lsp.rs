@@ -156,7 +156,8 @@ impl Client {
     /// shutdown, exit, and the process's exit status (waited for with a timeout).
     fn finish(mut self) -> std::process::ExitStatus {
         let resp = self.request("shutdown", Value::Null);
-        assert_eq!(resp["result"], Value::Null, "{resp}");
+        // JSON-RPC requires `result` on success, `null` here (not an absent member).
+        assert_eq!(resp.get("result"), Some(&Value::Null), "{resp}");
         assert!(resp.get("error").is_none(), "{resp}");
         self.notify("exit", Value::Null);
         self.stdin = None;
