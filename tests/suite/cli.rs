@@ -1145,6 +1145,52 @@ fn per_file_ignores_match_however_the_path_is_written() {
     }
 }
 
+/// Every text that lists the kinds of file backup-lint reads names every extension the code
+/// reads (`FileKind::from_name`): the root help and its examples, `check --help` (paths),
+/// the check man page, and the error for a file of another kind. (They once said `*.sql`,
+/// then missed YAML when it became a kind.)
+#[test]
+fn help_texts_name_every_kind_the_tool_reads() {
+    let candidates = [
+        "sql", "sh", "bash", "zsh", "md", "markdown", "rst", "yml", "yaml", "json", "toml", "txt",
+    ];
+    let read: Vec<&str> = candidates
+        .into_iter()
+        .filter(|e| backup_lint::FileKind::from_name(Path::new(&format!("x.{e}"))).is_some())
+        .collect();
+    assert!(read.contains(&"yaml") && read.contains(&"sql"), "{read:?}");
+    let texts = [
+        ("check --help", run(&["check", "--help"]).stdout),
+        (
+            "man check",
+            run(&["man", "check"])
+                .stdout
+                .replace("\\-", "-")
+                .replace("\\&", ""),
+        ),
+        (
+            "unknown kind",
+            run(&["check", "--isolated", "Cargo.toml"]).stderr,
+        ),
+    ];
+    for (what, text) in &texts {
+        for ext in &read {
+            assert!(
+                text.contains(&format!(".{ext}")),
+                "{what} does not name .{ext}:\n{text}"
+            );
+        }
+    }
+    // The one-line descriptions name each family (SQL, scripts, Markdown, YAML).
+    let root = run(&["--help"]).stdout;
+    for family in ["SQL", "shell scripts", "Markdown", "YAML", ".yml"] {
+        assert!(
+            root.contains(family),
+            "--help does not mention {family}:\n{root}"
+        );
+    }
+}
+
 /// A file of a kind backup-lint does not read, named on the command line: an error (exit 2)
 /// normally; skipped with a note under `--force-exclude`, the other files still checked.
 #[test]
