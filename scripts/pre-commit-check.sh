@@ -2,7 +2,8 @@
 # Runs this repository's pre-commit hooks with the real `pre-commit` (from PyPI) on a scratch
 # git repository. The hook's environment is built once (`pre-commit install-hooks`; both hooks
 # share it), then every case runs against it: a clean .sql passes; removed syntax in a .sql, a
-# .sh, an extension-less bash script and a .md runbook fails with the finding shown; .zshrc,
+# .sh, an extension-less bash script, a .md runbook and a .yml workflow fails with the finding
+# shown; a YAML file that runs no SQL client passes; .zshrc,
 # .envrc, .bats and .zsh files never reach the hook (a batch mixing them with a .sql shows
 # that file's findings); `exclude` in backup-lint.toml applies to the files pre-commit passes;
 # the format hook rewrites, then passes.
@@ -58,6 +59,9 @@ printf '#!/bin/sh\ncockroach sql --certs-dir=certs -e "%s"\n' "$removed" > backu
 printf '#!/usr/bin/env bash\ncockroach sql --certs-dir=certs -e "%s"\n' "$removed" > nightly
 chmod +x nightly
 printf '# Runbook\n\n```sql\n%s\n```\n' "$removed" > runbook.md
+mkdir -p .github/workflows
+printf 'jobs:\n  backup:\n    runs-on: ubuntu-latest\n    steps:\n      - run: cockroach sql --certs-dir=certs -e "%s"\n' "$removed" > .github/workflows/backup.yml
+printf 'services:\n  web:\n    image: nginx\n' > compose.yaml
 # Shell-ish files backup-lint does not read (each would be an error if passed to it).
 printf 'export PATH=$HOME/bin:$PATH\n' > .zshrc
 printf 'export DATABASE_URL=postgres://x\n' > .envrc
@@ -90,6 +94,8 @@ expect 1 "check fails on removed syntax in a .sql" backup-lint removed.sql -- "r
 expect 1 "check fails on removed syntax in a .sh" backup-lint backup.sh -- "V001"
 expect 1 "check fails on an extension-less bash script" backup-lint nightly -- "nightly:2:"
 expect 1 "check fails on removed syntax in a .md runbook" backup-lint runbook.md -- "runbook.md:4:"
+expect 1 "check fails on removed syntax in a .yml workflow" backup-lint .github/workflows/backup.yml -- "backup.yml:5:"
+expect 0 "check passes on a YAML file that runs no SQL client" backup-lint compose.yaml
 expect 0 ".zshrc, .envrc, .bats and .zsh never reach the hook" backup-lint .zshrc .envrc t.bats x.zsh -- "(no files to check)"
 expect 1 "a batch mixing them with a .sql shows its findings" backup-lint .zshrc t.bats removed.sql x.zsh .envrc -- "removed.sql:1:25"
 expect 0 "exclude in backup-lint.toml applies to the files pre-commit passes" backup-lint fixtures/bad.sql good.sql

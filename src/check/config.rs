@@ -354,13 +354,9 @@ impl Config {
     /// Applies select / ignore / severity / per-file-ignores to the diagnostics of `file`
     /// (a path relative to the config's folder is matched against the globs).
     pub fn apply(&self, file: Option<&Path>, diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
-        let rel = file.map(|f| {
-            let base = self.path.as_ref().and_then(|p| p.parent());
-            match base {
-                Some(b) => f.strip_prefix(b).unwrap_or(f).to_path_buf(),
-                None => f.to_path_buf(),
-            }
-        });
+        let rel = file
+            .filter(|_| !self.per_file_ignores.is_empty())
+            .map(|f| self.below_base(f));
         let file_ignores: Vec<&String> = match &rel {
             Some(rel) => self
                 .per_file_ignores
@@ -403,6 +399,37 @@ impl Config {
                 self.min_severity.is_none_or(|m| d.severity >= m)
             })
             .collect()
+    }
+
+    /// `file` as the per-file-ignores globs see it: its path below the configuration's
+    /// folder, however it was written (`./scripts/x.sh` from a walk of `.`, `x.sh` from inside
+    /// `scripts/`, an absolute path, a path through a symlinked folder, a relative
+    /// `--config`). A file outside that folder is matched as written.
+    fn below_base(&self, file: &Path) -> PathBuf {
+        let Some(base) = self.path.as_ref().and_then(|p| p.parent()) else {
+            return file.to_path_buf();
+        };
+        if !base.as_os_str().is_empty()
+            && let Ok(rel) = file.strip_prefix(base)
+        {
+            return rel.to_path_buf();
+        }
+        /// A folder with symlinks, `.` and `..` resolved (`""` is the current one).
+        fn resolved(dir: &Path) -> Option<PathBuf> {
+            let dir = if dir.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                dir
+            };
+            std::fs::canonicalize(dir).ok()
+        }
+        let full = match (file.parent(), file.file_name()) {
+            (Some(dir), Some(name)) => resolved(dir).map(|d| d.join(name)),
+            _ => None,
+        };
+        full.zip(resolved(base))
+            .and_then(|(full, base)| full.strip_prefix(base).ok().map(Path::to_path_buf))
+            .unwrap_or_else(|| file.to_path_buf())
     }
 
     /// The effective configuration as TOML, for `backup-lint config`.

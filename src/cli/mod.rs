@@ -48,7 +48,7 @@ pub(crate) struct Cli {
 }
 
 pub(crate) const EXAMPLES: &str = "Examples:
-  backup-lint check backups/                       check every .sql, .sh and .md file below backups/
+  backup-lint check backups/                       check every .sql, .sh, .md and .yml file below backups/
   backup-lint check nightly.sql --target-version 25.1
   backup-lint check backup.sh runbook.md           the SQL inside a script and a runbook
   cat x.sql | backup-lint check - --format json    machine-readable findings
@@ -65,8 +65,9 @@ is printed.";
 
 #[derive(Subcommand)]
 pub(crate) enum Command {
-    /// Check SQL files, shell scripts and Markdown runbooks: syntax errors, syntax outside the
-    /// target release, and the semantic rules (`backup-lint rules`).
+    /// Check SQL files, shell scripts, Markdown runbooks and YAML (CI, Kubernetes, compose,
+    /// Ansible): syntax errors, syntax outside the target release, and the semantic rules
+    /// (`backup-lint rules`).
     Check(CheckArgs),
     /// Rewrite backup statements into CockroachDB's canonical form.
     Fmt(FmtArgs),
@@ -112,8 +113,8 @@ pub(crate) enum Command {
 #[derive(Args)]
 pub(crate) struct Common {
     /// Files or folders; folders are walked for the kinds backup-lint reads (.sql; .sh, .bash
-    /// or a sh/bash shebang; .md, .markdown), honouring .gitignore and `exclude`; `-` reads
-    /// standard input.
+    /// or a sh/bash shebang; .md, .markdown; .yml, .yaml), honouring .gitignore and
+    /// `exclude`; `-` reads standard input.
     #[arg(default_value = ".")]
     pub(crate) paths: Vec<PathBuf>,
     /// Apply `exclude`/`extend-exclude` to files named on the command line too, and skip a

@@ -11,7 +11,12 @@
 //!
 //! The target version comes from the nearest `backup-lint.toml` above the document's file
 //! (for `file://` URIs; other documents use the first workspace folder), else 26.1; the
-//! configuration's select / ignore / severity settings apply as in `check`.
+//! configuration's select / extend-select / ignore / severity / per-file-ignores /
+//! min-severity settings apply as in `check`. A document whose file the configuration's
+//! `exclude`/`extend-exclude` name (or a folder above it, up to the configuration's folder) is
+//! treated as ruff's server treats one: as `check --force-exclude` would, it is not checked —
+//! its diagnostics are an empty list, it gets no quick fixes and no formatting — and the
+//! client's log says why, once.
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -22,11 +27,11 @@ use lsp_types::{
     CodeActionProviderCapability, Diagnostic as LspDiagnostic, DiagnosticRelatedInformation,
     DiagnosticSeverity, DiagnosticTag, DidChangeTextDocumentParams, DidCloseTextDocumentParams,
     DidOpenTextDocumentParams, DidSaveTextDocumentParams, DocumentFormattingParams, Hover,
-    HoverContents, HoverParams, HoverProviderCapability, Location, MarkupContent, MarkupKind,
-    MessageType, NumberOrString, OneOf, Position, PositionEncodingKind, PublishDiagnosticsParams,
-    Range, SaveOptions, ServerCapabilities, ShowMessageParams, TextDocumentSyncCapability,
-    TextDocumentSyncKind, TextDocumentSyncOptions, TextDocumentSyncSaveOptions, TextEdit, Url,
-    WorkspaceEdit,
+    HoverContents, HoverParams, HoverProviderCapability, Location, LogMessageParams, MarkupContent,
+    MarkupKind, MessageType, NumberOrString, OneOf, Position, PositionEncodingKind,
+    PublishDiagnosticsParams, Range, SaveOptions, ServerCapabilities, ShowMessageParams,
+    TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions,
+    TextDocumentSyncSaveOptions, TextEdit, Url, WorkspaceEdit,
 };
 use serde_json::Value;
 
@@ -269,6 +274,17 @@ struct Resolved {
     target: Version,
 }
 
+impl Resolved {
+    /// Whether the configuration's `exclude`/`extend-exclude` leave the document's file out,
+    /// as `--force-exclude` does for a file named on the command line. Documents with no
+    /// file path (`untitled:`) are never excluded.
+    fn excluded(&self) -> bool {
+        self.file
+            .as_deref()
+            .is_some_and(|f| self.config.excludes.excludes_file(f))
+    }
+}
+
 impl Server {
     fn new(root: Option<PathBuf>) -> Server {
         Server {
@@ -422,6 +438,41 @@ impl Server {
         uris.iter().flat_map(|u| self.publish(u)).collect()
     }
 
+    /// The client's log line saying why an excluded document has no diagnostics (once a
+    /// document and configuration: a user looking for the reason finds it, and keystrokes do
+    /// not repeat it).
+    fn excluded_note(&mut self, uri: &Url, resolved: &Resolved) -> Option<Message> {
+        let source = match &resolved.config.path {
+            Some(config) => format!("`exclude`/`extend-exclude` in {}", config.display()),
+            None => format!(
+                "the default `exclude = [{}]` (no backup-lint.toml above it)",
+                resolved
+                    .config
+                    .excludes
+                    .patterns()
+                    .iter()
+                    .map(|p| format!("\"{p}\""))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
+        let file = resolved.file.as_deref()?;
+        let message = scrub(&format!(
+            "{} is not checked: {source} excludes it (as `check --force-exclude` would)",
+            file.display()
+        ));
+        self.reported.insert(format!("{uri} {message}")).then(|| {
+            Notification::new(
+                "window/logMessage".into(),
+                LogMessageParams {
+                    typ: MessageType::LOG,
+                    message,
+                },
+            )
+            .into()
+        })
+    }
+
     /// The configuration of `uri`; a broken configuration file is shown once, and the
     /// defaults are used instead.
     fn resolve(&mut self, uri: &Url, out: &mut Vec<Message>) -> Resolved {
@@ -483,6 +534,14 @@ impl Server {
             return out;
         };
         let resolved = self.resolve(uri, &mut out);
+        if resolved.excluded() {
+            out.extend(self.excluded_note(uri, &resolved));
+            let doc = self.docs.get_mut(uri).expect("checked above");
+            doc.diagnostics.clear();
+            doc.built = None;
+            out.push(publish_message(uri.clone(), Vec::new(), Some(doc.version)));
+            return out;
+        }
         let doc = self.docs.get_mut(uri).expect("checked above");
         let built =
             crate::hosts::document::Document::build(&doc.text, kind, &resolved.config.sql_wrappers);
@@ -509,7 +568,11 @@ impl Server {
             return None;
         }
         // Configuration errors were shown when the document was checked.
-        let target = self.resolve(uri, &mut Vec::new()).target;
+        let resolved = self.resolve(uri, &mut Vec::new());
+        if resolved.excluded() {
+            return None;
+        }
+        let target = resolved.target;
         let doc = self.docs.get(uri)?;
         let formatted = format_source(
             &doc.text,

@@ -1082,6 +1082,115 @@ fn exclude_and_extend_exclude_and_force_exclude() {
     assert!(r.stderr.contains("backup-lint.toml:1:19"), "{}", r.stderr);
 }
 
+/// `per-file-ignores` globs are matched against the file's path below the configuration's
+/// folder however the path is written: a walk of `.` (`./legacy/old.sql`), a path relative to
+/// a subfolder, an absolute path, a relative `--config`. (Walking `.` and checking from a
+/// subfolder used to leave the ignored codes in.)
+#[test]
+fn per_file_ignores_match_however_the_path_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    write(&root, "a.sql", REMOVED);
+    let old = write(&root, "legacy/old.sql", REMOVED);
+    write(
+        &root,
+        "backup-lint.toml",
+        "[per-file-ignores]\n\"legacy/*.sql\" = [\"V001\"]\n",
+    );
+    /// `(path, code)` of every finding.
+    fn findings(run: &Run) -> Vec<(String, String)> {
+        run.stdout
+            .lines()
+            .filter_map(|l| {
+                let (path, rest) = l.split_once(':')?;
+                let code = rest.split_once('[')?.1.split(' ').next()?;
+                Some((path.to_string(), code.to_string()))
+            })
+            .collect()
+    }
+    let check = |args: &[&str], cwd: &Path| {
+        let mut all = vec!["check", "--format", "concise", "-q"];
+        all.extend_from_slice(args);
+        findings(&run_with(&all, None, Some(cwd)))
+    };
+    // Not ignored elsewhere: the test can fail.
+    let walked = check(&["."], &root);
+    assert!(
+        walked.contains(&("a.sql".into(), "V001".into())),
+        "{walked:?}"
+    );
+    let legacy = root.join("legacy");
+    let old_abs = old.to_str().unwrap();
+    for (args, cwd) in [
+        (vec!["."], &root),
+        (vec!["./legacy/old.sql"], &root),
+        (vec!["legacy/old.sql"], &root),
+        (vec![old_abs], &root),
+        (vec!["old.sql"], &legacy),
+        (vec!["."], &legacy),
+        (vec!["--config", "../backup-lint.toml", "old.sql"], &legacy),
+        (vec!["--config", "backup-lint.toml", "legacy"], &root),
+    ] {
+        let found = check(&args, cwd);
+        assert!(
+            found.iter().any(|(p, _)| p.ends_with("old.sql")),
+            "{args:?} in {cwd:?}: old.sql has other findings: {found:?}"
+        );
+        assert!(
+            !found
+                .iter()
+                .any(|(p, c)| p.ends_with("old.sql") && c == "V001"),
+            "{args:?} in {cwd:?}: {found:?}"
+        );
+    }
+}
+
+/// Every text that lists the kinds of file backup-lint reads names every extension the code
+/// reads (`FileKind::from_name`): the root help and its examples, `check --help` (paths),
+/// the check man page, and the error for a file of another kind. (They once said `*.sql`,
+/// then missed YAML when it became a kind.)
+#[test]
+fn help_texts_name_every_kind_the_tool_reads() {
+    let candidates = [
+        "sql", "sh", "bash", "zsh", "md", "markdown", "rst", "yml", "yaml", "json", "toml", "txt",
+    ];
+    let read: Vec<&str> = candidates
+        .into_iter()
+        .filter(|e| backup_lint::FileKind::from_name(Path::new(&format!("x.{e}"))).is_some())
+        .collect();
+    assert!(read.contains(&"yaml") && read.contains(&"sql"), "{read:?}");
+    let texts = [
+        ("check --help", run(&["check", "--help"]).stdout),
+        (
+            "man check",
+            run(&["man", "check"])
+                .stdout
+                .replace("\\-", "-")
+                .replace("\\&", ""),
+        ),
+        (
+            "unknown kind",
+            run(&["check", "--isolated", "Cargo.toml"]).stderr,
+        ),
+    ];
+    for (what, text) in &texts {
+        for ext in &read {
+            assert!(
+                text.contains(&format!(".{ext}")),
+                "{what} does not name .{ext}:\n{text}"
+            );
+        }
+    }
+    // The one-line descriptions name each family (SQL, scripts, Markdown, YAML).
+    let root = run(&["--help"]).stdout;
+    for family in ["SQL", "shell scripts", "Markdown", "YAML", ".yml"] {
+        assert!(
+            root.contains(family),
+            "--help does not mention {family}:\n{root}"
+        );
+    }
+}
+
 /// A file of a kind backup-lint does not read, named on the command line: an error (exit 2)
 /// normally; skipped with a note under `--force-exclude`, the other files still checked.
 #[test]

@@ -156,7 +156,8 @@ impl Client {
     /// shutdown, exit, and the process's exit status (waited for with a timeout).
     fn finish(mut self) -> std::process::ExitStatus {
         let resp = self.request("shutdown", Value::Null);
-        assert_eq!(resp["result"], Value::Null, "{resp}");
+        // JSON-RPC requires `result` on success, `null` here (not an absent member).
+        assert_eq!(resp.get("result"), Some(&Value::Null), "{resp}");
         assert!(resp.get("error").is_none(), "{resp}");
         self.notify("exit", Value::Null);
         self.stdin = None;
@@ -459,6 +460,175 @@ fn scripts_and_markdown_are_checked_and_secrets_stay_inside() {
             &seen[from..at + secret.len()]
         );
     }
+    assert!(c.finish().success());
+}
+
+/// `(code, LSP severity, first line)` of every finding `check --format json` reports for
+/// `file` (run in `cwd`), sorted: what the server must publish for the same text.
+fn check_json(cwd: &std::path::Path, args: &[&str]) -> Vec<(String, i64, i64)> {
+    let out = std::process::Command::new(crate::support::bin())
+        .args(["check", "--format", "json", "-q"])
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .expect("run backup-lint check");
+    let report: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    let mut found: Vec<(String, i64, i64)> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            let severity = match d["severity"].as_str().unwrap() {
+                "error" => 1,
+                "warning" => 2,
+                _ => 3,
+            };
+            let code = d["code"].as_str().unwrap().to_string();
+            (code, severity, d["line"].as_i64().unwrap() - 1)
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+fn published(diags: &[Value]) -> Vec<(String, i64, i64)> {
+    let mut found: Vec<(String, i64, i64)> = diags
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap().to_string(),
+                d["severity"].as_i64().unwrap(),
+                d["range"]["start"]["line"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+/// The configuration applies in the editor as in `check`: select/ignore/severity/
+/// per-file-ignores/target-version give the same findings for every kind of file, and a
+/// document that `exclude`/`extend-exclude` name (itself, by name, or a folder above it) gets
+/// what ruff's server gives one — no diagnostics, no formatting, no quick fixes — as
+/// `check --force-exclude` gives it no findings; the client's log says why. A changed
+/// configuration takes effect on `workspace/didChangeWatchedFiles`.
+#[test]
+fn the_configuration_applies_as_in_check_and_excluded_documents_get_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    let config = "target-version = \"25.2\"\n\
+                  ignore = [\"backup-without-aost\"]\n\
+                  extend-exclude = [\"fixtures\", \"legacy/*.sql\", \"*.gen.sql\"]\n\
+                  [severity]\n\
+                  U014 = \"warning\"\n\
+                  S003 = \"warning\"\n\
+                  [per-file-ignores]\n\
+                  \"scripts/*.sh\" = [\"V001\"]\n";
+    std::fs::write(root.join("backup-lint.toml"), config).unwrap();
+    // Not canonical (lower case), a duplicate option, removed syntax, a nodelocal backup.
+    let sql = "backup database bank into 's3://b/p?AUTH=implicit' with detached, detached;\n\
+               BACKUP TO 'nodelocal://1/x';\n";
+    let script = "#!/bin/sh\n\
+                  cockroach sql -e \"BACKUP TO 'nodelocal://1/x';\"\n\
+                  cockroach sql -e \"BACKUP DATABASE bank INTO 's3://b/p?AUTH=implicit' WITH detached, detached;\"\n";
+    let runbook = format!("# Runbook\n\n```sql\n{sql}```\n");
+    let files = [
+        ("a.sql", "sql", sql),
+        ("scripts/nightly.sh", "shellscript", script),
+        ("docs/runbook.md", "markdown", runbook.as_str()),
+    ];
+    let excluded = [
+        ("fixtures/bad.sql", "sql", sql),
+        ("sub/fixtures/deep/x.sql", "sql", sql),
+        ("legacy/old.sql", "sql", sql),
+        ("b.gen.sql", "sql", sql),
+        ("fixtures/run.sh", "shellscript", script),
+    ];
+    for (name, _, text) in files.iter().chain(&excluded) {
+        let path = root.join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    let mut c = Client::start();
+    c.initialize(&file_uri(&root));
+    for (name, language, text) in files {
+        let diags = c.open(&file_uri(&root.join(name)), language, text);
+        let from_check = check_json(&root, &[name]);
+        assert_eq!(published(&diags), from_check, "{name}: {diags:#?}");
+        // The configuration made a difference (so the comparison can fail): without it,
+        // A006 is reported and S003 is an error.
+        let isolated = check_json(&root, &["--isolated", name]);
+        assert_ne!(isolated, from_check, "{name}");
+        assert!(
+            isolated.iter().any(|(code, _, _)| code == "A006"),
+            "{isolated:?}"
+        );
+    }
+    let a = file_uri(&root.join("a.sql"));
+    let edits = c.result(
+        "textDocument/formatting",
+        json!({"textDocument": {"uri": a}, "options": {"tabSize": 4, "insertSpaces": true}}),
+    );
+    assert_eq!(edits.as_array().map(Vec::len), Some(1), "{edits}");
+
+    for (name, language, text) in excluded {
+        // `check` reports the file when named, and not under --force-exclude.
+        assert!(!check_json(&root, &[name]).is_empty(), "{name}");
+        assert!(
+            check_json(&root, &["--force-exclude", name]).is_empty(),
+            "{name}"
+        );
+        let uri = file_uri(&root.join(name));
+        let diags = c.open(&uri, language, text);
+        assert!(diags.is_empty(), "{name}: {diags:#?}");
+        let log = c.wait_for(&format!("the log line for {name}"), |m| {
+            m["method"] == "window/logMessage"
+                && m["params"]["message"]
+                    .as_str()
+                    .is_some_and(|s| s.contains(name) && s.contains("is not checked"))
+        });
+        assert_eq!(log["params"]["type"], 4, "{log}");
+        let formatted = c.result(
+            "textDocument/formatting",
+            json!({"textDocument": {"uri": uri}, "options": {"tabSize": 4, "insertSpaces": true}}),
+        );
+        assert_eq!(formatted, Value::Null, "{name}");
+        let actions = c.result(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": uri}, "range": {"start": pos(0, 0), "end": pos(1, 0)}, "context": {"diagnostics": []}}),
+        );
+        assert_eq!(actions, json!([]), "{name}");
+        // An edit keeps it excluded, without repeating the log line.
+        c.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": format!("{text}\n")}]}),
+        );
+        assert!(c.diagnostics_for(&uri).is_empty(), "{name}");
+    }
+    assert!(
+        !c.pending.iter().any(|m| m["method"] == "window/logMessage"),
+        "{:?}",
+        c.pending
+    );
+
+    // The exclusion follows the configuration: without `extend-exclude`, the file is checked.
+    let old = file_uri(&root.join("legacy/old.sql"));
+    std::fs::write(
+        root.join("backup-lint.toml"),
+        config.replace("extend-exclude", "# extend-exclude"),
+    )
+    .unwrap();
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": file_uri(&root.join("backup-lint.toml")), "type": 2}]}),
+    );
+    let mut now = c.diagnostics_for(&old);
+    while now.is_empty() {
+        // Earlier publications for it may still be queued; the newest one counts.
+        now = c.diagnostics_for(&old);
+    }
+    assert_eq!(published(&now), check_json(&root, &["legacy/old.sql"]));
     assert!(c.finish().success());
 }
 
