@@ -163,12 +163,73 @@ struct Scan<'t> {
     ranges: Vec<Range<usize>>,
     /// Variables a secret is taken from.
     vars: Vec<String>,
+    /// Every value the scan judged, secret or not (empty, already masked, only variables):
+    /// where a replacement could become part of a secret value. Kept only for a file's model
+    /// ([`Redactor`]); `None` for messages.
+    contexts: Option<Contexts>,
+}
+
+/// The places of a file where a value after a secret key, a passphrase or a URL password
+/// stands, whatever it held: a fix's replacement can only be secret by its place if it
+/// touches one of them (see [`Redactor::scrub_edit`]).
+#[derive(Clone, Debug, Default)]
+struct Contexts {
+    /// Value ranges, sorted by start once the scan is done.
+    values: Vec<Range<usize>>,
+    /// `max_end[i]`: the largest end among `values[..=i]`.
+    max_end: Vec<usize>,
+    /// Ends of URI-query values cut at an `&` because a `name=` followed it: a replacement
+    /// inside that name can make the value run on.
+    query_cuts: Vec<usize>,
+}
+
+impl Contexts {
+    fn finish(&mut self) {
+        self.values.sort_by_key(|r| (r.start, r.end));
+        let mut max = 0;
+        self.max_end = self
+            .values
+            .iter()
+            .map(|r| {
+                max = max.max(r.end);
+                max
+            })
+            .collect();
+        self.query_cuts.sort_unstable();
+        self.query_cuts.dedup();
+    }
+
+    /// Whether a value judged by the scan overlaps or touches `start..=end`, or ends one
+    /// byte before `start` (the closing quote, which a quote after it would double).
+    fn touches(&self, start: usize, end: usize) -> bool {
+        // The values starting at or before `end`; one of them reaches `start` if their
+        // largest end does.
+        let n = self.values.partition_point(|r| r.start <= end);
+        n > 0 && self.max_end[n - 1] + 1 >= start
+    }
 }
 
 impl Scan<'_> {
+    fn new(text: &str, contexts: bool) -> Scan<'_> {
+        Scan {
+            text,
+            ranges: Vec::new(),
+            vars: Vec::new(),
+            contexts: contexts.then(Contexts::default),
+        }
+    }
+
+    /// Notes a value the scan judged (secret or not), for a file's model.
+    fn context(&mut self, range: Range<usize>) {
+        if let Some(c) = &mut self.contexts {
+            c.values.push(range);
+        }
+    }
+
     /// Records `range` as secret; a value that only names variables (`$PASS`, `'${PASS}'`)
     /// records them instead.
     fn secret(&mut self, range: Range<usize>) {
+        self.context(range.clone());
         if range.is_empty() {
             return;
         }
@@ -227,8 +288,10 @@ impl Scan<'_> {
                 start = skip_trivia(bytes, start);
             }
         }
+        // The separator up to the value: a replacement there becomes the value's start.
+        self.context(sep..start);
         match bytes.get(start) {
-            None => {}
+            None => self.context(start..start),
             Some(_) if in_query => {
                 let mut end = start;
                 loop {
@@ -246,6 +309,9 @@ impl Scan<'_> {
                             k += 1;
                         }
                         if k > seg && bytes.get(k) == Some(&b'=') {
+                            if let Some(c) = &mut self.contexts {
+                                c.query_cuts.push(end);
+                            }
                             break;
                         }
                         end = k;
@@ -263,7 +329,7 @@ impl Scan<'_> {
                 let end = quoted_end(bytes, start + 1, b'\'', true, false);
                 self.secret(start + 2..end);
             }
-            Some(b'`') => {}
+            Some(b'`') => self.context(start..start),
             Some(b'e' | b'E') if bytes.get(start + 1) == Some(&b'\'') => {
                 let end = quoted_end(bytes, start + 1, b'\'', true, true);
                 self.secret(start + 2..end);
@@ -334,6 +400,7 @@ impl Scan<'_> {
                 end += 1;
             }
             // A password holding `/`, `?` or `#` (unencoded): the `@` is further on.
+            let mut reach = end;
             if memchr::memchr(b'@', &bytes[auth..end]).is_none()
                 && memchr::memchr(b':', &bytes[auth..end]).is_some()
             {
@@ -348,6 +415,11 @@ impl Scan<'_> {
                 if bytes.get(far) == Some(&b'@') {
                     end = far + 1;
                 }
+                reach = far;
+            }
+            // An authority with a user or a port: where a replacement can make a password.
+            if memchr::memchr2(b'@', b':', &bytes[auth..end]).is_some() {
+                self.context(auth..reach.max(end));
             }
             let Some(last_at) = memchr::memrchr(b'@', &bytes[auth..end]) else {
                 continue;
@@ -376,8 +448,13 @@ impl Scan<'_> {
             if bytes.get(j) != Some(&b'=') || bytes.get(j + 1) == Some(&b'=') {
                 continue;
             }
+            let eq = j;
             j = skip_trivia(bytes, j + 1);
-            let Some(&b) = bytes.get(j) else { continue };
+            self.context(eq..j);
+            let Some(&b) = bytes.get(j) else {
+                self.context(j..j);
+                continue;
+            };
             match b {
                 b'\'' => {
                     let end = quoted_end(bytes, j, b'\'', false, true);
@@ -418,6 +495,7 @@ impl Scan<'_> {
                         self.secret(body..end);
                     } else if bytes.get(j + 1).is_some_and(u8::is_ascii_digit) {
                         // `$1`: a placeholder, bound elsewhere.
+                        self.context(j..j + 1);
                     } else {
                         // `$PASS` / `${PASS}`: a variable.
                         let mut end = j + 1;
@@ -439,35 +517,72 @@ impl Scan<'_> {
     }
 }
 
+/// Words one of which every text holding a secret contains (ASCII case aside): each secret
+/// key name ends in one of them (`…SECRET…`, `…PASSWORD`, `…PASSPHRASE`, `…TOKEN`,
+/// `…KEY`, `CREDENTIALS`), a URL password needs an `@`, and a `%` may spell any name.
+const TRIGGERS: &[&str] = &["secret", "pass", "token", "key", "credential", "%", "@"];
+
+/// Whether `text` can hold a secret [`secret_ranges`] finds. Most messages cannot: they are
+/// then judged in one SIMD pass instead of a scan per separator.
+fn may_hold_secret(text: &str) -> bool {
+    static TRIGGER: std::sync::OnceLock<aho_corasick::AhoCorasick> = std::sync::OnceLock::new();
+    let bytes = text.as_bytes();
+    if memchr::memchr2(b'=', b':', bytes).is_none() {
+        return false;
+    }
+    TRIGGER
+        .get_or_init(|| {
+            aho_corasick::AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .build(TRIGGERS)
+                .expect("fixed patterns build")
+        })
+        .is_match(bytes)
+}
+
+/// What scanning a text found.
+struct Found {
+    ranges: Vec<Range<usize>>,
+    /// The variables secrets are taken from.
+    vars: Vec<String>,
+    contexts: Option<Contexts>,
+}
+
+/// The secret scan of `text`; with `contexts`, also every value it judged.
+fn scan(text: &str, contexts: bool) -> Found {
+    let mut scan = Scan::new(text, contexts);
+    let mut known: Vec<String> = Vec::new();
+    if may_hold_secret(text) {
+        scan.key_values(&|_, key| is_secret_key(key));
+        scan.url_passwords();
+        scan.passphrases();
+        // Variables secrets are taken from, transitively (a few rounds: chains are short).
+        for _ in 0..4 {
+            scan.vars.sort();
+            scan.vars.dedup();
+            scan.vars.retain(|v| !known.contains(v));
+            if scan.vars.is_empty() {
+                break;
+            }
+            let round = std::mem::take(&mut scan.vars);
+            scan.key_values(&|raw, _| round.iter().any(|v| v == raw));
+            known.extend(round);
+        }
+    }
+    let mut contexts = scan.contexts;
+    if let Some(c) = &mut contexts {
+        c.finish();
+    }
+    Found {
+        ranges: merge(scan.ranges),
+        vars: known,
+        contexts,
+    }
+}
+
 /// Byte ranges of secret values in `text`, sorted and non-overlapping.
 pub fn secret_ranges(text: &str) -> Vec<Range<usize>> {
-    let bytes = text.as_bytes();
-    let mut scan = Scan {
-        text,
-        ranges: Vec::new(),
-        vars: Vec::new(),
-    };
-    let has_sep = memchr::memchr2(b'=', b':', bytes).is_some();
-    if !has_sep {
-        return scan.ranges;
-    }
-    scan.key_values(&|_, key| is_secret_key(key));
-    scan.url_passwords();
-    scan.passphrases();
-    // Variables secrets are taken from, transitively (a few rounds: chains are short).
-    let mut known: Vec<String> = Vec::new();
-    for _ in 0..4 {
-        scan.vars.sort();
-        scan.vars.dedup();
-        scan.vars.retain(|v| !known.contains(v));
-        if scan.vars.is_empty() {
-            break;
-        }
-        let round = std::mem::take(&mut scan.vars);
-        scan.key_values(&|raw, _| round.iter().any(|v| v == raw));
-        known.extend(round);
-    }
-    merge(scan.ranges)
+    scan(text, false).ranges
 }
 
 /// `ranges` sorted, overlapping ones joined.
@@ -514,11 +629,7 @@ fn star_ranges(text: &str, ranges: &[Range<usize>]) -> String {
 /// statement, which `fmt --redact` prints as that release does (some releases show a RESTORE
 /// passphrase there; see FUZZING.md) but never with a URI secret the release would leave.
 pub fn scrub_uris(text: &str) -> String {
-    let mut scan = Scan {
-        text,
-        ranges: Vec::new(),
-        vars: Vec::new(),
-    };
+    let mut scan = Scan::new(text, false);
     scan.key_values(&|_, key| SECRET_PARAMS.contains(&key));
     scan.url_passwords();
     let ranges = merge(scan.ranges);
@@ -552,6 +663,10 @@ const MIN_KNOWN: usize = 4;
 pub struct Redactor {
     ranges: Vec<Range<usize>>,
     known: Option<aho_corasick::AhoCorasick>,
+    /// Every value the file's scan judged, for placing fix replacements.
+    contexts: Contexts,
+    /// Variables the file's secrets are taken from (`KEY=$PASS` makes `PASS=…` secret).
+    vars: Vec<String>,
 }
 
 /// The text between the quotes of `$tag$…$tag$`, if `v` is written so.
@@ -569,7 +684,11 @@ fn dollar_quoted_inner(v: &str) -> Option<&str> {
 impl Redactor {
     /// The model of `source` (one pass over it).
     pub fn new(source: &str) -> Self {
-        let ranges = secret_ranges(source);
+        let Found {
+            ranges,
+            vars,
+            contexts,
+        } = scan(source, true);
         let mut values: Vec<String> = Vec::new();
         for r in &ranges {
             let v = source[r.clone()].trim_matches(|c: char| c.is_whitespace());
@@ -603,7 +722,12 @@ impl Redactor {
                     .ok()
             })
             .flatten();
-        Redactor { ranges, known }
+        Redactor {
+            ranges,
+            known,
+            contexts: contexts.unwrap_or_default(),
+            vars,
+        }
     }
 
     /// Occurrences of the file's secret values in `text`.
@@ -617,12 +741,17 @@ impl Redactor {
     /// `text` (a message, label, help, fix description) with every secret replaced by
     /// `redacted`: secrets it spells out, and the file's secret values it quotes.
     pub fn scrub(&self, text: &str) -> String {
+        self.scrub_cow(text).into_owned()
+    }
+
+    /// [`Redactor::scrub`], borrowing `text` when it holds no secret (most do not).
+    pub fn scrub_cow<'t>(&self, text: &'t str) -> std::borrow::Cow<'t, str> {
         let mut ranges = secret_ranges(text);
         ranges.extend(self.known_in(text));
         if ranges.is_empty() {
-            return text.to_string();
+            return std::borrow::Cow::Borrowed(text);
         }
-        replace_ranges(text, &merge(ranges))
+        std::borrow::Cow::Owned(replace_ranges(text, &merge(ranges)))
     }
 
     /// The file's text with every secret byte replaced by `*` (same length), for code frames.
@@ -636,36 +765,54 @@ impl Redactor {
         star_ranges(source, &merge(ranges))
     }
 
-    /// A fix's replacement for `span` of the file, as it may be shown: judged where it will
-    /// stand (a replacement that is only the value after `AWS_SECRET_ACCESS_KEY=` is secret
-    /// there) and on its own.
+    /// A fix's replacement for `span` of the file, as it may be shown: judged on its own, and
+    /// where it will stand (a replacement that is only the value after
+    /// `AWS_SECRET_ACCESS_KEY=` is secret there).
     pub fn scrub_edit(&self, source: &str, span: Range<usize>, replacement: &str) -> String {
-        const CONTEXT: usize = 512;
-        let src = source;
-        let (start, end) = (span.start.min(src.len()), span.end.min(src.len()));
-        let mut before = start.saturating_sub(CONTEXT);
-        while !src.is_char_boundary(before) {
-            before -= 1;
-        }
-        let mut after = (end + CONTEXT).min(src.len());
-        while !src.is_char_boundary(after) {
-            after += 1;
-        }
-        if !src.is_char_boundary(start) || !src.is_char_boundary(end) {
-            return self.scrub(replacement);
-        }
-        let spliced = format!("{}{}{}", &src[before..start], replacement, &src[end..after]);
-        let lo = start - before;
-        let hi = lo + replacement.len();
-        let mut ranges: Vec<Range<usize>> = secret_ranges(&spliced)
-            .into_iter()
-            .filter(|r| r.start < hi && r.end > lo)
-            .map(|r| r.start.max(lo) - lo..r.end.min(hi) - lo)
-            .collect();
-        ranges.extend(secret_ranges(replacement));
-        ranges.extend(self.known_in(replacement));
+        self.scrub_edit_cow(source, span, replacement).into_owned()
+    }
+
+    /// [`Redactor::scrub_edit`], borrowing `replacement` when none of it is secret.
+    pub fn scrub_edit_cow<'t>(
+        &self,
+        source: &str,
+        span: Range<usize>,
+        replacement: &'t str,
+    ) -> std::borrow::Cow<'t, str> {
+        let ranges = self.edit_ranges(source, span, replacement);
         if ranges.is_empty() {
-            return replacement.to_string();
+            return std::borrow::Cow::Borrowed(replacement);
+        }
+        std::borrow::Cow::Owned(replace_ranges(replacement, &ranges))
+    }
+
+    /// The secret bytes of `replacement` standing at `span` of `source` (sorted, disjoint, on
+    /// character boundaries).
+    ///
+    /// Its place matters only where the replacement can join a value of the file: where it
+    /// touches a value the file's scan judged (secret or not), can change where a URI query
+    /// value cut at an `&` ends, may complete a key name or URL authority begun before it, or
+    /// assigns a variable a file secret is taken from. Only then is the replacement scanned
+    /// spliced into its neighbourhood; otherwise the file's contexts, found once, answer by
+    /// binary search, and the replacement is scanned alone.
+    fn edit_ranges(
+        &self,
+        source: &str,
+        span: Range<usize>,
+        replacement: &str,
+    ) -> Vec<Range<usize>> {
+        let mut ranges = secret_ranges(replacement);
+        ranges.extend(self.known_in(replacement));
+        if !self.vars.is_empty() && memchr::memchr2(b'=', b':', replacement.as_bytes()).is_some() {
+            let mut alone = Scan::new(replacement, false);
+            alone.key_values(&|raw, _| self.vars.iter().any(|v| v == raw));
+            ranges.extend(alone.ranges);
+        }
+        if self.placed_may_matter(source, span.clone(), replacement) {
+            ranges.extend(spliced_ranges(source, span, replacement));
+        }
+        if ranges.is_empty() {
+            return ranges;
         }
         let ranges: Vec<Range<usize>> = merge(ranges)
             .into_iter()
@@ -680,8 +827,98 @@ impl Redactor {
                 s..e
             })
             .collect();
-        replace_ranges(replacement, &merge(ranges))
+        merge(ranges)
     }
+
+    /// Whether `replacement`'s place at `span` of `source` can make any of its bytes secret
+    /// that are not secret on their own (see [`Redactor::edit_ranges`]). Errs towards yes.
+    fn placed_may_matter(&self, source: &str, span: Range<usize>, replacement: &str) -> bool {
+        let bytes = source.as_bytes();
+        let (start, end) = (span.start.min(bytes.len()), span.end.min(bytes.len()));
+        if start > end || !source.is_char_boundary(start) || !source.is_char_boundary(end) {
+            return true;
+        }
+        // It touches a value of the file (its start, its inside or its end).
+        if self.contexts.touches(start, end) {
+            return true;
+        }
+        let rep = replacement.as_bytes();
+        // Its first separator may belong to a key begun before it (`…SECRET_` +
+        // `ACCESS_KEY=x`, `encryption_passphrase` + ` = 'x'`).
+        let lead = rep
+            .iter()
+            .position(|&b| !(is_key_byte(b) || matches!(b, b' ' | b'\t' | b'"' | b'\'')))
+            .unwrap_or(rep.len());
+        if matches!(rep.get(lead), Some(b'=' | b':')) {
+            return true;
+        }
+        // A URL authority: a password may be completed across it.
+        if memchr::memchr(b'@', rep).is_some() || memchr::memmem::find(rep, b"://").is_some() {
+            return true;
+        }
+        // A `:` inside an authority (`s3://host` + `&:pw` + `@x`) starts a password.
+        if memchr::memchr(b':', rep).is_some() {
+            const REACH: usize = 256;
+            let floor = start.saturating_sub(REACH);
+            let mut j = start;
+            while j > floor
+                && !(ends_authority(bytes[j - 1]) || matches!(bytes[j - 1], b'/' | b'?' | b'#'))
+            {
+                j -= 1;
+            }
+            if (j == floor && floor > 0) || (j >= 3 && &bytes[j - 3..j] == b"://") {
+                return true;
+            }
+        }
+        // A URI query value cut at an `&` because `name=` follows: a replacement inside that
+        // name can make the value run on.
+        if !self.contexts.query_cuts.is_empty() {
+            const REACH: usize = 512;
+            let floor = start.saturating_sub(REACH);
+            let mut j = start;
+            while j > floor && !(ends_query(bytes[j - 1]) || matches!(bytes[j - 1], b'&' | b'=')) {
+                j -= 1;
+            }
+            if j == floor && floor > 0 {
+                return true;
+            }
+            if j > 0
+                && bytes[j - 1] == b'&'
+                && self.contexts.query_cuts.binary_search(&(j - 1)).is_ok()
+            {
+                return true;
+            }
+        }
+        false
+    }
+}
+
+/// The secret bytes of `replacement` once spliced into its neighbourhood at `span` of
+/// `source` (512 bytes either side), in the replacement's coordinates.
+fn spliced_ranges(source: &str, span: Range<usize>, replacement: &str) -> Vec<Range<usize>> {
+    const CONTEXT: usize = 512;
+    let src = source;
+    let (start, end) = (span.start.min(src.len()), span.end.min(src.len()));
+    if start > end || !src.is_char_boundary(start) || !src.is_char_boundary(end) {
+        return Vec::new();
+    }
+    let mut before = start.saturating_sub(CONTEXT);
+    while !src.is_char_boundary(before) {
+        before -= 1;
+    }
+    let mut after = (end + CONTEXT).min(src.len());
+    while !src.is_char_boundary(after) {
+        after += 1;
+    }
+    let spliced = format!("{}{}{}", &src[before..start], replacement, &src[end..after]);
+    let lo = start - before;
+    let hi = lo + replacement.len();
+    secret_ranges(&spliced)
+        .into_iter()
+        .filter(|r| r.start < hi && r.end > lo)
+        .map(|r| r.start.max(lo) - lo..r.end.min(hi) - lo)
+        .filter(|r| !r.is_empty())
+        .collect()
 }
 
 /// The two sides of a diff with every secret masked (`*`, same length) by the model of both:
@@ -763,6 +1000,108 @@ mod tests {
             scrub("?AUTH=implicit&AWS_ACCESS_KEY_ID=AKIA"),
             "?AUTH=implicit&AWS_ACCESS_KEY_ID=AKIA"
         );
+    }
+
+    /// The judgement of a fix replacement before the file's contexts: always spliced into
+    /// 512 bytes of its neighbourhood and scanned (kept to compare against).
+    fn reference_edit_ranges(
+        r: &Redactor,
+        source: &str,
+        span: Range<usize>,
+        replacement: &str,
+    ) -> Vec<Range<usize>> {
+        let mut ranges = spliced_ranges(source, span, replacement);
+        ranges.extend(secret_ranges(replacement));
+        ranges.extend(r.known_in(replacement));
+        merge(ranges)
+    }
+
+    /// Random files of planted secrets in every spelling, and random fixes (inside, next to
+    /// and far from them; replacements that complete keys, authorities, query values): the
+    /// replacement judged by the file's contexts masks every byte the spliced scan masked.
+    #[test]
+    fn judging_by_contexts_masks_what_the_spliced_scan_masked() {
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let pieces = [
+            "BACKUP INTO 's3://b/p?AWS_ACCESS_KEY_ID=AKIA&AWS_SECRET_ACCESS_KEY=sek1&ret&AUTH=specified'",
+            " WITH encryption_passphrase = 'pass2x'",
+            " WITH encryption_passphrase = $t$doll3$t$",
+            "\nexport PASS=var4secret\nK=\"$PASS\"\n",
+            "?CREDENTIALS=&AUTH=implicit",
+            "?AWS_SECRET_ACCESS_KEY=${K}&x=1",
+            " postgresql://user:pw5@host/db ",
+            " s3://host:9000/path ",
+            "'gs://b?AUTH=specified&CREDENTIALS=e30='",
+            "; -- comment\n",
+            " AZURE_ACCOUNT_KEY: 'az6' ",
+            "?AUTH=implicit",
+            "?AWS_SECRET_ACCESS_KEY='*****'",
+            "\"client_secret\": \"json7\"",
+            " WITH kms = 'aws:///k?AUTH=implicit' ",
+            "&a=1&b=2&c",
+            " s3://host",
+            "/path@y ",
+            " https://user:p/ss",
+            "@host ",
+        ];
+        let replacements = [
+            "&AUTH=implicit",
+            "?AUTH=implicit",
+            " AS OF SYSTEM TIME '-10s'",
+            "azure-blob",
+            " = true",
+            "xyzzy",
+            "",
+            "=",
+            "ACCESS_KEY=abc9",
+            "phrase = 'pp8'",
+            "_SECRET_ACCESS_KEY=qq9",
+            "pw@",
+            ":pw@",
+            "s3://u:pw",
+            "a&b",
+            "'quoted",
+            "PASS=new1",
+            "${PASS}",
+            "'s3://x?AWS_SECRET_ACCESS_KEY=zz&AUTH=specified'",
+            "%41WS_SECRET_ACCESS_KEY=pc",
+            "&",
+            "x=",
+            "&:pw",
+            ":x",
+            "st:pw/x",
+            " ",
+            "a&b",
+        ];
+        for round in 0..2500 {
+            let mut text = String::new();
+            for _ in 0..1 + next(6) {
+                text.push_str(pieces[next(pieces.len())]);
+            }
+            let r = Redactor::new(&text);
+            for _ in 0..8 {
+                let a = next(text.len() + 1);
+                let b = (a + next(6)).min(text.len());
+                if !text.is_char_boundary(a) || !text.is_char_boundary(b) {
+                    continue;
+                }
+                let rep = replacements[next(replacements.len())];
+                let old = reference_edit_ranges(&r, &text, a..b, rep);
+                let new = r.edit_ranges(&text, a..b, rep);
+                for o in &old {
+                    assert!(
+                        new.iter().any(|n| n.start <= o.start && o.end <= n.end),
+                        "round {round}: {rep:?} at {a}..{b} of {text:?}: spliced {old:?}, by contexts {new:?}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

@@ -27,6 +27,7 @@ use toml::Spanned;
 
 use crate::catalogue::CATEGORIES;
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::rules::RuleSet;
 use crate::syntax::version::Version;
 
 pub const FILE_NAMES: &[&str] = &["backup-lint.toml", ".backup-lint.toml"];
@@ -351,13 +352,13 @@ impl Config {
         Ok(cfg)
     }
 
-    /// Applies select / ignore / severity / per-file-ignores to the diagnostics of `file`
-    /// (a path relative to the config's folder is matched against the globs).
-    pub fn apply(&self, file: Option<&Path>, diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    /// The per-file-ignores keys that apply to `file` (a path relative to the config's
+    /// folder is matched against the globs).
+    fn file_ignores(&self, file: Option<&Path>) -> Vec<&String> {
         let rel = file
             .filter(|_| !self.per_file_ignores.is_empty())
             .map(|f| self.below_base(f));
-        let file_ignores: Vec<&String> = match &rel {
+        match &rel {
             Some(rel) => self
                 .per_file_ignores
                 .iter()
@@ -365,23 +366,44 @@ impl Config {
                 .flat_map(|(_, _, keys)| keys.iter())
                 .collect(),
             None => Vec::new(),
-        };
+        }
+    }
+
+    /// Whether findings of `code`/`name` are selected and not ignored (`file_ignores` from
+    /// [`Config::file_ignores`]).
+    fn selects(&self, file_ignores: &[&String], code: &str, name: &str) -> bool {
+        let selected = self.select.as_ref().is_none_or(|s| {
+            s.iter()
+                .chain(&self.extend_select)
+                .any(|k| selector_matches(k, code, name))
+        });
+        selected
+            && !self.ignore.iter().any(|k| selector_matches(k, code, name))
+            && !file_ignores.iter().any(|k| selector_matches(k, code, name))
+    }
+
+    /// The rules whose findings [`Config::apply`] can keep for `file`: only they need to run.
+    /// When `unused-suppression` is kept, the check also runs the rules a suppression comment
+    /// names (see [`RuleSet::for_text`]).
+    pub fn rules_for(&self, file: Option<&Path>) -> RuleSet {
+        let ignores = self.file_ignores(file);
+        let unused = crate::diagnostic::codes::UNUSED_SUPPRESSION;
+        RuleSet::of(
+            |code, name| self.selects(&ignores, code, name),
+            self.selects(&ignores, unused.code, unused.name),
+        )
+    }
+
+    /// Applies select / ignore / severity / per-file-ignores to the diagnostics of `file`
+    /// (a path relative to the config's folder is matched against the globs).
+    pub fn apply(&self, file: Option<&Path>, diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+        let file_ignores = self.file_ignores(file);
         diagnostics
             .into_iter()
             .filter(|d| {
                 let (c, n) = (d.code.code, d.code.name);
                 // Syntax errors are never filtered out: the file was not fully checked.
-                if matches!(c, "S001" | "S002") {
-                    return true;
-                }
-                let selected = self.select.as_ref().is_none_or(|s| {
-                    s.iter()
-                        .chain(&self.extend_select)
-                        .any(|k| selector_matches(k, c, n))
-                });
-                selected
-                    && !self.ignore.iter().any(|k| selector_matches(k, c, n))
-                    && !file_ignores.iter().any(|k| selector_matches(k, c, n))
+                matches!(c, "S001" | "S002") || self.selects(&file_ignores, c, n)
             })
             .map(|mut d| {
                 if let Some((_, sev)) = self

@@ -10,6 +10,7 @@ use crate::hosts::kind::FileKind;
 use crate::hosts::shell::Script;
 use crate::hosts::shell::extract::Extraction;
 use crate::hosts::source;
+pub use crate::rules::RuleSet;
 use crate::rules::{self, Ctx, Entry, FileContext, StatementFacts};
 use crate::syntax::ast::Statement;
 use crate::syntax::features;
@@ -29,6 +30,9 @@ pub struct CheckOptions {
     /// chain and collection rules run per fence. A page's own
     /// `<!-- backup-lint: independent-examples -->` / `<!-- backup-lint: runbook -->` wins.
     pub independent_examples: bool,
+    /// The rules that run (default: all). A deselected rule is never invoked; the caller
+    /// still filters the findings (built-in codes, severities) as before.
+    pub rules: RuleSet,
 }
 
 impl CheckOptions {
@@ -64,6 +68,8 @@ pub fn check_parts(
     let parse_text = template::substitute(text, &templates);
     let now = opts.now.unwrap_or_else(crate::analysis::aost::now_secs);
     let mut fresh = fresh.iter().copied().peekable();
+    let set = opts.rules.for_text(text);
+    let placeholders = set.contains(&rules::template::placeholder::RULE);
     parser::parse_each_part(&parse_text, parts, &mut diags, |stmt| {
         let mut restart = false;
         while fresh.next_if(|&f| f <= stmt.span.start as usize).is_some() {
@@ -93,7 +99,7 @@ pub fn check_parts(
                         facts: &facts,
                         ..ctx
                     };
-                    rules::run(&ast, &ctx, &mut release);
+                    rules::run(&ast, &ctx, &set, &mut release);
                     written = Written::of(&ast, &facts);
                 }
                 match *ast {
@@ -105,9 +111,11 @@ pub fn check_parts(
                 }
             }
             StatementKind::Broken => {
-                release.extend(rules::template::placeholder::placeholders_in(
-                    stmt.span, &ctx,
-                ));
+                if placeholders {
+                    release.extend(rules::template::placeholder::placeholders_in(
+                        stmt.span, &ctx,
+                    ));
+                }
                 Entry::Broken
             }
             StatementKind::Other => Entry::Other { words: stmt.words },
@@ -304,6 +312,14 @@ pub fn check_document(
 /// Checks a document already built (see [`check_document`]).
 pub fn check(doc: &Document<'_>, opts: &CheckOptions) -> Vec<Diagnostic> {
     let text = doc.text;
+    if matches!(doc.model, Model::Sql) {
+        return check_source(text, opts);
+    }
+    // The host's suppression comments (`#`, `<!-- -->`) may name SQL rules too.
+    let opts = &CheckOptions {
+        rules: opts.rules.for_text(text),
+        ..*opts
+    };
     match &doc.model {
         Model::Sql => check_source(text, opts),
         Model::Script { script, extraction } => {
@@ -336,7 +352,7 @@ pub fn check(doc: &Document<'_>, opts: &CheckOptions) -> Vec<Diagnostic> {
                 extraction: &empty_extraction,
                 in_markdown: true,
             };
-            rules::run_markdown(page, &ctx, &mut diags);
+            rules::run_markdown(page, &ctx, &opts.rules, &mut diags);
             diags.extend(check_embedded(doc, Host::Markdown, opts));
             finish(&mut diags);
             let fences: Vec<Span> = page.fences.iter().map(|f| f.span).collect();
@@ -453,7 +469,7 @@ fn script_findings(
         extraction,
         in_markdown,
     };
-    rules::run_script(&ctx, &mut out);
+    rules::run_script(&ctx, &opts.rules, &mut out);
     out
 }
 
@@ -473,6 +489,94 @@ fn finish(diags: &mut Vec<Diagnostic>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The rules invoked while `f` runs on this thread.
+    fn invoked_during(f: impl FnOnce()) -> Vec<&'static str> {
+        rules::INVOKED.with(|v| v.borrow_mut().clear());
+        f();
+        rules::INVOKED.with(|v| std::mem::take(&mut *v.borrow_mut()))
+    }
+
+    #[test]
+    fn the_rule_set_fits_every_rule() {
+        assert!(rules::ALL.len() <= RuleSet::CAPACITY);
+        assert!(RuleSet::default().is_all());
+    }
+
+    /// A deselected rule's body is never called: with one rule selected, only it runs (on a
+    /// file where every rule that looks at backups had its turn), and its findings are the
+    /// ones the full run gave.
+    #[test]
+    fn deselected_rules_do_not_run() {
+        let sql = "BACKUP INTO 's3://b/p?AWS_ACCESS_KEY_ID=A&AWS_SECRET_ACCESS_KEY=s' AS OF SYSTEM TIME '-1s';\n\
+                   BACKUP INTO LATEST IN 's3://b/p' WITH revision_history;\n\
+                   RESTORE DATABASE d FROM LATEST IN 's3://b/p?AUTH=implicit' AS OF SYSTEM TIME '2020-01-01';\n\
+                   BACKUP TO 'nodelocal://1/x';\n";
+        let all = CheckOptions {
+            now: Some(1_796_515_200),
+            ..CheckOptions::default()
+        };
+        let mut full = Vec::new();
+        let every = invoked_during(|| full = check_source(sql, &all));
+        let fired: std::collections::BTreeSet<&str> = full
+            .iter()
+            .map(|d| d.code.code)
+            .filter(|c| rules::find(c).is_some())
+            .collect();
+        assert!(fired.len() >= 3, "{fired:?}");
+        for code in fired {
+            let only = CheckOptions {
+                rules: RuleSet::of(|c, _| c == code, false),
+                ..all
+            };
+            let mut got = Vec::new();
+            let ran = invoked_during(|| got = check_source(sql, &only));
+            assert!(ran.iter().all(|c| *c == code), "{code}: {ran:?}");
+            assert_eq!(
+                ran.len(),
+                every.iter().filter(|c| **c == code).count(),
+                "{code} runs as often as in the full check"
+            );
+            let want: Vec<_> = full.iter().filter(|d| d.code.code == code).collect();
+            let have: Vec<_> = got.iter().filter(|d| d.code.code == code).collect();
+            assert_eq!(want, have, "{code}");
+        }
+        // Nothing selected: no rule runs at all.
+        let none = CheckOptions {
+            rules: RuleSet::of(|_, _| false, false),
+            ..all
+        };
+        assert!(invoked_during(|| drop(check_source(sql, &none))).is_empty());
+    }
+
+    /// With `unused-suppression` reported, a deselected rule that a suppression comment
+    /// names still runs (in SQL, and through a script's `#` comment), so a suppression
+    /// that is used is not reported unused; without it, the rule does not run.
+    #[test]
+    fn rules_named_by_suppressions_run_when_unused_suppressions_are_judged() {
+        let sql = "-- backup-lint: ignore[A006]\nBACKUP INTO 'external://b';\n";
+        let judged = CheckOptions {
+            rules: RuleSet::of(|_, _| false, true),
+            ..CheckOptions::default()
+        };
+        let ran = invoked_during(|| {
+            let d = check_source(sql, &judged);
+            assert!(d.iter().all(|d| d.code.code != "N002"), "{d:?}");
+        });
+        assert_eq!(ran, vec!["A006"]);
+        let not_judged = CheckOptions {
+            rules: RuleSet::of(|_, _| false, false),
+            ..CheckOptions::default()
+        };
+        assert!(invoked_during(|| drop(check_source(sql, &not_judged))).is_empty());
+        let script = "#!/bin/bash\n# backup-lint: ignore[A006]\ncockroach sql -e \"BACKUP INTO 'external://b';\"\n";
+        let doc = Document::build(script, FileKind::Shell, &[]);
+        let ran = invoked_during(|| {
+            let d = check(&doc, &judged);
+            assert!(d.iter().all(|d| d.code.code != "N002"), "{d:?}");
+        });
+        assert_eq!(ran, vec!["A006"]);
+    }
 
     #[test]
     fn the_time_aost_values_are_judged_at_comes_from_the_options() {

@@ -41,6 +41,7 @@ pub(crate) fn check_one(args: &CheckArgs, input: &Input, cfg: &Config, target: V
     };
     let opts = CheckOptions {
         independent_examples: cfg.independent_examples,
+        rules: cfg.rules_for(input.path.as_deref()),
         ..CheckOptions::at(target)
     };
     let wrappers = &cfg.sql_wrappers;

@@ -1,5 +1,6 @@
 //! The JSON output (README "JSON output"): a header, the findings, then the summary counts.
 
+use std::borrow::Cow;
 use std::io::{self, Write};
 
 use serde::Serialize;
@@ -14,24 +15,24 @@ use crate::syntax::span::LineIndex;
 pub const JSON_SCHEMA_VERSION: u32 = 1;
 
 #[derive(Serialize)]
-struct JsonLabel {
+struct JsonLabel<'a> {
     #[serde(flatten)]
     pos: JsonPosition,
-    message: String,
+    message: Cow<'a, str>,
 }
 
 #[derive(Serialize)]
-struct JsonEdit {
+struct JsonEdit<'a> {
     #[serde(flatten)]
     pos: JsonPosition,
-    replacement: String,
+    replacement: Cow<'a, str>,
 }
 
 #[derive(Serialize)]
-struct JsonFix {
-    message: String,
+struct JsonFix<'a> {
+    message: Cow<'a, str>,
     applicability: &'static str,
-    edits: Vec<JsonEdit>,
+    edits: Vec<JsonEdit<'a>>,
 }
 
 #[derive(Serialize)]
@@ -42,10 +43,10 @@ struct JsonDiagnostic<'a> {
     code: &'static str,
     name: &'static str,
     severity: Severity,
-    message: String,
-    help: Option<String>,
-    labels: Vec<JsonLabel>,
-    fix: Option<JsonFix>,
+    message: Cow<'a, str>,
+    help: Option<Cow<'a, str>>,
+    labels: Vec<JsonLabel<'a>>,
+    fix: Option<JsonFix<'a>>,
 }
 
 #[derive(Serialize)]
@@ -102,25 +103,25 @@ impl JsonWriter {
                 code: d.code.code,
                 name: d.code.name,
                 severity: d.severity,
-                message: redactor.scrub(&d.message),
-                help: d.help().map(|h| redactor.scrub(h)),
+                message: redactor.scrub_cow(&d.message),
+                help: d.help().map(|h| redactor.scrub_cow(h)),
                 labels: d
                     .labels()
                     .iter()
                     .map(|l| JsonLabel {
                         pos: position(&index, l.span),
-                        message: redactor.scrub(&l.message),
+                        message: redactor.scrub_cow(&l.message),
                     })
                     .collect(),
                 fix: d.fix().map(|f| JsonFix {
-                    message: redactor.scrub(&f.message),
+                    message: redactor.scrub_cow(&f.message),
                     applicability: f.applicability.as_str(),
                     edits: f
                         .edits
                         .iter()
                         .map(|e| JsonEdit {
                             pos: position(&index, e.span),
-                            replacement: redactor.scrub_edit(
+                            replacement: redactor.scrub_edit_cow(
                                 source,
                                 e.span.range(),
                                 &e.replacement,

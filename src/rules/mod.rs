@@ -192,35 +192,173 @@ impl<'a> Ctx<'a> {
     }
 }
 
-/// Runs every script rule.
-pub fn run_script(ctx: &ScriptCtx<'_>, out: &mut Vec<Diagnostic>) {
-    for rule in ALL {
-        if let RuleKind::Script(check) = rule.kind {
+/// Which rules run, by their place in [`ALL`]: a rule outside the set is never invoked (its
+/// findings would be filtered out anyway). The default is every rule.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RuleSet {
+    bits: [u64; RuleSet::WORDS],
+    /// `unused-suppression` is reported: a rule a suppression comment names runs even when
+    /// deselected, since whether the comment suppressed anything depends on its findings.
+    pub suppressions_judged: bool,
+}
+
+impl Default for RuleSet {
+    fn default() -> Self {
+        RuleSet::all()
+    }
+}
+
+impl RuleSet {
+    /// Room for this many rules (a test checks `ALL` fits).
+    pub const CAPACITY: usize = 64 * RuleSet::WORDS;
+    const WORDS: usize = 4;
+
+    /// Every rule.
+    pub const fn all() -> RuleSet {
+        RuleSet {
+            bits: [u64::MAX; RuleSet::WORDS],
+            suppressions_judged: true,
+        }
+    }
+
+    /// The rules `keep` accepts (given each rule's code and name); `unused-suppression`
+    /// reported or not.
+    pub fn of(
+        keep: impl Fn(&'static str, &'static str) -> bool,
+        suppressions_judged: bool,
+    ) -> RuleSet {
+        let mut set = RuleSet {
+            bits: [0; RuleSet::WORDS],
+            suppressions_judged,
+        };
+        for (i, rule) in ALL.iter().enumerate() {
+            if keep(rule.code, rule.name) {
+                set.insert(i);
+            }
+        }
+        set
+    }
+
+    fn insert(&mut self, i: usize) {
+        if let Some(w) = self.bits.get_mut(i / 64) {
+            *w |= 1 << (i % 64);
+        }
+    }
+
+    /// Whether the rule at `i` of [`ALL`] runs (a rule beyond the capacity always does).
+    pub fn contains_index(&self, i: usize) -> bool {
+        self.bits
+            .get(i / 64)
+            .is_none_or(|w| w & (1 << (i % 64)) != 0)
+    }
+
+    /// Whether `rule` runs.
+    pub fn contains(&self, rule: &Rule) -> bool {
+        ALL.iter()
+            .position(|r| std::ptr::eq(*r, rule))
+            .is_none_or(|i| self.contains_index(i))
+    }
+
+    /// Whether every rule runs.
+    pub fn is_all(&self) -> bool {
+        (0..ALL.len()).all(|i| self.contains_index(i))
+    }
+
+    /// This set for a file of `text`: with `unused-suppression` reported, also every rule a
+    /// suppression comment in it names (`all` names every rule). Directives are read loosely
+    /// here (any `backup-lint: word[list]`, in a comment or not): running a rule too many is
+    /// harmless, one too few would report a used suppression as unused.
+    pub fn for_text(self, text: &str) -> RuleSet {
+        if !self.suppressions_judged || self.is_all() {
+            return self;
+        }
+        let mut set = self;
+        let bytes = text.as_bytes();
+        for at in memchr::memmem::find_iter(bytes, b"backup-lint:") {
+            // As `check::suppress` reads it: the word, then `[` at once, the list to `]`.
+            let rest = text[at + "backup-lint:".len()..].trim_start();
+            let Some(after) = ["ignore-file", "ignore", "disable", "enable"]
+                .iter()
+                .find_map(|w| rest.strip_prefix(w))
+                .and_then(|a| a.strip_prefix('['))
+            else {
+                continue;
+            };
+            // A list without its `]` nearby: every rule, rather than a scan per directive.
+            const LIST_REACH: usize = 4096;
+            let Some(close) =
+                memchr::memchr(b']', &after.as_bytes()[..after.len().min(LIST_REACH)])
+            else {
+                return RuleSet::all();
+            };
+            for key in after[..close].split(',') {
+                let key = key.trim();
+                if key.eq_ignore_ascii_case("all") {
+                    return RuleSet::all();
+                }
+                if let Some(i) = ALL
+                    .iter()
+                    .position(|r| r.code.eq_ignore_ascii_case(key) || r.name == key)
+                {
+                    set.insert(i);
+                }
+            }
+        }
+        set
+    }
+}
+
+#[cfg(test)]
+thread_local! {
+    /// The codes of the rules invoked on this thread, in order (unit tests only).
+    pub static INVOKED: std::cell::RefCell<Vec<&'static str>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Notes that `rule` is about to run (unit tests only).
+#[inline]
+fn invoked(_rule: &Rule) {
+    #[cfg(test)]
+    INVOKED.with(|v| v.borrow_mut().push(_rule.code));
+}
+
+/// Runs every script rule of `set`.
+pub fn run_script(ctx: &ScriptCtx<'_>, set: &RuleSet, out: &mut Vec<Diagnostic>) {
+    for (i, rule) in ALL.iter().enumerate() {
+        if let RuleKind::Script(check) = rule.kind
+            && set.contains_index(i)
+        {
+            invoked(rule);
             check(ctx, out);
         }
     }
 }
 
-/// Runs every Markdown rule.
+/// Runs every Markdown rule of `set`.
 pub fn run_markdown(
     md: &crate::hosts::markdown::Markdown,
     ctx: &ScriptCtx<'_>,
+    set: &RuleSet,
     out: &mut Vec<Diagnostic>,
 ) {
-    for rule in ALL {
-        if let RuleKind::Markdown(check) = rule.kind {
+    for (i, rule) in ALL.iter().enumerate() {
+        if let RuleKind::Markdown(check) = rule.kind
+            && set.contains_index(i)
+        {
+            invoked(rule);
             check(md, ctx, out);
         }
     }
 }
 
-/// Runs on `stmt` every statement rule that looks at its kind.
-pub fn run(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+/// Runs on `stmt` every statement rule of `set` that looks at its kind.
+pub fn run(stmt: &Statement, ctx: &Ctx<'_>, set: &RuleSet, out: &mut Vec<Diagnostic>) {
     let kind = ctx.facts.kind;
-    for rule in ALL {
+    for (i, rule) in ALL.iter().enumerate() {
         if let RuleKind::Statement { on, check } = rule.kind
             && on.intersects(kind)
+            && set.contains_index(i)
         {
+            invoked(rule);
             check(stmt, ctx, out);
         }
     }

@@ -547,6 +547,7 @@ impl Server {
             crate::hosts::document::Document::build(&doc.text, kind, &resolved.config.sql_wrappers);
         let opts = CheckOptions {
             independent_examples: resolved.config.independent_examples,
+            rules: resolved.config.rules_for(resolved.file.as_deref()),
             ..CheckOptions::at(resolved.target)
         };
         let diags = crate::check::engine::check(&built, &opts);

@@ -24,6 +24,7 @@ fn check(text: &str, kind: FileKind, independent_examples: bool) -> Vec<Diagnost
         // 2026-12-06, so AOST judgements do not move with the clock.
         now: Some(1_796_515_200),
         independent_examples,
+        ..CheckOptions::default()
     };
     check_document(text, kind, &opts, &[])
 }
