@@ -418,7 +418,14 @@ impl Builder<'_> {
         // Only a quoted expansion hands the value on as it is (unquoted, it is split into
         // fields).
         let quoted = self.original[word.span.range()].starts_with('"');
+        // A script written in place with a variable inside (`bash -c "… '${D}/full' …"`) is
+        // read where it is written, the variable as a variable: `migrate` rewrites it there.
+        let written_in_place = word
+            .parts
+            .iter()
+            .any(|p| matches!(p, WordPart::Literal { text, .. } if !text.trim().is_empty()));
         if !quoted
+            || written_in_place
             || !word
                 .parts
                 .iter()
