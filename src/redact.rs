@@ -710,6 +710,15 @@ impl Redactor {
                         values.push(line.to_string());
                     }
                 }
+                // A secret inside the value (a URI with a secret key written as a
+                // passphrase) can be quoted on its own.
+                for inner in secret_ranges(v) {
+                    let w = v[inner].trim();
+                    if w.len() >= MIN_KNOWN && w.len() != v.len() && !w.starts_with(['{', '<', '$'])
+                    {
+                        values.push(w.to_string());
+                    }
+                }
             }
         }
         values.sort();
@@ -948,6 +957,16 @@ mod tests {
         let m = mask_source(t);
         assert_eq!(m.len(), t.len());
         assert!(!m.contains("hunter2"));
+    }
+
+    #[test]
+    fn a_secret_inside_a_learnt_value_is_learnt_too() {
+        // Found by the fuzz campaign: the whole string is the passphrase's value, and the URI
+        // key inside it is a secret a message may quote on its own.
+        let file = "BACKUP INTO 'x' WITH passphrase =\n's3://b/p?AWS_ACCESS_KEY_ID=x&AWS_SECRET_ACCESS_KEY=Zk9q2PLANTEDv7'\n";
+        let r = Redactor::new(file);
+        let s = r.scrub("value `Zk9q2PLANTEDv7`");
+        assert!(!s.contains("Zk9q2PLANTEDv7"), "{s}");
     }
 
     #[test]
