@@ -205,18 +205,26 @@ impl Locations for HostLocations<'_> {
                 return None;
             }
             let mut query = false;
+            // A `/` after the date and before any `?`: what follows is a path component.
+            let mut in_path = false;
             for p in after {
                 let h = p.host();
                 let Some(written) = source.get(h.start as usize..h.end.min(limit) as usize) else {
                     continue;
                 };
                 match p {
+                    // `…/$(date)/${DB}`: the variable may name a database (a collection of its
+                    // own) or the layer (`full`, `inc`): no single collection is certain.
+                    WordPart::Variable { .. } if in_path && !query => return None,
                     WordPart::Variable { .. } => out.push_str(written),
                     _ if query => out.push_str(written),
                     WordPart::Literal { .. } => {
                         if let Some(at) = written.find('?') {
+                            in_path |= written[..at].contains('/');
                             out.push_str(&written[at..]);
                             query = true;
+                        } else {
+                            in_path |= written.contains('/');
                         }
                     }
                     _ => {}
