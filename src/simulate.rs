@@ -336,9 +336,8 @@ struct Collections {
 
 impl Collections {
     fn observe(&mut self, sql: &str, day: &str, at: Span) {
-        use crate::syntax::ast::{BackupDest, RestoreFrom, Statement, StrList};
-        let path = |l: &StrList| {
-            l.items.first().and_then(|u| u.text()).map(|t| {
+        let path = |u: &crate::syntax::ast::StrValue| {
+            u.text().map(|t| {
                 t.split('?')
                     .next()
                     .unwrap_or("")
@@ -348,46 +347,16 @@ impl Collections {
         };
         let parsed = crate::syntax::parser::parse(sql);
         for stmt in parsed.parsed() {
-            let (coll, what) = match stmt {
-                Statement::Backup(b) => match &b.dest {
-                    BackupDest::Into { collection } => {
-                        if let Some(c) = path(collection) {
-                            self.with_full.insert(c);
-                        }
-                        continue;
-                    }
-                    BackupDest::IntoLatest { collection, .. } => {
-                        (path(collection), "BACKUP … INTO LATEST IN")
-                    }
-                    _ => continue,
-                },
-                Statement::Restore(r) => match &r.from {
-                    RestoreFrom::Collection {
-                        subdir,
-                        collections,
-                    } if subdir
-                        .text()
-                        .is_none_or(|s| s.eq_ignore_ascii_case("LATEST")) =>
-                    {
-                        (
-                            collections.first().and_then(path),
-                            "RESTORE … FROM LATEST IN",
-                        )
-                    }
-                    _ => continue,
-                },
-                Statement::ShowBackup(s) => match &s.collections {
-                    Some(c)
-                        if s.path
-                            .text()
-                            .is_none_or(|p| p.eq_ignore_ascii_case("LATEST")) =>
-                    {
-                        (c.first().and_then(path), "SHOW BACKUP FROM LATEST IN")
-                    }
-                    _ => continue,
-                },
-                _ => continue,
+            let Some((latest, uri)) = crate::analysis::chain::collection_use(stmt) else {
+                continue;
             };
+            let Some(what) = latest else {
+                if let Some(c) = path(uri) {
+                    self.with_full.insert(c);
+                }
+                continue;
+            };
+            let coll = path(uri);
             let Some(coll) = coll else { continue };
             // Before the first full of the simulation, the collection may hold one from
             // before the first simulated day.

@@ -646,3 +646,46 @@ pub fn first_word(source: &str, span: Span) -> Span {
         .unwrap_or(text.len());
     Span::new(start, start + len.max(1).min(text.len()))
 }
+
+/// The collection a statement names (its first URI), and whether it starts a full backup there
+/// (`None`) or reads the collection's latest backup (the statement's shape, for messages).
+pub fn collection_use(stmt: &Statement) -> Option<(Option<&'static str>, &StrValue)> {
+    match stmt {
+        Statement::Backup(b) => match &b.dest {
+            BackupDest::Into { collection } => Some((None, collection.items.first()?)),
+            BackupDest::IntoLatest { collection, .. } => {
+                Some((Some("BACKUP … INTO LATEST IN"), collection.items.first()?))
+            }
+            _ => None,
+        },
+        Statement::Restore(r) => match &r.from {
+            RestoreFrom::Collection {
+                subdir,
+                collections,
+            } if subdir
+                .text()
+                .is_none_or(|s| s.eq_ignore_ascii_case("LATEST")) =>
+            {
+                Some((
+                    Some("RESTORE … FROM LATEST IN"),
+                    collections.first()?.items.first()?,
+                ))
+            }
+            _ => None,
+        },
+        Statement::ShowBackup(s) => match &s.collections {
+            Some(c)
+                if s.path
+                    .text()
+                    .is_none_or(|p| p.eq_ignore_ascii_case("LATEST")) =>
+            {
+                Some((
+                    Some("SHOW BACKUP FROM LATEST IN"),
+                    c.first()?.items.first()?,
+                ))
+            }
+            _ => None,
+        },
+        _ => None,
+    }
+}

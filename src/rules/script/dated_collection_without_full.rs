@@ -56,6 +56,7 @@ use std::collections::HashMap;
 use super::util::only_assignment;
 use crate::hosts::shell::date::{self, DateTime, Resolution};
 use crate::hosts::shell::{AssignKind, Branch, Command, Comparison, Word, WordPart};
+use crate::analysis::chain::collection_use;
 use crate::rules::prelude::*;
 
 pub static RULE: Rule = Rule {
@@ -142,43 +143,6 @@ fn word_formats(
     }
 }
 
-/// The collection a statement names, and whether it is a full backup or which `LATEST` use.
-fn collection(stmt: &Statement) -> Option<(Option<&'static str>, &StrValue)> {
-    match stmt {
-        Statement::Backup(b) => match &b.dest {
-            BackupDest::Into { collection } => Some((None, collection.items.first()?)),
-            BackupDest::IntoLatest { collection, .. } => Some((
-                Some("BACKUP … INTO LATEST IN"),
-                collection.items.first()?,
-            )),
-            _ => None,
-        },
-        Statement::Restore(r) => match &r.from {
-            RestoreFrom::Collection {
-                subdir,
-                collections,
-            } if subdir
-                .text()
-                .is_none_or(|s| s.eq_ignore_ascii_case("LATEST")) =>
-            {
-                Some((
-                    Some("RESTORE … FROM LATEST IN"),
-                    collections.first()?.items.first()?,
-                ))
-            }
-            _ => None,
-        },
-        Statement::ShowBackup(s) => match &s.collections {
-            Some(c) if s.path.text().is_none_or(|p| p.eq_ignore_ascii_case("LATEST")) => Some((
-                Some("SHOW BACKUP FROM LATEST IN"),
-                c.first()?.items.first()?,
-            )),
-            _ => None,
-        },
-        _ => None,
-    }
-}
-
 /// The dated collections the script's SQL names.
 fn sites(ctx: &ScriptCtx<'_>) -> Vec<Site> {
     // Commands by the start of their statement, to find the one that sends a snippet.
@@ -199,7 +163,7 @@ fn sites(ctx: &ScriptCtx<'_>) -> Vec<Site> {
         let parsed = crate::syntax::parser::parse(&snippet.sql.text);
         let mut cmd = None;
         for stmt in parsed.parsed() {
-            let Some((latest, uri)) = collection(stmt) else {
+            let Some((latest, uri)) = collection_use(stmt) else {
                 continue;
             };
             let Some(text) = uri.text() else { continue };
