@@ -124,25 +124,7 @@ fn own_text_maps_back_byte_for_byte() {
 // ---------------------------------------------------------------------------------------------
 // YAML through the command line: file kinds, standard input, the walk, suppressions
 
-fn backup_lint(args: &[&str], stdin: Option<&str>) -> (i32, String, String) {
-    use std::io::Write;
-    let mut child = std::process::Command::new(crate::support::bin())
-        .args(args)
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut input = child.stdin.take().unwrap();
-    input.write_all(stdin.unwrap_or("").as_bytes()).unwrap();
-    drop(input);
-    let out = child.wait_with_output().unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).to_string(),
-        String::from_utf8_lossy(&out.stderr).to_string(),
-    )
-}
+use crate::support::run_bin as backup_lint;
 
 /// The codes `check --format json` reports, by path.
 fn codes(args: &[&str], stdin: Option<&str>) -> (i32, Vec<(String, String)>) {

@@ -13,6 +13,29 @@ pub fn bin() -> &'static str {
     env!("CARGO_BIN_EXE_backup-lint")
 }
 
+/// Runs the binary with `args`, `stdin` (or nothing) on its standard input: exit status,
+/// standard output, standard error.
+pub fn run_bin(args: &[&str], stdin: Option<&str>) -> (i32, String, String) {
+    use std::io::Write;
+    let mut child = std::process::Command::new(bin())
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    if let Some(s) = stdin {
+        child.stdin.take().unwrap().write_all(s.as_bytes()).unwrap();
+    }
+    drop(child.stdin.take());
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code().expect("an exit status, not a signal"),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
 /// `../shared/<sub>` when it is there. When it is not, the caller skips with a visible notice —
 /// except under `CI=true`, where `../shared` is always beside the clone: there it fails.
 pub fn shared(sub: &str) -> Option<PathBuf> {
