@@ -21,6 +21,18 @@ pub mod server;
 pub mod simulate;
 pub mod syntax;
 
+/// A deterministic xorshift generator for the unit tests that draw random inputs:
+/// `next(n)` is a number below `n`.
+#[cfg(test)]
+pub(crate) fn test_rng(mut seed: u64) -> impl FnMut(usize) -> usize {
+    move |n| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % n as u64) as usize
+    }
+}
+
 pub use check::engine::{CheckOptions, Formatted, check_document, check_source, format_source};
 pub use hosts::kind::FileKind;
 pub use syntax::format::FormatOptions;

@@ -1040,13 +1040,7 @@ mod tests {
     /// replacement judged by the file's contexts masks every byte the spliced scan masked.
     #[test]
     fn judging_by_contexts_masks_what_the_spliced_scan_masked() {
-        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
-        let mut next = |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
+        let mut next = crate::test_rng(0x9e37_79b9_7f4a_7c15);
         let pieces = [
             "BACKUP INTO 's3://b/p?AWS_ACCESS_KEY_ID=AKIA&AWS_SECRET_ACCESS_KEY=sek1&ret&AUTH=specified'",
             " WITH encryption_passphrase = 'pass2x'",

@@ -400,13 +400,7 @@ mod tests {
     #[test]
     fn indexed_matching_equals_the_scan() {
         use crate::diagnostic::codes;
-        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
-        let mut next = |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
+        let mut next = crate::test_rng(0x2545_f491_4f6c_dd1d);
         let comments = [
             "-- backup-lint: ignore[S003]",
             "-- backup-lint: ignore[S002, S003]",
