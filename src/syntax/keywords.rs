@@ -484,16 +484,23 @@ pub(crate) fn fold_hash(bytes: &[u8]) -> u64 {
 mod tests {
     use super::*;
 
-    #[test]
-    fn every_listed_word_is_known_in_any_case_and_others_are_not() {
+    /// Every word of the keyword lists and of the options.
+    fn every_listed_word() -> Vec<&'static str> {
         let options = crate::syntax::options::all_option_words();
-        let all = RESERVED
+        RESERVED
             .iter()
             .chain(TYPE_FUNC_NAME)
             .chain(QUOTE_LIST)
             .chain(GRAMMAR_WORDS)
-            .chain(options.iter());
-        for word in all {
+            .copied()
+            .chain(options.iter().copied())
+            .collect()
+    }
+
+    #[test]
+    fn every_listed_word_is_known_in_any_case_and_others_are_not() {
+        let all = every_listed_word();
+        for word in all.iter() {
             assert_eq!(known_word_ignoring_case(word), Some(*word));
             assert_eq!(
                 known_word_ignoring_case(&word.to_ascii_uppercase()),
@@ -511,14 +518,8 @@ mod tests {
 
     #[test]
     fn word_classes_agree_with_the_lists() {
-        let options = crate::syntax::options::all_option_words();
-        let all = RESERVED
-            .iter()
-            .chain(TYPE_FUNC_NAME)
-            .chain(QUOTE_LIST)
-            .chain(GRAMMAR_WORDS)
-            .chain(options.iter());
-        for word in all.chain(["foo", "backupz", "", "_", "x$1"].iter()) {
+        let all = every_listed_word();
+        for word in all.iter().chain(["foo", "backupz", "", "_", "x$1"].iter()) {
             assert_eq!(is_reserved(word), RESERVED.contains(word), "{word}");
             assert_eq!(
                 is_type_func_name(word),
