@@ -75,29 +75,14 @@ pub fn run_program(
     let Some((tree, masked)) = &program.tree else {
         return Run::default();
     };
-    let mut m = Machine {
-        src: program.text,
-        root: tree.root_node(),
+    let mut m = Machine::new(
+        program.text,
+        tree.root_node(),
         masked,
-        vars: HashMap::new(),
-        funcs: HashMap::new(),
         files,
         overrides,
-        errexit: false,
-        nounset: false,
-        substitution_status: 0,
-        last_error: None,
-        capture: 0,
-        condition: 0,
         now,
-        positional: Vec::new(),
-        stdin: Vec::new(),
-        steps: 0,
-        depth: 0,
-        built: 0,
-        undo: Vec::new(),
-        run: Run::default(),
-    };
+    );
     let _ = m.exec(tree.root_node());
     m.run
 }
@@ -186,6 +171,42 @@ struct Undo {
 
 fn span(n: tree_sitter::Node<'_>) -> Span {
     Span::new(n.start_byte(), n.end_byte())
+}
+
+impl<'t, 'f> Machine<'t, 'f> {
+    /// A shell at the start of a script: no variables, functions or options yet.
+    fn new(
+        src: &'t str,
+        root: tree_sitter::Node<'t>,
+        masked: &'t [MaskedPlaceholder],
+        files: &'f mut Files,
+        overrides: &'f BTreeMap<String, String>,
+        now: DateTime,
+    ) -> Self {
+        Machine {
+            src,
+            root,
+            masked,
+            vars: HashMap::new(),
+            funcs: HashMap::new(),
+            files,
+            overrides,
+            errexit: false,
+            nounset: false,
+            substitution_status: 0,
+            last_error: None,
+            capture: 0,
+            condition: 0,
+            now,
+            positional: Vec::new(),
+            stdin: Vec::new(),
+            steps: 0,
+            depth: 0,
+            built: 0,
+            undo: Vec::new(),
+            run: Run::default(),
+        }
+    }
 }
 
 impl<'t> Machine<'t, '_> {
@@ -945,27 +966,18 @@ impl<'t> Machine<'t, '_> {
             return Ok(Status::default());
         };
         let mut child = Machine {
-            src: script,
-            root: tree.root_node(),
-            masked: &masked,
             vars: self.vars.clone(),
-            funcs: HashMap::new(),
-            files: &mut *self.files,
-            overrides: self.overrides,
-            errexit: false,
-            nounset: false,
-            substitution_status: 0,
-            last_error: None,
-            capture: 0,
-            condition: 0,
-            now: self.now,
-            positional: Vec::new(),
-            stdin: Vec::new(),
             steps: self.steps,
             depth: self.depth + 1,
             built: self.built,
-            run: Run::default(),
-            undo: Vec::new(),
+            ..Machine::new(
+                script,
+                tree.root_node(),
+                &masked,
+                &mut *self.files,
+                self.overrides,
+                self.now,
+            )
         };
         let _ = child.exec(tree.root_node());
         let (steps, built, run) = (child.steps, child.built, child.run);
