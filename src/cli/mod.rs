@@ -284,8 +284,8 @@ pub(crate) struct FmtArgs {
     /// Do not write; print a unified diff of what would change (exit 1 if anything would).
     #[arg(long)]
     pub(crate) diff: bool,
-    /// Print the release's redacted form (passphrases, and URIs from v24.2, as '*****') to
-    /// standard output; files are never rewritten with it, and a file with syntax errors is
+    /// Print the release's redacted form (passphrases, and URIs from v24.2, as '*****'; a
+    /// secret inside a URI is masked at every release) to standard output; files are never rewritten with it, and a file with syntax errors is
     /// not printed at all.
     #[arg(long, conflicts_with_all = ["check", "diff"])]
     pub(crate) redact: bool,

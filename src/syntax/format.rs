@@ -16,7 +16,8 @@ use crate::syntax::version::{Version, v};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub struct FormatOptions {
     pub version: Version,
-    /// Print the release's redacted form: passphrases (and, from v24.2, URIs) as `'*****'`.
+    /// Print the release's redacted form: passphrases (at every release, even where
+    /// CockroachDB's own form printed them) and, from v24.2, URIs as `'*****'`.
     pub redact: bool,
 }
 
@@ -85,14 +86,6 @@ impl Printer {
         } else {
             OptionsEra::TypedBare
         }
-    }
-
-    fn redact_passphrase(&self, stmt: OptStmt) -> bool {
-        self.opts.redact
-            && match stmt {
-                OptStmt::Restore => self.version() >= v(22, 2),
-                _ => true,
-            }
     }
 
     fn statement(&self, f: &mut Formatter<'_>, stmt: &Statement) -> R {
@@ -499,10 +492,9 @@ impl Printer {
             }
             OptValue::Str(s) => {
                 f.write_str(" = ")?;
-                let redact = o.key == OptKey::EncryptionPassphrase
-                    && era != OptionsEra::Generic
-                    && self.redact_passphrase(stmt);
-                if redact {
+                // Every release and options era: CockroachDB's own redacted form printed a RESTORE
+                // passphrase before v22.2 and a generic option's always, but no secret is printed.
+                if self.opts.redact && o.key == OptKey::EncryptionPassphrase {
                     f.write_str("'*****'")
                 } else {
                     self.str_value(f, s, false)

@@ -20,7 +20,10 @@
 //!   form (`fmt --redact`) must equal the first line for `backup_restore`, `create_schedule`
 //!   and the 22.1 file; `alter_backup` and `alter_backup_schedule` predate URI redaction (v24.2,
 //!   SOURCE.md), so only their plain form is compared. Both sides are trimmed and lose a
-//!   trailing `;`.
+//!   trailing `;`. One deliberate difference from the scoreboard: where the release's own
+//!   redacted form prints a passphrase (two v22.1 `RESTORE` cases), the expected line has it
+//!   as `'*****'`, since backup-lint prints no secret in any form; such cases are listed as
+//!   deviations.
 //! * `error`: `check` at the file's version must report at least one error.
 //! * Versions: `old-backup_restore-62877b3a` is compared at 22.1 (SOURCE.md: "v22.1
 //!   development, early 2022"), every other file at the default (newest) version.
@@ -177,6 +180,8 @@ struct Run {
     go_error: Tally,
     go_check: Tally,
     skipped: Vec<String>,
+    /// Cases compared with a deliberate difference from CockroachDB's text.
+    deviations: Vec<String>,
     failures: Vec<String>,
 }
 
@@ -224,6 +229,25 @@ impl Run {
     }
 }
 
+/// `line` with every `encryption_passphrase = '…'` value shown as `'*****'`, and whether one
+/// was shown in the clear.
+fn mask_passphrases(line: &str) -> (String, bool) {
+    const KEY: &str = "encryption_passphrase = '";
+    let mut out = String::new();
+    let mut rest = line;
+    let mut changed = false;
+    while let Some(at) = rest.find(KEY) {
+        let value = at + KEY.len();
+        let end = rest[value..].find('\'').map_or(rest.len(), |e| value + e);
+        out.push_str(&rest[..value]);
+        out.push_str("*****");
+        changed |= &rest[value..end] != "*****";
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    (out, changed)
+}
+
 fn run_datadriven(dir: &Path, run: &mut Run) {
     for (name, version, redacting) in FILES {
         let path = dir.join(name);
@@ -257,7 +281,14 @@ fn run_datadriven(dir: &Path, run: &mut Run) {
                     .find(|l| l.ends_with(" -- passwords exposed"))
                     .map(|l| strip_suffix(l));
                 let want_plain = exposed.or((!first.contains("'*****'")).then_some(first));
-                let want_red = (redacting || pinned).then_some(first);
+                // Where the release's own redacted form printed a passphrase (a v22.1 RESTORE),
+                // backup-lint masks it anyway (no secret printed): that one value differs.
+                let masked = (redacting || pinned).then(|| mask_passphrases(first));
+                let want_red = masked.clone().map(|(line, _)| line);
+                if let Some((_, true)) = masked {
+                    run.deviations
+                        .push(format!("{origin}: passphrase masked in the redacted form"));
+                }
                 if let Some(want) = want_plain {
                     let opts = FormatOptions {
                         version,
@@ -270,7 +301,7 @@ fn run_datadriven(dir: &Path, run: &mut Run) {
                         version,
                         redact: true,
                     };
-                    run.format_case("redact", &origin, &b.input, opts, want);
+                    run.format_case("redact", &origin, &b.input, opts, &want);
                 }
             } else {
                 run.error.total += 1;
@@ -480,7 +511,7 @@ fn cockroach_parser_conformance() {
     run_datadriven(&dir, &mut run);
     run_go_table(&dir, &mut run);
     eprintln!(
-        "conformance: fmt {}/{}, redact {}/{}, error {}/{}, v20.1 table {}/{}, v20.1 no-error {}/{}, v20.1 errors {}/{}, {} skipped",
+        "conformance: fmt {}/{}, redact {}/{}, error {}/{}, v20.1 table {}/{}, v20.1 no-error {}/{}, v20.1 errors {}/{}, {} skipped, {} deviations",
         run.fmt.passed,
         run.fmt.total,
         run.redact.passed,
@@ -493,10 +524,14 @@ fn cockroach_parser_conformance() {
         run.go_check.total,
         run.go_error.passed,
         run.go_error.total,
-        run.skipped.len()
+        run.skipped.len(),
+        run.deviations.len()
     );
     for s in &run.skipped {
         eprintln!("  skipped {s}");
+    }
+    for s in &run.deviations {
+        eprintln!("  deviation {s}");
     }
     // Guard against a reader that silently finds nothing.
     assert!(run.fmt.total > 150 && run.error.total > 40 && run.go_error.total == 2);

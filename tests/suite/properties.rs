@@ -250,16 +250,7 @@ proptest! {
         }
         let redacted = format_source(&text, &FormatOptions { version: release, redact: true });
         if !redacted.refused {
-            // The one exception, kept for fidelity (the conformance scoreboard): releases
-            // whose own redacted form prints a passphrase (v22.1 and earlier).
-            let t = &redacted.text;
-            for (at, _) in t.match_indices(SECRET) {
-                let before = &t[t.floor_char_boundary(at.saturating_sub(28))..at];
-                prop_assert!(
-                    before.contains("encryption_passphrase = ") && RELEASES[r] < backup_lint::syntax::version::v(22, 2),
-                    "fmt --redact printed it:\n{}", t
-                );
-            }
+            prop_assert!(!redacted.text.contains(SECRET), "fmt --redact printed it:\n{}", redacted.text);
         }
     }
 }
