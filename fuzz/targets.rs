@@ -170,18 +170,32 @@ pub fn markdown(data: &[u8]) {
     let _ = doc.add_ignores(&diags);
 }
 
-/// `migrate` of SQL, a script and a page: no panic; a migrated script keeps every shell
+/// A YAML file (workload, pipeline, compose file, playbook) checked: no panic, spans inside.
+pub fn yaml(data: &[u8]) {
+    let text = text(data);
+    let doc = Document::build(&text, FileKind::Yaml, &[]);
+    let diags = engine::check(&doc, &CheckOptions::at(release(data)));
+    spans_inside(&text, &diags);
+    let _ = doc.add_ignores(&diags);
+}
+
+/// `migrate` of SQL, a script, a page and a YAML file: no panic; a migrated script keeps every shell
 /// expansion as written, and a migrated file has no more syntax errors of its host.
 pub fn migrate(data: &[u8]) {
     let text = text(data);
-    for kind in [FileKind::Sql, FileKind::Shell, FileKind::Markdown] {
+    for kind in [
+        FileKind::Sql,
+        FileKind::Shell,
+        FileKind::Markdown,
+        FileKind::Yaml,
+    ] {
         for unsafe_ in [false, true] {
             let opts = backup_lint::migrate::MigrateOptions {
                 to: release(data),
                 unsafe_,
             };
             let out = backup_lint::migrate::host::migrate_document(&text, kind, &opts, &[], None);
-            if kind == FileKind::Shell && out.text != text {
+            if matches!(kind, FileKind::Shell | FileKind::Yaml) && out.text != text {
                 for exp in ["$(", "${", "`"] {
                     assert!(
                         out.text.matches(exp).count() >= text.matches(exp).count(),
@@ -194,7 +208,7 @@ pub fn migrate(data: &[u8]) {
                     let d = Document::build(t, kind, &[]);
                     engine::check(&d, &CheckOptions::at(opts.to))
                         .iter()
-                        .filter(|d| matches!(d.code.code, "S001" | "S002" | "S004"))
+                        .filter(|d| matches!(d.code.code, "S001" | "S002" | "S004" | "S005"))
                         .count()
                 };
                 assert!(
@@ -241,6 +255,7 @@ pub const TARGETS: &[Target] = &[
     ("redact", redact),
     ("shell", shell),
     ("markdown", markdown),
+    ("yaml", yaml),
     ("migrate", migrate),
     ("simulate", simulate),
     ("server", server),

@@ -16,7 +16,7 @@ cd "$(dirname "$0")/.."
 minutes=${1:-30}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(check_sql fmt redact shell markdown migrate simulate server)
+[ ${#targets[@]} -gt 0 ] || targets=(check_sql fmt redact shell markdown yaml migrate simulate server)
 command -v cargo-fuzz >/dev/null || { echo "cargo-fuzz is not installed: cargo install cargo-fuzz" >&2; exit 2; }
 if ! rustc --version | grep -q nightly; then
   export RUSTC_BOOTSTRAP=1
@@ -29,8 +29,9 @@ for t in "${targets[@]}"; do
   case $t in
     shell|simulate) ext=sh ;;
     markdown) ext=md ;;
+    yaml) ext='yml yaml' ;;
     server) ext= ;;
-    migrate|redact) ext='sql sh md' ;;
+    migrate|redact) ext='sql sh md yml yaml' ;;
     *) ext=sql ;;
   esac
   for e in $ext; do

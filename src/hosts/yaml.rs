@@ -19,6 +19,7 @@
 
 use saphyr_parser::{Event, Parser, ScalarStyle};
 
+use std::cell::Cell;
 use std::collections::{HashMap, HashSet};
 
 use crate::hosts::embed::{Assembled, Quoting, SegmentKind};
@@ -277,14 +278,18 @@ pub fn parse(text: &str) -> Yaml {
         text: &masked,
         templates: &templates,
         out: Vec::new(),
-        env_budget: text.len().saturating_mul(2).saturating_add(1 << 16),
+        env_budget: Cell::new(text.len().saturating_mul(2).saturating_add(1 << 16)),
         line_starts: std::iter::once(0)
             .chain(memchr::memchr_iter(b'\n', masked.as_bytes()).map(|p| p + 1))
             .collect(),
         env: HashMap::new(),
-        // docker compose: `services:` at the top; `$$` in a value is a `$` the container sees.
+        container_args: None,
+        // docker compose: a `services:` map at the top.
         compose: docs.iter().any(|d| match d {
-            Node::Map { entries, .. } => entries.iter().any(|(k, _)| k.str() == Some("services")),
+            // (GitLab CI's global `services:` is a list.)
+            Node::Map { entries, .. } => entries
+                .iter()
+                .any(|(k, v)| k.str() == Some("services") && matches!(v, Node::Map { .. })),
             _ => false,
         }),
     };
@@ -331,6 +336,9 @@ enum Run {
     Escaped(String, Span),
     /// Text the decoding adds (a folded line break), at a point.
     Added(String, usize),
+    /// A variable the runner substitutes before any shell reads the text (compose's `$NAME`,
+    /// Kubernetes' `$(NAME)`), by name, at the file's bytes `host`.
+    Variable(String, Span),
 }
 
 struct Finder<'a> {
@@ -348,9 +356,20 @@ struct Finder<'a> {
     line_starts: Vec<usize>,
     /// How many more bytes of variable values may be put before scripts (a value used by
     /// many scripts is written before each): twice the file; past it a value is unknown.
-    env_budget: usize,
-    /// A docker compose file: `$$` stands for `$` (compose interpolates a single `$` itself).
+    env_budget: Cell<usize>,
+    /// A docker compose file: compose itself substitutes `$NAME` and `${…}` from the host's
+    /// environment (unknown here), and `$$` stands for the `$` the container sees.
     compose: bool,
+    /// Set while a Kubernetes container's `command`/`args` are read: Kubernetes substitutes
+    /// `$(NAME)` from the container's variables there, and `$$` stands for `$`.
+    container_args: Option<ContainerArgs>,
+}
+
+/// What Kubernetes can substitute in a container's `command` and `args`.
+#[derive(Clone, Copy)]
+struct ContainerArgs {
+    /// The container has `envFrom:`: any name may be set, to a value unknown here.
+    env_from: bool,
 }
 
 /// A variable a CI runner or container sets before the script runs.
@@ -369,8 +388,14 @@ fn is_name(name: &str) -> bool {
         && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
-/// The variable names `text` expands (`$NAME`, `${NAME…}`), each once, in order.
-fn referenced(text: &str, out: &mut Vec<String>, seen: &mut HashSet<String>) {
+/// The variable names `text` expands (`$NAME`, `${NAME…}`), each once, in order; not those
+/// whose `$` is at an offset `skip` accepts.
+fn referenced(
+    text: &str,
+    out: &mut Vec<String>,
+    seen: &mut HashSet<String>,
+    skip: impl Fn(usize) -> bool,
+) {
     let bytes = text.as_bytes();
     let mut i = 0;
     while let Some(p) = memchr::memchr(b'$', &bytes[i..]).map(|p| p + i) {
@@ -382,7 +407,11 @@ fn referenced(text: &str, out: &mut Vec<String>, seen: &mut HashSet<String>) {
         while j < bytes.len() && (bytes[j].is_ascii_alphanumeric() || bytes[j] == b'_') {
             j += 1;
         }
-        if j > start && !bytes[start].is_ascii_digit() && seen.insert(text[start..j].to_string()) {
+        if j > start
+            && !bytes[start].is_ascii_digit()
+            && !skip(p)
+            && seen.insert(text[start..j].to_string())
+        {
             out.push(text[start..j].to_string());
         }
         i = j.max(p + 1);
@@ -467,6 +496,26 @@ impl Finder<'_> {
         } else {
             (command, None)
         };
+        // A Kubernetes container (an image, outside compose): Kubernetes substitutes
+        // `$(NAME)` in its command and args.
+        let outer = self.container_args;
+        if !self.compose && get("image").is_some() && (command.is_some() || args.is_some()) {
+            self.container_args = Some(ContainerArgs {
+                env_from: get("envFrom").is_some(),
+            });
+        }
+        self.command_line(&get, head, tail);
+        self.container_args = outer;
+    }
+
+    /// A container's, compose service's or Ansible task's command line: `head` (`command` or
+    /// `entrypoint`) and `tail` (`args` or compose's `command`).
+    fn command_line<'n>(
+        &mut self,
+        get: &dyn Fn(&str) -> Option<(&'n Node, &'n Node)>,
+        head: Option<(&'n Node, &'n Node)>,
+        tail: Option<(&'n Node, &'n Node)>,
+    ) {
         let keys: Vec<&Node> = [head, tail].iter().flatten().map(|(k, _)| *k).collect();
         let mut argv: Vec<&Node> = Vec::new();
         match (head.map(|h| h.1), tail.map(|t| t.1)) {
@@ -584,6 +633,32 @@ impl Finder<'_> {
                 _ => {}
             }
         }
+        // GitLab CI: a rule's `variables:` (a job's `rules:`, or `workflow: rules:` for every
+        // job) replace the values when the rule matches, which is known only at run time.
+        let workflow_rules = entries
+            .iter()
+            .find(|(k, _)| k.str() == Some("workflow"))
+            .and_then(|(_, w)| match w {
+                Node::Map { entries, .. } => entries.iter().find(|(k, _)| k.str() == Some("rules")),
+                _ => None,
+            });
+        let job_rules = entries.iter().find(|(k, _)| k.str() == Some("rules"));
+        for (_, rules) in job_rules.into_iter().chain(workflow_rules) {
+            let Node::Seq { items, .. } = rules else {
+                continue;
+            };
+            for item in items {
+                let Node::Map { entries, .. } = item else {
+                    continue;
+                };
+                let variables = entries.iter().find(|(k, _)| k.str() == Some("variables"));
+                if let Some((_, Node::Map { entries, .. })) = variables {
+                    for (name, _) in entries {
+                        self.var(name, None, true, &mut vars);
+                    }
+                }
+            }
+        }
         let mut names = Vec::with_capacity(vars.len());
         for (name, var) in vars {
             self.env.entry(name.clone()).or_default().push(var);
@@ -668,7 +743,11 @@ impl Finder<'_> {
         if !self.env.is_empty() {
             let mut names = Vec::new();
             let mut seen = HashSet::new();
-            referenced(&content.text, &mut names, &mut seen);
+            // A value the runner substituted (compose's `$NAME`, a template) is not the
+            // container's variable of that name.
+            referenced(&content.text, &mut names, &mut seen, |at| {
+                content.has_opaque(Span::new(at, at + 1))
+            });
             let mut prelude = Assembled::new();
             let mut i = 0;
             while i < names.len() {
@@ -683,14 +762,15 @@ impl Finder<'_> {
                 let value = var
                     .value
                     .as_ref()
-                    .filter(|(v, _)| v.text.len() <= self.env_budget);
+                    .filter(|(v, _)| v.text.len() <= self.env_budget.get());
                 match value {
                     Some((value, span)) => {
-                        self.env_budget -= value.text.len();
+                        self.env_budget
+                            .set(self.env_budget.get() - value.text.len());
                         prelude.push_synthetic("=", at);
                         single_quoted(&mut prelude, value, *span);
                         // A value may hold a script or a statement naming others.
-                        referenced(&value.text, &mut names, &mut seen);
+                        referenced(&value.text, &mut names, &mut seen, |_| false);
                     }
                     None => prelude.push_synthetic(&format!("=\"${{{name}}}\""), at),
                 }
@@ -818,11 +898,11 @@ impl Finder<'_> {
             return None;
         };
         let mut runs = self.runs(*style, *span, value);
-        if self.compose
-            && value.contains("$$")
+        if (self.compose || self.container_args.is_some())
+            && value.contains('$')
             && let Some(r) = runs.take()
         {
-            runs = Some(compose_dollars(r, self.text));
+            runs = Some(self.substitutions(r));
         }
         let mut out = Assembled::new();
         let quoting = match style {
@@ -838,6 +918,7 @@ impl Finder<'_> {
                         Run::Own(host) => self.push_own(&mut out, host, quoting),
                         Run::Escaped(text, host) => out.push_literal(&text, host, quoting),
                         Run::Added(text, at) => out.push_synthetic(&text, at),
+                        Run::Variable(name, host) => self.push_variable(&mut out, &name, host),
                     }
                 }
             }
@@ -872,6 +953,90 @@ impl Finder<'_> {
         if pos < end {
             out.push_literal(&self.text[pos..end], Span::new(pos, end), quoting);
         }
+    }
+
+    /// The runs with the variables the runner substitutes split out: docker compose's `$NAME`
+    /// and `${…}` (compose-go's template: a name, or braces up to the matching `}`) and
+    /// Kubernetes' `$(NAME)` (k8s.io/kubernetes third_party/forked/golang/expansion: up to the
+    /// first `)`; left as written when the container sets no such variable); `$$` is a `$`
+    /// for both.
+    fn substitutions(&self, runs: Vec<Run>) -> Vec<Run> {
+        let mut out = Vec::with_capacity(runs.len());
+        for r in runs {
+            let Run::Own(host) = r else {
+                out.push(r);
+                continue;
+            };
+            let (start, end) = (host.start as usize, host.end as usize);
+            let bytes = self.text.as_bytes();
+            let (mut pos, mut i) = (start, start);
+            while let Some(d) = memchr::memchr(b'$', &bytes[i..end]).map(|p| p + i) {
+                let rest = &self.text[d..end];
+                let (len, run) = if rest.starts_with("$$") {
+                    (2, Some(Run::Escaped("$".into(), Span::new(d, d + 2))))
+                } else if self.compose {
+                    match compose_reference(rest) {
+                        Some((len, name)) => {
+                            (len, Some(Run::Variable(name, Span::new(d, d + len))))
+                        }
+                        None => (1, None),
+                    }
+                } else {
+                    match rest.strip_prefix("$(").and_then(|r| r.find(')')) {
+                        Some(close) => {
+                            let name = &rest[2..2 + close];
+                            let len = close + 3;
+                            let set = self.env.get(name).is_some_and(|s| !s.is_empty())
+                                || self.container_args.is_some_and(|c| c.env_from);
+                            let run =
+                                set.then(|| Run::Variable(name.into(), Span::new(d, d + len)));
+                            (len, run)
+                        }
+                        None => (1, None),
+                    }
+                };
+                if let Some(run) = run {
+                    if d > pos {
+                        out.push(Run::Own(Span::new(pos, d)));
+                    }
+                    out.push(run);
+                    pos = d + len;
+                }
+                i = d + len;
+            }
+            if pos < end {
+                out.push(Run::Own(Span::new(pos, end)));
+            }
+        }
+        out
+    }
+
+    /// A substituted variable: a Kubernetes container variable with a known value is that
+    /// value (mapped to where it is written, within the budget); anything else is unknown.
+    fn push_variable(&self, out: &mut Assembled, name: &str, host: Span) {
+        if !self.compose
+            && let Some((value, _)) = self
+                .env
+                .get(name)
+                .and_then(|s| s.last())
+                .and_then(|v| v.value.as_ref())
+            && value.text.len() <= self.env_budget.get()
+        {
+            self.env_budget
+                .set(self.env_budget.get() - value.text.len());
+            out.append(value);
+            return;
+        }
+        let name: String = name
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+            .collect();
+        let name = if is_name(&name) {
+            name
+        } else {
+            "variable".into()
+        };
+        out.push_value(&format!("${{{name}}}"), host, true);
     }
 
     /// The runs of a scalar, when they decode to exactly the parser's `value`.
@@ -913,7 +1078,7 @@ impl Finder<'_> {
         let mut text = String::new();
         for r in &runs {
             match r {
-                Run::Own(h) => text.push_str(&self.text[h.range()]),
+                Run::Own(h) | Run::Variable(_, h) => text.push_str(&self.text[h.range()]),
                 Run::Escaped(t, _) | Run::Added(t, _) => text.push_str(t),
             }
         }
@@ -927,28 +1092,40 @@ impl Finder<'_> {
     }
 }
 
-/// docker compose's `$$` (a `$` the container sees) as one escaped `$` each.
-fn compose_dollars(runs: Vec<Run>, text: &str) -> Vec<Run> {
-    let mut out = Vec::with_capacity(runs.len());
-    for r in runs {
-        let Run::Own(host) = r else {
-            out.push(r);
-            continue;
-        };
-        let (start, end) = (host.start as usize, host.end as usize);
-        let mut pos = start;
-        while let Some(d) = text[pos..end].find("$$").map(|p| p + pos) {
-            if d > pos {
-                out.push(Run::Own(Span::new(pos, d)));
+/// A compose interpolation at the start of `rest` (which starts with `$`): its length and
+/// variable name. `${…}` runs to its matching `}` (defaults may nest `${…}`).
+fn compose_reference(rest: &str) -> Option<(usize, String)> {
+    let bytes = rest.as_bytes();
+    let name_len = |from: usize| {
+        bytes[from..]
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_')
+            .count()
+    };
+    match bytes.get(1)? {
+        b'{' => {
+            let mut depth = 0usize;
+            for (i, b) in bytes.iter().enumerate().skip(1) {
+                match b {
+                    b'{' => depth += 1,
+                    b'}' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            let n = name_len(2);
+                            return Some((i + 1, rest[2..2 + n].to_string()));
+                        }
+                    }
+                    _ => {}
+                }
             }
-            out.push(Run::Escaped("$".into(), Span::new(d, d + 2)));
-            pos = d + 2;
+            None
         }
-        if pos < end {
-            out.push(Run::Own(Span::new(pos, end)));
+        b if b.is_ascii_alphabetic() || *b == b'_' => {
+            let n = name_len(1);
+            Some((1 + n, rest[1..1 + n].to_string()))
         }
+        _ => None,
     }
-    out
 }
 
 /// The runs cut to `len` bytes of text.
@@ -960,7 +1137,7 @@ fn truncate(runs: Vec<Run>, len: usize, text: &str) -> Vec<Run> {
             break;
         }
         let n = match &r {
-            Run::Own(h) => h.len(),
+            Run::Own(h) | Run::Variable(_, h) => h.len(),
             Run::Escaped(t, _) | Run::Added(t, _) => t.len(),
         };
         if have + n <= len {

@@ -68,6 +68,11 @@ const DICTIONARY: &[&str] = &[
     "2147483647",
     "99999999999999999999",
     "Content-Length: 3\r\n\r\n",
+    "\n  - ",
+    ": |\n    ",
+    "command: [\"sh\", \"-c\"]\n",
+    "{{ .Values.x }}",
+    "$(NAME)",
 ];
 
 /// How many mutations each target runs (the seeds themselves always all run): a count, not a
@@ -78,6 +83,7 @@ fn mutations(target: &str) -> usize {
     let base = match target {
         "fmt" => 20_000,
         "markdown" => 15_000,
+        "yaml" => 10_000,
         "shell" => 10_000,
         "check_sql" => 8_000,
         "redact" | "server" => 5_000,
@@ -120,14 +126,16 @@ fn seeds(target: &str) -> Vec<Vec<u8>> {
     let ext: &[&str] = match target {
         "shell" | "simulate" => &["sh"],
         "markdown" => &["md"],
+        "yaml" => &["yml", "yaml"],
         "server" => &[],
-        "migrate" | "redact" => &["sql", "sh", "md"],
+        "migrate" | "redact" => &["sql", "sh", "md", "yml", "yaml"],
         _ => &["sql"],
     };
     if target != "server" {
         files_in(&root.join("fuzz/seeds"), ext, &mut paths);
         files_in(&root.join("tests/fixtures/parser"), ext, &mut paths);
         files_in(&root.join("tests/fixtures/secrets"), ext, &mut paths);
+        files_in(&root.join("tests/fixtures/reach"), ext, &mut paths);
         if let Some(corpus) = crate::support::shared("corpus") {
             let mut shared = Vec::new();
             files_in(&corpus, ext, &mut shared);
@@ -270,6 +278,10 @@ fn shell() {
 #[test]
 fn markdown() {
     smoke("markdown");
+}
+#[test]
+fn yaml() {
+    smoke("yaml");
 }
 #[test]
 fn migrate() {
