@@ -93,6 +93,9 @@ impl JsonWriter {
     }
 
     pub(super) fn file<W: Write>(&mut self, out: &mut W, f: &FileReport<'_>) -> io::Result<()> {
+        if f.diagnostics.is_empty() {
+            return Ok(());
+        }
         let redactor = Redactor::new(f.text);
         let source = f.text;
         let index = LineIndex::new(f.text);

@@ -61,10 +61,8 @@ impl JunitWriter {
     }
 
     pub(super) fn file(&mut self, f: &FileReport<'_>) -> io::Result<()> {
-        let redactor = Redactor::new(f.text);
         let out = &mut self.suites;
         let path = Xml(f.path);
-        let index = LineIndex::new(f.text);
         let failures = f.diagnostics.len();
         let tests = failures.max(1);
         self.tests += tests;
@@ -78,7 +76,10 @@ impl JunitWriter {
                 out,
                 "    <testcase name=\"backup-lint\" classname=\"{path}\" file=\"{path}\"/>"
             )?;
+            return out.write_all(b"  </testsuite>\n");
         }
+        let redactor = Redactor::new(f.text);
+        let index = LineIndex::new(f.text);
         for d in f.diagnostics {
             let p = position(&index, d.span);
             let message = redactor.scrub(&d.message);

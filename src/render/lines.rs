@@ -12,6 +12,9 @@ use crate::syntax::span::LineIndex;
 /// One line per finding: `path:line:col: severity[CODE name]: message` (1-based; editors'
 /// error formats, vim `errorformat`, VS Code problem matchers).
 pub(super) fn concise<W: Write>(out: &mut W, f: &FileReport<'_>) -> io::Result<()> {
+    if f.diagnostics.is_empty() {
+        return Ok(());
+    }
     let redactor = Redactor::new(f.text);
     let index = LineIndex::new(f.text);
     let path = terminal_path(f.path);
@@ -32,6 +35,9 @@ pub(super) fn concise<W: Write>(out: &mut W, f: &FileReport<'_>) -> io::Result<(
 
 /// GitHub Actions workflow commands (`::error file=…,line=…::message`).
 pub(super) fn github<W: Write>(out: &mut W, f: &FileReport<'_>) -> io::Result<()> {
+    if f.diagnostics.is_empty() {
+        return Ok(());
+    }
     let redactor = Redactor::new(f.text);
     fn escape_data(s: &str) -> String {
         s.replace('%', "%25")

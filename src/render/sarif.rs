@@ -214,6 +214,9 @@ impl SarifWriter {
     }
 
     pub(super) fn file<W: Write>(&mut self, out: &mut W, f: &FileReport<'_>) -> io::Result<()> {
+        if f.diagnostics.is_empty() {
+            return Ok(());
+        }
         let redactor = Redactor::new(f.text);
         let index = LineIndex::new(f.text);
         let (uri, uri_base_id) = sarif_uri(f.path);
