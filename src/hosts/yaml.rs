@@ -1,7 +1,9 @@
 //! YAML files where backups run: Kubernetes workloads (a container's `command`/`args`, list or
-//! `sh -c` form, in a Pod, Job, CronJob's `jobTemplate`, Deployment…), GitHub Actions `run`,
-//! GitLab CI `script`/`before_script`/`after_script`, docker compose `command`/`entrypoint`,
-//! Ansible `shell`/`command` (free form, `cmd` or `argv`).
+//! `sh -c` form, in a Pod, Job, CronJob's `jobTemplate`, Deployment…, and Argo Workflows'
+//! containers and `script` templates), GitHub Actions and CircleCI `run`, GitLab CI
+//! `script`/`before_script`/`after_script`, Azure Pipelines `script`/`bash`, Drone and Buildkite
+//! `commands`, docker compose `command`/`entrypoint`, Ansible `shell`/`command` (free form,
+//! `cmd` or `argv`).
 //!
 //! The file is read with saphyr-parser (events with the position of every scalar); each
 //! scalar that holds a script is decoded here once more, piece by piece, so that every
@@ -418,8 +420,18 @@ fn referenced(
     }
 }
 
-/// Keys whose value is a script.
-const SCRIPT_KEYS: &[&str] = &["run", "script", "before_script", "after_script"];
+/// Keys whose value is a script (or a list of lines run in one shell): GitHub Actions and
+/// CircleCI `run`; GitLab CI, Azure Pipelines, Bitbucket and Travis `script` (GitLab's
+/// `before_script`/`after_script`); Azure Pipelines `bash`; Drone, Woodpecker and Buildkite
+/// `commands`.
+const SCRIPT_KEYS: &[&str] = &[
+    "run",
+    "script",
+    "before_script",
+    "after_script",
+    "bash",
+    "commands",
+];
 
 /// Ansible modules that run a command line.
 fn is_ansible_command(key: &str) -> bool {
@@ -482,6 +494,24 @@ impl Finder<'_> {
             } else if is_ansible_command(key) && key != "command" {
                 // `shell: …`, `ansible.builtin.shell: …` / `ansible.builtin.command: …`.
                 self.ansible(k, v);
+            }
+        }
+        // An Argo Workflows `script:` template: `source` run by `command` (a shell here).
+        if let (Some((_, image)), Some((sk, source @ Node::Scalar { .. }))) =
+            (get("image"), get("source"))
+            && matches!(image, Node::Scalar { .. })
+        {
+            let interpreter = match get("command").map(|(_, c)| c) {
+                Some(Node::Seq { items, .. }) => items.first().and_then(|i| i.str()),
+                Some(c) => c.str(),
+                None => None,
+            };
+            let program = interpreter
+                .and_then(|c| c.split_whitespace().next())
+                .unwrap_or("");
+            if super::shell::prefix::is_shell(super::shell::prefix::base(program)) {
+                self.script(sk, source);
+                return;
             }
         }
         // A container (`command` + `args`), a compose service (`entrypoint` + `command`), or
