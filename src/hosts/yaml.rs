@@ -299,7 +299,12 @@ pub fn parse(text: &str) -> Yaml {
         finder.walk(d, 0);
     }
     yaml.scripts = finder.out;
-    yaml.error = error;
+    // The parser read the masked text, where a template's characters are one `_` a byte: a
+    // position inside a template may fall inside one of the file's characters.
+    yaml.error = error.map(|(at, message)| {
+        let at = crate::syntax::span::floor_char_boundary(text, at.start as usize);
+        (Span::new(at, at), message)
+    });
     scalars.sort_by_key(|s| s.start);
     yaml.comments = comments(&masked, &scalars, &templates);
     yaml

@@ -63,7 +63,11 @@ impl miette::SourceCode for FileSource {
         if line == 0 && self.text.starts_with('\u{feff}') {
             line_start = line_start.max(3);
         }
-        let column = self.text[line_start.min(offset)..offset].chars().count();
+        // (Floored to a character: a span inside one must not panic the report.)
+        let offset_char = crate::syntax::span::floor_char_boundary(&self.text, offset);
+        let column = self.text[line_start.min(offset_char)..offset_char]
+            .chars()
+            .count();
         Ok(Box::new(miette::MietteSpanContents::new_named(
             self.name.clone(),
             inner.data(),

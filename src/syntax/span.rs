@@ -40,6 +40,16 @@ impl Span {
     }
 }
 
+/// The largest character boundary of `text` at or before `offset` (clamped to the text);
+/// `str::floor_char_boundary` arrived after this crate's minimum Rust version.
+pub fn floor_char_boundary(text: &str, offset: usize) -> usize {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
 /// Maps byte offsets to 1-based (line, column); columns count Unicode scalar values.
 pub struct LineIndex<'a> {
     text: &'a str,
@@ -91,10 +101,7 @@ impl<'a> LineIndex<'a> {
 
     /// 1-based line and column of byte `offset` (clamped to the text, snapped to a char boundary).
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
-        let mut offset = offset.min(self.text.len());
-        while !self.text.is_char_boundary(offset) {
-            offset -= 1;
-        }
+        let offset = floor_char_boundary(self.text, offset);
         let line = match self.line_starts.binary_search(&offset) {
             Ok(i) => i,
             Err(i) => i - 1,
