@@ -51,6 +51,22 @@ fn placeholder_at(bytes: &[u8], i: usize) -> Option<usize> {
     (bytes.get(j) == Some(&close) && bytes[j - 1] != b' ').then_some(j + 1)
 }
 
+/// A table of the bytes in `set`.
+const fn byte_table(set: &[u8]) -> [bool; 256] {
+    let mut table = [false; 256];
+    let mut i = 0;
+    while i < set.len() {
+        table[set[i] as usize] = true;
+        i += 1;
+    }
+    table
+}
+
+/// Bytes that may start a comment, a string or a placeholder: [`find`] skips the others.
+const STARTS: [bool; 256] = byte_table(b"-/'\"<{$");
+/// Bytes that may end a string, escape in one, or start a placeholder inside one.
+const IN_STRING: [bool; 256] = byte_table(b"'\"\\<{$");
+
 /// Every placeholder of `text`, outside comments, in source order.
 pub fn find(text: &str) -> Vec<Template> {
     let bytes = text.as_bytes();
@@ -69,6 +85,10 @@ pub fn find(text: &str) -> Vec<Template> {
         })
     };
     while i < bytes.len() {
+        if !STARTS[bytes[i] as usize] {
+            i += 1;
+            continue;
+        }
         match bytes[i] {
             b'-' if bytes.get(i + 1) == Some(&b'-') => {
                 while i < bytes.len() && bytes[i] != b'\n' {
@@ -101,6 +121,10 @@ pub fn find(text: &str) -> Vec<Template> {
                     && (i < 2 || !(bytes[i - 2].is_ascii_alphanumeric() || bytes[i - 2] == b'_'));
                 i += 1;
                 while i < bytes.len() {
+                    if !IN_STRING[bytes[i] as usize] {
+                        i += 1;
+                        continue;
+                    }
                     if escapes && bytes[i] == b'\\' {
                         i += 2;
                         continue;

@@ -183,10 +183,15 @@ fn find_scheme_end(raw: &str) -> Option<usize> {
 }
 
 /// Go's `url.QueryUnescape`: `+` is a space, `%XX` a byte; `None` for a malformed escape.
-pub fn query_unescape(s: &str) -> Option<String> {
+/// Text with neither is returned as it is, without a copy.
+pub fn query_unescape(s: &str) -> Option<std::borrow::Cow<'_, str>> {
     let b = s.as_bytes();
+    let Some(first) = memchr::memchr2(b'%', b'+', b) else {
+        return Some(std::borrow::Cow::Borrowed(s));
+    };
     let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
+    out.extend_from_slice(&b[..first]);
+    let mut i = first;
     while i < b.len() {
         match b[i] {
             b'%' => {
@@ -210,7 +215,10 @@ pub fn query_unescape(s: &str) -> Option<String> {
             }
         }
     }
-    Some(String::from_utf8_lossy(&out).into_owned())
+    Some(std::borrow::Cow::Owned(match String::from_utf8(out) {
+        Ok(text) => text,
+        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+    }))
 }
 
 #[cfg(test)]

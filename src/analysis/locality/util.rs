@@ -72,7 +72,7 @@ pub fn read_locality<'a>(uri: &StorageUri<'a>) -> (Loc, Option<Param<'a>>) {
         } else if value == DEFAULT {
             Loc::Default
         } else {
-            Loc::Tier(value)
+            Loc::Tier(value.into_owned())
         };
         return (loc, Some(p.clone()));
     }

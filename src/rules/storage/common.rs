@@ -291,8 +291,8 @@ impl<'p, 'a> GoQuery<'p, 'a> {
             .filter(|p| !p.key.contains(';') && !p.raw_value.is_some_and(|v| v.contains(';')))
             .filter_map(|param| {
                 Some(GoPair {
-                    key: query_unescape(param.key)?,
-                    value: query_unescape(param.raw_value.unwrap_or(""))?,
+                    key: query_unescape(param.key)?.into_owned(),
+                    value: query_unescape(param.raw_value.unwrap_or(""))?.into_owned(),
                     param,
                 })
             })

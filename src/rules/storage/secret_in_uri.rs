@@ -65,7 +65,7 @@ fn check(_: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
             if param.raw_value.is_none_or(str::is_empty) {
                 continue;
             }
-            let key = common::query_unescape(param.key).unwrap_or_else(|| param.key.to_string());
+            let key = common::query_unescape(param.key).unwrap_or(std::borrow::Cow::Borrowed(param.key));
             let Some(name) = SECRET_PARAMS.iter().find(|s| s.eq_ignore_ascii_case(&key)) else {
                 continue;
             };

@@ -79,7 +79,7 @@ fn values(t: &Target<'_>, provider: Provider, ctx: &Ctx<'_>, out: &mut Vec<Diagn
         let Some(raw) = param.raw_value else {
             continue;
         };
-        let key = common::query_unescape(param.key).unwrap_or_else(|| param.key.to_string());
+        let key = common::query_unescape(param.key).unwrap_or(std::borrow::Cow::Borrowed(param.key));
         if key == LOCALITY_PARAM {
             continue;
         }
@@ -118,7 +118,7 @@ fn values(t: &Target<'_>, provider: Provider, ctx: &Ctx<'_>, out: &mut Vec<Diagn
         let fixes = encode(raw, secret);
         // Name the parameter only when it is a real one (an unknown "name" may be part of a
         // secret cut by an unencoded `&`).
-        let what = if secret || known.contains(&key.as_str()) {
+        let what = if secret || known.contains(&key.as_ref()) {
             format!("the value of `{key}`")
         } else {
             "a parameter value".to_string()
