@@ -152,31 +152,28 @@ pub fn redact(data: &[u8]) {
     );
 }
 
-/// A shell script checked (and its fixes applied): no panic, spans inside.
+/// A host file of `kind` checked, and `--add-ignore` over its findings: no panic, spans inside.
+fn host(data: &[u8], kind: FileKind) {
+    let text = text(data);
+    let doc = Document::build(&text, kind, &[]);
+    let diags = engine::check(&doc, &CheckOptions::at(release(data)));
+    spans_inside(&text, &diags);
+    let _ = doc.add_ignores(&diags);
+}
+
+/// A shell script.
 pub fn shell(data: &[u8]) {
-    let text = text(data);
-    let doc = Document::build(&text, FileKind::Shell, &[]);
-    let diags = engine::check(&doc, &CheckOptions::at(release(data)));
-    spans_inside(&text, &diags);
-    let _ = doc.add_ignores(&diags);
+    host(data, FileKind::Shell);
 }
 
-/// A Markdown page checked: no panic, spans inside.
+/// A Markdown page.
 pub fn markdown(data: &[u8]) {
-    let text = text(data);
-    let doc = Document::build(&text, FileKind::Markdown, &[]);
-    let diags = engine::check(&doc, &CheckOptions::at(release(data)));
-    spans_inside(&text, &diags);
-    let _ = doc.add_ignores(&diags);
+    host(data, FileKind::Markdown);
 }
 
-/// A YAML file (workload, pipeline, compose file, playbook) checked: no panic, spans inside.
+/// A YAML file (workload, pipeline, compose file, playbook).
 pub fn yaml(data: &[u8]) {
-    let text = text(data);
-    let doc = Document::build(&text, FileKind::Yaml, &[]);
-    let diags = engine::check(&doc, &CheckOptions::at(release(data)));
-    spans_inside(&text, &diags);
-    let _ = doc.add_ignores(&diags);
+    host(data, FileKind::Yaml);
 }
 
 /// `migrate` of SQL, a script, a page and a YAML file: no panic; a migrated script keeps every shell
