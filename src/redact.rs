@@ -626,8 +626,8 @@ fn star_ranges(text: &str, ranges: &[Range<usize>]) -> String {
 
 /// `text` with the secrets of its storage URIs (secret query parameters, URL passwords)
 /// replaced by `redacted`, and nothing else: for a release's own redacted form of a
-/// statement, which `fmt --redact` prints as that release does (some releases show a RESTORE
-/// passphrase there; see FUZZING.md) but never with a URI secret the release would leave.
+/// statement, which `fmt --redact` prints as that release does (its passphrases are masked
+/// by the printer at every release) but never with a URI secret the release would leave.
 pub fn scrub_uris(text: &str) -> String {
     let mut scan = Scan::new(text, false);
     scan.key_values(&|_, key| SECRET_PARAMS.contains(&key));
