@@ -40,7 +40,13 @@ for t in "${targets[@]}"; do
 done
 status=0
 for t in "${targets[@]}"; do
-  echo "== $t: $minutes minute(s)"
+  if [ -n "${FUZZ_SECONDS:-}" ]; then
+    echo "== $t: $FUZZ_SECONDS second(s)"
+  elif [ "${FUZZ_CPU:-0}" = 1 ]; then
+    echo "== $t: $minutes minute(s) of CPU"
+  else
+    echo "== $t: $minutes minute(s)"
+  fi
   log="fuzz/artifacts/$t.log"
   mkdir -p "fuzz/artifacts/$t"
   # -fork would survive a crash and go on; plain runs stop at the first one, which is what a
