@@ -23,6 +23,15 @@ impl StatementKinds {
     pub const ALTER_BACKUP_SCHEDULE: Self = Self(1 << 6);
     pub const ALTER_BACKUP: Self = Self(1 << 7);
     pub const ALL: Self = Self(0xff);
+    /// How many kinds there are (the bits of `ALL`).
+    pub const COUNT: usize = 8;
+
+    const _ALL_IS_COUNT_BITS: () = assert!(Self::ALL.0 == (1 << Self::COUNT) - 1);
+
+    /// The kind of bit `n` (below `COUNT`).
+    pub const fn nth(n: usize) -> Self {
+        Self(1 << n)
+    }
 
     /// Both sets (`const`, for `Rule` statics).
     pub const fn or(self, other: Self) -> Self {

@@ -70,6 +70,7 @@ pub fn check_parts(
     let mut fresh = fresh.iter().copied().peekable();
     let set = opts.rules.for_text(text);
     let placeholders = set.contains(&rules::template::placeholder::RULE);
+    let statement_rules = rules::StatementRules::of(&set);
     parser::parse_each_part(&parse_text, parts, &mut diags, |stmt| {
         let mut restart = false;
         while fresh.next_if(|&f| f <= stmt.span.start as usize).is_some() {
@@ -99,7 +100,7 @@ pub fn check_parts(
                         facts: &facts,
                         ..ctx
                     };
-                    rules::run(&ast, &ctx, &set, &mut release);
+                    statement_rules.run(&ast, &ctx, &mut release);
                     written = Written::of(&ast, &facts);
                 }
                 match *ast {

@@ -350,16 +350,40 @@ pub fn run_markdown(
     }
 }
 
-/// Runs on `stmt` every statement rule of `set` that looks at its kind.
-pub fn run(stmt: &Statement, ctx: &Ctx<'_>, set: &RuleSet, out: &mut Vec<Diagnostic>) {
-    let kind = ctx.facts.kind;
-    for (i, rule) in ALL.iter().enumerate() {
-        if let RuleKind::Statement { on, check } = rule.kind
-            && on.intersects(kind)
-            && set.contains_index(i)
-        {
-            invoked(rule);
-            check(stmt, ctx, out);
+/// The statement rules of a [`RuleSet`] by the statement kind they look at, in [`ALL`]'s
+/// order: built once per file, so a statement costs only its own kind's rules.
+pub struct StatementRules {
+    by_kind: [Vec<(&'static Rule, CheckFn)>; StatementKinds::COUNT],
+}
+
+impl StatementRules {
+    pub fn of(set: &RuleSet) -> StatementRules {
+        let mut by_kind: [Vec<(&'static Rule, CheckFn)>; StatementKinds::COUNT] =
+            Default::default();
+        for (i, rule) in ALL.iter().enumerate() {
+            if let RuleKind::Statement { on, check } = rule.kind
+                && set.contains_index(i)
+            {
+                for (k, list) in by_kind.iter_mut().enumerate() {
+                    if on.intersects(StatementKinds::nth(k)) {
+                        list.push((*rule, check));
+                    }
+                }
+            }
+        }
+        StatementRules { by_kind }
+    }
+
+    /// Runs on `stmt` every rule that looks at its kind (`ctx.facts.kind`).
+    pub fn run(&self, stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+        for (k, list) in self.by_kind.iter().enumerate() {
+            if !ctx.facts.kind.intersects(StatementKinds::nth(k)) {
+                continue;
+            }
+            for &(rule, check) in list {
+                invoked(rule);
+                check(stmt, ctx, out);
+            }
         }
     }
 }
