@@ -290,18 +290,18 @@ fn string(raw: &str, now: i64) -> Reading {
     if s.ends_with('?') {
         return Reading::Unknown; // a synthetic timestamp: not checked here
     }
-    let lower = s.to_ascii_lowercase();
-    if lower == "tomorrow" {
+    let is = |word: &str| s.eq_ignore_ascii_case(word);
+    if is("tomorrow") {
         return Reading::Future {
             what: "'tomorrow' is in the future".into(),
             crdb: FUTURE.into(),
             negate_at: None,
         };
     }
-    if lower == "epoch" {
+    if is("epoch") {
         return invalid("'epoch' is the zero timestamp", ZERO_TS);
     }
-    if TIMESTAMP_WORDS.contains(&lower.as_str()) {
+    if TIMESTAMP_WORDS.iter().any(|w| is(w)) {
         return Reading::Timestamp;
     }
     if let Some(ts) = timestamp(s) {
@@ -473,20 +473,27 @@ fn unit_seconds(u: &str) -> Option<f64> {
 /// A sign may apply to one field or to all that follow, depending on the format; when the
 /// two readings disagree on the sign, the result is `None`.
 pub fn interval(s: &str) -> Option<IntervalSign> {
-    let mut t = s.trim().to_lowercase();
+    let s = s.trim();
+    // Lower-cased only when it has to be (the common `-10s` is borrowed).
+    let lower: std::borrow::Cow<'_, str> = if s.chars().any(char::is_uppercase) {
+        s.to_lowercase().into()
+    } else {
+        s.into()
+    };
+    let mut t: &str = &lower;
     if let Some(r) = t.strip_prefix('@') {
-        t = r.trim().to_string();
+        t = r.trim();
     }
     let mut ago = false;
     if let Some(r) = t.strip_suffix("ago") {
         ago = true;
-        t = r.trim().to_string();
+        t = r.trim();
     }
     let (per_field, propagated) = if t.trim_start_matches(['-', '+']).starts_with('p') {
-        let v = iso_interval(&t)?;
+        let v = iso_interval(t)?;
         (v, v)
     } else {
-        fields_interval(&t)?
+        fields_interval(t)?
     };
     let (a, b) = if ago {
         (-per_field, -propagated)
@@ -544,7 +551,12 @@ fn fields_interval(t: &str) -> Option<(f64, f64)> {
             };
             (v, r)
         } else {
-            let value: f64 = num.parse().ok()?;
+            // Whole numbers (the usual `10s`) without the float parser; exact up to 2^53.
+            let value: f64 = if num.len() <= 15 && num.bytes().all(|c| c.is_ascii_digit()) {
+                num.bytes().fold(0u64, |v, c| v * 10 + u64::from(c - b'0')) as f64
+            } else {
+                num.parse().ok()?
+            };
             let u = r.find(|c: char| !c.is_alphabetic()).unwrap_or(r.len());
             let factor = unit_seconds(&r[..u])?;
             (value * factor, &r[u..])

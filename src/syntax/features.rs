@@ -535,9 +535,16 @@ fn unknown_options(list: &OptionList, stmt: OptStmt, target: Version) -> Vec<Dia
 fn duplicate_options(list: &OptionList, _stmt: OptStmt) -> Vec<Diagnostic> {
     let mut first: HashMap<OptKey, &OptionItem> = HashMap::default();
     let mut diags = Vec::new();
-    for item in &list.items {
+    // A short list (the usual one to three options) is searched, not hashed.
+    const SEARCHED: usize = 8;
+    for (i, item) in list.items.iter().enumerate() {
         let key = item.key.canonical();
-        match first.get(&key) {
+        let prev = if list.items.len() <= SEARCHED {
+            list.items[..i].iter().find(|p| p.key.canonical() == key)
+        } else {
+            first.get(&key).copied()
+        };
+        match prev {
             Some(prev) => diags.push(
                 Diagnostic::new(
                     codes::DUPLICATE_OPTION,
@@ -548,9 +555,10 @@ fn duplicate_options(list: &OptionList, _stmt: OptStmt) -> Vec<Diagnostic> {
                 .with_secondary(prev.key_span, "first given here")
                 .with_help("remove one of them"),
             ),
-            None => {
+            None if list.items.len() > SEARCHED => {
                 first.insert(key, item);
             }
+            None => {}
         }
     }
     diags
