@@ -52,6 +52,23 @@ pub fn write_location(stmt: &Statement, facts: &StatementFacts) -> Option<String
     facts.location(facts.default_uri(list)?)
 }
 
+/// [`write_location`], as `index`'s shared copy when it knows the location.
+pub fn write_location_in(
+    stmt: &Statement,
+    facts: &StatementFacts,
+    index: &Index,
+) -> Option<Location> {
+    if matches!(stmt, Statement::Explain(_)) {
+        return None;
+    }
+    let list = crate::analysis::walk::backup_destination(stmt)?;
+    let uri = facts.default_uri(list)?;
+    match facts.parsed(uri) {
+        Some(t) => Some(index.shared(&t.location)),
+        None => facts.location(uri).map(Location::from),
+    }
+}
+
 impl FileContext {
     /// Adds the next statement; `written` is what its facts said (`Written::of`).
     pub fn push(&mut self, span: Span, entry: Entry, written: Written) {
@@ -64,7 +81,7 @@ impl FileContext {
             && let Some(loc) = written.location
         {
             if matches!(**stmt, Statement::CreateSchedule(_)) {
-                self.scheduled.insert(loc.clone());
+                self.scheduled.insert(loc.to_string());
             }
             let write = Write {
                 index: self.entries.len(),
@@ -73,11 +90,11 @@ impl FileContext {
             };
             // Looked up first: a new location's key is the text the locality index shares.
             let mut released = Vec::new();
-            match self.locations.get_mut(loc.as_str()) {
+            match self.locations.get_mut(&*loc) {
                 Some(state) => state.add(stmt, write, &mut released),
                 None => self
                     .locations
-                    .entry(self.locality.name(&loc))
+                    .entry(self.locality.name_of(&loc))
                     .or_default()
                     .add(stmt, write, &mut released),
             }

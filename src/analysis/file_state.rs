@@ -13,8 +13,9 @@ use crate::syntax::ast::{BackupDest, Statement};
 /// the file context (owned: the facts borrow the tree).
 #[derive(Debug, Default)]
 pub struct Written {
-    /// Where it writes backups (`rules::context::write_location`).
-    pub location: Option<String>,
+    /// Where it writes backups (`rules::context::write_location`), shared with the locality
+    /// index when it knows the location.
+    pub location: Option<locality::index::Location>,
     /// What the locality rules keep of a BACKUP or backup schedule.
     pub locality: Option<locality::index::Record>,
     /// Its `incremental_location` (`chain::model::incremental_location`).
@@ -33,10 +34,11 @@ pub struct Write {
 }
 
 impl Written {
-    pub fn of(stmt: &Statement, facts: &StatementFacts) -> Written {
+    /// `index` is the file's locality index so far: known locations are shared, not copied.
+    pub fn of(stmt: &Statement, facts: &StatementFacts, index: &locality::index::Index) -> Written {
         Written {
-            location: crate::analysis::context::write_location(stmt, facts),
-            locality: locality::index::Record::of(stmt, facts),
+            location: crate::analysis::context::write_location_in(stmt, facts, index),
+            locality: locality::index::Record::of(stmt, facts, index),
             incremental_location: model::incremental_location(facts, model::options_of(stmt)),
         }
     }

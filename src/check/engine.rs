@@ -101,7 +101,7 @@ pub fn check_parts(
                         ..ctx
                     };
                     statement_rules.run(&ast, &ctx, &mut release);
-                    written = Written::of(&ast, &facts);
+                    written = Written::of(&ast, &facts, file.locality());
                 }
                 match *ast {
                     Statement::Backup(_)

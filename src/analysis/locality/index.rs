@@ -190,7 +190,8 @@ pub fn intern(names: &mut HashSet<Location>, name: &Location) -> Location {
 impl Record {
     /// The record of a BACKUP or backup schedule (not through EXPLAIN, which writes nothing),
     /// from its facts.
-    pub fn of(stmt: &Statement, facts: &StatementFacts) -> Option<Record> {
+    /// Locations the index already knows share its copy (`Index::shared`).
+    pub fn of(stmt: &Statement, facts: &StatementFacts, index: &Index) -> Option<Record> {
         let (kind, list) = match stmt {
             Statement::Backup(b) => match &b.dest {
                 BackupDest::Into { collection } => (Kind::Full, collection),
@@ -213,13 +214,15 @@ impl Record {
         Some(Record {
             kind,
             list_span: list.span,
-            default: util::default_location(&uris).map(Rc::from),
+            default: util::default_item(&uris)
+                .and_then(|u| u.target)
+                .map(|t| index.shared(&t.location)),
             set: util::locality_set(&uris),
             items: uris
                 .into_iter()
                 .map(|u| Item {
                     span: u.item.span,
-                    location: u.target.map(|t| Rc::from(t.location.as_str())),
+                    location: u.target.map(|t| index.shared(&t.location)),
                     loc: u.loc,
                 })
                 .collect(),
@@ -245,6 +248,15 @@ impl Index {
         &self.records[&id].0
     }
 
+    /// The shared copy of the location `text` if the index knows it, else a new one (not
+    /// kept: `add` and `name` keep what they are given).
+    pub fn shared(&self, text: &str) -> Location {
+        match self.names.get(text) {
+            Some(shared) => shared.clone(),
+            None => Rc::from(text),
+        }
+    }
+
     /// The shared copy of the location `text` (for the file state's own maps).
     pub fn name(&mut self, text: &str) -> Location {
         match self.names.get(text) {
@@ -255,6 +267,11 @@ impl Index {
                 name
             }
         }
+    }
+
+    /// `name` of a location already made shareable (`shared`): kept as it is when new.
+    pub fn name_of(&mut self, name: &Location) -> Location {
+        intern(&mut self.names, name)
     }
 
     /// Adds the next earlier backup.

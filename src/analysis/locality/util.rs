@@ -128,15 +128,20 @@ pub fn locality_set(uris: &[LocUri<'_>]) -> Option<BTreeSet<String>> {
 
 /// Where the list keeps its metadata: the single URI, or the unique `default` one.
 pub fn default_location(uris: &[LocUri<'_>]) -> Option<String> {
+    default_item(uris)?.location()
+}
+
+/// The URI whose location is [`default_location`].
+pub fn default_item<'u, 'a>(uris: &'u [LocUri<'a>]) -> Option<&'u LocUri<'a>> {
     if uris.len() == 1 {
-        return uris[0].location();
+        return uris.first();
     }
     let mut defaults = uris.iter().filter(|u| u.loc == Loc::Default);
     let first = defaults.next()?;
     if defaults.next().is_some() {
         return None;
     }
-    first.location()
+    Some(first)
 }
 
 /// Every location of the list, `None` if one is unknown.
