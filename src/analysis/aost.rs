@@ -287,6 +287,11 @@ const TIMESTAMP_WORDS: &[&str] = &[
 /// A string constant, read as CockroachDB does: timestamp, then decimal, then interval.
 fn string(raw: &str, now: i64) -> Reading {
     let s = raw.trim();
+    // The usual `-10s` cannot be any of the forms tried before the interval below (no `?`,
+    // no word, no date, not a decimal).
+    if let Some(sign) = compact_interval(s) {
+        return interval_reading(raw, s, Some(sign));
+    }
     if s.ends_with('?') {
         return Reading::Unknown; // a synthetic timestamp: not checked here
     }
@@ -330,7 +335,12 @@ fn string(raw: &str, now: i64) -> Reading {
         }
         return Reading::Unknown;
     }
-    match interval(s) {
+    interval_reading(raw, s, interval(s))
+}
+
+/// The reading of `s` (`raw` trimmed) given its interval sign.
+fn interval_reading(raw: &str, s: &str, sign: Option<IntervalSign>) -> Reading {
+    match sign {
         Some(IntervalSign::Negative(secs)) => Reading::PastInterval(secs),
         Some(IntervalSign::Zero) => invalid(
             format!("'{s}' is a zero interval"),
@@ -473,6 +483,11 @@ fn unit_seconds(u: &str) -> Option<f64> {
 /// A sign may apply to one field or to all that follow, depending on the format; when the
 /// two readings disagree on the sign, the result is `None`.
 pub fn interval(s: &str) -> Option<IntervalSign> {
+    compact_interval(s).or_else(|| general_interval(s))
+}
+
+/// [`interval`] for every form.
+fn general_interval(s: &str) -> Option<IntervalSign> {
     let s = s.trim();
     // Lower-cased only when it has to be (the common `-10s` is borrowed).
     let lower: std::borrow::Cow<'_, str> = if s.chars().any(char::is_uppercase) {
@@ -509,6 +524,34 @@ pub fn interval(s: &str) -> Option<IntervalSign> {
     } else {
         None
     }
+}
+
+/// The usual compact interval (`-10s`, `5m`, `+1h`): an optional sign, up to 15 digits and one
+/// lower-case ASCII unit, nothing else; `None` for anything else (read by `interval`'s general
+/// path, which gives the same answer for these).
+fn compact_interval(s: &str) -> Option<IntervalSign> {
+    let b = s.as_bytes();
+    let (negative, rest) = match b.first()? {
+        b'-' => (true, &b[1..]),
+        b'+' => (false, &b[1..]),
+        _ => (false, b),
+    };
+    let digits = rest.iter().take_while(|c| c.is_ascii_digit()).count();
+    let unit = &rest[digits..];
+    if digits == 0 || digits > 15 || unit.is_empty() || !unit.iter().all(u8::is_ascii_lowercase) {
+        return None;
+    }
+    let n = rest[..digits]
+        .iter()
+        .fold(0u64, |v, c| v * 10 + u64::from(c - b'0')) as f64;
+    let value = n * unit_seconds(std::str::from_utf8(unit).ok()?)?;
+    Some(if value == 0.0 {
+        IntervalSign::Zero
+    } else if negative {
+        IntervalSign::Negative(value)
+    } else {
+        IntervalSign::Positive
+    })
 }
 
 /// Returns (each field with its own sign, a leading sign carried to unsigned fields).
@@ -610,6 +653,34 @@ fn iso_interval(t: &str) -> Option<f64> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_compact_interval_reads_as_the_general_path_does() {
+        let mut checked = 0;
+        for sign in ["", "-", "+", "--"] {
+            for digits in [
+                "0",
+                "00",
+                "1",
+                "10",
+                "007",
+                "999999999999999",
+                "1000000000000000",
+            ] {
+                for unit in [
+                    "s", "m", "h", "d", "w", "y", "ms", "us", "min", "mins", "hours", "mon",
+                    "years", "secs", "x", "ago", "sago", "S", "µs", "", "s ago", "1s",
+                ] {
+                    let s = format!("{sign}{digits}{unit}");
+                    if let Some(fast) = super::compact_interval(&s) {
+                        assert_eq!(Some(fast), super::general_interval(&s), "{s}");
+                        checked += 1;
+                    }
+                }
+            }
+        }
+        assert!(checked > 100, "{checked}");
+    }
+
     use super::*;
 
     #[test]
