@@ -231,8 +231,11 @@ impl CollWrite<'_> {
 }
 
 /// The collection a statement writes (location) and how.
-pub fn collection_of(stmt: &Statement, facts: &StatementFacts) -> Option<(String, CollKind)> {
-    let list_location = |l: &StrList| facts.list_location(l);
+pub fn collection_of<'f>(
+    stmt: &Statement,
+    facts: &'f StatementFacts,
+) -> Option<(std::borrow::Cow<'f, str>, CollKind)> {
+    let list_location = |l: &StrList| facts.list_location_ref(l);
     match walk::inner(stmt) {
         Statement::Backup(b) => match &b.dest {
             BackupDest::To { .. } => None,
@@ -407,7 +410,7 @@ fn chain_any<'a>(
             },
             BackupDest::Into { .. } => None,
             BackupDest::IntoLatest { collection, .. } => {
-                new_chain(file, &facts.list_location(collection)?, true)
+                new_chain(file, &facts.list_location_ref(collection)?, true)
             }
             BackupDest::IntoSubdir { collection, subdir } => {
                 if subdir
@@ -416,7 +419,7 @@ fn chain_any<'a>(
                 {
                     return None; // a subdirectory named LATEST: rejected (C012)
                 }
-                new_chain(file, &facts.list_location(collection)?, false)
+                new_chain(file, &facts.list_location_ref(collection)?, false)
             }
         },
         Statement::Restore(r) => match &r.from {

@@ -156,6 +156,9 @@ pub struct StatementFacts<'s> {
     /// URIs (a few are searched in order).
     by_address: Vec<(usize, usize)>,
     pub aost: Option<Aost<'s>>,
+    /// Every option item (`walk::option_items`), with the statement's name in CockroachDB's
+    /// type-check errors.
+    pub options: (&'static str, Vec<&'s OptionItem>),
     /// The lists whose `COCKROACH_LOCALITY` parameters CockroachDB parses
     /// (`locality::util::destination_lists`).
     pub destination_lists: Vec<util::DestList<'s>>,
@@ -170,6 +173,7 @@ impl<'s> StatementFacts<'s> {
             parsed: Vec::new(),
             by_address: Vec::new(),
             aost: None,
+            options: ("", Vec::new()),
             destination_lists: Vec::new(),
         }
     }
@@ -223,6 +227,7 @@ impl<'s> StatementFacts<'s> {
             parsed,
             by_address,
             aost,
+            options: walk::option_items(stmt),
             destination_lists: util::destination_lists(stmt),
         }
     }
@@ -275,6 +280,15 @@ impl<'s> StatementFacts<'s> {
     /// The location of a list (its default URI's; see `default_uri`).
     pub fn list_location(&self, list: &StrList) -> Option<String> {
         self.location(self.default_uri(list)?)
+    }
+
+    /// [`Self::list_location`], borrowed from the parsed URI when this statement's.
+    pub fn list_location_ref(&self, list: &StrList) -> Option<std::borrow::Cow<'_, str>> {
+        let item = self.default_uri(list)?;
+        match self.parsed(item) {
+            Some(t) => Some(std::borrow::Cow::Borrowed(t.location.as_str())),
+            None => self.location(item).map(std::borrow::Cow::Owned),
+        }
     }
 }
 

@@ -66,7 +66,7 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         Some((loc, CollKind::Subdir)) => (loc, false),
         Some(_) => return,
         None => match model::collection_read(stmt, ctx.facts) {
-            Some((loc, latest, _)) => (loc, latest),
+            Some((loc, latest, _)) => (loc.into(), latest),
             None => return,
         },
     };

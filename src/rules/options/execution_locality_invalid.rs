@@ -28,7 +28,6 @@
 //! ## Versions
 //! v23.1 on (the option exists from v23.1).
 
-use crate::rules::options::util;
 use crate::rules::prelude::*;
 
 pub static RULE: Rule = Rule {
@@ -43,11 +42,11 @@ pub static RULE: Rule = Rule {
     },
 };
 
-fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+fn check(_: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     if ctx.target < v(23, 1) {
         return;
     }
-    let (_, items) = util::option_items(stmt);
+    let items = &ctx.facts.options.1;
     for item in items {
         if item.key != OptKey::ExecutionLocality {
             continue;

@@ -54,8 +54,8 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let Some(targets) = targets else {
         return;
     };
-    let (_, items) = util::option_items(stmt);
-    let Some(item) = util::find(&items, &OptKey::IncludeAllVirtualClusters) else {
+    let items = &ctx.facts.options.1;
+    let Some(item) = util::find(items, &OptKey::IncludeAllVirtualClusters) else {
         return;
     };
     if util::bool_value(&item.value) != BoolVal::True {

@@ -50,10 +50,10 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     ) {
         return;
     }
-    let (_, items) = util::option_items(stmt);
+    let items = &ctx.facts.options.1;
     let (Some(pass), Some(kms)) = (
-        util::find(&items, &OptKey::EncryptionPassphrase),
-        util::find(&items, &OptKey::Kms),
+        util::find(items, &OptKey::EncryptionPassphrase),
+        util::find(items, &OptKey::Kms),
     ) else {
         return;
     };

@@ -62,8 +62,8 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     ) {
         return;
     }
-    let (_, items) = util::option_items(stmt);
-    let Some(item) = util::find(&items, &OptKey::RevisionHistory) else {
+    let items = &ctx.facts.options.1;
+    let Some(item) = util::find(items, &OptKey::RevisionHistory) else {
         return;
     };
     if util::bool_value(&item.value) != BoolVal::True {

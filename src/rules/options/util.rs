@@ -3,34 +3,6 @@
 use crate::syntax::ast::*;
 use crate::analysis::walk;
 
-/// Every option item of the statement (through EXPLAIN), with the name CockroachDB uses for the
-/// statement in its type-check errors. `ALTER BACKUP SCHEDULE … SET WITH` items are included.
-pub fn option_items(stmt: &Statement) -> (&'static str, Vec<&OptionItem>) {
-    match walk::inner(stmt) {
-        Statement::Backup(b) => ("BACKUP", from(&b.options)),
-        Statement::Restore(r) => ("RESTORE", from(&r.options)),
-        Statement::ShowBackup(s) => ("SHOW BACKUP", from(&s.options)),
-        Statement::ShowBackups(s) => ("SHOW BACKUPS", from(&s.options)),
-        Statement::ShowBackupConnection(s) => ("SHOW BACKUP CONNECTION", from(&s.options)),
-        Statement::CreateSchedule(s) => ("CREATE SCHEDULE FOR BACKUP", from(&s.backup_options)),
-        Statement::AlterBackupSchedule(s) => (
-            "ALTER BACKUP SCHEDULE",
-            s.cmds
-                .iter()
-                .filter_map(|c| match &c.kind {
-                    ScheduleCmdKind::SetWith(item) => Some(item),
-                    _ => None,
-                })
-                .collect(),
-        ),
-        _ => ("", Vec::new()),
-    }
-}
-
-fn from(l: &Option<OptionList>) -> Vec<&OptionItem> {
-    l.iter().flat_map(|l| l.items.iter()).collect()
-}
-
 /// The first item with `key` (or one of its aliases).
 pub fn find<'a>(items: &[&'a OptionItem], key: &OptKey) -> Option<&'a OptionItem> {
     items

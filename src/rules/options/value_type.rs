@@ -50,11 +50,11 @@ pub static RULE: Rule = Rule {
     },
 };
 
-fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+fn check(_: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     if ctx.target < v(22, 2) {
         return;
     }
-    let (op, items) = util::option_items(stmt);
+    let (op, items) = (ctx.facts.options.0, &ctx.facts.options.1);
     for item in items {
         let spelled = &ctx.source[item.key_span.range()];
         match item.key {
