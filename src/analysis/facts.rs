@@ -108,7 +108,7 @@ pub struct Target<'s> {
     pub text: &'s str,
     pub uri: StorageUri<'s>,
     /// `uri.location()`: what identifies the place across statements.
-    pub location: String,
+    pub location: std::borrow::Cow<'s, str>,
     /// The locality CockroachDB reads (Go's query parsing) and the pair it comes from.
     pub locality: Loc,
     pub locality_param: Option<Param<'s>>,
@@ -199,7 +199,7 @@ impl<'s> StatementFacts<'s> {
                     item: r.item,
                     role: r.role,
                     text,
-                    location: uri.location(),
+                    location: uri.location_text(),
                     uri,
                     locality,
                     locality_param,
@@ -255,7 +255,7 @@ impl<'s> StatementFacts<'s> {
     /// not one of this statement's URIs (one of an earlier statement) is parsed here.
     pub fn location(&self, item: &StrValue) -> Option<String> {
         match self.parsed(item) {
-            Some(t) => Some(t.location.clone()),
+            Some(t) => Some(t.location.to_string()),
             None => item.text().map(|t| StorageUri::parse(t).location()),
         }
     }
@@ -286,7 +286,7 @@ impl<'s> StatementFacts<'s> {
     pub fn list_location_ref(&self, list: &StrList) -> Option<std::borrow::Cow<'_, str>> {
         let item = self.default_uri(list)?;
         match self.parsed(item) {
-            Some(t) => Some(std::borrow::Cow::Borrowed(t.location.as_str())),
+            Some(t) => Some(std::borrow::Cow::Borrowed(&*t.location)),
             None => self.location(item).map(std::borrow::Cow::Owned),
         }
     }

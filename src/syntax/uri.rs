@@ -138,6 +138,35 @@ impl<'a> StorageUri<'a> {
         out
     }
 
+    /// `location()`, borrowed from `raw` when it is written there as one piece (a lower-case
+    /// scheme, no user, no trailing `/`): the usual URI costs no copy.
+    pub fn location_text(&self) -> Cow<'a, str> {
+        let raw = self.raw;
+        let start = raw.as_ptr() as usize;
+        let at = |part: &str| (part.as_ptr() as usize).wrapping_sub(start);
+        let end_of = |part: &str| at(part).wrapping_add(part.len());
+        let path = self.path.trim_end_matches('/');
+        let one_piece = if self.scheme.is_empty() {
+            // A bare path: the path is the location.
+            at(path) == 0 || path.is_empty()
+        } else {
+            matches!(self.scheme, Cow::Borrowed(s) if at(s) == 0)
+                && self.userinfo.is_none()
+                && raw.get(self.scheme.len()..self.scheme.len() + 3) == Some("://")
+                && at(self.host) == self.scheme.len() + 3
+                && (path.is_empty() || at(path) == end_of(self.host))
+        };
+        let len = if self.scheme.is_empty() {
+            path.len()
+        } else {
+            self.scheme.len() + 3 + self.host.len() + path.len()
+        };
+        match raw.get(..len) {
+            Some(text) if one_piece => Cow::Borrowed(text),
+            _ => Cow::Owned(self.location()),
+        }
+    }
+
     /// `location()` as borrowed parts: compared and hashed without formatting a string.
     pub fn loc(&self) -> Location<'_> {
         Location {
@@ -224,6 +253,33 @@ pub fn query_unescape(s: &str) -> Option<std::borrow::Cow<'_, str>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn the_borrowed_location_is_the_location(raw in "[a-zA-Z0-9:/@?&=%#._+ -]{0,40}") {
+            let uri = StorageUri::parse(&raw);
+            proptest::prop_assert_eq!(uri.location_text(), uri.location());
+        }
+    }
+
+    #[test]
+    fn the_usual_location_is_borrowed() {
+        for raw in [
+            "s3://b/p?AUTH=implicit",
+            "nodelocal://1/x/",
+            "/local/path",
+            "gs://b",
+        ] {
+            let uri = StorageUri::parse(raw);
+            assert!(matches!(uri.location_text(), Cow::Borrowed(_)), "{raw}");
+            assert_eq!(uri.location_text(), uri.location(), "{raw}");
+        }
+        for raw in ["S3://b/p", "s3://user:pw@b/p"] {
+            let uri = StorageUri::parse(raw);
+            assert!(matches!(uri.location_text(), Cow::Owned(_)), "{raw}");
+            assert_eq!(uri.location_text(), uri.location(), "{raw}");
+        }
+    }
 
     #[test]
     fn splits_every_part_with_ranges() {

@@ -43,7 +43,7 @@ pub struct LocUri<'a> {
 impl LocUri<'_> {
     /// Where it points (`s3://bucket/path`), without credentials or parameters.
     pub fn location(&self) -> Option<String> {
-        self.target.map(|t| t.location.clone())
+        self.target.map(|t| t.location.to_string())
     }
 
     /// Whether any `COCKROACH_LOCALITY` parameter is written (usable or not).
