@@ -43,21 +43,9 @@ pub struct FileContext {
 }
 
 /// Where a BACKUP or backup schedule writes: the location (`StorageUri::location`) of its
-/// destination's default URI; `None` for EXPLAIN, other statements and placeholders.
-pub fn write_location(stmt: &Statement, facts: &StatementFacts) -> Option<String> {
-    if matches!(stmt, Statement::Explain(_)) {
-        return None;
-    }
-    let list = crate::analysis::walk::backup_destination(stmt)?;
-    facts.location(facts.default_uri(list)?)
-}
-
-/// [`write_location`], as `index`'s shared copy when it knows the location.
-pub fn write_location_in(
-    stmt: &Statement,
-    facts: &StatementFacts,
-    index: &Index,
-) -> Option<Location> {
+/// destination's default URI, as `index`'s shared copy when it knows the location; `None` for
+/// EXPLAIN, other statements and placeholders.
+pub fn write_location(stmt: &Statement, facts: &StatementFacts, index: &Index) -> Option<Location> {
     if matches!(stmt, Statement::Explain(_)) {
         return None;
     }

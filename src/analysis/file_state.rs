@@ -13,7 +13,7 @@ use crate::syntax::ast::{BackupDest, Statement};
 /// the file context (owned: the facts borrow the tree).
 #[derive(Debug, Default)]
 pub struct Written {
-    /// Where it writes backups (`rules::context::write_location`), shared with the locality
+    /// Where it writes backups (`analysis::context::write_location`), shared with the locality
     /// index when it knows the location.
     pub location: Option<locality::index::Location>,
     /// What the locality rules keep of a BACKUP or backup schedule.
@@ -37,14 +37,14 @@ impl Written {
     /// `index` is the file's locality index so far: known locations are shared, not copied.
     pub fn of(stmt: &Statement, facts: &StatementFacts, index: &locality::index::Index) -> Written {
         Written {
-            location: crate::analysis::context::write_location_in(stmt, facts, index),
+            location: crate::analysis::context::write_location(stmt, facts, index),
             locality: locality::index::Record::of(stmt, facts, index),
             incremental_location: model::incremental_location(facts, model::options_of(stmt)),
         }
     }
 }
 
-/// What the file wrote at one location (see `rules::context::write_location`). Indices are
+/// What the file wrote at one location (see `analysis::context::write_location`). Indices are
 /// positions among the file context's entries.
 #[derive(Debug, Default)]
 pub struct LocationState {

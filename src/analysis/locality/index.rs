@@ -249,7 +249,7 @@ impl Index {
     }
 
     /// The shared copy of the location `text` if the index knows it, else a new one (not
-    /// kept: `add` and `name` keep what they are given).
+    /// kept: `add` and `name_of` keep what they are given).
     pub fn shared(&self, text: &str) -> Location {
         match self.names.get(text) {
             Some(shared) => shared.clone(),
@@ -257,19 +257,8 @@ impl Index {
         }
     }
 
-    /// The shared copy of the location `text` (for the file state's own maps).
-    pub fn name(&mut self, text: &str) -> Location {
-        match self.names.get(text) {
-            Some(shared) => shared.clone(),
-            None => {
-                let name: Location = Rc::from(text);
-                self.names.insert(name.clone());
-                name
-            }
-        }
-    }
-
-    /// `name` of a location already made shareable (`shared`): kept as it is when new.
+    /// The shared copy of the location `name` (for the file state's own maps): `name` itself
+    /// (made by `shared`) when the index did not know it.
     pub fn name_of(&mut self, name: &Location) -> Location {
         intern(&mut self.names, name)
     }
