@@ -40,6 +40,8 @@ pub struct FileContext {
     last_broken: Option<usize>,
     /// What the earlier backups wrote, for the locality rules.
     locality: Index,
+    /// The writers one `push` released (kept to reuse its room).
+    released: Vec<usize>,
 }
 
 /// Where a BACKUP or backup schedule writes: the location (`StorageUri::location`) of its
@@ -77,16 +79,17 @@ impl FileContext {
                 incremental_location: written.incremental_location,
             };
             // Looked up first: a new location's key is the text the locality index shares.
-            let mut released = Vec::new();
+            let released = &mut self.released;
+            released.clear();
             match self.locations.get_mut(&*loc) {
-                Some(state) => state.add(stmt, write, &mut released),
+                Some(state) => state.add(stmt, write, released),
                 None => self
                     .locations
                     .entry(self.locality.name_of(&loc))
                     .or_default()
-                    .add(stmt, write, &mut released),
+                    .add(stmt, write, released),
             }
-            for n in released {
+            for &n in &self.released {
                 self.entries[n].1 = Entry::Released;
             }
         }

@@ -89,10 +89,12 @@ impl LocationState {
     /// collection history, not the latest full or a layer since it, not an old-syntax layer.
     /// Their trees can go (so a long file of nightly backups keeps a few dozen trees, not all).
     pub fn add(&mut self, stmt: &Statement, write: Write, released: &mut Vec<usize>) {
-        let mut candidates: Vec<usize> = Vec::new();
-        self.record(stmt, write, &mut candidates);
+        // The candidates go onto `released` (no list of their own per statement), then only
+        // those no check can reach are kept there.
+        let from = released.len();
+        self.record(stmt, write, released);
         if self.writes.len() > model::COLLECTION_HISTORY {
-            candidates.push(self.writes[self.writes.len() - 1 - model::COLLECTION_HISTORY].index);
+            released.push(self.writes[self.writes.len() - 1 - model::COLLECTION_HISTORY].index);
         }
         if self.writes.len() >= 2 * model::COLLECTION_HISTORY {
             self.writes
@@ -100,12 +102,19 @@ impl LocationState {
         }
         let history_from =
             self.writes[self.writes.len().saturating_sub(model::COLLECTION_HISTORY)].index;
-        released.extend(candidates.into_iter().filter(|&n| {
-            n < history_from
+        let mut kept = from;
+        for i in from..released.len() {
+            let n = released[i];
+            if n < history_from
                 && self.last_full != Some(n)
                 && self.since_full.binary_search(&n).is_err()
                 && self.old.binary_search(&n).is_err()
-        }));
+            {
+                released[kept] = n;
+                kept += 1;
+            }
+        }
+        released.truncate(kept);
     }
 
     /// `add` without the release: the chain state, with `left` receiving the layers a new full

@@ -143,6 +143,8 @@ pub struct Index {
     names: HashSet<Location>,
     /// An earlier backup-family statement failed to parse.
     pub broken: bool,
+    /// The records one `add` stopped pointing at (kept to reuse its room).
+    dropped: Vec<usize>,
 }
 
 /// Below this many locations a collection looks them up in its list; from it on, in a set
@@ -284,7 +286,7 @@ impl Index {
         self.next_id += 1;
         // Pointers to this record made, and pointers to older records replaced.
         let mut added = 0;
-        let mut dropped = Vec::new();
+        let mut dropped = std::mem::take(&mut self.dropped);
         let syntax = kind.syntax();
         let all_known = items.iter().all(|i| i.location.is_some());
         for item in items {
@@ -338,7 +340,7 @@ impl Index {
         if added > 0 {
             self.records.insert(id, Box::new((record, added)));
         }
-        for old in dropped {
+        for &old in &dropped {
             if let Some((_, refs)) = self.records.get_mut(&old).map(|r| &mut **r) {
                 *refs -= 1;
                 if *refs == 0 {
@@ -346,6 +348,8 @@ impl Index {
                 }
             }
         }
+        dropped.clear();
+        self.dropped = dropped;
     }
 
     /// The backups (of the given syntax) that share a location with `locations`: their common
