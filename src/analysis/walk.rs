@@ -34,16 +34,16 @@ pub fn backup_options(stmt: &Statement) -> Option<&OptionList> {
     }
 }
 
-/// Every option list of the statement, whatever the statement.
-pub fn option_lists(stmt: &Statement) -> Vec<&OptionList> {
+/// The option list of the statement, whatever the statement (`WITH …`; none for ALTER).
+pub fn option_list(stmt: &Statement) -> Option<&OptionList> {
     match inner(stmt) {
-        Statement::Backup(b) => b.options.iter().collect(),
-        Statement::Restore(r) => r.options.iter().collect(),
-        Statement::ShowBackup(s) => s.options.iter().collect(),
-        Statement::ShowBackups(s) => s.options.iter().collect(),
-        Statement::ShowBackupConnection(s) => s.options.iter().collect(),
-        Statement::CreateSchedule(s) => s.backup_options.iter().collect(),
-        _ => Vec::new(),
+        Statement::Backup(b) => b.options.as_ref(),
+        Statement::Restore(r) => r.options.as_ref(),
+        Statement::ShowBackup(s) => s.options.as_ref(),
+        Statement::ShowBackups(s) => s.options.as_ref(),
+        Statement::ShowBackupConnection(s) => s.options.as_ref(),
+        Statement::CreateSchedule(s) => s.backup_options.as_ref(),
+        _ => None,
     }
 }
 

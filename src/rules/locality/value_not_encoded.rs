@@ -77,15 +77,13 @@ fn read_items(stmt: &Statement) -> Vec<&StrValue> {
     if matches!(
         walk::inner(stmt),
         Statement::Restore(_) | Statement::ShowBackup(_)
-    ) {
-        for opts in walk::option_lists(stmt) {
-            if let Some(item) = opts.get(&OptKey::IncrementalLocation) {
-                match &item.value {
-                    OptValue::List(l) => out.extend(l.items.iter()),
-                    OptValue::Str(s) => out.push(s),
-                    _ => {}
-                }
-            }
+    ) && let Some(opts) = walk::option_list(stmt)
+        && let Some(item) = opts.get(&OptKey::IncrementalLocation)
+    {
+        match &item.value {
+            OptValue::List(l) => out.extend(l.items.iter()),
+            OptValue::Str(s) => out.push(s),
+            _ => {}
         }
     }
     out

@@ -28,7 +28,6 @@
 //! All releases with encrypted backups (v20.1 on).
 
 use crate::rules::prelude::*;
-use crate::analysis::walk;
 
 pub static RULE: Rule = Rule {
     code: "U012",
@@ -42,19 +41,9 @@ pub static RULE: Rule = Rule {
     },
 };
 
-fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
-    let mut items: Vec<&OptionItem> = walk::option_lists(stmt)
-        .into_iter()
-        .flat_map(|l| l.items.iter())
-        .collect();
-    if let Statement::AlterBackupSchedule(a) = walk::inner(stmt) {
-        for cmd in &a.cmds {
-            if let ScheduleCmdKind::SetWith(item) = &cmd.kind {
-                items.push(item);
-            }
-        }
-    }
-    for item in items {
+fn check(_: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+    // Every option item, `ALTER BACKUP SCHEDULE … SET WITH` ones included.
+    for &item in &ctx.facts.options.1 {
         let is_passphrase = match &item.key {
             OptKey::EncryptionPassphrase => true,
             OptKey::Generic(g) => g.eq_ignore_ascii_case("encryption_passphrase"),
