@@ -355,8 +355,9 @@ pub struct Chain<'a> {
     /// The known layers the statement builds on, oldest first (full included); only layers
     /// whose order is certain.
     pub layers: Layers<'a>,
-    /// The collection location (new syntax) or the old-syntax location of the chain's full.
-    pub location: Option<String>,
+    /// The collection location (new syntax) or the old-syntax location of the chain's full
+    /// (borrowed from the file state when it keeps it).
+    pub location: Option<std::borrow::Cow<'a, str>>,
 }
 
 /// The chain that `stmt` appends to or reads, from the file's earlier statements; `None` when
@@ -404,7 +405,7 @@ fn chain_any<'a>(
                         },
                         exact: true,
                         layers: old_writes(file, &loc),
-                        location: Some(loc),
+                        location: Some(loc.into()),
                     })
                 }
             },
@@ -450,7 +451,7 @@ fn chain_any<'a>(
                     fulls: vec![Writer::Backup(full)],
                     exact: true,
                     layers: Layers::Listed(Vec::new()),
-                    location: to_location(facts, full),
+                    location: to_location(facts, full).map(Into::into),
                 })
             }
             Some(_) => {
@@ -495,7 +496,7 @@ fn old_list<'a>(
         fulls: full.into_iter().map(Writer::Backup).collect(),
         exact: true,
         layers,
-        location: full_loc,
+        location: full_loc.map(Into::into),
     })
 }
 
@@ -504,7 +505,7 @@ fn old_list<'a>(
 fn new_chain<'a>(file: &'a FileContext, loc: &str, latest: bool) -> Option<Chain<'a>> {
     if latest && !file.scheduled_at(loc) {
         // The file state keeps the latest full and the layers since: no walk back.
-        let state = file.location(loc)?;
+        let (loc, state) = file.location_entry(loc)?;
         let last = state.last_full?;
         if broken_after(file, last) {
             return None;
@@ -518,7 +519,7 @@ fn new_chain<'a>(file: &'a FileContext, loc: &str, latest: bool) -> Option<Chain
                 indices: &state.since_full,
                 latest_time: state.since_full_latest_time.as_deref().map(|&(_, n)| n),
             },
-            location: Some(loc.to_string()),
+            location: Some(loc.into()),
         });
     }
     let fulls: Vec<CollWrite<'a>> = collection_writes(file, loc)
@@ -533,7 +534,7 @@ fn new_chain<'a>(file: &'a FileContext, loc: &str, latest: bool) -> Option<Chain
         fulls: fulls.iter().map(|w| w.writer).collect(),
         exact: false,
         layers: Layers::Listed(Vec::new()),
-        location: Some(loc.to_string()),
+        location: Some(loc.to_string().into()),
     })
 }
 

@@ -143,6 +143,13 @@ impl FileContext {
         self.locations.get(location).map(|state| &**state)
     }
 
+    /// [`Self::location`] with the file state's own copy of the location's text.
+    pub fn location_entry(&self, location: &str) -> Option<(&str, &LocationState)> {
+        self.locations
+            .get_key_value(location)
+            .map(|(key, state)| (&**key, &**state))
+    }
+
     /// Entry `n` as a statement, if it is one that is kept.
     pub fn statement(&self, n: usize) -> Option<&Statement> {
         match &self.entries[n].1 {
