@@ -52,11 +52,7 @@ pub fn write_location(stmt: &Statement, facts: &StatementFacts, index: &Index) -
         return None;
     }
     let list = crate::analysis::walk::backup_destination(stmt)?;
-    let uri = facts.default_uri(list)?;
-    match facts.parsed(uri) {
-        Some(t) => Some(index.shared(&t.location)),
-        None => facts.location(uri).map(Location::from),
-    }
+    Some(index.shared(&facts.list_location_ref(list)?))
 }
 
 impl FileContext {

@@ -156,9 +156,10 @@ pub struct StatementFacts<'s> {
     /// URIs (a few are searched in order).
     by_address: Vec<(usize, usize)>,
     pub aost: Option<Aost<'s>>,
-    /// Every option item (`walk::option_items`), with the statement's name in CockroachDB's
-    /// type-check errors.
-    pub options: (&'static str, Vec<&'s OptionItem>),
+    /// Every option item (`walk::option_items`), `ALTER BACKUP SCHEDULE … SET WITH` ones included.
+    pub option_items: Vec<&'s OptionItem>,
+    /// The statement's name in CockroachDB's type-check errors of its options (`BACKUP`).
+    pub option_statement: &'static str,
     /// The lists whose `COCKROACH_LOCALITY` parameters CockroachDB parses
     /// (`locality::util::destination_lists`).
     pub destination_lists: Vec<util::DestList<'s>>,
@@ -173,7 +174,8 @@ impl<'s> StatementFacts<'s> {
             parsed: Vec::new(),
             by_address: Vec::new(),
             aost: None,
-            options: ("", Vec::new()),
+            option_items: Vec::new(),
+            option_statement: "",
             destination_lists: Vec::new(),
         }
     }
@@ -221,13 +223,15 @@ impl<'s> StatementFacts<'s> {
             statement,
             reading: crate::analysis::aost::read(&as_of.expr, now),
         });
+        let (option_statement, option_items) = walk::option_items(stmt);
         StatementFacts {
             kind: StatementKinds::of(stmt),
             uris,
             parsed,
             by_address,
             aost,
-            options: walk::option_items(stmt),
+            option_items,
+            option_statement,
             destination_lists: util::destination_lists(stmt),
         }
     }
@@ -279,7 +283,8 @@ impl<'s> StatementFacts<'s> {
 
     /// The location of a list (its default URI's; see `default_uri`).
     pub fn list_location(&self, list: &StrList) -> Option<String> {
-        self.location(self.default_uri(list)?)
+        self.list_location_ref(list)
+            .map(std::borrow::Cow::into_owned)
     }
 
     /// [`Self::list_location`], borrowed from the parsed URI when this statement's.

@@ -50,27 +50,26 @@ pub fn option_list(stmt: &Statement) -> Option<&OptionList> {
 /// Every option item of the statement (through EXPLAIN), with the name CockroachDB uses for the
 /// statement in its type-check errors. `ALTER BACKUP SCHEDULE … SET WITH` items are included.
 pub fn option_items(stmt: &Statement) -> (&'static str, Vec<&OptionItem>) {
-    match inner(stmt) {
-        Statement::Backup(b) => ("BACKUP", from(&b.options)),
-        Statement::Restore(r) => ("RESTORE", from(&r.options)),
-        Statement::ShowBackup(s) => ("SHOW BACKUP", from(&s.options)),
-        Statement::ShowBackups(s) => ("SHOW BACKUPS", from(&s.options)),
-        Statement::ShowBackupConnection(s) => ("SHOW BACKUP CONNECTION", from(&s.options)),
-        Statement::CreateSchedule(s) => ("CREATE SCHEDULE FOR BACKUP", from(&s.backup_options)),
-        Statement::AlterBackupSchedule(s) => (
-            "ALTER BACKUP SCHEDULE",
-            s.cmds
-                .iter()
-                .filter_map(|c| match &c.kind {
-                    ScheduleCmdKind::SetWith(item) => Some(item),
-                    _ => None,
-                })
-                .collect(),
-        ),
-        _ => ("", Vec::new()),
-    }
-}
-
-fn from(l: &Option<OptionList>) -> Vec<&OptionItem> {
-    l.iter().flat_map(|l| l.items.iter()).collect()
+    let name = match inner(stmt) {
+        Statement::Backup(_) => "BACKUP",
+        Statement::Restore(_) => "RESTORE",
+        Statement::ShowBackup(_) => "SHOW BACKUP",
+        Statement::ShowBackups(_) => "SHOW BACKUPS",
+        Statement::ShowBackupConnection(_) => "SHOW BACKUP CONNECTION",
+        Statement::CreateSchedule(_) => "CREATE SCHEDULE FOR BACKUP",
+        Statement::AlterBackupSchedule(_) => "ALTER BACKUP SCHEDULE",
+        _ => "",
+    };
+    let items = match inner(stmt) {
+        Statement::AlterBackupSchedule(s) => s
+            .cmds
+            .iter()
+            .filter_map(|c| match &c.kind {
+                ScheduleCmdKind::SetWith(item) => Some(item),
+                _ => None,
+            })
+            .collect(),
+        _ => option_list(stmt).map_or_else(Vec::new, |l| l.items.iter().collect()),
+    };
+    (name, items)
 }

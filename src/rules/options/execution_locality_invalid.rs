@@ -46,7 +46,7 @@ fn check(_: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     if ctx.target < v(23, 1) {
         return;
     }
-    let items = &ctx.facts.options.1;
+    let items = &ctx.facts.option_items;
     for item in items {
         if item.key != OptKey::ExecutionLocality {
             continue;

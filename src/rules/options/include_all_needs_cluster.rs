@@ -54,7 +54,7 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let Some(targets) = targets else {
         return;
     };
-    let items = &ctx.facts.options.1;
+    let items = &ctx.facts.option_items;
     let Some(item) = util::find(items, &OptKey::IncludeAllVirtualClusters) else {
         return;
     };

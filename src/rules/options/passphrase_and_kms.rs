@@ -50,7 +50,7 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     ) {
         return;
     }
-    let items = &ctx.facts.options.1;
+    let items = &ctx.facts.option_items;
     let (Some(pass), Some(kms)) = (
         util::find(items, &OptKey::EncryptionPassphrase),
         util::find(items, &OptKey::Kms),

@@ -62,7 +62,7 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     ) {
         return;
     }
-    let items = &ctx.facts.options.1;
+    let items = &ctx.facts.option_items;
     let Some(item) = util::find(items, &OptKey::RevisionHistory) else {
         return;
     };

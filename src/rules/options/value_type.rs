@@ -54,7 +54,7 @@ fn check(_: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     if ctx.target < v(22, 2) {
         return;
     }
-    let (op, items) = (ctx.facts.options.0, &ctx.facts.options.1);
+    let (op, items) = (ctx.facts.option_statement, &ctx.facts.option_items);
     for item in items {
         let spelled = &ctx.source[item.key_span.range()];
         match item.key {

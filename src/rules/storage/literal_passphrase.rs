@@ -43,7 +43,7 @@ pub static RULE: Rule = Rule {
 
 fn check(_: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     // Every option item, `ALTER BACKUP SCHEDULE … SET WITH` ones included.
-    for &item in &ctx.facts.options.1 {
+    for &item in &ctx.facts.option_items {
         let is_passphrase = match &item.key {
             OptKey::EncryptionPassphrase => true,
             OptKey::Generic(g) => g.eq_ignore_ascii_case("encryption_passphrase"),
