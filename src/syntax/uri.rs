@@ -139,7 +139,8 @@ impl<'a> StorageUri<'a> {
     }
 
     /// `location()`, borrowed from `raw` when it is written there as one piece (a lower-case
-    /// scheme, no user, no trailing `/`): the usual URI costs no copy.
+    /// scheme and no user; a trailing `/` is left out by the slice): the usual URI costs no
+    /// copy.
     pub fn location_text(&self) -> Cow<'a, str> {
         let raw = self.raw;
         let start = raw.as_ptr() as usize;
