@@ -300,8 +300,9 @@ const KNOWN_WORD: u8 = 4;
 /// The class bits of `word` (exact spelling, lower case): one hashed probe instead of a scan
 /// of the keyword lists (the parser asks this for every name it reads).
 pub fn word_class(word: &str) -> u8 {
-    table()
-        .get(word.as_bytes(), fold_hash(word.as_bytes()), false)
+    let word = word.as_bytes();
+    known_word(folded_prefix(word), word)
+        .filter(|(w, _)| w.as_bytes() == word)
         .map_or(0, |(_, class)| class)
 }
 
@@ -363,13 +364,22 @@ const GRAMMAR_WORDS: &[&str] = &[
 /// The lower-case spelling of a known keyword written in any case, without allocating
 /// (keywords are usually written in upper case).
 pub fn known_word_ignoring_case(word: &str) -> Option<&'static str> {
-    known_word_hashed(word.as_bytes(), fold_hash(word.as_bytes()))
+    let word = word.as_bytes();
+    known_word(folded_prefix(word), word).map(|(w, _)| w)
 }
 
-/// [`known_word_ignoring_case`] with the word's [`fold_hash`] already computed (the lexer
-/// hashes an identifier while it scans it).
-pub(crate) fn known_word_hashed(word: &[u8], hash: u64) -> Option<&'static str> {
-    table().get(word, hash, true).map(|(w, _)| w)
+/// The table's entry for `word`, written in any ASCII case: its lower-case spelling and class
+/// bits. `prefix` is [`folded_prefix`] of `word` (the lexer builds it while it scans a word).
+pub(crate) fn known_word(prefix: u64, word: &[u8]) -> Option<(&'static str, u8)> {
+    table().get(prefix, word)
+}
+
+/// The first eight bytes of `word` in ASCII lower case, little-endian (byte `i` at bits
+/// `8 * i`), zero-padded: most keywords fit whole, so comparing them is comparing integers.
+pub(crate) fn folded_prefix(word: &[u8]) -> u64 {
+    word.iter().take(8).enumerate().fold(0, |prefix, (i, b)| {
+        prefix | u64::from(b.to_ascii_lowercase()) << (8 * i)
+    })
 }
 
 fn table() -> &'static WordTable {
@@ -396,13 +406,28 @@ fn table() -> &'static WordTable {
     })
 }
 
-/// A fixed set of lower-case words looked up by an FNV-1a hash of their ASCII-case-folded
-/// bytes with linear probing: built in a few microseconds at start-up and probed once per
-/// identifier, where a SipHash `HashMap` cost more than the lexing around it.
+/// A fixed set of lower-case words keyed by their length and [`folded_prefix`], with linear
+/// probing: built in a few microseconds at start-up and probed once per identifier, where a
+/// SipHash `HashMap` cost more than the lexing around it.
 struct WordTable {
-    slots: Vec<Option<(&'static str, u8)>>,
-    mask: usize,
+    slots: Vec<Slot>,
+    /// 64 minus the number of index bits: the index is the top bits of the hash.
+    shift: u32,
 }
+
+/// A table entry; the empty slot has the empty word (and prefix 0, which no word has).
+#[derive(Clone, Copy)]
+struct Slot {
+    prefix: u64,
+    word: &'static str,
+    class: u8,
+}
+
+const EMPTY: Slot = Slot {
+    prefix: 0,
+    word: "",
+    class: 0,
+};
 
 impl WordTable {
     fn new(words: impl Iterator<Item = &'static str>) -> WordTable {
@@ -410,74 +435,64 @@ impl WordTable {
         // At most a quarter full: probes stay short.
         let size = (words.len() * 4).next_power_of_two().max(16);
         let mut table = WordTable {
-            slots: vec![None; size],
-            mask: size - 1,
+            slots: vec![EMPTY; size],
+            shift: 64 - size.trailing_zeros(),
         };
         for word in words {
-            let mut i = fold_hash(word.as_bytes()) as usize & table.mask;
+            let prefix = folded_prefix(word.as_bytes());
+            let mut i = table.index(prefix, word.len());
             loop {
-                match table.slots[i] {
-                    None => {
-                        table.slots[i] = Some((word, KNOWN_WORD));
-                        break;
-                    }
-                    Some((w, _)) if w == word => break,
-                    Some(_) => i = (i + 1) & table.mask,
+                let slot = &mut table.slots[i];
+                if slot.word.is_empty() {
+                    *slot = Slot {
+                        prefix,
+                        word,
+                        class: KNOWN_WORD,
+                    };
+                    break;
                 }
+                if slot.word == word {
+                    break;
+                }
+                i = (i + 1) & (size - 1);
             }
         }
         table
     }
 
-    fn mark(&mut self, word: &str, class: u8) {
-        let mut i = fold_hash(word.as_bytes()) as usize & self.mask;
-        while let Some((w, c)) = &mut self.slots[i] {
-            if *w == word {
-                *c |= class;
+    fn index(&self, prefix: u64, len: usize) -> usize {
+        // Multiplicative hashing: the top bits of the product mix every bit of the key.
+        ((prefix ^ len as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> self.shift) as usize
+    }
+
+    fn mark(&mut self, word: &'static str, class: u8) {
+        let mut i = self.index(folded_prefix(word.as_bytes()), word.len());
+        while !self.slots[i].word.is_empty() {
+            if self.slots[i].word == word {
+                self.slots[i].class |= class;
                 return;
             }
-            i = (i + 1) & self.mask;
+            i = (i + 1) & (self.slots.len() - 1);
         }
     }
 
-    /// The entry for `word` (hashed by [`fold_hash`]): spelled exactly, or in any ASCII case.
-    fn get(&self, word: &[u8], hash: u64, any_case: bool) -> Option<(&'static str, u8)> {
-        let mut i = hash as usize & self.mask;
+    /// The entry for `word` in any ASCII case; `prefix` is its [`folded_prefix`].
+    fn get(&self, prefix: u64, word: &[u8]) -> Option<(&'static str, u8)> {
+        let mut i = self.index(prefix, word.len());
         loop {
-            match self.slots[i] {
-                None => return None,
-                Some((w, c))
-                    if w.len() == word.len()
-                        && if any_case {
-                            w.as_bytes().eq_ignore_ascii_case(word)
-                        } else {
-                            w.as_bytes() == word
-                        } =>
-                {
-                    return Some((w, c));
-                }
-                Some(_) => i = (i + 1) & self.mask,
+            let slot = self.slots[i];
+            if slot.word.is_empty() {
+                return None;
             }
+            if slot.prefix == prefix
+                && slot.word.len() == word.len()
+                && (word.len() <= 8 || slot.word.as_bytes()[8..].eq_ignore_ascii_case(&word[8..]))
+            {
+                return Some((slot.word, slot.class));
+            }
+            i = (i + 1) & (self.slots.len() - 1);
         }
     }
-}
-
-/// The FNV-1a offset basis: the hash of the empty word.
-pub(crate) const FOLD_HASH_START: u64 = 0xcbf2_9ce4_8422_2325;
-
-/// One byte into a [`fold_hash`]: upper- and lower-case ASCII letters hash alike (`| 0x20`;
-/// other bytes change too, but the same way on both sides, so only letters can collide and the
-/// probe compares the words).
-#[inline(always)]
-pub(crate) fn fold_hash_byte(h: u64, b: u8) -> u64 {
-    (h ^ u64::from(b | 0x20)).wrapping_mul(0x0100_0000_01b3)
-}
-
-/// FNV-1a over the bytes folded by [`fold_hash_byte`].
-pub(crate) fn fold_hash(bytes: &[u8]) -> u64 {
-    bytes
-        .iter()
-        .fold(FOLD_HASH_START, |h, &b| fold_hash_byte(h, b))
 }
 
 #[cfg(test)]

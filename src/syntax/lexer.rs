@@ -33,6 +33,9 @@ pub enum TokenKind {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Token<'a> {
     pub kind: TokenKind,
+    /// For an unquoted word, the class bits of `value` (`keywords::word_class`), worked out
+    /// once here so the parser never looks a word up again; 0 for every other token.
+    pub class: u8,
     pub span: Span,
     pub value: Cow<'a, str>,
 }
@@ -45,6 +48,16 @@ impl Token<'_> {
     /// An unquoted word equal to `kw` (given in lower case).
     pub fn is_keyword(&self, kw: &str) -> bool {
         self.kind == TokenKind::Ident && self.value == kw
+    }
+
+    /// An unquoted reserved keyword.
+    pub fn is_reserved(&self) -> bool {
+        self.class & keywords::RESERVED_WORD != 0
+    }
+
+    /// An unquoted type/function-name keyword.
+    pub fn is_type_func_name(&self) -> bool {
+        self.class & keywords::TYPE_FUNC_NAME_WORD != 0
     }
 
     /// Whether an unterminated construct made this error swallow the rest of the input: such
@@ -168,8 +181,13 @@ impl<'a> Lexer<'a> {
     }
 
     fn push(&mut self, kind: TokenKind, start: usize, value: Cow<'a, str>) {
+        self.push_word(kind, 0, start, value);
+    }
+
+    fn push_word(&mut self, kind: TokenKind, class: u8, start: usize, value: Cow<'a, str>) {
         self.out.tokens.push(Token {
             kind,
+            class,
             span: Span::new(start, self.pos),
             value,
         });
@@ -185,30 +203,28 @@ impl<'a> Lexer<'a> {
         }
     }
 
-    /// Lexes one item (a token, a comment or a run of whitespace) at `pos`; true when it was
+    /// Lexes one item (a token or a comment) at `pos`, after any whitespace; true when it was
     /// the `;` that ends a statement.
     fn step(&mut self) -> bool {
+        // Whitespace before the item is skipped here, not as an item of its own.
+        while let Some(b' ' | b'\t' | b'\n' | b'\r' | b'\x0c' | b'\x0b') = self.bytes.get(self.pos)
+        {
+            self.pos += 1;
+        }
         {
             let start = self.pos;
-            let b = self.bytes[self.pos];
+            let Some(&b) = self.bytes.get(self.pos) else {
+                return false;
+            };
             match b {
-                b' ' | b'\t' | b'\n' | b'\r' | b'\x0c' | b'\x0b' => {
-                    self.pos += 1;
-                    while let Some(b' ' | b'\t' | b'\n' | b'\r' | b'\x0c' | b'\x0b') =
-                        self.bytes.get(self.pos)
-                    {
-                        self.pos += 1;
-                    }
-                }
                 b';' => {
                     self.pos += 1;
                     self.push(TokenKind::Punct, start, Cow::Borrowed(";"));
                     return true;
                 }
                 b'-' if self.peek(1) == Some(b'-') => {
-                    while self.pos < self.bytes.len() && self.bytes[self.pos] != b'\n' {
-                        self.pos += 1;
-                    }
+                    self.pos = memchr::memchr(b'\n', &self.bytes[self.pos..])
+                        .map_or(self.bytes.len(), |k| self.pos + k);
                     self.out.comments.push(Span::new(start, self.pos));
                 }
                 b'/' if self.peek(1) == Some(b'*') => self.block_comment(start),
@@ -595,12 +611,23 @@ impl<'a> Lexer<'a> {
     }
 
     fn operator(&mut self, start: usize) {
-        const TWO: &[&str] = &[
-            "::", "<=", ">=", "<>", "!=", "||", "->", "<<", ">>", "~*", "!~", "&&", "#>", "@>",
-            "<@", "?|", "?&",
-        ];
-        let two = self.src.get(start..start + 2).unwrap_or("");
-        let len = if TWO.contains(&two) { 2 } else { 1 };
+        // The two-character operators: `::`, `<=`, `>=`, `<>`, `!=`, `||`, `->`, `<<`, `>>`,
+        // `~*`, `!~`, `&&`, `#>`, `@>`, `<@`, `?|`, `?&`.
+        let two = matches!(
+            (self.bytes[start], self.peek(1)),
+            (b':', Some(b':'))
+                | (b'<', Some(b'=' | b'>' | b'<' | b'@'))
+                | (b'>', Some(b'=' | b'>'))
+                | (b'!', Some(b'=' | b'~'))
+                | (b'|', Some(b'|'))
+                | (b'-', Some(b'>'))
+                | (b'~', Some(b'*'))
+                | (b'&', Some(b'&'))
+                | (b'#', Some(b'>'))
+                | (b'@', Some(b'>'))
+                | (b'?', Some(b'|' | b'&'))
+        );
+        let len = if two { 2 } else { 1 };
         self.pos += len;
         self.push(
             TokenKind::Punct,
@@ -610,17 +637,21 @@ impl<'a> Lexer<'a> {
     }
 
     fn ident(&mut self, start: usize) {
-        // ASCII fast path: one table look-up per byte, the keyword hash computed on the way;
-        // the first non-ASCII character switches to char-wise scanning.
+        // ASCII fast path: one table look-up per byte, the keyword table's key built on the
+        // way; the first non-ASCII character switches to char-wise scanning.
         let mut ascii_lower = true;
-        let mut hash = keywords::FOLD_HASH_START;
+        let mut prefix = 0u64;
+        let mut shift = 0;
         while let Some(&b) = self.bytes.get(self.pos) {
-            let class = IDENT_BYTE[b as usize];
-            if class == 0 {
+            let folded = IDENT_BYTE_FOLDED[b as usize];
+            if folded == 0 {
                 break;
             }
-            ascii_lower &= class == LOWER;
-            hash = keywords::fold_hash_byte(hash, b);
+            ascii_lower &= folded == b;
+            if shift < 64 {
+                prefix |= u64::from(folded) << shift;
+                shift += 8;
+            }
             self.pos += 1;
         }
         let mut ascii = true;
@@ -643,37 +674,33 @@ impl<'a> Lexer<'a> {
             }
         }
         let text = &self.src[start..self.pos];
-        let value = if ascii_lower {
-            Cow::Borrowed(text)
-        } else if ascii {
-            // All ASCII: the fast loop scanned (and hashed) the whole word.
-            match keywords::known_word_hashed(text.as_bytes(), hash) {
-                Some(word) => Cow::Borrowed(word),
-                None => Cow::Owned(text.to_ascii_lowercase()),
+        let (value, class) = if ascii {
+            // Keywords are usually written in upper case: the table gives their lower-case
+            // spelling without allocating.
+            match keywords::known_word(prefix, text.as_bytes()) {
+                Some((word, class)) => (Cow::Borrowed(word), class),
+                None if ascii_lower => (Cow::Borrowed(text), 0),
+                None => (Cow::Owned(text.to_ascii_lowercase()), 0),
             }
         } else {
-            Cow::Owned(text.to_lowercase().nfc().collect())
+            let value: String = text.to_lowercase().nfc().collect();
+            let class = keywords::word_class(&value);
+            (Cow::Owned(value), class)
         };
-        self.push(TokenKind::Ident, start, value);
+        self.push_word(TokenKind::Ident, class, start, value);
     }
 }
 
-/// How a byte continues an unquoted identifier: 0 not at all (or not ASCII), [`LOWER`] a
-/// lower-case letter, digit, `_` or `$`, [`UPPER`] an upper-case letter.
-const LOWER: u8 = 1;
-const UPPER: u8 = 2;
-static IDENT_BYTE: [u8; 256] = {
+/// A byte that continues an unquoted identifier, in ASCII lower case (`keywords::folded_prefix`
+/// folds the same way); 0 for any other byte (and for every non-ASCII byte).
+static IDENT_BYTE_FOLDED: [u8; 256] = {
     let mut t = [0u8; 256];
     let mut b = 0;
     while b < 128 {
         let c = b as u8;
-        t[b] = if c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'_' || c == b'$' {
-            LOWER
-        } else if c.is_ascii_uppercase() {
-            UPPER
-        } else {
-            0
-        };
+        if c.is_ascii_alphanumeric() || c == b'_' || c == b'$' {
+            t[b] = c.to_ascii_lowercase();
+        }
         b += 1;
     }
     t

@@ -349,8 +349,7 @@ fn expr_prefix<'t>(i: Tokens<'t>) -> PResult<'t, Expr> {
             ))
         }
         TokenKind::Ident | TokenKind::QuotedIdent
-            if t.kind == TokenKind::QuotedIdent
-                || !crate::syntax::keywords::is_reserved(&t.value) =>
+            if t.kind == TokenKind::QuotedIdent || !t.is_reserved() =>
         {
             let (mut i, first) = unrestricted_name(i)?;
             let mut parts = vec![first];
@@ -443,7 +442,7 @@ fn option_item<'t>(stmt: OptStmt, i: Tokens<'t>) -> PResult<'t, OptionItem> {
     }
     let may_be_key = i.peek().is_some_and(|t| match t.kind {
         TokenKind::String | TokenKind::QuotedIdent => true,
-        TokenKind::Ident => !crate::syntax::keywords::is_reserved(&t.value),
+        TokenKind::Ident => !t.is_reserved(),
         _ => false,
     });
     if !may_be_key {

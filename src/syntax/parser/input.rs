@@ -2,7 +2,9 @@
 //!
 //! Failures are values: every terminal that does not match records what it expected at its
 //! position in a shared tracker, so the statement's syntax error reports the furthest position
-//! reached and everything that could have come there ("expected one of `INTO`, `TO`").
+//! reached and everything that could have come there ("expected one of `INTO`, `TO`"). Most
+//! statements parse, so a statement is first parsed without recording; only a statement that
+//! fails is parsed again, recording, for its message.
 
 use std::cell::{Cell, RefCell};
 use std::iter::Enumerate;
@@ -12,7 +14,6 @@ use nom::error::{ErrorKind, ParseError};
 use nom::{IResult, Input, Needed};
 
 use crate::syntax::ast::{Name, StrKind, StrValue};
-use crate::syntax::keywords;
 use crate::syntax::lexer::{Token, TokenKind};
 use crate::syntax::span::Span;
 
@@ -37,6 +38,8 @@ impl std::fmt::Display for Expected {
 /// Shared state of one statement's parse.
 #[derive(Debug, Default)]
 pub struct Tracker {
+    /// Whether failures are recorded (see the module comment).
+    recording: Cell<bool>,
     furthest: Cell<usize>,
     expected: RefCell<Vec<Expected>>,
     depth: Cell<u32>,
@@ -44,6 +47,9 @@ pub struct Tracker {
 
 impl Tracker {
     pub fn expect(&self, pos: usize, what: Expected) {
+        if !self.recording.get() {
+            return;
+        }
         let furthest = self.furthest.get();
         if pos > furthest {
             self.furthest.set(pos);
@@ -58,9 +64,10 @@ impl Tracker {
         }
     }
 
-    /// Ready for the next statement; the list keeps its capacity (one allocation per file,
-    /// not one per statement).
-    pub fn reset(&self) {
+    /// Ready for the next parse, recording failures or not; the list keeps its capacity (one
+    /// allocation per file, not one per statement).
+    pub fn reset(&self, recording: bool) {
+        self.recording.set(recording);
         self.furthest.set(0);
         self.expected.borrow_mut().clear();
         self.depth.set(0);
@@ -321,7 +328,7 @@ pub fn placeholder<'t>(i: Tokens<'t>) -> PResult<'t, StrValue> {
 pub fn non_reserved_word<'t>(i: Tokens<'t>) -> PResult<'t, Name> {
     match i.peek() {
         Some(t) if t.kind == TokenKind::QuotedIdent => Ok((i.advance(1), name_of(t, true))),
-        Some(t) if t.kind == TokenKind::Ident && !keywords::is_reserved(&t.value) => {
+        Some(t) if t.kind == TokenKind::Ident && !t.is_reserved() => {
             Ok((i.advance(1), name_of(t, false)))
         }
         _ => i.fail(Expected::Other("a string")),
@@ -332,11 +339,7 @@ pub fn non_reserved_word<'t>(i: Tokens<'t>) -> PResult<'t, Name> {
 pub fn name<'t>(i: Tokens<'t>) -> PResult<'t, Name> {
     match i.peek() {
         Some(t) if t.kind == TokenKind::QuotedIdent => Ok((i.advance(1), name_of(t, true))),
-        Some(t)
-            if t.kind == TokenKind::Ident
-                && !keywords::is_reserved(&t.value)
-                && !keywords::is_type_func_name(&t.value) =>
-        {
+        Some(t) if t.kind == TokenKind::Ident && !t.is_reserved() && !t.is_type_func_name() => {
             Ok((i.advance(1), name_of(t, false)))
         }
         _ => i.fail(Expected::Other("a name")),

@@ -186,7 +186,6 @@ fn parse_statement(
         return StatementKind::Broken;
     }
     let eof = tokens[end - 1].span.end as usize;
-    tracker.reset();
     let input = Tokens {
         all: tokens,
         start,
@@ -194,7 +193,15 @@ fn parse_statement(
         eof,
         tracker,
     };
-    match grammar::statement(input) {
+    tracker.reset(false);
+    let mut parsed = grammar::statement(input);
+    if parsed.is_err() {
+        // The parse is deterministic: the second one fails the same way, recording what the
+        // message lists.
+        tracker.reset(true);
+        parsed = grammar::statement(input);
+    }
+    match parsed {
         Ok((_, stmt)) => StatementKind::Parsed(Box::new(stmt)),
         Err(nom::Err::Error(e) | nom::Err::Failure(e)) => {
             let (furthest, expected) = tracker.furthest();
