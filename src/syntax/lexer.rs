@@ -180,10 +180,12 @@ impl<'a> Lexer<'a> {
         self.src.get(at..).and_then(|s| s.chars().next())
     }
 
+    #[inline]
     fn push(&mut self, kind: TokenKind, start: usize, value: Cow<'a, str>) {
         self.push_word(kind, 0, start, value);
     }
 
+    #[inline]
     fn push_word(&mut self, kind: TokenKind, class: u8, start: usize, value: Cow<'a, str>) {
         self.out.tokens.push(Token {
             kind,
@@ -207,10 +209,11 @@ impl<'a> Lexer<'a> {
     /// the `;` that ends a statement.
     fn step(&mut self) -> bool {
         // Whitespace before the item is skipped here, not as an item of its own.
-        while let Some(b' ' | b'\t' | b'\n' | b'\r' | b'\x0c' | b'\x0b') = self.bytes.get(self.pos)
-        {
-            self.pos += 1;
+        let mut pos = self.pos;
+        while let Some(b' ' | b'\t' | b'\n' | b'\r' | b'\x0c' | b'\x0b') = self.bytes.get(pos) {
+            pos += 1;
         }
+        self.pos = pos;
         {
             let start = self.pos;
             let Some(&b) = self.bytes.get(self.pos) else {
@@ -639,55 +642,62 @@ impl<'a> Lexer<'a> {
     fn ident(&mut self, start: usize) {
         // ASCII fast path: one table look-up per byte, the keyword table's key built on the
         // way; the first non-ASCII character switches to char-wise scanning.
+        let bytes = self.bytes;
+        let mut pos = start;
         let mut ascii_lower = true;
         let mut prefix = 0u64;
-        let mut shift = 0;
-        while let Some(&b) = self.bytes.get(self.pos) {
+        while pos - start < 8 {
+            let Some(&b) = bytes.get(pos) else {
+                break;
+            };
             let folded = IDENT_BYTE_FOLDED[b as usize];
             if folded == 0 {
                 break;
             }
             ascii_lower &= folded == b;
-            if shift < 64 {
-                prefix |= u64::from(folded) << shift;
-                shift += 8;
-            }
-            self.pos += 1;
+            prefix |= u64::from(folded) << (8 * (pos - start));
+            pos += 1;
         }
-        let mut ascii = true;
-        if self.bytes.get(self.pos).is_some_and(|&b| b >= 0x80) {
-            while let Some(c) = self.char_at(self.pos) {
-                if c.is_ascii() || !is_ident_continue(c) {
-                    if c.is_ascii() && is_ident_continue(c) {
-                        // ASCII after non-ASCII: keep scanning char-wise.
-                        if c.is_ascii_uppercase() {
-                            ascii_lower = false;
-                        }
-                        self.pos += 1;
-                        continue;
-                    }
+        if pos - start == 8 {
+            while let Some(&b) = bytes.get(pos) {
+                let folded = IDENT_BYTE_FOLDED[b as usize];
+                if folded == 0 {
                     break;
                 }
-                ascii = false;
-                ascii_lower = false;
-                self.pos += c.len_utf8();
+                ascii_lower &= folded == b;
+                pos += 1;
             }
         }
-        let text = &self.src[start..self.pos];
-        let (value, class) = if ascii {
-            // Keywords are usually written in upper case: the table gives their lower-case
-            // spelling without allocating.
-            match keywords::known_word(prefix, text.as_bytes()) {
-                Some((word, class)) => (Cow::Borrowed(word), class),
-                None if ascii_lower => (Cow::Borrowed(text), 0),
-                None => (Cow::Owned(text.to_ascii_lowercase()), 0),
-            }
-        } else {
-            let value: String = text.to_lowercase().nfc().collect();
-            let class = keywords::word_class(&value);
-            (Cow::Owned(value), class)
+        self.pos = pos;
+        if bytes.get(pos).is_some_and(|&b| b >= 0x80) && self.non_ascii_ident(start) {
+            return;
+        }
+        let text = &self.src[start..pos];
+        // Keywords are usually written in upper case: the table gives their lower-case
+        // spelling without allocating.
+        let (value, class) = match keywords::known_word(prefix, text.as_bytes()) {
+            Some((word, class)) => (Cow::Borrowed(word), class),
+            None if ascii_lower => (Cow::Borrowed(text), 0),
+            None => (Cow::Owned(text.to_ascii_lowercase()), 0),
         };
         self.push_word(TokenKind::Ident, class, start, value);
+    }
+
+    /// The rest of an identifier from the non-ASCII character at `pos`, scanned char-wise:
+    /// when that character continues the identifier, pushes the whole word (lower-cased and
+    /// NFC-normalised) and returns true. Out of line, so the ASCII path stays small.
+    #[cold]
+    fn non_ascii_ident(&mut self, start: usize) -> bool {
+        if !self.char_at(self.pos).is_some_and(is_ident_continue) {
+            return false;
+        }
+        while let Some(c) = self.char_at(self.pos).filter(|&c| is_ident_continue(c)) {
+            self.pos += c.len_utf8();
+        }
+        let value: String = self.src[start..self.pos].to_lowercase().nfc().collect();
+        let class = keywords::word_class(&value);
+        self.push_word(TokenKind::Ident, class, start, Cow::Owned(value));
+        true
     }
 }
 
