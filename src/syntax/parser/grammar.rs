@@ -78,6 +78,14 @@ pub fn as_of_clause<'t>(i: Tokens<'t>) -> PResult<'t, AsOf> {
 /// `backup_targets ::= TABLE table_pattern { ',' table_pattern } | DATABASE name { ',' name }
 ///                   | virtual_cluster tenant_id | table_pattern { ',' table_pattern }`
 pub fn backup_targets<'t>(i: Tokens<'t>) -> PResult<'t, Targets> {
+    // Most statements name no targets (`BACKUP INTO …`, `RESTORE FROM …`): a reserved word
+    // other than TABLE starts no alternative, each fails with an error, not a failure.
+    if !i.recording()
+        && i.peek()
+            .is_some_and(|t| t.is_reserved() && !t.is_keyword("table"))
+    {
+        return Err(nom::Err::Error(PError::at(i.start)));
+    }
     let from = i.start;
     let (i, targets) = alt((
         map(

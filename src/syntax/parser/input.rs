@@ -46,10 +46,14 @@ pub struct Tracker {
 }
 
 impl Tracker {
+    #[inline]
     pub fn expect(&self, pos: usize, what: Expected) {
-        if !self.recording.get() {
-            return;
+        if self.recording.get() {
+            self.record(pos, what);
         }
+    }
+
+    fn record(&self, pos: usize, what: Expected) {
         let furthest = self.furthest.get();
         if pos > furthest {
             self.furthest.set(pos);
@@ -79,23 +83,41 @@ impl Tracker {
 }
 
 /// The parser's input: a window `[start, end)` of one statement's tokens.
+///
+/// What every position shares lives behind one reference, so that a window is three words:
+/// it is copied into every result.
 #[derive(Clone, Copy, Debug)]
 pub struct Tokens<'t> {
-    pub all: &'t [Token<'t>],
+    statement: &'t StatementTokens<'t>,
     pub start: usize,
     pub end: usize,
+}
+
+/// One statement's tokens and parse state, shared by every [`Tokens`] window over them.
+#[derive(Debug)]
+pub struct StatementTokens<'t> {
+    pub all: &'t [Token<'t>],
     /// Byte offset of the end of the statement (where "EOF" is reported).
     pub eof: usize,
     pub tracker: &'t Tracker,
 }
 
 impl<'t> Tokens<'t> {
+    /// The window `[start, end)` of the statement's tokens.
+    pub fn new(statement: &'t StatementTokens<'t>, start: usize, end: usize) -> Tokens<'t> {
+        Tokens {
+            statement,
+            start,
+            end,
+        }
+    }
+
     pub fn peek(&self) -> Option<&'t Token<'t>> {
-        (self.start < self.end).then(|| &self.all[self.start])
+        (self.start < self.end).then(|| &self.statement.all[self.start])
     }
 
     pub fn peek_at(&self, n: usize) -> Option<&'t Token<'t>> {
-        (self.start + n < self.end).then(|| &self.all[self.start + n])
+        (self.start + n < self.end).then(|| &self.statement.all[self.start + n])
     }
 
     pub fn advance(self, n: usize) -> Self {
@@ -107,7 +129,8 @@ impl<'t> Tokens<'t> {
 
     /// Span of the next token, or an empty span at the end of the statement.
     pub fn here(&self) -> Span {
-        self.peek().map_or(Span::point(self.eof), |t| t.span)
+        self.peek()
+            .map_or(Span::point(self.statement.eof), |t| t.span)
     }
 
     /// Span of the token just before the current position.
@@ -115,17 +138,28 @@ impl<'t> Tokens<'t> {
         if self.start == 0 {
             return Span::point(0);
         }
-        self.all[self.start - 1].span
+        self.statement.all[self.start - 1].span
     }
 
     /// The span from the token at index `from` to the last consumed token.
     pub fn span_from(&self, from: usize) -> Span {
         if self.start <= from {
-            return self.all.get(from).map_or(Span::point(self.eof), |t| {
-                Span::point(t.span.start as usize)
-            });
+            let statement = self.statement;
+            return statement
+                .all
+                .get(from)
+                .map_or(Span::point(statement.eof), |t| {
+                    Span::point(t.span.start as usize)
+                });
         }
-        self.all[from].span.to(self.all[self.start - 1].span)
+        let all = self.statement.all;
+        all[from].span.to(all[self.start - 1].span)
+    }
+
+    /// Whether failures are being recorded (the second parse of a statement that failed): a
+    /// shortcut that fails early without recording what was expected is only taken when not.
+    pub fn recording(&self) -> bool {
+        self.statement.tracker.recording.get()
     }
 
     pub fn at_end(&self) -> bool {
@@ -133,21 +167,22 @@ impl<'t> Tokens<'t> {
     }
 
     pub fn fail<T>(self, what: Expected) -> PResult<'t, T> {
-        self.tracker.expect(self.start, what);
+        self.statement.tracker.expect(self.start, what);
         Err(nom::Err::Error(PError::at(self.start)))
     }
 
     /// Recursion guard for nested expressions (20,000 parentheses must not overflow the stack).
     pub fn enter(self) -> Result<DepthGuard<'t>, nom::Err<PError>> {
-        let d = self.tracker.depth.get() + 1;
+        let tracker = self.statement.tracker;
+        let d = tracker.depth.get() + 1;
         if d > MAX_DEPTH {
             return Err(nom::Err::Failure(PError::custom(
                 self.start,
                 format!("expression nested too deeply (more than {MAX_DEPTH} levels)"),
             )));
         }
-        self.tracker.depth.set(d);
-        Ok(DepthGuard(self.tracker))
+        tracker.depth.set(d);
+        Ok(DepthGuard(tracker))
     }
 }
 
@@ -190,15 +225,17 @@ impl<'t> Input for Tokens<'t> {
     where
         P: Fn(Self::Item) -> bool,
     {
-        self.all[self.start..self.end].iter().position(predicate)
+        self.statement.all[self.start..self.end]
+            .iter()
+            .position(predicate)
     }
 
     fn iter_elements(&self) -> Self::Iter {
-        self.all[self.start..self.end].iter()
+        self.statement.all[self.start..self.end].iter()
     }
 
     fn iter_indices(&self) -> Self::IterIndices {
-        self.all[self.start..self.end].iter().enumerate()
+        self.statement.all[self.start..self.end].iter().enumerate()
     }
 
     fn slice_index(&self, count: usize) -> Result<usize, Needed> {

@@ -10,7 +10,7 @@ use crate::diagnostic::{Diagnostic, codes};
 use crate::syntax::ast::Statement;
 use crate::syntax::lexer::{self, Token, TokenKind};
 use crate::syntax::span::Span;
-use input::{Expected, Tokens, Tracker};
+use input::{Expected, StatementTokens, Tokens, Tracker};
 
 #[derive(Debug)]
 pub enum StatementKind {
@@ -186,13 +186,12 @@ fn parse_statement(
         return StatementKind::Broken;
     }
     let eof = tokens[end - 1].span.end as usize;
-    let input = Tokens {
+    let statement = StatementTokens {
         all: tokens,
-        start,
-        end,
         eof,
         tracker,
     };
+    let input = Tokens::new(&statement, start, end);
     tracker.reset(false);
     let mut parsed = grammar::statement(input);
     if parsed.is_err() {
