@@ -61,12 +61,12 @@ fn base(
         return None;
     }
     let record = |id: Option<usize>| -> Option<(Span, BTreeSet<String>)> {
-        let r = &idx.record(id?);
+        let r = idx.record(id?)?;
         Some((r.list_span, r.set.clone()?))
     };
     match &b.dest {
         BackupDest::IntoLatest { .. } => {
-            let c = idx.by_default[0].get(default)?;
+            let c = idx.collection(0, default)?;
             // A schedule's full backups run at unknown times: stay quiet.
             if c.schedule {
                 return None;
@@ -74,7 +74,7 @@ fn base(
             record(c.last_full)
         }
         BackupDest::IntoSubdir { .. } => {
-            let c = idx.by_default[0].get(default)?;
+            let c = idx.collection(0, default)?;
             if c.schedule {
                 return None;
             }
@@ -82,14 +82,14 @@ fn base(
             let Some(Ok(set)) = &c.full_set else {
                 return None;
             };
-            Some((idx.record(c.last_full?).list_span, set.clone()))
+            Some((idx.record(c.last_full?)?.list_span, set.clone()))
         }
         BackupDest::To { .. } => {
             let full_loc = match &b.incremental_from {
                 Some(f) => facts.location(f.uris.first()?)?,
                 None => default.to_string(),
             };
-            let c = idx.by_default[1].get(full_loc.as_str())?;
+            let c = idx.collection(1, &full_loc)?;
             if b.incremental_from.is_some() {
                 record(c.last)
             } else {
