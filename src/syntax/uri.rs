@@ -25,8 +25,12 @@ impl Param<'_> {
     /// The percent-decoded value (`region%3Dus-west` → `region=us-west`). A `+` stays a `+` here
     /// (Go's query parsing turns it into a space; rules that care look at `raw_value`).
     pub fn value(&self) -> String {
-        let raw = self.raw_value.unwrap_or("");
-        percent_decode_str(raw).decode_utf8_lossy().into_owned()
+        self.decoded_value().into_owned()
+    }
+
+    /// [`Self::value`], borrowed when nothing is escaped.
+    pub fn decoded_value(&self) -> Cow<'_, str> {
+        percent_decode_str(self.raw_value.unwrap_or("")).decode_utf8_lossy()
     }
 }
 

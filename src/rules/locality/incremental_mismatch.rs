@@ -115,11 +115,14 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         return;
     };
     let uris = util::read_items(ctx.facts, &list.items);
-    let (Some(default), Some(set)) = (util::default_location(&uris), util::locality_set(&uris))
-    else {
+    let (Some(default), Some(set)) = (
+        util::default_item(&uris).and_then(|u| u.target),
+        util::locality_set(&uris),
+    ) else {
         return;
     };
-    let Some((full_span, full_set)) = base(b, &default, ctx.file.locality(), ctx.facts) else {
+    let Some((full_span, full_set)) = base(b, &default.location, ctx.file.locality(), ctx.facts)
+    else {
         return;
     };
     if set == full_set {
