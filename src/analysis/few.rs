@@ -45,6 +45,15 @@ impl<T> Few<T> {
         }
     }
 
+    pub fn as_mut_slice(&mut self) -> &mut [T] {
+        match self {
+            Few::Empty => &mut [],
+            Few::One(a) => a,
+            Few::Two(a) => a,
+            Few::Many(v) => v,
+        }
+    }
+
     pub fn into_vec(self) -> Vec<T> {
         match self {
             Few::Empty => Vec::new(),
@@ -60,6 +69,12 @@ impl<T> std::ops::Deref for Few<T> {
 
     fn deref(&self) -> &[T] {
         self.as_slice()
+    }
+}
+
+impl<T> std::ops::DerefMut for Few<T> {
+    fn deref_mut(&mut self) -> &mut [T] {
+        self.as_mut_slice()
     }
 }
 
@@ -100,6 +115,48 @@ impl<'a, T> IntoIterator for &'a Few<T> {
     }
 }
 
+impl<'a, T> IntoIterator for &'a mut Few<T> {
+    type Item = &'a mut T;
+    type IntoIter = std::slice::IterMut<'a, T>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter_mut()
+    }
+}
+
+/// The items of a `Few`, moved out in order.
+pub enum IntoIter<T> {
+    One(std::array::IntoIter<T, 1>),
+    Two(std::array::IntoIter<T, 2>),
+    Many(std::vec::IntoIter<T>),
+}
+
+impl<T> Iterator for IntoIter<T> {
+    type Item = T;
+
+    fn next(&mut self) -> Option<T> {
+        match self {
+            IntoIter::One(i) => i.next(),
+            IntoIter::Two(i) => i.next(),
+            IntoIter::Many(i) => i.next(),
+        }
+    }
+}
+
+impl<T> IntoIterator for Few<T> {
+    type Item = T;
+    type IntoIter = IntoIter<T>;
+
+    fn into_iter(self) -> IntoIter<T> {
+        match self {
+            Few::Empty => IntoIter::Many(Vec::new().into_iter()),
+            Few::One(a) => IntoIter::One(a.into_iter()),
+            Few::Two(a) => IntoIter::Two(a.into_iter()),
+            Few::Many(v) => IntoIter::Many(v.into_iter()),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::Few;
@@ -109,6 +166,10 @@ mod tests {
         for n in 0..6 {
             let few: Few<usize> = (0..n).collect();
             assert_eq!(few.as_slice(), (0..n).collect::<Vec<_>>().as_slice());
+            assert_eq!(
+                few.clone().into_iter().collect::<Vec<_>>(),
+                (0..n).collect::<Vec<_>>()
+            );
             assert_eq!(few.into_vec(), (0..n).collect::<Vec<_>>());
         }
     }

@@ -8,6 +8,7 @@ use std::rc::Rc;
 use foldhash::{HashMap, HashSet};
 
 use crate::analysis::facts::StatementFacts;
+use crate::analysis::few::Few;
 use crate::analysis::locality::util::{self, Loc};
 use crate::syntax::ast::*;
 use crate::syntax::span::Span;
@@ -56,7 +57,8 @@ pub struct Item {
 pub struct Record {
     pub kind: Kind,
     pub list_span: Span,
-    pub items: Vec<Item>,
+    /// Its URIs (most backups have one or two: kept in place).
+    pub items: Few<Item>,
     /// Which of `items` keeps its metadata (the single URI or the `default` one), if known.
     default: Option<usize>,
     /// Its non-default localities, if known and valid.
@@ -229,7 +231,11 @@ impl Record {
             Statement::CreateSchedule(s) => (Kind::Schedule, &s.collection),
             _ => return None,
         };
-        let uris = util::read_items(facts, &list.items);
+        let uris: Few<util::LocUri<'_>> = list
+            .items
+            .iter()
+            .map(|item| util::read_item(facts, item))
+            .collect();
         let default = util::default_item(&uris).and_then(|d| {
             d.target?;
             uris.iter().position(|u| std::ptr::eq(u, d))

@@ -33,6 +33,7 @@
 
 use std::collections::BTreeSet;
 
+use crate::analysis::few::Few;
 use crate::analysis::locality::index::Index;
 use crate::analysis::locality::util;
 use crate::rules::prelude::*;
@@ -114,7 +115,11 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let Some(list) = walk::backup_destination(stmt) else {
         return;
     };
-    let uris = util::read_items(ctx.facts, &list.items);
+    let uris: Few<util::LocUri<'_>> = list
+        .items
+        .iter()
+        .map(|item| util::read_item(ctx.facts, item))
+        .collect();
     let (Some(default), Some(set)) = (
         util::default_item(&uris).and_then(|u| u.target),
         util::locality_set(&uris),
