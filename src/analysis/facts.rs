@@ -166,6 +166,10 @@ pub struct StatementFacts<'s> {
     /// The lists whose `COCKROACH_LOCALITY` parameters CockroachDB parses
     /// (`locality::util::destination_lists`).
     pub destination_lists: util::DestLists<'s>,
+    /// The destination list (`walk::backup_destination`) and the position in `parsed` of its
+    /// default URI (`None`: a placeholder), worked out once: the file state and several chain
+    /// rules ask for its location (`list_location_ref`).
+    destination: Option<(&'s StrList, Option<usize>)>,
 }
 
 /// A statement's URIs (`StatementFacts::uris`).
@@ -183,6 +187,7 @@ impl<'s> StatementFacts<'s> {
             option_items: Few::new(),
             option_statement: "",
             destination_lists: Few::new(),
+            destination: None,
         }
     }
 
@@ -231,7 +236,7 @@ impl<'s> StatementFacts<'s> {
             reading: crate::analysis::aost::read(&as_of.expr, now),
         });
         let (option_statement, option_items) = walk::option_items(stmt);
-        StatementFacts {
+        let mut facts = StatementFacts {
             kind: StatementKinds::of(stmt),
             uris,
             parsed,
@@ -240,7 +245,13 @@ impl<'s> StatementFacts<'s> {
             option_items,
             option_statement,
             destination_lists: util::destination_lists(stmt),
-        }
+            destination: None,
+        };
+        facts.destination = walk::backup_destination(stmt).map(|list| {
+            let default = facts.default_uri(list);
+            (list, default.and_then(|item| facts.parsed_at(item)))
+        });
+        facts
     }
 
     /// The URIs the storage rules judge: known text, no documentation placeholder.
@@ -251,15 +262,20 @@ impl<'s> StatementFacts<'s> {
     /// The parsed URI of `item`, a URI of this statement; `None` for a placeholder or a value
     /// that is not one of the statement's URIs.
     pub fn parsed(&self, item: &StrValue) -> Option<&Target<'s>> {
+        self.parsed.get(self.parsed_at(item)?)
+    }
+
+    /// The position of `item`'s parsed URI in `parsed` (see `parsed`).
+    fn parsed_at(&self, item: &StrValue) -> Option<usize> {
         if self.parsed.len() <= SEARCHED_IN_ORDER {
-            return self.parsed.iter().find(|t| std::ptr::eq(t.item, item));
+            return self.parsed.iter().position(|t| std::ptr::eq(t.item, item));
         }
         let key = address(item);
         let n = self
             .by_address
             .binary_search_by_key(&key, |&(a, _)| a)
             .ok()?;
-        self.parsed.get(self.by_address[n].1)
+        Some(self.by_address[n].1)
     }
 
     /// Where `item` points (`StorageUri::location`); `None` for a placeholder. A value that is
@@ -296,6 +312,12 @@ impl<'s> StatementFacts<'s> {
 
     /// [`Self::list_location`], borrowed from the parsed URI when this statement's.
     pub fn list_location_ref(&self, list: &StrList) -> Option<std::borrow::Cow<'_, str>> {
+        if let Some((destination, default)) = self.destination
+            && std::ptr::eq(destination, list)
+        {
+            // Every URI of the destination with a known text is in `parsed`.
+            return default.map(|n| std::borrow::Cow::Borrowed(&*self.parsed[n].location));
+        }
         let item = self.default_uri(list)?;
         match self.parsed(item) {
             Some(t) => Some(std::borrow::Cow::Borrowed(&*t.location)),
