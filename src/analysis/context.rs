@@ -1,11 +1,11 @@
 //! What rules know about the file beyond the statement they judge: every earlier statement,
 //! in order, so chain, collection, locality and transaction checks can look back.
 
-use foldhash::{HashMap, HashSet};
+use foldhash::HashSet;
 
 use crate::analysis::facts::StatementFacts;
 use crate::analysis::file_state::{LocationState, Write, Written};
-use crate::analysis::locality::index::{Index, Location};
+use crate::analysis::locality::index::{Index, LocId, Named, Record};
 use crate::syntax::ast::{Backup, Statement};
 use crate::syntax::span::Span;
 
@@ -28,9 +28,10 @@ pub enum Entry {
 #[derive(Debug, Default)]
 pub struct FileContext {
     pub entries: Vec<(Span, Entry)>,
-    /// Location written (see `write_location`) → the statements that write there and what the
-    /// chain rules compare there, kept up to date: they look up instead of scanning.
-    locations: HashMap<Location, Box<LocationState>>,
+    /// By location id (`Index::id`), the location written (see `write_location`): the
+    /// statements that write there and what the chain rules compare there, kept up to date:
+    /// they look up instead of scanning.
+    locations: Vec<Option<Box<LocationState>>>,
     /// Indices into `entries` of transaction-control statements (BEGIN, START TRANSACTION,
     /// COMMIT, END, ROLLBACK, ABORT, PREPARE TRANSACTION), oldest first.
     transaction_controls: Vec<usize>,
@@ -45,14 +46,27 @@ pub struct FileContext {
 }
 
 /// Where a BACKUP or backup schedule writes: the location (`StorageUri::location`) of its
-/// destination's default URI, as `index`'s shared copy when it knows the location; `None` for
-/// EXPLAIN, other statements and placeholders.
-pub fn write_location(stmt: &Statement, facts: &StatementFacts, index: &Index) -> Option<Location> {
+/// destination's default URI, named by `index` (its id when it knows the location); `None` for
+/// EXPLAIN, other statements and placeholders. `record` is the statement's locality record,
+/// if made: it has named the destination's locations already.
+pub fn write_location(
+    stmt: &Statement,
+    facts: &StatementFacts,
+    index: &Index,
+    record: Option<&Record>,
+) -> Option<Named> {
     if matches!(stmt, Statement::Explain(_)) {
         return None;
     }
     let list = crate::analysis::walk::backup_destination(stmt)?;
-    Some(index.shared(&facts.list_location_ref(list)?))
+    if let Some(record) = record
+        && record.list_span == list.span
+    {
+        let item = facts.default_uri(list)?;
+        let n = list.items.iter().position(|i| std::ptr::eq(i, item))?;
+        return record.named(n);
+    }
+    Some(index.named(&facts.list_location_ref(list)?))
 }
 
 impl FileContext {
@@ -66,25 +80,23 @@ impl FileContext {
         if let Entry::Statement(stmt) = &entry
             && let Some(loc) = written.location
         {
+            let id = self.locality.name_of(loc);
             if matches!(**stmt, Statement::CreateSchedule(_)) {
-                self.scheduled.insert(loc.to_string());
+                self.scheduled.insert(self.locality.name(id).to_string());
             }
             let write = Write {
                 index: self.entries.len(),
                 kind: crate::analysis::chain::collection_kind(stmt),
                 incremental_location: written.incremental_location,
             };
-            // Looked up first: a new location's key is the text the locality index shares.
+            if self.locations.len() <= id {
+                self.locations.resize_with(id + 1, || None);
+            }
             let released = &mut self.released;
             released.clear();
-            match self.locations.get_mut(&*loc) {
-                Some(state) => state.add(stmt, write, released),
-                None => self
-                    .locations
-                    .entry(self.locality.name_of(&loc))
-                    .or_default()
-                    .add(stmt, write, released),
-            }
+            self.locations[id]
+                .get_or_insert_default()
+                .add(stmt, write, released);
             for &n in &self.released {
                 self.entries[n].1 = Entry::Released;
             }
@@ -129,21 +141,24 @@ impl FileContext {
 
     /// The earlier statements that write `location`, oldest first.
     pub fn writes_at(&self, location: &str) -> &[Write] {
-        self.locations
-            .get(location)
+        self.location(location)
             .map_or(&[], |state| state.writes.as_slice())
     }
 
     /// What the file wrote at `location`, if anything.
     pub fn location(&self, location: &str) -> Option<&LocationState> {
-        self.locations.get(location).map(|state| &**state)
+        self.written_at(self.locality.id(location)?)
     }
 
     /// [`Self::location`] with the file state's own copy of the location's text.
     pub fn location_entry(&self, location: &str) -> Option<(&str, &LocationState)> {
-        self.locations
-            .get_key_value(location)
-            .map(|(key, state)| (&**key, &**state))
+        let id = self.locality.id(location)?;
+        Some((self.locality.name(id), self.written_at(id)?))
+    }
+
+    /// What the file wrote at location `id`, if anything.
+    fn written_at(&self, id: LocId) -> Option<&LocationState> {
+        self.locations.get(id)?.as_deref()
     }
 
     /// Entry `n` as a statement, if it is one that is kept.

@@ -3,6 +3,7 @@
 //! `AS OF SYSTEM TIME` reading. Rules and the file state read these instead of re-parsing
 //! (before, a URI was parsed about 20 times per statement).
 
+use crate::analysis::few::Few;
 use crate::analysis::locality::util::{self, Loc};
 use crate::analysis::walk;
 use crate::syntax::ast::*;
@@ -131,7 +132,9 @@ impl Target<'_> {
 
     /// Whether the URI carries `COCKROACH_LOCALITY=default` (first pair, as written).
     pub fn is_default_locality(&self) -> bool {
-        self.uri.locality().is_some_and(|p| p.value() == "default")
+        self.uri
+            .locality()
+            .is_some_and(|p| p.decoded_value() == "default")
     }
 }
 
@@ -149,34 +152,42 @@ pub struct Aost<'s> {
 pub struct StatementFacts<'s> {
     pub kind: StatementKinds,
     /// Every URI of the statement in source order of its clauses (EXPLAIN seen through).
-    pub uris: Vec<UriRef<'s>>,
+    pub uris: Uris<'s>,
     /// The URIs whose text is known (placeholders left out), parsed once, in `uris` order.
-    pub parsed: Vec<Target<'s>>,
+    pub parsed: Few<Target<'s>>,
     /// `(address of the item, index into parsed)` sorted by address, for statements with many
     /// URIs (a few are searched in order).
     by_address: Vec<(usize, usize)>,
     pub aost: Option<Aost<'s>>,
     /// Every option item (`walk::option_items`), `ALTER BACKUP SCHEDULE … SET WITH` ones included.
-    pub option_items: Vec<&'s OptionItem>,
+    pub option_items: walk::OptionItems<'s>,
     /// The statement's name in CockroachDB's type-check errors of its options (`BACKUP`).
     pub option_statement: &'static str,
     /// The lists whose `COCKROACH_LOCALITY` parameters CockroachDB parses
     /// (`locality::util::destination_lists`).
-    pub destination_lists: Vec<util::DestList<'s>>,
+    pub destination_lists: util::DestLists<'s>,
+    /// The destination list (`walk::backup_destination`) and the position in `parsed` of its
+    /// default URI (`None`: a placeholder), worked out once: the file state and several chain
+    /// rules ask for its location (`list_location_ref`).
+    destination: Option<(&'s StrList, Option<usize>)>,
 }
+
+/// A statement's URIs (`StatementFacts::uris`).
+pub type Uris<'s> = Few<UriRef<'s>>;
 
 impl<'s> StatementFacts<'s> {
     /// Facts for no statement (a statement that did not parse).
     pub const fn empty() -> StatementFacts<'static> {
         StatementFacts {
             kind: StatementKinds(0),
-            uris: Vec::new(),
-            parsed: Vec::new(),
+            uris: Few::new(),
+            parsed: Few::new(),
             by_address: Vec::new(),
             aost: None,
-            option_items: Vec::new(),
+            option_items: Few::new(),
             option_statement: "",
-            destination_lists: Vec::new(),
+            destination_lists: Few::new(),
+            destination: None,
         }
     }
 
@@ -187,8 +198,9 @@ impl<'s> StatementFacts<'s> {
         templates: &[crate::syntax::template::Template],
         now: i64,
     ) -> StatementFacts<'s> {
-        let uris = statement_uris(stmt);
-        let parsed: Vec<Target<'s>> = uris
+        let mut uris = Uris::new();
+        uris_into(stmt, &mut uris);
+        let parsed: Few<Target<'s>> = uris
             .iter()
             .filter_map(|r| {
                 let text = r.item.text()?;
@@ -224,7 +236,7 @@ impl<'s> StatementFacts<'s> {
             reading: crate::analysis::aost::read(&as_of.expr, now),
         });
         let (option_statement, option_items) = walk::option_items(stmt);
-        StatementFacts {
+        let mut facts = StatementFacts {
             kind: StatementKinds::of(stmt),
             uris,
             parsed,
@@ -233,7 +245,13 @@ impl<'s> StatementFacts<'s> {
             option_items,
             option_statement,
             destination_lists: util::destination_lists(stmt),
-        }
+            destination: None,
+        };
+        facts.destination = walk::backup_destination(stmt).map(|list| {
+            let default = facts.default_uri(list);
+            (list, default.and_then(|item| facts.parsed_at(item)))
+        });
+        facts
     }
 
     /// The URIs the storage rules judge: known text, no documentation placeholder.
@@ -244,15 +262,20 @@ impl<'s> StatementFacts<'s> {
     /// The parsed URI of `item`, a URI of this statement; `None` for a placeholder or a value
     /// that is not one of the statement's URIs.
     pub fn parsed(&self, item: &StrValue) -> Option<&Target<'s>> {
+        self.parsed.get(self.parsed_at(item)?)
+    }
+
+    /// The position of `item`'s parsed URI in `parsed` (see `parsed`).
+    fn parsed_at(&self, item: &StrValue) -> Option<usize> {
         if self.parsed.len() <= SEARCHED_IN_ORDER {
-            return self.parsed.iter().find(|t| std::ptr::eq(t.item, item));
+            return self.parsed.iter().position(|t| std::ptr::eq(t.item, item));
         }
         let key = address(item);
         let n = self
             .by_address
             .binary_search_by_key(&key, |&(a, _)| a)
             .ok()?;
-        self.parsed.get(self.by_address[n].1)
+        Some(self.by_address[n].1)
     }
 
     /// Where `item` points (`StorageUri::location`); `None` for a placeholder. A value that is
@@ -275,7 +298,7 @@ impl<'s> StatementFacts<'s> {
                 None => s.text().is_some_and(|t| {
                     StorageUri::parse(t)
                         .locality()
-                        .is_some_and(|p| p.value() == "default")
+                        .is_some_and(|p| p.decoded_value() == "default")
                 }),
             })
             .or_else(|| list.items.first())
@@ -289,6 +312,12 @@ impl<'s> StatementFacts<'s> {
 
     /// [`Self::list_location`], borrowed from the parsed URI when this statement's.
     pub fn list_location_ref(&self, list: &StrList) -> Option<std::borrow::Cow<'_, str>> {
+        if let Some((destination, default)) = self.destination
+            && std::ptr::eq(destination, list)
+        {
+            // Every URI of the destination with a known text is in `parsed`.
+            return default.map(|n| std::borrow::Cow::Borrowed(&*self.parsed[n].location));
+        }
         let item = self.default_uri(list)?;
         match self.parsed(item) {
             Some(t) => Some(std::borrow::Cow::Borrowed(&*t.location)),
@@ -304,11 +333,11 @@ fn address(item: &StrValue) -> usize {
     item as *const StrValue as usize
 }
 
-fn push_list<'s>(out: &mut Vec<UriRef<'s>>, list: &'s StrList, role: Role) {
+fn push_list<'s>(out: &mut Uris<'s>, list: &'s StrList, role: Role) {
     out.extend(list.items.iter().map(|item| UriRef { item, role }));
 }
 
-fn push_option<'s>(out: &mut Vec<UriRef<'s>>, item: &'s OptionItem, writes: bool) {
+fn push_option<'s>(out: &mut Uris<'s>, item: &'s OptionItem, writes: bool) {
     let role = match item.key {
         OptKey::Kms => Role::Kms,
         OptKey::IncrementalLocation => Role::IncrementalLocation { writes },
@@ -322,7 +351,7 @@ fn push_option<'s>(out: &mut Vec<UriRef<'s>>, item: &'s OptionItem, writes: bool
     }
 }
 
-fn push_options<'s>(out: &mut Vec<UriRef<'s>>, list: &'s Option<OptionList>, writes: bool) {
+fn push_options<'s>(out: &mut Uris<'s>, list: &'s Option<OptionList>, writes: bool) {
     for item in list.iter().flat_map(|l| l.items.iter()) {
         push_option(out, item, writes);
     }
@@ -331,15 +360,21 @@ fn push_options<'s>(out: &mut Vec<UriRef<'s>>, list: &'s Option<OptionList>, wri
 /// Every URI of the statement (EXPLAIN seen through), in source order of its clauses.
 /// Subdirectories (`'2024/05/01-120000.00'`, `LATEST`) before `IN` are not URIs and are left out.
 pub fn statement_uris(stmt: &Statement) -> Vec<UriRef<'_>> {
-    let mut out = Vec::new();
+    let mut out = Uris::new();
+    uris_into(stmt, &mut out);
+    out.into_vec()
+}
+
+/// [`statement_uris`] into `out`.
+fn uris_into<'s>(stmt: &'s Statement, out: &mut Uris<'s>) {
     match walk::inner(stmt) {
         Statement::Backup(b) => {
             match &b.dest {
-                BackupDest::To { uris, .. } => push_list(&mut out, uris, Role::Destination),
+                BackupDest::To { uris, .. } => push_list(out, uris, Role::Destination),
                 BackupDest::Into { collection }
                 | BackupDest::IntoLatest { collection, .. }
                 | BackupDest::IntoSubdir { collection, .. } => {
-                    push_list(&mut out, collection, Role::Destination)
+                    push_list(out, collection, Role::Destination)
                 }
             }
             if let Some(inc) = &b.incremental_from {
@@ -348,28 +383,28 @@ pub fn statement_uris(stmt: &Statement) -> Vec<UriRef<'_>> {
                     role: Role::IncrementalFrom,
                 }));
             }
-            push_options(&mut out, &b.options, true);
+            push_options(out, &b.options, true);
         }
         Statement::Restore(r) => {
             match &r.from {
                 RestoreFrom::Uris { layers } => {
                     for l in layers {
-                        push_list(&mut out, l, Role::Source);
+                        push_list(out, l, Role::Source);
                     }
                 }
                 RestoreFrom::Collection { collections, .. } => {
                     for l in collections {
-                        push_list(&mut out, l, Role::Source);
+                        push_list(out, l, Role::Source);
                     }
                 }
                 // A replication stream address is not a storage URI.
                 RestoreFrom::ReplicationStream { .. } => {}
             }
-            push_options(&mut out, &r.options, false);
+            push_options(out, &r.options, false);
         }
         Statement::ShowBackups(s) => {
-            push_list(&mut out, &s.collection, Role::Source);
-            push_options(&mut out, &s.options, false);
+            push_list(out, &s.collection, Role::Source);
+            push_options(out, &s.options, false);
         }
         Statement::ShowBackup(s) => {
             match &s.collections {
@@ -380,27 +415,27 @@ pub fn statement_uris(stmt: &Statement) -> Vec<UriRef<'_>> {
                 }),
                 Some(lists) => {
                     for l in lists {
-                        push_list(&mut out, l, Role::Source);
+                        push_list(out, l, Role::Source);
                     }
                 }
             }
-            push_options(&mut out, &s.options, false);
+            push_options(out, &s.options, false);
         }
         Statement::ShowBackupConnection(s) => out.push(UriRef {
             item: &s.uri,
             role: Role::Source,
         }),
         Statement::CreateSchedule(s) => {
-            push_list(&mut out, &s.collection, Role::Destination);
-            push_options(&mut out, &s.backup_options, true);
+            push_list(out, &s.collection, Role::Destination);
+            push_options(out, &s.backup_options, true);
         }
         Statement::AlterBackupSchedule(a) => {
             for cmd in &a.cmds {
                 match &cmd.kind {
-                    ScheduleCmdKind::SetInto(l) => push_list(&mut out, l, Role::Destination),
+                    ScheduleCmdKind::SetInto(l) => push_list(out, l, Role::Destination),
                     // `SET WITH kms = ''` / `('')` unsets the option: no URI to judge.
                     ScheduleCmdKind::SetWith(item) if !item.unsets() => {
-                        push_option(&mut out, item, true)
+                        push_option(out, item, true)
                     }
                     _ => {}
                 }
@@ -412,13 +447,12 @@ pub fn statement_uris(stmt: &Statement) -> Vec<UriRef<'_>> {
                 role: Role::AlterLocation,
             });
             for cmd in &a.cmds {
-                push_list(&mut out, &cmd.new_kms, Role::Kms);
-                push_list(&mut out, &cmd.old_kms, Role::Kms);
+                push_list(out, &cmd.new_kms, Role::Kms);
+                push_list(out, &cmd.old_kms, Role::Kms);
             }
         }
         Statement::Explain(_) => {}
     }
-    out
 }
 
 #[cfg(test)]

@@ -13,9 +13,9 @@ use crate::syntax::ast::{BackupDest, Statement};
 /// the file context (owned: the facts borrow the tree).
 #[derive(Debug, Default)]
 pub struct Written {
-    /// Where it writes backups (`analysis::context::write_location`), shared with the locality
-    /// index when it knows the location.
-    pub location: Option<locality::index::Location>,
+    /// Where it writes backups (`analysis::context::write_location`): its id when the locality
+    /// index knows the location.
+    pub location: Option<locality::index::Named>,
     /// What the locality rules keep of a BACKUP or backup schedule.
     pub locality: Option<locality::index::Record>,
     /// Its `incremental_location` (`chain::model::incremental_location`).
@@ -34,11 +34,12 @@ pub struct Write {
 }
 
 impl Written {
-    /// `index` is the file's locality index so far: known locations are shared, not copied.
+    /// `index` is the file's locality index so far: known locations are named by their id.
     pub fn of(stmt: &Statement, facts: &StatementFacts, index: &locality::index::Index) -> Written {
+        let record = locality::index::Record::of(stmt, facts, index);
         Written {
-            location: crate::analysis::context::write_location(stmt, facts, index),
-            locality: locality::index::Record::of(stmt, facts, index),
+            location: crate::analysis::context::write_location(stmt, facts, index, record.as_ref()),
+            locality: record,
             incremental_location: model::incremental_location(facts, model::options_of(stmt)),
         }
     }

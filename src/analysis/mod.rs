@@ -9,6 +9,7 @@ pub mod aost;
 pub mod chain;
 pub mod context;
 pub mod facts;
+pub mod few;
 pub mod file_state;
 pub mod locality;
 pub mod time;

@@ -47,9 +47,12 @@ pub fn option_list(stmt: &Statement) -> Option<&OptionList> {
     }
 }
 
+/// A statement's option items (`option_items`): the usual one or two kept in place.
+pub type OptionItems<'s> = crate::analysis::few::Few<&'s OptionItem>;
+
 /// Every option item of the statement (through EXPLAIN), with the name CockroachDB uses for the
 /// statement in its type-check errors. `ALTER BACKUP SCHEDULE … SET WITH` items are included.
-pub fn option_items(stmt: &Statement) -> (&'static str, Vec<&OptionItem>) {
+pub fn option_items(stmt: &Statement) -> (&'static str, OptionItems<'_>) {
     let name = match inner(stmt) {
         Statement::Backup(_) => "BACKUP",
         Statement::Restore(_) => "RESTORE",
@@ -69,7 +72,7 @@ pub fn option_items(stmt: &Statement) -> (&'static str, Vec<&OptionItem>) {
                 _ => None,
             })
             .collect(),
-        _ => option_list(stmt).map_or_else(Vec::new, |l| l.items.iter().collect()),
+        _ => option_list(stmt).map_or_else(OptionItems::new, |l| l.items.iter().collect()),
     };
     (name, items)
 }

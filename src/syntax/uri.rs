@@ -25,8 +25,12 @@ impl Param<'_> {
     /// The percent-decoded value (`region%3Dus-west` → `region=us-west`). A `+` stays a `+` here
     /// (Go's query parsing turns it into a space; rules that care look at `raw_value`).
     pub fn value(&self) -> String {
-        let raw = self.raw_value.unwrap_or("");
-        percent_decode_str(raw).decode_utf8_lossy().into_owned()
+        self.decoded_value().into_owned()
+    }
+
+    /// [`Self::value`], borrowed when nothing is escaped.
+    pub fn decoded_value(&self) -> Cow<'_, str> {
+        percent_decode_str(self.raw_value.unwrap_or("")).decode_utf8_lossy()
     }
 }
 
@@ -62,14 +66,24 @@ impl<'a> StorageUri<'a> {
             }
             _ => (Cow::Borrowed(""), 0),
         };
-        let fragment = byte_pos(&raw[rest_start..], b'#').map_or(raw.len(), |p| rest_start + p);
-        let query_start = byte_pos(&raw[rest_start..fragment], b'?').map(|p| rest_start + p);
+        // One pass: the first `#`, the first `?` before it, the first `/` before both.
+        let (mut fragment, mut query_start, mut slash) = (raw.len(), None, None);
+        for (i, b) in raw.bytes().enumerate().skip(rest_start) {
+            match b {
+                b'#' => {
+                    fragment = i;
+                    break;
+                }
+                b'?' if query_start.is_none() => query_start = Some(i),
+                b'/' if query_start.is_none() && slash.is_none() => slash = Some(i),
+                _ => {}
+            }
+        }
         let before_query = query_start.unwrap_or(fragment);
         let (authority_end, path) = if scheme.is_empty() {
             (rest_start, &raw[rest_start..before_query])
         } else {
-            let end = byte_pos(&raw[rest_start..before_query], b'/')
-                .map_or(before_query, |p| rest_start + p);
+            let end = slash.unwrap_or(before_query);
             (end, &raw[end..before_query])
         };
         let authority = &raw[rest_start..authority_end];
@@ -202,14 +216,11 @@ impl std::fmt::Display for Location<'_> {
 }
 
 /// The first `b` in `s`: a plain loop, faster than `str::find` on the short texts of URIs.
-fn byte_pos(s: &str, b: u8) -> Option<usize> {
-    s.bytes().position(|c| c == b)
-}
-
-/// Where the first `://` of `raw` starts.
+/// Where the `://` that can end a scheme starts: the first `:`, if `//` follows it (a later
+/// `://` has a `:` before it, which no scheme holds).
 fn find_scheme_end(raw: &str) -> Option<usize> {
-    let b = raw.as_bytes();
-    (0..b.len().saturating_sub(2)).find(|&i| b[i] == b':' && b[i + 1] == b'/' && b[i + 2] == b'/')
+    let p = memchr::memchr(b':', raw.as_bytes())?;
+    raw[p..].starts_with("://").then_some(p)
 }
 
 /// Go's `url.QueryUnescape`: `+` is a space, `%XX` a byte; `None` for a malformed escape.

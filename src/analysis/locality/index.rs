@@ -8,6 +8,7 @@ use std::rc::Rc;
 use foldhash::{HashMap, HashSet};
 
 use crate::analysis::facts::StatementFacts;
+use crate::analysis::few::Few;
 use crate::analysis::locality::util::{self, Loc};
 use crate::syntax::ast::*;
 use crate::syntax::span::Span;
@@ -46,6 +47,9 @@ pub struct Item {
     pub span: Span,
     pub location: Option<Location>,
     pub loc: Loc,
+    /// The location's id (`Index::id`): known when the index knew it as the record was made,
+    /// else given by `Index::add`.
+    id: Option<LocId>,
 }
 
 /// One earlier backup.
@@ -53,9 +57,10 @@ pub struct Item {
 pub struct Record {
     pub kind: Kind,
     pub list_span: Span,
-    pub items: Vec<Item>,
-    /// Where it keeps its metadata (the single URI or the `default` one).
-    pub default: Option<Location>,
+    /// Its URIs (most backups have one or two: kept in place).
+    pub items: Few<Item>,
+    /// Which of `items` keeps its metadata (the single URI or the `default` one), if known.
+    default: Option<usize>,
     /// Its non-default localities, if known and valid.
     pub set: Option<BTreeSet<String>>,
 }
@@ -65,6 +70,16 @@ impl Record {
     pub fn locations(&self) -> Option<Vec<Location>> {
         self.items.iter().map(|i| i.location.clone()).collect()
     }
+
+    /// The item (its location and id) at `n`: the write location of `Written::of`.
+    pub(crate) fn named(&self, n: usize) -> Option<Named> {
+        let item = self.items.get(n)?;
+        let location = item.location.as_ref()?;
+        Some(match item.id {
+            Some(id) => Named::Known(id),
+            None => Named::New(location.clone()),
+        })
+    }
 }
 
 /// The default locations of the backups (of one syntax) that wrote at a location: all
@@ -73,17 +88,17 @@ impl Record {
 pub enum Defaults {
     #[default]
     None,
-    /// Every one of them keeps its metadata here.
-    One(Location),
+    /// Every one of them keeps its metadata here (a location id).
+    One(LocId),
     /// They differ, or one is unknown (a placeholder or no unique `default` URI).
     Ambiguous,
 }
 
 impl Defaults {
-    fn add(&mut self, default: &Option<Location>) {
+    fn add(&mut self, default: Option<LocId>) {
         *self = match (std::mem::take(self), default) {
-            (Defaults::None, Some(d)) => Defaults::One(d.clone()),
-            (Defaults::One(x), Some(d)) if *x == **d => Defaults::One(x),
+            (Defaults::None, Some(d)) => Defaults::One(d),
+            (Defaults::One(x), Some(d)) if x == d => Defaults::One(x),
             _ => Defaults::Ambiguous,
         };
     }
@@ -128,19 +143,38 @@ pub struct Collection {
     pub default_item: Option<Span>,
 }
 
+/// A location's number in the file (`Index::id`): its slot in the index's table and in the
+/// file state's, so each statement looks its location's text up once.
+pub type LocId = usize;
+
+/// A location as a statement names it: its id when the index knows it, else its text (new
+/// to the file; `Index::name_of` gives it an id).
+#[derive(Clone, Debug)]
+pub enum Named {
+    Known(LocId),
+    New(Location),
+}
+
+/// What the index keeps per location id.
+#[derive(Debug)]
+struct Slot {
+    name: Location,
+    info: Option<Box<LocInfo>>,
+    /// Per syntax, the backups whose default location this is.
+    collections: [Option<Box<Collection>>; 2],
+}
+
 #[derive(Debug, Default)]
 pub struct Index {
     /// The records some `LocInfo` or `Collection` still points at, by id, with how many
-    /// pointers: a record no one points at any more is dropped, so a long file of backups to
-    /// one place keeps a handful of records, not one per statement.
-    records: HashMap<usize, Box<(Record, u32)>>,
-    /// The id the next record gets.
-    next_id: usize,
-    pub by_location: HashMap<Location, Box<LocInfo>>,
-    /// Per syntax, by default location.
-    pub by_default: [HashMap<Location, Box<Collection>>; 2],
-    /// Every location named above, once: the maps, lists and records share its text.
-    names: HashSet<Location>,
+    /// pointers: a record no one points at any more is dropped (its slot reused, `free`), so a
+    /// long file of backups to one place keeps a handful of records, not one per statement.
+    records: Vec<Option<(Record, u32)>>,
+    free: Vec<usize>,
+    /// Every location named, once, with its id: the lists and records share its text.
+    names: HashMap<Location, LocId>,
+    /// By location id.
+    slots: Vec<Slot>,
     /// An earlier backup-family statement failed to parse.
     pub broken: bool,
     /// The records one `add` stopped pointing at (kept to reuse its room).
@@ -159,7 +193,8 @@ fn push_unique(
     location: &Location,
 ) {
     let present = if v.len() < SET_FROM {
-        v.iter().any(|w| w.0 == *location)
+        // Every location the index keeps is its one shared copy.
+        v.iter().any(|w| Rc::ptr_eq(&w.0, location))
     } else {
         let seen = seen.get_or_insert_with(|| Box::new(v.iter().map(|w| w.0.clone()).collect()));
         !seen.insert(location.clone())
@@ -169,30 +204,14 @@ fn push_unique(
     }
 }
 
-/// The value of `key` in `map`, inserted if missing.
-fn entry<'m, V: Default>(map: &'m mut HashMap<Location, V>, key: &Location) -> &'m mut V {
-    map.entry(key.clone()).or_default()
-}
-
-/// A location's text shared by every part of the file state that names it: `names` holds
+/// A location's text shared by every part of the file state that names it: the index holds
 /// each location once, so a file that writes to many places keeps one copy of each.
 pub type Location = Rc<str>;
-
-/// The shared copy of `name` in `names` (`name` itself when it is new).
-pub fn intern(names: &mut HashSet<Location>, name: &Location) -> Location {
-    match names.get(&**name) {
-        Some(shared) => shared.clone(),
-        None => {
-            names.insert(name.clone());
-            name.clone()
-        }
-    }
-}
 
 impl Record {
     /// The record of a BACKUP or backup schedule (not through EXPLAIN, which writes nothing),
     /// from its facts.
-    /// Locations the index already knows share its copy (`Index::shared`).
+    /// Locations the index already knows share its copy and carry its id.
     pub fn of(stmt: &Statement, facts: &StatementFacts, index: &Index) -> Option<Record> {
         let (kind, list) = match stmt {
             Statement::Backup(b) => match &b.dest {
@@ -212,20 +231,36 @@ impl Record {
             Statement::CreateSchedule(s) => (Kind::Schedule, &s.collection),
             _ => return None,
         };
-        let uris = util::read_items(facts, &list.items);
+        let uris: Few<util::LocUri<'_>> = list
+            .items
+            .iter()
+            .map(|item| util::read_item(facts, item))
+            .collect();
+        let default = util::default_item(&uris).and_then(|d| {
+            d.target?;
+            uris.iter().position(|u| std::ptr::eq(u, d))
+        });
         Some(Record {
             kind,
             list_span: list.span,
-            default: util::default_item(&uris)
-                .and_then(|u| u.target)
-                .map(|t| index.shared(&t.location)),
+            default,
             set: util::locality_set(&uris),
             items: uris
                 .into_iter()
-                .map(|u| Item {
-                    span: u.item.span,
-                    location: u.target.map(|t| index.shared(&t.location)),
-                    loc: u.loc,
+                .map(|u| {
+                    let (location, id) = match u.target {
+                        Some(t) => match index.id(&t.location) {
+                            Some(id) => (Some(index.slots[id].name.clone()), Some(id)),
+                            None => (Some(Rc::from(&*t.location)), None),
+                        },
+                        None => (None, None),
+                    };
+                    Item {
+                        span: u.item.span,
+                        location,
+                        loc: u.loc,
+                        id,
+                    }
                 })
                 .collect(),
         })
@@ -245,35 +280,71 @@ fn point(field: &mut Option<usize>, id: usize, added: &mut u32, dropped: &mut Ve
 }
 
 impl Index {
-    /// Record `id`; every id a `LocInfo` or `Collection` holds is kept.
-    pub fn record(&self, id: usize) -> &Record {
-        &self.records[&id].0
+    /// Record `id`, if some `LocInfo` or `Collection` holds it (every id they hold is kept).
+    pub fn record(&self, id: usize) -> Option<&Record> {
+        self.records.get(id)?.as_ref().map(|(r, _)| r)
     }
 
-    /// The shared copy of the location `text` if the index knows it, else a new one (not
-    /// kept: `add` and `name_of` keep what they are given).
-    pub fn shared(&self, text: &str) -> Location {
-        match self.names.get(text) {
-            Some(shared) => shared.clone(),
-            None => Rc::from(text),
+    /// The id of the location `text`, if the index knows it.
+    pub fn id(&self, text: &str) -> Option<LocId> {
+        self.names.get(text).copied()
+    }
+
+    /// The location `text` as the index names it (see `Named`).
+    pub fn named(&self, text: &str) -> Named {
+        match self.id(text) {
+            Some(id) => Named::Known(id),
+            None => Named::New(Rc::from(text)),
         }
     }
 
-    /// The shared copy of the location `name` (for the file state's own maps): `name` itself
-    /// (made by `shared`) when the index did not know it.
-    pub fn name_of(&mut self, name: &Location) -> Location {
-        intern(&mut self.names, name)
+    /// The text of location `id`.
+    pub fn name(&self, id: LocId) -> &Location {
+        &self.slots[id].name
+    }
+
+    /// The id of `name`, given one when it is new.
+    pub fn name_of(&mut self, name: Named) -> LocId {
+        match name {
+            Named::Known(id) => id,
+            Named::New(text) => self.intern(text),
+        }
+    }
+
+    fn intern(&mut self, text: Location) -> LocId {
+        if let Some(&id) = self.names.get(&text) {
+            return id;
+        }
+        let id = self.slots.len();
+        self.names.insert(text.clone(), id);
+        self.slots.push(Slot {
+            name: text,
+            info: None,
+            collections: [None, None],
+        });
+        id
+    }
+
+    /// What the index knows about `location`.
+    pub fn info(&self, location: &str) -> Option<&LocInfo> {
+        self.slots[self.id(location)?].info.as_deref()
+    }
+
+    /// The backups (of the given syntax) whose default location is `location`.
+    pub fn collection(&self, syntax: usize, location: &str) -> Option<&Collection> {
+        self.slots[self.id(location)?].collections[syntax].as_deref()
     }
 
     /// Adds the next earlier backup.
     pub fn add(&mut self, mut record: Record) {
         for item in &mut record.items {
-            if let Some(l) = &mut item.location {
-                *l = intern(&mut self.names, l);
+            if let Some(l) = &item.location
+                && item.id.is_none()
+            {
+                let id = self.intern(l.clone());
+                item.location = Some(self.slots[id].name.clone());
+                item.id = Some(id);
             }
-        }
-        if let Some(d) = &mut record.default {
-            *d = intern(&mut self.names, d);
         }
         let Record {
             kind,
@@ -282,18 +353,18 @@ impl Index {
             set,
             ..
         } = &record;
-        let id = self.next_id;
-        self.next_id += 1;
+        let default = default.and_then(|n| items[n].id);
+        let id = self.free.last().copied().unwrap_or(self.records.len());
         // Pointers to this record made, and pointers to older records replaced.
         let mut added = 0;
         let mut dropped = std::mem::take(&mut self.dropped);
         let syntax = kind.syntax();
         let all_known = items.iter().all(|i| i.location.is_some());
         for item in items {
-            let Some(l) = &item.location else {
+            let Some(l) = item.id else {
                 continue;
             };
-            let info = entry(&mut self.by_location, l);
+            let info = self.slots[l].info.get_or_insert_default();
             info.defaults[syntax].add(default);
             if items.len() >= 2 {
                 info.in_multi = true;
@@ -308,7 +379,7 @@ impl Index {
             }
         }
         if let Some(d) = default {
-            let c = entry(&mut self.by_default[syntax], d);
+            let c = self.slots[d].collections[syntax].get_or_insert_default();
             if *kind == Kind::Full {
                 point(&mut c.last_full, id, &mut added, &mut dropped);
                 c.since_full.clear();
@@ -327,24 +398,30 @@ impl Index {
             }
             point(&mut c.last, id, &mut added, &mut dropped);
             for item in items {
-                let Some(l) = &item.location else {
+                let (Some(l), Some(n)) = (&item.location, item.id) else {
                     continue;
                 };
                 push_unique(&mut c.all, &mut c.all_seen, item, l);
                 push_unique(&mut c.since_full, &mut c.since_full_seen, item, l);
-                if l == d {
+                if n == d {
                     c.default_item = Some(item.span);
                 }
             }
         }
         if added > 0 {
-            self.records.insert(id, Box::new((record, added)));
+            if id == self.records.len() {
+                self.records.push(Some((record, added)));
+            } else {
+                self.free.pop();
+                self.records[id] = Some((record, added));
+            }
         }
         for &old in &dropped {
-            if let Some((_, refs)) = self.records.get_mut(&old).map(|r| &mut **r) {
+            if let Some(Some((_, refs))) = self.records.get_mut(old) {
                 *refs -= 1;
                 if *refs == 0 {
-                    self.records.remove(&old);
+                    self.records[old] = None;
+                    self.free.push(old);
                 }
             }
         }
@@ -363,23 +440,23 @@ impl Index {
         if self.broken {
             return None;
         }
-        let mut default: Option<&str> = None;
+        let mut default: Option<LocId> = None;
         for l in locations {
-            let Some(info) = self.by_location.get(l.as_str()) else {
+            let Some(info) = self.info(l) else {
                 continue;
             };
-            match &info.defaults[syntax] {
+            match info.defaults[syntax] {
                 Defaults::None => {}
                 Defaults::One(d) => match default {
                     None => default = Some(d),
-                    Some(x) if x == &**d => {}
+                    Some(x) if x == d => {}
                     Some(_) => return None,
                 },
                 Defaults::Ambiguous => return None,
             }
         }
-        let d = default?;
-        Some((d, self.by_default[syntax].get(d)?))
+        let slot = &self.slots[default?];
+        Some((&slot.name, slot.collections[syntax].as_deref()?))
     }
 }
 
@@ -426,10 +503,9 @@ pub fn misgrouped_runs<'a>(
         if !index.broken
             && let Some(loc) = u.location()
             && let Some(w) = index
-                .by_location
-                .get(loc.as_str())
+                .info(&loc)
                 .and_then(|info| info.last_old_multi)
-                .and_then(|r| index.record(r).locations())
+                .and_then(|r| index.record(r)?.locations())
         {
             let mut seen = vec![loc];
             let mut j = i + 1;

@@ -164,7 +164,10 @@ pub struct DestList<'a> {
     pub what: &'static str,
 }
 
-fn option_list<'a>(item: &'a OptionItem, out: &mut Vec<DestList<'a>>) {
+/// A statement's destination lists (`destination_lists`): one or two, kept in place.
+pub type DestLists<'a> = crate::analysis::few::Few<DestList<'a>>;
+
+fn option_list<'a>(item: &'a OptionItem, out: &mut DestLists<'a>) {
     if item.key != OptKey::IncrementalLocation {
         return;
     }
@@ -185,8 +188,8 @@ fn option_list<'a>(item: &'a OptionItem, out: &mut Vec<DestList<'a>>) {
 
 /// The destination list and `incremental_location` list of a BACKUP, CREATE SCHEDULE FOR
 /// BACKUP or ALTER BACKUP SCHEDULE (`SET INTO`, `SET WITH incremental_location`).
-pub fn destination_lists(stmt: &Statement) -> Vec<DestList<'_>> {
-    let mut out = Vec::new();
+pub fn destination_lists(stmt: &Statement) -> DestLists<'_> {
+    let mut out = DestLists::new();
     if let Some(list) = walk::backup_destination(stmt) {
         out.push(DestList {
             items: &list.items,

@@ -33,6 +33,7 @@
 
 use std::collections::BTreeSet;
 
+use crate::analysis::few::Few;
 use crate::analysis::locality::index::Index;
 use crate::analysis::locality::util;
 use crate::rules::prelude::*;
@@ -61,12 +62,12 @@ fn base(
         return None;
     }
     let record = |id: Option<usize>| -> Option<(Span, BTreeSet<String>)> {
-        let r = &idx.record(id?);
+        let r = idx.record(id?)?;
         Some((r.list_span, r.set.clone()?))
     };
     match &b.dest {
         BackupDest::IntoLatest { .. } => {
-            let c = idx.by_default[0].get(default)?;
+            let c = idx.collection(0, default)?;
             // A schedule's full backups run at unknown times: stay quiet.
             if c.schedule {
                 return None;
@@ -74,7 +75,7 @@ fn base(
             record(c.last_full)
         }
         BackupDest::IntoSubdir { .. } => {
-            let c = idx.by_default[0].get(default)?;
+            let c = idx.collection(0, default)?;
             if c.schedule {
                 return None;
             }
@@ -82,14 +83,14 @@ fn base(
             let Some(Ok(set)) = &c.full_set else {
                 return None;
             };
-            Some((idx.record(c.last_full?).list_span, set.clone()))
+            Some((idx.record(c.last_full?)?.list_span, set.clone()))
         }
         BackupDest::To { .. } => {
             let full_loc = match &b.incremental_from {
                 Some(f) => facts.location(f.uris.first()?)?,
                 None => default.to_string(),
             };
-            let c = idx.by_default[1].get(full_loc.as_str())?;
+            let c = idx.collection(1, &full_loc)?;
             if b.incremental_from.is_some() {
                 record(c.last)
             } else {
@@ -114,12 +115,19 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let Some(list) = walk::backup_destination(stmt) else {
         return;
     };
-    let uris = util::read_items(ctx.facts, &list.items);
-    let (Some(default), Some(set)) = (util::default_location(&uris), util::locality_set(&uris))
-    else {
+    let uris: Few<util::LocUri<'_>> = list
+        .items
+        .iter()
+        .map(|item| util::read_item(ctx.facts, item))
+        .collect();
+    let (Some(default), Some(set)) = (
+        util::default_item(&uris).and_then(|u| u.target),
+        util::locality_set(&uris),
+    ) else {
         return;
     };
-    let Some((full_span, full_set)) = base(b, &default, ctx.file.locality(), ctx.facts) else {
+    let Some((full_span, full_set)) = base(b, &default.location, ctx.file.locality(), ctx.facts)
+    else {
         return;
     };
     if set == full_set {

@@ -137,7 +137,7 @@ fn separate_backups(layer: &StrList, idx: &Index, ctx: &Ctx<'_>, out: &mut Vec<D
     };
     let mut backups: Vec<usize> = Vec::new();
     for loc in &locs {
-        let Some(info) = idx.by_location.get(loc.as_str()) else {
+        let Some(info) = idx.info(loc) else {
             return;
         };
         match info.first_old_single {
@@ -150,8 +150,8 @@ fn separate_backups(layer: &StrList, idx: &Index, ctx: &Ctx<'_>, out: &mut Vec<D
         .diag(layer.span, "these URIs are separate backups (a full backup and its incrementals), but the parentheses make RESTORE read them as one backup split by locality")
         .with_label("several backups, grouped as one layer")
         .with_help("a parenthesised group is one layer split by locality; list the layers of a chain without parentheses, oldest first: `FROM 'full', 'inc1', 'inc2'`");
-    for &i in &backups {
-        d = d.with_secondary(idx.record(i).list_span, "written by this backup");
+    for r in backups.iter().filter_map(|&i| idx.record(i)) {
+        d = d.with_secondary(r.list_span, "written by this backup");
     }
     if source.starts_with('(') && source.ends_with(')') {
         let (s, e) = (layer.span.start as usize, layer.span.end as usize);
