@@ -336,6 +336,11 @@ fn spec_gaps(s: &Spec) -> Option<(u64, u64)> {
         min_gap = min_gap.min(w[1] - w[0]);
         max_gap = max_gap.max(w[1] - w[0]);
     }
+    // Which days of a month match depends only on the weekday of its 1st and its length.
+    let shapes: [[Option<MonthRuns>; 4]; 7] = std::array::from_fn(|first_weekday| {
+        std::array::from_fn(|extra| MonthRuns::of(s, first_weekday as u32, 28 + extra as u32))
+    });
+    let gap_of = |days: u64| days * 1440 + first - last;
     // One full Gregorian cycle: every calendar pattern occurs in it.
     let mut prev_day: Option<i64> = None;
     for y in 2000..2400 {
@@ -343,26 +348,21 @@ fn spec_gaps(s: &Spec) -> Option<(u64, u64)> {
             if s.months & (1 << m) == 0 {
                 continue;
             }
-            for d in 1..=days_in_month(y, m) {
-                let day = crate::hosts::shell::date::days_from_civil(y, m, d);
-                let weekday = (day + 4).rem_euclid(7) as u32; // 1970-01-01 was a Thursday
-                let dom_match = s.dom & (1 << d) != 0;
-                let dow_match = s.dow & (1 << weekday) != 0;
-                let matches = if s.dom_star || s.dow_star {
-                    dom_match && dow_match
-                } else {
-                    dom_match || dow_match
-                };
-                if !matches {
-                    continue;
-                }
-                if let Some(p) = prev_day {
-                    let gap = ((day - p) as u64) * 1440 + first - last;
-                    min_gap = min_gap.min(gap);
-                    max_gap = max_gap.max(gap);
-                }
-                prev_day = Some(day);
+            let first_day = crate::hosts::shell::date::days_from_civil(y, m, 1);
+            let first_weekday = (first_day + 4).rem_euclid(7) as usize; // 1970-01-01 was a Thursday
+            let Some(runs) = &shapes[first_weekday][(days_in_month(y, m) - 28) as usize] else {
+                continue;
+            };
+            if let Some(p) = prev_day {
+                let gap = gap_of((first_day + runs.first - 1 - p) as u64);
+                min_gap = min_gap.min(gap);
+                max_gap = max_gap.max(gap);
             }
+            if let Some((shortest, longest)) = runs.inside {
+                min_gap = min_gap.min(gap_of(shortest));
+                max_gap = max_gap.max(gap_of(longest));
+            }
+            prev_day = Some(first_day + runs.last - 1);
         }
     }
     prev_day?;
@@ -370,6 +370,49 @@ fn spec_gaps(s: &Spec) -> Option<(u64, u64)> {
         return None;
     }
     Some((min_gap * 60, max_gap * 60))
+}
+
+/// The matching days of a month of one shape (the weekday of its 1st, its length).
+struct MonthRuns {
+    /// The first and last matching day of the month.
+    first: i64,
+    last: i64,
+    /// The shortest and longest distance in days between consecutive matching days, when
+    /// more than one matches.
+    inside: Option<(u64, u64)>,
+}
+
+impl MonthRuns {
+    /// `None` when no day of such a month matches.
+    fn of(s: &Spec, first_weekday: u32, len: u32) -> Option<MonthRuns> {
+        let by_dow = (1..=len)
+            .filter(|d| s.dow & (1 << ((first_weekday + d - 1) % 7)) != 0)
+            .fold(0u64, |bits, d| bits | 1 << d);
+        let matching = if s.dom_star || s.dow_star {
+            s.dom & by_dow
+        } else {
+            s.dom | by_dow
+        };
+        let matching = matching & ((1u64 << (len + 1)) - 2); // bits 1 to `len`
+        if matching == 0 {
+            return None;
+        }
+        let first = matching.trailing_zeros();
+        let mut inside: Option<(u64, u64)> = None;
+        let (mut prev, mut rest) = (first, matching & (matching - 1));
+        while rest != 0 {
+            let d = rest.trailing_zeros();
+            rest &= rest - 1;
+            let gap = u64::from(d - prev);
+            inside = Some(inside.map_or((gap, gap), |(a, b)| (a.min(gap), b.max(gap))));
+            prev = d;
+        }
+        Some(MonthRuns {
+            first: i64::from(first),
+            last: i64::from(prev),
+            inside,
+        })
+    }
 }
 
 /// "2 hours", "1 day", "90 minutes" …, for messages.
@@ -447,5 +490,67 @@ mod tests {
         let (min, max) = g("@monthly").unwrap();
         assert_eq!((min, max), (28 * 86_400, 31 * 86_400));
         assert_eq!(g("0 0 30 2 *"), None);
+    }
+
+    /// The gaps the day-by-day walk gives (the month shapes of `spec_gaps` must agree).
+    fn gaps_day_by_day(s: &Spec) -> Option<(u64, u64)> {
+        let times: Vec<u64> = (0..24u64)
+            .filter(|h| s.hours & (1 << h) != 0)
+            .flat_map(|h| (0..60u64).filter(|m| s.minutes & (1 << m) != 0).map(move |m| h * 60 + m))
+            .collect();
+        let (first, last) = (*times.first()?, *times.last()?);
+        let mut min_gap = u64::MAX;
+        let mut max_gap = 0;
+        for w in times.windows(2) {
+            min_gap = min_gap.min(w[1] - w[0]);
+            max_gap = max_gap.max(w[1] - w[0]);
+        }
+        let mut prev_day: Option<i64> = None;
+        for y in 2000..2400 {
+            for m in (1..=12u32).filter(|m| s.months & (1 << m) != 0) {
+                for d in 1..=days_in_month(y, m) {
+                    let day = crate::hosts::shell::date::days_from_civil(y, m, d);
+                    let weekday = (day + 4).rem_euclid(7) as u32;
+                    let (dom, dow) = (s.dom & (1 << d) != 0, s.dow & (1 << weekday) != 0);
+                    let matches = if s.dom_star || s.dow_star { dom && dow } else { dom || dow };
+                    if !matches {
+                        continue;
+                    }
+                    if let Some(p) = prev_day {
+                        let gap = ((day - p) as u64) * 1440 + first - last;
+                        min_gap = min_gap.min(gap);
+                        max_gap = max_gap.max(gap);
+                    }
+                    prev_day = Some(day);
+                }
+            }
+        }
+        prev_day?;
+        (min_gap != u64::MAX).then_some((min_gap * 60, max_gap * 60))
+    }
+
+    #[test]
+    fn month_shapes_agree_with_day_by_day() {
+        for text in [
+            "@daily",
+            "@weekly",
+            "@monthly",
+            "@yearly",
+            "0 0 * * MON-FRI",
+            "0 0 1,15 * *",
+            "0 0 1,15 * 1",
+            "30 2 29 2 *",
+            "0 0 31 * *",
+            "0 0 30 2 *",
+            "0 0 13 * 5",
+            "0 0 ? * sun",
+            "0 */6 1-7 * 0",
+            "0 0 * jan-mar,oct *",
+        ] {
+            let Ok(Schedule::Spec(spec)) = parse(text) else {
+                panic!("{text}");
+            };
+            assert_eq!(spec_gaps(&spec), gaps_day_by_day(&spec), "{text}");
+        }
     }
 }
