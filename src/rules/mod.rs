@@ -148,6 +148,9 @@ pub struct Ctx<'a> {
     /// The last literal `is_plain_literal` judged, and the answer: the storage rules ask about
     /// one URI once per parameter, and the answer costs the literal's length.
     pub last_literal: std::cell::Cell<Option<(Span, bool)>>,
+    /// What the storage rules read of each URI, worked out by the first that asks
+    /// (`Ctx::storage_targets`).
+    pub storage: std::cell::OnceCell<Vec<crate::rules::storage::common::UriReading<'a>>>,
 }
 
 /// The facts of a statement that did not parse.
@@ -160,6 +163,21 @@ impl<'a> Ctx<'a> {
         self.chain
             .get_or_init(|| crate::analysis::chain::chain(stmt, self.facts, self.file, self.target))
             .as_ref()
+    }
+
+    /// The URIs the storage rules judge (`StatementFacts::targets`), each with its provider
+    /// and query: worked out once, shared by the storage rules.
+    pub fn storage_targets(
+        &self,
+    ) -> std::slice::Iter<'_, crate::rules::storage::common::UriReading<'a>> {
+        self.storage
+            .get_or_init(|| {
+                self.facts
+                    .targets()
+                    .map(|t| crate::rules::storage::common::UriReading::of(t, self.target))
+                    .collect()
+            })
+            .iter()
     }
 
     /// The span of bytes `range` of a string literal's value, when the literal is written
