@@ -90,6 +90,7 @@ pub fn check_parts(
             chain: Default::default(),
             last_literal: Default::default(),
             storage: Default::default(),
+            collection: Default::default(),
         };
         let mut written = Written::default();
         let entry = match stmt.kind {

@@ -56,7 +56,7 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     if ctx.target < v(20, 2) {
         return;
     }
-    let Some((loc, kind)) = model::collection_of(stmt, ctx.facts) else {
+    let Some((loc, kind)) = ctx.collection_of(stmt) else {
         return;
     };
     if !matches!(kind, CollKind::Full | CollKind::Schedule) {
@@ -69,7 +69,7 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     };
     // Built at the first full written otherwise: most collections hold one target list.
     let set = std::cell::OnceCell::new();
-    let Some(other) = model::collection_writes(ctx.file, &loc)
+    let Some(other) = model::collection_writes(ctx.file, loc)
         .filter(|w| w.writes_full())
         .find(|w| {
             let theirs = w.writer.targets();
