@@ -99,12 +99,16 @@ pub fn parse(spec: &str) -> Result<Schedule, String> {
     if spec.starts_with('@') {
         return descriptor(spec);
     }
-    let fields: Vec<&str> = spec.split_whitespace().collect();
-    if fields.len() != 5 {
-        return Err(format!(
-            "expected exactly 5 fields, found {}: {spec}",
-            fields.len()
-        ));
+    let mut fields = [""; 5];
+    let mut count = 0;
+    for (slot, text) in spec.split_whitespace().enumerate() {
+        if let Some(f) = fields.get_mut(slot) {
+            *f = text;
+        }
+        count += 1;
+    }
+    if count != 5 {
+        return Err(format!("expected exactly 5 fields, found {count}: {spec}"));
     }
     let (minutes, _) = field(fields[0], &MINUTES)?;
     let (hours, _) = field(fields[1], &HOURS)?;
@@ -197,27 +201,27 @@ fn field(text: &str, b: &Bounds) -> Result<(u64, bool), String> {
 }
 
 fn range(expr: &str, b: &Bounds) -> Result<(u64, bool), String> {
-    let range_and_step: Vec<&str> = expr.split('/').collect();
-    let low_high: Vec<&str> = range_and_step[0].split('-').collect();
-    let single = low_high.len() == 1;
+    let (range, step_text, more_slashes) = pieces(expr, '/');
+    let (low, high, more_hyphens) = pieces(range, '-');
+    let single = high.is_none();
     let mut star = false;
     let (start, mut end);
-    if low_high[0] == "*" || low_high[0] == "?" {
+    if low == "*" || low == "?" {
         start = b.min;
         end = b.max;
         star = true;
     } else {
-        start = int_or_name(low_high[0], b)?;
-        end = match low_high.len() {
-            1 => start,
-            2 => int_or_name(low_high[1], b)?,
-            _ => return Err(format!("too many hyphens: {expr}")),
+        start = int_or_name(low, b)?;
+        end = match (high, more_hyphens) {
+            (None, _) => start,
+            (Some(high), false) => int_or_name(high, b)?,
+            (Some(_), true) => return Err(format!("too many hyphens: {expr}")),
         };
     }
-    let step = match range_and_step.len() {
-        1 => 1,
-        2 => {
-            let step = atoi(range_and_step[1])?;
+    let step = match (step_text, more_slashes) {
+        (None, _) => 1,
+        (Some(step_text), false) => {
+            let step = atoi(step_text)?;
             if single {
                 end = b.max;
             }
@@ -226,7 +230,7 @@ fn range(expr: &str, b: &Bounds) -> Result<(u64, bool), String> {
             }
             step
         }
-        _ => return Err(format!("too many slashes: {expr}")),
+        (Some(_), true) => return Err(format!("too many slashes: {expr}")),
     };
     if start < b.min {
         return Err(format!(
@@ -257,9 +261,17 @@ fn range(expr: &str, b: &Bounds) -> Result<(u64, bool), String> {
     Ok((bits, star))
 }
 
+/// `s` split at `sep`: the first piece, the second if there is one, and whether more follow.
+fn pieces(s: &str, sep: char) -> (&str, Option<&str>, bool) {
+    let mut split = s.split(sep);
+    let first = split.next().unwrap_or(s); // `split` yields at least one piece
+    let second = split.next();
+    (first, second, split.next().is_some())
+}
+
 fn int_or_name(s: &str, b: &Bounds) -> Result<u32, String> {
-    let lower = s.to_ascii_lowercase();
-    if let Some((_, n)) = b.names.iter().find(|(name, _)| *name == lower) {
+    // The names are lower-case ASCII.
+    if let Some((_, n)) = b.names.iter().find(|(name, _)| name.eq_ignore_ascii_case(s)) {
         return Ok(*n);
     }
     atoi(s)
