@@ -89,6 +89,8 @@ pub fn check_parts(
             facts: &rules::NO_FACTS,
             chain: Default::default(),
             last_literal: Default::default(),
+            storage: Default::default(),
+            collection: Default::default(),
         };
         let mut written = Written::default();
         let entry = match stmt.kind {

@@ -8,6 +8,7 @@
 //! its `StatementFacts`, and the `FileContext` of every earlier statement of the file; it runs
 //! only on the statement kinds its `RuleKind::Statement { on, .. }` names.
 
+use crate::analysis::chain::CollKind;
 pub use crate::analysis::context::{Entry, FileContext};
 pub use crate::analysis::facts::{StatementFacts, StatementKinds};
 use crate::diagnostic::{Code, Diagnostic, Severity};
@@ -148,6 +149,12 @@ pub struct Ctx<'a> {
     /// The last literal `is_plain_literal` judged, and the answer: the storage rules ask about
     /// one URI once per parameter, and the answer costs the literal's length.
     pub last_literal: std::cell::Cell<Option<(Span, bool)>>,
+    /// What the storage rules read of each URI, worked out by the first that asks
+    /// (`Ctx::storage_targets`).
+    pub storage: std::cell::OnceCell<Vec<crate::rules::storage::common::UriReading<'a>>>,
+    /// The collection the statement writes, worked out by the first collection rule that asks
+    /// (`Ctx::collection_of`).
+    pub collection: std::cell::OnceCell<Option<(std::borrow::Cow<'a, str>, CollKind)>>,
 }
 
 /// The facts of a statement that did not parse.
@@ -160,6 +167,31 @@ impl<'a> Ctx<'a> {
         self.chain
             .get_or_init(|| crate::analysis::chain::chain(stmt, self.facts, self.file, self.target))
             .as_ref()
+    }
+
+    /// The collection `stmt`, the statement being judged, writes, and how
+    /// (`crate::analysis::chain::collection_of`): worked out once, shared by the collection
+    /// rules.
+    pub fn collection_of(&self, stmt: &Statement) -> Option<(&str, CollKind)> {
+        self.collection
+            .get_or_init(|| crate::analysis::chain::collection_of(stmt, self.facts))
+            .as_ref()
+            .map(|(loc, kind)| (&**loc, *kind))
+    }
+
+    /// The URIs the storage rules judge (`StatementFacts::targets`), each with its provider
+    /// and query: worked out once, shared by the storage rules.
+    pub fn storage_targets(
+        &self,
+    ) -> std::slice::Iter<'_, crate::rules::storage::common::UriReading<'a>> {
+        self.storage
+            .get_or_init(|| {
+                self.facts
+                    .targets()
+                    .map(|t| crate::rules::storage::common::UriReading::of(t, self.target))
+                    .collect()
+            })
+            .iter()
     }
 
     /// The span of bytes `range` of a string literal's value, when the literal is written

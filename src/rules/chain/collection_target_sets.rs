@@ -33,7 +33,7 @@
 //! From v20.2 (collections).
 
 use crate::analysis::chain::{self as model, CollKind};
-use crate::rules::chain::targets::Set;
+use crate::rules::chain::targets::{Set, written_alike};
 use crate::rules::prelude::*;
 use crate::analysis::walk;
 
@@ -56,7 +56,7 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     if ctx.target < v(20, 2) {
         return;
     }
-    let Some((loc, kind)) = model::collection_of(stmt, ctx.facts) else {
+    let Some((loc, kind)) = ctx.collection_of(stmt) else {
         return;
     };
     if !matches!(kind, CollKind::Full | CollKind::Schedule) {
@@ -67,13 +67,18 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         Statement::CreateSchedule(s) => (s.targets.as_ref(), s.span),
         _ => return,
     };
-    let set = Set::of(targets);
-    let Some(other) = model::collection_writes(ctx.file, &loc)
+    // Built at the first full written otherwise: most collections hold one target list.
+    let set = std::cell::OnceCell::new();
+    let Some(other) = model::collection_writes(ctx.file, loc)
         .filter(|w| w.writes_full())
-        .find(|w| Set::of(w.writer.targets()) != set)
+        .find(|w| {
+            let theirs = w.writer.targets();
+            !written_alike(targets, theirs) && Set::of(theirs) != *set.get_or_init(|| Set::of(targets))
+        })
     else {
         return;
     };
+    let set = set.get_or_init(|| Set::of(targets));
     let other_set = Set::of(other.writer.targets());
     let primary = targets.map_or(model::first_word(ctx.source, span), Targets::span);
     out.push(

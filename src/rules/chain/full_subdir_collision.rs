@@ -57,7 +57,7 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let Statement::Backup(b) = walk::inner(stmt) else {
         return;
     };
-    let Some((loc, CollKind::Full)) = model::collection_of(stmt, ctx.facts) else {
+    let Some((loc, CollKind::Full)) = ctx.collection_of(stmt) else {
         return;
     };
     let Some(as_of) = &b.as_of else {
@@ -66,7 +66,7 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let Some(t) = time::absolute(&as_of.expr) else {
         return;
     };
-    let clash = model::collection_writes(ctx.file, &loc)
+    let clash = model::collection_writes(ctx.file, loc)
         .filter(|w| w.kind == CollKind::Full)
         .find_map(|w| {
             let a = w.writer.as_of()?;

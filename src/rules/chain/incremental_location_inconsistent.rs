@@ -61,9 +61,9 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     if ctx.target < v(22, 1) || ctx.target >= v(26, 2) {
         return;
     }
-    let (loc, latest) = match model::collection_of(stmt, ctx.facts) {
-        Some((loc, CollKind::Latest)) => (loc, true),
-        Some((loc, CollKind::Subdir)) => (loc, false),
+    let (loc, latest): (std::borrow::Cow<'_, str>, bool) = match ctx.collection_of(stmt) {
+        Some((loc, CollKind::Latest)) => (loc.into(), true),
+        Some((loc, CollKind::Subdir)) => (loc.into(), false),
         Some(_) => return,
         None => match model::collection_read(stmt, ctx.facts) {
             Some((loc, latest, _)) => (loc.into(), latest),

@@ -35,7 +35,7 @@
 //! v20.2.
 
 use crate::analysis::chain as model;
-use crate::rules::chain::targets::Set;
+use crate::rules::chain::targets::{Set, named_tables_only};
 use crate::rules::prelude::*;
 use crate::analysis::walk;
 
@@ -70,30 +70,28 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let Some(first) = fulls.first() else {
         return;
     };
-    let sets: Vec<Set> = fulls.iter().map(|f| Set::of(f.targets())).collect();
+    // The first full's set, for the message.
+    let described = || Set::of(first.targets()).describe();
     match &r.targets {
         None => {
             // every candidate full backup must be a backup of targets
-            if sets.iter().any(Set::is_cluster) {
+            if fulls.iter().any(|f| f.targets().is_none()) {
                 return;
             }
             let span = model::first_word(ctx.source, r.span);
             out.push(
-                RULE.diag(span, format!("full cluster restore from a backup of {}, not of the cluster", sets[0].describe()))
+                RULE.diag(span, format!("full cluster restore from a backup of {}, not of the cluster", described()))
                     .with_label("restores a whole cluster")
                     .with_secondary(first.span(), "backed up with targets here")
                     .with_help("name what to restore (`RESTORE DATABASE …` / `RESTORE TABLE …`), or back up the cluster (`BACKUP INTO …` without targets); CockroachDB: `full cluster RESTORE can only be used on full cluster BACKUP files`"),
             );
         }
         Some(Targets::Databases { span, .. }) => {
-            if !sets
-                .iter()
-                .all(|s| matches!(s, Set::Tables(p) if p.iter().all(|x| x.name.is_some())))
-            {
+            if !fulls.iter().all(|f| named_tables_only(f.targets())) {
                 return;
             }
             out.push(
-                RULE.diag(*span, format!("database restore from a backup of individual tables ({})", sets[0].describe()))
+                RULE.diag(*span, format!("database restore from a backup of individual tables ({})", described()))
                     .with_label("restores whole databases")
                     .with_secondary(first.span(), "backed up as tables here")
                     .with_help("restore the tables (`RESTORE TABLE …`), or back up the database; CockroachDB: `cannot RESTORE DATABASE from a backup of individual tables`"),
@@ -103,14 +101,11 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
             let Some(star) = patterns.iter().find(|p| p.star && !p.parts.is_empty()) else {
                 return;
             };
-            if !sets
-                .iter()
-                .all(|s| matches!(s, Set::Tables(p) if p.iter().all(|x| x.name.is_some())))
-            {
+            if !fulls.iter().all(|f| named_tables_only(f.targets())) {
                 return;
             }
             out.push(
-                RULE.diag(star.span, format!("`db.*` restore from a backup of individual tables ({})", sets[0].describe()))
+                RULE.diag(star.span, format!("`db.*` restore from a backup of individual tables ({})", described()))
                     .with_label("restores every table of a database")
                     .with_secondary(first.span(), "backed up as tables here")
                     .with_help("restore the tables by name, or back up the database; CockroachDB: `cannot RESTORE <database>.* from a backup of individual tables`"),

@@ -3,110 +3,126 @@
 
 use crate::syntax::ast::{Name, TablePattern, Targets, TenantId};
 
-/// A table pattern: qualifiers (lower-cased unless quoted) and the table name (`None` for `*`).
-/// Equality and order look at `quals` and `name` only.
-#[derive(Clone, Debug)]
-pub struct Pat {
-    pub quals: Vec<String>,
-    pub name: Option<String>,
+/// A table pattern: qualifiers (lower-cased unless quoted) and the table name (`None` for `*`),
+/// borrowed from the statement. Equality and order look at `quals` and `name` only.
+#[derive(Clone, Copy, Debug)]
+pub struct Pat<'a> {
+    pub quals: &'a [Name],
+    pub name: Option<&'a str>,
     /// The database a three-part name (`db.schema.t`) certainly names.
-    pub db: Option<String>,
+    pub db: Option<&'a str>,
 }
 
-impl PartialEq for Pat {
-    fn eq(&self, other: &Pat) -> bool {
-        (&self.quals, &self.name) == (&other.quals, &other.name)
+/// The texts of `names`.
+fn values(names: &[Name]) -> impl Iterator<Item = &str> {
+    names.iter().map(|n| n.value.as_str())
+}
+
+/// Whether two name lists read the same.
+fn same_names(a: &[Name], b: &[Name]) -> bool {
+    a.len() == b.len() && values(a).eq(values(b))
+}
+
+impl PartialEq for Pat<'_> {
+    fn eq(&self, other: &Pat<'_>) -> bool {
+        self.name == other.name && same_names(self.quals, other.quals)
     }
 }
 
-impl Eq for Pat {}
+impl Eq for Pat<'_> {}
 
-impl PartialOrd for Pat {
-    fn partial_cmp(&self, other: &Pat) -> Option<std::cmp::Ordering> {
+impl PartialOrd for Pat<'_> {
+    fn partial_cmp(&self, other: &Pat<'_>) -> Option<std::cmp::Ordering> {
         Some(self.cmp(other))
     }
 }
 
-impl Ord for Pat {
-    fn cmp(&self, other: &Pat) -> std::cmp::Ordering {
-        (&self.quals, &self.name).cmp(&(&other.quals, &other.name))
+impl Ord for Pat<'_> {
+    fn cmp(&self, other: &Pat<'_>) -> std::cmp::Ordering {
+        values(self.quals)
+            .cmp(values(other.quals))
+            .then_with(|| self.name.cmp(&other.name))
     }
 }
 
-impl Pat {
-    fn of(p: &TablePattern) -> Pat {
-        let mut parts: Vec<String> = p.parts.iter().map(name).collect();
-        let name = if p.star { None } else { parts.pop() };
-        let db = (parts.len() == 2).then(|| parts[0].clone());
+impl<'a> Pat<'a> {
+    fn of(p: &'a TablePattern) -> Pat<'a> {
+        let (name, mut quals) = match p.parts.split_last() {
+            Some((last, rest)) if !p.star => (Some(last.value.as_str()), rest),
+            _ => (None, &p.parts[..]),
+        };
+        let db = (quals.len() == 2).then(|| quals[0].value.as_str());
         // `db.public.t` is `db.t` read as database `db`, schema `public`.
-        if parts.len() == 2 && parts[1] == "public" {
-            parts.pop();
+        if quals.len() == 2 && quals[1].value == "public" {
+            quals = &quals[..1];
         }
-        Pat {
-            quals: parts,
-            name,
-            db,
-        }
+        Pat { quals, name, db }
     }
 
     pub fn text(&self) -> String {
-        let mut s = self.quals.join(".");
+        let mut s = values(self.quals).collect::<Vec<_>>().join(".");
         if !s.is_empty() {
             s.push('.');
         }
-        s.push_str(self.name.as_deref().unwrap_or("*"));
+        s.push_str(self.name.unwrap_or("*"));
         s
     }
 
     /// Whether the two patterns may name the same table (qualifications aside).
-    fn may_match(&self, other: &Pat) -> bool {
+    fn may_match(&self, other: &Pat<'_>) -> bool {
         if self.name.is_none() || other.name.is_none() || self.name != other.name {
             return false;
         }
         let (short, long) = if self.quals.len() <= other.quals.len() {
-            (&self.quals, &other.quals)
+            (self.quals, other.quals)
         } else {
-            (&other.quals, &self.quals)
+            (other.quals, self.quals)
         };
-        long.ends_with(short) || long.starts_with(short)
+        ends_with(long, short) || starts_with(long, short)
     }
 
     /// Whether this star pattern may cover `table`.
-    fn may_cover(&self, table: &Pat) -> bool {
+    fn may_cover(&self, table: &Pat<'_>) -> bool {
         self.name.is_none()
             && (self.quals.is_empty()
                 || table.quals.is_empty()
-                || table.quals.ends_with(&self.quals)
-                || table.quals.starts_with(&self.quals))
+                || ends_with(table.quals, self.quals)
+                || starts_with(table.quals, self.quals))
     }
 }
 
-fn name(n: &Name) -> String {
-    n.value.clone()
+/// `slice::starts_with` by the names' texts.
+fn starts_with(long: &[Name], short: &[Name]) -> bool {
+    long.len() >= short.len() && same_names(&long[..short.len()], short)
+}
+
+/// `slice::ends_with` by the names' texts.
+fn ends_with(long: &[Name], short: &[Name]) -> bool {
+    long.len() >= short.len() && same_names(&long[long.len() - short.len()..], short)
 }
 
 /// What a backup covers.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Set {
+pub enum Set<'a> {
     Cluster,
-    Tables(Vec<Pat>),
-    Databases(Vec<String>),
+    Tables(Vec<Pat<'a>>),
+    Databases(Vec<&'a str>),
     /// Tenants, system users: compared as text.
     Other(String),
 }
 
-impl Set {
-    pub fn of(t: Option<&Targets>) -> Set {
+impl<'a> Set<'a> {
+    pub fn of(t: Option<&'a Targets>) -> Set<'a> {
         match t {
             None => Set::Cluster,
             Some(Targets::Tables { patterns, .. }) => {
-                let mut v: Vec<Pat> = patterns.iter().map(Pat::of).collect();
+                let mut v: Vec<Pat<'a>> = patterns.iter().map(Pat::of).collect();
                 v.sort();
                 v.dedup();
                 Set::Tables(v)
             }
             Some(Targets::Databases { names, .. }) => {
-                let mut v: Vec<String> = names.iter().map(name).collect();
+                let mut v: Vec<&str> = values(names).collect();
                 v.sort();
                 v.dedup();
                 Set::Databases(v)
@@ -131,10 +147,40 @@ impl Set {
             Set::Other(t) => t.clone(),
         }
     }
+}
 
-    pub fn is_cluster(&self) -> bool {
-        matches!(self, Set::Cluster)
+/// Whether `a` and `b` are written with the same names in the same order, so that their sets
+/// are certainly equal (the comparison of sets without building them).
+pub fn written_alike(a: Option<&Targets>, b: Option<&Targets>) -> bool {
+    match (a, b) {
+        (None, None) => true,
+        (Some(Targets::Tables { patterns: p, .. }), Some(Targets::Tables { patterns: q, .. })) => {
+            p.len() == q.len()
+                && p.iter()
+                    .zip(q)
+                    .all(|(x, y)| x.star == y.star && same_names(&x.parts, &y.parts))
+        }
+        (Some(Targets::Databases { names: a, .. }), Some(Targets::Databases { names: b, .. })) => {
+            same_names(a, b)
+        }
+        (Some(Targets::VirtualCluster { id: a, .. }), Some(Targets::VirtualCluster { id: b, .. })) => {
+            a == b
+        }
+        (Some(Targets::SystemUsers { .. }), Some(Targets::SystemUsers { .. })) => true,
+        _ => false,
     }
+}
+
+/// Whether `a` and `b` cover the same set.
+pub fn same_set(a: Option<&Targets>, b: Option<&Targets>) -> bool {
+    written_alike(a, b) || Set::of(a) == Set::of(b)
+}
+
+/// Whether `t` names tables only, each by name (no `*`): what `Set::of` makes a `Tables` set
+/// of named tables.
+pub fn named_tables_only(t: Option<&Targets>) -> bool {
+    matches!(t, Some(Targets::Tables { patterns, .. })
+        if patterns.iter().all(|p| !p.star && !p.parts.is_empty()))
 }
 
 /// How an incremental layer's targets relate to the previous layer's.
@@ -149,7 +195,7 @@ pub enum Verdict {
 
 /// Judges an incremental with targets `inc` appended to a previous layer with targets `prev`
 /// (the checks of `backup_planning.go`: cluster base, tables and complete databases).
-pub fn compare_incremental(prev: &Set, inc: &Set) -> Verdict {
+pub fn compare_incremental(prev: &Set<'_>, inc: &Set<'_>) -> Verdict {
     if prev == inc {
         return Verdict::Same;
     }
@@ -171,7 +217,7 @@ pub fn compare_incremental(prev: &Set, inc: &Set) -> Verdict {
             for db in d2 {
                 let maybe_star = p
                     .iter()
-                    .any(|x| x.name.is_none() && (x.quals.is_empty() || x.quals[0] == *db));
+                    .any(|x| x.name.is_none() && (x.quals.is_empty() || x.quals[0].value == *db));
                 if !maybe_star {
                     return Verdict::Rejected(format!(
                         "previous backup does not contain the complete database \"{db}\""
@@ -183,9 +229,9 @@ pub fn compare_incremental(prev: &Set, inc: &Set) -> Verdict {
         (Set::Databases(d), Set::Tables(p2)) => {
             for t in p2 {
                 if let Some(db) = &t.db
-                    && !d.iter().any(|x| x == db)
+                    && !d.contains(db)
                 {
-                    let what = t.name.as_deref().unwrap_or("*");
+                    let what = t.name.unwrap_or("*");
                     return Verdict::Rejected(format!(
                         "previous backup does not contain table \"{what}\""
                     ));
@@ -200,7 +246,7 @@ pub fn compare_incremental(prev: &Set, inc: &Set) -> Verdict {
                 }
                 let covered = p.iter().any(|x| x.may_match(t) || x.may_cover(t));
                 if !covered {
-                    let what = t.name.as_deref().unwrap_or("*");
+                    let what = t.name.unwrap_or("*");
                     return Verdict::Rejected(format!(
                         "previous backup does not contain table \"{what}\""
                     ));
@@ -215,17 +261,22 @@ pub fn compare_incremental(prev: &Set, inc: &Set) -> Verdict {
 mod tests {
     use super::*;
 
-    fn pat(q: &[&str], n: &str) -> Pat {
+    fn pat(q: &[&str], n: &'static str) -> Pat<'static> {
+        let quals = q.iter().map(|s| Name {
+            value: s.to_string(),
+            quoted: false,
+            span: crate::syntax::span::Span::new(0, 0),
+        });
         Pat {
-            quals: q.iter().map(|s| s.to_string()).collect(),
-            name: Some(n.into()),
+            quals: Vec::leak(quals.collect()),
+            name: Some(n),
             db: None,
         }
     }
 
     #[test]
     fn judges_widening_and_narrowing() {
-        let db = |v: &[&str]| Set::Databases(v.iter().map(|s| s.to_string()).collect());
+        let db = |v: &[&'static str]| Set::Databases(v.to_vec());
         assert_eq!(
             compare_incremental(&db(&["bank"]), &db(&["bank"])),
             Verdict::Same

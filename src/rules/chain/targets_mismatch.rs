@@ -45,7 +45,7 @@
 //! Every release: old-syntax chains up to v24.3, collections from v20.2.
 
 use crate::analysis::chain::{self as model, How, Writer};
-use crate::rules::chain::targets::{Set, Verdict, compare_incremental};
+use crate::rules::chain::targets::{Set, Verdict, compare_incremental, same_set, written_alike};
 use crate::rules::prelude::*;
 use crate::analysis::walk;
 
@@ -68,11 +68,7 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let Some(chain) = ctx.chain(stmt) else {
         return;
     };
-    let inc = Set::of(b.targets.as_ref());
-    let span = b
-        .targets
-        .as_ref()
-        .map_or(model::first_word(ctx.source, b.span), |t| t.span());
+    let targets = b.targets.as_ref();
     let (full, last): (Writer<'_>, Option<Writer<'_>>) = if chain.exact {
         let last = if chain.how == How::OldList {
             // the last listed layer, when the file wrote it
@@ -93,12 +89,19 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         }
     } else {
         let first = *chain.fulls.first().expect("chains have a full");
-        let set = Set::of(first.targets());
-        if chain.fulls.iter().any(|f| Set::of(f.targets()) != set) {
+        if chain.fulls.iter().any(|f| !same_set(first.targets(), f.targets())) {
             return; // which full the subdirectory names is unknown
         }
         (first, None)
     };
+    // The usual chain: every layer written with the same target list.
+    if written_alike(full.targets(), targets)
+        && last.is_none_or(|l| written_alike(l.targets(), targets))
+    {
+        return;
+    }
+    let inc = Set::of(targets);
+    let span = targets.map_or(model::first_word(ctx.source, b.span), |t| t.span());
     let full_set = Set::of(full.targets());
     let base_word = if chain.fulls.is_empty() {
         "the previous layer"

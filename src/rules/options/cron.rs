@@ -99,12 +99,16 @@ pub fn parse(spec: &str) -> Result<Schedule, String> {
     if spec.starts_with('@') {
         return descriptor(spec);
     }
-    let fields: Vec<&str> = spec.split_whitespace().collect();
-    if fields.len() != 5 {
-        return Err(format!(
-            "expected exactly 5 fields, found {}: {spec}",
-            fields.len()
-        ));
+    let mut fields = [""; 5];
+    let mut count = 0;
+    for (slot, text) in spec.split_whitespace().enumerate() {
+        if let Some(f) = fields.get_mut(slot) {
+            *f = text;
+        }
+        count += 1;
+    }
+    if count != 5 {
+        return Err(format!("expected exactly 5 fields, found {count}: {spec}"));
     }
     let (minutes, _) = field(fields[0], &MINUTES)?;
     let (hours, _) = field(fields[1], &HOURS)?;
@@ -197,27 +201,27 @@ fn field(text: &str, b: &Bounds) -> Result<(u64, bool), String> {
 }
 
 fn range(expr: &str, b: &Bounds) -> Result<(u64, bool), String> {
-    let range_and_step: Vec<&str> = expr.split('/').collect();
-    let low_high: Vec<&str> = range_and_step[0].split('-').collect();
-    let single = low_high.len() == 1;
+    let (range, step_text, more_slashes) = pieces(expr, '/');
+    let (low, high, more_hyphens) = pieces(range, '-');
+    let single = high.is_none();
     let mut star = false;
     let (start, mut end);
-    if low_high[0] == "*" || low_high[0] == "?" {
+    if low == "*" || low == "?" {
         start = b.min;
         end = b.max;
         star = true;
     } else {
-        start = int_or_name(low_high[0], b)?;
-        end = match low_high.len() {
-            1 => start,
-            2 => int_or_name(low_high[1], b)?,
-            _ => return Err(format!("too many hyphens: {expr}")),
+        start = int_or_name(low, b)?;
+        end = match (high, more_hyphens) {
+            (None, _) => start,
+            (Some(high), false) => int_or_name(high, b)?,
+            (Some(_), true) => return Err(format!("too many hyphens: {expr}")),
         };
     }
-    let step = match range_and_step.len() {
-        1 => 1,
-        2 => {
-            let step = atoi(range_and_step[1])?;
+    let step = match (step_text, more_slashes) {
+        (None, _) => 1,
+        (Some(step_text), false) => {
+            let step = atoi(step_text)?;
             if single {
                 end = b.max;
             }
@@ -226,7 +230,7 @@ fn range(expr: &str, b: &Bounds) -> Result<(u64, bool), String> {
             }
             step
         }
-        _ => return Err(format!("too many slashes: {expr}")),
+        (Some(_), true) => return Err(format!("too many slashes: {expr}")),
     };
     if start < b.min {
         return Err(format!(
@@ -257,9 +261,17 @@ fn range(expr: &str, b: &Bounds) -> Result<(u64, bool), String> {
     Ok((bits, star))
 }
 
+/// `s` split at `sep`: the first piece, the second if there is one, and whether more follow.
+fn pieces(s: &str, sep: char) -> (&str, Option<&str>, bool) {
+    let mut split = s.split(sep);
+    let first = split.next().unwrap_or(s); // `split` yields at least one piece
+    let second = split.next();
+    (first, second, split.next().is_some())
+}
+
 fn int_or_name(s: &str, b: &Bounds) -> Result<u32, String> {
-    let lower = s.to_ascii_lowercase();
-    if let Some((_, n)) = b.names.iter().find(|(name, _)| *name == lower) {
+    // The names are lower-case ASCII.
+    if let Some((_, n)) = b.names.iter().find(|(name, _)| name.eq_ignore_ascii_case(s)) {
         return Ok(*n);
     }
     atoi(s)
@@ -336,6 +348,11 @@ fn spec_gaps(s: &Spec) -> Option<(u64, u64)> {
         min_gap = min_gap.min(w[1] - w[0]);
         max_gap = max_gap.max(w[1] - w[0]);
     }
+    // Which days of a month match depends only on the weekday of its 1st and its length.
+    let shapes: [[Option<MonthRuns>; 4]; 7] = std::array::from_fn(|first_weekday| {
+        std::array::from_fn(|extra| MonthRuns::of(s, first_weekday as u32, 28 + extra as u32))
+    });
+    let gap_of = |days: u64| days * 1440 + first - last;
     // One full Gregorian cycle: every calendar pattern occurs in it.
     let mut prev_day: Option<i64> = None;
     for y in 2000..2400 {
@@ -343,26 +360,21 @@ fn spec_gaps(s: &Spec) -> Option<(u64, u64)> {
             if s.months & (1 << m) == 0 {
                 continue;
             }
-            for d in 1..=days_in_month(y, m) {
-                let day = crate::hosts::shell::date::days_from_civil(y, m, d);
-                let weekday = (day + 4).rem_euclid(7) as u32; // 1970-01-01 was a Thursday
-                let dom_match = s.dom & (1 << d) != 0;
-                let dow_match = s.dow & (1 << weekday) != 0;
-                let matches = if s.dom_star || s.dow_star {
-                    dom_match && dow_match
-                } else {
-                    dom_match || dow_match
-                };
-                if !matches {
-                    continue;
-                }
-                if let Some(p) = prev_day {
-                    let gap = ((day - p) as u64) * 1440 + first - last;
-                    min_gap = min_gap.min(gap);
-                    max_gap = max_gap.max(gap);
-                }
-                prev_day = Some(day);
+            let first_day = crate::hosts::shell::date::days_from_civil(y, m, 1);
+            let first_weekday = (first_day + 4).rem_euclid(7) as usize; // 1970-01-01 was a Thursday
+            let Some(runs) = &shapes[first_weekday][(days_in_month(y, m) - 28) as usize] else {
+                continue;
+            };
+            if let Some(p) = prev_day {
+                let gap = gap_of((first_day + runs.first - 1 - p) as u64);
+                min_gap = min_gap.min(gap);
+                max_gap = max_gap.max(gap);
             }
+            if let Some((shortest, longest)) = runs.inside {
+                min_gap = min_gap.min(gap_of(shortest));
+                max_gap = max_gap.max(gap_of(longest));
+            }
+            prev_day = Some(first_day + runs.last - 1);
         }
     }
     prev_day?;
@@ -370,6 +382,49 @@ fn spec_gaps(s: &Spec) -> Option<(u64, u64)> {
         return None;
     }
     Some((min_gap * 60, max_gap * 60))
+}
+
+/// The matching days of a month of one shape (the weekday of its 1st, its length).
+struct MonthRuns {
+    /// The first and last matching day of the month.
+    first: i64,
+    last: i64,
+    /// The shortest and longest distance in days between consecutive matching days, when
+    /// more than one matches.
+    inside: Option<(u64, u64)>,
+}
+
+impl MonthRuns {
+    /// `None` when no day of such a month matches.
+    fn of(s: &Spec, first_weekday: u32, len: u32) -> Option<MonthRuns> {
+        let by_dow = (1..=len)
+            .filter(|d| s.dow & (1 << ((first_weekday + d - 1) % 7)) != 0)
+            .fold(0u64, |bits, d| bits | 1 << d);
+        let matching = if s.dom_star || s.dow_star {
+            s.dom & by_dow
+        } else {
+            s.dom | by_dow
+        };
+        let matching = matching & ((1u64 << (len + 1)) - 2); // bits 1 to `len`
+        if matching == 0 {
+            return None;
+        }
+        let first = matching.trailing_zeros();
+        let mut inside: Option<(u64, u64)> = None;
+        let (mut prev, mut rest) = (first, matching & (matching - 1));
+        while rest != 0 {
+            let d = rest.trailing_zeros();
+            rest &= rest - 1;
+            let gap = u64::from(d - prev);
+            inside = Some(inside.map_or((gap, gap), |(a, b)| (a.min(gap), b.max(gap))));
+            prev = d;
+        }
+        Some(MonthRuns {
+            first: i64::from(first),
+            last: i64::from(prev),
+            inside,
+        })
+    }
 }
 
 /// "2 hours", "1 day", "90 minutes" …, for messages.
@@ -447,5 +502,67 @@ mod tests {
         let (min, max) = g("@monthly").unwrap();
         assert_eq!((min, max), (28 * 86_400, 31 * 86_400));
         assert_eq!(g("0 0 30 2 *"), None);
+    }
+
+    /// The gaps the day-by-day walk gives (the month shapes of `spec_gaps` must agree).
+    fn gaps_day_by_day(s: &Spec) -> Option<(u64, u64)> {
+        let times: Vec<u64> = (0..24u64)
+            .filter(|h| s.hours & (1 << h) != 0)
+            .flat_map(|h| (0..60u64).filter(|m| s.minutes & (1 << m) != 0).map(move |m| h * 60 + m))
+            .collect();
+        let (first, last) = (*times.first()?, *times.last()?);
+        let mut min_gap = u64::MAX;
+        let mut max_gap = 0;
+        for w in times.windows(2) {
+            min_gap = min_gap.min(w[1] - w[0]);
+            max_gap = max_gap.max(w[1] - w[0]);
+        }
+        let mut prev_day: Option<i64> = None;
+        for y in 2000..2400 {
+            for m in (1..=12u32).filter(|m| s.months & (1 << m) != 0) {
+                for d in 1..=days_in_month(y, m) {
+                    let day = crate::hosts::shell::date::days_from_civil(y, m, d);
+                    let weekday = (day + 4).rem_euclid(7) as u32;
+                    let (dom, dow) = (s.dom & (1 << d) != 0, s.dow & (1 << weekday) != 0);
+                    let matches = if s.dom_star || s.dow_star { dom && dow } else { dom || dow };
+                    if !matches {
+                        continue;
+                    }
+                    if let Some(p) = prev_day {
+                        let gap = ((day - p) as u64) * 1440 + first - last;
+                        min_gap = min_gap.min(gap);
+                        max_gap = max_gap.max(gap);
+                    }
+                    prev_day = Some(day);
+                }
+            }
+        }
+        prev_day?;
+        (min_gap != u64::MAX).then_some((min_gap * 60, max_gap * 60))
+    }
+
+    #[test]
+    fn month_shapes_agree_with_day_by_day() {
+        for text in [
+            "@daily",
+            "@weekly",
+            "@monthly",
+            "@yearly",
+            "0 0 * * MON-FRI",
+            "0 0 1,15 * *",
+            "0 0 1,15 * 1",
+            "30 2 29 2 *",
+            "0 0 31 * *",
+            "0 0 30 2 *",
+            "0 0 13 * 5",
+            "0 0 ? * sun",
+            "0 */6 1-7 * 0",
+            "0 0 * jan-mar,oct *",
+        ] {
+            let Ok(Schedule::Spec(spec)) = parse(text) else {
+                panic!("{text}");
+            };
+            assert_eq!(spec_gaps(&spec), gaps_day_by_day(&spec), "{text}");
+        }
     }
 }

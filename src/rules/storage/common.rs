@@ -146,6 +146,31 @@ pub fn provider_of(t: &Target<'_>, target: Version) -> Option<Provider> {
     }
 }
 
+/// What the storage rules read of one URI of the statement (`StatementFacts::targets`): its
+/// provider and its query, each worked out once per statement (`Ctx::storage_targets`)
+/// rather than once per rule.
+pub struct UriReading<'a> {
+    pub target: &'a Target<'a>,
+    /// `provider_of` the URI at the check's target release.
+    pub provider: Option<Provider>,
+    query: std::cell::OnceCell<GoQuery<'a, 'a>>,
+}
+
+impl<'a> UriReading<'a> {
+    pub fn of(target: &'a Target<'a>, release: Version) -> UriReading<'a> {
+        UriReading {
+            target,
+            provider: provider_of(target, release),
+            query: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// The URI's query as CockroachDB reads it (`Target::query`), built at the first ask.
+    pub fn query(&self) -> &GoQuery<'a, 'a> {
+        self.query.get_or_init(|| self.target.query())
+    }
+}
+
 /// A query parameter a provider accepts, from release `since` on.
 pub struct ParamSpec {
     pub name: &'static str,

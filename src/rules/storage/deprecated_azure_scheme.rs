@@ -43,10 +43,11 @@ fn check(_: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     if ctx.target < common::V23_1 {
         return;
     }
-    for t in ctx.facts.targets() {
+    for r in ctx.storage_targets() {
+        let t = r.target;
         if t.role.is_kms()
             || !matches!(&*t.uri.scheme, "azure" | "azure-storage")
-            || common::provider_of(t, ctx.target) != Some(Provider::Azure)
+            || r.provider != Some(Provider::Azure)
         {
             continue;
         }

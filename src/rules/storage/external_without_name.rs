@@ -27,7 +27,7 @@
 //! v22.2 and later (before, `external` is not a scheme: U001).
 
 use crate::rules::prelude::*;
-use crate::rules::storage::common::{self, Provider};
+use crate::rules::storage::common::Provider;
 
 pub static RULE: Rule = Rule {
     code: "U008",
@@ -42,9 +42,10 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(_: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
-    for t in ctx.facts.targets() {
+    for r in ctx.storage_targets() {
+        let t = r.target;
         if !matches!(
-            common::provider_of(t, ctx.target),
+            r.provider,
             Some(Provider::External | Provider::ExternalKms)
         ) || !t.uri.host.is_empty()
         {

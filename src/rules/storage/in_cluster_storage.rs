@@ -43,11 +43,12 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(_: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
-    for t in ctx.facts.targets() {
+    for r in ctx.storage_targets() {
+        let t = r.target;
         if !t.role.writes_backup() {
             continue;
         }
-        let (message, why) = match common::provider_of(t, ctx.target) {
+        let (message, why) = match r.provider {
             Some(Provider::Nodelocal) if t.uri.host == "self" => (
                 "backup spread over the nodes' own disks (`nodelocal://self`)",
                 "each node writes its share to its own `--external-io-dir`: restorable only if those directories are one shared storage, and lost with the nodes otherwise",

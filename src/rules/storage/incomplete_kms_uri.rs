@@ -34,7 +34,7 @@
 //! From v20.2 (the `kms` option); Azure KMS from v23.1.
 
 use crate::rules::prelude::*;
-use crate::rules::storage::common::{self, Provider};
+use crate::rules::storage::common::Provider;
 
 pub static RULE: Rule = Rule {
     code: "U010",
@@ -49,11 +49,12 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(_: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
-    for t in ctx.facts.targets() {
+    for r in ctx.storage_targets() {
+        let t = r.target;
         if !t.role.is_kms() {
             continue;
         }
-        let Some(provider) = common::provider_of(t, ctx.target) else {
+        let Some(provider) = r.provider else {
             continue;
         };
         let (form, empty_text) = match provider {
@@ -92,7 +93,7 @@ fn check(_: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
             );
             continue;
         }
-        let q = t.query();
+        let q = r.query();
         match provider {
             Provider::AwsKms if !q.has("REGION") && !q.has("AWS_ENDPOINT") => {
                 let mut d = RULE

@@ -46,8 +46,9 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(_: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
-    for t in ctx.facts.targets() {
-        let Some(provider) = common::provider_of(t, ctx.target) else {
+    for r in ctx.storage_targets() {
+        let t = r.target;
+        let Some(provider) = r.provider else {
             continue;
         };
         let reads_auth = match provider {
@@ -62,7 +63,7 @@ fn check(_: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         if !reads_auth {
             continue;
         }
-        let query = t.query();
+        let query = r.query();
         let Some(pair) = query.pair("AUTH") else {
             continue;
         };

@@ -35,7 +35,7 @@
 //! All releases; `AWS_USE_PATH_STYLE` from v24.1, `AZURE_ENVIRONMENT` from v22.2.
 
 use crate::rules::prelude::*;
-use crate::rules::storage::common::{self, GoPair, Provider, Target};
+use crate::rules::storage::common::{self, GoPair, Provider, Target, UriReading};
 
 pub static RULE: Rule = Rule {
     code: "U009",
@@ -72,10 +72,11 @@ const AZURE_ENVIRONMENTS: &[&str] = &[
 ];
 
 fn check(_: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
-    for t in ctx.facts.targets() {
-        match common::provider_of(t, ctx.target) {
-            Some(Provider::S3) if !t.role.is_kms() => s3(t, ctx, out),
-            Some(Provider::Azure) if ctx.target >= common::V22_2 => azure(t, ctx, out),
+    for r in ctx.storage_targets() {
+        let t = r.target;
+        match r.provider {
+            Some(Provider::S3) if !t.role.is_kms() => s3(r, ctx, out),
+            Some(Provider::Azure) if ctx.target >= common::V22_2 => azure(r, ctx, out),
             _ => {}
         }
     }
@@ -111,8 +112,8 @@ fn value_diag(
     d
 }
 
-fn s3(t: &Target<'_>, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
-    let q = t.query();
+fn s3(r: &UriReading<'_>, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+    let (t, q) = (r.target, r.query());
     if let Some(pair) = q.pair("AWS_SERVER_ENC_MODE") {
         let mode = pair.value.as_str();
         match mode {
@@ -208,8 +209,8 @@ fn s3(t: &Target<'_>, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn azure(t: &Target<'_>, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
-    let q = t.query();
+fn azure(r: &UriReading<'_>, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+    let (t, q) = (r.target, r.query());
     let Some(pair) = q.pair("AZURE_ENVIRONMENT") else {
         return;
     };

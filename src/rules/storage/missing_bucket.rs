@@ -28,7 +28,7 @@
 //! All releases.
 
 use crate::rules::prelude::*;
-use crate::rules::storage::common::{self, Provider};
+use crate::rules::storage::common::Provider;
 
 pub static RULE: Rule = Rule {
     code: "U006",
@@ -43,11 +43,12 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(_: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
-    for t in ctx.facts.targets() {
+    for r in ctx.storage_targets() {
+        let t = r.target;
         if t.role.is_kms() {
             continue;
         }
-        let Some(provider) = common::provider_of(t, ctx.target) else {
+        let Some(provider) = r.provider else {
             continue;
         };
         let what = match provider {

@@ -65,16 +65,17 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(_: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
-    for t in ctx.facts.targets() {
-        let Some(provider) = common::provider_of(t, ctx.target) else {
+    for r in ctx.storage_targets() {
+        let t = r.target;
+        let Some(provider) = r.provider else {
             continue;
         };
-        let query = t.query();
+        let query = r.query();
         let problem = match provider {
-            Provider::S3 | Provider::AwsKms => aws(&query),
-            Provider::Gs | Provider::GcpKms => google(&query, provider, ctx.target),
-            Provider::Azure => azure(&query, ctx.target),
-            Provider::AzureKms => azure_kms(&query),
+            Provider::S3 | Provider::AwsKms => aws(query),
+            Provider::Gs | Provider::GcpKms => google(query, provider, ctx.target),
+            Provider::Azure => azure(query, ctx.target),
+            Provider::AzureKms => azure_kms(query),
             _ => None,
         };
         let Some(problem) = problem else {
@@ -91,7 +92,7 @@ fn check(_: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         if miscased {
             continue;
         }
-        out.push(report(t, &query, provider, problem, ctx));
+        out.push(report(t, query, provider, problem, ctx));
     }
 }
 

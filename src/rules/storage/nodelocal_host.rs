@@ -47,8 +47,9 @@ fn check(_: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     if ctx.target < common::V20_1 {
         return;
     }
-    for t in ctx.facts.targets() {
-        if t.role.is_kms() || common::provider_of(t, ctx.target) != Some(Provider::Nodelocal) {
+    for r in ctx.storage_targets() {
+        let t = r.target;
+        if t.role.is_kms() || r.provider != Some(Provider::Nodelocal) {
             continue;
         }
         let host = t.uri.host;

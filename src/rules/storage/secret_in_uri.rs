@@ -52,7 +52,8 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(_: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
-    for t in ctx.facts.targets() {
+    for r in ctx.storage_targets() {
+        let t = r.target;
         let mut found: Vec<(Span, String)> = Vec::new();
         if let Some(info) = t.uri.userinfo
             && let Some((_, password)) = info.split_once(':')
@@ -75,7 +76,7 @@ fn check(_: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         };
         let names: Vec<&str> = found.iter().map(|(_, n)| n.as_str()).collect();
-        let provider = common::provider_of(t, ctx.target);
+        let provider = r.provider;
         let mut help = String::from(
             "CockroachDB redacts it from job descriptions, but not from this script, shell history, `ps` output or the client's logs; ",
         );

@@ -57,8 +57,9 @@ fn is_hex(b: Option<&u8>) -> bool {
 }
 
 fn check(_: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
-    for t in ctx.facts.targets() {
-        let Some(provider) = common::provider_of(t, ctx.target) else {
+    for r in ctx.storage_targets() {
+        let t = r.target;
+        let Some(provider) = r.provider else {
             continue;
         };
         if matches!(provider, Provider::Http | Provider::Other) {

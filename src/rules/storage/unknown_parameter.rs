@@ -36,7 +36,7 @@
 
 use crate::redact::SECRET_PARAMS;
 use crate::rules::prelude::*;
-use crate::rules::storage::common::{self, Provider, Target};
+use crate::rules::storage::common::{self, Provider, Target, UriReading};
 
 pub static RULE: Rule = Rule {
     code: "U003",
@@ -68,12 +68,13 @@ fn alias(provider: Provider, key: &str) -> Option<&'static str> {
 }
 
 fn check(_: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
-    for t in ctx.facts.targets() {
-        let Some(provider) = common::provider_of(t, ctx.target) else {
+    for r in ctx.storage_targets() {
+        let t = r.target;
+        let Some(provider) = r.provider else {
             continue;
         };
         match provider.params() {
-            Some(specs) => validated(t, provider, specs, ctx, out),
+            Some(specs) => validated(r, provider, specs, ctx, out),
             None if matches!(provider, Provider::Nodelocal | Provider::External) => {
                 ignored(t, provider, ctx, out)
             }
@@ -93,19 +94,28 @@ fn split_fragment(t: &Target<'_>, index: usize, known: &[&str]) -> bool {
 }
 
 fn validated(
-    t: &Target<'_>,
+    r: &UriReading<'_>,
     provider: Provider,
     specs: &[common::ParamSpec],
     ctx: &Ctx<'_>,
     out: &mut Vec<Diagnostic>,
 ) {
+    let accepts = |k: &str| specs.iter().any(|s| s.since <= ctx.target && s.name == k);
+    let (t, query) = (r.target, r.query());
+    let mut unknown = query
+        .pairs
+        .iter()
+        .filter(|p| p.key != LOCALITY_PARAM && !accepts(&p.key))
+        .peekable();
+    if unknown.peek().is_none() {
+        return; // the usual URI: nothing more to work out
+    }
     let accepted: Vec<&'static str> = specs
         .iter()
         .filter(|s| s.since <= ctx.target)
         .map(|s| s.name)
         .collect();
     let rejects = ctx.target >= common::V22_2;
-    let query = t.query();
     // Each parameter's position, by address: a URI with many parameters is read once.
     let position: std::collections::HashMap<*const Param, usize> = t
         .uri
@@ -129,11 +139,8 @@ fn validated(
             last_known = Some(p);
         }
     }
-    for pair in &query.pairs {
+    for pair in unknown {
         let key = pair.key.as_str();
-        if key == LOCALITY_PARAM || accepted.contains(&key) {
-            continue;
-        }
         let index = position
             .get(&(pair.param as *const Param))
             .copied()
