@@ -84,17 +84,37 @@ fn normal_key(key: &str) -> String {
 
 /// Whether a key (normalised) names a secret.
 pub fn is_secret_key(key: &str) -> bool {
-    SECRET_PARAMS.contains(&key) || SECRET_SUFFIXES.iter().any(|s| key.ends_with(s))
+    is_secret_name(key.as_bytes())
 }
 
-/// `f` of [`normal_key`]`(key)` for a key as the scan finds it (at most [`KEY_WINDOW`] key
-/// bytes). Without a `%` such a key is ASCII and is normalised on the stack: the scan judges
-/// a key at every separator of a file and of every message, and most are not secret.
-fn with_normal_key<R>(key: &str, f: impl FnOnce(&str) -> R) -> R {
+/// [`is_secret_key`] on bytes. Most keys are not secret: one whose last byte ends no
+/// secret name is turned away before the names are compared.
+fn is_secret_name(key: &[u8]) -> bool {
+    let names = || {
+        SECRET_PARAMS
+            .iter()
+            .chain(SECRET_SUFFIXES)
+            .map(|s| s.as_bytes())
+    };
+    let Some(last) = key.last() else {
+        return false;
+    };
+    if !names().any(|s| s.last() == Some(last)) {
+        return false;
+    }
+    SECRET_PARAMS.iter().any(|p| p.as_bytes() == key)
+        || SECRET_SUFFIXES.iter().any(|s| key.ends_with(s.as_bytes()))
+}
+
+/// `f` of [`normal_key`]`(key)`'s bytes for a key as the scan finds it (at most
+/// [`KEY_WINDOW`] key bytes). Without a `%` such a key is ASCII and is normalised on the
+/// stack: the scan judges a key at every separator of a file and of every message, and most
+/// are not secret.
+fn with_normal_key<R>(key: &str, f: impl FnOnce(&[u8]) -> R) -> R {
     let raw = key.trim_start_matches('-').as_bytes();
     let mut buf = [0u8; KEY_WINDOW];
     if raw.len() > buf.len() || raw.contains(&b'%') || !raw.is_ascii() {
-        return f(&normal_key(key));
+        return f(normal_key(key).as_bytes());
     }
     let normal = &mut buf[..raw.len()];
     for (n, &b) in normal.iter_mut().zip(raw) {
@@ -104,10 +124,7 @@ fn with_normal_key<R>(key: &str, f: impl FnOnce(&str) -> R) -> R {
             b.to_ascii_uppercase()
         };
     }
-    match std::str::from_utf8(normal) {
-        Ok(normal) => f(normal),
-        Err(_) => f(&normal_key(key)),
-    }
+    f(normal)
 }
 
 /// The keys whose values a [`Scan::key_values`] pass takes.
@@ -123,8 +140,10 @@ enum Keys<'a> {
 impl Keys<'_> {
     fn take(&self, raw: &str) -> bool {
         match self {
-            Keys::Secret => with_normal_key(raw, is_secret_key),
-            Keys::SecretParams => with_normal_key(raw, |key| SECRET_PARAMS.contains(&key)),
+            Keys::Secret => with_normal_key(raw, is_secret_name),
+            Keys::SecretParams => {
+                with_normal_key(raw, |key| SECRET_PARAMS.iter().any(|p| p.as_bytes() == key))
+            }
             Keys::Named(names) => names.iter().any(|v| v == raw),
         }
     }
@@ -438,17 +457,22 @@ impl Scan<'_> {
         for at in memchr::memmem::find_iter(bytes, b"://") {
             let auth = at + 3;
             let mut end = auth;
+            // The authority's last `@` and first `:`, noted on the way.
+            let (mut last_at, mut colon) = (None, None);
             while end < bytes.len()
                 && !matches!(bytes[end], b'/' | b'?' | b'#')
                 && !ends_authority(bytes[end])
             {
+                match bytes[end] {
+                    b'@' => last_at = Some(end),
+                    b':' if colon.is_none() => colon = Some(end),
+                    _ => {}
+                }
                 end += 1;
             }
             // A password holding `/`, `?` or `#` (unencoded): the `@` is further on.
             let mut reach = end;
-            if memchr::memchr(b'@', &bytes[auth..end]).is_none()
-                && memchr::memchr(b':', &bytes[auth..end]).is_some()
-            {
+            if last_at.is_none() && colon.is_some() {
                 let mut far = end;
                 while far < bytes.len()
                     && far - end < 256
@@ -459,19 +483,18 @@ impl Scan<'_> {
                 }
                 if bytes.get(far) == Some(&b'@') {
                     end = far + 1;
+                    last_at = Some(far);
                 }
                 reach = far;
             }
             // An authority with a user or a port: where a replacement can make a password.
-            if memchr::memchr2(b'@', b':', &bytes[auth..end]).is_some() {
+            if last_at.is_some() || colon.is_some() {
                 self.context(auth..reach.max(end));
             }
-            let Some(last_at) = memchr::memrchr(b'@', &bytes[auth..end]) else {
-                continue;
-            };
-            let last_at = auth + last_at;
-            if let Some(c) = memchr::memchr(b':', &bytes[auth..last_at]) {
-                self.secret(auth + c + 1..last_at);
+            if let (Some(last_at), Some(colon)) = (last_at, colon)
+                && colon < last_at
+            {
+                self.secret(colon + 1..last_at);
             }
         }
     }
@@ -480,8 +503,12 @@ impl Scan<'_> {
     fn passphrases(&mut self) {
         const WORD: &[u8] = b"passphrase";
         let bytes = self.text.as_bytes();
-        // The word in any ASCII case, found without a lower-case copy of the text.
-        let words = memchr::memchr2_iter(b'p', b'P', bytes).filter(|&at| {
+        // The word stands before an `=`; it is found in any ASCII case without a lower-case
+        // copy of the text.
+        let Some(last_eq) = memchr::memrchr(b'=', bytes) else {
+            return;
+        };
+        let words = memchr::memchr2_iter(b'p', b'P', &bytes[..last_eq]).filter(|&at| {
             bytes[at..]
                 .get(..WORD.len())
                 .is_some_and(|w| w.eq_ignore_ascii_case(WORD))
