@@ -194,21 +194,22 @@ impl<'b> PrettyBuf<'b> {
     fn close(&mut self, open: Open, bracket: u8) {
         self.depth -= 1;
         if self.any {
-            self.line_break();
+            self.line_break(false);
         }
         self.out.push(bracket);
         self.any = open.parent_any;
     }
 
-    /// A line break and the indentation of the current depth, in one copy when it is not
-    /// deep.
-    fn line_break(&mut self) {
-        const NEWLINE_INDENT: &[u8; 65] =
-            b"\n                                                                ";
-        match NEWLINE_INDENT.get(..1 + 2 * self.depth) {
+    /// A line break and the indentation of the current depth, after a `,` if `comma`: in
+    /// one copy when it is not deep.
+    fn line_break(&mut self, comma: bool) {
+        const COMMA_NEWLINE_INDENT: &[u8; 66] =
+            b",\n                                                                ";
+        let from = usize::from(!comma);
+        match COMMA_NEWLINE_INDENT.get(from..2 + 2 * self.depth) {
             Some(line) => self.out.extend_from_slice(line),
             None => {
-                self.out.push(b'\n');
+                self.out.extend_from_slice(&COMMA_NEWLINE_INDENT[from..2]);
                 for _ in 0..self.depth {
                     self.out.extend_from_slice(b"  ");
                 }
@@ -217,13 +218,9 @@ impl<'b> PrettyBuf<'b> {
     }
 
     /// The separator and indentation before an entry.
-    #[inline]
     fn entry(&mut self) {
-        if self.any {
-            self.out.push(b',');
-        }
+        self.line_break(self.any);
         self.any = true;
-        self.line_break();
     }
 
     pub(super) fn begin_object(&mut self) -> Open {
@@ -249,7 +246,8 @@ impl<'b> PrettyBuf<'b> {
     }
 
     /// The key of the open object's next member (its value follows); `key` needs no escaping.
-    #[inline]
+    // Inlined so that a literal key is copied as a constant.
+    #[inline(always)]
     pub(super) fn key(&mut self, key: &str) -> &mut Self {
         self.entry();
         self.out.push(b'"');
@@ -304,7 +302,9 @@ fn escape_into(out: &mut Vec<u8>, bytes: &[u8]) {
         }
     }
     let rest = blocks.remainder();
-    escape_block(out, bytes, &mut copied, bytes.len() - rest.len(), rest);
+    if rest.iter().any(|&b| needs_escape(b)) {
+        escape_block(out, bytes, &mut copied, bytes.len() - rest.len(), rest);
+    }
     out.extend_from_slice(&bytes[copied..]);
 }
 
