@@ -200,20 +200,28 @@ impl<'b> PrettyBuf<'b> {
         self.any = open.parent_any;
     }
 
-    /// A line break and the indentation of the current depth, after a `,` if `comma`: in
-    /// one copy when it is not deep.
+    /// A line break and the indentation of the current depth, after a `,` if `comma`.
     fn line_break(&mut self, comma: bool) {
         const COMMA_NEWLINE_INDENT: &[u8; 66] =
             b",\n                                                                ";
-        let from = usize::from(!comma);
-        match COMMA_NEWLINE_INDENT.get(from..2 + 2 * self.depth) {
-            Some(line) => self.out.extend_from_slice(line),
-            None => {
-                self.out.extend_from_slice(&COMMA_NEWLINE_INDENT[from..2]);
-                for _ in 0..self.depth {
-                    self.out.extend_from_slice(b"  ");
-                }
-            }
+        const NEWLINE_INDENT: &[u8; 66] =
+            b"\n                                                                 ";
+        let len = usize::from(comma) + 1 + 2 * self.depth;
+        if len <= NEWLINE_INDENT.len() {
+            // A copy of a fixed size (a few stores, no call) cut to length.
+            let start = self.out.len();
+            self.out.extend_from_slice(if comma {
+                COMMA_NEWLINE_INDENT
+            } else {
+                NEWLINE_INDENT
+            });
+            self.out.truncate(start + len);
+            return;
+        }
+        self.out
+            .extend_from_slice(if comma { b",\n" } else { b"\n" });
+        for _ in 0..self.depth {
+            self.out.extend_from_slice(b"  ");
         }
     }
 
@@ -261,18 +269,17 @@ impl<'b> PrettyBuf<'b> {
     }
 
     pub(super) fn uint(&mut self, n: u64) {
+        // The digits are written in a fixed-size copy (no call) cut to their number.
         let mut digits = [0u8; 20];
-        let mut at = digits.len();
-        let mut n = n;
-        loop {
-            at -= 1;
-            digits[at] = b'0' + (n % 10) as u8;
-            n /= 10;
-            if n == 0 {
-                break;
-            }
+        let len = n.checked_ilog10().map_or(1, |log| log as usize + 1);
+        let mut rest = n;
+        for digit in digits[..len].iter_mut().rev() {
+            *digit = b'0' + (rest % 10) as u8;
+            rest /= 10;
         }
-        self.out.extend_from_slice(&digits[at..]);
+        let start = self.out.len();
+        self.out.extend_from_slice(&digits);
+        self.out.truncate(start + len);
     }
 
     /// `s` as a JSON string, escaped as serde_json escapes it.
@@ -352,6 +359,21 @@ mod tests {
             PrettyBuf::new(&mut out, 0).str(&text);
             let expected = serde_json::to_string(&text).unwrap();
             assert_eq!(String::from_utf8(out).unwrap(), expected, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn integers_are_written_as_serde_json_writes_them() {
+        let mut n = 1u64;
+        let mut numbers = vec![0, u64::MAX];
+        while let Some(next) = n.checked_mul(10) {
+            numbers.extend([n - 1, n, n + 1]);
+            n = next;
+        }
+        for n in numbers {
+            let mut out = Vec::new();
+            PrettyBuf::new(&mut out, 0).uint(n);
+            assert_eq!(String::from_utf8(out).unwrap(), n.to_string());
         }
     }
 
