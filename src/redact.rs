@@ -84,7 +84,69 @@ fn normal_key(key: &str) -> String {
 
 /// Whether a key (normalised) names a secret.
 pub fn is_secret_key(key: &str) -> bool {
-    SECRET_PARAMS.contains(&key) || SECRET_SUFFIXES.iter().any(|s| key.ends_with(s))
+    is_secret_name(key.as_bytes())
+}
+
+/// [`is_secret_key`] on bytes. Most keys are not secret: one whose last byte ends no
+/// secret name is turned away before the names are compared.
+fn is_secret_name(key: &[u8]) -> bool {
+    let names = || {
+        SECRET_PARAMS
+            .iter()
+            .chain(SECRET_SUFFIXES)
+            .map(|s| s.as_bytes())
+    };
+    let Some(last) = key.last() else {
+        return false;
+    };
+    if !names().any(|s| s.last() == Some(last)) {
+        return false;
+    }
+    SECRET_PARAMS.iter().any(|p| p.as_bytes() == key)
+        || SECRET_SUFFIXES.iter().any(|s| key.ends_with(s.as_bytes()))
+}
+
+/// `f` of [`normal_key`]`(key)`'s bytes for a key as the scan finds it (at most
+/// [`KEY_WINDOW`] key bytes). Without a `%` such a key is ASCII and is normalised on the
+/// stack: the scan judges a key at every separator of a file and of every message, and most
+/// are not secret.
+fn with_normal_key<R>(key: &str, f: impl FnOnce(&[u8]) -> R) -> R {
+    let raw = key.trim_start_matches('-').as_bytes();
+    let mut buf = [0u8; KEY_WINDOW];
+    if raw.len() > buf.len() || raw.contains(&b'%') || !raw.is_ascii() {
+        return f(normal_key(key).as_bytes());
+    }
+    let normal = &mut buf[..raw.len()];
+    for (n, &b) in normal.iter_mut().zip(raw) {
+        *n = if b == b'-' {
+            b'_'
+        } else {
+            b.to_ascii_uppercase()
+        };
+    }
+    f(normal)
+}
+
+/// The keys whose values a [`Scan::key_values`] pass takes.
+enum Keys<'a> {
+    /// Every key named like a secret ([`is_secret_key`]).
+    Secret,
+    /// The storage URI parameters that hold secrets ([`SECRET_PARAMS`]).
+    SecretParams,
+    /// These variables, as written.
+    Named(&'a [String]),
+}
+
+impl Keys<'_> {
+    fn take(&self, raw: &str) -> bool {
+        match self {
+            Keys::Secret => with_normal_key(raw, is_secret_name),
+            Keys::SecretParams => {
+                with_normal_key(raw, |key| SECRET_PARAMS.iter().any(|p| p.as_bytes() == key))
+            }
+            Keys::Named(names) => names.iter().any(|v| v == raw),
+        }
+    }
 }
 
 /// Ends an unquoted value outside a URI query.
@@ -351,9 +413,8 @@ impl Scan<'_> {
         }
     }
 
-    /// `KEY=value` / `KEY: value` for keys `wanted` accepts (given the name as written and
-    /// normalised).
-    fn key_values(&mut self, wanted: &dyn Fn(&str, &str) -> bool) {
+    /// `KEY=value` / `KEY: value` for the keys `wanted` takes.
+    fn key_values(&mut self, wanted: &Keys<'_>) {
         let bytes = self.text.as_bytes();
         for sep in memchr::memchr2_iter(b'=', b':', bytes) {
             let colon = bytes[sep] == b':';
@@ -378,8 +439,7 @@ impl Scan<'_> {
             if key_start == end || (key_start == floor && floor > 0) {
                 continue;
             }
-            let raw = &self.text[key_start..end];
-            if !wanted(raw, &normal_key(raw)) {
+            if !wanted.take(&self.text[key_start..end]) {
                 continue;
             }
             let in_query = !colon && key_start > 0 && matches!(bytes[key_start - 1], b'?' | b'&');
@@ -390,20 +450,29 @@ impl Scan<'_> {
     /// `scheme://user:password@host`.
     fn url_passwords(&mut self) {
         let bytes = self.text.as_bytes();
+        // A password needs an `@`; only a file's model notes the authorities without one.
+        if self.contexts.is_none() && memchr::memchr(b'@', bytes).is_none() {
+            return;
+        }
         for at in memchr::memmem::find_iter(bytes, b"://") {
             let auth = at + 3;
             let mut end = auth;
+            // The authority's last `@` and first `:`, noted on the way.
+            let (mut last_at, mut colon) = (None, None);
             while end < bytes.len()
                 && !matches!(bytes[end], b'/' | b'?' | b'#')
                 && !ends_authority(bytes[end])
             {
+                match bytes[end] {
+                    b'@' => last_at = Some(end),
+                    b':' if colon.is_none() => colon = Some(end),
+                    _ => {}
+                }
                 end += 1;
             }
             // A password holding `/`, `?` or `#` (unencoded): the `@` is further on.
             let mut reach = end;
-            if memchr::memchr(b'@', &bytes[auth..end]).is_none()
-                && memchr::memchr(b':', &bytes[auth..end]).is_some()
-            {
+            if last_at.is_none() && colon.is_some() {
                 let mut far = end;
                 while far < bytes.len()
                     && far - end < 256
@@ -414,30 +483,38 @@ impl Scan<'_> {
                 }
                 if bytes.get(far) == Some(&b'@') {
                     end = far + 1;
+                    last_at = Some(far);
                 }
                 reach = far;
             }
             // An authority with a user or a port: where a replacement can make a password.
-            if memchr::memchr2(b'@', b':', &bytes[auth..end]).is_some() {
+            if last_at.is_some() || colon.is_some() {
                 self.context(auth..reach.max(end));
             }
-            let Some(last_at) = memchr::memrchr(b'@', &bytes[auth..end]) else {
-                continue;
-            };
-            let last_at = auth + last_at;
-            if let Some(c) = memchr::memchr(b':', &bytes[auth..last_at]) {
-                self.secret(auth + c + 1..last_at);
+            if let (Some(last_at), Some(colon)) = (last_at, colon)
+                && colon < last_at
+            {
+                self.secret(colon + 1..last_at);
             }
         }
     }
 
     /// `encryption_passphrase = …` (and any `…passphrase` key) in SQL's spellings.
     fn passphrases(&mut self) {
+        const WORD: &[u8] = b"passphrase";
         let bytes = self.text.as_bytes();
-        let finder = memchr::memmem::Finder::new(b"passphrase");
-        let lower: Vec<u8> = bytes.to_ascii_lowercase();
-        for at in finder.find_iter(&lower) {
-            let mut j = at + "passphrase".len();
+        // The word stands before an `=`; it is found in any ASCII case without a lower-case
+        // copy of the text.
+        let Some(last_eq) = memchr::memrchr(b'=', bytes) else {
+            return;
+        };
+        let words = memchr::memchr2_iter(b'p', b'P', &bytes[..last_eq]).filter(|&at| {
+            bytes[at..]
+                .get(..WORD.len())
+                .is_some_and(|w| w.eq_ignore_ascii_case(WORD))
+        });
+        for at in words {
+            let mut j = at + WORD.len();
             if bytes.get(j).is_some_and(|&b| is_name_byte(b)) {
                 continue;
             }
@@ -522,8 +599,8 @@ impl Scan<'_> {
 /// `…KEY`, `CREDENTIALS`), a URL password needs an `@`, and a `%` may spell any name.
 const TRIGGERS: &[&str] = &["secret", "pass", "token", "key", "credential", "%", "@"];
 
-/// Whether `text` can hold a secret [`secret_ranges`] finds. Most messages cannot: they are
-/// then judged in one SIMD pass instead of a scan per separator.
+/// Whether `text` can hold a secret [`secret_ranges`] finds. A file without a trigger word is
+/// not scanned at all (its model then has no contexts either).
 fn may_hold_secret(text: &str) -> bool {
     static TRIGGER: std::sync::OnceLock<aho_corasick::AhoCorasick> = std::sync::OnceLock::new();
     let bytes = text.as_bytes();
@@ -552,8 +629,16 @@ struct Found {
 fn scan(text: &str, contexts: bool) -> Found {
     let mut scan = Scan::new(text, contexts);
     let mut known: Vec<String> = Vec::new();
-    if may_hold_secret(text) {
-        scan.key_values(&|_, key| is_secret_key(key));
+    // A message is scanned without looking for the trigger words first: each pass finds
+    // nothing in a text without one, and on a short text the passes (a look at each
+    // separator's key, an `@`, a `passphrase`) cost less than that look.
+    let worth_scanning = if contexts {
+        may_hold_secret(text)
+    } else {
+        memchr::memchr2(b'=', b':', text.as_bytes()).is_some()
+    };
+    if worth_scanning {
+        scan.key_values(&Keys::Secret);
         scan.url_passwords();
         scan.passphrases();
         // Variables secrets are taken from, transitively (a few rounds: chains are short).
@@ -565,7 +650,7 @@ fn scan(text: &str, contexts: bool) -> Found {
                 break;
             }
             let round = std::mem::take(&mut scan.vars);
-            scan.key_values(&|raw, _| round.iter().any(|v| v == raw));
+            scan.key_values(&Keys::Named(&round));
             known.extend(round);
         }
     }
@@ -630,7 +715,7 @@ fn star_ranges(text: &str, ranges: &[Range<usize>]) -> String {
 /// by the printer at every release) but never with a URI secret the release would leave.
 pub fn scrub_uris(text: &str) -> String {
     let mut scan = Scan::new(text, false);
-    scan.key_values(&|_, key| SECRET_PARAMS.contains(&key));
+    scan.key_values(&Keys::SecretParams);
     scan.url_passwords();
     let ranges = merge(scan.ranges);
     if ranges.is_empty() {
@@ -814,7 +899,7 @@ impl Redactor {
         ranges.extend(self.known_in(replacement));
         if !self.vars.is_empty() && memchr::memchr2(b'=', b':', replacement.as_bytes()).is_some() {
             let mut alone = Scan::new(replacement, false);
-            alone.key_values(&|raw, _| self.vars.iter().any(|v| v == raw));
+            alone.key_values(&Keys::Named(&self.vars));
             ranges.extend(alone.ranges);
         }
         if self.placed_may_matter(source, span.clone(), replacement) {

@@ -1,53 +1,17 @@
 //! The JSON output (README "JSON output"): a header, the findings, then the summary counts.
 
-use std::borrow::Cow;
 use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::pretty::{ArrayWriter, write_at};
-use super::{Counts, FileReport, JsonPosition, position};
-use crate::diagnostic::Severity;
+use super::pretty::{ArrayWriter, PrettyBuf, write_at};
+use super::{Counts, FileReport, position};
+use crate::diagnostic::Diagnostic;
 use crate::redact::Redactor;
-use crate::syntax::span::LineIndex;
+use crate::syntax::span::{LineIndex, Span};
 
 /// Version of the JSON output schema (README "JSON output").
 pub const JSON_SCHEMA_VERSION: u32 = 1;
-
-#[derive(Serialize)]
-struct JsonLabel<'a> {
-    #[serde(flatten)]
-    pos: JsonPosition,
-    message: Cow<'a, str>,
-}
-
-#[derive(Serialize)]
-struct JsonEdit<'a> {
-    #[serde(flatten)]
-    pos: JsonPosition,
-    replacement: Cow<'a, str>,
-}
-
-#[derive(Serialize)]
-struct JsonFix<'a> {
-    message: Cow<'a, str>,
-    applicability: &'static str,
-    edits: Vec<JsonEdit<'a>>,
-}
-
-#[derive(Serialize)]
-struct JsonDiagnostic<'a> {
-    path: &'a str,
-    #[serde(flatten)]
-    pos: JsonPosition,
-    code: &'static str,
-    name: &'static str,
-    severity: Severity,
-    message: Cow<'a, str>,
-    help: Option<Cow<'a, str>>,
-    labels: Vec<JsonLabel<'a>>,
-    fix: Option<JsonFix<'a>>,
-}
 
 #[derive(Serialize)]
 struct JsonSummary {
@@ -97,43 +61,11 @@ impl JsonWriter {
             return Ok(());
         }
         let redactor = Redactor::new(f.text);
-        let source = f.text;
         let index = LineIndex::new(f.text);
         for d in f.diagnostics {
-            let diagnostic = JsonDiagnostic {
-                path: f.path,
-                pos: position(&index, d.span),
-                code: d.code.code,
-                name: d.code.name,
-                severity: d.severity,
-                message: redactor.scrub_cow(&d.message),
-                help: d.help().map(|h| redactor.scrub_cow(h)),
-                labels: d
-                    .labels()
-                    .iter()
-                    .map(|l| JsonLabel {
-                        pos: position(&index, l.span),
-                        message: redactor.scrub_cow(&l.message),
-                    })
-                    .collect(),
-                fix: d.fix().map(|f| JsonFix {
-                    message: redactor.scrub_cow(&f.message),
-                    applicability: f.applicability.as_str(),
-                    edits: f
-                        .edits
-                        .iter()
-                        .map(|e| JsonEdit {
-                            pos: position(&index, e.span),
-                            replacement: redactor.scrub_edit_cow(
-                                source,
-                                e.span.range(),
-                                &e.replacement,
-                            ),
-                        })
-                        .collect(),
-                }),
-            };
-            self.diagnostics.element(out, &diagnostic)?;
+            self.diagnostics.element_by_hand(out, |json| {
+                write_diagnostic(json, f, &index, &redactor, d);
+            })?;
         }
         Ok(())
     }
@@ -150,4 +82,69 @@ impl JsonWriter {
         write_at(out, 1, &summary)?;
         out.write_all(b"\n}\n")
     }
+}
+
+/// One finding as an object of the `diagnostics` array (README "JSON output"); every text
+/// goes through the file's redactor.
+fn write_diagnostic(
+    json: &mut PrettyBuf<'_>,
+    f: &FileReport<'_>,
+    index: &LineIndex<'_>,
+    redactor: &Redactor,
+    d: &Diagnostic,
+) {
+    let finding = json.begin_object();
+    json.key("path").str(f.path);
+    write_position(json, index, d.span);
+    json.key("code").str(d.code.code);
+    json.key("name").str(d.code.name);
+    json.key("severity").str(d.severity.as_str());
+    json.key("message").str(&redactor.scrub_cow(&d.message));
+    match d.help() {
+        Some(help) => json.key("help").str(&redactor.scrub_cow(help)),
+        None => json.key("help").null(),
+    }
+    json.key("labels");
+    let labels = json.begin_array();
+    for l in d.labels() {
+        json.element();
+        let label = json.begin_object();
+        write_position(json, index, l.span);
+        json.key("message").str(&redactor.scrub_cow(&l.message));
+        json.end_object(label);
+    }
+    json.end_array(labels);
+    json.key("fix");
+    let Some(fix) = d.fix() else {
+        json.null();
+        json.end_object(finding);
+        return;
+    };
+    let fix_object = json.begin_object();
+    json.key("message").str(&redactor.scrub_cow(&fix.message));
+    json.key("applicability").str(fix.applicability.as_str());
+    json.key("edits");
+    let edits = json.begin_array();
+    for e in &fix.edits {
+        json.element();
+        let edit = json.begin_object();
+        write_position(json, index, e.span);
+        let replacement = redactor.scrub_edit_cow(f.text, e.span.range(), &e.replacement);
+        json.key("replacement").str(&replacement);
+        json.end_object(edit);
+    }
+    json.end_array(edits);
+    json.end_object(fix_object);
+    json.end_object(finding);
+}
+
+/// A span's members: 1-based line and column of its start and end, and its byte offsets.
+fn write_position(json: &mut PrettyBuf<'_>, index: &LineIndex<'_>, span: Span) {
+    let p = position(index, span);
+    json.key("line").uint(p.line as u64);
+    json.key("column").uint(p.column as u64);
+    json.key("end_line").uint(p.end_line as u64);
+    json.key("end_column").uint(p.end_column as u64);
+    json.key("start").uint(u64::from(p.start));
+    json.key("end").uint(u64::from(p.end));
 }

@@ -15,8 +15,6 @@ mod sarif;
 use std::borrow::Cow;
 use std::io::{self, Write};
 
-use serde::Serialize;
-
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::redact::Redactor;
 use crate::syntax::span::{LineIndex, Span};
@@ -33,7 +31,6 @@ pub struct FileReport<'a> {
     pub diagnostics: &'a [Diagnostic],
 }
 
-#[derive(Serialize)]
 struct JsonPosition {
     line: usize,
     column: usize,
