@@ -332,7 +332,10 @@ fn days_in_month(y: i64, m: u32) -> u32 {
     }
 }
 
-fn spec_gaps(s: &Spec) -> Option<(u64, u64)> {
+/// The first and last minute of a day the schedule runs at, and the shortest and longest gap
+/// between two runs of the same day (`u64::MAX` and 0 with one run a day); `None` when it never
+/// runs.
+fn day_times(s: &Spec) -> Option<(u64, u64, u64, u64)> {
     let times: Vec<u64> = (0..24u64)
         .filter(|h| s.hours & (1 << h) != 0)
         .flat_map(|h| {
@@ -348,6 +351,11 @@ fn spec_gaps(s: &Spec) -> Option<(u64, u64)> {
         min_gap = min_gap.min(w[1] - w[0]);
         max_gap = max_gap.max(w[1] - w[0]);
     }
+    Some((first, last, min_gap, max_gap))
+}
+
+fn spec_gaps(s: &Spec) -> Option<(u64, u64)> {
+    let (first, last, mut min_gap, mut max_gap) = day_times(s)?;
     // Which days of a month match depends only on the weekday of its 1st and its length.
     let shapes: [[Option<MonthRuns>; 4]; 7] = std::array::from_fn(|first_weekday| {
         std::array::from_fn(|extra| MonthRuns::of(s, first_weekday as u32, 28 + extra as u32))
@@ -506,17 +514,7 @@ mod tests {
 
     /// The gaps the day-by-day walk gives (the month shapes of `spec_gaps` must agree).
     fn gaps_day_by_day(s: &Spec) -> Option<(u64, u64)> {
-        let times: Vec<u64> = (0..24u64)
-            .filter(|h| s.hours & (1 << h) != 0)
-            .flat_map(|h| (0..60u64).filter(|m| s.minutes & (1 << m) != 0).map(move |m| h * 60 + m))
-            .collect();
-        let (first, last) = (*times.first()?, *times.last()?);
-        let mut min_gap = u64::MAX;
-        let mut max_gap = 0;
-        for w in times.windows(2) {
-            min_gap = min_gap.min(w[1] - w[0]);
-            max_gap = max_gap.max(w[1] - w[0]);
-        }
+        let (first, last, mut min_gap, mut max_gap) = day_times(s)?;
         let mut prev_day: Option<i64> = None;
         for y in 2000..2400 {
             for m in (1..=12u32).filter(|m| s.months & (1 << m) != 0) {
