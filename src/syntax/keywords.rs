@@ -369,8 +369,9 @@ pub fn known_word_ignoring_case(word: &str) -> Option<&'static str> {
 }
 
 /// The table's entry for `word`, written in any ASCII case: its lower-case spelling and class
-/// bits. `prefix` is [`folded_prefix`] of `word` (the lexer builds it while it scans a word).
-#[inline]
+/// bits. `prefix` is [`folded_prefix`] of `word` (the lexer reads it from the word in one load).
+/// Inlined into the lexer's word loop, which calls it for every word.
+#[inline(always)]
 pub(crate) fn known_word(prefix: u64, word: &[u8]) -> Option<(&'static str, u8)> {
     table().get(prefix, word)
 }
@@ -478,7 +479,7 @@ impl WordTable {
     }
 
     /// The entry for `word` in any ASCII case; `prefix` is its [`folded_prefix`].
-    #[inline]
+    #[inline(always)]
     fn get(&self, prefix: u64, word: &[u8]) -> Option<(&'static str, u8)> {
         let mut i = self.index(prefix, word.len());
         loop {
