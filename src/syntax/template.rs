@@ -85,15 +85,14 @@ pub fn find(text: &str) -> Vec<Template> {
         })
     };
     while i < bytes.len() {
-        if !STARTS[bytes[i] as usize] {
-            i += 1;
-            continue;
+        // The bytes between the interesting ones are skipped by a tight search.
+        match bytes[i..].iter().position(|&b| STARTS[b as usize]) {
+            Some(k) => i += k,
+            None => break,
         }
         match bytes[i] {
             b'-' if bytes.get(i + 1) == Some(&b'-') => {
-                while i < bytes.len() && bytes[i] != b'\n' {
-                    i += 1;
-                }
+                i = memchr::memchr(b'\n', &bytes[i..]).map_or(bytes.len(), |k| i + k);
             }
             b'/' if bytes.get(i + 1) == Some(&b'*') => {
                 let mut depth = 0;
@@ -121,9 +120,12 @@ pub fn find(text: &str) -> Vec<Template> {
                     && (i < 2 || !(bytes[i - 2].is_ascii_alphanumeric() || bytes[i - 2] == b'_'));
                 i += 1;
                 while i < bytes.len() {
-                    if !IN_STRING[bytes[i] as usize] {
-                        i += 1;
-                        continue;
+                    match bytes[i..].iter().position(|&b| IN_STRING[b as usize]) {
+                        Some(k) => i += k,
+                        None => {
+                            i = bytes.len();
+                            break;
+                        }
                     }
                     if escapes && bytes[i] == b'\\' {
                         i += 2;
