@@ -42,6 +42,22 @@ pub fn string_or_placeholder_list<'t>(i: Tokens<'t>) -> PResult<'t, Vec<StrValue
 
 /// `string_or_placeholder_opt_list ::= string_or_placeholder | '(' string_or_placeholder_list ')'`
 pub fn string_or_placeholder_opt_list<'t>(i: Tokens<'t>) -> PResult<'t, StrList> {
+    // The usual lone string literal: the first alternative, which records nothing when it
+    // matches, read directly.
+    if let Some(t) = i.peek()
+        && t.kind == TokenKind::String
+    {
+        let items = vec![StrValue {
+            kind: StrKind::Literal(t.value.to_string()),
+            span: t.span,
+        }];
+        let list = StrList {
+            items,
+            parens: false,
+            span: t.span,
+        };
+        return Ok((i.advance(1), list));
+    }
     let from = i.start;
     let (i, (items, parens)) = alt((
         map(string_or_placeholder, |s| (vec![s], false)),
@@ -675,7 +691,7 @@ fn common_backup_into<'t>(i: Tokens<'t>) -> Option<(Tokens<'t>, Backup)> {
     let i = i.advance(2);
     let (i, dest) = match (i.peek()?, i.peek_at(1)) {
         (t, Some(next)) if t.is_keyword("latest") && next.is_keyword("in") => {
-            let (i, collection) = single_string_list(i.advance(2))?;
+            let (i, collection) = string_or_placeholder_opt_list(i.advance(2)).ok()?;
             (
                 i,
                 BackupDest::IntoLatest {
@@ -691,11 +707,11 @@ fn common_backup_into<'t>(i: Tokens<'t>) -> Option<(Tokens<'t>, Backup)> {
                 && next.is_keyword("in") =>
         {
             let (after, subdir) = sconst_or_placeholder(i).ok()?;
-            let (i, collection) = single_string_list(after.advance(1))?;
+            let (i, collection) = string_or_placeholder_opt_list(after.advance(1)).ok()?;
             (i, BackupDest::IntoSubdir { subdir, collection })
         }
         _ => {
-            let (i, collection) = single_string_list(i)?;
+            let (i, collection) = string_or_placeholder_opt_list(i).ok()?;
             (i, BackupDest::Into { collection })
         }
     };
@@ -727,24 +743,6 @@ fn common_backup_into<'t>(i: Tokens<'t>) -> Option<(Tokens<'t>, Backup)> {
             span,
         },
     ))
-}
-
-/// `string_or_placeholder_opt_list` for [`common_backup_into`], a lone string literal read directly.
-fn single_string_list<'t>(i: Tokens<'t>) -> Option<(Tokens<'t>, StrList)> {
-    match i.peek()? {
-        t if t.kind == TokenKind::String => Some((
-            i.advance(1),
-            StrList {
-                items: vec![StrValue {
-                    kind: StrKind::Literal(t.value.to_string()),
-                    span: t.span,
-                }],
-                parens: false,
-                span: t.span,
-            },
-        )),
-        _ => string_or_placeholder_opt_list(i).ok(),
-    }
 }
 
 /// `as_of_clause` for [`common_backup_into`], a string literal (`'-10s'`) read directly when
@@ -782,10 +780,10 @@ fn common_backup_with<'t>(i: Tokens<'t>) -> Option<(Tokens<'t>, OptionList)> {
     if i.peek()?.is_keyword("options") && i.peek_at(1).is_some_and(|t| t.is_punct("(")) {
         return None;
     }
-    let (mut i, first) = backup_option(i).ok()?;
+    let (mut i, first) = common_backup_option(i)?;
     let mut items = vec![first];
     while i.peek().is_some_and(|t| t.is_punct(",")) {
-        let (rest, item) = backup_option(i.advance(1)).ok()?;
+        let (rest, item) = common_backup_option(i.advance(1))?;
         items.push(item);
         i = rest;
     }
@@ -798,6 +796,36 @@ fn common_backup_with<'t>(i: Tokens<'t>) -> Option<(Tokens<'t>, OptionList)> {
             span,
         },
     ))
+}
+
+/// `backup_option` for [`common_backup_with`]: an option written as its one word without a
+/// value (`revision_history`, `detached`) is read directly. Only words of one-word options
+/// can match before a `,` or the end, and the first in table order wins, as in `option_item`.
+fn common_backup_option<'t>(i: Tokens<'t>) -> Option<(Tokens<'t>, OptionItem)> {
+    let t = i.peek()?;
+    let alone = i.peek_at(1).is_none_or(|next| next.is_punct(","));
+    let spec = OptStmt::Backup
+        .specs()
+        .iter()
+        .find(|spec| spec.words.len() == 1 && t.is_keyword(spec.words[0]));
+    match spec {
+        Some(spec)
+            if alone
+                && matches!(
+                    spec.shape,
+                    Shape::Flag | Shape::FlagOrExpr | Shape::FlagOrBool
+                ) =>
+        {
+            let item = OptionItem {
+                key: spec.key.clone(),
+                key_span: t.span,
+                value: OptValue::None,
+                span: t.span,
+            };
+            Some((i.advance(1), item))
+        }
+        _ => backup_option(i).ok(),
+    }
 }
 
 /// `incremental_from ::= INCREMENTAL FROM string_or_placeholder_list`
@@ -1270,6 +1298,10 @@ mod tests {
             "BACKUP INTO 'a' IN 'b' AS OF SYSTEM TIME '-1s' WITH encryption_passphrase = $2",
             "BACKUP TABLE t INTO 'a'; BACKUP TO 'a'; BACKUP INTO e'a\\'b' WITH detached = false",
             "BACKUP INTO 'a'\n'b' WITH detached; BACKUP INTO 'it''s'; BACKUP INTO $$a$$",
+            "BACKUP INTO 'a' WITH kms; BACKUP INTO 'a' WITH encryption_passphrase, detached",
+            "BACKUP INTO 'a' WITH detached detached; BACKUP INTO 'a' WITH detached = true, kms = 'x'",
+            "BACKUP INTO 'a' WITH execution, detached; BACKUP INTO 'a' WITH bogus, revision_history",
+            "BACKUP INTO 'a' WITH \"detached\"; BACKUP INTO 'a' WITH 'detached', DETACHED",
         ];
         let answered: usize = cases.iter().map(|c| compare_on(c)).sum();
         assert!(answered >= 20, "{answered}");
