@@ -286,7 +286,7 @@ const TIMESTAMP_WORDS: &[&str] = &[
 
 /// A string constant, read as CockroachDB does: timestamp, then decimal, then interval.
 fn string(raw: &str, now: i64) -> Reading {
-    let s = raw.trim();
+    let s = crate::analysis::time::trim(raw);
     // The usual `-10s` cannot be any of the forms tried before the interval below (no `?`,
     // no word, no date, not a decimal).
     if let Some(sign) = compact_interval(s) {
