@@ -109,6 +109,10 @@ fn parse_number(n: &str) -> Option<Hlc> {
 /// default session time zone).
 pub fn parse_timestamp(s: &str) -> Option<Hlc> {
     let b = trim(s).as_bytes();
+    // Not a year (the usual `-10s`): no parser set up.
+    if !b.first().is_some_and(u8::is_ascii_digit) {
+        return None;
+    }
     let mut p = Parser { b, i: 0 };
     let year = p.digits(4, 4)?;
     p.expect(b'-')?;

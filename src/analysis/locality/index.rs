@@ -179,6 +179,9 @@ pub struct Index {
     pub broken: bool,
     /// The records one `add` stopped pointing at (kept to reuse its room).
     dropped: Vec<usize>,
+    /// The location last named by a write (`name_of`): most statements name it again, and a
+    /// comparison with it costs a fifth of a hash lookup.
+    last_named: Option<LocId>,
 }
 
 /// Below this many locations a collection looks them up in its list; from it on, in a set
@@ -287,6 +290,11 @@ impl Index {
 
     /// The id of the location `text`, if the index knows it.
     pub fn id(&self, text: &str) -> Option<LocId> {
+        if let Some(last) = self.last_named
+            && *self.slots[last].name == *text
+        {
+            return Some(last);
+        }
         self.names.get(text).copied()
     }
 
@@ -305,10 +313,12 @@ impl Index {
 
     /// The id of `name`, given one when it is new.
     pub fn name_of(&mut self, name: Named) -> LocId {
-        match name {
+        let id = match name {
             Named::Known(id) => id,
             Named::New(text) => self.intern(text),
-        }
+        };
+        self.last_named = Some(id);
+        id
     }
 
     fn intern(&mut self, text: Location) -> LocId {
