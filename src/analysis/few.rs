@@ -23,10 +23,17 @@ impl<T> Few<T> {
     }
 
     pub fn push(&mut self, item: T) {
-        // In place once on the heap (no move of the whole list).
-        if let Few::Many(v) = self {
-            v.push(item);
-            return;
+        // In place when empty or on the heap (no move of the whole list).
+        match self {
+            Few::Many(v) => {
+                v.push(item);
+                return;
+            }
+            Few::Empty => {
+                *self = Few::One([item]);
+                return;
+            }
+            Few::One(_) | Few::Two(_) => {}
         }
         *self = match std::mem::take(self) {
             Few::Empty => Few::One([item]),

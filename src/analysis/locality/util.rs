@@ -54,7 +54,9 @@ impl LocUri<'_> {
 }
 
 fn is_locality_key(raw_key: &str) -> bool {
-    query_unescape(raw_key).is_some_and(|k| k == LOCALITY_PARAM)
+    // Unescaping never lengthens a key: a shorter one (`AUTH`) is not it.
+    raw_key.len() >= LOCALITY_PARAM.len()
+        && query_unescape(raw_key).is_some_and(|k| k == LOCALITY_PARAM)
 }
 
 /// Go's `url.ParseQuery` then `Get(COCKROACH_LOCALITY)`: pairs with `;` or a malformed escape
