@@ -544,7 +544,8 @@ fn compact_interval(s: &str) -> Option<IntervalSign> {
     let n = rest[..digits]
         .iter()
         .fold(0u64, |v, c| v * 10 + u64::from(c - b'0')) as f64;
-    let value = n * unit_seconds(std::str::from_utf8(unit).ok()?)?;
+    // The unit is ASCII, so the text's tail (no UTF-8 check of the bytes).
+    let value = n * unit_seconds(&s[s.len() - unit.len()..])?;
     Some(if value == 0.0 {
         IntervalSign::Zero
     } else if negative {
