@@ -286,7 +286,7 @@ const TIMESTAMP_WORDS: &[&str] = &[
 
 /// A string constant, read as CockroachDB does: timestamp, then decimal, then interval.
 fn string(raw: &str, now: i64) -> Reading {
-    let s = raw.trim();
+    let s = crate::analysis::time::trim(raw);
     // The usual `-10s` cannot be any of the forms tried before the interval below (no `?`,
     // no word, no date, not a decimal).
     if let Some(sign) = compact_interval(s) {
@@ -544,7 +544,8 @@ fn compact_interval(s: &str) -> Option<IntervalSign> {
     let n = rest[..digits]
         .iter()
         .fold(0u64, |v, c| v * 10 + u64::from(c - b'0')) as f64;
-    let value = n * unit_seconds(std::str::from_utf8(unit).ok()?)?;
+    // The unit is ASCII, so the text's tail (no UTF-8 check of the bytes).
+    let value = n * unit_seconds(&s[s.len() - unit.len()..])?;
     Some(if value == 0.0 {
         IntervalSign::Zero
     } else if negative {

@@ -9,6 +9,7 @@
 
 use crate::analysis::context::FileContext;
 use crate::analysis::facts::StatementFacts;
+use crate::analysis::few::Few;
 use crate::analysis::file_state::Write;
 use crate::analysis::time;
 use crate::analysis::walk;
@@ -348,8 +349,9 @@ pub enum How {
 pub struct Chain<'a> {
     pub how: How,
     /// The full backup(s) of the chain known from the file. Exactly one when `exact`;
-    /// with `Subdir` (or schedules) every full backup of the collection.
-    pub fulls: Vec<Writer<'a>>,
+    /// with `Subdir` (or schedules) every full backup of the collection. (Kept in place: a
+    /// heap list per statement was a tenth of working out the usual chain.)
+    pub fulls: Few<Writer<'a>>,
     /// Whether `fulls` is certainly the chain's full backup.
     pub exact: bool,
     /// The known layers the statement builds on, oldest first (full included); only layers
@@ -399,9 +401,9 @@ fn chain_any<'a>(
                     Some(Chain {
                         how: How::AutoAppend,
                         fulls: if first.incremental_from.is_none() {
-                            vec![Writer::Backup(first)]
+                            Few::One([Writer::Backup(first)])
                         } else {
-                            Vec::new()
+                            Few::new()
                         },
                         exact: true,
                         layers: old_writes(file, &loc),
@@ -448,7 +450,7 @@ fn chain_any<'a>(
                 let full = full?;
                 Some(Chain {
                     how: How::OldPath,
-                    fulls: vec![Writer::Backup(full)],
+                    fulls: Few::One([Writer::Backup(full)]),
                     exact: true,
                     layers: Layers::Listed(Vec::new()),
                     location: to_location(facts, full).map(Into::into),
@@ -503,16 +505,17 @@ fn old_list<'a>(
 /// The chain of a collection: the latest full backup and the `INTO LATEST` layers since, or
 /// (for a subdirectory) every full backup of the collection.
 fn new_chain<'a>(file: &'a FileContext, loc: &str, latest: bool) -> Option<Chain<'a>> {
-    if latest && !file.scheduled_at(loc) {
+    let written = file.location_entry(loc);
+    if latest && !written.is_some_and(|(_, state)| state.scheduled) {
         // The file state keeps the latest full and the layers since: no walk back.
-        let (loc, state) = file.location_entry(loc)?;
+        let (loc, state) = written?;
         let last = state.last_full?;
         if broken_after(file, last) {
             return None;
         }
         return Some(Chain {
             how: How::Latest,
-            fulls: vec![writer_at(file, last)?],
+            fulls: Few::One([writer_at(file, last)?]),
             exact: true,
             layers: Layers::At {
                 file,

@@ -1,8 +1,6 @@
 //! What rules know about the file beyond the statement they judge: every earlier statement,
 //! in order, so chain, collection, locality and transaction checks can look back.
 
-use foldhash::HashSet;
-
 use crate::analysis::facts::StatementFacts;
 use crate::analysis::file_state::{LocationState, Write, Written};
 use crate::analysis::locality::index::{Index, LocId, Named, Record};
@@ -35,8 +33,6 @@ pub struct FileContext {
     /// Indices into `entries` of transaction-control statements (BEGIN, START TRANSACTION,
     /// COMMIT, END, ROLLBACK, ABORT, PREPARE TRANSACTION), oldest first.
     transaction_controls: Vec<usize>,
-    /// Locations written by a backup schedule.
-    scheduled: HashSet<String>,
     /// Index into `entries` of the last backup-family statement that failed to parse.
     last_broken: Option<usize>,
     /// What the earlier backups wrote, for the locality rules.
@@ -81,9 +77,6 @@ impl FileContext {
             && let Some(loc) = written.location
         {
             let id = self.locality.name_of(loc);
-            if matches!(**stmt, Statement::CreateSchedule(_)) {
-                self.scheduled.insert(self.locality.name(id).to_string());
-            }
             let write = Write {
                 index: self.entries.len(),
                 kind: crate::analysis::chain::collection_kind(stmt),
@@ -94,9 +87,9 @@ impl FileContext {
             }
             let released = &mut self.released;
             released.clear();
-            self.locations[id]
-                .get_or_insert_default()
-                .add(stmt, write, released);
+            let state = self.locations[id].get_or_insert_default();
+            state.scheduled |= matches!(**stmt, Statement::CreateSchedule(_));
+            state.add(stmt, write, released);
             for &n in &self.released {
                 self.entries[n].1 = Entry::Released;
             }
@@ -127,11 +120,6 @@ impl FileContext {
     /// The locality rules' index of what the earlier backups wrote.
     pub fn locality(&self) -> &Index {
         &self.locality
-    }
-
-    /// Whether an earlier backup schedule writes `location`.
-    pub fn scheduled_at(&self, location: &str) -> bool {
-        self.scheduled.contains(location)
     }
 
     /// Whether a backup-family statement that failed to parse comes after entry `n`.

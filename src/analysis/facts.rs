@@ -236,7 +236,13 @@ impl<'s> StatementFacts<'s> {
             reading: crate::analysis::aost::read(&as_of.expr, now),
         });
         let (option_statement, option_items) = walk::option_items(stmt);
-        let mut facts = StatementFacts {
+        let destination = walk::backup_destination(stmt).map(|list| {
+            let at = |item: &StrValue| position(&parsed, &by_address, item);
+            let default = default_in(list, |item| Some(&parsed[at(item)?]));
+            (list, default.and_then(at))
+        });
+        // Built in place as the result (no copy of a finished value).
+        StatementFacts {
             kind: StatementKinds::of(stmt),
             uris,
             parsed,
@@ -245,13 +251,8 @@ impl<'s> StatementFacts<'s> {
             option_items,
             option_statement,
             destination_lists: util::destination_lists(stmt),
-            destination: None,
-        };
-        facts.destination = walk::backup_destination(stmt).map(|list| {
-            let default = facts.default_uri(list);
-            (list, default.and_then(|item| facts.parsed_at(item)))
-        });
-        facts
+            destination,
+        }
     }
 
     /// The URIs the storage rules judge: known text, no documentation placeholder.
@@ -267,15 +268,7 @@ impl<'s> StatementFacts<'s> {
 
     /// The position of `item`'s parsed URI in `parsed` (see `parsed`).
     fn parsed_at(&self, item: &StrValue) -> Option<usize> {
-        if self.parsed.len() <= SEARCHED_IN_ORDER {
-            return self.parsed.iter().position(|t| std::ptr::eq(t.item, item));
-        }
-        let key = address(item);
-        let n = self
-            .by_address
-            .binary_search_by_key(&key, |&(a, _)| a)
-            .ok()?;
-        Some(self.by_address[n].1)
+        position(&self.parsed, &self.by_address, item)
     }
 
     /// Where `item` points (`StorageUri::location`); `None` for a placeholder. A value that is
@@ -290,18 +283,7 @@ impl<'s> StatementFacts<'s> {
     /// The URI that identifies a list: its `COCKROACH_LOCALITY=default` one, else the first.
     /// A list of an earlier statement is parsed here.
     pub fn default_uri<'l>(&self, list: &'l StrList) -> Option<&'l StrValue> {
-        list.items
-            .iter()
-            .find(|s| match self.parsed(s) {
-                Some(t) => t.is_default_locality(),
-                // An earlier statement's list.
-                None => s.text().is_some_and(|t| {
-                    StorageUri::parse(t)
-                        .locality()
-                        .is_some_and(|p| p.decoded_value() == "default")
-                }),
-            })
-            .or_else(|| list.items.first())
+        default_in(list, |item| self.parsed(item))
     }
 
     /// The location of a list (its default URI's; see `default_uri`).
@@ -328,6 +310,40 @@ impl<'s> StatementFacts<'s> {
 
 /// Up to this many URIs, `StatementFacts::parsed` searches in order.
 const SEARCHED_IN_ORDER: usize = 8;
+
+/// The position of `item`'s parsed URI in `parsed` (`StatementFacts::parsed_at`).
+fn position(parsed: &[Target], by_address: &[(usize, usize)], item: &StrValue) -> Option<usize> {
+    if parsed.len() <= SEARCHED_IN_ORDER {
+        return parsed.iter().position(|t| std::ptr::eq(t.item, item));
+    }
+    let n = by_address
+        .binary_search_by_key(&address(item), |&(a, _)| a)
+        .ok()?;
+    Some(by_address[n].1)
+}
+
+/// `StatementFacts::default_uri`, `parsed` giving an item's parsed URI when the statement's.
+fn default_in<'l, 'p, 's: 'p>(
+    list: &'l StrList,
+    parsed: impl Fn(&StrValue) -> Option<&'p Target<'s>>,
+) -> Option<&'l StrValue> {
+    // A single URI is the default either way.
+    if let [only] = list.items.as_slice() {
+        return Some(only);
+    }
+    list.items
+        .iter()
+        .find(|s| match parsed(s) {
+            Some(t) => t.is_default_locality(),
+            // An earlier statement's list.
+            None => s.text().is_some_and(|t| {
+                StorageUri::parse(t)
+                    .locality()
+                    .is_some_and(|p| p.decoded_value() == "default")
+            }),
+        })
+        .or_else(|| list.items.first())
+}
 
 fn address(item: &StrValue) -> usize {
     item as *const StrValue as usize

@@ -63,6 +63,8 @@ pub struct LocationState {
     pub since_full: Vec<usize>,
     /// Among `since_full`, the last one with the latest absolute `AS OF SYSTEM TIME`.
     pub since_full_latest_time: Option<Box<(Hlc, usize)>>,
+    /// A backup schedule writes here (its full backups run at unknown times).
+    pub scheduled: bool,
 }
 
 /// Pushes onto a list that most locations keep one or two entries in: the first push

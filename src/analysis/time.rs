@@ -60,9 +60,20 @@ fn is_timestamp_type(ty: &str) -> bool {
     t == "TIMESTAMP" || t == "TIMESTAMPTZ" || t.starts_with("TIMESTAMP ")
 }
 
+/// `str::trim`, without its walk over the text's characters when neither end is whitespace
+/// (the usual `-10s` and timestamps): that walk was half the cost of reading a time.
+pub fn trim(s: &str) -> &str {
+    let ascii_solid =
+        |b: Option<&u8>| b.is_some_and(|&b| b.is_ascii() && !(b as char).is_whitespace());
+    if ascii_solid(s.as_bytes().first()) && ascii_solid(s.as_bytes().last()) {
+        return s;
+    }
+    s.trim()
+}
+
 /// A string value: a timestamp, or nanoseconds / an HLC decimal written as a string.
 fn parse_text(s: &str) -> Option<Hlc> {
-    let t = s.trim();
+    let t = trim(s);
     if t.bytes().next().is_some_and(|b| b.is_ascii_digit()) && !t.contains(['-', ':', ' ']) {
         return parse_number(t);
     }
@@ -97,7 +108,11 @@ fn parse_number(n: &str) -> Option<Hlc> {
 /// `YYYY-MM-DD[( |T)HH:MM[:SS[.f…]]][Z|UTC|±HH[:MM]]`; a value without a zone is UTC (the
 /// default session time zone).
 pub fn parse_timestamp(s: &str) -> Option<Hlc> {
-    let b = s.trim().as_bytes();
+    let b = trim(s).as_bytes();
+    // Not a year (the usual `-10s`): no parser set up.
+    if !b.first().is_some_and(u8::is_ascii_digit) {
+        return None;
+    }
     let mut p = Parser { b, i: 0 };
     let year = p.digits(4, 4)?;
     p.expect(b'-')?;

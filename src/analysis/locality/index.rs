@@ -7,7 +7,7 @@ use std::rc::Rc;
 
 use foldhash::{HashMap, HashSet};
 
-use crate::analysis::facts::StatementFacts;
+use crate::analysis::facts::{StatementFacts, Target};
 use crate::analysis::few::Few;
 use crate::analysis::locality::util::{self, Loc};
 use crate::syntax::ast::*;
@@ -179,6 +179,9 @@ pub struct Index {
     pub broken: bool,
     /// The records one `add` stopped pointing at (kept to reuse its room).
     dropped: Vec<usize>,
+    /// The location last named by a write (`name_of`): most statements name it again, and a
+    /// comparison with it costs a fifth of a hash lookup.
+    last_named: Option<LocId>,
 }
 
 /// Below this many locations a collection looks them up in its list; from it on, in a set
@@ -231,24 +234,21 @@ impl Record {
             Statement::CreateSchedule(s) => (Kind::Schedule, &s.collection),
             _ => return None,
         };
-        let uris: Few<util::LocUri<'_>> = list
-            .items
-            .iter()
-            .map(|item| util::read_item(facts, item))
-            .collect();
-        let default = util::default_item(&uris).and_then(|d| {
-            d.target?;
-            uris.iter().position(|u| std::ptr::eq(u, d))
-        });
+        // Each URI's parsed target (`None`: a placeholder) and locality, straight from the facts.
+        let targets: Few<Option<&Target<'_>>> =
+            list.items.iter().map(|item| facts.parsed(item)).collect();
+        let locs = || targets.iter().map(|t| t.map_or(&UNKNOWN, |t| &t.locality));
         Some(Record {
             kind,
             list_span: list.span,
-            default,
-            set: util::locality_set(&uris),
-            items: uris
-                .into_iter()
-                .map(|u| {
-                    let (location, id) = match u.target {
+            default: util::default_index(locs()).filter(|&n| targets[n].is_some()),
+            set: util::locality_set_of(locs()),
+            items: list
+                .items
+                .iter()
+                .zip(&targets)
+                .map(|(item, target)| {
+                    let (location, id) = match target {
                         Some(t) => match index.id(&t.location) {
                             Some(id) => (Some(index.slots[id].name.clone()), Some(id)),
                             None => (Some(Rc::from(&*t.location)), None),
@@ -256,9 +256,9 @@ impl Record {
                         None => (None, None),
                     };
                     Item {
-                        span: u.item.span,
+                        span: item.span,
                         location,
-                        loc: u.loc,
+                        loc: target.map_or(Loc::Unknown, |t| t.locality.clone()),
                         id,
                     }
                 })
@@ -266,6 +266,9 @@ impl Record {
         })
     }
 }
+
+/// The locality of a placeholder.
+static UNKNOWN: Loc = Loc::Unknown;
 
 /// Points `field` at record `id`: counts the new pointer in `*added`, and the one it replaces
 /// (if another record) in `dropped`.
@@ -287,6 +290,11 @@ impl Index {
 
     /// The id of the location `text`, if the index knows it.
     pub fn id(&self, text: &str) -> Option<LocId> {
+        if let Some(last) = self.last_named
+            && *self.slots[last].name == *text
+        {
+            return Some(last);
+        }
         self.names.get(text).copied()
     }
 
@@ -305,10 +313,12 @@ impl Index {
 
     /// The id of `name`, given one when it is new.
     pub fn name_of(&mut self, name: Named) -> LocId {
-        match name {
+        let id = match name {
             Named::Known(id) => id,
             Named::New(text) => self.intern(text),
-        }
+        };
+        self.last_named = Some(id);
+        id
     }
 
     fn intern(&mut self, text: Location) -> LocId {

@@ -54,7 +54,9 @@ impl LocUri<'_> {
 }
 
 fn is_locality_key(raw_key: &str) -> bool {
-    query_unescape(raw_key).is_some_and(|k| k == LOCALITY_PARAM)
+    // Unescaping never lengthens a key: a shorter one (`AUTH`) is not it.
+    raw_key.len() >= LOCALITY_PARAM.len()
+        && query_unescape(raw_key).is_some_and(|k| k == LOCALITY_PARAM)
 }
 
 /// Go's `url.ParseQuery` then `Get(COCKROACH_LOCALITY)`: pairs with `;` or a malformed escape
@@ -104,18 +106,25 @@ pub fn read_items<'a>(facts: &'a StatementFacts<'a>, items: &'a [StrValue]) -> V
 /// The non-default localities of a list CockroachDB would accept (`None` when a URI is
 /// unknown or the list is not a valid locality list); a single URI has none.
 pub fn locality_set(uris: &[LocUri<'_>]) -> Option<BTreeSet<String>> {
-    if uris.iter().any(|u| u.loc == Loc::Unknown) {
+    locality_set_of(uris.iter().map(|u| &u.loc))
+}
+
+/// [`locality_set`] of a list's localities, in order.
+pub fn locality_set_of<'l>(
+    locs: impl ExactSizeIterator<Item = &'l Loc> + Clone,
+) -> Option<BTreeSet<String>> {
+    if locs.clone().any(|l| *l == Loc::Unknown) {
         return None;
     }
-    if uris.len() == 1 {
-        return match uris[0].loc {
-            Loc::Tier(_) => None,
-            _ => Some(BTreeSet::new()),
+    let mut set = BTreeSet::new();
+    if locs.len() == 1 {
+        return match locs.clone().next() {
+            Some(Loc::Tier(_)) => None,
+            _ => Some(set),
         };
     }
-    let mut set = BTreeSet::new();
-    for u in uris {
-        match &u.loc {
+    for l in locs {
+        match l {
             Loc::Tier(t) => {
                 set.insert(t.clone());
             }
@@ -133,11 +142,19 @@ pub fn default_location(uris: &[LocUri<'_>]) -> Option<String> {
 
 /// The URI whose location is [`default_location`].
 pub fn default_item<'u, 'a>(uris: &'u [LocUri<'a>]) -> Option<&'u LocUri<'a>> {
-    if uris.len() == 1 {
-        return uris.first();
+    Some(&uris[default_index(uris.iter().map(|u| &u.loc))?])
+}
+
+/// The position of [`default_item`] in a list, from its localities in order.
+pub fn default_index<'l>(mut locs: impl ExactSizeIterator<Item = &'l Loc>) -> Option<usize> {
+    if locs.len() == 1 {
+        return Some(0);
     }
-    let mut defaults = uris.iter().filter(|u| u.loc == Loc::Default);
-    let first = defaults.next()?;
+    let mut defaults = locs
+        .by_ref()
+        .enumerate()
+        .filter(|(_, l)| **l == Loc::Default);
+    let (first, _) = defaults.next()?;
     if defaults.next().is_some() {
         return None;
     }
