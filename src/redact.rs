@@ -22,7 +22,11 @@
 //! and it judges a fix's replacement where it will stand in the file. Every output boundary
 //! (renderers, `fmt --redact`, migrate, simulate, the language server) goes through it.
 
+use std::borrow::Cow;
+use std::cell::RefCell;
 use std::ops::Range;
+
+use foldhash::HashMap;
 
 /// Query parameters whose values are secrets (semantics.md §3.3–3.5, §3.10), upper case.
 pub const SECRET_PARAMS: &[&str] = &[
@@ -752,6 +756,50 @@ pub struct Redactor {
     contexts: Contexts,
     /// Variables the file's secrets are taken from (`KEY=$PASS` makes `PASS=…` secret).
     vars: Vec<String>,
+    /// Messages, labels and help already judged ([`Redactor::scrub_cow`]).
+    texts: RefCell<Memo>,
+    /// Fix replacements already judged on their own ([`Redactor::scrub_edit_cow`]).
+    replacements: RefCell<Memo>,
+}
+
+/// Texts a [`Redactor`] has judged, each with what it became (`None`: unchanged): a file's
+/// findings repeat a few texts thousands of times. Keyed by the whole text; it stops taking
+/// texts once it holds [`Memo::MAX_BYTES`], so it is bounded per file.
+#[derive(Clone, Default)]
+struct Memo {
+    judged: HashMap<Box<str>, Option<Box<str>>>,
+    bytes: usize,
+}
+
+impl Memo {
+    const MAX_BYTES: usize = 1 << 20;
+
+    /// What `text` became, judged by `judge` unless it was before.
+    fn scrub<'t>(
+        memo: &RefCell<Memo>,
+        text: &'t str,
+        judge: impl FnOnce(&str) -> Vec<Range<usize>>,
+    ) -> Cow<'t, str> {
+        if let Some(judged) = memo.borrow().judged.get(text) {
+            return match judged {
+                None => Cow::Borrowed(text),
+                Some(scrubbed) => Cow::Owned(scrubbed.to_string()),
+            };
+        }
+        let ranges = judge(text);
+        let scrubbed = (!ranges.is_empty()).then(|| replace_ranges(text, &ranges));
+        let mut memo = memo.borrow_mut();
+        let bytes = text.len() + scrubbed.as_ref().map_or(0, String::len);
+        if memo.bytes + bytes <= Memo::MAX_BYTES {
+            memo.bytes += bytes;
+            let value = scrubbed.as_deref().map(Box::from);
+            memo.judged.insert(text.into(), value);
+        }
+        match scrubbed {
+            None => Cow::Borrowed(text),
+            Some(scrubbed) => Cow::Owned(scrubbed),
+        }
+    }
 }
 
 /// The text between the quotes of `$tag$…$tag$`, if `v` is written so.
@@ -821,6 +869,8 @@ impl Redactor {
             known,
             contexts: contexts.unwrap_or_default(),
             vars,
+            texts: RefCell::default(),
+            replacements: RefCell::default(),
         }
     }
 
@@ -839,13 +889,12 @@ impl Redactor {
     }
 
     /// [`Redactor::scrub`], borrowing `text` when it holds no secret (most do not).
-    pub fn scrub_cow<'t>(&self, text: &'t str) -> std::borrow::Cow<'t, str> {
-        let mut ranges = secret_ranges(text);
-        ranges.extend(self.known_in(text));
-        if ranges.is_empty() {
-            return std::borrow::Cow::Borrowed(text);
-        }
-        std::borrow::Cow::Owned(replace_ranges(text, &merge(ranges)))
+    pub fn scrub_cow<'t>(&self, text: &'t str) -> Cow<'t, str> {
+        Memo::scrub(&self.texts, text, |text| {
+            let mut ranges = secret_ranges(text);
+            ranges.extend(self.known_in(text));
+            merge(ranges)
+        })
     }
 
     /// The file's text with every secret byte replaced by `*` (same length), for code frames.
@@ -872,12 +921,19 @@ impl Redactor {
         source: &str,
         span: Range<usize>,
         replacement: &'t str,
-    ) -> std::borrow::Cow<'t, str> {
+    ) -> Cow<'t, str> {
+        // Most replacements cannot join a value of the file where they stand: those are judged
+        // on their own, once per text.
+        if !self.placed_may_matter(source, span.clone(), replacement) {
+            return Memo::scrub(&self.replacements, replacement, |replacement| {
+                self.alone_ranges(replacement)
+            });
+        }
         let ranges = self.edit_ranges(source, span, replacement);
         if ranges.is_empty() {
-            return std::borrow::Cow::Borrowed(replacement);
+            return Cow::Borrowed(replacement);
         }
-        std::borrow::Cow::Owned(replace_ranges(replacement, &ranges))
+        Cow::Owned(replace_ranges(replacement, &ranges))
     }
 
     /// The secret bytes of `replacement` standing at `span` of `source` (sorted, disjoint, on
@@ -895,6 +951,22 @@ impl Redactor {
         span: Range<usize>,
         replacement: &str,
     ) -> Vec<Range<usize>> {
+        let mut ranges = self.found_alone(replacement);
+        if self.placed_may_matter(source, span.clone(), replacement) {
+            ranges.extend(spliced_ranges(source, span, replacement));
+        }
+        on_char_boundaries(replacement, ranges)
+    }
+
+    /// The secret bytes of a fix's replacement judged on its own, wherever it stands (sorted,
+    /// disjoint, on character boundaries).
+    fn alone_ranges(&self, replacement: &str) -> Vec<Range<usize>> {
+        on_char_boundaries(replacement, self.found_alone(replacement))
+    }
+
+    /// The secrets `replacement` spells out, the file's secret values it quotes, and the
+    /// variables it assigns that a file secret is taken from.
+    fn found_alone(&self, replacement: &str) -> Vec<Range<usize>> {
         let mut ranges = secret_ranges(replacement);
         ranges.extend(self.known_in(replacement));
         if !self.vars.is_empty() && memchr::memchr2(b'=', b':', replacement.as_bytes()).is_some() {
@@ -902,26 +974,7 @@ impl Redactor {
             alone.key_values(&Keys::Named(&self.vars));
             ranges.extend(alone.ranges);
         }
-        if self.placed_may_matter(source, span.clone(), replacement) {
-            ranges.extend(spliced_ranges(source, span, replacement));
-        }
-        if ranges.is_empty() {
-            return ranges;
-        }
-        let ranges: Vec<Range<usize>> = merge(ranges)
-            .into_iter()
-            .map(|r| {
-                let (mut s, mut e) = (r.start, r.end);
-                while !replacement.is_char_boundary(s) {
-                    s -= 1;
-                }
-                while !replacement.is_char_boundary(e) {
-                    e += 1;
-                }
-                s..e
-            })
-            .collect();
-        merge(ranges)
+        ranges
     }
 
     /// Whether `replacement`'s place at `span` of `source` can make any of its bytes secret
@@ -985,6 +1038,27 @@ impl Redactor {
         }
         false
     }
+}
+
+/// `ranges` of `text` widened to character boundaries, sorted and disjoint.
+fn on_char_boundaries(text: &str, ranges: Vec<Range<usize>>) -> Vec<Range<usize>> {
+    if ranges.is_empty() {
+        return ranges;
+    }
+    let ranges: Vec<Range<usize>> = merge(ranges)
+        .into_iter()
+        .map(|r| {
+            let (mut s, mut e) = (r.start, r.end);
+            while !text.is_char_boundary(s) {
+                s -= 1;
+            }
+            while !text.is_char_boundary(e) {
+                e += 1;
+            }
+            s..e
+        })
+        .collect();
+    merge(ranges)
 }
 
 /// The secret bytes of `replacement` once spliced into its neighbourhood at `span` of

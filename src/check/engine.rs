@@ -139,7 +139,8 @@ pub fn check_parts(
     if !templates.is_empty() {
         one_finding_per_placeholder(&mut diags, &templates, &spans);
     }
-    diags.sort_by_key(|d| (d.span.start, d.span.end, d.code.code));
+    // The keys are sorted, not the findings (88 bytes each): each finding then moves once.
+    diags.sort_by_cached_key(|d| (d.span.start, d.span.end, d.code.code));
     suppress::apply(text, &spans, diags)
 }
 

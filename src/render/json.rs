@@ -2,6 +2,7 @@
 
 use std::io::{self, Write};
 
+use foldhash::HashMap;
 use serde::Serialize;
 
 use super::pretty::{ArrayWriter, PrettyBuf, write_at};
@@ -61,10 +62,14 @@ impl JsonWriter {
             return Ok(());
         }
         let redactor = Redactor::new(f.text);
+        let mut texts = JsonTexts::new(&redactor);
         let index = LineIndex::new(f.text);
+        // Every finding names the file: its path is escaped once.
+        let mut path = Vec::new();
+        PrettyBuf::new(&mut path, 0).str(f.path);
         for d in f.diagnostics {
             self.diagnostics.element_by_hand(out, |json| {
-                write_diagnostic(json, f, &index, &redactor, d);
+                write_diagnostic(json, f, &path, &index, &mut texts, d);
             })?;
         }
         Ok(())
@@ -84,24 +89,61 @@ impl JsonWriter {
     }
 }
 
+/// A file's messages, labels and help as JSON strings (secrets masked, escaped, quoted), each
+/// worked out once: a file's findings repeat a few texts thousands of times. Keyed by the
+/// whole text; it stops taking texts once it holds [`JsonTexts::MAX_BYTES`].
+struct JsonTexts<'r> {
+    redactor: &'r Redactor,
+    written: HashMap<Box<str>, Box<[u8]>>,
+    bytes: usize,
+}
+
+impl<'r> JsonTexts<'r> {
+    const MAX_BYTES: usize = 1 << 20;
+
+    fn new(redactor: &'r Redactor) -> Self {
+        JsonTexts {
+            redactor,
+            written: HashMap::default(),
+            bytes: 0,
+        }
+    }
+
+    /// Writes `text` as a JSON string value.
+    fn write(&mut self, json: &mut PrettyBuf<'_>, text: &str) {
+        if let Some(written) = self.written.get(text) {
+            json.raw(written);
+            return;
+        }
+        let mut written = Vec::new();
+        PrettyBuf::new(&mut written, 0).str(&self.redactor.scrub_cow(text));
+        json.raw(&written);
+        if self.bytes + text.len() + written.len() <= Self::MAX_BYTES {
+            self.bytes += text.len() + written.len();
+            self.written.insert(text.into(), written.into());
+        }
+    }
+}
+
 /// One finding as an object of the `diagnostics` array (README "JSON output"); every text
 /// goes through the file's redactor.
 fn write_diagnostic(
     json: &mut PrettyBuf<'_>,
     f: &FileReport<'_>,
+    path: &[u8],
     index: &LineIndex<'_>,
-    redactor: &Redactor,
+    texts: &mut JsonTexts<'_>,
     d: &Diagnostic,
 ) {
     let finding = json.begin_object();
-    json.key("path").str(f.path);
+    json.key("path").raw(path);
     write_position(json, index, d.span);
-    json.key("code").str(d.code.code);
-    json.key("name").str(d.code.name);
-    json.key("severity").str(d.severity.as_str());
-    json.key("message").str(&redactor.scrub_cow(&d.message));
+    json.key("code").word(d.code.code);
+    json.key("name").word(d.code.name);
+    json.key("severity").word(d.severity.as_str());
+    texts.write(json.key("message"), &d.message);
     match d.help() {
-        Some(help) => json.key("help").str(&redactor.scrub_cow(help)),
+        Some(help) => texts.write(json.key("help"), help),
         None => json.key("help").null(),
     }
     json.key("labels");
@@ -110,7 +152,7 @@ fn write_diagnostic(
         json.element();
         let label = json.begin_object();
         write_position(json, index, l.span);
-        json.key("message").str(&redactor.scrub_cow(&l.message));
+        texts.write(json.key("message"), &l.message);
         json.end_object(label);
     }
     json.end_array(labels);
@@ -121,15 +163,17 @@ fn write_diagnostic(
         return;
     };
     let fix_object = json.begin_object();
-    json.key("message").str(&redactor.scrub_cow(&fix.message));
-    json.key("applicability").str(fix.applicability.as_str());
+    texts.write(json.key("message"), &fix.message);
+    json.key("applicability").word(fix.applicability.as_str());
     json.key("edits");
     let edits = json.begin_array();
     for e in &fix.edits {
         json.element();
         let edit = json.begin_object();
         write_position(json, index, e.span);
-        let replacement = redactor.scrub_edit_cow(f.text, e.span.range(), &e.replacement);
+        let replacement = texts
+            .redactor
+            .scrub_edit_cow(f.text, e.span.range(), &e.replacement);
         json.key("replacement").str(&replacement);
         json.end_object(edit);
     }

@@ -282,6 +282,24 @@ impl<'b> PrettyBuf<'b> {
         self.out.truncate(start + len);
     }
 
+    /// A value already written as JSON.
+    pub(super) fn raw(&mut self, json: &[u8]) {
+        self.out.extend_from_slice(json);
+    }
+
+    /// `word` as a JSON string: a code, a name or a keyword of the tool's own (letters,
+    /// digits, `-`, `_`), which needs no escaping.
+    pub(super) fn word(&mut self, word: &str) {
+        debug_assert!(
+            word.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_')),
+            "{word:?}"
+        );
+        self.out.push(b'"');
+        self.out.extend_from_slice(word.as_bytes());
+        self.out.push(b'"');
+    }
+
     /// `s` as a JSON string, escaped as serde_json escapes it.
     pub(super) fn str(&mut self, s: &str) {
         self.out.push(b'"');
