@@ -52,18 +52,18 @@ pub static RULE: Rule = Rule {
 };
 
 /// The full backup this incremental builds on: its list's span and its locality set.
-fn base(
+fn base<'i>(
     b: &Backup,
     default: &str,
-    idx: &Index,
+    idx: &'i Index,
     facts: &StatementFacts,
-) -> Option<(Span, BTreeSet<String>)> {
+) -> Option<(Span, &'i BTreeSet<String>)> {
     if idx.broken {
         return None;
     }
-    let record = |id: Option<usize>| -> Option<(Span, BTreeSet<String>)> {
+    let record = |id: Option<usize>| -> Option<(Span, &'i BTreeSet<String>)> {
         let r = idx.record(id?)?;
-        Some((r.list_span, r.set.clone()?))
+        Some((r.list_span, r.set.as_ref()?))
     };
     match &b.dest {
         BackupDest::IntoLatest { .. } => {
@@ -83,7 +83,7 @@ fn base(
             let Some(Ok(set)) = &c.full_set else {
                 return None;
             };
-            Some((idx.record(c.last_full?)?.list_span, set.clone()))
+            Some((idx.record(c.last_full?)?.list_span, set))
         }
         BackupDest::To { .. } => {
             let full_loc = match &b.incremental_from {
@@ -130,10 +130,10 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     else {
         return;
     };
-    if set == full_set {
+    if set == *full_set {
         return;
     }
-    let (have, want) = (util::show_set(&set), util::show_set(&full_set));
+    let (have, want) = (util::show_set(&set), util::show_set(full_set));
     out.push(
         RULE.diag(list.span, format!("this incremental backup has localities {have}, but its full backup has localities {want}"))
             .with_label(format!("localities {have}"))
