@@ -44,7 +44,8 @@ pub static RULE: Rule = Rule {
     summary: "full backups (or schedules) with different targets written into one collection",
     source: include_str!("collection_target_sets.rs"),
     kind: RuleKind::Statement {
-        on: StatementKinds::ALL,
+        // The statements that write full backups into a collection.
+        on: StatementKinds::BACKUP.or(StatementKinds::CREATE_SCHEDULE),
         check,
     },
 };

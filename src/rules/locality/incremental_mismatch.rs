@@ -35,7 +35,7 @@ use std::collections::BTreeSet;
 
 use crate::analysis::few::Few;
 use crate::analysis::locality::index::Index;
-use crate::analysis::locality::util;
+use crate::analysis::locality::util::{self, Loc};
 use crate::rules::prelude::*;
 use crate::analysis::walk;
 
@@ -115,16 +115,26 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let Some(list) = walk::backup_destination(stmt) else {
         return;
     };
-    let uris: Few<util::LocUri<'_>> = list
-        .items
-        .iter()
-        .map(|item| util::read_item(ctx.facts, item))
-        .collect();
-    let (Some(default), Some(set)) = (
-        util::default_item(&uris).and_then(|u| u.target),
-        util::locality_set(&uris),
-    ) else {
-        return;
+    let (default, set) = match list.items.as_slice() {
+        // The usual single URI: its parsed form says it all (`util::locality_set`: no set for a
+        // placeholder or a tier, else the empty one).
+        [item] => match ctx.facts.parsed(item) {
+            Some(t) if matches!(t.locality, Loc::Missing | Loc::Default) => (t, BTreeSet::new()),
+            _ => return,
+        },
+        items => {
+            let uris: Few<util::LocUri<'_>> = items
+                .iter()
+                .map(|item| util::read_item(ctx.facts, item))
+                .collect();
+            let (Some(default), Some(set)) = (
+                util::default_item(&uris).and_then(|u| u.target),
+                util::locality_set(&uris),
+            ) else {
+                return;
+            };
+            (default, set)
+        }
     };
     let Some((full_span, full_set)) = base(b, &default.location, ctx.file.locality(), ctx.facts)
     else {
