@@ -39,7 +39,10 @@ pub static RULE: Rule = Rule {
     summary: "`incremental_location` has a different number of URIs than the destination",
     source: include_str!("incremental_location_count.rs"),
     kind: RuleKind::Statement {
-        on: StatementKinds::ALL,
+        // The statements that write with options (`walk::backup_options`, `SET WITH`).
+        on: StatementKinds::BACKUP
+            .or(StatementKinds::CREATE_SCHEDULE)
+            .or(StatementKinds::ALTER_BACKUP_SCHEDULE),
         check,
     },
 };
@@ -59,6 +62,15 @@ fn count(item: &OptionItem) -> Option<(usize, Span)> {
 fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     if ctx.target < v(22, 1) || ctx.target >= v(26, 2) {
         return;
+    }
+    // The facts' option items hold every item judged below (`walk::option_items`).
+    if !ctx
+        .facts
+        .option_items
+        .iter()
+        .any(|i| i.key == OptKey::IncrementalLocation)
+    {
+        return; // the usual statement: no incremental_location
     }
     if let (Some(dest), Some(opts)) = (walk::backup_destination(stmt), walk::backup_options(stmt)) {
         for item in &opts.items {
