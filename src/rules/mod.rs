@@ -150,8 +150,10 @@ pub struct Ctx<'a> {
     /// one URI once per parameter, and the answer costs the literal's length.
     pub last_literal: std::cell::Cell<Option<(Span, bool)>>,
     /// What the storage rules read of each URI, worked out by the first that asks
-    /// (`Ctx::storage_targets`).
-    pub storage: std::cell::OnceCell<Vec<crate::rules::storage::common::UriReading<'a>>>,
+    /// (`Ctx::storage_targets`); held in place for the usual one or two URIs.
+    pub storage: std::cell::OnceCell<
+        crate::analysis::few::Few<crate::rules::storage::common::UriReading<'a>>,
+    >,
     /// The collection the statement writes, worked out by the first collection rule that asks
     /// (`Ctx::collection_of`).
     pub collection: std::cell::OnceCell<Option<(std::borrow::Cow<'a, str>, CollKind)>>,

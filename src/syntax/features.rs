@@ -89,13 +89,6 @@ impl FeatureUse {
 
 const BACKUP_TO_REMOVED: &str = "The `BACKUP TO` syntax is no longer supported. Please use `BACKUP INTO` to create a backup collection.";
 
-/// Every version-dependent construct of `stmt`.
-pub fn feature_uses(stmt: &Statement) -> Vec<FeatureUse> {
-    let mut out = Vec::new();
-    collect(stmt, &mut out);
-    out
-}
-
 fn first_token_span(l: &StrList) -> Span {
     if l.parens {
         Span::new(l.span.start as usize, l.span.start as usize + 1)
@@ -104,21 +97,23 @@ fn first_token_span(l: &StrList) -> Span {
     }
 }
 
-fn collect(stmt: &Statement, out: &mut Vec<FeatureUse>) {
+/// Hands every version-dependent construct of `stmt` to `out`, in order (judged as they come:
+/// no list is built).
+fn collect(stmt: &Statement, out: &mut impl FnMut(FeatureUse)) {
     match stmt {
         Statement::Backup(b) => backup(b, out),
         Statement::Restore(r) => restore(r, out),
         Statement::ShowBackups(s) => {
-            out.push(FeatureUse::new("`SHOW BACKUPS IN`", s.span, v(20, 2)));
+            out(FeatureUse::new("`SHOW BACKUPS IN`", s.span, v(20, 2)));
             if let Some(e) = &s.newer_than {
-                out.push(FeatureUse::new(
+                out(FeatureUse::new(
                     "`SHOW BACKUPS … NEWER THAN`",
                     e.span,
                     v(26, 2),
                 ));
             }
             if let Some(e) = &s.older_than {
-                out.push(FeatureUse::new(
+                out(FeatureUse::new(
                     "`SHOW BACKUPS … OLDER THAN`",
                     e.span,
                     v(26, 2),
@@ -128,7 +123,7 @@ fn collect(stmt: &Statement, out: &mut Vec<FeatureUse>) {
         }
         Statement::ShowBackup(s) => show_backup(s, out),
         Statement::ShowBackupConnection(s) => {
-            out.push(
+            out(
                 FeatureUse::new("`SHOW BACKUP CONNECTION`", s.span, v(23, 1))
                     .until(v(25, 2))
                     .removed_message("The `SHOW BACKUP CONNECTION` syntax is no longer supported. Please use `CHECK EXTERNAL CONNECTION`."),
@@ -136,13 +131,13 @@ fn collect(stmt: &Statement, out: &mut Vec<FeatureUse>) {
             option_uses(s.options.as_ref(), OptStmt::ShowBackupConnection, out);
         }
         Statement::CreateSchedule(s) => {
-            out.push(FeatureUse::new(
+            out(FeatureUse::new(
                 "`CREATE SCHEDULE FOR BACKUP`",
                 s.span,
                 v(20, 2),
             ));
             if let Some(span) = s.if_not_exists {
-                out.push(FeatureUse::new(
+                out(FeatureUse::new(
                     "`CREATE SCHEDULE IF NOT EXISTS`",
                     span,
                     v(21, 2),
@@ -154,30 +149,30 @@ fn collect(stmt: &Statement, out: &mut Vec<FeatureUse>) {
             option_uses(s.backup_options.as_ref(), OptStmt::Backup, out);
         }
         Statement::AlterBackupSchedule(s) => {
-            out.push(FeatureUse::new("`ALTER BACKUP SCHEDULE`", s.span, v(22, 2)));
+            out(FeatureUse::new("`ALTER BACKUP SCHEDULE`", s.span, v(22, 2)));
             for cmd in &s.cmds {
                 match &cmd.kind {
-                    ScheduleCmdKind::ExecuteImmediately { .. } => out.push(FeatureUse::new(
+                    ScheduleCmdKind::ExecuteImmediately { .. } => out(FeatureUse::new(
                         "`ALTER BACKUP SCHEDULE … EXECUTE IMMEDIATELY`",
                         cmd.span,
                         v(24, 1),
                     )),
                     ScheduleCmdKind::SetWith(item) => {
-                        let first = out.len();
-                        option_item_uses(item, OptStmt::Backup, out);
-                        if item.unsets() {
-                            // Unsetting a deprecated option is what its deprecation asks for.
-                            for u in &mut out[first..] {
+                        // Unsetting a deprecated option is what its deprecation asks for.
+                        let unsets = item.unsets();
+                        option_item_uses(item, OptStmt::Backup, &mut |mut u: FeatureUse| {
+                            if unsets {
                                 u.deprecated = None;
                             }
-                        }
+                            out(u)
+                        });
                     }
                     _ => {}
                 }
             }
         }
         Statement::AlterBackup(s) => {
-            out.push(FeatureUse::new(
+            out(FeatureUse::new(
                 "`ALTER BACKUP … ADD NEW_KMS`",
                 s.span,
                 v(22, 1),
@@ -187,27 +182,25 @@ fn collect(stmt: &Statement, out: &mut Vec<FeatureUse>) {
     }
 }
 
-fn target_uses(t: &Targets, out: &mut Vec<FeatureUse>) {
+fn target_uses(t: &Targets, out: &mut impl FnMut(FeatureUse)) {
     match t {
         Targets::VirtualCluster { spelling, span, .. } => match spelling {
-            ClusterSpelling::Tenant => out.push(
-                FeatureUse::new("`TENANT n` targets", *span, v(21, 1))
-                    .deprecated(v(23, 2), "spell it `VIRTUAL CLUSTER n`"),
-            ),
-            ClusterSpelling::VirtualCluster => out.push(FeatureUse::new(
+            ClusterSpelling::Tenant => out(FeatureUse::new("`TENANT n` targets", *span, v(21, 1))
+                .deprecated(v(23, 2), "spell it `VIRTUAL CLUSTER n`")),
+            ClusterSpelling::VirtualCluster => out(FeatureUse::new(
                 "`VIRTUAL CLUSTER n` targets",
                 *span,
                 v(23, 2),
             )),
         },
         Targets::SystemUsers { span } => {
-            out.push(FeatureUse::new("`RESTORE SYSTEM USERS`", *span, v(22, 1)))
+            out(FeatureUse::new("`RESTORE SYSTEM USERS`", *span, v(22, 1)))
         }
         _ => {}
     }
 }
 
-fn backup(b: &Backup, out: &mut Vec<FeatureUse>) {
+fn backup(b: &Backup, out: &mut impl FnMut(FeatureUse)) {
     if let Some(t) = &b.targets {
         target_uses(t, out);
     }
@@ -218,24 +211,22 @@ fn backup(b: &Backup, out: &mut Vec<FeatureUse>) {
             } else {
                 "`BACKUP … TO`"
             };
-            out.push(
-                FeatureUse::new(what, first_token_span(uris), v(19, 1))
-                    .until(v(25, 1))
-                    .removed_message(BACKUP_TO_REMOVED)
-                    .deprecated(
-                        v(22, 1),
-                        "use `BACKUP … INTO` a collection (and `INTO LATEST IN` for incrementals)",
-                    ),
-            );
+            out(FeatureUse::new(what, first_token_span(uris), v(19, 1))
+                .until(v(25, 1))
+                .removed_message(BACKUP_TO_REMOVED)
+                .deprecated(
+                    v(22, 1),
+                    "use `BACKUP … INTO` a collection (and `INTO LATEST IN` for incrementals)",
+                ));
             if b.targets.is_none() {
-                out.push(FeatureUse::new(
+                out(FeatureUse::new(
                     "a cluster backup (`BACKUP TO` without targets)",
                     *keyword,
                     v(20, 1),
                 ));
             }
             if uris.parens {
-                out.push(FeatureUse::new(
+                out(FeatureUse::new(
                     "a locality-aware `BACKUP … TO (…)` list",
                     uris.span,
                     v(19, 2),
@@ -243,21 +234,21 @@ fn backup(b: &Backup, out: &mut Vec<FeatureUse>) {
             }
         }
         BackupDest::Into { collection } => {
-            out.push(FeatureUse::new(
+            out(FeatureUse::new(
                 "`BACKUP … INTO`",
                 collection.span,
                 v(20, 2),
             ));
         }
         BackupDest::IntoLatest { latest, .. } => {
-            out.push(FeatureUse::new(
+            out(FeatureUse::new(
                 "`BACKUP … INTO LATEST IN`",
                 *latest,
                 v(20, 2),
             ));
         }
         BackupDest::IntoSubdir { subdir, .. } => {
-            out.push(FeatureUse::new(
+            out(FeatureUse::new(
                 "`BACKUP … INTO 'subdir' IN`",
                 subdir.span,
                 v(20, 2),
@@ -267,11 +258,11 @@ fn backup(b: &Backup, out: &mut Vec<FeatureUse>) {
     option_uses(b.options.as_ref(), OptStmt::Backup, out);
 }
 
-fn restore(r: &Restore, out: &mut Vec<FeatureUse>) {
+fn restore(r: &Restore, out: &mut impl FnMut(FeatureUse)) {
     if let Some(t) = &r.targets {
         target_uses(t, out);
     } else if !matches!(r.from, RestoreFrom::ReplicationStream { .. }) {
-        out.push(FeatureUse::new(
+        out(FeatureUse::new(
             "a cluster restore (`RESTORE FROM` without targets)",
             r.from_keyword,
             v(20, 1),
@@ -285,14 +276,14 @@ fn restore(r: &Restore, out: &mut Vec<FeatureUse>) {
             } else {
                 "The `RESTORE <targets> FROM <backupURI>` syntax is no longer supported. Please use `RESTORE <targets> FROM <subdirectory> IN <collectionURI>`."
             };
-            out.push(
+            out(
                 FeatureUse::new("`RESTORE … FROM <backupURI>`", span, v(19, 1))
                     .until(v(25, 1))
                     .removed_message(msg)
                     .deprecated(v(22, 1), "use `RESTORE … FROM <subdirectory> IN <collectionURI>` (or `FROM LATEST IN`)"),
             );
             if let Some(group) = layers.iter().find(|l| l.parens) {
-                out.push(FeatureUse::new(
+                out(FeatureUse::new(
                     "a locality-aware `RESTORE … FROM (…)` group",
                     group.span,
                     v(19, 2),
@@ -303,7 +294,7 @@ fn restore(r: &Restore, out: &mut Vec<FeatureUse>) {
             subdir,
             collections,
         } => {
-            out.push(FeatureUse::new(
+            out(FeatureUse::new(
                 "`RESTORE … FROM <subdirectory> IN`",
                 subdir.span,
                 v(20, 2),
@@ -312,7 +303,7 @@ fn restore(r: &Restore, out: &mut Vec<FeatureUse>) {
                 let span = collections[1]
                     .span
                     .to(collections[collections.len() - 1].span);
-                out.push(
+                out(
                     FeatureUse::new("a comma-separated list of collections after `IN`", span, v(20, 2))
                         .until(v(25, 1))
                         .removed_message("`IN` takes one collection URI or one parenthesised list of locality URIs since v25.1"),
@@ -320,7 +311,7 @@ fn restore(r: &Restore, out: &mut Vec<FeatureUse>) {
             }
         }
         RestoreFrom::ReplicationStream { keyword, .. } => {
-            out.push(
+            out(
                 FeatureUse::new("`RESTORE TENANT … FROM REPLICATION STREAM`", *keyword, v(21, 2))
                     .until(v(22, 2))
                     .removed_message("`RESTORE … FROM REPLICATION STREAM` was removed in v22.2; use physical cluster replication (`CREATE VIRTUAL CLUSTER … FROM REPLICATION OF`)"),
@@ -330,7 +321,7 @@ fn restore(r: &Restore, out: &mut Vec<FeatureUse>) {
     option_uses(r.options.as_ref(), OptStmt::Restore, out);
 }
 
-fn show_backup(s: &ShowBackup, out: &mut Vec<FeatureUse>) {
+fn show_backup(s: &ShowBackup, out: &mut impl FnMut(FeatureUse)) {
     let details = s.details.map(|(d, _)| match d {
         ShowDetails::Schemas => " SCHEMAS",
         ShowDetails::Files => " FILES",
@@ -339,32 +330,28 @@ fn show_backup(s: &ShowBackup, out: &mut Vec<FeatureUse>) {
     });
     if let Some((d, span)) = s.details {
         match d {
-            ShowDetails::Schemas => {
-                out.push(FeatureUse::new("`SHOW BACKUP SCHEMAS`", span, v(19, 2)))
-            }
-            ShowDetails::Validate => {
-                out.push(FeatureUse::new("`SHOW BACKUP VALIDATE`", span, v(23, 1)))
-            }
+            ShowDetails::Schemas => out(FeatureUse::new("`SHOW BACKUP SCHEMAS`", span, v(19, 2))),
+            ShowDetails::Validate => out(FeatureUse::new("`SHOW BACKUP VALIDATE`", span, v(23, 1))),
             _ => {}
         }
     }
     if let Some(span) = s.from_keyword {
         // grammar.md infers v22.2; the v22.1 docs already document the form.
-        out.push(FeatureUse::new("`SHOW BACKUP FROM … IN`", span, v(22, 1)));
+        out(FeatureUse::new("`SHOW BACKUP FROM … IN`", span, v(22, 1)));
     }
     let d = details.unwrap_or("");
     match &s.collections {
-        None => out.push(
+        None => out(
             FeatureUse::new(format!("`SHOW BACKUP{d} <backupURI>`"), s.path.span, v(19, 1))
                 .until(v(25, 1))
                 .removed_message(format!("The `SHOW BACKUP{d}` syntax without the `IN` keyword is no longer supported. Please use `SHOW BACKUP{d} FROM <subdirectory> IN <collectionURI>`."))
                 .deprecated(v(22, 1), format!("use `SHOW BACKUP{d} FROM <subdirectory> IN <collectionURI>`")),
         ),
         Some(colls) => {
-            out.push(FeatureUse::new("`SHOW BACKUP <subdirectory> IN`", s.path.span, v(20, 2)));
+            out(FeatureUse::new("`SHOW BACKUP <subdirectory> IN`", s.path.span, v(20, 2)));
             if colls.len() > 1 {
                 let span = colls[1].span.to(colls[colls.len() - 1].span);
-                out.push(
+                out(
                     FeatureUse::new("a comma-separated list of collections after `IN`", span, v(20, 2))
                         .until(v(25, 1))
                         .removed_message("`IN` takes one collection URI or one parenthesised list of locality URIs since v25.1"),
@@ -375,7 +362,7 @@ fn show_backup(s: &ShowBackup, out: &mut Vec<FeatureUse>) {
     option_uses(s.options.as_ref(), OptStmt::ShowBackup, out);
 }
 
-fn option_uses(list: Option<&OptionList>, stmt: OptStmt, out: &mut Vec<FeatureUse>) {
+fn option_uses(list: Option<&OptionList>, stmt: OptStmt, out: &mut impl FnMut(FeatureUse)) {
     if let Some(list) = list {
         for item in &list.items {
             option_item_uses(item, stmt, out);
@@ -383,7 +370,7 @@ fn option_uses(list: Option<&OptionList>, stmt: OptStmt, out: &mut Vec<FeatureUs
     }
 }
 
-fn option_item_uses(item: &OptionItem, stmt: OptStmt, out: &mut Vec<FeatureUse>) {
+fn option_item_uses(item: &OptionItem, stmt: OptStmt, out: &mut impl FnMut(FeatureUse)) {
     let Some(spec) = options::spec_for(stmt, &item.key) else {
         return; // generic options are judged by `unknown_options`
     };
@@ -405,13 +392,13 @@ fn option_item_uses(item: &OptionItem, stmt: OptStmt, out: &mut Vec<FeatureUse>)
         OptKey::Tenant => u = u.deprecated(v(23, 2), "spell it `virtual_cluster`"),
         _ => {}
     }
-    out.push(u);
+    out(u);
     match (&item.value, spec.shape) {
-        (OptValue::Expr(e), Shape::FlagOrExpr) if item.key == OptKey::RevisionHistory => out.push(
+        (OptValue::Expr(e), Shape::FlagOrExpr) if item.key == OptKey::RevisionHistory => out(
             FeatureUse::new("`revision_history = <expr>`", e.span, v(22, 2)),
         ),
         (OptValue::Bool(_, span), Shape::FlagOrBool) => {
-            out.push(FeatureUse::new("`detached = TRUE|FALSE`", *span, v(22, 2)))
+            out(FeatureUse::new("`detached = TRUE|FALSE`", *span, v(22, 2)))
         }
         _ => {}
     }
@@ -420,61 +407,64 @@ fn option_item_uses(item: &OptionItem, stmt: OptStmt, out: &mut Vec<FeatureUse>)
 /// Judges every construct of `stmt` against `target`.
 pub fn check_statement(stmt: &Statement, target: Version) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
-    for u in feature_uses(stmt) {
-        if target < u.since {
-            diags.push(
-                Diagnostic::new(
-                    codes::SYNTAX_TOO_NEW,
-                    u.span,
-                    format!(
-                        "{} requires CockroachDB v{} or later (target is v{target})",
-                        u.what, u.since
-                    ),
-                )
-                .with_label(format!("added in v{}", u.since))
-                .with_help("raise --target-version if the cluster runs a newer release"),
-            );
-        } else if let Some(until) = u.until.filter(|&until| target >= until) {
-            let message = match &u.removed_message {
-                Some(m) => format!(
-                    "{m} ({} was removed in v{until}; target is v{target})",
-                    u.what
-                ),
-                None => format!(
-                    "{} was removed in CockroachDB v{until} (target is v{target})",
-                    u.what
-                ),
-            };
-            let mut d = Diagnostic::new(codes::REMOVED_SYNTAX, u.span, message)
-                .with_label(format!("not accepted since v{until}"));
-            if let Some((_, advice)) = &u.deprecated {
-                d = d.with_help(advice.to_string());
-            }
-            diags.push(d);
-        } else if let Some((since, advice)) = u.deprecated.as_ref().filter(|(s, _)| target >= *s) {
-            let removal = u
-                .until
-                .map(|r| format!(" and removed in v{r}"))
-                .unwrap_or_default();
-            diags.push(
-                Diagnostic::new(
-                    codes::DEPRECATED_SYNTAX,
-                    u.span,
-                    format!(
-                        "{} is deprecated since CockroachDB v{since}{removal}",
-                        u.what
-                    ),
-                )
-                .with_label("deprecated")
-                .with_help(advice.to_string()),
-            );
-        }
-    }
+    collect(stmt, &mut |u| judge(u, target, &mut diags));
     for_each_option_list(stmt, &mut |list, stmt_kind| {
-        diags.extend(unknown_options(list, stmt_kind, target));
-        diags.extend(duplicate_options(list, stmt_kind));
+        unknown_options(list, stmt_kind, target, &mut diags);
+        duplicate_options(list, &mut diags);
     });
     diags
+}
+
+/// The diagnostic, if any, of construct `u` in release `target`.
+fn judge(u: FeatureUse, target: Version, diags: &mut Vec<Diagnostic>) {
+    if target < u.since {
+        diags.push(
+            Diagnostic::new(
+                codes::SYNTAX_TOO_NEW,
+                u.span,
+                format!(
+                    "{} requires CockroachDB v{} or later (target is v{target})",
+                    u.what, u.since
+                ),
+            )
+            .with_label(format!("added in v{}", u.since))
+            .with_help("raise --target-version if the cluster runs a newer release"),
+        );
+    } else if let Some(until) = u.until.filter(|&until| target >= until) {
+        let message = match &u.removed_message {
+            Some(m) => format!(
+                "{m} ({} was removed in v{until}; target is v{target})",
+                u.what
+            ),
+            None => format!(
+                "{} was removed in CockroachDB v{until} (target is v{target})",
+                u.what
+            ),
+        };
+        let mut d = Diagnostic::new(codes::REMOVED_SYNTAX, u.span, message)
+            .with_label(format!("not accepted since v{until}"));
+        if let Some((_, advice)) = &u.deprecated {
+            d = d.with_help(advice.to_string());
+        }
+        diags.push(d);
+    } else if let Some((since, advice)) = u.deprecated.as_ref().filter(|(s, _)| target >= *s) {
+        let removal = u
+            .until
+            .map(|r| format!(" and removed in v{r}"))
+            .unwrap_or_default();
+        diags.push(
+            Diagnostic::new(
+                codes::DEPRECATED_SYNTAX,
+                u.span,
+                format!(
+                    "{} is deprecated since CockroachDB v{since}{removal}",
+                    u.what
+                ),
+            )
+            .with_label("deprecated")
+            .with_help(advice.to_string()),
+        );
+    }
 }
 
 fn for_each_option_list(stmt: &Statement, f: &mut dyn FnMut(&OptionList, OptStmt)) {
@@ -506,14 +496,13 @@ fn for_each_option_list(stmt: &Statement, f: &mut dyn FnMut(&OptionList, OptStmt
 }
 
 /// Untyped `key [= value]` options are valid only while the statement's options were untyped.
-fn unknown_options(list: &OptionList, stmt: OptStmt, target: Version) -> Vec<Diagnostic> {
+fn unknown_options(list: &OptionList, stmt: OptStmt, target: Version, diags: &mut Vec<Diagnostic>) {
     if stmt.generic_until().is_some_and(|g| target <= g) {
-        return Vec::new();
+        return;
     }
-    list.items
-        .iter()
-        .filter_map(|item| match &item.key {
-            OptKey::Generic(key) => Some(
+    for item in &list.items {
+        if let OptKey::Generic(key) = &item.key {
+            diags.push(
                 Diagnostic::new(
                     codes::UNKNOWN_OPTION,
                     item.key_span,
@@ -525,16 +514,17 @@ fn unknown_options(list: &OptionList, stmt: OptStmt, target: Version) -> Vec<Dia
                     stmt.name(),
                     options::accepted_names(stmt, target).join(", ")
                 )),
-            ),
-            _ => None,
-        })
-        .collect()
+            );
+        }
+    }
 }
 
 /// The same option twice (aliases included) is rejected by CockroachDB.
-fn duplicate_options(list: &OptionList, _stmt: OptStmt) -> Vec<Diagnostic> {
+fn duplicate_options(list: &OptionList, diags: &mut Vec<Diagnostic>) {
+    if list.items.len() < 2 {
+        return;
+    }
     let mut first: HashMap<OptKey, &OptionItem> = HashMap::default();
-    let mut diags = Vec::new();
     // A short list (the usual one to three options) is searched, not hashed.
     const SEARCHED: usize = 8;
     for (i, item) in list.items.iter().enumerate() {
@@ -561,5 +551,4 @@ fn duplicate_options(list: &OptionList, _stmt: OptStmt) -> Vec<Diagnostic> {
             None => {}
         }
     }
-    diags
 }

@@ -57,17 +57,19 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let Some(as_of) = &b.as_of else {
         return;
     };
-    let Some(t) = time::absolute(&as_of.expr) else {
-        return;
-    };
     let Some(chain) = ctx.chain(stmt) else {
         return;
     };
     if !chain.exact {
         return;
     }
+    // The layers' time first: the file state keeps it, this statement's costs a parse (and
+    // most layers give a relative time, so there is none).
     let latest = chain.layers.latest_time();
     let Some((prev, prev_as_of)) = latest else {
+        return;
+    };
+    let Some(t) = time::absolute(&as_of.expr) else {
         return;
     };
     if t >= prev {

@@ -44,7 +44,8 @@ pub static RULE: Rule = Rule {
     summary: "full backups (or schedules) with different targets written into one collection",
     source: include_str!("collection_target_sets.rs"),
     kind: RuleKind::Statement {
-        on: StatementKinds::ALL,
+        // The statements that write full backups into a collection.
+        on: StatementKinds::BACKUP.or(StatementKinds::CREATE_SCHEDULE),
         check,
     },
 };
@@ -81,10 +82,11 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let set = set.get_or_init(|| Set::of(targets));
     let other_set = Set::of(other.writer.targets());
     let primary = targets.map_or(model::first_word(ctx.source, span), Targets::span);
+    let other_targets = other_set.describe();
     out.push(
-        RULE.diag(primary, format!("this collection already receives backups of other targets ({}); one collection should hold one target set", other_set.describe()))
+        RULE.diag(primary, format!("this collection already receives backups of other targets ({other_targets}); one collection should hold one target set"))
             .with_label(format!("targets: {}", set.describe()))
-            .with_secondary(other.writer.span(), format!("same collection, targets: {}", other_set.describe()))
+            .with_secondary(other.writer.span(), format!("same collection, targets: {other_targets}"))
             .with_help("give each target set its own collection URI; `INTO LATEST IN` appends to whichever full backup came last"),
     );
 }

@@ -87,6 +87,9 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         return;
     };
     let opts = model::options_of(stmt);
+    if !gives_encryption(opts) && !gives_encryption(full.options()) {
+        return; // the usual chain: no key anywhere, nothing to compare
+    }
     let this = model::encryption(ctx.facts, opts);
     let that = model::encryption(ctx.facts, full.options());
     if this == Enc::Both || that == Enc::Both {
@@ -170,6 +173,15 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         .with_secondary(full_span, format!("{which}: {}", that.describe()))
         .with_help(format!("give every backup, restore and SHOW BACKUP of a chain the full backup's encryption option; CockroachDB: `{crdb}`"));
     out.push(d);
+}
+
+/// Whether `opts` names a key (`model::encryption` is not `Enc::None`).
+fn gives_encryption(opts: Option<&OptionList>) -> bool {
+    opts.is_some_and(|o| {
+        o.items
+            .iter()
+            .any(|i| matches!(i.key, OptKey::EncryptionPassphrase | OptKey::Kms))
+    })
 }
 
 fn same_kind(a: &Enc, b: &Enc) -> bool {

@@ -48,6 +48,17 @@ pub static RULE: Rule = Rule {
     },
 };
 
+/// The first HTTP URI of the collection `lists` name, with the finding's message.
+fn http_collection(
+    lists: &[StrList],
+    ctx: &Ctx<'_>,
+) -> Option<(Span, &'static str)> {
+    if ctx.target < v(20, 2) {
+        return None;
+    }
+    first_http(lists, ctx.facts).map(|s| (s.span, "a collection on HTTP storage: CockroachDB cannot list it to find the latest or incremental backups"))
+}
+
 fn is_http(s: &StrValue, facts: &StatementFacts) -> bool {
     facts
         .parsed(s)
@@ -65,13 +76,7 @@ fn first_http<'a>(
 }
 
 fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
-    let coll = |lists: Vec<&StrList>| {
-        if ctx.target >= v(20, 2) {
-            first_http(lists, ctx.facts).map(|s| (s.span, "a collection on HTTP storage: CockroachDB cannot list it to find the latest or incremental backups"))
-        } else {
-            None
-        }
-    };
+    let coll = |lists: &'_ [StrList]| http_collection(lists, ctx);
     let old_chain = |s: &StrValue| {
         let loc = ctx.facts.location(s)?;
         (is_http(s, ctx.facts) && ctx.target >= v(20, 1) && ctx.target < v(25, 1)).then_some(())?;
@@ -91,19 +96,19 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
             }
             BackupDest::Into { collection }
             | BackupDest::IntoLatest { collection, .. }
-            | BackupDest::IntoSubdir { collection, .. } => coll(vec![collection]),
+            | BackupDest::IntoSubdir { collection, .. } => coll(std::slice::from_ref(collection)),
         },
-        Statement::CreateSchedule(s) => coll(vec![&s.collection]),
+        Statement::CreateSchedule(s) => coll(std::slice::from_ref(&s.collection)),
         Statement::Restore(r) => match &r.from {
-            RestoreFrom::Collection { collections, .. } => coll(collections.iter().collect()),
+            RestoreFrom::Collection { collections, .. } => coll(collections),
             RestoreFrom::Uris { layers } if layers.len() == 1 => ctx.facts.default_uri(&layers[0])
                 .and_then(old_chain)
                 .filter(|(_, loc)| model::old_writes(ctx.file, loc).len() > 1)
                 .map(|(span, _)| (span, "restores a backup with appended layers from HTTP storage: CockroachDB restores only the full backup")),
             _ => None,
         },
-        Statement::ShowBackup(s) => s.collections.as_ref().and_then(|c| coll(c.iter().collect())),
-        Statement::ShowBackups(s) => coll(vec![&s.collection]),
+        Statement::ShowBackup(s) => s.collections.as_ref().and_then(|c| coll(c)),
+        Statement::ShowBackups(s) => coll(std::slice::from_ref(&s.collection)),
         _ => None,
     };
     let Some((span, msg)) = found else {

@@ -49,7 +49,10 @@ pub static RULE: Rule = Rule {
     summary: "incremental_location differs from the one the collection's earlier incrementals used",
     source: include_str!("incremental_location_inconsistent.rs"),
     kind: RuleKind::Statement {
-        on: StatementKinds::ALL,
+        // The statements that add an incremental to a collection or read one.
+        on: StatementKinds::BACKUP
+            .or(StatementKinds::RESTORE)
+            .or(StatementKinds::SHOW_BACKUP),
         check,
     },
 };
@@ -77,13 +80,17 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     // The file state's records, not `collection_writes`: no statement is looked at until one
     // is reported.
     let writes = model::collection_history(ctx.file, &loc);
-    let since = if latest {
-        writes
-            .iter()
-            .rfind(|w| w.kind == Some(CollKind::Full))
-            .map_or(0, |w| w.index)
-    } else {
-        0
+    let (writes, since) = match latest.then(|| exact_latest_full(stmt, ctx, &loc)).flatten() {
+        // Only the writes since that full count: a suffix of the history.
+        Some(full) => (&writes[writes.partition_point(|w| w.index < full)..], full),
+        None if latest => (
+            writes,
+            writes
+                .iter()
+                .rfind(|w| w.kind == Some(CollKind::Full))
+                .map_or(0, |w| w.index),
+        ),
+        None => (writes, 0),
     };
     for w in writes {
         let Some(kind) = w.kind else {
@@ -139,5 +146,20 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
                 .with_help("give every BACKUP, RESTORE and SHOW BACKUP of the chain the same incremental_location (or none)"),
         );
         return;
+    }
+}
+
+/// The entry of the full backup `stmt`'s `LATEST` chain at `loc` builds on, when the chain
+/// knows it exactly (`Ctx::chain`): no schedule writes there (its fulls run at unknown times),
+/// and it is the history's last full, if the history still holds it.
+fn exact_latest_full(stmt: &Statement, ctx: &Ctx<'_>, loc: &str) -> Option<usize> {
+    let chain = ctx.chain(stmt)?;
+    match (&chain.layers, &chain.location) {
+        (model::Layers::At { indices, .. }, Some(l))
+            if chain.how == model::How::Latest && chain.exact && l == loc =>
+        {
+            indices.first().copied()
+        }
+        _ => None,
     }
 }

@@ -39,7 +39,10 @@ pub static RULE: Rule = Rule {
     summary: "`incremental_location` has a different number of URIs than the destination",
     source: include_str!("incremental_location_count.rs"),
     kind: RuleKind::Statement {
-        on: StatementKinds::ALL,
+        // The statements that write with options (`walk::backup_options`, `SET WITH`).
+        on: StatementKinds::BACKUP
+            .or(StatementKinds::CREATE_SCHEDULE)
+            .or(StatementKinds::ALTER_BACKUP_SCHEDULE),
         check,
     },
 };
@@ -60,9 +63,19 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     if ctx.target < v(22, 1) || ctx.target >= v(26, 2) {
         return;
     }
-    let mut pairs: Vec<(&StrList, &OptionItem)> = Vec::new();
+    // The facts' option items hold every item judged below (`walk::option_items`).
+    if !ctx
+        .facts
+        .option_items
+        .iter()
+        .any(|i| i.key == OptKey::IncrementalLocation)
+    {
+        return; // the usual statement: no incremental_location
+    }
     if let (Some(dest), Some(opts)) = (walk::backup_destination(stmt), walk::backup_options(stmt)) {
-        pairs.extend(opts.items.iter().map(|o| (dest, o)));
+        for item in &opts.items {
+            check_item(dest, item, out);
+        }
     }
     if let Statement::AlterBackupSchedule(a) = walk::inner(stmt) {
         let dest = a.cmds.iter().find_map(|c| match &c.kind {
@@ -72,25 +85,27 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         if let Some(dest) = dest {
             for c in &a.cmds {
                 if let ScheduleCmdKind::SetWith(o) = &c.kind {
-                    pairs.push((dest, o));
+                    check_item(dest, o, out);
                 }
             }
         }
     }
-    for (dest, item) in pairs {
-        let Some((n, span)) = count(item) else {
-            continue;
-        };
-        let want = dest.items.len();
-        if n == want {
-            continue;
-        }
-        let plural = |k: usize| if k == 1 { "URI" } else { "URIs" };
-        out.push(
-            RULE.diag(span, format!("`incremental_location` has {n} {}, the destination {want}", plural(n)))
-                .with_label(format!("{n} {}", plural(n)))
-                .with_secondary(dest.span, format!("{want} destination {}", plural(want)))
-                .with_help("CockroachDB: `the incremental_location option must contain the same number of locality aware URIs as the full backup destination`; give one incremental URI per destination URI, with the same `COCKROACH_LOCALITY` values"),
-        );
+}
+
+/// Judges one option `item` of a statement writing to `dest`.
+fn check_item(dest: &StrList, item: &OptionItem, out: &mut Vec<Diagnostic>) {
+    let Some((n, span)) = count(item) else {
+        return;
+    };
+    let want = dest.items.len();
+    if n == want {
+        return;
     }
+    let plural = |k: usize| if k == 1 { "URI" } else { "URIs" };
+    out.push(
+        RULE.diag(span, format!("`incremental_location` has {n} {}, the destination {want}", plural(n)))
+            .with_label(format!("{n} {}", plural(n)))
+            .with_secondary(dest.span, format!("{want} destination {}", plural(want)))
+            .with_help("CockroachDB: `the incremental_location option must contain the same number of locality aware URIs as the full backup destination`; give one incremental URI per destination URI, with the same `COCKROACH_LOCALITY` values"),
+    );
 }

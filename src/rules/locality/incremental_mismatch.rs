@@ -35,7 +35,7 @@ use std::collections::BTreeSet;
 
 use crate::analysis::few::Few;
 use crate::analysis::locality::index::Index;
-use crate::analysis::locality::util;
+use crate::analysis::locality::util::{self, Loc};
 use crate::rules::prelude::*;
 use crate::analysis::walk;
 
@@ -52,18 +52,18 @@ pub static RULE: Rule = Rule {
 };
 
 /// The full backup this incremental builds on: its list's span and its locality set.
-fn base(
+fn base<'i>(
     b: &Backup,
     default: &str,
-    idx: &Index,
+    idx: &'i Index,
     facts: &StatementFacts,
-) -> Option<(Span, BTreeSet<String>)> {
+) -> Option<(Span, &'i BTreeSet<String>)> {
     if idx.broken {
         return None;
     }
-    let record = |id: Option<usize>| -> Option<(Span, BTreeSet<String>)> {
+    let record = |id: Option<usize>| -> Option<(Span, &'i BTreeSet<String>)> {
         let r = idx.record(id?)?;
-        Some((r.list_span, r.set.clone()?))
+        Some((r.list_span, r.set.as_ref()?))
     };
     match &b.dest {
         BackupDest::IntoLatest { .. } => {
@@ -83,7 +83,7 @@ fn base(
             let Some(Ok(set)) = &c.full_set else {
                 return None;
             };
-            Some((idx.record(c.last_full?)?.list_span, set.clone()))
+            Some((idx.record(c.last_full?)?.list_span, set))
         }
         BackupDest::To { .. } => {
             let full_loc = match &b.incremental_from {
@@ -115,25 +115,35 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let Some(list) = walk::backup_destination(stmt) else {
         return;
     };
-    let uris: Few<util::LocUri<'_>> = list
-        .items
-        .iter()
-        .map(|item| util::read_item(ctx.facts, item))
-        .collect();
-    let (Some(default), Some(set)) = (
-        util::default_item(&uris).and_then(|u| u.target),
-        util::locality_set(&uris),
-    ) else {
-        return;
+    let (default, set) = match list.items.as_slice() {
+        // The usual single URI: its parsed form says it all (`util::locality_set`: no set for a
+        // placeholder or a tier, else the empty one).
+        [item] => match ctx.facts.parsed(item) {
+            Some(t) if matches!(t.locality, Loc::Missing | Loc::Default) => (t, BTreeSet::new()),
+            _ => return,
+        },
+        items => {
+            let uris: Few<util::LocUri<'_>> = items
+                .iter()
+                .map(|item| util::read_item(ctx.facts, item))
+                .collect();
+            let (Some(default), Some(set)) = (
+                util::default_item(&uris).and_then(|u| u.target),
+                util::locality_set(&uris),
+            ) else {
+                return;
+            };
+            (default, set)
+        }
     };
     let Some((full_span, full_set)) = base(b, &default.location, ctx.file.locality(), ctx.facts)
     else {
         return;
     };
-    if set == full_set {
+    if set == *full_set {
         return;
     }
-    let (have, want) = (util::show_set(&set), util::show_set(&full_set));
+    let (have, want) = (util::show_set(&set), util::show_set(full_set));
     out.push(
         RULE.diag(list.span, format!("this incremental backup has localities {have}, but its full backup has localities {want}"))
             .with_label(format!("localities {have}"))

@@ -50,7 +50,10 @@ pub static RULE: Rule = Rule {
     summary: "a RESTORE / SHOW BACKUP / SHOW BACKUPS list does not start with the backup's `default` URI",
     source: include_str!("restore_default_not_first.rs"),
     kind: RuleKind::Statement {
-        on: StatementKinds::ALL,
+        // The statements whose lists `util::read_lists` reads.
+        on: StatementKinds::RESTORE
+            .or(StatementKinds::SHOW_BACKUP)
+            .or(StatementKinds::SHOW_BACKUPS),
         check,
     },
 };

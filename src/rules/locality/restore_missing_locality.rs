@@ -42,7 +42,8 @@ pub static RULE: Rule = Rule {
     summary: "a RESTORE omits a locality URI that the file's backups wrote to",
     source: include_str!("restore_missing_locality.rs"),
     kind: RuleKind::Statement {
-        on: StatementKinds::ALL,
+        // Only a RESTORE's lists are `restore` ones (`util::read_lists`).
+        on: StatementKinds::RESTORE,
         check,
     },
 };

@@ -29,7 +29,7 @@
 //! ## Versions
 //! Every release with locality-aware backups (v19.2 on).
 
-use crate::analysis::locality::util::{self, Loc};
+use crate::analysis::locality::util::Loc;
 use crate::rules::prelude::*;
 
 pub static RULE: Rule = Rule {
@@ -49,8 +49,11 @@ fn check(_stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         let [item] = list.items else {
             continue;
         };
-        let u = util::read_item(ctx.facts, item);
-        let (Loc::Tier(tier), Some(p)) = (&u.loc, &u.param) else {
+        // What `util::read_item` reads, without copying it.
+        let Some(t) = ctx.facts.parsed(item) else {
+            continue; // a placeholder
+        };
+        let (Loc::Tier(tier), Some(p)) = (&t.locality, &t.locality_param) else {
             continue;
         };
         let raw = p.raw_value.unwrap_or("");

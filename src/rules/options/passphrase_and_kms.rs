@@ -51,6 +51,9 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         return;
     }
     let items = &ctx.facts.option_items;
+    if items.len() < 2 {
+        return; // the two options are two items
+    }
     let (Some(pass), Some(kms)) = (
         util::find(items, &OptKey::EncryptionPassphrase),
         util::find(items, &OptKey::Kms),

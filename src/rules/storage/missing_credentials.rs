@@ -70,17 +70,18 @@ fn check(_: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         let Some(provider) = r.provider else {
             continue;
         };
-        let query = r.query();
+        // The query is read only for the providers that take credentials.
         let problem = match provider {
-            Provider::S3 | Provider::AwsKms => aws(query),
-            Provider::Gs | Provider::GcpKms => google(query, provider, ctx.target),
-            Provider::Azure => azure(query, ctx.target),
-            Provider::AzureKms => azure_kms(query),
+            Provider::S3 | Provider::AwsKms => aws(r.query()),
+            Provider::Gs | Provider::GcpKms => google(r.query(), provider, ctx.target),
+            Provider::Azure => azure(r.query(), ctx.target),
+            Provider::AzureKms => azure_kms(r.query()),
             _ => None,
         };
         let Some(problem) = problem else {
             continue;
         };
+        let query = r.query();
         // A missing name written in another case is an unknown parameter (U003), not a
         // missing credential.
         let miscased = problem.missing.iter().any(|m| {

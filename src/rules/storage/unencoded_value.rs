@@ -65,6 +65,9 @@ fn check(_: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         if matches!(provider, Provider::Http | Provider::Other) {
             continue;
         }
+        if !t.text.contains('?') {
+            continue; // no query: no value to judge (most URIs)
+        }
         values(t, provider, ctx, out);
         ampersands(t, provider, ctx, out);
         fragment(t, ctx, out);
@@ -72,10 +75,7 @@ fn check(_: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
 }
 
 fn values(t: &Target<'_>, provider: Provider, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
-    let known: Vec<&str> = provider
-        .params()
-        .map(|specs| specs.iter().map(|s| s.name).collect())
-        .unwrap_or_default();
+    let known = |key: &str| provider.params().is_some_and(|specs| specs.iter().any(|s| s.name == key));
     for param in &t.uri.params {
         let Some(raw) = param.raw_value else {
             continue;
@@ -119,7 +119,7 @@ fn values(t: &Target<'_>, provider: Provider, ctx: &Ctx<'_>, out: &mut Vec<Diagn
         let fixes = encode(raw, secret);
         // Name the parameter only when it is a real one (an unknown "name" may be part of a
         // secret cut by an unencoded `&`).
-        let what = if secret || known.contains(&key.as_ref()) {
+        let what = if secret || known(&key) {
             format!("the value of `{key}`")
         } else {
             "a parameter value".to_string()
@@ -198,13 +198,10 @@ fn encode(raw: &str, slash: bool) -> Vec<(usize, &'static str)> {
 
 /// `…&KEY=ab&cd`: the text after an `&` has no `=`, so the `&` was part of the previous value.
 fn ampersands(t: &Target<'_>, provider: Provider, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
-    let known: Vec<&str> = provider
-        .params()
-        .map(|specs| specs.iter().map(|s| s.name).collect())
-        .unwrap_or_default();
+    let known = |key: &str| provider.params().is_some_and(|specs| specs.iter().any(|s| s.name == key));
     for w in t.uri.params.windows(2) {
         let (prev, cur) = (&w[0], &w[1]);
-        if cur.raw_value.is_some() || prev.raw_value.is_none() || known.contains(&cur.key) {
+        if cur.raw_value.is_some() || prev.raw_value.is_none() || known(cur.key) {
             continue;
         }
         let amp = cur.range.start - 1;
@@ -223,7 +220,7 @@ fn ampersands(t: &Target<'_>, provider: Provider, ctx: &Ctx<'_>, out: &mut Vec<D
         };
         // Name the parameter only when it is a real one: otherwise its "name" may be part of
         // a secret cut by an earlier `&`.
-        let named = known.contains(&prev.key)
+        let named = known(prev.key)
             || prev.key == LOCALITY_PARAM
             || SECRET_PARAMS
                 .iter()

@@ -101,9 +101,13 @@ fn instead(scheme: &str, target: Version) -> Instead {
 }
 
 fn check(_: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
-    for t in ctx.facts.targets() {
+    for r in ctx.storage_targets() {
+        let t = r.target;
         if t.role.is_kms() {
             continue;
+        }
+        if r.provider.is_some() {
+            continue; // `storage_provider` accepted the scheme (`common::provider_of`)
         }
         let problem = match common::storage_provider(&t.uri.scheme, ctx.target) {
             Ok(_) => continue,
