@@ -33,7 +33,9 @@ pub(crate) fn test_rng(mut seed: u64) -> impl FnMut(usize) -> usize {
     }
 }
 
-pub use check::engine::{CheckOptions, Formatted, check_document, check_source, format_source};
+pub use check::engine::{
+    CheckOptions, Formatted, Threads, check_document, check_source, format_source,
+};
 pub use hosts::kind::FileKind;
 pub use syntax::format::FormatOptions;
 pub use syntax::version::Version;

@@ -15,7 +15,7 @@ use crate::rules::{self, Ctx, Entry, FileContext, StatementFacts};
 use crate::syntax::ast::Statement;
 use crate::syntax::features;
 use crate::syntax::format::FormatOptions;
-use crate::syntax::parser::{self, StatementKind};
+use crate::syntax::parser::{self, ParsedStatement, StatementKind};
 use crate::syntax::span::Span;
 use crate::syntax::template;
 use crate::syntax::version::Version;
@@ -33,6 +33,19 @@ pub struct CheckOptions {
     /// The rules that run (default: all). A deselected rule is never invoked; the caller
     /// still filters the findings (built-in codes, severities) as before.
     pub rules: RuleSet,
+    /// Whether a source is parsed on a second thread while this one judges (the findings are
+    /// the same either way).
+    pub threads: Threads,
+}
+
+/// How many threads `check_parts` uses for one source.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Threads {
+    /// Two from [`TWO_THREADS_FROM_BYTES`] of input on, one below.
+    #[default]
+    Auto,
+    One,
+    Two,
 }
 
 impl CheckOptions {
@@ -71,7 +84,10 @@ pub fn check_parts(
     let set = opts.rules.for_text(text);
     let placeholders = set.contains(&rules::template::placeholder::RULE);
     let statement_rules = rules::StatementRules::of(&set);
-    parser::parse_each_part(&parse_text, parts, &mut diags, |stmt| {
+    // Judges one statement against the file so far and adds it to the file state. Returns the
+    // statement's tree when the file state does not keep it, so that it is freed on the
+    // thread that built it.
+    let judge = |stmt: Prepared| -> Option<Box<Statement>> {
         let mut restart = false;
         while fresh.next_if(|&f| f <= stmt.span.start as usize).is_some() {
             restart = true;
@@ -80,51 +96,62 @@ pub fn check_parts(
             file = FileContext::default();
         }
         spans.push(stmt.span);
-        let ctx = Ctx {
-            target: opts.target,
-            source: text,
-            span: stmt.span,
-            file: &file,
-            templates: template::within(&templates, stmt.span),
-            facts: &rules::NO_FACTS,
-            chain: Default::default(),
-            last_literal: Default::default(),
-            storage: Default::default(),
-            collection: Default::default(),
-        };
+        let templates = template::within(&templates, stmt.span);
         let mut written = Written::default();
+        let mut spent = None;
         let entry = match stmt.kind {
-            StatementKind::Parsed(ast) => {
-                release.extend(features::check_statement(&ast, opts.target));
+            PreparedKind::Parsed(tree) => {
+                release.extend(stmt.release);
                 {
-                    let facts = StatementFacts::of(&ast, ctx.templates, now);
-                    let ctx = Ctx {
-                        facts: &facts,
-                        ..ctx
-                    };
-                    statement_rules.run(&ast, &ctx, &mut release);
-                    written = Written::of(&ast, &facts, file.locality());
+                    let (ast, facts) = (tree.borrow_owner(), tree.borrow_dependent());
+                    let ctx = statement_ctx(opts, text, stmt.span, &file, templates, facts);
+                    statement_rules.run(ast, &ctx, &mut release);
+                    written = Written::of(ast, facts, file.locality());
                 }
+                let ast = tree.into_owner();
                 match *ast {
                     Statement::Backup(_)
                     | Statement::CreateSchedule(_)
                     | Statement::AlterBackup(_)
                     | Statement::AlterBackupSchedule(_) => Entry::Statement(ast),
-                    _ => Entry::Reader,
+                    _ => {
+                        spent = Some(ast);
+                        Entry::Reader
+                    }
                 }
             }
-            StatementKind::Broken => {
+            PreparedKind::Broken => {
                 if placeholders {
+                    let ctx =
+                        statement_ctx(opts, text, stmt.span, &file, templates, &rules::NO_FACTS);
                     release.extend(rules::template::placeholder::placeholders_in(
                         stmt.span, &ctx,
                     ));
                 }
                 Entry::Broken
             }
-            StatementKind::Other => Entry::Other { words: stmt.words },
+            PreparedKind::Other { words } => Entry::Other { words },
         };
         file.push(stmt.span, entry, written);
-    });
+        spent
+    };
+    let prepare = |stmt: ParsedStatement| {
+        let inside = template::within(&templates, stmt.span);
+        Prepared::of(stmt, opts.target, inside, now)
+    };
+    let two = match opts.threads {
+        Threads::Auto => text.len() >= TWO_THREADS_FROM_BYTES,
+        Threads::One => false,
+        Threads::Two => true,
+    };
+    if two {
+        parse_beside(&parse_text, parts, &mut diags, prepare, judge);
+    } else {
+        let mut judge = judge;
+        parser::parse_each_part(&parse_text, parts, &mut diags, |stmt| {
+            judge(prepare(stmt));
+        });
+    }
     if text.contains(source::INVALID_BYTE) {
         // Invalid bytes outside backup statements are reported too (the lexer reports those
         // inside); keep one diagnostic per location.
@@ -142,6 +169,155 @@ pub fn check_parts(
     // The keys are sorted, not the findings (88 bytes each): each finding then moves once.
     diags.sort_by_cached_key(|d| (d.span.start, d.span.end, d.code.code));
     suppress::apply(text, &spans, diags)
+}
+
+/// From this size on, `check_parts` parses on a second thread while the first judges: the
+/// thread's start costs less than the work it takes over (lexing, parsing, the release
+/// findings and the facts: about half of a check without findings).
+pub const TWO_THREADS_FROM_BYTES: usize = 256 * 1024;
+/// Statements handed from the parsing thread to the judging one at a time.
+const BATCH: usize = 256;
+/// Batches parsed ahead of the judge at most: memory stays bounded whatever the file's size.
+const BATCHES_AHEAD: usize = 2;
+/// The parsing thread's stack: as deep as the main thread's (the parser's depth guards and
+/// the fuzzers assume the usual 8 MB).
+const PARSER_STACK: usize = 8 << 20;
+
+/// What the rules see besides `facts`' statement.
+fn statement_ctx<'a>(
+    opts: &CheckOptions,
+    text: &'a str,
+    span: Span,
+    file: &'a FileContext,
+    templates: &'a [template::Template],
+    facts: &'a StatementFacts<'a>,
+) -> Ctx<'a> {
+    Ctx {
+        target: opts.target,
+        source: text,
+        span,
+        file,
+        templates,
+        facts,
+        chain: Default::default(),
+        last_literal: Default::default(),
+        storage: Default::default(),
+        collection: Default::default(),
+    }
+}
+
+self_cell::self_cell!(
+    /// A statement's tree with its facts, which borrow it: worked out together where the
+    /// statement was parsed, so that the facts can travel with the tree to the judging thread.
+    struct TreeFacts {
+        owner: Box<Statement>,
+        #[covariant]
+        dependent: StatementFacts,
+    }
+);
+
+/// One statement as the parsing side hands it to the judging side: everything about it that
+/// does not depend on the statements before it.
+struct Prepared {
+    span: Span,
+    kind: PreparedKind,
+    /// Its release findings (features newer than the target).
+    release: Vec<Diagnostic>,
+}
+
+enum PreparedKind {
+    Parsed(TreeFacts),
+    Broken,
+    Other { words: Vec<String> },
+}
+
+impl Prepared {
+    /// `templates`: the documentation placeholders inside the statement; `now`: the check's
+    /// clock (`StatementFacts::of`).
+    fn of(
+        stmt: ParsedStatement,
+        target: Version,
+        templates: &[template::Template],
+        now: i64,
+    ) -> Prepared {
+        let (kind, release) = match stmt.kind {
+            StatementKind::Parsed(ast) => {
+                let release = features::check_statement(&ast, target);
+                let tree = TreeFacts::new(ast, |ast| StatementFacts::of(ast, templates, now));
+                (PreparedKind::Parsed(tree), release)
+            }
+            StatementKind::Broken => (PreparedKind::Broken, Vec::new()),
+            StatementKind::Other => (PreparedKind::Other { words: stmt.words }, Vec::new()),
+        };
+        Prepared {
+            span: stmt.span,
+            kind,
+            release,
+        }
+    }
+}
+
+/// Runs `parser::parse_each_part` and `prepare` on a second thread and `judge` on this one, in
+/// batches, in source order: the same calls in the same order as on one thread, so the same
+/// findings. The trees `judge` hands back go back to the parsing thread to be freed there: it
+/// has time to spare, and an allocator frees a block most cheaply on the thread that took it.
+/// Without a second thread (none can be started), everything runs here.
+fn parse_beside(
+    parse_text: &str,
+    parts: &[usize],
+    diags: &mut Vec<Diagnostic>,
+    prepare: impl Fn(ParsedStatement) -> Prepared + Sync,
+    mut judge: impl FnMut(Prepared) -> Option<Box<Statement>>,
+) {
+    type Batch = Vec<Prepared>;
+    std::thread::scope(|scope| {
+        let (send_parsed, parsed) = std::sync::mpsc::sync_channel::<Batch>(BATCHES_AHEAD);
+        let (send_spent, spent) = std::sync::mpsc::channel::<Vec<Box<Statement>>>();
+        let prepare = &prepare;
+        let parsing = std::thread::Builder::new()
+            .name("parse".into())
+            .stack_size(PARSER_STACK)
+            .spawn_scoped(scope, move || {
+                let mut diags = Vec::new();
+                let mut batch = Vec::with_capacity(BATCH);
+                let mut judged = true;
+                parser::parse_each_part(parse_text, parts, &mut diags, |stmt| {
+                    if !judged {
+                        return;
+                    }
+                    batch.push(prepare(stmt));
+                    if batch.len() == BATCH {
+                        let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+                        // A failed send: the judge stopped (it panicked); parse no further.
+                        judged = send_parsed.send(full).is_ok();
+                        spent.try_iter().for_each(drop);
+                    }
+                });
+                if judged && !batch.is_empty() {
+                    let _ = send_parsed.send(batch);
+                }
+                drop(send_parsed);
+                // The judge's last trees, until it hangs up.
+                spent.iter().for_each(drop);
+                diags
+            });
+        let Ok(parsing) = parsing else {
+            parser::parse_each_part(parse_text, parts, diags, |stmt| {
+                judge(prepare(stmt));
+            });
+            return;
+        };
+        for batch in parsed {
+            let trees: Vec<Box<Statement>> = batch.into_iter().filter_map(&mut judge).collect();
+            // A failed send: the parsing thread is gone (it panicked); free them here.
+            let _ = send_spent.send(trees);
+        }
+        drop(send_spent);
+        match parsing.join() {
+            Ok(parse_diags) => *diags = parse_diags,
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    });
 }
 
 /// A placeholder is reported once, by `P001`: a finding it causes (a syntax error at it, an

@@ -2,6 +2,7 @@
 //! written, findings streamed to the chosen format.
 
 use super::*;
+use backup_lint::Threads;
 
 /// What checking one input produced.
 pub(crate) struct Checked {
@@ -20,7 +21,15 @@ pub(crate) struct Checked {
     pub(crate) fed: Vec<PathBuf>,
 }
 
-pub(crate) fn check_one(args: &CheckArgs, input: &Input, cfg: &Config, target: Version) -> Checked {
+/// `threads`: whether a large file may be parsed on a second thread (not when the run already
+/// checks files on every core).
+pub(crate) fn check_one(
+    args: &CheckArgs,
+    input: &Input,
+    cfg: &Config,
+    target: Version,
+    threads: Threads,
+) -> Checked {
     let mut out = Checked {
         display: input.display.clone(),
         path: input.path.clone(),
@@ -42,6 +51,7 @@ pub(crate) fn check_one(args: &CheckArgs, input: &Input, cfg: &Config, target: V
     let opts = CheckOptions {
         independent_examples: cfg.independent_examples,
         rules: cfg.rules_for(input.path.as_deref()),
+        threads,
         ..CheckOptions::at(target)
     };
     let wrappers = &cfg.sql_wrappers;
@@ -176,7 +186,7 @@ pub(crate) fn check_all(
     // core count's cgroup reads cost more than checking a small file.
     if jobs.len() <= 1 {
         for (input, cfg, target) in jobs {
-            emit(check_one(args, input, cfg, *target));
+            emit(check_one(args, input, cfg, *target, Threads::Auto));
         }
         return;
     }
@@ -244,7 +254,7 @@ pub(crate) fn check_all(
                         break;
                     }
                     drop(progress);
-                    let checked = check_one(args, input, cfg, *target);
+                    let checked = check_one(args, input, cfg, *target, Threads::One);
                     if send.send((i, checked)).is_err() {
                         break;
                     }

@@ -30,8 +30,9 @@ fn shared() -> Option<PathBuf> {
 
 /// The benchmark's generated inputs, written into a fresh scratch folder: the folder is
 /// cleared first so a file left by an older version of this list is never checked.
-fn generated() -> (PathBuf, Vec<&'static str>) {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("differential-inputs");
+fn generated(test: &str) -> (PathBuf, Vec<&'static str>) {
+    // A folder per test: tests run at the same time.
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("differential-inputs-{test}"));
     if dir.exists() {
         std::fs::remove_dir_all(&dir).unwrap();
     }
@@ -126,7 +127,7 @@ fn check_output_is_unchanged() {
     let Some(shared) = shared() else {
         return;
     };
-    let (inputs, names) = generated();
+    let (inputs, names) = generated("unchanged");
     let bless = std::env::var_os("DIFFERENTIAL_BLESS").is_some();
     let dir = manifest().join("tests/fixtures/differential");
     let mut failures = Vec::new();
@@ -164,4 +165,64 @@ fn check_output_is_unchanged() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Parsing on a second thread beside the judging one (`Threads::Two`, the default from
+/// `TWO_THREADS_FROM_BYTES` of input on) finds exactly what one thread finds, in the same
+/// order: on the generated inputs and on the shared corpus's SQL files, scripts and pages (whose
+/// snippets are checked as parts, the pages of the docs site as independent examples).
+#[test]
+fn two_threads_find_what_one_finds() {
+    use backup_lint::{CheckOptions, FileKind, Threads, check_document};
+    let Some(shared) = shared() else {
+        return;
+    };
+    let (generated, names) = generated("two-threads");
+    let mut files: Vec<(PathBuf, bool)> = names
+        .iter()
+        .map(|name| (generated.join(name), false))
+        .collect();
+    for dir in ["corpus/docs", "corpus/scripts", "corpus/pages"] {
+        let mut found: Vec<PathBuf> = walk(&shared.join(dir));
+        found.sort();
+        files.extend(found.into_iter().map(|p| (p, false)));
+    }
+    // The docs site's pages: every fifth, as a documentation site is checked.
+    let mut pages = walk(&shared.join("corpus/pages/docs-v25.2"));
+    pages.sort();
+    files.extend(pages.into_iter().step_by(5).map(|p| (p, true)));
+    let mut checked = 0;
+    for (path, independent_examples) in &files {
+        let Some(kind) = FileKind::from_name(path) else {
+            continue;
+        };
+        let text = String::from_utf8_lossy(&std::fs::read(path).unwrap()).into_owned();
+        let opts = |threads| CheckOptions {
+            now: Some(1_796_515_200),
+            independent_examples: *independent_examples,
+            threads,
+            ..CheckOptions::default()
+        };
+        let one = check_document(&text, kind, &opts(Threads::One), &[]);
+        let two = check_document(&text, kind, &opts(Threads::Two), &[]);
+        assert_eq!(one, two, "{}", path.display());
+        checked += 1;
+    }
+    assert!(checked > 100, "only {checked} files were compared");
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return out;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(walk(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
 }
