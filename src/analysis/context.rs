@@ -66,8 +66,16 @@ pub fn write_location(
 }
 
 impl FileContext {
-    /// Adds the next statement; `written` is what its facts said (`Written::of`).
-    pub fn push(&mut self, span: Span, entry: Entry, written: Written) {
+    /// Adds the next statement; `written` is what its facts said (`Written::of`). The trees of
+    /// earlier writers no later check can reach any more are moved into `spent`, for the
+    /// caller to free (on the thread that built them).
+    pub fn push(
+        &mut self,
+        span: Span,
+        entry: Entry,
+        written: Written,
+        spent: &mut Vec<Box<Statement>>,
+    ) {
         if let Entry::Statement(_) = &entry
             && let Some(record) = written.locality
         {
@@ -91,7 +99,11 @@ impl FileContext {
             state.scheduled |= matches!(**stmt, Statement::CreateSchedule(_));
             state.add(stmt, write, released);
             for &n in &self.released {
-                self.entries[n].1 = Entry::Released;
+                if let Entry::Statement(tree) =
+                    std::mem::replace(&mut self.entries[n].1, Entry::Released)
+                {
+                    spent.push(tree);
+                }
             }
         }
         if matches!(entry, Entry::Broken) {

@@ -84,10 +84,10 @@ pub fn check_parts(
     let set = opts.rules.for_text(text);
     let placeholders = set.contains(&rules::template::placeholder::RULE);
     let statement_rules = rules::StatementRules::of(&set);
-    // Judges one statement against the file so far and adds it to the file state. Returns the
-    // statement's tree when the file state does not keep it, so that it is freed on the
-    // thread that built it.
-    let judge = |stmt: Prepared| -> Option<Box<Statement>> {
+    // Judges one statement against the file so far and adds it to the file state. The trees no
+    // longer needed (the statement's own when the file state does not keep it, earlier writers
+    // it released) go into `spent`, to be freed on the thread that built them.
+    let judge = |stmt: Prepared, spent: &mut Vec<Box<Statement>>| {
         let mut restart = false;
         while fresh.next_if(|&f| f <= stmt.span.start as usize).is_some() {
             restart = true;
@@ -98,7 +98,6 @@ pub fn check_parts(
         spans.push(stmt.span);
         let templates = template::within(&templates, stmt.span);
         let mut written = Written::default();
-        let mut spent = None;
         let entry = match stmt.kind {
             PreparedKind::Parsed(tree) => {
                 release.extend(stmt.release);
@@ -115,7 +114,7 @@ pub fn check_parts(
                     | Statement::AlterBackup(_)
                     | Statement::AlterBackupSchedule(_) => Entry::Statement(ast),
                     _ => {
-                        spent = Some(ast);
+                        spent.push(ast);
                         Entry::Reader
                     }
                 }
@@ -132,8 +131,7 @@ pub fn check_parts(
             }
             PreparedKind::Other { words } => Entry::Other { words },
         };
-        file.push(stmt.span, entry, written);
-        spent
+        file.push(stmt.span, entry, written, spent);
     };
     let prepare = |stmt: ParsedStatement| {
         let inside = template::within(&templates, stmt.span);
@@ -148,8 +146,10 @@ pub fn check_parts(
         parse_beside(&parse_text, parts, &mut diags, prepare, judge);
     } else {
         let mut judge = judge;
+        let mut spent = Vec::new();
         parser::parse_each_part(&parse_text, parts, &mut diags, |stmt| {
-            judge(prepare(stmt));
+            judge(prepare(stmt), &mut spent);
+            spent.clear();
         });
     }
     if text.contains(source::INVALID_BYTE) {
@@ -259,7 +259,7 @@ impl Prepared {
 
 /// Runs `parser::parse_each_part` and `prepare` on a second thread and `judge` on this one, in
 /// batches, in source order: the same calls in the same order as on one thread, so the same
-/// findings. The trees `judge` hands back go back to the parsing thread to be freed there: it
+/// findings. The trees `judge` is done with go back to the parsing thread to be freed there: it
 /// has time to spare, and an allocator frees a block most cheaply on the thread that took it.
 /// Without a second thread (none can be started), everything runs here.
 fn parse_beside(
@@ -267,7 +267,7 @@ fn parse_beside(
     parts: &[usize],
     diags: &mut Vec<Diagnostic>,
     prepare: impl Fn(ParsedStatement) -> Prepared + Sync,
-    mut judge: impl FnMut(Prepared) -> Option<Box<Statement>>,
+    mut judge: impl FnMut(Prepared, &mut Vec<Box<Statement>>),
 ) {
     type Batch = Vec<Prepared>;
     std::thread::scope(|scope| {
@@ -302,13 +302,18 @@ fn parse_beside(
                 diags
             });
         let Ok(parsing) = parsing else {
+            let mut spent = Vec::new();
             parser::parse_each_part(parse_text, parts, diags, |stmt| {
-                judge(prepare(stmt));
+                judge(prepare(stmt), &mut spent);
+                spent.clear();
             });
             return;
         };
         for batch in parsed {
-            let trees: Vec<Box<Statement>> = batch.into_iter().filter_map(&mut judge).collect();
+            let mut trees = Vec::new();
+            for prepared in batch {
+                judge(prepared, &mut trees);
+            }
             // A failed send: the parsing thread is gone (it panicked); free them here.
             let _ = send_spent.send(trees);
         }
