@@ -175,8 +175,10 @@ pub fn check_parts(
 /// thread's start costs less than the work it takes over (lexing, parsing, the release
 /// findings and the facts: about half of a check without findings).
 pub const TWO_THREADS_FROM_BYTES: usize = 256 * 1024;
-/// Statements handed from the parsing thread to the judging one at a time.
-const BATCH: usize = 256;
+/// Statements handed from the parsing thread to the judging one at a time: fewer hand-overs
+/// paid more than the cache kept warm by small batches (clean 20 MB: 64 statements 0.24 s,
+/// 256 0.22 s, 1,024 0.20 s; about 4 MB more memory).
+const BATCH: usize = 1024;
 /// Batches parsed ahead of the judge at most: memory stays bounded whatever the file's size.
 const BATCHES_AHEAD: usize = 2;
 /// The parsing thread's stack: as deep as the main thread's (the parser's depth guards and
