@@ -102,12 +102,12 @@ pub fn check_parts(
             PreparedKind::Parsed(tree) => {
                 release.extend(stmt.release);
                 {
-                    let (ast, facts) = (tree.borrow_owner(), tree.borrow_dependent());
+                    let (ast, facts) = (tree.tree(), tree.facts());
                     let ctx = statement_ctx(opts, text, stmt.span, &file, templates, facts);
                     statement_rules.run(ast, &ctx, &mut release);
                     written = Written::of(ast, facts, file.locality());
                 }
-                let ast = tree.into_owner();
+                let ast = tree.into_tree();
                 match *ast {
                     Statement::Backup(_)
                     | Statement::CreateSchedule(_)
@@ -208,15 +208,66 @@ fn statement_ctx<'a>(
     }
 }
 
-self_cell::self_cell!(
-    /// A statement's tree with its facts, which borrow it: worked out together where the
-    /// statement was parsed, so that the facts can travel with the tree to the judging thread.
-    struct TreeFacts {
-        owner: Box<Statement>,
-        #[covariant]
-        dependent: StatementFacts,
+/// A statement's tree with its facts, which borrow it: worked out together where the statement
+/// was parsed, so that the facts can travel with the tree to the judging thread. Held in place
+/// (not in a cell on the heap, as `self_cell` would): a block taken on the parsing thread and
+/// freed on the judging one costs the allocator a remote atomic write per statement.
+struct TreeFacts {
+    /// Borrows `*tree` (the `'static` is never handed out: `facts` shortens it to `&self`'s).
+    facts: std::mem::ManuallyDrop<StatementFacts<'static>>,
+    /// The tree, owned (`Box::into_raw`): it neither moves nor changes while `facts` lives.
+    tree: std::ptr::NonNull<Statement>,
+}
+
+// SAFETY: `TreeFacts` owns its tree as a `Box<Statement>` would, and its facts borrow only that
+// tree; both are `Send` + `Sync` data, so moving the pair to another thread is sound.
+unsafe impl Send for TreeFacts {}
+
+impl TreeFacts {
+    fn new(tree: Box<Statement>, facts_of: impl FnOnce(&Statement) -> StatementFacts<'_>) -> Self {
+        let tree = std::ptr::NonNull::from(Box::leak(tree));
+        // SAFETY: the tree stays allocated, unmoved and unchanged until `Drop` or `into_tree`,
+        // which drop the facts first.
+        let facts = facts_of(unsafe { tree.as_ref() });
+        // SAFETY: only the lifetime changes; `facts` gives it back shortened to `&self`'s.
+        let facts =
+            unsafe { std::mem::transmute::<StatementFacts<'_>, StatementFacts<'static>>(facts) };
+        TreeFacts {
+            facts: std::mem::ManuallyDrop::new(facts),
+            tree,
+        }
     }
-);
+
+    fn tree(&self) -> &Statement {
+        // SAFETY: the tree is alive while `self` is.
+        unsafe { self.tree.as_ref() }
+    }
+
+    fn facts(&self) -> &StatementFacts<'_> {
+        &self.facts
+    }
+
+    /// The tree, once its facts are dropped.
+    fn into_tree(self) -> Box<Statement> {
+        let mut this = std::mem::ManuallyDrop::new(self);
+        // SAFETY: the facts go first and are never used again; the tree came from
+        // `Box::into_raw` (`Box::leak`) and `this` is never dropped, so it is freed once.
+        unsafe {
+            std::mem::ManuallyDrop::drop(&mut this.facts);
+            Box::from_raw(this.tree.as_ptr())
+        }
+    }
+}
+
+impl Drop for TreeFacts {
+    fn drop(&mut self) {
+        // SAFETY: as in `into_tree`: the facts first, then the tree they borrow, once.
+        unsafe {
+            std::mem::ManuallyDrop::drop(&mut self.facts);
+            drop(Box::from_raw(self.tree.as_ptr()));
+        }
+    }
+}
 
 /// One statement as the parsing side hands it to the judging side: everything about it that
 /// does not depend on the statements before it.
@@ -227,6 +278,9 @@ struct Prepared {
     release: Vec<Diagnostic>,
 }
 
+// The parsed statement is the usual case, and boxing it would be the allocation `TreeFacts`
+// exists to avoid.
+#[allow(clippy::large_enum_variant)]
 enum PreparedKind {
     Parsed(TreeFacts),
     Broken,
