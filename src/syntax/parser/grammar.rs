@@ -1307,11 +1307,23 @@ mod tests {
         assert!(answered >= 20, "{answered}");
     }
 
-    /// The conformance statements (one per line) and the docs corpus, when `../shared` is here
-    /// (the project builds and tests without it).
+    /// The conformance statements (one per line) and the docs corpus, when `../shared` is here:
+    /// skipped with a notice without it, a failure under `CI=true` (as `tests/suite/support.rs`
+    /// does for the integration tests).
     #[test]
+    #[allow(clippy::print_stderr)] // the skip notice
     fn common_backup_into_agrees_on_the_shared_corpora() {
         let shared = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared");
+        if !shared.exists() {
+            assert!(
+                std::env::var("CI").as_deref() != Ok("true"),
+                "../shared is missing, and CI=true: the tests that read it must run in CI"
+            );
+            eprintln!(
+                "notice: ../shared not found; common_backup_into_agrees_on_the_shared_corpora is skipped"
+            );
+            return;
+        }
         let mut present = false;
         let mut answered = 0;
         for (dir, per_line) in [
@@ -1333,9 +1345,7 @@ mod tests {
                 }
             }
         }
-        assert!(
-            !present || answered > 300,
-            "the shortcut answered {answered}"
-        );
+        assert!(present, "../shared holds neither corpus");
+        assert!(answered > 300, "the shortcut answered {answered}");
     }
 }
