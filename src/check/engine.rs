@@ -36,6 +36,10 @@ pub struct CheckOptions {
     /// Whether a source is parsed on a second thread while this one judges (the findings are
     /// the same either way).
     pub threads: Threads,
+    /// When set, the check stops early (between batches of statements) once it reads `true`:
+    /// its findings are then incomplete, and the caller that set the flag must discard them.
+    /// The language server sets it when a newer version of a document arrives.
+    pub interrupt: Option<&'static std::sync::atomic::AtomicBool>,
 }
 
 /// How many threads `check_parts` uses for one source.
@@ -49,6 +53,12 @@ pub enum Threads {
 }
 
 impl CheckOptions {
+    /// Whether the caller asked the check to stop (see [`CheckOptions::interrupt`]).
+    fn interrupted(&self) -> bool {
+        self.interrupt
+            .is_some_and(|flag| flag.load(std::sync::atomic::Ordering::Relaxed))
+    }
+
     /// Checking for `target` at the current time.
     pub fn at(target: Version) -> CheckOptions {
         CheckOptions {
@@ -142,14 +152,21 @@ pub fn check_parts(
         Threads::One => false,
         Threads::Two => true,
     };
+    let interrupted = || opts.interrupted();
     if two {
-        parse_beside(&parse_text, parts, &mut diags, prepare, judge);
+        parse_beside(&parse_text, parts, &mut diags, prepare, judge, interrupted);
     } else {
         let mut judge = judge;
         let mut spent = Vec::new();
+        let mut judged = 0usize;
+        let mut stopped = false;
         parser::parse_each_part(&parse_text, parts, &mut diags, |stmt| {
-            judge(prepare(stmt), &mut spent);
-            spent.clear();
+            judged += 1;
+            stopped = stopped || (judged.is_multiple_of(BATCH) && interrupted());
+            if !stopped {
+                judge(prepare(stmt), &mut spent);
+                spent.clear();
+            }
         });
     }
     if text.contains(source::INVALID_BYTE) {
@@ -317,13 +334,15 @@ impl Prepared {
 /// batches, in source order: the same calls in the same order as on one thread, so the same
 /// findings. The trees `judge` is done with go back to the parsing thread to be freed there: it
 /// has time to spare, and an allocator frees a block most cheaply on the thread that took it.
-/// Without a second thread (none can be started), everything runs here.
+/// Without a second thread (none can be started), everything runs here. Between batches the
+/// judge stops once `interrupted` says so (the parsing thread then stops at its next batch).
 fn parse_beside(
     parse_text: &str,
     parts: &[usize],
     diags: &mut Vec<Diagnostic>,
     prepare: impl Fn(ParsedStatement) -> Prepared + Sync,
     mut judge: impl FnMut(Prepared, &mut Vec<Box<Statement>>),
+    interrupted: impl Fn() -> bool,
 ) {
     type Batch = Vec<Prepared>;
     std::thread::scope(|scope| {
@@ -365,7 +384,10 @@ fn parse_beside(
             });
             return;
         };
-        for batch in parsed {
+        for batch in parsed.iter() {
+            if interrupted() {
+                break;
+            }
             let mut trees = Vec::new();
             for prepared in batch {
                 judge(prepared, &mut trees);
@@ -373,6 +395,8 @@ fn parse_beside(
             // A failed send: the parsing thread is gone (it panicked); free them here.
             let _ = send_spent.send(trees);
         }
+        // An interrupted judge hangs up: the parsing thread's next send fails and it stops.
+        drop(parsed);
         drop(send_spent);
         match parsing.join() {
             Ok(parse_diags) => *diags = parse_diags,

@@ -127,6 +127,7 @@ fn serve(conn: &Connection) -> Result<Ending, String> {
     conn.initialize_finish(id, init)
         .map_err(|e| scrub(&format!("language server: {e}")))?;
     let mut server = Server::new(workspace_root(&params));
+    server.edit_arrived = Some(&transport::EDIT_ARRIVED);
     let mut shutdown = false;
     let send = |msg: Message| {
         conn.sender
@@ -146,7 +147,7 @@ fn serve(conn: &Connection) -> Result<Ending, String> {
                 match conn.receiver.recv_timeout(server.settle_time()) {
                     Ok(msg) => msg,
                     Err(crossbeam_channel::RecvTimeoutError::Timeout) => {
-                        for m in guarded(|| server.check_edited()) {
+                        for m in guarded(|| server.check_edited_unless_edited_again()) {
                             send(m)?;
                         }
                         continue;
@@ -260,11 +261,19 @@ struct Server {
     /// Configuration errors already shown (each is shown once).
     reported: HashSet<String>,
     /// Documents edited since they were last checked, in edit order. Edits only update the
-    /// text; the check runs when no message is waiting or before the next request, so of a
-    /// burst of edits only the newest version is checked.
+    /// text; the check runs when no message is waiting or before the next request, and one
+    /// started when none was waiting is abandoned when an edit arrives, so of a burst of edits
+    /// only the newest version is checked in full.
     edited: Vec<Url>,
     /// How long the last check took: an edit waits a quarter of it for a newer edit.
     last_check: std::time::Duration,
+    /// Set (by the connection's reader) when an edit arrives: a check started when no message
+    /// was waiting is abandoned when it reads `true`, and the newest version is checked instead.
+    /// `None` when no reader runs beside the loop (the fuzz session, tests).
+    edit_arrived: Option<&'static std::sync::atomic::AtomicBool>,
+    /// When the oldest edit not yet published arrived: abandoning stops once it is
+    /// [`Server::stale_at_most`] old, so a stream of edits cannot hold findings back for long.
+    unpublished_since: Option<std::time::Instant>,
 }
 
 /// The effective configuration for a document, and its file path.
@@ -293,6 +302,8 @@ impl Server {
             reported: HashSet::new(),
             edited: Vec::new(),
             last_check: std::time::Duration::ZERO,
+            edit_arrived: None,
+            unpublished_since: None,
         }
     }
 
@@ -361,6 +372,8 @@ impl Server {
                 if !self.edited.contains(&uri) {
                     self.edited.push(uri);
                 }
+                self.unpublished_since
+                    .get_or_insert_with(std::time::Instant::now);
                 Vec::new()
             }
             "textDocument/didSave" => {
@@ -390,17 +403,56 @@ impl Server {
 
     /// Checks and publishes every document edited since its last check.
     fn check_edited(&mut self) -> Vec<Message> {
+        self.check_edited_with(None)
+    }
+
+    /// [`Server::check_edited`], except that a check is abandoned when an edit arrives during
+    /// it (the edit's document is checked once no message is waiting): of a burst of edits to
+    /// a large document, only the newest version is checked in full. A check is not abandoned
+    /// when the oldest unpublished edit is older than [`Server::stale_at_most`].
+    fn check_edited_unless_edited_again(&mut self) -> Vec<Message> {
+        let interrupt = self.edit_arrived.filter(|_| {
+            self.unpublished_since
+                .is_some_and(|since| since.elapsed() < self.stale_at_most())
+        });
+        self.check_edited_with(interrupt)
+    }
+
+    fn check_edited_with(
+        &mut self,
+        interrupt: Option<&'static std::sync::atomic::AtomicBool>,
+    ) -> Vec<Message> {
+        use std::sync::atomic::Ordering;
         let started = std::time::Instant::now();
         let uris = std::mem::take(&mut self.edited);
         let mut out = Vec::new();
-        for uri in &uris {
-            match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.publish(uri))) {
-                Ok(messages) => out.extend(messages),
+        for (i, uri) in uris.iter().enumerate() {
+            if let Some(flag) = interrupt {
+                flag.store(false, Ordering::Relaxed);
+            }
+            let publish = || self.publish_unless(uri, interrupt);
+            match std::panic::catch_unwind(std::panic::AssertUnwindSafe(publish)) {
+                Ok(Ok(messages)) => out.extend(messages),
+                Ok(Err(messages)) => {
+                    // Abandoned: this document and the ones after it wait for the next check.
+                    out.extend(messages);
+                    self.edited.splice(0..0, uris[i..].iter().cloned());
+                    return out;
+                }
                 Err(_) => out.extend(self.publish_failure(uri)),
             }
         }
         self.last_check = started.elapsed();
+        if self.edited.is_empty() {
+            self.unpublished_since = None;
+        }
         out
+    }
+
+    /// How long an edit may wait unpublished while newer ones keep abandoning its checks: four
+    /// checks' time, and at least 100 ms.
+    fn stale_at_most(&self) -> std::time::Duration {
+        (self.last_check * 4).max(std::time::Duration::from_millis(100))
     }
 
     /// After a check of `uri` failed (the panic hook logged where): one error at the start of
@@ -523,15 +575,28 @@ impl Server {
 
     /// Checks `uri` again and returns its `publishDiagnostics` (plus any configuration error).
     fn publish(&mut self, uri: &Url) -> Vec<Message> {
+        // Without an interrupt flag the check runs to its end.
+        self.publish_unless(uri, None)
+            .unwrap_or_else(|messages| messages)
+    }
+
+    /// [`Server::publish`]'s messages, or `Err` with all but the publish (a configuration
+    /// error) when `interrupt` became `true` during the check: its findings may be incomplete,
+    /// so they are dropped unseen and the document keeps its last published state.
+    fn publish_unless(
+        &mut self,
+        uri: &Url,
+        interrupt: Option<&'static std::sync::atomic::AtomicBool>,
+    ) -> Result<Vec<Message>, Vec<Message>> {
         self.edited.retain(|u| u != uri);
         let mut out = Vec::new();
         let Some(kind) = self.docs.get(uri).map(|d| d.kind(uri)) else {
-            return out;
+            return Ok(out);
         };
         let Some(kind) = kind else {
             let version = self.docs.get(uri).map(|d| d.version);
             out.push(publish_message(uri.clone(), Vec::new(), version));
-            return out;
+            return Ok(out);
         };
         let resolved = self.resolve(uri, &mut out);
         if resolved.excluded() {
@@ -540,7 +605,7 @@ impl Server {
             doc.diagnostics.clear();
             doc.built = None;
             out.push(publish_message(uri.clone(), Vec::new(), Some(doc.version)));
-            return out;
+            return Ok(out);
         }
         let doc = self.docs.get_mut(uri).expect("checked above");
         let built =
@@ -548,9 +613,13 @@ impl Server {
         let opts = CheckOptions {
             independent_examples: resolved.config.independent_examples,
             rules: resolved.config.rules_for(resolved.file.as_deref()),
+            interrupt,
             ..CheckOptions::at(resolved.target)
         };
         let diags = crate::check::engine::check(&built, &opts);
+        if interrupt.is_some_and(|flag| flag.load(std::sync::atomic::Ordering::Relaxed)) {
+            return Err(out);
+        }
         doc.diagnostics = resolved.config.apply(resolved.file.as_deref(), diags);
         doc.redactor = Redactor::new(&doc.text);
         doc.built = Some((doc.version, built.rebind("")));
@@ -561,7 +630,7 @@ impl Server {
             .map(|d| to_lsp(d, uri, &lines, &doc.redactor))
             .collect();
         out.push(publish_message(uri.clone(), lsp, Some(doc.version)));
-        out
+        Ok(out)
     }
 
     fn formatting(&mut self, uri: &Url) -> Option<Vec<TextEdit>> {
@@ -871,6 +940,86 @@ mod tests {
         assert_eq!(p.diagnostics.len(), 1);
         assert!(p.diagnostics[0].message.contains("could not check"));
         assert!(server.docs[&uri].diagnostics.is_empty());
+    }
+
+    #[test]
+    fn a_check_an_edit_interrupts_is_dropped_and_the_newest_version_checked() {
+        use std::sync::atomic::{AtomicBool, Ordering};
+        static EDIT: AtomicBool = AtomicBool::new(false);
+        let mut server = Server::new(None);
+        server.edit_arrived = Some(&EDIT);
+        let uri = Url::parse("file:///tmp/x.sql").unwrap();
+        let open = |version, text: &str| {
+            serde_json::from_value::<Notification>(serde_json::json!({
+                "method": "textDocument/didOpen",
+                "params": {"textDocument": {"uri": uri, "languageId": "sql",
+                           "version": version, "text": text}}
+            }))
+            .unwrap()
+        };
+        let change = |version, text: &str| {
+            serde_json::from_value::<Notification>(serde_json::json!({
+                "method": "textDocument/didChange",
+                "params": {"textDocument": {"uri": uri, "version": version},
+                           "contentChanges": [{"text": text}]}
+            }))
+            .unwrap()
+        };
+        let published = |messages: &[Message]| -> Vec<(Option<i32>, usize)> {
+            messages
+                .iter()
+                .filter_map(|m| match m {
+                    Message::Notification(n) => {
+                        serde_json::from_value::<PublishDiagnosticsParams>(n.params.clone()).ok()
+                    }
+                    _ => None,
+                })
+                .map(|p| (p.version, p.diagnostics.len()))
+                .collect()
+        };
+        let once = "BACKUP INTO 's3://b/p?AUTH=implicit' WITH detached;\n";
+        let twice = "BACKUP INTO 's3://b/p?AUTH=implicit' WITH detached, detached;\n";
+        let [(Some(1), n)] = published(&server.notification(open(1, once)))[..] else {
+            panic!("version 1 is not published");
+        };
+        server.notification(change(2, twice));
+        // An edit arrives while version 2 is checked (the reader sets the flag; the engine
+        // polls it, and so does the server once the check returns).
+        let interrupted = |s: &mut Server| {
+            let flag = s.edit_arrived.unwrap();
+            let uris = std::mem::take(&mut s.edited);
+            let mut out = Vec::new();
+            for uri in &uris {
+                flag.store(true, Ordering::Relaxed);
+                match s.publish_unless(uri, Some(flag)) {
+                    Ok(m) | Err(m) => out.extend(m),
+                }
+                s.edited.push(uri.clone());
+            }
+            out
+        };
+        assert!(published(&interrupted(&mut server)).is_empty());
+        assert_eq!(
+            server.docs[&uri].diagnostics.len(),
+            n,
+            "version 1's findings stay"
+        );
+        assert_eq!(server.edited, std::slice::from_ref(&uri));
+        // The newest version is checked in full once no edit interrupts it.
+        server.notification(change(3, twice));
+        EDIT.store(false, Ordering::Relaxed);
+        let done = server.check_edited_unless_edited_again();
+        assert_eq!(published(&done), [(Some(3), n + 1)]);
+        assert!(server.edited.is_empty() && server.unpublished_since.is_none());
+
+        // An edit unpublished for longer than `stale_at_most` is no longer held back.
+        server.notification(change(4, once));
+        server.unpublished_since = Some(std::time::Instant::now() - server.stale_at_most());
+        EDIT.store(true, Ordering::Relaxed);
+        assert_eq!(
+            published(&server.check_edited_unless_edited_again()),
+            [(Some(4), n)]
+        );
     }
 
     #[test]

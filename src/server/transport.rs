@@ -21,6 +21,11 @@ impl IoThreads {
     }
 }
 
+/// Set by the reader when a `textDocument/didChange` arrives; the loop clears it before a
+/// check it may abandon (`CheckOptions::interrupt`). One per process, as stdin is.
+pub(super) static EDIT_ARRIVED: std::sync::atomic::AtomicBool =
+    std::sync::atomic::AtomicBool::new(false);
+
 /// A connection over stdin/stdout. lsp-server's own reader ends the session at the first
 /// malformed header or body; this one skips that message, says so on stderr (never quoting
 /// the input) and keeps reading. Its queue is unbounded, so the loop sees every message
@@ -90,8 +95,13 @@ pub(super) fn stdio() -> (Connection, IoThreads) {
                 }
             };
             let exit = matches!(&msg, Message::Notification(n) if n.method == "exit");
+            let edit =
+                matches!(&msg, Message::Notification(n) if n.method == "textDocument/didChange");
             if to_loop.send(msg).is_err() || exit {
                 return;
+            }
+            if edit {
+                EDIT_ARRIVED.store(true, std::sync::atomic::Ordering::Relaxed);
             }
         }
     });

@@ -14,6 +14,7 @@ mod formats;
 mod fuzz;
 mod grammar_sync;
 mod hardening;
+mod interrupt;
 mod layers;
 mod lsp;
 mod migrate;
