@@ -63,11 +63,11 @@ pub(crate) fn check_one(
     let doc = Document::build(&text, input.kind, wrappers);
     // A file large enough to be parsed on a second thread has its output's text model (the
     // redaction scan, the line starts) made on a third one meanwhile, when the output will
-    // show this text: the parsing thread is done long before the judging one, which then
-    // writes the output.
+    // show this text (`--statistics` shows none): the parsing thread is done long before
+    // the judging one, which then writes the output.
     let model_beside = matches!(threads, Threads::Auto)
         && text.len() >= engine::TWO_THREADS_FROM_BYTES
-        && !(args.fix || args.diff || args.add_ignore);
+        && !(args.fix || args.diff || args.add_ignore || args.statistics);
     std::thread::scope(|scope| {
         let model = model_beside.then(|| scope.spawn(|| render::TextModel::new(&text)));
         out.diagnostics = check(&doc);
