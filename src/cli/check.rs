@@ -10,6 +10,8 @@ pub(crate) struct Checked {
     /// The file (`None`: standard input).
     pub(crate) path: Option<PathBuf>,
     pub(crate) text: String,
+    /// What the output needs of `text` alone, when it was made while the file was checked.
+    pub(crate) model: Option<render::TextModel>,
     pub(crate) diagnostics: Vec<Diagnostic>,
     /// A unified diff of the fixes (`--diff`).
     pub(crate) diff: Option<String>,
@@ -34,6 +36,7 @@ pub(crate) fn check_one(
         display: input.display.clone(),
         path: input.path.clone(),
         text: String::new(),
+        model: None,
         diagnostics: Vec::new(),
         diff: None,
         notes: Vec::new(),
@@ -58,7 +61,19 @@ pub(crate) fn check_one(
     let check = |doc: &Document<'_>| cfg.apply(input.path.as_deref(), engine::check(doc, &opts));
     let (text, invalid_utf8) = source::decode_owned(bytes);
     let doc = Document::build(&text, input.kind, wrappers);
-    out.diagnostics = check(&doc);
+    // A file large enough to be parsed on a second thread has its output's text model (the
+    // redaction scan, the line starts) made on a third one meanwhile, when the output will
+    // show this text (`--statistics` shows none): the parsing thread is done long before
+    // the judging one, which then writes the output.
+    let model_beside = matches!(threads, Threads::Auto)
+        && text.len() >= engine::TWO_THREADS_FROM_BYTES
+        && !(args.fix || args.diff || args.add_ignore || args.statistics);
+    std::thread::scope(|scope| {
+        let model = model_beside.then(|| scope.spawn(|| render::TextModel::new(&text)));
+        out.diagnostics = check(&doc);
+        // A panic there is met again when the renderer makes the model.
+        out.model = model.and_then(|m| m.join().ok());
+    });
     if let Some(path) = &input.path {
         let dir = path.parent().unwrap_or(Path::new("."));
         out.fed = doc.fed_files().iter().map(|f| dir.join(f)).collect();
@@ -595,7 +610,7 @@ impl CheckRun {
                 diagnostics: &r.diagnostics,
             };
             if written.is_ok() {
-                written = renderer.file(&report);
+                written = renderer.file_modelled(&report, r.model);
             }
             if let Some(table) = &mut self.summary {
                 table.file(&report);

@@ -10,10 +10,8 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::pretty::ArrayWriter;
-use super::{FileReport, position};
+use super::{FileReport, Model, position};
 use crate::diagnostic::Severity;
-use crate::redact::Redactor;
-use crate::syntax::span::LineIndex;
 
 #[derive(Serialize)]
 struct Lines {
@@ -74,12 +72,18 @@ impl GitlabWriter {
         })
     }
 
-    pub(super) fn file<W: Write>(&mut self, out: &mut W, f: &FileReport<'_>) -> io::Result<()> {
+    pub(super) fn file<W: Write>(
+        &mut self,
+        out: &mut W,
+        f: &FileReport<'_>,
+        model: Model<'_>,
+    ) -> io::Result<()> {
         if f.diagnostics.is_empty() {
             return Ok(());
         }
-        let index = LineIndex::new(f.text);
-        let redactor = Redactor::new(f.text);
+        let model = model.get();
+        let index = model.index(f.text);
+        let redactor = &model.redactor;
         let masked = redactor.masked_source(f.text);
         // Occurrences of the same fingerprint base within the file.
         let mut seen: HashMap<u64, u32> = HashMap::new();

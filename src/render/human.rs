@@ -5,10 +5,8 @@ use std::sync::Arc;
 
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic};
 
-use super::{FileReport, replace_controls, terminal_message, terminal_path};
+use super::{FileReport, Model, replace_controls, terminal_message, terminal_path};
 use crate::diagnostic::Severity;
-use crate::redact::Redactor;
-use crate::syntax::span::LineIndex;
 
 /// A file's text as miette reads it: only the lines around a span are scanned (miette's own
 /// `str` source scans from the start of the file for every finding), and a byte-order mark is
@@ -149,15 +147,21 @@ impl HumanWriter {
         }
     }
 
-    pub(super) fn file<W: Write>(&mut self, out: &mut W, f: &FileReport<'_>) -> io::Result<()> {
+    pub(super) fn file<W: Write>(
+        &mut self,
+        out: &mut W,
+        f: &FileReport<'_>,
+        model: Model<'_>,
+    ) -> io::Result<()> {
         if f.diagnostics.is_empty() {
             return Ok(());
         }
-        let index = LineIndex::new(f.text);
+        let model = model.get();
+        let index = model.index(f.text);
         // Code frames show the source with every secret value masked and every control
         // character but line breaks and tabs replaced, at the same length.
-        let redactor = Redactor::new(f.text);
-        let tm = |t: &str| terminal_message(&redactor, t);
+        let redactor = &model.redactor;
+        let tm = |t: &str| terminal_message(redactor, t);
         let masked = redactor.masked_source(f.text);
         let shown = replace_controls(&masked, |c, next| {
             c == '\n' || c == '\t' || (c == '\r' && next == Some('\n'))

@@ -8,9 +8,7 @@
 use std::fmt;
 use std::io::{self, Seek, Write};
 
-use super::{FileReport, position};
-use crate::redact::Redactor;
-use crate::syntax::span::LineIndex;
+use super::{FileReport, Model, position};
 
 /// Bytes of suites kept in memory before they move to a temporary file.
 const HELD_IN_MEMORY: usize = 8 << 20;
@@ -60,7 +58,7 @@ impl JunitWriter {
         }
     }
 
-    pub(super) fn file(&mut self, f: &FileReport<'_>) -> io::Result<()> {
+    pub(super) fn file(&mut self, f: &FileReport<'_>, model: Model<'_>) -> io::Result<()> {
         let out = &mut self.suites;
         let path = Xml(f.path);
         let failures = f.diagnostics.len();
@@ -78,8 +76,9 @@ impl JunitWriter {
             )?;
             return out.write_all(b"  </testsuite>\n");
         }
-        let redactor = Redactor::new(f.text);
-        let index = LineIndex::new(f.text);
+        let model = model.get();
+        let redactor = &model.redactor;
+        let index = model.index(f.text);
         for d in f.diagnostics {
             let p = position(&index, d.span);
             let message = redactor.scrub(&d.message);

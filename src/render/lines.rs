@@ -4,19 +4,22 @@
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
-use super::{FileReport, position, replace_controls, terminal_message, terminal_path};
+use super::{FileReport, Model, position, replace_controls, terminal_message, terminal_path};
 use crate::diagnostic::Severity;
-use crate::redact::Redactor;
-use crate::syntax::span::LineIndex;
 
 /// One line per finding: `path:line:col: severity[CODE name]: message` (1-based; editors'
 /// error formats, vim `errorformat`, VS Code problem matchers).
-pub(super) fn concise<W: Write>(out: &mut W, f: &FileReport<'_>) -> io::Result<()> {
+pub(super) fn concise<W: Write>(
+    out: &mut W,
+    f: &FileReport<'_>,
+    model: Model<'_>,
+) -> io::Result<()> {
     if f.diagnostics.is_empty() {
         return Ok(());
     }
-    let redactor = Redactor::new(f.text);
-    let index = LineIndex::new(f.text);
+    let model = model.get();
+    let redactor = &model.redactor;
+    let index = model.index(f.text);
     let path = terminal_path(f.path);
     for d in f.diagnostics {
         let (line, col) = index.line_col(d.span.start as usize);
@@ -26,7 +29,7 @@ pub(super) fn concise<W: Write>(out: &mut W, f: &FileReport<'_>) -> io::Result<(
             d.severity.as_str(),
             d.code.code,
             d.code.name,
-            terminal_message(&redactor, &d.message).replace('\n', " "),
+            terminal_message(redactor, &d.message).replace('\n', " "),
             if d.fix().is_some() { " (fixable)" } else { "" }
         )?;
     }
@@ -34,11 +37,16 @@ pub(super) fn concise<W: Write>(out: &mut W, f: &FileReport<'_>) -> io::Result<(
 }
 
 /// GitHub Actions workflow commands (`::error file=…,line=…::message`).
-pub(super) fn github<W: Write>(out: &mut W, f: &FileReport<'_>) -> io::Result<()> {
+pub(super) fn github<W: Write>(
+    out: &mut W,
+    f: &FileReport<'_>,
+    model: Model<'_>,
+) -> io::Result<()> {
     if f.diagnostics.is_empty() {
         return Ok(());
     }
-    let redactor = Redactor::new(f.text);
+    let model = model.get();
+    let redactor = &model.redactor;
     fn escape_data(s: &str) -> String {
         s.replace('%', "%25")
             .replace('\r', "%0D")
@@ -47,7 +55,7 @@ pub(super) fn github<W: Write>(out: &mut W, f: &FileReport<'_>) -> io::Result<()
     fn escape_property(s: &str) -> String {
         escape_data(s).replace(':', "%3A").replace(',', "%2C")
     }
-    let index = LineIndex::new(f.text);
+    let index = model.index(f.text);
     // Escaped first: line breaks keep their `%0A` form; other controls are replaced.
     let path = escape_property(f.path);
     let path = terminal_path(&path);

@@ -17,7 +17,7 @@ use std::io::{self, Write};
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::redact::Redactor;
-use crate::syntax::span::{LineIndex, Span};
+use crate::syntax::span::{LineIndex, LineStarts, Span};
 
 pub use json::JSON_SCHEMA_VERSION;
 pub use lines::Statistics as RuleTable;
@@ -31,13 +31,56 @@ pub struct FileReport<'a> {
     pub diagnostics: &'a [Diagnostic],
 }
 
-struct JsonPosition {
+/// What every format works out from a file's text alone before writing its findings: the
+/// redaction model and where the lines start. `check` makes a large file's on another thread
+/// while the file is checked ([`Renderer::file_modelled`]); otherwise the renderer makes it.
+pub struct TextModel {
+    redactor: Redactor,
+    lines: LineStarts,
+}
+
+impl TextModel {
+    pub fn new(text: &str) -> TextModel {
+        TextModel {
+            redactor: Redactor::new(text),
+            lines: LineStarts::of(text),
+        }
+    }
+
+    /// The line index of `text`, the text this model was made of.
+    fn index<'a>(&'a self, text: &'a str) -> LineIndex<'a> {
+        LineIndex::with_starts(text, &self.lines)
+    }
+}
+
+/// A file's [`TextModel`]: the one given for its text, else made when a writer first needs
+/// it (never for a file without findings).
+struct Model<'a> {
+    text: &'a str,
+    given: Option<TextModel>,
+}
+
+impl Model<'_> {
+    /// Whether the model was made beside the file's check (see [`Renderer::file_modelled`]).
+    fn made_beside(&self) -> bool {
+        self.given
+            .as_ref()
+            .is_some_and(|model| model.lines.is_of(self.text))
+    }
+
+    fn get(self) -> TextModel {
+        match self.given {
+            Some(model) if model.lines.is_of(self.text) => model,
+            _ => TextModel::new(self.text),
+        }
+    }
+}
+
+struct Position {
     line: usize,
     column: usize,
     end_line: usize,
     end_column: usize,
-    start: u32,
-    end: u32,
 }
 
 /// `text` with each control character that would act on a terminal (move the cursor,
@@ -83,16 +126,14 @@ fn terminal_path(path: &str) -> Cow<'_, str> {
     replace_controls(path, |_, _| false)
 }
 
-fn position(index: &LineIndex<'_>, span: Span) -> JsonPosition {
+fn position(index: &LineIndex<'_>, span: Span) -> Position {
     let (line, column) = index.line_col(span.start as usize);
     let (end_line, end_column) = index.line_col(span.end as usize);
-    JsonPosition {
+    Position {
         line,
         column,
         end_line,
         end_column,
-        start: span.start,
-        end: span.end,
     }
 }
 
@@ -203,16 +244,31 @@ impl<W: Write> Renderer<W> {
 
     /// Writes one file's findings; files come in the order the output lists them.
     pub fn file(&mut self, f: &FileReport<'_>) -> io::Result<()> {
+        self.file_modelled(f, None)
+    }
+
+    /// [`Renderer::file`] with the [`TextModel`] of the file's text when it was made beside
+    /// the file's check (one made of another text is not used): a large file checked alone,
+    /// whose findings the JSON output then writes on two threads too.
+    pub fn file_modelled(
+        &mut self,
+        f: &FileReport<'_>,
+        model: Option<TextModel>,
+    ) -> io::Result<()> {
         self.counts.add(f);
         let out = &mut self.out;
+        let model = Model {
+            text: f.text,
+            given: model,
+        };
         match &mut self.writer {
-            FormatWriter::Human(w) => w.file(out, f),
-            FormatWriter::Json(w) => w.file(out, f),
-            FormatWriter::Concise => lines::concise(out, f),
-            FormatWriter::Github => lines::github(out, f),
-            FormatWriter::Gitlab(w) => w.file(out, f),
-            FormatWriter::Junit(w) => w.file(f),
-            FormatWriter::Sarif(w) => w.file(out, f),
+            FormatWriter::Human(w) => w.file(out, f, model),
+            FormatWriter::Json(w) => w.file(out, f, model),
+            FormatWriter::Concise => lines::concise(out, f, model),
+            FormatWriter::Github => lines::github(out, f, model),
+            FormatWriter::Gitlab(w) => w.file(out, f, model),
+            FormatWriter::Junit(w) => w.file(f, model),
+            FormatWriter::Sarif(w) => w.file(out, f, model),
             FormatWriter::Statistics(s) => {
                 s.file(f);
                 Ok(())
@@ -297,6 +353,68 @@ mod tests {
                 let expected = serde_json::to_string_pretty(&value).unwrap() + "\n";
                 assert_eq!(out, expected, "{format:?}, {} files", files.len());
             }
+        }
+    }
+
+    /// A large file's findings, written on two threads when its model was made beside its
+    /// check, are the bytes one thread writes; so is a file after another's findings.
+    #[test]
+    fn json_written_on_two_threads_is_json_written_on_one() {
+        let statement = "BACKUP INTO 's3://b/p?AWS_ACCESS_KEY_ID=AKIAFAKE&AWS_SECRET_ACCESS_KEY=FAKEsecret99' WITH detached, detached;\n";
+        let text = statement.repeat(3 * json::CHUNK + 17);
+        let mut findings = Vec::new();
+        for (i, (at, _)) in text.match_indices("BACKUP").enumerate() {
+            let mut d = Diagnostic::new(
+                codes::DUPLICATE_OPTION,
+                Span::new(at + 96, at + 104),
+                format!("finding {i} quotes FAKEsecret99"),
+            )
+            .with_secondary(Span::new(at, at + 6), "here \"first\"");
+            if i % 3 == 0 {
+                d = d.with_help("drop it").with_fix(Fix::safe(
+                    "drop it",
+                    vec![Edit {
+                        span: Span::new(at + 94, at + 104),
+                        replacement: format!("{i}"),
+                    }],
+                ));
+            }
+            findings.push(d);
+        }
+        let big = FileReport {
+            path: "big \"file\".sql",
+            text: &text,
+            diagnostics: &findings,
+        };
+        let small = [Diagnostic::new(
+            codes::DUPLICATE_OPTION,
+            Span::new(0, 1),
+            "x",
+        )];
+        let earlier = FileReport {
+            path: "small.sql",
+            text: "x",
+            diagnostics: &small,
+        };
+        let format = Format::Json {
+            target_version: "24.1",
+        };
+        for before in [&[][..], &[earlier]] {
+            let render = |model: Option<TextModel>| {
+                let mut out = Vec::new();
+                let mut renderer = Renderer::begin(&mut out, format).unwrap();
+                for f in before {
+                    renderer.file(f).unwrap();
+                }
+                renderer.file_modelled(&big, model).unwrap();
+                renderer.finish().unwrap();
+                String::from_utf8(out).unwrap()
+            };
+            let one = render(None);
+            assert!(!one.contains("FAKEsecret99"));
+            assert_eq!(render(Some(TextModel::new(&text))), one);
+            // A model of another text is not used.
+            assert_eq!(render(Some(TextModel::new("other"))), one);
         }
     }
 

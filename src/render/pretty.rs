@@ -119,16 +119,23 @@ impl ArrayWriter {
         self.element_written(out, |buf, depth| write_at(buf, depth, value))
     }
 
-    /// An element written by hand on a [`PrettyBuf`] at the array's depth.
-    pub(super) fn element_by_hand<W: Write>(
+    /// Whether the array has an element yet: the next one follows a `,`.
+    pub(super) fn has_elements(&self) -> bool {
+        self.any
+    }
+
+    /// Elements written by hand (see [`key`]), each after its [`line_break`] at the array's
+    /// depth, which the writer knows; they go out in one write.
+    pub(super) fn elements_by_hand<W: Write>(
         &mut self,
         out: &mut W,
-        write: impl FnOnce(&mut PrettyBuf<'_>),
+        elements: &[u8],
     ) -> io::Result<()> {
-        self.element_written(out, |buf, depth| {
-            write(&mut PrettyBuf::new(buf, depth));
-            Ok(())
-        })
+        if elements.is_empty() {
+            return Ok(());
+        }
+        self.any = true;
+        out.write_all(elements)
     }
 
     fn element_written<W: Write>(
@@ -157,155 +164,133 @@ impl ArrayWriter {
 
 /// JSON written by hand into a byte buffer, in serde_json's pretty layout: for the findings,
 /// where going through serde (a map per flattened struct, a call per piece) cost several
-/// times the bytes written. The caller opens and closes objects and arrays in order; the
-/// writer keeps the separators and the indentation.
-pub(super) struct PrettyBuf<'b> {
-    out: &'b mut Vec<u8>,
-    depth: usize,
-    /// Whether the innermost open object or array has an entry yet.
-    any: bool,
+/// times the bytes written. The caller writes brackets and members in order and gives each
+/// piece its nesting depth; written with a constant depth (the findings' layout is fixed),
+/// a line break, its indentation and a key are a few stores.
+///
+/// A line break and the indentation of `depth`, after a `,` if `comma`.
+#[inline(always)]
+pub(super) fn line_break(out: &mut Vec<u8>, depth: usize, comma: bool) {
+    const COMMA_NEWLINE_INDENT: &[u8; 66] =
+        b",\n                                                                ";
+    const NEWLINE_INDENT: &[u8; 66] =
+        b"\n                                                                 ";
+    let len = usize::from(comma) + 1 + 2 * depth;
+    if len <= NEWLINE_INDENT.len() {
+        // A copy of a fixed size (a few stores, no call) cut to length.
+        let start = out.len();
+        out.extend_from_slice(if comma {
+            COMMA_NEWLINE_INDENT
+        } else {
+            NEWLINE_INDENT
+        });
+        out.truncate(start + len);
+        return;
+    }
+    out.extend_from_slice(if comma { b",\n" } else { b"\n" });
+    for _ in 0..depth {
+        out.extend_from_slice(b"  ");
+    }
 }
 
-/// An object or array opened on a [`PrettyBuf`]: whether its parent had an entry, restored
-/// when it closes.
-#[must_use]
-pub(super) struct Open {
-    parent_any: bool,
+/// A key as written before its value, `"key": ` (for [`key`]), made at compile time.
+macro_rules! quoted_key {
+    ($key:literal) => {
+        concat!("\"", $key, "\": ")
+    };
+}
+pub(super) use quoted_key;
+
+/// The key of an object's member at `depth` (its value follows), after the previous member
+/// unless `first`; `quoted` is the key as [`quoted_key!`] writes it (it needs no escaping).
+// Inlined so that a literal key and depth are copied as constants.
+#[inline(always)]
+pub(super) fn key(out: &mut Vec<u8>, depth: usize, first: bool, quoted: &str) {
+    debug_assert!(
+        quoted.starts_with('"') && quoted.ends_with("\": "),
+        "{quoted:?}"
+    );
+    line_break(out, depth, !first);
+    out.extend_from_slice(quoted.as_bytes());
 }
 
-impl<'b> PrettyBuf<'b> {
-    /// A value written at `depth` (its first line placed by the caller, as [`write_at`]).
-    pub(super) fn new(out: &'b mut Vec<u8>, depth: usize) -> Self {
-        PrettyBuf {
-            out,
-            depth,
-            any: false,
+/// Closes an object (`}`) or array (`]`) whose members sat at `depth + 1`: on a line of its
+/// own at `depth` after members (`any`), right after the opening bracket otherwise.
+#[inline(always)]
+pub(super) fn close(out: &mut Vec<u8>, depth: usize, any: bool, bracket: u8) {
+    if any {
+        line_break(out, depth, false);
+    }
+    out.push(bracket);
+}
+
+/// Two decimal digits for each number below 100.
+const DIGIT_PAIRS: &[u8; 200] = b"\
+    0001020304050607080910111213141516171819\
+    2021222324252627282930313233343536373839\
+    4041424344454647484950515253545556575859\
+    6061626364656667686970717273747576777879\
+    8081828384858687888990919293949596979899";
+
+/// The number of decimal digits of `n`.
+fn decimal_len(n: u64) -> usize {
+    /// `POWERS[i]` = 10^i.
+    const POWERS: [u64; 20] = {
+        let mut powers = [1u64; 20];
+        let mut i = 1;
+        while i < 20 {
+            powers[i] = powers[i - 1] * 10;
+            i += 1;
         }
-    }
+        powers
+    };
+    // From the number of bits (1233 / 4096 is just above log10(2)): either the digits'
+    // number or one less, which one comparison tells.
+    let bits = u64::BITS - (n | 1).leading_zeros();
+    let guess = ((bits * 1233) >> 12) as usize;
+    guess + usize::from((n | 1) >= POWERS[guess])
+}
 
-    fn open(&mut self, bracket: u8) -> Open {
-        self.out.push(bracket);
-        self.depth += 1;
-        Open {
-            parent_any: std::mem::replace(&mut self.any, false),
-        }
+/// `n` in decimal, as serde_json writes it.
+pub(super) fn uint(out: &mut Vec<u8>, n: u64) {
+    // The digits are written in place, two at a time, then copied at a fixed size (no call)
+    // and cut to their number.
+    let mut digits = [0u8; 20];
+    let len = decimal_len(n);
+    let mut at = len;
+    let mut rest = n;
+    while rest >= 10 {
+        let pair = (rest % 100) as usize * 2;
+        rest /= 100;
+        at -= 2;
+        digits[at..at + 2].copy_from_slice(&DIGIT_PAIRS[pair..pair + 2]);
     }
+    if at == 1 {
+        digits[0] = b'0' + rest as u8;
+    }
+    let start = out.len();
+    out.extend_from_slice(&digits);
+    out.truncate(start + len);
+}
 
-    fn close(&mut self, open: Open, bracket: u8) {
-        self.depth -= 1;
-        if self.any {
-            self.line_break(false);
-        }
-        self.out.push(bracket);
-        self.any = open.parent_any;
-    }
+/// `word` as a JSON string: a code, a name or a keyword of the tool's own (letters, digits,
+/// `-`, `_`), which needs no escaping.
+pub(super) fn word(out: &mut Vec<u8>, word: &str) {
+    debug_assert!(
+        word.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_')),
+        "{word:?}"
+    );
+    out.push(b'"');
+    out.extend_from_slice(word.as_bytes());
+    out.push(b'"');
+}
 
-    /// A line break and the indentation of the current depth, after a `,` if `comma`.
-    fn line_break(&mut self, comma: bool) {
-        const COMMA_NEWLINE_INDENT: &[u8; 66] =
-            b",\n                                                                ";
-        const NEWLINE_INDENT: &[u8; 66] =
-            b"\n                                                                 ";
-        let len = usize::from(comma) + 1 + 2 * self.depth;
-        if len <= NEWLINE_INDENT.len() {
-            // A copy of a fixed size (a few stores, no call) cut to length.
-            let start = self.out.len();
-            self.out.extend_from_slice(if comma {
-                COMMA_NEWLINE_INDENT
-            } else {
-                NEWLINE_INDENT
-            });
-            self.out.truncate(start + len);
-            return;
-        }
-        self.out
-            .extend_from_slice(if comma { b",\n" } else { b"\n" });
-        for _ in 0..self.depth {
-            self.out.extend_from_slice(b"  ");
-        }
-    }
-
-    /// The separator and indentation before an entry.
-    fn entry(&mut self) {
-        self.line_break(self.any);
-        self.any = true;
-    }
-
-    pub(super) fn begin_object(&mut self) -> Open {
-        self.open(b'{')
-    }
-
-    pub(super) fn end_object(&mut self, open: Open) {
-        self.close(open, b'}');
-    }
-
-    pub(super) fn begin_array(&mut self) -> Open {
-        self.open(b'[')
-    }
-
-    pub(super) fn end_array(&mut self, open: Open) {
-        self.close(open, b']');
-    }
-
-    /// The next element of the open array (its value follows).
-    pub(super) fn element(&mut self) -> &mut Self {
-        self.entry();
-        self
-    }
-
-    /// The key of the open object's next member (its value follows); `key` needs no escaping.
-    // Inlined so that a literal key is copied as a constant.
-    #[inline(always)]
-    pub(super) fn key(&mut self, key: &str) -> &mut Self {
-        self.entry();
-        self.out.push(b'"');
-        self.out.extend_from_slice(key.as_bytes());
-        self.out.extend_from_slice(b"\": ");
-        self
-    }
-
-    pub(super) fn null(&mut self) {
-        self.out.extend_from_slice(b"null");
-    }
-
-    pub(super) fn uint(&mut self, n: u64) {
-        // The digits are written in a fixed-size copy (no call) cut to their number.
-        let mut digits = [0u8; 20];
-        let len = n.checked_ilog10().map_or(1, |log| log as usize + 1);
-        let mut rest = n;
-        for digit in digits[..len].iter_mut().rev() {
-            *digit = b'0' + (rest % 10) as u8;
-            rest /= 10;
-        }
-        let start = self.out.len();
-        self.out.extend_from_slice(&digits);
-        self.out.truncate(start + len);
-    }
-
-    /// A value already written as JSON.
-    pub(super) fn raw(&mut self, json: &[u8]) {
-        self.out.extend_from_slice(json);
-    }
-
-    /// `word` as a JSON string: a code, a name or a keyword of the tool's own (letters,
-    /// digits, `-`, `_`), which needs no escaping.
-    pub(super) fn word(&mut self, word: &str) {
-        debug_assert!(
-            word.bytes()
-                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_')),
-            "{word:?}"
-        );
-        self.out.push(b'"');
-        self.out.extend_from_slice(word.as_bytes());
-        self.out.push(b'"');
-    }
-
-    /// `s` as a JSON string, escaped as serde_json escapes it.
-    pub(super) fn str(&mut self, s: &str) {
-        self.out.push(b'"');
-        escape_into(self.out, s.as_bytes());
-        self.out.push(b'"');
-    }
+/// `s` as a JSON string, escaped as serde_json escapes it.
+pub(super) fn string(out: &mut Vec<u8>, s: &str) {
+    out.push(b'"');
+    escape_into(out, s.as_bytes());
+    out.push(b'"');
 }
 
 /// Whether serde_json writes `b` escaped: `"`, `\` and the C0 controls.
@@ -374,7 +359,7 @@ mod tests {
         }
         for text in texts {
             let mut out = Vec::new();
-            PrettyBuf::new(&mut out, 0).str(&text);
+            string(&mut out, &text);
             let expected = serde_json::to_string(&text).unwrap();
             assert_eq!(String::from_utf8(out).unwrap(), expected, "{text:?}");
         }
@@ -384,13 +369,14 @@ mod tests {
     fn integers_are_written_as_serde_json_writes_them() {
         let mut n = 1u64;
         let mut numbers = vec![0, u64::MAX];
+        numbers.extend(0..1000);
         while let Some(next) = n.checked_mul(10) {
-            numbers.extend([n - 1, n, n + 1]);
+            numbers.extend([n - 1, n, n + 1, 2 * n - 1, 5 * n + 7]);
             n = next;
         }
         for n in numbers {
             let mut out = Vec::new();
-            PrettyBuf::new(&mut out, 0).uint(n);
+            uint(&mut out, n);
             assert_eq!(String::from_utf8(out).unwrap(), n.to_string());
         }
     }
@@ -403,37 +389,40 @@ mod tests {
             "c": [{"d": "x", "e": null, "f": [{}]}, {"g": 18_446_744_073_709_551_615u64}],
             "h": {},
         });
-        let mut out = Vec::new();
-        let json = &mut PrettyBuf::new(&mut out, 0);
-        let top = json.begin_object();
-        json.key("a").uint(1);
-        json.key("b");
-        let b = json.begin_array();
-        json.end_array(b);
-        json.key("c");
-        let c = json.begin_array();
-        json.element();
-        let first = json.begin_object();
-        json.key("d").str("x");
-        json.key("e").null();
-        json.key("f");
-        let f = json.begin_array();
-        json.element();
-        let empty = json.begin_object();
-        json.end_object(empty);
-        json.end_array(f);
-        json.end_object(first);
-        json.element();
-        let second = json.begin_object();
-        json.key("g").uint(u64::MAX);
-        json.end_object(second);
-        json.end_array(c);
-        json.key("h");
-        let h = json.begin_object();
-        json.end_object(h);
-        json.end_object(top);
+        let out = &mut Vec::new();
+        out.push(b'{');
+        key(out, 1, true, quoted_key!("a"));
+        uint(out, 1);
+        key(out, 1, false, quoted_key!("b"));
+        out.push(b'[');
+        close(out, 1, false, b']');
+        key(out, 1, false, quoted_key!("c"));
+        out.push(b'[');
+        line_break(out, 2, false);
+        out.push(b'{');
+        key(out, 3, true, quoted_key!("d"));
+        string(out, "x");
+        key(out, 3, false, quoted_key!("e"));
+        out.extend_from_slice(b"null");
+        key(out, 3, false, quoted_key!("f"));
+        out.push(b'[');
+        line_break(out, 4, false);
+        out.push(b'{');
+        close(out, 4, false, b'}');
+        close(out, 3, true, b']');
+        close(out, 2, true, b'}');
+        line_break(out, 2, true);
+        out.push(b'{');
+        key(out, 3, true, quoted_key!("g"));
+        uint(out, u64::MAX);
+        close(out, 2, true, b'}');
+        close(out, 1, true, b']');
+        key(out, 1, false, quoted_key!("h"));
+        out.push(b'{');
+        close(out, 1, false, b'}');
+        close(out, 0, true, b'}');
         let expected = serde_json::to_string_pretty(&value).unwrap();
-        assert_eq!(String::from_utf8(out).unwrap(), expected);
+        assert_eq!(String::from_utf8(out.clone()).unwrap(), expected);
     }
 
     #[test]
@@ -442,19 +431,17 @@ mod tests {
         for _ in 0..40 {
             value = serde_json::json!([value]);
         }
-        let mut out = Vec::new();
-        let json = &mut PrettyBuf::new(&mut out, 0);
-        let mut open = Vec::new();
-        for _ in 0..41 {
-            open.push(json.begin_array());
-            json.element();
+        let out = &mut Vec::new();
+        for depth in 1..=41 {
+            out.push(b'[');
+            line_break(out, depth, false);
         }
-        json.uint(1);
-        while let Some(array) = open.pop() {
-            json.end_array(array);
+        uint(out, 1);
+        for depth in (0..41).rev() {
+            close(out, depth, true, b']');
         }
         assert_eq!(
-            String::from_utf8(out).unwrap(),
+            String::from_utf8(out.clone()).unwrap(),
             serde_json::to_string_pretty(&value).unwrap()
         );
     }

@@ -8,10 +8,9 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::pretty::{ArrayWriter, write_at};
-use super::{FileReport, position};
+use super::{FileReport, Model, position};
 use crate::diagnostic::Severity;
-use crate::redact::Redactor;
-use crate::syntax::span::{LineIndex, Span};
+use crate::syntax::span::Span;
 
 #[derive(Serialize)]
 struct Text<'a> {
@@ -213,12 +212,18 @@ impl SarifWriter {
         })
     }
 
-    pub(super) fn file<W: Write>(&mut self, out: &mut W, f: &FileReport<'_>) -> io::Result<()> {
+    pub(super) fn file<W: Write>(
+        &mut self,
+        out: &mut W,
+        f: &FileReport<'_>,
+        model: Model<'_>,
+    ) -> io::Result<()> {
         if f.diagnostics.is_empty() {
             return Ok(());
         }
-        let redactor = Redactor::new(f.text);
-        let index = LineIndex::new(f.text);
+        let model = model.get();
+        let redactor = &model.redactor;
+        let index = model.index(f.text);
         let (uri, uri_base_id) = sarif_uri(f.path);
         let region = |span: Span| {
             let p = position(&index, span);
