@@ -11,7 +11,7 @@ use crate::hosts::shell::Script;
 use crate::hosts::shell::extract::Extraction;
 use crate::hosts::source;
 pub use crate::rules::RuleSet;
-use crate::rules::{self, Ctx, Entry, FileContext, StatementFacts};
+use crate::rules::{self, Ctx, Entry, FileContext, StatementCtx, StatementFacts};
 use crate::syntax::ast::Statement;
 use crate::syntax::features;
 use crate::syntax::format::FormatOptions;
@@ -19,6 +19,7 @@ use crate::syntax::parser::{self, ParsedStatement, StatementKind};
 use crate::syntax::span::Span;
 use crate::syntax::template;
 use crate::syntax::version::Version;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 #[derive(Clone, Copy, Debug, Default)]
 pub struct CheckOptions {
@@ -87,7 +88,7 @@ pub fn check_parts(
     // Judges one statement against the file so far and adds it to the file state. The trees no
     // longer needed (the statement's own when the file state does not keep it, earlier writers
     // it released) go into `spent`, to be freed on the thread that built them.
-    let judge = |stmt: Prepared, spent: &mut Vec<Box<Statement>>| {
+    let judge = |mut stmt: Prepared, spent: &mut Vec<Box<Statement>>| {
         let mut restart = false;
         while fresh.next_if(|&f| f <= stmt.span.start as usize).is_some() {
             restart = true;
@@ -97,14 +98,26 @@ pub fn check_parts(
         }
         spans.push(stmt.span);
         let templates = template::within(&templates, stmt.span);
+        // Done already when the parsing thread had time for it.
+        stmt.judge_alone(&statement_rules, opts.target, text, templates);
         let mut written = Written::default();
         let entry = match stmt.kind {
             PreparedKind::Parsed(tree) => {
                 release.extend(stmt.release);
                 {
                     let (ast, facts) = (tree.tree(), tree.facts());
-                    let ctx = statement_ctx(opts, text, stmt.span, &file, templates, facts);
-                    statement_rules.run(ast, &ctx, &mut release);
+                    let ctx = Ctx {
+                        statement: StatementCtx::new(
+                            opts.target,
+                            text,
+                            stmt.span,
+                            templates,
+                            facts,
+                        ),
+                        file: &file,
+                        chain: Default::default(),
+                    };
+                    statement_rules.run_in_file(ast, &ctx, &mut release);
                     written = Written::of(ast, facts, file.locality());
                 }
                 let ast = tree.into_tree();
@@ -121,8 +134,13 @@ pub fn check_parts(
             }
             PreparedKind::Broken => {
                 if placeholders {
-                    let ctx =
-                        statement_ctx(opts, text, stmt.span, &file, templates, &rules::NO_FACTS);
+                    let ctx = StatementCtx::new(
+                        opts.target,
+                        text,
+                        stmt.span,
+                        templates,
+                        &rules::NO_FACTS,
+                    );
                     release.extend(rules::template::placeholder::placeholders_in(
                         stmt.span, &ctx,
                     ));
@@ -137,13 +155,18 @@ pub fn check_parts(
         let inside = template::within(&templates, stmt.span);
         Prepared::of(stmt, opts.target, inside, now)
     };
+    // What the parsing thread does for the judge while the judge is behind.
+    let judge_alone = |stmt: &mut Prepared| {
+        let inside = template::within(&templates, stmt.span);
+        stmt.judge_alone(&statement_rules, opts.target, text, inside);
+    };
     let two = match opts.threads {
         Threads::Auto => text.len() >= TWO_THREADS_FROM_BYTES,
         Threads::One => false,
         Threads::Two => true,
     };
     if two {
-        parse_beside(&parse_text, parts, &mut diags, prepare, judge);
+        parse_beside(&parse_text, parts, &mut diags, prepare, judge_alone, judge);
     } else {
         let mut judge = judge;
         let mut spent = Vec::new();
@@ -184,29 +207,6 @@ const BATCHES_AHEAD: usize = 2;
 /// The parsing thread's stack: as deep as the main thread's (the parser's depth guards and
 /// the fuzzers assume the usual 8 MB).
 const PARSER_STACK: usize = 8 << 20;
-
-/// What the rules see besides `facts`' statement.
-fn statement_ctx<'a>(
-    opts: &CheckOptions,
-    text: &'a str,
-    span: Span,
-    file: &'a FileContext,
-    templates: &'a [template::Template],
-    facts: &'a StatementFacts<'a>,
-) -> Ctx<'a> {
-    Ctx {
-        target: opts.target,
-        source: text,
-        span,
-        file,
-        templates,
-        facts,
-        chain: Default::default(),
-        last_literal: Default::default(),
-        storage: Default::default(),
-        collection: Default::default(),
-    }
-}
 
 /// A statement's tree with its facts, which borrow it: worked out together where the statement
 /// was parsed, so that the facts can travel with the tree to the judging thread. Held in place
@@ -274,8 +274,11 @@ impl Drop for TreeFacts {
 struct Prepared {
     span: Span,
     kind: PreparedKind,
-    /// Its release findings (features newer than the target).
+    /// Its release findings (features newer than the target), then, once `judged_alone`, the
+    /// findings of the rules that judge it alone.
     release: Vec<Diagnostic>,
+    /// Whether the rules that judge the statement alone have run (`Prepared::judge_alone`).
+    judged_alone: bool,
 }
 
 // The parsed statement is the usual case, and boxing it would be the allocation `TreeFacts`
@@ -309,27 +312,55 @@ impl Prepared {
             span: stmt.span,
             kind,
             release,
+            judged_alone: false,
+        }
+    }
+
+    /// Runs the rules that judge a parsed statement alone, once: on the parsing thread when
+    /// the judge is behind, otherwise on the judging one. `templates`: the placeholders inside
+    /// the statement.
+    fn judge_alone(
+        &mut self,
+        rules: &rules::StatementRules,
+        target: Version,
+        source: &str,
+        templates: &[template::Template],
+    ) {
+        if self.judged_alone {
+            return;
+        }
+        self.judged_alone = true;
+        if let PreparedKind::Parsed(tree) = &self.kind {
+            let ctx = StatementCtx::new(target, source, self.span, templates, tree.facts());
+            rules.run_alone(tree.tree(), &ctx, &mut self.release);
         }
     }
 }
 
 /// Runs `parser::parse_each_part` and `prepare` on a second thread and `judge` on this one, in
 /// batches, in source order: the same calls in the same order as on one thread, so the same
-/// findings. The trees `judge` is done with go back to the parsing thread to be freed there: it
-/// has time to spare, and an allocator frees a block most cheaply on the thread that took it.
+/// findings. While the judge is behind (a batch waits for it: it has work queued), the parsing
+/// thread runs `judge_alone` on the batch it holds, statement by statement until the judge
+/// takes the waiting batch: the judge skips what was done, and the findings are the same
+/// wherever they were worked out. The judge never waits for this: it has a batch at hand. The trees `judge` is done with go back to the parsing thread
+/// to be freed there: an allocator frees a block most cheaply on the thread that took it.
 /// Without a second thread (none can be started), everything runs here.
 fn parse_beside(
     parse_text: &str,
     parts: &[usize],
     diags: &mut Vec<Diagnostic>,
     prepare: impl Fn(ParsedStatement) -> Prepared + Sync,
+    judge_alone: impl Fn(&mut Prepared) + Sync,
     mut judge: impl FnMut(Prepared, &mut Vec<Box<Statement>>),
 ) {
     type Batch = Vec<Prepared>;
+    // Batches sent and not yet taken by the judge.
+    let waiting = AtomicUsize::new(0);
     std::thread::scope(|scope| {
         let (send_parsed, parsed) = std::sync::mpsc::sync_channel::<Batch>(BATCHES_AHEAD);
         let (send_spent, spent) = std::sync::mpsc::channel::<Vec<Box<Statement>>>();
-        let prepare = &prepare;
+        let (prepare, judge_alone) = (&prepare, &judge_alone);
+        let waiting = &waiting;
         let parsing = std::thread::Builder::new()
             .name("parse".into())
             .stack_size(PARSER_STACK)
@@ -344,13 +375,12 @@ fn parse_beside(
                     batch.push(prepare(stmt));
                     if batch.len() == BATCH {
                         let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
-                        // A failed send: the judge stopped (it panicked); parse no further.
-                        judged = send_parsed.send(full).is_ok();
+                        judged = hand_over(&send_parsed, waiting, full, judge_alone);
                         spent.try_iter().for_each(drop);
                     }
                 });
                 if judged && !batch.is_empty() {
-                    let _ = send_parsed.send(batch);
+                    hand_over(&send_parsed, waiting, batch, judge_alone);
                 }
                 drop(send_parsed);
                 // The judge's last trees, until it hangs up.
@@ -366,6 +396,7 @@ fn parse_beside(
             return;
         };
         for batch in parsed {
+            waiting.fetch_sub(1, Ordering::Relaxed);
             let mut trees = Vec::new();
             for prepared in batch {
                 judge(prepared, &mut trees);
@@ -379,6 +410,39 @@ fn parse_beside(
             Err(panic) => std::panic::resume_unwind(panic),
         }
     });
+}
+
+/// Whether the parsing thread runs `judge_alone` on every statement, behind or not (unit tests
+/// only: they compare that split with one thread).
+fn always_help() -> bool {
+    #[cfg(test)]
+    return tests::ALWAYS_HELP.load(Ordering::Relaxed);
+    #[cfg(not(test))]
+    false
+}
+
+/// Statements the parsing thread judges alone between two looks at whether the judge is still
+/// behind: a few microseconds of work.
+const ALONE_BETWEEN_LOOKS: usize = 16;
+
+/// Sends `batch` to the judge; before that, while a batch sent earlier still `waiting` for the
+/// judge (it is behind), runs `judge_alone` on `batch`'s statements. False when the judge
+/// stopped (it panicked): parse no further.
+fn hand_over(
+    send: &std::sync::mpsc::SyncSender<Vec<Prepared>>,
+    waiting: &AtomicUsize,
+    mut batch: Vec<Prepared>,
+    judge_alone: impl Fn(&mut Prepared),
+) -> bool {
+    let mut next = 0;
+    while next < batch.len() && (waiting.load(Ordering::Relaxed) > 0 || always_help()) {
+        let end = batch.len().min(next + ALONE_BETWEEN_LOOKS);
+        batch[next..end].iter_mut().for_each(&judge_alone);
+        next = end;
+    }
+    // Counted before it is sent, so the judge's count never goes below zero.
+    waiting.fetch_add(1, Ordering::Relaxed);
+    send.send(batch).is_ok()
 }
 
 /// A placeholder is reported once, by `P001`: a finding it causes (a syntax error at it, an
@@ -730,6 +794,62 @@ fn finish(diags: &mut Vec<Diagnostic>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Makes the parsing thread judge every statement alone (`always_help`): the findings are
+    /// the same wherever that runs, so other tests running meanwhile are not affected.
+    pub(super) static ALWAYS_HELP: std::sync::atomic::AtomicBool =
+        std::sync::atomic::AtomicBool::new(false);
+
+    /// The rules that judge a statement alone find on the parsing thread what they find on the
+    /// judging one: every rule's documented examples (which fire every rule), over several
+    /// batches, for two targets, checked on one thread, on two as the judge's pace decides,
+    /// and on two with the parsing thread judging every statement alone.
+    #[test]
+    fn rules_judged_alone_find_the_same_on_either_thread() {
+        let mut round = String::new();
+        for rule in rules::ALL {
+            for section in ["Example", "Use instead"] {
+                let doc = rule.doc_section(section).unwrap_or_default();
+                let mut inside = false;
+                for line in doc.lines() {
+                    if line.starts_with("```") {
+                        inside = line.starts_with("```sql");
+                        continue;
+                    }
+                    if inside {
+                        round.push_str(line);
+                        round.push('\n');
+                    }
+                }
+                round.push_str(";\n");
+            }
+        }
+        let statements = round.matches(';').count();
+        let sql = round.repeat(3 * BATCH / statements + 1);
+        for target in [Version::NEWEST, crate::syntax::version::v(22, 2)] {
+            let opts = |threads| CheckOptions {
+                target,
+                now: Some(1_796_515_200),
+                threads,
+                ..CheckOptions::default()
+            };
+            let one = check_source(&sql, &opts(Threads::One));
+            assert!(one.len() > statements, "{}", one.len());
+            assert_eq!(one, check_source(&sql, &opts(Threads::Two)));
+            ALWAYS_HELP.store(true, Ordering::Relaxed);
+            let mut helped = Vec::new();
+            let judged_here = invoked_during(|| helped = check_source(&sql, &opts(Threads::Two)));
+            ALWAYS_HELP.store(false, Ordering::Relaxed);
+            assert_eq!(one, helped);
+            // The judging thread (this one) ran none of them.
+            let alone = |code: &&str| {
+                rules::find(code)
+                    .is_some_and(|r| matches!(r.kind, rules::RuleKind::StatementAlone { .. }))
+            };
+            assert!(!judged_here.iter().any(alone), "{judged_here:?}");
+            assert!(judged_here.len() > statements);
+        }
+    }
 
     /// The rules invoked while `f` runs on this thread.
     fn invoked_during(f: impl FnOnce()) -> Vec<&'static str> {
