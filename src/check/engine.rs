@@ -87,8 +87,10 @@ pub fn check_parts(
     let statement_rules = rules::StatementRules::of(&set);
     // Judges one statement against the file so far and adds it to the file state. The trees no
     // longer needed (the statement's own when the file state does not keep it, earlier writers
-    // it released) go into `spent`, to be freed on the thread that built them.
-    let judge = |mut stmt: Prepared, spent: &mut Vec<Box<Statement>>| {
+    // it released) go into `spent`, to be freed on the thread that built them. The statement
+    // is judged where it lies (its tree taken, the rest left to drop): moving its 900 bytes
+    // cost a copy per statement.
+    let judge = |stmt: &mut Prepared, spent: &mut Vec<Box<Statement>>| {
         let mut restart = false;
         while fresh.next_if(|&f| f <= stmt.span.start as usize).is_some() {
             restart = true;
@@ -100,55 +102,27 @@ pub fn check_parts(
         let templates = template::within(&templates, stmt.span);
         // Done already when the parsing thread had time for it.
         stmt.judge_alone(&statement_rules, opts.target, text, templates);
-        let mut written = Written::default();
-        let entry = match stmt.kind {
-            PreparedKind::Parsed(tree) => {
-                release.extend(stmt.release);
-                {
-                    let (ast, facts) = (tree.tree(), tree.facts());
-                    let ctx = Ctx {
-                        statement: StatementCtx::new(
-                            opts.target,
-                            text,
-                            stmt.span,
-                            templates,
-                            facts,
-                        ),
-                        file: &file,
-                        chain: Default::default(),
-                    };
-                    statement_rules.run_in_file(ast, &ctx, &mut release);
-                    written = Written::of(ast, facts, file.locality());
-                }
-                let ast = tree.into_tree();
-                match *ast {
-                    Statement::Backup(_)
-                    | Statement::CreateSchedule(_)
-                    | Statement::AlterBackup(_)
-                    | Statement::AlterBackupSchedule(_) => Entry::Statement(ast),
-                    _ => {
-                        spent.push(ast);
-                        Entry::Reader
-                    }
-                }
+        release.append(&mut stmt.release);
+        let written = if let PreparedKind::Parsed(tree) = &stmt.kind {
+            let (ast, facts) = (tree.tree(), tree.facts());
+            let ctx = Ctx {
+                statement: StatementCtx::new(opts.target, text, stmt.span, templates, facts),
+                file: &file,
+                chain: Default::default(),
+            };
+            statement_rules.run_in_file(ast, &ctx, &mut release);
+            Written::of(ast, facts, file.locality())
+        } else {
+            if placeholders && matches!(stmt.kind, PreparedKind::Broken) {
+                let ctx =
+                    StatementCtx::new(opts.target, text, stmt.span, templates, &rules::NO_FACTS);
+                release.extend(rules::template::placeholder::placeholders_in(
+                    stmt.span, &ctx,
+                ));
             }
-            PreparedKind::Broken => {
-                if placeholders {
-                    let ctx = StatementCtx::new(
-                        opts.target,
-                        text,
-                        stmt.span,
-                        templates,
-                        &rules::NO_FACTS,
-                    );
-                    release.extend(rules::template::placeholder::placeholders_in(
-                        stmt.span, &ctx,
-                    ));
-                }
-                Entry::Broken
-            }
-            PreparedKind::Other { words } => Entry::Other { words },
+            Written::default()
         };
+        let entry = stmt.kind.take_entry(spent);
         file.push(stmt.span, entry, written, spent);
     };
     let prepare = |stmt: ParsedStatement| {
@@ -171,7 +145,7 @@ pub fn check_parts(
         let mut judge = judge;
         let mut spent = Vec::new();
         parser::parse_each_part(&parse_text, parts, &mut diags, |stmt| {
-            judge(prepare(stmt), &mut spent);
+            judge(&mut prepare(stmt), &mut spent);
             spent.clear();
         });
     }
@@ -226,7 +200,7 @@ unsafe impl Send for TreeFacts {}
 impl TreeFacts {
     fn new(tree: Box<Statement>, facts_of: impl FnOnce(&Statement) -> StatementFacts<'_>) -> Self {
         let tree = std::ptr::NonNull::from(Box::leak(tree));
-        // SAFETY: the tree stays allocated, unmoved and unchanged until `Drop` or `into_tree`,
+        // SAFETY: the tree stays allocated, unmoved and unchanged until `Drop` or `take_entry`,
         // which drop the facts first.
         let facts = facts_of(unsafe { tree.as_ref() });
         // SAFETY: only the lifetime changes; `facts` gives it back shortened to `&self`'s.
@@ -246,22 +220,11 @@ impl TreeFacts {
     fn facts(&self) -> &StatementFacts<'_> {
         &self.facts
     }
-
-    /// The tree, once its facts are dropped.
-    fn into_tree(self) -> Box<Statement> {
-        let mut this = std::mem::ManuallyDrop::new(self);
-        // SAFETY: the facts go first and are never used again; the tree came from
-        // `Box::into_raw` (`Box::leak`) and `this` is never dropped, so it is freed once.
-        unsafe {
-            std::mem::ManuallyDrop::drop(&mut this.facts);
-            Box::from_raw(this.tree.as_ptr())
-        }
-    }
 }
 
 impl Drop for TreeFacts {
     fn drop(&mut self) {
-        // SAFETY: as in `into_tree`: the facts first, then the tree they borrow, once.
+        // SAFETY: the facts first, then the tree they borrow (from `Box::leak`), once.
         unsafe {
             std::mem::ManuallyDrop::drop(&mut self.facts);
             drop(Box::from_raw(self.tree.as_ptr()));
@@ -287,7 +250,48 @@ struct Prepared {
 enum PreparedKind {
     Parsed(TreeFacts),
     Broken,
-    Other { words: Vec<String> },
+    Other {
+        words: Vec<String>,
+    },
+    /// A parsed statement once the file state took it (`take_entry`).
+    Judged,
+}
+
+impl PreparedKind {
+    /// What the file state keeps of the statement: a parsed statement's tree if it writes or
+    /// changes backups (else it goes into `spent`), `Judged` left in its place. Taken where it
+    /// lies: moving the facts (840 bytes) out with the tree would cost a copy per statement.
+    // The trees stay boxed: the file state keeps some, and the others go back whole.
+    #[allow(clippy::vec_box)]
+    fn take_entry(&mut self, spent: &mut Vec<Box<Statement>>) -> Entry {
+        match self {
+            PreparedKind::Parsed(tree) => {
+                let at = tree.tree;
+                // SAFETY: as in `TreeFacts::drop`: the facts first (plain data: dropping them
+                // does not panic), then the tree they borrow, once: `*self` is overwritten
+                // without dropping the `TreeFacts` it held, which is never used again.
+                let ast = unsafe {
+                    std::mem::ManuallyDrop::drop(&mut tree.facts);
+                    std::ptr::write(self, PreparedKind::Judged);
+                    Box::from_raw(at.as_ptr())
+                };
+                match *ast {
+                    Statement::Backup(_)
+                    | Statement::CreateSchedule(_)
+                    | Statement::AlterBackup(_)
+                    | Statement::AlterBackupSchedule(_) => Entry::Statement(ast),
+                    _ => {
+                        spent.push(ast);
+                        Entry::Reader
+                    }
+                }
+            }
+            PreparedKind::Broken | PreparedKind::Judged => Entry::Broken,
+            PreparedKind::Other { words } => Entry::Other {
+                words: std::mem::take(words),
+            },
+        }
+    }
 }
 
 impl Prepared {
@@ -342,8 +346,9 @@ impl Prepared {
 /// findings. While the judge is behind (a batch waits for it: it has work queued), the parsing
 /// thread runs `judge_alone` on the batch it holds, statement by statement until the judge
 /// takes the waiting batch: the judge skips what was done, and the findings are the same
-/// wherever they were worked out. The judge never waits for this: it has a batch at hand. The trees `judge` is done with go back to the parsing thread
-/// to be freed there: an allocator frees a block most cheaply on the thread that took it.
+/// wherever they were worked out. The judge never waits for this: it has a batch at hand. The
+/// judged batches (to be emptied and reused) and the trees `judge` is done with go back to the
+/// parsing thread: an allocator frees a block most cheaply on the thread that took it.
 /// Without a second thread (none can be started), everything runs here.
 fn parse_beside(
     parse_text: &str,
@@ -351,14 +356,15 @@ fn parse_beside(
     diags: &mut Vec<Diagnostic>,
     prepare: impl Fn(ParsedStatement) -> Prepared + Sync,
     judge_alone: impl Fn(&mut Prepared) + Sync,
-    mut judge: impl FnMut(Prepared, &mut Vec<Box<Statement>>),
+    mut judge: impl FnMut(&mut Prepared, &mut Vec<Box<Statement>>),
 ) {
     type Batch = Vec<Prepared>;
     // Batches sent and not yet taken by the judge.
     let waiting = AtomicUsize::new(0);
     std::thread::scope(|scope| {
         let (send_parsed, parsed) = std::sync::mpsc::sync_channel::<Batch>(BATCHES_AHEAD);
-        let (send_spent, spent) = std::sync::mpsc::channel::<Vec<Box<Statement>>>();
+        // A judged batch, to be emptied and filled again, and the trees the judge is done with.
+        let (send_spent, spent) = std::sync::mpsc::channel::<(Batch, Vec<Box<Statement>>)>();
         let (prepare, judge_alone) = (&prepare, &judge_alone);
         let waiting = &waiting;
         let parsing = std::thread::Builder::new()
@@ -366,7 +372,12 @@ fn parse_beside(
             .stack_size(PARSER_STACK)
             .spawn_scoped(scope, move || {
                 let mut diags = Vec::new();
-                let mut batch = Vec::with_capacity(BATCH);
+                // Judged batches, emptied: their room is reused (a batch is 900 kB).
+                let mut spare: Vec<Batch> = Vec::new();
+                let fresh_batch = |spare: &mut Vec<Batch>| {
+                    spare.pop().unwrap_or_else(|| Vec::with_capacity(BATCH))
+                };
+                let mut batch = fresh_batch(&mut spare);
                 let mut judged = true;
                 parser::parse_each_part(parse_text, parts, &mut diags, |stmt| {
                     if !judged {
@@ -374,9 +385,13 @@ fn parse_beside(
                     }
                     batch.push(prepare(stmt));
                     if batch.len() == BATCH {
-                        let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+                        for (mut done, trees) in spent.try_iter() {
+                            drop(trees);
+                            done.clear();
+                            spare.push(done);
+                        }
+                        let full = std::mem::replace(&mut batch, fresh_batch(&mut spare));
                         judged = hand_over(&send_parsed, waiting, full, judge_alone);
-                        spent.try_iter().for_each(drop);
                     }
                 });
                 if judged && !batch.is_empty() {
@@ -390,19 +405,19 @@ fn parse_beside(
         let Ok(parsing) = parsing else {
             let mut spent = Vec::new();
             parser::parse_each_part(parse_text, parts, diags, |stmt| {
-                judge(prepare(stmt), &mut spent);
+                judge(&mut prepare(stmt), &mut spent);
                 spent.clear();
             });
             return;
         };
-        for batch in parsed {
+        for mut batch in parsed {
             waiting.fetch_sub(1, Ordering::Relaxed);
             let mut trees = Vec::new();
-            for prepared in batch {
+            for prepared in &mut batch {
                 judge(prepared, &mut trees);
             }
             // A failed send: the parsing thread is gone (it panicked); free them here.
-            let _ = send_spent.send(trees);
+            let _ = send_spent.send((batch, trees));
         }
         drop(send_spent);
         match parsing.join() {
