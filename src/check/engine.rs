@@ -11,7 +11,7 @@ use crate::hosts::shell::Script;
 use crate::hosts::shell::extract::Extraction;
 use crate::hosts::source;
 pub use crate::rules::RuleSet;
-use crate::rules::{self, Ctx, Entry, FileContext, StatementFacts};
+use crate::rules::{self, Ctx, Entry, FileContext, StatementCtx, StatementFacts};
 use crate::syntax::ast::Statement;
 use crate::syntax::features;
 use crate::syntax::format::FormatOptions;
@@ -19,6 +19,7 @@ use crate::syntax::parser::{self, ParsedStatement, StatementKind};
 use crate::syntax::span::Span;
 use crate::syntax::template;
 use crate::syntax::version::Version;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 #[derive(Clone, Copy, Debug, Default)]
 pub struct CheckOptions {
@@ -96,8 +97,10 @@ pub fn check_parts(
     let statement_rules = rules::StatementRules::of(&set);
     // Judges one statement against the file so far and adds it to the file state. The trees no
     // longer needed (the statement's own when the file state does not keep it, earlier writers
-    // it released) go into `spent`, to be freed on the thread that built them.
-    let judge = |stmt: Prepared, spent: &mut Vec<Box<Statement>>| {
+    // it released) go into `spent`, to be freed on the thread that built them. The statement
+    // is judged where it lies (its tree taken, the rest left to drop): moving its 900 bytes
+    // cost a copy per statement.
+    let judge = |stmt: &mut Prepared, spent: &mut Vec<Box<Statement>>| {
         let mut restart = false;
         while fresh.next_if(|&f| f <= stmt.span.start as usize).is_some() {
             restart = true;
@@ -107,45 +110,39 @@ pub fn check_parts(
         }
         spans.push(stmt.span);
         let templates = template::within(&templates, stmt.span);
-        let mut written = Written::default();
-        let entry = match stmt.kind {
-            PreparedKind::Parsed(tree) => {
-                release.extend(stmt.release);
-                {
-                    let (ast, facts) = (tree.tree(), tree.facts());
-                    let ctx = statement_ctx(opts, text, stmt.span, &file, templates, facts);
-                    statement_rules.run(ast, &ctx, &mut release);
-                    written = Written::of(ast, facts, file.locality());
-                }
-                let ast = tree.into_tree();
-                match *ast {
-                    Statement::Backup(_)
-                    | Statement::CreateSchedule(_)
-                    | Statement::AlterBackup(_)
-                    | Statement::AlterBackupSchedule(_) => Entry::Statement(ast),
-                    _ => {
-                        spent.push(ast);
-                        Entry::Reader
-                    }
-                }
+        // Done already when the parsing thread had time for it.
+        stmt.judge_alone(&statement_rules, opts.target, text, templates);
+        release.append(&mut stmt.release);
+        let written = if let PreparedKind::Parsed(tree) = &stmt.kind {
+            let (ast, facts) = (tree.tree(), tree.facts());
+            let ctx = Ctx {
+                statement: StatementCtx::new(opts.target, text, stmt.span, templates, facts),
+                file: &file,
+                chain: Default::default(),
+            };
+            statement_rules.run_in_file(ast, &ctx, &mut release);
+            Written::of(ast, facts, file.locality())
+        } else {
+            if placeholders && matches!(stmt.kind, PreparedKind::Broken) {
+                let ctx =
+                    StatementCtx::new(opts.target, text, stmt.span, templates, &rules::NO_FACTS);
+                release.extend(rules::template::placeholder::placeholders_in(
+                    stmt.span, &ctx,
+                ));
             }
-            PreparedKind::Broken => {
-                if placeholders {
-                    let ctx =
-                        statement_ctx(opts, text, stmt.span, &file, templates, &rules::NO_FACTS);
-                    release.extend(rules::template::placeholder::placeholders_in(
-                        stmt.span, &ctx,
-                    ));
-                }
-                Entry::Broken
-            }
-            PreparedKind::Other { words } => Entry::Other { words },
+            Written::default()
         };
+        let entry = stmt.kind.take_entry(spent);
         file.push(stmt.span, entry, written, spent);
     };
     let prepare = |stmt: ParsedStatement| {
         let inside = template::within(&templates, stmt.span);
         Prepared::of(stmt, opts.target, inside, now)
+    };
+    // What the parsing thread does for the judge while the judge is behind.
+    let judge_alone = |stmt: &mut Prepared| {
+        let inside = template::within(&templates, stmt.span);
+        stmt.judge_alone(&statement_rules, opts.target, text, inside);
     };
     let two = match opts.threads {
         Threads::Auto => text.len() >= TWO_THREADS_FROM_BYTES,
@@ -154,7 +151,15 @@ pub fn check_parts(
     };
     let interrupted = || opts.interrupted();
     if two {
-        parse_beside(&parse_text, parts, &mut diags, prepare, judge, interrupted);
+        parse_beside(
+            &parse_text,
+            parts,
+            &mut diags,
+            prepare,
+            judge_alone,
+            judge,
+            interrupted,
+        );
     } else {
         let mut judge = judge;
         let mut spent = Vec::new();
@@ -164,7 +169,7 @@ pub fn check_parts(
             judged += 1;
             stopped = stopped || (judged.is_multiple_of(BATCH) && interrupted());
             if !stopped {
-                judge(prepare(stmt), &mut spent);
+                judge(&mut prepare(stmt), &mut spent);
                 spent.clear();
             }
         });
@@ -202,29 +207,6 @@ const BATCHES_AHEAD: usize = 2;
 /// the fuzzers assume the usual 8 MB).
 const PARSER_STACK: usize = 8 << 20;
 
-/// What the rules see besides `facts`' statement.
-fn statement_ctx<'a>(
-    opts: &CheckOptions,
-    text: &'a str,
-    span: Span,
-    file: &'a FileContext,
-    templates: &'a [template::Template],
-    facts: &'a StatementFacts<'a>,
-) -> Ctx<'a> {
-    Ctx {
-        target: opts.target,
-        source: text,
-        span,
-        file,
-        templates,
-        facts,
-        chain: Default::default(),
-        last_literal: Default::default(),
-        storage: Default::default(),
-        collection: Default::default(),
-    }
-}
-
 /// A statement's tree with its facts, which borrow it: worked out together where the statement
 /// was parsed, so that the facts can travel with the tree to the judging thread. Held in place
 /// (not in a cell on the heap, as `self_cell` would): a block taken on the parsing thread and
@@ -243,7 +225,7 @@ unsafe impl Send for TreeFacts {}
 impl TreeFacts {
     fn new(tree: Box<Statement>, facts_of: impl FnOnce(&Statement) -> StatementFacts<'_>) -> Self {
         let tree = std::ptr::NonNull::from(Box::leak(tree));
-        // SAFETY: the tree stays allocated, unmoved and unchanged until `Drop` or `into_tree`,
+        // SAFETY: the tree stays allocated, unmoved and unchanged until `Drop` or `take_entry`,
         // which drop the facts first.
         let facts = facts_of(unsafe { tree.as_ref() });
         // SAFETY: only the lifetime changes; `facts` gives it back shortened to `&self`'s.
@@ -263,22 +245,11 @@ impl TreeFacts {
     fn facts(&self) -> &StatementFacts<'_> {
         &self.facts
     }
-
-    /// The tree, once its facts are dropped.
-    fn into_tree(self) -> Box<Statement> {
-        let mut this = std::mem::ManuallyDrop::new(self);
-        // SAFETY: the facts go first and are never used again; the tree came from
-        // `Box::into_raw` (`Box::leak`) and `this` is never dropped, so it is freed once.
-        unsafe {
-            std::mem::ManuallyDrop::drop(&mut this.facts);
-            Box::from_raw(this.tree.as_ptr())
-        }
-    }
 }
 
 impl Drop for TreeFacts {
     fn drop(&mut self) {
-        // SAFETY: as in `into_tree`: the facts first, then the tree they borrow, once.
+        // SAFETY: the facts first, then the tree they borrow (from `Box::leak`), once.
         unsafe {
             std::mem::ManuallyDrop::drop(&mut self.facts);
             drop(Box::from_raw(self.tree.as_ptr()));
@@ -291,8 +262,11 @@ impl Drop for TreeFacts {
 struct Prepared {
     span: Span,
     kind: PreparedKind,
-    /// Its release findings (features newer than the target).
+    /// Its release findings (features newer than the target), then, once `judged_alone`, the
+    /// findings of the rules that judge it alone.
     release: Vec<Diagnostic>,
+    /// Whether the rules that judge the statement alone have run (`Prepared::judge_alone`).
+    judged_alone: bool,
 }
 
 // The parsed statement is the usual case, and boxing it would be the allocation `TreeFacts`
@@ -301,7 +275,48 @@ struct Prepared {
 enum PreparedKind {
     Parsed(TreeFacts),
     Broken,
-    Other { words: Vec<String> },
+    Other {
+        words: Vec<String>,
+    },
+    /// A parsed statement once the file state took it (`take_entry`).
+    Judged,
+}
+
+impl PreparedKind {
+    /// What the file state keeps of the statement: a parsed statement's tree if it writes or
+    /// changes backups (else it goes into `spent`), `Judged` left in its place. Taken where it
+    /// lies: moving the facts (840 bytes) out with the tree would cost a copy per statement.
+    // The trees stay boxed: the file state keeps some, and the others go back whole.
+    #[allow(clippy::vec_box)]
+    fn take_entry(&mut self, spent: &mut Vec<Box<Statement>>) -> Entry {
+        match self {
+            PreparedKind::Parsed(tree) => {
+                let at = tree.tree;
+                // SAFETY: as in `TreeFacts::drop`: the facts first (plain data: dropping them
+                // does not panic), then the tree they borrow, once: `*self` is overwritten
+                // without dropping the `TreeFacts` it held, which is never used again.
+                let ast = unsafe {
+                    std::mem::ManuallyDrop::drop(&mut tree.facts);
+                    std::ptr::write(self, PreparedKind::Judged);
+                    Box::from_raw(at.as_ptr())
+                };
+                match *ast {
+                    Statement::Backup(_)
+                    | Statement::CreateSchedule(_)
+                    | Statement::AlterBackup(_)
+                    | Statement::AlterBackupSchedule(_) => Entry::Statement(ast),
+                    _ => {
+                        spent.push(ast);
+                        Entry::Reader
+                    }
+                }
+            }
+            PreparedKind::Broken | PreparedKind::Judged => Entry::Broken,
+            PreparedKind::Other { words } => Entry::Other {
+                words: std::mem::take(words),
+            },
+        }
+    }
 }
 
 impl Prepared {
@@ -326,14 +341,40 @@ impl Prepared {
             span: stmt.span,
             kind,
             release,
+            judged_alone: false,
+        }
+    }
+
+    /// Runs the rules that judge a parsed statement alone, once: on the parsing thread when
+    /// the judge is behind, otherwise on the judging one. `templates`: the placeholders inside
+    /// the statement.
+    fn judge_alone(
+        &mut self,
+        rules: &rules::StatementRules,
+        target: Version,
+        source: &str,
+        templates: &[template::Template],
+    ) {
+        if self.judged_alone {
+            return;
+        }
+        self.judged_alone = true;
+        if let PreparedKind::Parsed(tree) = &self.kind {
+            let ctx = StatementCtx::new(target, source, self.span, templates, tree.facts());
+            rules.run_alone(tree.tree(), &ctx, &mut self.release);
         }
     }
 }
 
 /// Runs `parser::parse_each_part` and `prepare` on a second thread and `judge` on this one, in
 /// batches, in source order: the same calls in the same order as on one thread, so the same
-/// findings. The trees `judge` is done with go back to the parsing thread to be freed there: it
-/// has time to spare, and an allocator frees a block most cheaply on the thread that took it.
+/// findings. While the judge is behind (it has more than `HELP_WHILE_JUDGE_HAS` statements
+/// sent to it left to judge), the parsing thread runs `judge_alone` on the batch it holds,
+/// statement by statement, and sends the batch once the judge has fewer left: the judge skips
+/// what was done, and the findings are the same wherever they were worked out. The judge does
+/// not wait for this: it has statements at hand until the batch comes. The judged batches (to
+/// be emptied and reused) and the trees `judge` is done with go back to the parsing thread: an
+/// allocator frees a block most cheaply on the thread that took it.
 /// Without a second thread (none can be started), everything runs here. Between batches the
 /// judge stops once `interrupted` says so (the parsing thread then stops at its next batch).
 fn parse_beside(
@@ -341,35 +382,49 @@ fn parse_beside(
     parts: &[usize],
     diags: &mut Vec<Diagnostic>,
     prepare: impl Fn(ParsedStatement) -> Prepared + Sync,
-    mut judge: impl FnMut(Prepared, &mut Vec<Box<Statement>>),
+    judge_alone: impl Fn(&mut Prepared) + Sync,
+    mut judge: impl FnMut(&mut Prepared, &mut Vec<Box<Statement>>),
     interrupted: impl Fn() -> bool,
 ) {
     type Batch = Vec<Prepared>;
+    // Statements the judge has judged.
+    let judged = AtomicUsize::new(0);
     std::thread::scope(|scope| {
         let (send_parsed, parsed) = std::sync::mpsc::sync_channel::<Batch>(BATCHES_AHEAD);
-        let (send_spent, spent) = std::sync::mpsc::channel::<Vec<Box<Statement>>>();
-        let prepare = &prepare;
+        // A judged batch, to be emptied and filled again, and the trees the judge is done with.
+        let (send_spent, spent) = std::sync::mpsc::channel::<(Batch, Vec<Box<Statement>>)>();
+        let (prepare, judge_alone) = (&prepare, &judge_alone);
+        let judged = &judged;
         let parsing = std::thread::Builder::new()
             .name("parse".into())
             .stack_size(PARSER_STACK)
             .spawn_scoped(scope, move || {
                 let mut diags = Vec::new();
-                let mut batch = Vec::with_capacity(BATCH);
-                let mut judged = true;
+                // Judged batches, emptied: their room is reused (a batch is 900 kB).
+                let mut spare: Vec<Batch> = Vec::new();
+                let fresh_batch = |spare: &mut Vec<Batch>| {
+                    spare.pop().unwrap_or_else(|| Vec::with_capacity(BATCH))
+                };
+                let mut batch = fresh_batch(&mut spare);
+                let mut sent = 0;
+                let mut judging = true;
                 parser::parse_each_part(parse_text, parts, &mut diags, |stmt| {
-                    if !judged {
+                    if !judging {
                         return;
                     }
                     batch.push(prepare(stmt));
                     if batch.len() == BATCH {
-                        let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
-                        // A failed send: the judge stopped (it panicked); parse no further.
-                        judged = send_parsed.send(full).is_ok();
-                        spent.try_iter().for_each(drop);
+                        for (mut done, trees) in spent.try_iter() {
+                            drop(trees);
+                            done.clear();
+                            spare.push(done);
+                        }
+                        let full = std::mem::replace(&mut batch, fresh_batch(&mut spare));
+                        judging = hand_over(&send_parsed, (&mut sent, judged), full, judge_alone);
                     }
                 });
-                if judged && !batch.is_empty() {
-                    let _ = send_parsed.send(batch);
+                if judging && !batch.is_empty() {
+                    hand_over(&send_parsed, (&mut sent, judged), batch, judge_alone);
                 }
                 drop(send_parsed);
                 // The judge's last trees, until it hangs up.
@@ -379,21 +434,24 @@ fn parse_beside(
         let Ok(parsing) = parsing else {
             let mut spent = Vec::new();
             parser::parse_each_part(parse_text, parts, diags, |stmt| {
-                judge(prepare(stmt), &mut spent);
+                judge(&mut prepare(stmt), &mut spent);
                 spent.clear();
             });
             return;
         };
-        for batch in parsed.iter() {
+        let mut done = 0;
+        for mut batch in parsed.iter() {
             if interrupted() {
                 break;
             }
             let mut trees = Vec::new();
-            for prepared in batch {
+            for prepared in &mut batch {
                 judge(prepared, &mut trees);
+                done += 1;
+                judged.store(done, Ordering::Relaxed);
             }
             // A failed send: the parsing thread is gone (it panicked); free them here.
-            let _ = send_spent.send(trees);
+            let _ = send_spent.send((batch, trees));
         }
         // An interrupted judge hangs up: the parsing thread's next send fails and it stops.
         drop(parsed);
@@ -403,6 +461,45 @@ fn parse_beside(
             Err(panic) => std::panic::resume_unwind(panic),
         }
     });
+}
+
+/// Whether the parsing thread runs `judge_alone` on every statement, behind or not (unit tests
+/// only: they compare that split with one thread).
+fn always_help() -> bool {
+    #[cfg(test)]
+    return tests::ALWAYS_HELP.load(Ordering::Relaxed);
+    #[cfg(not(test))]
+    false
+}
+
+/// Statements the parsing thread judges alone between two looks at whether the judge is still
+/// behind: a few microseconds of work.
+const ALONE_BETWEEN_LOOKS: usize = 16;
+/// The parsing thread helps the judge while the judge has more than this many statements left
+/// of those sent to it: half a batch, a millisecond or two of work, ample for the microseconds
+/// until the parsing thread looks again, and a reserve if the system pauses that thread.
+/// (Under callgrind, 128 and 512 split the work alike.)
+const HELP_WHILE_JUDGE_HAS: usize = 512;
+
+/// Sends `batch` to the judge; before that, while the judge has more than
+/// `HELP_WHILE_JUDGE_HAS` statements left to judge (`sent` to it, of which it `judged`), runs
+/// `judge_alone` on `batch`'s statements. False when the judge stopped (it panicked): parse no
+/// further.
+fn hand_over(
+    send: &std::sync::mpsc::SyncSender<Vec<Prepared>>,
+    (sent, judged): (&mut usize, &AtomicUsize),
+    mut batch: Vec<Prepared>,
+    judge_alone: impl Fn(&mut Prepared),
+) -> bool {
+    let behind = || sent.saturating_sub(judged.load(Ordering::Relaxed)) > HELP_WHILE_JUDGE_HAS;
+    let mut next = 0;
+    while next < batch.len() && (behind() || always_help()) {
+        let end = batch.len().min(next + ALONE_BETWEEN_LOOKS);
+        batch[next..end].iter_mut().for_each(&judge_alone);
+        next = end;
+    }
+    *sent += batch.len();
+    send.send(batch).is_ok()
 }
 
 /// A placeholder is reported once, by `P001`: a finding it causes (a syntax error at it, an
@@ -754,6 +851,62 @@ fn finish(diags: &mut Vec<Diagnostic>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Makes the parsing thread judge every statement alone (`always_help`): the findings are
+    /// the same wherever that runs, so other tests running meanwhile are not affected.
+    pub(super) static ALWAYS_HELP: std::sync::atomic::AtomicBool =
+        std::sync::atomic::AtomicBool::new(false);
+
+    /// The rules that judge a statement alone find on the parsing thread what they find on the
+    /// judging one: every rule's documented examples (which fire every rule), over several
+    /// batches, for two targets, checked on one thread, on two as the judge's pace decides,
+    /// and on two with the parsing thread judging every statement alone.
+    #[test]
+    fn rules_judged_alone_find_the_same_on_either_thread() {
+        let mut round = String::new();
+        for rule in rules::ALL {
+            for section in ["Example", "Use instead"] {
+                let doc = rule.doc_section(section).unwrap_or_default();
+                let mut inside = false;
+                for line in doc.lines() {
+                    if line.starts_with("```") {
+                        inside = line.starts_with("```sql");
+                        continue;
+                    }
+                    if inside {
+                        round.push_str(line);
+                        round.push('\n');
+                    }
+                }
+                round.push_str(";\n");
+            }
+        }
+        let statements = round.matches(';').count();
+        let sql = round.repeat(3 * BATCH / statements + 1);
+        for target in [Version::NEWEST, crate::syntax::version::v(22, 2)] {
+            let opts = |threads| CheckOptions {
+                target,
+                now: Some(1_796_515_200),
+                threads,
+                ..CheckOptions::default()
+            };
+            let one = check_source(&sql, &opts(Threads::One));
+            assert!(one.len() > statements, "{}", one.len());
+            assert_eq!(one, check_source(&sql, &opts(Threads::Two)));
+            ALWAYS_HELP.store(true, Ordering::Relaxed);
+            let mut helped = Vec::new();
+            let judged_here = invoked_during(|| helped = check_source(&sql, &opts(Threads::Two)));
+            ALWAYS_HELP.store(false, Ordering::Relaxed);
+            assert_eq!(one, helped);
+            // The judging thread (this one) ran none of them.
+            let alone = |code: &&str| {
+                rules::find(code)
+                    .is_some_and(|r| matches!(r.kind, rules::RuleKind::StatementAlone { .. }))
+            };
+            assert!(!judged_here.iter().any(alone), "{judged_here:?}");
+            assert!(judged_here.len() > statements);
+        }
+    }
 
     /// The rules invoked while `f` runs on this thread.
     fn invoked_during(f: impl FnOnce()) -> Vec<&'static str> {

@@ -5,8 +5,10 @@
 //! Use-instead block must not.
 //!
 //! Rules judge meaning only; they never print. A statement rule sees one statement at a time,
-//! its `StatementFacts`, and the `FileContext` of every earlier statement of the file; it runs
-//! only on the statement kinds its `RuleKind::Statement { on, .. }` names.
+//! its `StatementFacts`, and (`RuleKind::Statement`) the `FileContext` of every earlier
+//! statement of the file, or (`RuleKind::StatementAlone`) nothing beyond the statement: such a
+//! rule may run on the thread that parses the file. It runs only on the statement kinds its
+//! `on` names.
 
 use crate::analysis::chain::CollKind;
 pub use crate::analysis::context::{Entry, FileContext};
@@ -20,7 +22,9 @@ include!(concat!(env!("OUT_DIR"), "/rules_registry.rs"));
 
 /// What every rule file imports.
 pub mod prelude {
-    pub use super::{Ctx, FileContext, Rule, RuleKind, ScriptCtx, StatementFacts, StatementKinds};
+    pub use super::{
+        Ctx, FileContext, Rule, RuleKind, ScriptCtx, StatementCtx, StatementFacts, StatementKinds,
+    };
     pub use crate::diagnostic::{Applicability, Edit, Fix};
     pub use crate::diagnostic::{Diagnostic, Severity};
     pub use crate::syntax::ast::*;
@@ -29,8 +33,11 @@ pub mod prelude {
     pub use crate::syntax::version::{Version, v};
 }
 
-/// A rule's check: judge `stmt`, push findings.
+/// A rule's check: judge `stmt` against the file before it, push findings.
 pub type CheckFn = fn(&Statement, &Ctx<'_>, &mut Vec<Diagnostic>);
+
+/// A check of `stmt` alone (it cannot see the file before it), push findings.
+pub type AloneCheckFn = fn(&Statement, &StatementCtx<'_>, &mut Vec<Diagnostic>);
 
 /// A script rule's check: judge the whole script.
 pub type ScriptCheckFn = fn(&ScriptCtx<'_>, &mut Vec<Diagnostic>);
@@ -78,8 +85,14 @@ pub struct Rule {
 
 /// What a rule judges, and so when it runs.
 pub enum RuleKind {
-    /// Each parsed statement of one of the kinds `on`.
+    /// Each parsed statement of one of the kinds `on`, judged with the file before it.
     Statement { on: StatementKinds, check: CheckFn },
+    /// Each parsed statement of one of the kinds `on`, judged alone: its check sees no file
+    /// state (the type of its context has none), so it may run on the parsing thread.
+    StatementAlone {
+        on: StatementKinds,
+        check: AloneCheckFn,
+    },
     /// A shell script as a whole (and each shell fence of a runbook).
     Script(ScriptCheckFn),
     /// A Markdown page as a whole.
@@ -131,31 +144,59 @@ impl Rule {
     }
 }
 
-/// Everything a rule may look at besides the statement.
+/// Everything a rule may look at besides the statement: the statement's own context and the
+/// file before it.
 pub struct Ctx<'a> {
+    /// What a rule that judges the statement alone sees too (`Ctx` derefs to it).
+    pub statement: StatementCtx<'a>,
+    /// Every earlier statement of the file.
+    pub file: &'a FileContext,
+    /// The statement's chain, worked out by the first chain rule that asks (`Ctx::chain`).
+    pub chain: std::cell::OnceCell<Option<crate::analysis::chain::Chain<'a>>>,
+}
+
+impl<'a> std::ops::Deref for Ctx<'a> {
+    type Target = StatementCtx<'a>;
+
+    fn deref(&self) -> &StatementCtx<'a> {
+        &self.statement
+    }
+}
+
+/// Everything a rule may look at besides the statement that does not depend on the statements
+/// before it (`RuleKind::StatementAlone` sees only this). A rule that judges a statement alone
+/// cannot read the file state, so it cannot be put on the parsing thread by mistake:
+///
+/// ```compile_fail,E0609
+/// fn alone(ctx: &backup_lint::rules::StatementCtx<'_>) -> usize {
+///     ctx.file.entries.len()
+/// }
+/// ```
+/// ```
+/// fn in_file(ctx: &backup_lint::rules::Ctx<'_>) -> usize {
+///     ctx.file.entries.len()
+/// }
+/// ```
+pub struct StatementCtx<'a> {
     pub target: Version,
     /// The whole source text (for precise spans inside literals).
     pub source: &'a str,
     /// The statement's span (without its `;`).
     pub span: Span,
-    /// Every earlier statement of the file.
-    pub file: &'a FileContext,
     /// Documentation placeholders inside the statement (`crate::syntax::template`).
     pub templates: &'a [crate::syntax::template::Template],
     /// The statement's facts (empty for a statement that did not parse).
     pub facts: &'a StatementFacts<'a>,
-    /// The statement's chain, worked out by the first chain rule that asks (`Ctx::chain`).
-    pub chain: std::cell::OnceCell<Option<crate::analysis::chain::Chain<'a>>>,
     /// The last literal `is_plain_literal` judged, and the answer: the storage rules ask about
     /// one URI once per parameter, and the answer costs the literal's length.
     pub last_literal: std::cell::Cell<Option<(Span, bool)>>,
     /// What the storage rules read of each URI, worked out by the first that asks
-    /// (`Ctx::storage_targets`); held in place for the usual one or two URIs.
+    /// (`StatementCtx::storage_targets`); held in place for the usual one or two URIs.
     pub storage: std::cell::OnceCell<
         crate::analysis::few::Few<crate::rules::storage::common::UriReading<'a>>,
     >,
     /// The collection the statement writes, worked out by the first collection rule that asks
-    /// (`Ctx::collection_of`).
+    /// (`StatementCtx::collection_of`).
     pub collection: std::cell::OnceCell<Option<(std::borrow::Cow<'a, str>, CollKind)>>,
 }
 
@@ -169,6 +210,28 @@ impl<'a> Ctx<'a> {
         self.chain
             .get_or_init(|| crate::analysis::chain::chain(stmt, self.facts, self.file, self.target))
             .as_ref()
+    }
+}
+
+impl<'a> StatementCtx<'a> {
+    /// The context of the statement at `span` with `facts`, its caches empty.
+    pub fn new(
+        target: Version,
+        source: &'a str,
+        span: Span,
+        templates: &'a [crate::syntax::template::Template],
+        facts: &'a StatementFacts<'a>,
+    ) -> StatementCtx<'a> {
+        StatementCtx {
+            target,
+            source,
+            span,
+            templates,
+            facts,
+            last_literal: Default::default(),
+            storage: Default::default(),
+            collection: Default::default(),
+        }
     }
 
     /// The collection `stmt`, the statement being judged, writes, and how
@@ -385,32 +448,58 @@ pub fn run_markdown(
 }
 
 /// The statement rules of a [`RuleSet`] by the statement kind they look at, in [`ALL`]'s
-/// order: built once per file, so a statement costs only its own kind's rules.
+/// order: built once per file, so a statement costs only its own kind's rules. The rules that
+/// judge a statement alone are kept apart from those that read the file: they may run on
+/// another thread, and their findings are the same wherever they run.
 pub struct StatementRules {
-    by_kind: [Vec<(&'static Rule, CheckFn)>; StatementKinds::COUNT],
+    alone: [Vec<(&'static Rule, AloneCheckFn)>; StatementKinds::COUNT],
+    in_file: [Vec<(&'static Rule, CheckFn)>; StatementKinds::COUNT],
 }
 
 impl StatementRules {
     pub fn of(set: &RuleSet) -> StatementRules {
-        let mut by_kind: [Vec<(&'static Rule, CheckFn)>; StatementKinds::COUNT] =
-            Default::default();
+        let mut rules = StatementRules {
+            alone: Default::default(),
+            in_file: Default::default(),
+        };
         for (i, rule) in ALL.iter().enumerate() {
-            if let RuleKind::Statement { on, check } = rule.kind
-                && set.contains_index(i)
-            {
-                for (k, list) in by_kind.iter_mut().enumerate() {
-                    if on.intersects(StatementKinds::nth(k)) {
-                        list.push((*rule, check));
+            if !set.contains_index(i) {
+                continue;
+            }
+            for k in 0..StatementKinds::COUNT {
+                match rule.kind {
+                    RuleKind::Statement { on, check } if on.intersects(StatementKinds::nth(k)) => {
+                        rules.in_file[k].push((*rule, check));
                     }
+                    RuleKind::StatementAlone { on, check }
+                        if on.intersects(StatementKinds::nth(k)) =>
+                    {
+                        rules.alone[k].push((*rule, check));
+                    }
+                    _ => {}
                 }
             }
         }
-        StatementRules { by_kind }
+        rules
     }
 
-    /// Runs on `stmt` every rule that looks at its kind (`ctx.facts.kind`).
-    pub fn run(&self, stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
-        for (k, list) in self.by_kind.iter().enumerate() {
+    /// Runs on `stmt` every rule that judges it alone and looks at its kind (`ctx.facts.kind`).
+    pub fn run_alone(&self, stmt: &Statement, ctx: &StatementCtx<'_>, out: &mut Vec<Diagnostic>) {
+        for (k, list) in self.alone.iter().enumerate() {
+            if !ctx.facts.kind.intersects(StatementKinds::nth(k)) {
+                continue;
+            }
+            for &(rule, check) in list {
+                invoked(rule);
+                check(stmt, ctx, out);
+            }
+        }
+    }
+
+    /// Runs on `stmt` every rule that judges it against the file before it and looks at its
+    /// kind (`ctx.facts.kind`).
+    pub fn run_in_file(&self, stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+        for (k, list) in self.in_file.iter().enumerate() {
             if !ctx.facts.kind.intersects(StatementKinds::nth(k)) {
                 continue;
             }

@@ -32,13 +32,13 @@ pub static RULE: Rule = Rule {
     severity: Severity::Info,
     summary: "BACKUP without AS OF SYSTEM TIME (the docs recommend '-10s')",
     source: include_str!("backup_without_aost.rs"),
-    kind: RuleKind::Statement {
+    kind: RuleKind::StatementAlone {
         on: StatementKinds::BACKUP,
         check,
     },
 };
 
-fn check(stmt: &Statement, _ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+fn check(stmt: &Statement, _ctx: &StatementCtx<'_>, out: &mut Vec<Diagnostic>) {
     // EXPLAIN does not run the backup: only the statement itself.
     let Statement::Backup(b) = stmt else {
         return;

@@ -37,13 +37,13 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "AS OF SYSTEM TIME argument in double quotes: an identifier, not a string",
     source: include_str!("double_quoted.rs"),
-    kind: RuleKind::Statement {
+    kind: RuleKind::StatementAlone {
         on: StatementKinds::BACKUP.or(StatementKinds::RESTORE),
         check,
     },
 };
 
-fn check(_: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+fn check(_: &Statement, ctx: &StatementCtx<'_>, out: &mut Vec<Diagnostic>) {
     let Some(Aost {
         statement: kind,
         reading,

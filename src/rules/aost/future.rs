@@ -48,13 +48,13 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "AS OF SYSTEM TIME in the future (positive interval or later timestamp)",
     source: include_str!("future.rs"),
-    kind: RuleKind::Statement {
+    kind: RuleKind::StatementAlone {
         on: StatementKinds::BACKUP.or(StatementKinds::RESTORE),
         check,
     },
 };
 
-fn check(_: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+fn check(_: &Statement, ctx: &StatementCtx<'_>, out: &mut Vec<Diagnostic>) {
     let Some(Aost {
         as_of,
         statement: kind,

@@ -42,13 +42,13 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "AS OF SYSTEM TIME constant is zero, before 1970, or not a time",
     source: include_str!("invalid_time.rs"),
-    kind: RuleKind::Statement {
+    kind: RuleKind::StatementAlone {
         on: StatementKinds::BACKUP.or(StatementKinds::RESTORE),
         check,
     },
 };
 
-fn check(_: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+fn check(_: &Statement, ctx: &StatementCtx<'_>, out: &mut Vec<Diagnostic>) {
     let Some(Aost {
         as_of,
         statement: kind,

@@ -39,13 +39,13 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "AS OF SYSTEM TIME argument is neither a constant nor follower_read_timestamp()",
     source: include_str!("not_constant.rs"),
-    kind: RuleKind::Statement {
+    kind: RuleKind::StatementAlone {
         on: StatementKinds::BACKUP.or(StatementKinds::RESTORE),
         check,
     },
 };
 
-fn check(_: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+fn check(_: &Statement, ctx: &StatementCtx<'_>, out: &mut Vec<Diagnostic>) {
     let Some(Aost {
         statement: kind,
         reading,

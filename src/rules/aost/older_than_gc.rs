@@ -36,13 +36,13 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "BACKUP AS OF SYSTEM TIME interval older than the default GC TTL",
     source: include_str!("older_than_gc.rs"),
-    kind: RuleKind::Statement {
+    kind: RuleKind::StatementAlone {
         on: StatementKinds::BACKUP,
         check,
     },
 };
 
-fn check(_: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+fn check(_: &Statement, ctx: &StatementCtx<'_>, out: &mut Vec<Diagnostic>) {
     let Some(Aost {
         as_of,
         statement: "BACKUP",

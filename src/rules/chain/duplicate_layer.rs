@@ -41,13 +41,13 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "the same backup listed twice in an INCREMENTAL FROM or RESTORE … FROM chain",
     source: include_str!("duplicate_layer.rs"),
-    kind: RuleKind::Statement {
+    kind: RuleKind::StatementAlone {
         on: StatementKinds::ALL,
         check,
     },
 };
 
-fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+fn check(stmt: &Statement, ctx: &StatementCtx<'_>, out: &mut Vec<Diagnostic>) {
     if ctx.target >= v(25, 1) {
         return;
     }

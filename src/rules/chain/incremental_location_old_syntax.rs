@@ -40,13 +40,13 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "incremental_location with BACKUP … TO or RESTORE … FROM <backupURI>",
     source: include_str!("incremental_location_old_syntax.rs"),
-    kind: RuleKind::Statement {
+    kind: RuleKind::StatementAlone {
         on: StatementKinds::ALL,
         check,
     },
 };
 
-fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+fn check(stmt: &Statement, ctx: &StatementCtx<'_>, out: &mut Vec<Diagnostic>) {
     if ctx.target < v(22, 1) || ctx.target >= v(25, 1) {
         return;
     }

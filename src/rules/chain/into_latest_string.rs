@@ -42,13 +42,13 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "BACKUP INTO 'LATEST' IN: a subdirectory named LATEST, not the LATEST keyword",
     source: include_str!("into_latest_string.rs"),
-    kind: RuleKind::Statement {
+    kind: RuleKind::StatementAlone {
         on: StatementKinds::BACKUP,
         check,
     },
 };
 
-fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+fn check(stmt: &Statement, ctx: &StatementCtx<'_>, out: &mut Vec<Diagnostic>) {
     if ctx.target < v(20, 2) {
         return;
     }

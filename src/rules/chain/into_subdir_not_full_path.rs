@@ -40,7 +40,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "BACKUP INTO 'subdir' IN where subdir is not a full backup path YYYY/MM/DD-HHMMSS.ss",
     source: include_str!("into_subdir_not_full_path.rs"),
-    kind: RuleKind::Statement {
+    kind: RuleKind::StatementAlone {
         on: StatementKinds::BACKUP,
         check,
     },
@@ -58,7 +58,7 @@ pub fn is_full_backup_path(s: &str) -> bool {
         })
 }
 
-fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+fn check(stmt: &Statement, ctx: &StatementCtx<'_>, out: &mut Vec<Diagnostic>) {
     if ctx.target < v(22, 1) {
         return;
     }

@@ -35,13 +35,13 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "two URIs of a locality-aware list name the same locality",
     source: include_str!("duplicate_locality.rs"),
-    kind: RuleKind::Statement {
+    kind: RuleKind::StatementAlone {
         on: StatementKinds::ALL,
         check,
     },
 };
 
-fn check(_stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+fn check(_stmt: &Statement, ctx: &StatementCtx<'_>, out: &mut Vec<Diagnostic>) {
     for list in &ctx.facts.destination_lists {
         if list.items.len() < 2 {
             continue;

@@ -40,7 +40,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Info,
     summary: "a `COCKROACH_LOCALITY` tier has an unusual key or a value that looks like several tiers",
     source: include_str!("implausible_tier.rs"),
-    kind: RuleKind::Statement {
+    kind: RuleKind::StatementAlone {
         on: StatementKinds::ALL,
         check,
     },
@@ -80,7 +80,7 @@ const KEYS: &[&str] = &[
     "planet",
 ];
 
-fn check(_stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+fn check(_stmt: &Statement, ctx: &StatementCtx<'_>, out: &mut Vec<Diagnostic>) {
     for list in &ctx.facts.destination_lists {
         if list.items.len() < 2 {
             continue;

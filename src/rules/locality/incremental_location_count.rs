@@ -38,7 +38,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "`incremental_location` has a different number of URIs than the destination",
     source: include_str!("incremental_location_count.rs"),
-    kind: RuleKind::Statement {
+    kind: RuleKind::StatementAlone {
         // The statements that write with options (`walk::backup_options`, `SET WITH`).
         on: StatementKinds::BACKUP
             .or(StatementKinds::CREATE_SCHEDULE)
@@ -59,7 +59,7 @@ fn count(item: &OptionItem) -> Option<(usize, Span)> {
     }
 }
 
-fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+fn check(stmt: &Statement, ctx: &StatementCtx<'_>, out: &mut Vec<Diagnostic>) {
     if ctx.target < v(22, 1) || ctx.target >= v(26, 2) {
         return;
     }

@@ -40,7 +40,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "a `COCKROACH_LOCALITY` value is not `default` or exactly one `key=value` tier",
     source: include_str!("invalid_tier.rs"),
-    kind: RuleKind::Statement {
+    kind: RuleKind::StatementAlone {
         on: StatementKinds::ALL,
         check,
     },
@@ -66,7 +66,7 @@ pub fn tier_problem(tier: &str) -> Option<String> {
     }
 }
 
-fn check(_stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+fn check(_stmt: &Statement, ctx: &StatementCtx<'_>, out: &mut Vec<Diagnostic>) {
     for list in &ctx.facts.destination_lists {
         if list.items.len() < 2 {
             continue;

@@ -34,13 +34,13 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "more than one URI of a locality-aware list is `COCKROACH_LOCALITY=default`",
     source: include_str!("multiple_defaults.rs"),
-    kind: RuleKind::Statement {
+    kind: RuleKind::StatementAlone {
         on: StatementKinds::ALL,
         check,
     },
 };
 
-fn check(_stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+fn check(_stmt: &Statement, ctx: &StatementCtx<'_>, out: &mut Vec<Diagnostic>) {
     for list in &ctx.facts.destination_lists {
         if list.items.len() < 2 {
             continue;

@@ -38,13 +38,13 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "a single destination URI has a non-default `COCKROACH_LOCALITY`",
     source: include_str!("single_uri.rs"),
-    kind: RuleKind::Statement {
+    kind: RuleKind::StatementAlone {
         on: StatementKinds::ALL,
         check,
     },
 };
 
-fn check(_stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+fn check(_stmt: &Statement, ctx: &StatementCtx<'_>, out: &mut Vec<Diagnostic>) {
     for list in &ctx.facts.destination_lists {
         let [item] = list.items else {
             continue;

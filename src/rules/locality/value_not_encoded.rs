@@ -46,7 +46,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "a `COCKROACH_LOCALITY` value is not URL-encoded",
     source: include_str!("value_not_encoded.rs"),
-    kind: RuleKind::Statement {
+    kind: RuleKind::StatementAlone {
         on: StatementKinds::ALL,
         check,
     },
@@ -110,7 +110,7 @@ fn encode(raw: &str) -> String {
     out
 }
 
-fn check_item(item: &StrValue, write_side: bool, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+fn check_item(item: &StrValue, write_side: bool, ctx: &StatementCtx<'_>, out: &mut Vec<Diagnostic>) {
     let Some(target) = ctx.facts.parsed(item) else {
         return; // a placeholder
     };
@@ -184,7 +184,7 @@ fn check_item(item: &StrValue, write_side: bool, ctx: &Ctx<'_>, out: &mut Vec<Di
     }
 }
 
-fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+fn check(stmt: &Statement, ctx: &StatementCtx<'_>, out: &mut Vec<Diagnostic>) {
     for list in &ctx.facts.destination_lists {
         for item in list.items {
             check_item(item, true, ctx, out);

@@ -32,13 +32,13 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "ALTER BACKUP SCHEDULE … SET WITH detached (scheduled backups are always detached)",
     source: include_str!("alter_schedule_detached.rs"),
-    kind: RuleKind::Statement {
+    kind: RuleKind::StatementAlone {
         on: StatementKinds::ALTER_BACKUP_SCHEDULE,
         check,
     },
 };
 
-fn check(stmt: &Statement, _ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+fn check(stmt: &Statement, _ctx: &StatementCtx<'_>, out: &mut Vec<Diagnostic>) {
     let Statement::AlterBackupSchedule(s) = walk::inner(stmt) else {
         return;
     };

@@ -35,13 +35,13 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "ALTER BACKUP SCHEDULE repeats SET RECURRING / FULL BACKUP / LABEL / INTO",
     source: include_str!("alter_schedule_repeated.rs"),
-    kind: RuleKind::Statement {
+    kind: RuleKind::StatementAlone {
         on: StatementKinds::ALTER_BACKUP_SCHEDULE,
         check,
     },
 };
 
-fn check(stmt: &Statement, _ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+fn check(stmt: &Statement, _ctx: &StatementCtx<'_>, out: &mut Vec<Diagnostic>) {
     let Statement::AlterBackupSchedule(s) = walk::inner(stmt) else {
         return;
     };

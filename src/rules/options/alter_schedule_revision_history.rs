@@ -33,13 +33,13 @@ pub static RULE: Rule = Rule {
     severity: Severity::Info,
     summary: "ALTER BACKUP SCHEDULE … SET WITH revision_history without `= true|false`",
     source: include_str!("alter_schedule_revision_history.rs"),
-    kind: RuleKind::Statement {
+    kind: RuleKind::StatementAlone {
         on: StatementKinds::ALTER_BACKUP_SCHEDULE,
         check,
     },
 };
 
-fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+fn check(stmt: &Statement, ctx: &StatementCtx<'_>, out: &mut Vec<Diagnostic>) {
     if ctx.target < v(22, 2) {
         return;
     }

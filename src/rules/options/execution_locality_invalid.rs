@@ -36,13 +36,13 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "execution locality is not `key=value[,key=value]`",
     source: include_str!("execution_locality_invalid.rs"),
-    kind: RuleKind::Statement {
+    kind: RuleKind::StatementAlone {
         on: StatementKinds::ALL,
         check,
     },
 };
 
-fn check(_: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+fn check(_: &Statement, ctx: &StatementCtx<'_>, out: &mut Vec<Diagnostic>) {
     if ctx.target < v(23, 1) {
         return;
     }

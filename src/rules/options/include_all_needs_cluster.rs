@@ -36,13 +36,13 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "include_all_virtual_clusters on a backup that is not a full cluster backup",
     source: include_str!("include_all_needs_cluster.rs"),
-    kind: RuleKind::Statement {
+    kind: RuleKind::StatementAlone {
         on: StatementKinds::BACKUP.or(StatementKinds::CREATE_SCHEDULE),
         check,
     },
 };
 
-fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+fn check(stmt: &Statement, ctx: &StatementCtx<'_>, out: &mut Vec<Diagnostic>) {
     if ctx.target < v(23, 1) {
         return;
     }

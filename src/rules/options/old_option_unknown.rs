@@ -39,13 +39,13 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "option not accepted by the untyped option lists of older releases",
     source: include_str!("old_option_unknown.rs"),
-    kind: RuleKind::Statement {
+    kind: RuleKind::StatementAlone {
         on: StatementKinds::BACKUP.or(StatementKinds::RESTORE).or(StatementKinds::SHOW_BACKUP),
         check,
     },
 };
 
-fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+fn check(stmt: &Statement, ctx: &StatementCtx<'_>, out: &mut Vec<Diagnostic>) {
     let (kind, list) = match walk::inner(stmt) {
         Statement::Backup(b) => (OptStmt::Backup, b.options.as_ref()),
         Statement::Restore(r) => (OptStmt::Restore, r.options.as_ref()),

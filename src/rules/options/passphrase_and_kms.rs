@@ -34,13 +34,13 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "encryption_passphrase and kms on the same statement",
     source: include_str!("passphrase_and_kms.rs"),
-    kind: RuleKind::Statement {
+    kind: RuleKind::StatementAlone {
         on: StatementKinds::BACKUP.or(StatementKinds::RESTORE).or(StatementKinds::CREATE_SCHEDULE),
         check,
     },
 };
 
-fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+fn check(stmt: &Statement, ctx: &StatementCtx<'_>, out: &mut Vec<Diagnostic>) {
     if ctx.target < v(20, 2) {
         return;
     }

@@ -43,13 +43,13 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "into_db on a database restore, or new_db_name not on a single-database restore",
     source: include_str!("restore_db_options.rs"),
-    kind: RuleKind::Statement {
+    kind: RuleKind::StatementAlone {
         on: StatementKinds::RESTORE,
         check,
     },
 };
 
-fn check(stmt: &Statement, _ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+fn check(stmt: &Statement, _ctx: &StatementCtx<'_>, out: &mut Vec<Diagnostic>) {
     let Statement::Restore(r) = walk::inner(stmt) else {
         return;
     };

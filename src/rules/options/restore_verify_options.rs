@@ -36,13 +36,13 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "verify_backup_table_data without schema_only, or with an online restore",
     source: include_str!("restore_verify_options.rs"),
-    kind: RuleKind::Statement {
+    kind: RuleKind::StatementAlone {
         on: StatementKinds::RESTORE,
         check,
     },
 };
 
-fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+fn check(stmt: &Statement, ctx: &StatementCtx<'_>, out: &mut Vec<Diagnostic>) {
     if ctx.target < v(22, 2) {
         return;
     }

@@ -40,13 +40,13 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "RECURRING / FULL BACKUP schedule is not a valid cron expression",
     source: include_str!("schedule_cron_invalid.rs"),
-    kind: RuleKind::Statement {
+    kind: RuleKind::StatementAlone {
         on: StatementKinds::CREATE_SCHEDULE.or(StatementKinds::ALTER_BACKUP_SCHEDULE),
         check,
     },
 };
 
-fn check(stmt: &Statement, _ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+fn check(stmt: &Statement, _ctx: &StatementCtx<'_>, out: &mut Vec<Diagnostic>) {
     let (rec, full) = util::schedule_crons(stmt);
     for (clause, value) in [("RECURRING", rec), ("FULL BACKUP", full)] {
         let Some(value) = value else {

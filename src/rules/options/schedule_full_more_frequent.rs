@@ -39,13 +39,13 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "FULL BACKUP schedule runs more often than the RECURRING (incremental) one",
     source: include_str!("schedule_full_more_frequent.rs"),
-    kind: RuleKind::Statement {
+    kind: RuleKind::StatementAlone {
         on: StatementKinds::CREATE_SCHEDULE.or(StatementKinds::ALTER_BACKUP_SCHEDULE),
         check,
     },
 };
 
-fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+fn check(stmt: &Statement, ctx: &StatementCtx<'_>, out: &mut Vec<Diagnostic>) {
     let (Some(rec), Some(full)) = util::schedule_crons(stmt) else {
         return;
     };

@@ -41,7 +41,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "schedule option value CockroachDB does not accept (on_execution_failure, on_previous_running, first_run)",
     source: include_str!("schedule_option_bad_value.rs"),
-    kind: RuleKind::Statement {
+    kind: RuleKind::StatementAlone {
         on: StatementKinds::CREATE_SCHEDULE.or(StatementKinds::ALTER_BACKUP_SCHEDULE),
         check,
     },
@@ -58,7 +58,7 @@ const TIMESTAMP_WORDS: &[&str] = &[
     "allballs",
 ];
 
-fn check(stmt: &Statement, _ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+fn check(stmt: &Statement, _ctx: &StatementCtx<'_>, out: &mut Vec<Diagnostic>) {
     let Some((alter, items)) = util::schedule_options(stmt) else {
         return;
     };

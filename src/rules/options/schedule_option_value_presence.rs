@@ -37,13 +37,13 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "schedule option missing its value, or given a value it does not take",
     source: include_str!("schedule_option_value_presence.rs"),
-    kind: RuleKind::Statement {
+    kind: RuleKind::StatementAlone {
         on: StatementKinds::CREATE_SCHEDULE.or(StatementKinds::ALTER_BACKUP_SCHEDULE),
         check,
     },
 };
 
-fn check(stmt: &Statement, _ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+fn check(stmt: &Statement, _ctx: &StatementCtx<'_>, out: &mut Vec<Diagnostic>) {
     let Some((false, items)) = util::schedule_options(stmt) else {
         return;
     };

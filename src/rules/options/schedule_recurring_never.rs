@@ -34,13 +34,13 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "CREATE SCHEDULE FOR BACKUP … RECURRING NEVER",
     source: include_str!("schedule_recurring_never.rs"),
-    kind: RuleKind::Statement {
+    kind: RuleKind::StatementAlone {
         on: StatementKinds::CREATE_SCHEDULE,
         check,
     },
 };
 
-fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+fn check(stmt: &Statement, ctx: &StatementCtx<'_>, out: &mut Vec<Diagnostic>) {
     let Statement::CreateSchedule(s) = walk::inner(stmt) else {
         return;
     };

@@ -35,13 +35,13 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "backup schedule URI with temporary credentials that expire (AWS_SESSION_TOKEN, BEARER_TOKEN)",
     source: include_str!("schedule_temporary_credentials.rs"),
-    kind: RuleKind::Statement {
+    kind: RuleKind::StatementAlone {
         on: StatementKinds::CREATE_SCHEDULE.or(StatementKinds::ALTER_BACKUP_SCHEDULE),
         check,
     },
 };
 
-fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+fn check(stmt: &Statement, ctx: &StatementCtx<'_>, out: &mut Vec<Diagnostic>) {
     let lists: Vec<&StrList> = match walk::inner(stmt) {
         Statement::CreateSchedule(s) => vec![&s.collection],
         Statement::AlterBackupSchedule(s) => s

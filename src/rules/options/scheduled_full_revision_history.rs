@@ -39,13 +39,13 @@ pub static RULE: Rule = Rule {
     severity: Severity::Info,
     summary: "revision_history on a backup schedule applies to incrementals only (v26.2+)",
     source: include_str!("scheduled_full_revision_history.rs"),
-    kind: RuleKind::Statement {
+    kind: RuleKind::StatementAlone {
         on: StatementKinds::CREATE_SCHEDULE.or(StatementKinds::ALTER_BACKUP_SCHEDULE),
         check,
     },
 };
 
-fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+fn check(stmt: &Statement, ctx: &StatementCtx<'_>, out: &mut Vec<Diagnostic>) {
     if ctx.target < v(26, 2) {
         return;
     }

@@ -36,13 +36,13 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "tenant backup with revision_history (rejected by v22.1–v22.2)",
     source: include_str!("tenant_revision_history.rs"),
-    kind: RuleKind::Statement {
+    kind: RuleKind::StatementAlone {
         on: StatementKinds::BACKUP,
         check,
     },
 };
 
-fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+fn check(stmt: &Statement, ctx: &StatementCtx<'_>, out: &mut Vec<Diagnostic>) {
     if !(v(22, 1)..=v(22, 2)).contains(&ctx.target) {
         return;
     }

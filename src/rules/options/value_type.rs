@@ -44,13 +44,13 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "option value of the wrong type (boolean option given a number, a bad string, a name)",
     source: include_str!("value_type.rs"),
-    kind: RuleKind::Statement {
+    kind: RuleKind::StatementAlone {
         on: StatementKinds::ALL,
         check,
     },
 };
 
-fn check(_: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+fn check(_: &Statement, ctx: &StatementCtx<'_>, out: &mut Vec<Diagnostic>) {
     if ctx.target < v(22, 2) {
         return;
     }

@@ -37,13 +37,13 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "virtual_cluster_name / virtual_cluster on a restore that is not of one virtual cluster",
     source: include_str!("virtual_cluster_options.rs"),
-    kind: RuleKind::Statement {
+    kind: RuleKind::StatementAlone {
         on: StatementKinds::RESTORE,
         check,
     },
 };
 
-fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+fn check(stmt: &Statement, ctx: &StatementCtx<'_>, out: &mut Vec<Diagnostic>) {
     let Statement::Restore(r) = walk::inner(stmt) else {
         return;
     };

@@ -19,14 +19,14 @@ pub use crate::analysis::facts::{Role, Target, UriRef, statement_uris};
 
 impl<'s> Target<'s> {
     /// The span of bytes `range` of the URI text in the source.
-    pub fn span(&self, ctx: &Ctx<'_>, range: std::ops::Range<usize>) -> Span {
+    pub fn span(&self, ctx: &StatementCtx<'_>, range: std::ops::Range<usize>) -> Span {
         ctx.value_span(self.item, range)
     }
 
     /// A fix replacing bytes `range` of the URI text, when the literal is plain.
     pub fn fix(
         &self,
-        ctx: &Ctx<'_>,
+        ctx: &StatementCtx<'_>,
         range: std::ops::Range<usize>,
         replacement: String,
         message: impl Into<String>,
@@ -50,7 +50,7 @@ impl<'s> Target<'s> {
     /// unsafe fix that drops the `/` so the name becomes the host, and the name itself.
     pub fn host_from_path_fix(
         &self,
-        ctx: &Ctx<'_>,
+        ctx: &StatementCtx<'_>,
         message: impl Fn(&str) -> String,
     ) -> Option<Fix> {
         let first = self.uri.path.trim_start_matches('/');

@@ -33,13 +33,13 @@ pub static RULE: Rule = Rule {
     severity: Severity::Info,
     summary: "deprecated `azure://` / `azure-storage://` scheme (use `azure-blob://`)",
     source: include_str!("deprecated_azure_scheme.rs"),
-    kind: RuleKind::Statement {
+    kind: RuleKind::StatementAlone {
         on: StatementKinds::ALL,
         check,
     },
 };
 
-fn check(_: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+fn check(_: &Statement, ctx: &StatementCtx<'_>, out: &mut Vec<Diagnostic>) {
     if ctx.target < common::V23_1 {
         return;
     }

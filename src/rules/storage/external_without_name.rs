@@ -35,13 +35,13 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "`external://` URI without an external connection name",
     source: include_str!("external_without_name.rs"),
-    kind: RuleKind::Statement {
+    kind: RuleKind::StatementAlone {
         on: StatementKinds::ALL,
         check,
     },
 };
 
-fn check(_: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+fn check(_: &Statement, ctx: &StatementCtx<'_>, out: &mut Vec<Diagnostic>) {
     for r in ctx.storage_targets() {
         let t = r.target;
         if !matches!(

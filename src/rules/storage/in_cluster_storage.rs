@@ -36,13 +36,13 @@ pub static RULE: Rule = Rule {
     severity: Severity::Info,
     summary: "backup stored on `nodelocal` or `userfile` storage, inside the cluster it protects",
     source: include_str!("in_cluster_storage.rs"),
-    kind: RuleKind::Statement {
+    kind: RuleKind::StatementAlone {
         on: StatementKinds::ALL,
         check,
     },
 };
 
-fn check(_: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+fn check(_: &Statement, ctx: &StatementCtx<'_>, out: &mut Vec<Diagnostic>) {
     for r in ctx.storage_targets() {
         let t = r.target;
         if !t.role.writes_backup() {

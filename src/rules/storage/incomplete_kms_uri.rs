@@ -42,13 +42,13 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "KMS URI without its key in the path, or an AWS KMS URI without `REGION`",
     source: include_str!("incomplete_kms_uri.rs"),
-    kind: RuleKind::Statement {
+    kind: RuleKind::StatementAlone {
         on: StatementKinds::ALL,
         check,
     },
 };
 
-fn check(_: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+fn check(_: &Statement, ctx: &StatementCtx<'_>, out: &mut Vec<Diagnostic>) {
     for r in ctx.storage_targets() {
         let t = r.target;
         if !t.role.is_kms() {

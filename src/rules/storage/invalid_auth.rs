@@ -39,13 +39,13 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "`AUTH` value other than `specified` or `implicit` (`AUTH=implict`)",
     source: include_str!("invalid_auth.rs"),
-    kind: RuleKind::Statement {
+    kind: RuleKind::StatementAlone {
         on: StatementKinds::ALL,
         check,
     },
 };
 
-fn check(_: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+fn check(_: &Statement, ctx: &StatementCtx<'_>, out: &mut Vec<Diagnostic>) {
     for r in ctx.storage_targets() {
         let t = r.target;
         let Some(provider) = r.provider else {

@@ -43,7 +43,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "storage parameter value that CockroachDB or the cloud rejects (`AWS_SERVER_ENC_MODE=kms`)",
     source: include_str!("invalid_parameter_value.rs"),
-    kind: RuleKind::Statement {
+    kind: RuleKind::StatementAlone {
         on: StatementKinds::ALL,
         check,
     },
@@ -71,7 +71,7 @@ const AZURE_ENVIRONMENTS: &[&str] = &[
     "AzureStackCloud",
 ];
 
-fn check(_: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+fn check(_: &Statement, ctx: &StatementCtx<'_>, out: &mut Vec<Diagnostic>) {
     for r in ctx.storage_targets() {
         let t = r.target;
         match r.provider {
@@ -85,7 +85,7 @@ fn check(_: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
 fn value_diag(
     t: &Target<'_>,
     pair: &GoPair<'_, '_>,
-    ctx: &Ctx<'_>,
+    ctx: &StatementCtx<'_>,
     message: String,
     help: String,
     suggestion: Option<&str>,
@@ -112,7 +112,7 @@ fn value_diag(
     d
 }
 
-fn s3(r: &UriReading<'_>, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+fn s3(r: &UriReading<'_>, ctx: &StatementCtx<'_>, out: &mut Vec<Diagnostic>) {
     let (t, q) = (r.target, r.query());
     if let Some(pair) = q.pair("AWS_SERVER_ENC_MODE") {
         let mode = pair.value.as_str();
@@ -209,7 +209,7 @@ fn s3(r: &UriReading<'_>, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn azure(r: &UriReading<'_>, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+fn azure(r: &UriReading<'_>, ctx: &StatementCtx<'_>, out: &mut Vec<Diagnostic>) {
     let (t, q) = (r.target, r.query());
     let Some(pair) = q.pair("AZURE_ENVIRONMENT") else {
         return;

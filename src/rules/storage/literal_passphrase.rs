@@ -35,13 +35,13 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "`encryption_passphrase` written in plain text instead of a placeholder or KMS",
     source: include_str!("literal_passphrase.rs"),
-    kind: RuleKind::Statement {
+    kind: RuleKind::StatementAlone {
         on: StatementKinds::ALL,
         check,
     },
 };
 
-fn check(_: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+fn check(_: &Statement, ctx: &StatementCtx<'_>, out: &mut Vec<Diagnostic>) {
     // Every option item, `ALTER BACKUP SCHEDULE … SET WITH` ones included.
     for &item in &ctx.facts.option_items {
         let is_passphrase = match &item.key {

@@ -36,13 +36,13 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "cloud storage URI without a bucket or container (`s3:///path`)",
     source: include_str!("missing_bucket.rs"),
-    kind: RuleKind::Statement {
+    kind: RuleKind::StatementAlone {
         on: StatementKinds::ALL,
         check,
     },
 };
 
-fn check(_: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+fn check(_: &Statement, ctx: &StatementCtx<'_>, out: &mut Vec<Diagnostic>) {
     for r in ctx.storage_targets() {
         let t = r.target;
         if t.role.is_kms() {

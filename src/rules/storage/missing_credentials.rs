@@ -58,13 +58,13 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "storage or KMS URI without the credentials its `AUTH` mode requires",
     source: include_str!("missing_credentials.rs"),
-    kind: RuleKind::Statement {
+    kind: RuleKind::StatementAlone {
         on: StatementKinds::ALL,
         check,
     },
 };
 
-fn check(_: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+fn check(_: &Statement, ctx: &StatementCtx<'_>, out: &mut Vec<Diagnostic>) {
     for r in ctx.storage_targets() {
         let t = r.target;
         let Some(provider) = r.provider else {
@@ -297,7 +297,7 @@ fn report(
     q: &GoQuery<'_, '_>,
     provider: Provider,
     problem: Problem,
-    ctx: &Ctx<'_>,
+    ctx: &StatementCtx<'_>,
 ) -> Diagnostic {
     let span = match q.pair("AUTH") {
         Some(p) => t.span(ctx, p.param.range.clone()),

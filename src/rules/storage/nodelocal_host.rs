@@ -37,13 +37,13 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "`nodelocal://` URI whose host is not a node ID or `self`",
     source: include_str!("nodelocal_host.rs"),
-    kind: RuleKind::Statement {
+    kind: RuleKind::StatementAlone {
         on: StatementKinds::ALL,
         check,
     },
 };
 
-fn check(_: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+fn check(_: &Statement, ctx: &StatementCtx<'_>, out: &mut Vec<Diagnostic>) {
     if ctx.target < common::V20_1 {
         return;
     }

@@ -45,13 +45,13 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "plain-text credentials in a storage or KMS URI",
     source: include_str!("secret_in_uri.rs"),
-    kind: RuleKind::Statement {
+    kind: RuleKind::StatementAlone {
         on: StatementKinds::ALL,
         check,
     },
 };
 
-fn check(_: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+fn check(_: &Statement, ctx: &StatementCtx<'_>, out: &mut Vec<Diagnostic>) {
     for r in ctx.storage_targets() {
         let t = r.target;
         let mut found: Vec<(Span, String)> = Vec::new();

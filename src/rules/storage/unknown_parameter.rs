@@ -44,7 +44,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "query parameter the URI's provider does not accept (names are case-sensitive)",
     source: include_str!("unknown_parameter.rs"),
-    kind: RuleKind::Statement {
+    kind: RuleKind::StatementAlone {
         on: StatementKinds::ALL,
         check,
     },
@@ -67,7 +67,7 @@ fn alias(provider: Provider, key: &str) -> Option<&'static str> {
     }
 }
 
-fn check(_: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+fn check(_: &Statement, ctx: &StatementCtx<'_>, out: &mut Vec<Diagnostic>) {
     for r in ctx.storage_targets() {
         let t = r.target;
         let Some(provider) = r.provider else {
@@ -97,7 +97,7 @@ fn validated(
     r: &UriReading<'_>,
     provider: Provider,
     specs: &[common::ParamSpec],
-    ctx: &Ctx<'_>,
+    ctx: &StatementCtx<'_>,
     out: &mut Vec<Diagnostic>,
 ) {
     let accepts = |k: &str| specs.iter().any(|s| s.since <= ctx.target && s.name == k);
@@ -231,7 +231,7 @@ fn validated(
 }
 
 /// nodelocal and external URIs: CockroachDB does not read their parameters.
-fn ignored(t: &Target<'_>, provider: Provider, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+fn ignored(t: &Target<'_>, provider: Provider, ctx: &StatementCtx<'_>, out: &mut Vec<Diagnostic>) {
     for param in &t.uri.params {
         if common::query_unescape(param.key).as_deref() == Some(LOCALITY_PARAM) {
             continue;

@@ -41,13 +41,13 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "KMS URI whose scheme is not a KMS scheme (`kms = 's3://…'`, a bare key ARN)",
     source: include_str!("unsupported_kms_scheme.rs"),
-    kind: RuleKind::Statement {
+    kind: RuleKind::StatementAlone {
         on: StatementKinds::ALL,
         check,
     },
 };
 
-fn check(_: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+fn check(_: &Statement, ctx: &StatementCtx<'_>, out: &mut Vec<Diagnostic>) {
     for t in ctx.facts.targets() {
         if !t.role.is_kms() {
             continue;

@@ -47,7 +47,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "storage URI with a scheme CockroachDB does not accept (`gcs://`, `s3a://`, `nfs://`, a bare path)",
     source: include_str!("unsupported_scheme.rs"),
-    kind: RuleKind::Statement {
+    kind: RuleKind::StatementAlone {
         on: StatementKinds::ALL,
         check,
     },
@@ -100,7 +100,7 @@ fn instead(scheme: &str, target: Version) -> Instead {
     }
 }
 
-fn check(_: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+fn check(_: &Statement, ctx: &StatementCtx<'_>, out: &mut Vec<Diagnostic>) {
     for r in ctx.storage_targets() {
         let t = r.target;
         if t.role.is_kms() {
@@ -117,7 +117,7 @@ fn check(_: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn diagnose(t: &Target<'_>, problem: SchemeProblem, ctx: &Ctx<'_>) -> Diagnostic {
+fn diagnose(t: &Target<'_>, problem: SchemeProblem, ctx: &StatementCtx<'_>) -> Diagnostic {
     let scheme = &*t.uri.scheme;
     let crdb = format!(
         "CockroachDB: `unsupported storage scheme: \"{scheme}\" - refer to docs to find supported storage schemes`"

@@ -34,13 +34,13 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "documentation placeholder (`<name>`, `{name}`) left in a statement",
     source: include_str!("placeholder.rs"),
-    kind: RuleKind::Statement {
+    kind: RuleKind::StatementAlone {
         on: StatementKinds::ALL,
         check,
     },
 };
 
-fn check(_stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+fn check(_stmt: &Statement, ctx: &StatementCtx<'_>, out: &mut Vec<Diagnostic>) {
     if ctx.templates.is_empty() {
         return; // no placeholder in this statement
     }
@@ -49,7 +49,7 @@ fn check(_stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
 
 /// The findings for every placeholder inside `span` (also used for statements that did not
 /// parse).
-pub fn placeholders_in(span: Span, ctx: &Ctx<'_>) -> Vec<Diagnostic> {
+pub fn placeholders_in(span: Span, ctx: &StatementCtx<'_>) -> Vec<Diagnostic> {
     crate::syntax::template::within(ctx.templates, span)
         .iter()
         .map(|t| {
