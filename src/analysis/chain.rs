@@ -525,16 +525,16 @@ fn new_chain<'a>(file: &'a FileContext, loc: &str, latest: bool) -> Option<Chain
             location: Some(loc.into()),
         });
     }
-    let fulls: Vec<CollWrite<'a>> = collection_writes(file, loc)
+    // Straight into the chain's list: no list of the writes in between.
+    let mut fulls = collection_writes(file, loc)
         .filter(|w| w.writes_full())
-        .collect();
-    let first_full = fulls.first()?;
-    if broken_after(file, first_full.index) {
+        .peekable();
+    if broken_after(file, fulls.peek()?.index) {
         return None;
     }
     Some(Chain {
         how: if latest { How::Latest } else { How::Subdir },
-        fulls: fulls.iter().map(|w| w.writer).collect(),
+        fulls: fulls.map(|w| w.writer).collect(),
         exact: false,
         layers: Layers::Listed(Vec::new()),
         location: Some(loc.to_string().into()),

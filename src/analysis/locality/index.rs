@@ -199,12 +199,23 @@ fn push_unique(
         // Every location the index keeps is its one shared copy.
         v.iter().any(|w| Rc::ptr_eq(&w.0, location))
     } else {
-        let seen = seen.get_or_insert_with(|| Box::new(v.iter().map(|w| w.0.clone()).collect()));
-        !seen.insert(location.clone())
+        seen_in_set(v, seen, location)
     };
     if !present {
         crate::analysis::file_state::push_small(v, (location.clone(), item.span, item.loc.clone()));
     }
+}
+
+/// `push_unique`'s lookup in a long list's set, which it adds `location` to (out of line: most
+/// lists are short, and the set's code made every call pay for its registers).
+#[inline(never)]
+fn seen_in_set(
+    v: &[Wrote],
+    seen: &mut Option<Box<HashSet<Location>>>,
+    location: &Location,
+) -> bool {
+    let seen = seen.get_or_insert_with(|| Box::new(v.iter().map(|w| w.0.clone()).collect()));
+    !seen.insert(location.clone())
 }
 
 /// A location's text shared by every part of the file state that names it: the index holds
@@ -289,12 +300,20 @@ impl Index {
     }
 
     /// The id of the location `text`, if the index knows it.
+    #[inline]
     pub fn id(&self, text: &str) -> Option<LocId> {
         if let Some(last) = self.last_named
             && *self.slots[last].name == *text
         {
             return Some(last);
         }
+        self.id_by_name(text)
+    }
+
+    /// `id` by the table of names (out of line: the usual lookup names `last_named` again,
+    /// and inlining the hash lookup made every call pay for its registers).
+    #[inline(never)]
+    fn id_by_name(&self, text: &str) -> Option<LocId> {
         self.names.get(text).copied()
     }
 
@@ -442,11 +461,7 @@ impl Index {
     /// The backups (of the given syntax) that share a location with `locations`: their common
     /// default location and what they wrote. `None` when unknowable: an earlier statement did
     /// not parse, or the backups disagree on (or do not say) where the metadata is.
-    pub fn collection_of(
-        &self,
-        locations: &[String],
-        syntax: usize,
-    ) -> Option<(&str, &Collection)> {
+    pub fn collection_of(&self, locations: &[&str], syntax: usize) -> Option<(&str, &Collection)> {
         if self.broken {
             return None;
         }

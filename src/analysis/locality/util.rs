@@ -162,8 +162,8 @@ pub fn default_index<'l>(mut locs: impl ExactSizeIterator<Item = &'l Loc>) -> Op
 }
 
 /// Every location of the list, `None` if one is unknown.
-pub fn locations(uris: &[LocUri<'_>]) -> Option<Vec<String>> {
-    uris.iter().map(LocUri::location).collect()
+pub fn locations<'a>(uris: &[LocUri<'a>]) -> Option<Vec<&'a str>> {
+    uris.iter().map(|u| Some(&*u.target?.location)).collect()
 }
 
 /// Renders a locality set for messages: `[region=us-west]`, `[]`.
