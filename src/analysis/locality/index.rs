@@ -138,6 +138,8 @@ pub struct Collection {
     /// A schedule writes here (its full backups run at unknown times).
     pub schedule: bool,
     pub first: Option<usize>,
+    /// The latest backup, for the old syntax only (what `INCREMENTAL FROM` builds on; a
+    /// collection's layers build on `last_full`): a collection's records are not kept for it.
     pub last: Option<usize>,
     /// The `default` URI of the latest backup.
     pub default_item: Option<Span>,
@@ -245,35 +247,41 @@ impl Record {
             Statement::CreateSchedule(s) => (Kind::Schedule, &s.collection),
             _ => return None,
         };
-        // Each URI's parsed target (`None`: a placeholder) and locality, straight from the facts.
-        let targets: Few<Option<&Target<'_>>> =
-            list.items.iter().map(|item| facts.parsed(item)).collect();
+        // Each URI's parsed target (`None`: a placeholder) and locality, straight from the facts
+        // (the usual single URI put in place, not collected).
+        let targets: Few<Option<&Target<'_>>> = match list.items.as_slice() {
+            [item] => Few::One([facts.parsed(item)]),
+            items => items.iter().map(|item| facts.parsed(item)).collect(),
+        };
         let locs = || targets.iter().map(|t| t.map_or(&UNKNOWN, |t| &t.locality));
+        let item_of = |item: &StrValue, target: Option<&Target<'_>>| {
+            let (location, id) = match target {
+                Some(t) => match index.id(&t.location) {
+                    Some(id) => (Some(index.slots[id].name.clone()), Some(id)),
+                    None => (Some(Rc::from(&*t.location)), None),
+                },
+                None => (None, None),
+            };
+            Item {
+                span: item.span,
+                location,
+                loc: target.map_or(Loc::Unknown, |t| t.locality.clone()),
+                id,
+            }
+        };
         Some(Record {
             kind,
             list_span: list.span,
             default: util::default_index(locs()).filter(|&n| targets[n].is_some()),
             set: util::locality_set_of(locs()),
-            items: list
-                .items
-                .iter()
-                .zip(&targets)
-                .map(|(item, target)| {
-                    let (location, id) = match target {
-                        Some(t) => match index.id(&t.location) {
-                            Some(id) => (Some(index.slots[id].name.clone()), Some(id)),
-                            None => (Some(Rc::from(&*t.location)), None),
-                        },
-                        None => (None, None),
-                    };
-                    Item {
-                        span: item.span,
-                        location,
-                        loc: target.map_or(Loc::Unknown, |t| t.locality.clone()),
-                        id,
-                    }
-                })
-                .collect(),
+            items: match (list.items.as_slice(), &targets) {
+                ([item], Few::One([target])) => Few::One([item_of(item, *target)]),
+                (items, targets) => items
+                    .iter()
+                    .zip(targets)
+                    .map(|(item, target)| item_of(item, *target))
+                    .collect(),
+            },
         })
     }
 }
@@ -425,7 +433,9 @@ impl Index {
             if c.first.is_none() {
                 point(&mut c.first, id, &mut added, &mut dropped);
             }
-            point(&mut c.last, id, &mut added, &mut dropped);
+            if syntax == 1 {
+                point(&mut c.last, id, &mut added, &mut dropped);
+            }
             for item in items {
                 let (Some(l), Some(n)) = (&item.location, item.id) else {
                     continue;
