@@ -297,6 +297,18 @@ pub fn collection_writes<'a>(
         .filter_map(move |w| collection_write(file, w))
 }
 
+/// The latest earlier writes of full backups (`CollWrite::writes_full`) into the collection at
+/// `loc` (see `collection_history`): the other writes' statements are not looked at.
+pub fn collection_fulls<'a>(
+    file: &'a FileContext,
+    loc: &str,
+) -> impl DoubleEndedIterator<Item = CollWrite<'a>> + Clone + 'a {
+    collection_history(file, loc)
+        .iter()
+        .filter(|w| matches!(w.kind, Some(CollKind::Full | CollKind::Schedule)))
+        .filter_map(move |w| collection_write(file, w))
+}
+
 /// How a statement reads a collection: `(collection location, names LATEST)`.
 pub fn collection_read<'s>(
     stmt: &'s Statement,
@@ -525,16 +537,14 @@ fn new_chain<'a>(file: &'a FileContext, loc: &str, latest: bool) -> Option<Chain
             location: Some(loc.into()),
         });
     }
-    let fulls: Vec<CollWrite<'a>> = collection_writes(file, loc)
-        .filter(|w| w.writes_full())
-        .collect();
-    let first_full = fulls.first()?;
-    if broken_after(file, first_full.index) {
+    // Straight into the chain's list: no list of the writes in between.
+    let mut fulls = collection_fulls(file, loc).peekable();
+    if broken_after(file, fulls.peek()?.index) {
         return None;
     }
     Some(Chain {
         how: if latest { How::Latest } else { How::Subdir },
-        fulls: fulls.iter().map(|w| w.writer).collect(),
+        fulls: fulls.map(|w| w.writer).collect(),
         exact: false,
         layers: Layers::Listed(Vec::new()),
         location: Some(loc.to_string().into()),

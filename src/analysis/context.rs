@@ -39,6 +39,8 @@ pub struct FileContext {
     locality: Index,
     /// The writers one `push` released (kept to reuse its room).
     released: Vec<usize>,
+    /// An earlier write at a location gave a literal `incremental_location`.
+    incremental_location_written: bool,
 }
 
 /// Where a BACKUP or backup schedule writes: the location (`StorageUri::location`) of its
@@ -85,6 +87,8 @@ impl FileContext {
             && let Some(loc) = written.location
         {
             let id = self.locality.name_of(loc);
+            self.incremental_location_written |=
+                matches!(written.incremental_location, Some(Some(_)));
             let write = Write {
                 index: self.entries.len(),
                 kind: crate::analysis::chain::collection_kind(stmt),
@@ -132,6 +136,12 @@ impl FileContext {
     /// The locality rules' index of what the earlier backups wrote.
     pub fn locality(&self) -> &Index {
         &self.locality
+    }
+
+    /// Whether an earlier write (`writes_at`) gave a literal `incremental_location`: until one
+    /// does, every write's is absent or a placeholder.
+    pub fn incremental_location_written(&self) -> bool {
+        self.incremental_location_written
     }
 
     /// Whether a backup-family statement that failed to parse comes after entry `n`.

@@ -7,7 +7,7 @@ use crate::analysis::chain as model;
 use crate::analysis::facts::StatementFacts;
 use crate::analysis::locality;
 use crate::analysis::time::{self, Hlc};
-use crate::syntax::ast::{BackupDest, Statement};
+use crate::syntax::ast::{BackupDest, Expr, ExprKind, Statement};
 
 /// What the file state keeps of a statement, taken from its facts before its tree moves into
 /// the file context (owned: the facts borrow the tree).
@@ -86,6 +86,17 @@ fn note_time(latest: &mut Option<Box<(Hlc, usize)>>, t: Option<Hlc>, index: usiz
     }
 }
 
+/// `time::absolute`, without its parse for the usual relative text (`'-10s'`): a string that
+/// does not start with a digit is neither a timestamp nor a decimal time.
+fn absolute_time(expr: &Expr) -> Option<Hlc> {
+    if let ExprKind::Str(s) = &expr.kind
+        && !time::trim(s).starts_with(|c: char| c.is_ascii_digit())
+    {
+        return None;
+    }
+    time::absolute(expr)
+}
+
 impl LocationState {
     /// Records `write`, of `stmt`, a writer whose destination is this location, and adds to
     /// `released` the earlier writers here that no check can reach any more: out of the
@@ -128,7 +139,7 @@ impl LocationState {
         let Statement::Backup(b) = stmt else {
             return;
         };
-        let t = b.as_of.as_ref().and_then(|a| time::absolute(&a.expr));
+        let t = b.as_of.as_ref().and_then(|a| absolute_time(&a.expr));
         match &b.dest {
             BackupDest::To { .. } => {
                 push_small(&mut self.old, index);
@@ -148,6 +159,37 @@ impl LocationState {
                 }
             }
             BackupDest::IntoSubdir { .. } => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::syntax::span::Span;
+
+    #[test]
+    fn the_time_shortcut_reads_what_time_absolute_reads() {
+        for text in [
+            "-10s",
+            " -10s",
+            "-1h",
+            "",
+            " ",
+            "follower",
+            "2024-01-01",
+            " 2024-01-01 10:00:00 ",
+            "2024-01-01T10:00:00Z",
+            "1714564800000000000",
+            "1714564800000000000.0000000001",
+            "\u{a0}2024-01-01",
+            "10s",
+        ] {
+            let expr = Expr {
+                kind: ExprKind::Str(text.to_string()),
+                span: Span::new(0, 0),
+            };
+            assert_eq!(absolute_time(&expr), time::absolute(&expr), "{text:?}");
         }
     }
 }

@@ -138,6 +138,8 @@ pub struct Collection {
     /// A schedule writes here (its full backups run at unknown times).
     pub schedule: bool,
     pub first: Option<usize>,
+    /// The latest backup, for the old syntax only (what `INCREMENTAL FROM` builds on; a
+    /// collection's layers build on `last_full`): a collection's records are not kept for it.
     pub last: Option<usize>,
     /// The `default` URI of the latest backup.
     pub default_item: Option<Span>,
@@ -199,12 +201,23 @@ fn push_unique(
         // Every location the index keeps is its one shared copy.
         v.iter().any(|w| Rc::ptr_eq(&w.0, location))
     } else {
-        let seen = seen.get_or_insert_with(|| Box::new(v.iter().map(|w| w.0.clone()).collect()));
-        !seen.insert(location.clone())
+        seen_in_set(v, seen, location)
     };
     if !present {
         crate::analysis::file_state::push_small(v, (location.clone(), item.span, item.loc.clone()));
     }
+}
+
+/// `push_unique`'s lookup in a long list's set, which it adds `location` to (out of line: most
+/// lists are short, and the set's code made every call pay for its registers).
+#[inline(never)]
+fn seen_in_set(
+    v: &[Wrote],
+    seen: &mut Option<Box<HashSet<Location>>>,
+    location: &Location,
+) -> bool {
+    let seen = seen.get_or_insert_with(|| Box::new(v.iter().map(|w| w.0.clone()).collect()));
+    !seen.insert(location.clone())
 }
 
 /// A location's text shared by every part of the file state that names it: the index holds
@@ -234,35 +247,41 @@ impl Record {
             Statement::CreateSchedule(s) => (Kind::Schedule, &s.collection),
             _ => return None,
         };
-        // Each URI's parsed target (`None`: a placeholder) and locality, straight from the facts.
-        let targets: Few<Option<&Target<'_>>> =
-            list.items.iter().map(|item| facts.parsed(item)).collect();
+        // Each URI's parsed target (`None`: a placeholder) and locality, straight from the facts
+        // (the usual single URI put in place, not collected).
+        let targets: Few<Option<&Target<'_>>> = match list.items.as_slice() {
+            [item] => Few::One([facts.parsed(item)]),
+            items => items.iter().map(|item| facts.parsed(item)).collect(),
+        };
         let locs = || targets.iter().map(|t| t.map_or(&UNKNOWN, |t| &t.locality));
+        let item_of = |item: &StrValue, target: Option<&Target<'_>>| {
+            let (location, id) = match target {
+                Some(t) => match index.id(&t.location) {
+                    Some(id) => (Some(index.slots[id].name.clone()), Some(id)),
+                    None => (Some(Rc::from(&*t.location)), None),
+                },
+                None => (None, None),
+            };
+            Item {
+                span: item.span,
+                location,
+                loc: target.map_or(Loc::Unknown, |t| t.locality.clone()),
+                id,
+            }
+        };
         Some(Record {
             kind,
             list_span: list.span,
             default: util::default_index(locs()).filter(|&n| targets[n].is_some()),
             set: util::locality_set_of(locs()),
-            items: list
-                .items
-                .iter()
-                .zip(&targets)
-                .map(|(item, target)| {
-                    let (location, id) = match target {
-                        Some(t) => match index.id(&t.location) {
-                            Some(id) => (Some(index.slots[id].name.clone()), Some(id)),
-                            None => (Some(Rc::from(&*t.location)), None),
-                        },
-                        None => (None, None),
-                    };
-                    Item {
-                        span: item.span,
-                        location,
-                        loc: target.map_or(Loc::Unknown, |t| t.locality.clone()),
-                        id,
-                    }
-                })
-                .collect(),
+            items: match (list.items.as_slice(), &targets) {
+                ([item], Few::One([target])) => Few::One([item_of(item, *target)]),
+                (items, targets) => items
+                    .iter()
+                    .zip(targets)
+                    .map(|(item, target)| item_of(item, *target))
+                    .collect(),
+            },
         })
     }
 }
@@ -289,12 +308,20 @@ impl Index {
     }
 
     /// The id of the location `text`, if the index knows it.
+    #[inline]
     pub fn id(&self, text: &str) -> Option<LocId> {
         if let Some(last) = self.last_named
             && *self.slots[last].name == *text
         {
             return Some(last);
         }
+        self.id_by_name(text)
+    }
+
+    /// `id` by the table of names (out of line: the usual lookup names `last_named` again,
+    /// and inlining the hash lookup made every call pay for its registers).
+    #[inline(never)]
+    fn id_by_name(&self, text: &str) -> Option<LocId> {
         self.names.get(text).copied()
     }
 
@@ -406,7 +433,9 @@ impl Index {
             if c.first.is_none() {
                 point(&mut c.first, id, &mut added, &mut dropped);
             }
-            point(&mut c.last, id, &mut added, &mut dropped);
+            if syntax == 1 {
+                point(&mut c.last, id, &mut added, &mut dropped);
+            }
             for item in items {
                 let (Some(l), Some(n)) = (&item.location, item.id) else {
                     continue;
@@ -442,11 +471,7 @@ impl Index {
     /// The backups (of the given syntax) that share a location with `locations`: their common
     /// default location and what they wrote. `None` when unknowable: an earlier statement did
     /// not parse, or the backups disagree on (or do not say) where the metadata is.
-    pub fn collection_of(
-        &self,
-        locations: &[String],
-        syntax: usize,
-    ) -> Option<(&str, &Collection)> {
+    pub fn collection_of(&self, locations: &[&str], syntax: usize) -> Option<(&str, &Collection)> {
         if self.broken {
             return None;
         }

@@ -161,9 +161,10 @@ pub fn default_index<'l>(mut locs: impl ExactSizeIterator<Item = &'l Loc>) -> Op
     Some(first)
 }
 
-/// Every location of the list, `None` if one is unknown.
-pub fn locations(uris: &[LocUri<'_>]) -> Option<Vec<String>> {
-    uris.iter().map(LocUri::location).collect()
+/// Every location of the list, `None` if one is unknown (held in place for the usual one or
+/// two).
+pub fn locations<'a>(uris: &[LocUri<'a>]) -> Option<crate::analysis::few::Few<&'a str>> {
+    uris.iter().map(|u| Some(&*u.target?.location)).collect()
 }
 
 /// Renders a locality set for messages: `[region=us-west]`, `[]`.

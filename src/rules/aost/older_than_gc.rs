@@ -46,12 +46,9 @@ fn check(_: &Statement, ctx: &StatementCtx<'_>, out: &mut Vec<Diagnostic>) {
     let Some(Aost {
         as_of,
         statement: "BACKUP",
-        reading,
+        reading: Reading::PastInterval(secs),
     }) = &ctx.facts.aost
     else {
-        return;
-    };
-    let Reading::PastInterval(secs) = reading else {
         return;
     };
     let (limit, label) = if ctx.target >= v(23, 1) {
@@ -62,12 +59,17 @@ fn check(_: &Statement, ctx: &StatementCtx<'_>, out: &mut Vec<Diagnostic>) {
     if *secs <= limit {
         return;
     }
-    out.push(
-        RULE.diag(
-            as_of.expr.span,
-            format!("BACKUP … AS OF SYSTEM TIME reaches further back than the default GC window ({label} in v{})", ctx.target),
-        )
-        .with_label(format!("older than {label}"))
-        .with_help("unless gc.ttlseconds was raised for these tables, the read fails with `batch timestamp … must be after replica GC threshold`; back up closer to now (such as '-10s')"),
-    );
+    out.push(finding(as_of, label, ctx.target));
+}
+
+/// Out of line, so the check itself stays small: most statements return before it.
+#[cold]
+#[inline(never)]
+fn finding(as_of: &AsOf, label: &str, target: Version) -> Diagnostic {
+    RULE.diag(
+        as_of.expr.span,
+        format!("BACKUP … AS OF SYSTEM TIME reaches further back than the default GC window ({label} in v{target})"),
+    )
+    .with_label(format!("older than {label}"))
+    .with_help("unless gc.ttlseconds was raised for these tables, the read fails with `batch timestamp … must be after replica GC threshold`; back up closer to now (such as '-10s')")
 }

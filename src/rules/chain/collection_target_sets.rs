@@ -70,8 +70,7 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     };
     // Built at the first full written otherwise: most collections hold one target list.
     let set = std::cell::OnceCell::new();
-    let Some(other) = model::collection_writes(ctx.file, loc)
-        .filter(|w| w.writes_full())
+    let Some(other) = model::collection_fulls(ctx.file, loc)
         .find(|w| {
             let theirs = w.writer.targets();
             !written_alike(targets, theirs) && Set::of(theirs) != *set.get_or_init(|| Set::of(targets))

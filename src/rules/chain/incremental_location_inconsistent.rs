@@ -77,6 +77,9 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let Some(this) = model::incremental_location(ctx.facts, opts).map_or(Some(None), |l| l.map(Some)) else {
         return; // a placeholder
     };
+    if this.is_none() && !ctx.file.incremental_location_written() {
+        return; // the usual file: no write and no read names an incremental_location
+    }
     // The file state's records, not `collection_writes`: no statement is looked at until one
     // is reported.
     let writes = model::collection_history(ctx.file, &loc);

@@ -42,31 +42,38 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(_stmt: &Statement, ctx: &StatementCtx<'_>, out: &mut Vec<Diagnostic>) {
+    // Only a list of several URIs is locality-aware: most statements have none.
     for list in &ctx.facts.destination_lists {
-        if list.items.len() < 2 {
+        if list.items.len() >= 2 {
+            check_list(list, ctx, out);
+        }
+    }
+}
+
+/// Judges one list of several URIs (out of line, so the check of the usual statement stays
+/// small).
+#[inline(never)]
+fn check_list(list: &util::DestList<'_>, ctx: &StatementCtx<'_>, out: &mut Vec<Diagnostic>) {
+    let uris = util::read_items(ctx.facts, list.items);
+    // Each tier's first URI, by tier: a long list is read once.
+    let mut first: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for (n, u) in uris.iter().enumerate() {
+        let Loc::Tier(tier) = &u.loc else {
+            continue;
+        };
+        let prev = &uris[*first.entry(tier.as_str()).or_insert(n)];
+        if std::ptr::eq(prev, u) {
             continue;
         }
-        let uris = util::read_items(ctx.facts, list.items);
-        // Each tier's first URI, by tier: a long list is read once.
-        let mut first: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
-        for (n, u) in uris.iter().enumerate() {
-            let Loc::Tier(tier) = &u.loc else {
-                continue;
-            };
-            let prev = &uris[*first.entry(tier.as_str()).or_insert(n)];
-            if std::ptr::eq(prev, u) {
-                continue;
-            }
-            let span = match &u.param {
-                Some(p) => ctx.value_span(u.item, p.value_range.clone()),
-                None => u.item.span,
-            };
-            out.push(
-                RULE.diag(span, format!("locality `{tier}` is given twice in this {}", list.what))
-                    .with_label("same locality again")
-                    .with_secondary(prev.item.span, "first URI for this locality")
-                    .with_help(format!("CockroachDB: `duplicate URIs for locality {tier}`; give each locality tier one URI")),
-            );
-        }
+        let span = match &u.param {
+            Some(p) => ctx.value_span(u.item, p.value_range.clone()),
+            None => u.item.span,
+        };
+        out.push(
+            RULE.diag(span, format!("locality `{tier}` is given twice in this {}", list.what))
+                .with_label("same locality again")
+                .with_secondary(prev.item.span, "first URI for this locality")
+                .with_help(format!("CockroachDB: `duplicate URIs for locality {tier}`; give each locality tier one URI")),
+        );
     }
 }

@@ -81,38 +81,45 @@ const KEYS: &[&str] = &[
 ];
 
 fn check(_stmt: &Statement, ctx: &StatementCtx<'_>, out: &mut Vec<Diagnostic>) {
+    // Only a list of several URIs is locality-aware: most statements have none.
     for list in &ctx.facts.destination_lists {
-        if list.items.len() < 2 {
-            continue;
+        if list.items.len() >= 2 {
+            check_list(list, ctx, out);
         }
-        for u in util::read_items(ctx.facts, list.items) {
-            let (Loc::Tier(tier), Some(p)) = (&u.loc, &u.param) else {
-                continue;
-            };
-            let Some((key, value)) = tier.split_once('=') else {
-                continue;
-            };
-            if key.is_empty() || value.is_empty() || value.contains('=') {
-                continue; // not one tier: locality-invalid-tier
-            }
-            if p.raw_value.is_some_and(|r| r.contains('+')) {
-                continue; // a `+` read as a space: locality-value-not-encoded
-            }
-            let span = ctx.value_span(u.item, p.value_range.clone());
-            if value.contains([',', ' ']) {
-                out.push(
-                    RULE.diag(span, format!("the locality value `{value}` contains a `,` or a space: it looks like several tiers or a pasted `SHOW LOCALITY` output"))
-                        .with_severity(Severity::Warning)
-                        .with_label("unusual locality value")
-                        .with_help("a URI takes exactly one tier, such as `region%3Dus-west`; a tier that matches no node's locality silently sends nothing to this URI"),
-                );
-            } else if !KEYS.contains(&key.to_ascii_lowercase().as_str()) {
-                out.push(
-                    RULE.diag(span, format!("`{key}` is not a usual locality key (`region`, `zone`, `az`, `dc`, `cloud` …)"))
-                        .with_label("unusual locality key")
-                        .with_help("a URI receives the data of the nodes whose `--locality` contains exactly this tier; check it against `SHOW LOCALITY`: a tier that matches no node silently sends nothing to this URI"),
-                );
-            }
+    }
+}
+
+/// Judges one list of several URIs (out of line, so the check of the usual statement stays
+/// small).
+#[inline(never)]
+fn check_list(list: &util::DestList<'_>, ctx: &StatementCtx<'_>, out: &mut Vec<Diagnostic>) {
+    for u in util::read_items(ctx.facts, list.items) {
+        let (Loc::Tier(tier), Some(p)) = (&u.loc, &u.param) else {
+            continue;
+        };
+        let Some((key, value)) = tier.split_once('=') else {
+            continue;
+        };
+        if key.is_empty() || value.is_empty() || value.contains('=') {
+            continue; // not one tier: locality-invalid-tier
+        }
+        if p.raw_value.is_some_and(|r| r.contains('+')) {
+            continue; // a `+` read as a space: locality-value-not-encoded
+        }
+        let span = ctx.value_span(u.item, p.value_range.clone());
+        if value.contains([',', ' ']) {
+            out.push(
+                RULE.diag(span, format!("the locality value `{value}` contains a `,` or a space: it looks like several tiers or a pasted `SHOW LOCALITY` output"))
+                    .with_severity(Severity::Warning)
+                    .with_label("unusual locality value")
+                    .with_help("a URI takes exactly one tier, such as `region%3Dus-west`; a tier that matches no node's locality silently sends nothing to this URI"),
+            );
+        } else if !KEYS.contains(&key.to_ascii_lowercase().as_str()) {
+            out.push(
+                RULE.diag(span, format!("`{key}` is not a usual locality key (`region`, `zone`, `az`, `dc`, `cloud` …)"))
+                    .with_label("unusual locality key")
+                    .with_help("a URI receives the data of the nodes whose `--locality` contains exactly this tier; check it against `SHOW LOCALITY`: a tier that matches no node silently sends nothing to this URI"),
+            );
         }
     }
 }

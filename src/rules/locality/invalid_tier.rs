@@ -67,32 +67,39 @@ pub fn tier_problem(tier: &str) -> Option<String> {
 }
 
 fn check(_stmt: &Statement, ctx: &StatementCtx<'_>, out: &mut Vec<Diagnostic>) {
+    // Only a list of several URIs is locality-aware: most statements have none.
     for list in &ctx.facts.destination_lists {
-        if list.items.len() < 2 {
-            continue;
+        if list.items.len() >= 2 {
+            check_list(list, ctx, out);
         }
-        for u in util::read_items(ctx.facts, list.items) {
-            let Some(p) = &u.param else {
-                continue;
-            };
-            let span = ctx.value_span(u.item, p.value_range.clone());
-            match &u.loc {
-                Loc::Tier(tier) => {
-                    if let Some(problem) = tier_problem(tier) {
-                        out.push(
-                            RULE.diag(span, format!("this `COCKROACH_LOCALITY` is not one `key=value` tier: {problem}"))
-                                .with_label("not one `key=value` tier")
-                                .with_help("CockroachDB: `failed to parse backup locality: tier must be in the form \"key=value\"`; use `default` or one tier such as `region%3Dus-west`"),
-                        );
-                    }
+    }
+}
+
+/// Judges one list of several URIs (out of line, so the check of the usual statement stays
+/// small).
+#[inline(never)]
+fn check_list(list: &util::DestList<'_>, ctx: &StatementCtx<'_>, out: &mut Vec<Diagnostic>) {
+    for u in util::read_items(ctx.facts, list.items) {
+        let Some(p) = &u.param else {
+            continue;
+        };
+        let span = ctx.value_span(u.item, p.value_range.clone());
+        match &u.loc {
+            Loc::Tier(tier) => {
+                if let Some(problem) = tier_problem(tier) {
+                    out.push(
+                        RULE.diag(span, format!("this `COCKROACH_LOCALITY` is not one `key=value` tier: {problem}"))
+                            .with_label("not one `key=value` tier")
+                            .with_help("CockroachDB: `failed to parse backup locality: tier must be in the form \"key=value\"`; use `default` or one tier such as `region%3Dus-west`"),
+                    );
                 }
-                Loc::Missing => out.push(
-                    RULE.diag(span, "this `COCKROACH_LOCALITY` is empty, which CockroachDB reads as not specified")
-                        .with_label("empty value")
-                        .with_help("CockroachDB: `multiple URLs are provided for partitioned BACKUP, but COCKROACH_LOCALITY is not specified`; use `default` or one tier such as `region%3Dus-west`"),
-                ),
-                _ => {}
             }
+            Loc::Missing => out.push(
+                RULE.diag(span, "this `COCKROACH_LOCALITY` is empty, which CockroachDB reads as not specified")
+                    .with_label("empty value")
+                    .with_help("CockroachDB: `multiple URLs are provided for partitioned BACKUP, but COCKROACH_LOCALITY is not specified`; use `default` or one tier such as `region%3Dus-west`"),
+            ),
+            _ => {}
         }
     }
 }

@@ -41,29 +41,36 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(_stmt: &Statement, ctx: &StatementCtx<'_>, out: &mut Vec<Diagnostic>) {
+    // Only a list of several URIs is locality-aware: most statements have none.
     for list in &ctx.facts.destination_lists {
-        if list.items.len() < 2 {
+        if list.items.len() >= 2 {
+            check_list(list, ctx, out);
+        }
+    }
+}
+
+/// Judges one list of several URIs (out of line, so the check of the usual statement stays
+/// small).
+#[inline(never)]
+fn check_list(list: &util::DestList<'_>, ctx: &StatementCtx<'_>, out: &mut Vec<Diagnostic>) {
+    let uris = util::read_items(ctx.facts, list.items);
+    let mut first: Option<&util::LocUri<'_>> = None;
+    for u in &uris {
+        if u.loc != Loc::Default {
             continue;
         }
-        let uris = util::read_items(ctx.facts, list.items);
-        let mut first: Option<&util::LocUri<'_>> = None;
-        for u in &uris {
-            if u.loc != Loc::Default {
-                continue;
-            }
-            let span = match &u.param {
-                Some(p) => ctx.value_span(u.item, p.value_range.clone()),
-                None => u.item.span,
-            };
-            match first {
-                None => first = Some(u),
-                Some(f) => out.push(
-                    RULE.diag(span, format!("a second `COCKROACH_LOCALITY=default` in this {}", list.what))
-                        .with_label("second `default`")
-                        .with_secondary(f.item.span, "first `default` URI")
-                        .with_help("CockroachDB: `multiple default URLs provided for partition backup`; exactly one URI is `default`, the others name one locality tier each (`COCKROACH_LOCALITY=region%3Dus-west`)"),
-                ),
-            }
+        let span = match &u.param {
+            Some(p) => ctx.value_span(u.item, p.value_range.clone()),
+            None => u.item.span,
+        };
+        match first {
+            None => first = Some(u),
+            Some(f) => out.push(
+                RULE.diag(span, format!("a second `COCKROACH_LOCALITY=default` in this {}", list.what))
+                    .with_label("second `default`")
+                    .with_secondary(f.item.span, "first `default` URI")
+                    .with_help("CockroachDB: `multiple default URLs provided for partition backup`; exactly one URI is `default`, the others name one locality tier each (`COCKROACH_LOCALITY=region%3Dus-west`)"),
+            ),
         }
     }
 }

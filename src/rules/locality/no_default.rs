@@ -43,22 +43,29 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(_stmt: &Statement, ctx: &StatementCtx<'_>, out: &mut Vec<Diagnostic>) {
+    // Only a list of several URIs is locality-aware: most statements have none.
     for list in &ctx.facts.destination_lists {
-        if list.items.len() < 2 {
-            continue;
+        if list.items.len() >= 2 {
+            check_list(list, ctx, out);
         }
-        let uris = util::read_items(ctx.facts, list.items);
-        // Unknown or missing localities are judged elsewhere (L001): stay quiet.
-        // An upper-case `DEFAULT` is reported by locality-invalid-tier.
-        let all_tiers = uris
-            .iter()
-            .all(|u| matches!(&u.loc, Loc::Tier(t) if !t.eq_ignore_ascii_case(util::DEFAULT)));
-        if all_tiers {
-            out.push(
-                RULE.diag(list.span, format!("no URI of this locality-aware {} is `COCKROACH_LOCALITY=default`", list.what))
-                    .with_label("no `default` URI")
-                    .with_help("CockroachDB: `no default URL provided for partitioned backup`; mark the URI that should hold the metadata (and the data of nodes outside the listed localities) with `COCKROACH_LOCALITY=default`"),
-            );
-        }
+    }
+}
+
+/// Judges one list of several URIs (out of line, so the check of the usual statement stays
+/// small).
+#[inline(never)]
+fn check_list(list: &util::DestList<'_>, ctx: &StatementCtx<'_>, out: &mut Vec<Diagnostic>) {
+    let uris = util::read_items(ctx.facts, list.items);
+    // Unknown or missing localities are judged elsewhere (L001): stay quiet.
+    // An upper-case `DEFAULT` is reported by locality-invalid-tier.
+    let all_tiers = uris
+        .iter()
+        .all(|u| matches!(&u.loc, Loc::Tier(t) if !t.eq_ignore_ascii_case(util::DEFAULT)));
+    if all_tiers {
+        out.push(
+            RULE.diag(list.span, format!("no URI of this locality-aware {} is `COCKROACH_LOCALITY=default`", list.what))
+                .with_label("no `default` URI")
+                .with_help("CockroachDB: `no default URL provided for partitioned backup`; mark the URI that should hold the metadata (and the data of nodes outside the listed localities) with `COCKROACH_LOCALITY=default`"),
+        );
     }
 }

@@ -73,7 +73,7 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         };
         // Looked up in a set: a RESTORE may list many URIs, and a collection may have been
         // written at many locations.
-        let listed: std::collections::HashSet<&str> = have.iter().map(String::as_str).collect();
+        let listed: std::collections::HashSet<&str> = have.iter().copied().collect();
         for (loc, span, l) in wrote {
             if listed.contains(&**loc) {
                 continue;

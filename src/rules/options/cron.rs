@@ -292,6 +292,28 @@ fn atoi(s: &str) -> Result<u32, String> {
         .map_or(u32::MAX, |n| n.min(u32::MAX as u64) as u32))
 }
 
+/// Whether `text` parses (`parse` is `Ok`), memoised per thread like `gaps_of_text`: files
+/// repeat the same few crontabs, and a parse costs thousands of instructions.
+pub fn parses(text: &str) -> bool {
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+    thread_local! {
+        static CACHE: RefCell<HashMap<String, bool>> = RefCell::new(HashMap::new());
+    }
+    if let Some(hit) = CACHE.with(|c| c.borrow().get(text).copied()) {
+        return hit;
+    }
+    let ok = parse(text).is_ok();
+    CACHE.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.len() > 4096 {
+            c.clear();
+        }
+        c.insert(text.to_string(), ok);
+    });
+    ok
+}
+
 /// Shortest and longest gap between two consecutive runs, in seconds; `None` when the
 /// schedule never runs (such as `0 0 30 2 *`).
 /// `gaps` of a cron text, memoised per thread: computing them walks a whole year of minutes,
@@ -455,6 +477,15 @@ mod tests {
 
     fn g(s: &str) -> Option<(u64, u64)> {
         gaps(&parse(s).unwrap())
+    }
+
+    #[test]
+    fn the_memoised_answer_is_the_parse() {
+        for text in ["@daily", "1 0 * * *", "0 0 31 2 *", "@every 1h", "* * *", "", "@often"] {
+            for _ in 0..2 {
+                assert_eq!(parses(text), parse(text).is_ok(), "{text:?}");
+            }
+        }
     }
 
     #[test]

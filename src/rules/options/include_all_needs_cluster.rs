@@ -54,6 +54,13 @@ fn check(stmt: &Statement, ctx: &StatementCtx<'_>, out: &mut Vec<Diagnostic>) {
     let Some(targets) = targets else {
         return;
     };
+    check_targets(targets, ctx, out);
+}
+
+/// Judges a backup of targets (out of line, so the check of the usual cluster backup stays
+/// small).
+#[inline(never)]
+fn check_targets(targets: &Targets, ctx: &StatementCtx<'_>, out: &mut Vec<Diagnostic>) {
     let items = &ctx.facts.option_items;
     let Some(item) = util::find(items, &OptKey::IncludeAllVirtualClusters) else {
         return;

@@ -54,6 +54,13 @@ fn check(stmt: &Statement, ctx: &StatementCtx<'_>, out: &mut Vec<Diagnostic>) {
     if items.len() < 2 {
         return; // the two options are two items
     }
+    check_items(items, out);
+}
+
+/// Judges a statement's option items (out of line, so the check of the usual statement, with
+/// one option or none, stays small).
+#[inline(never)]
+fn check_items(items: &[&OptionItem], out: &mut Vec<Diagnostic>) {
     let (Some(pass), Some(kms)) = (
         util::find(items, &OptKey::EncryptionPassphrase),
         util::find(items, &OptKey::Kms),

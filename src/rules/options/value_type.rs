@@ -56,7 +56,6 @@ fn check(_: &Statement, ctx: &StatementCtx<'_>, out: &mut Vec<Diagnostic>) {
     }
     let (op, items) = (ctx.facts.option_statement, &ctx.facts.option_items);
     for item in items {
-        let spelled = &ctx.source[item.key_span.range()];
         match item.key {
             OptKey::RevisionHistory
             | OptKey::IncludeAllVirtualClusters
@@ -65,6 +64,7 @@ fn check(_: &Statement, ctx: &StatementCtx<'_>, out: &mut Vec<Diagnostic>) {
                 let BoolVal::Bad { what, crdb } = util::bool_value(&item.value) else {
                     continue;
                 };
+                let spelled = &ctx.source[item.key_span.range()];
                 let span = match &item.value {
                     OptValue::Expr(e) => e.span,
                     _ => item.span,

@@ -49,6 +49,7 @@
 //! `cloudstorage.gs.default.key` setting or the machine's credentials); Azure's
 //! app-registration and implicit auth from v23.1; Azure KMS from v23.1.
 
+use crate::diagnostic::Text;
 use crate::rules::prelude::*;
 use crate::rules::storage::common::{self, GoQuery, Provider, Target};
 
@@ -98,8 +99,8 @@ fn check(_: &Statement, ctx: &StatementCtx<'_>, out: &mut Vec<Diagnostic>) {
 }
 
 struct Problem {
-    message: String,
-    crdb: String,
+    message: Text,
+    crdb: Text,
     /// Whether the URI has no credential of any kind (so `AUTH=implicit` is a plausible fix).
     bare: bool,
     /// The parameters whose absence is reported.
@@ -118,13 +119,22 @@ fn aws(q: &GoQuery<'_, '_>) -> Option<Problem> {
         .into_iter()
         .find(|k| !q.has(k))?;
     let bare = !q.has("AWS_ACCESS_KEY_ID") && !q.has("AWS_SECRET_ACCESS_KEY");
+    // Each text written out (no formatting: the docs report thousands of these).
+    let key_id = missing == "AWS_ACCESS_KEY_ID";
     Some(Problem {
-        message: if q.pair("AUTH").is_some() {
-            format!("`AUTH=specified` needs `{missing}`")
+        message: match (q.pair("AUTH").is_some(), key_id) {
+            (true, true) => "`AUTH=specified` needs `AWS_ACCESS_KEY_ID`",
+            (true, false) => "`AUTH=specified` needs `AWS_SECRET_ACCESS_KEY`",
+            (false, true) => "no `AUTH` (so `specified`) and no `AWS_ACCESS_KEY_ID`",
+            (false, false) => "no `AUTH` (so `specified`) and no `AWS_SECRET_ACCESS_KEY`",
+        }
+        .into(),
+        crdb: if key_id {
+            "AUTH is set to 'specified', but AWS_ACCESS_KEY_ID is not set"
         } else {
-            format!("no `AUTH` (so `specified`) and no `{missing}`")
-        },
-        crdb: format!("AUTH is set to 'specified', but {missing} is not set"),
+            "AUTH is set to 'specified', but AWS_SECRET_ACCESS_KEY is not set"
+        }
+        .into(),
         bare,
         missing: vec![missing],
     })
@@ -205,11 +215,12 @@ fn azure(q: &GoQuery<'_, '_>, target: Version) -> Option<Problem> {
             return None;
         }
         return Some(Problem {
-            message: format!("`AUTH=implicit` with `{}`", extra.join("`, `")),
+            message: format!("`AUTH=implicit` with `{}`", extra.join("`, `")).into(),
             crdb: format!(
                 "implicit azure auth does not support uri param {}",
                 extra.join(", ")
-            ),
+            )
+            .into(),
             bare: false,
             missing: Vec::new(),
         });
@@ -226,11 +237,12 @@ fn azure(q: &GoQuery<'_, '_>, target: Version) -> Option<Problem> {
             "`AZURE_ACCOUNT_KEY` together with `{}`: choose one authentication method",
             roles.join("`, `")
         )
+        .into()
     } else if roles.is_empty() {
         "Azure URI without credentials: `AZURE_ACCOUNT_KEY` or all three of `AZURE_TENANT_ID`, `AZURE_CLIENT_ID`, `AZURE_CLIENT_SECRET`".into()
     } else {
         let missing: Vec<&str> = ROLE_CREDS.into_iter().filter(|k| !q.has(k)).collect();
-        format!("app-registration auth without `{}`", missing.join("`, `"))
+        format!("app-registration auth without `{}`", missing.join("`, `")).into()
     };
     Some(Problem {
         message,
@@ -266,11 +278,12 @@ fn azure_kms(q: &GoQuery<'_, '_>) -> Option<Problem> {
     }
     if !missing.is_empty() {
         return Some(Problem {
-            message: format!("Azure KMS URI without `{}`", missing.join("`, `")),
+            message: format!("Azure KMS URI without `{}`", missing.join("`, `")).into(),
             crdb: format!(
                 "kms explicit auth URI expected but did not receive: {}",
                 missing.join(", ")
-            ),
+            )
+            .into(),
             bare: false,
             missing,
         });
@@ -282,7 +295,7 @@ fn azure_kms(q: &GoQuery<'_, '_>) -> Option<Problem> {
             .collect();
         if !extra.is_empty() {
             return Some(Problem {
-                message: format!("`AUTH=implicit` with `{}`", extra.join("`, `")),
+                message: format!("`AUTH=implicit` with `{}`", extra.join("`, `")).into(),
                 crdb: "kms implicit auth URI does not support: …".into(),
                 bare: false,
                 missing: Vec::new(),
@@ -320,10 +333,16 @@ fn report(
     let mut d = RULE
         .diag(span, problem.message)
         .with_label("incomplete authentication")
-        .with_help(format!(
-            "CockroachDB: `{}`; rather than putting keys in the URI, prefer {implicit}{external}",
-            problem.crdb
-        ));
+        .with_help(
+            [
+                "CockroachDB: `",
+                &problem.crdb,
+                "`; rather than putting keys in the URI, prefer ",
+                implicit,
+                external,
+            ]
+            .concat(),
+        );
     let implicit_ok =
         !matches!(provider, Provider::Azure | Provider::AzureKms) || ctx.target >= common::V23_1;
     // No `AUTH` and no credential at all: still rejected as written, but that is how the docs
@@ -333,15 +352,15 @@ fn report(
     }
     if problem.bare && implicit_ok && q.pair("AUTH").is_none() {
         let end = t.text.find('#').unwrap_or(t.text.len());
-        let sep = if t.text[..end].contains('?') {
-            "&"
+        let param = if t.text[..end].contains('?') {
+            "&AUTH=implicit"
         } else {
-            "?"
+            "?AUTH=implicit"
         };
         if let Some(fix) = t.fix(
             ctx,
             end..end,
-            format!("{sep}AUTH=implicit"),
+            param.to_string(),
             "authenticate with the nodes' own credentials (`AUTH=implicit`)",
             false,
         ) {

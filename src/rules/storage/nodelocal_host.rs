@@ -29,7 +29,7 @@
 //! v20.1 and later (before, `nodelocal:///path` was the documented form).
 
 use crate::rules::prelude::*;
-use crate::rules::storage::common::{self, Provider};
+use crate::rules::storage::common::{self, Provider, Target};
 
 pub static RULE: Rule = Rule {
     code: "U007",
@@ -56,32 +56,38 @@ fn check(_: &Statement, ctx: &StatementCtx<'_>, out: &mut Vec<Diagnostic>) {
         if host == "self" || (!host.is_empty() && host.bytes().all(|b| b.is_ascii_digit())) {
             continue;
         }
-        if host.is_empty() {
-            let at = t.uri.scheme.len() + 3;
-            let mut d = RULE
-                .diag(t.span(ctx, 0..at), "`nodelocal` URI without a node ID")
-                .with_label("expected `nodelocal://<node ID>/…` or `nodelocal://self/…`")
-                .with_help("CockroachDB: `host component of nodelocal URI must be a node ID (use 'self' to specify each node should access its own local filesystem)`; `nodelocal://1/…` stores everything on node 1, `nodelocal://self/…` lets each node write to its own `--external-io-dir` (restorable only if that is shared storage)");
-            if let Some(fix) = t.fix(
-                ctx,
-                at..at,
-                "self".to_string(),
-                "let each node use its own directory (`nodelocal://self/…`)",
-                false,
-            ) {
-                d = d.with_fix(fix);
-            }
-            out.push(d);
-        } else {
-            let range = t.range_of(host);
-            out.push(
-                RULE.diag(
-                    t.span(ctx, range),
-                    format!("`{host}` is not a node ID"),
-                )
-                .with_label("expected a node ID or `self`")
-                .with_help("CockroachDB: `host component of nodelocal URI must be a node ID`; write the numeric node ID (`nodelocal://1/…`) or `self`"),
-            );
+        out.push(finding(t, ctx));
+    }
+}
+
+/// Out of line, so the check itself stays small: most URIs are not on `nodelocal`.
+#[cold]
+#[inline(never)]
+fn finding(t: &Target<'_>, ctx: &StatementCtx<'_>) -> Diagnostic {
+    let host = t.uri.host;
+    if host.is_empty() {
+        let at = t.uri.scheme.len() + 3;
+        let mut d = RULE
+            .diag(t.span(ctx, 0..at), "`nodelocal` URI without a node ID")
+            .with_label("expected `nodelocal://<node ID>/…` or `nodelocal://self/…`")
+            .with_help("CockroachDB: `host component of nodelocal URI must be a node ID (use 'self' to specify each node should access its own local filesystem)`; `nodelocal://1/…` stores everything on node 1, `nodelocal://self/…` lets each node write to its own `--external-io-dir` (restorable only if that is shared storage)");
+        if let Some(fix) = t.fix(
+            ctx,
+            at..at,
+            "self".to_string(),
+            "let each node use its own directory (`nodelocal://self/…`)",
+            false,
+        ) {
+            d = d.with_fix(fix);
         }
+        d
+    } else {
+        let range = t.range_of(host);
+        RULE.diag(
+            t.span(ctx, range),
+            format!("`{host}` is not a node ID"),
+        )
+        .with_label("expected a node ID or `self`")
+        .with_help("CockroachDB: `host component of nodelocal URI must be a node ID`; write the numeric node ID (`nodelocal://1/…`) or `self`")
     }
 }

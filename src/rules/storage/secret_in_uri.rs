@@ -35,6 +35,7 @@
 //! All releases; external connections from v22.2, `ASSUME_ROLE` from v22.2, Azure implicit
 //! authentication from v23.1.
 
+use crate::diagnostic::Text;
 use crate::redact::SECRET_PARAMS;
 use crate::rules::prelude::*;
 use crate::rules::storage::common::{self, Provider};
@@ -54,13 +55,15 @@ pub static RULE: Rule = Rule {
 fn check(_: &Statement, ctx: &StatementCtx<'_>, out: &mut Vec<Diagnostic>) {
     for r in ctx.storage_targets() {
         let t = r.target;
-        let mut found: Vec<(Span, String)> = Vec::new();
+        // Each secret's name as the message shows it: written out, not formatted (the docs
+        // report over a thousand of these).
+        let mut found: Vec<(Span, Text)> = Vec::new();
         if let Some(info) = t.uri.userinfo
             && let Some((_, password)) = info.split_once(':')
             && !password.is_empty()
         {
             let range = t.range_of(password);
-            found.push((t.span(ctx, range), "the URL password".to_string()));
+            found.push((t.span(ctx, range), "the URL password".into()));
         }
         for param in &t.uri.params {
             if param.raw_value.is_none_or(str::is_empty) {
@@ -70,14 +73,16 @@ fn check(_: &Statement, ctx: &StatementCtx<'_>, out: &mut Vec<Diagnostic>) {
             let Some(name) = SECRET_PARAMS.iter().find(|s| s.eq_ignore_ascii_case(&key)) else {
                 continue;
             };
-            found.push((t.span(ctx, param.value_range.clone()), format!("`{name}`")));
+            found.push((t.span(ctx, param.value_range.clone()), ["`", name, "`"].concat().into()));
         }
         let Some((first, _)) = found.first().cloned() else {
             continue;
         };
-        let names: Vec<&str> = found.iter().map(|(_, n)| n.as_str()).collect();
+        let names: Vec<&str> = found.iter().map(|(_, n)| &**n).collect();
         let provider = r.provider;
-        let mut help = String::from(
+        // Room for the longest help at once (no reallocation as it grows).
+        let mut help = String::with_capacity(512);
+        help.push_str(
             "CockroachDB redacts it from job descriptions, but not from this script, shell history, `ps` output or the client's logs; ",
         );
         help.push_str(match provider {

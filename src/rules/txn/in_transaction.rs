@@ -73,6 +73,21 @@ pub fn open_transaction(file: &FileContext) -> Option<Span> {
 
 fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     // EXPLAIN only plans the statement.
+    if !matches!(stmt, Statement::Backup(_) | Statement::Restore(_)) {
+        return;
+    }
+    // Most files open no transaction: asked first.
+    let Some(begin) = open_transaction(ctx.file) else {
+        return;
+    };
+    report(stmt, begin, ctx, out);
+}
+
+/// The finding, if the statement does not run detached (out of line: most statements never
+/// get here).
+#[cold]
+#[inline(never)]
+fn report(stmt: &Statement, begin: Span, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let (kind, options, end) = match stmt {
         Statement::Backup(b) => ("BACKUP", b.options.as_ref(), b.span.end),
         Statement::Restore(r) => ("RESTORE", r.options.as_ref(), r.span.end),
@@ -84,9 +99,6 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     {
         return;
     }
-    let Some(begin) = open_transaction(ctx.file) else {
-        return;
-    };
     let has_detached = ctx.target >= v(20, 2);
     let message = if has_detached {
         format!(
