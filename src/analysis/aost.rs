@@ -84,6 +84,10 @@ fn func_name(name: &[Name]) -> String {
 /// Reads `expr`. `now` is the current time in seconds since 1970 (a literal timestamp counts as
 /// in the future only when it is more than a day ahead of it, whatever its time zone).
 pub fn read(expr: &Expr, now: i64) -> Reading {
+    // The usual argument, a string literal (`'-10s'`): none of the checks below applies to it.
+    if let ExprKind::Str(s) = &expr.kind {
+        return string(s, now);
+    }
     if let ExprKind::Func { name, args } = &expr.kind {
         let f = func_name(name);
         return match f.as_str() {
