@@ -661,13 +661,12 @@ impl<'a> Lexer<'a> {
     }
 
     fn ident(&mut self, start: usize) {
-        let bytes = self.bytes;
-        let pos = ascii_word_end(bytes, start);
-        self.pos = pos;
-        if bytes.get(pos).is_some_and(|&b| b >= 0x80) && self.non_ascii_ident(start) {
+        let len = ascii_word_len(&self.bytes[start..]);
+        self.pos = start + len;
+        if self.peek(0).is_some_and(|b| b >= 0x80) && self.non_ascii_ident(start) {
             return;
         }
-        let (value, class) = ascii_word(self.src, start, pos, keywords::table());
+        let (value, class) = ascii_word(self.src, start, len, keywords::table());
         self.push_word(TokenKind::Ident, class, start, value);
     }
 
@@ -702,34 +701,30 @@ static IDENT_BYTE: [bool; 256] = {
     t
 };
 
-/// The end of the ASCII identifier characters from `start`: one table look-up per byte.
+/// The length of the ASCII identifier characters that start `rest`: one table look-up per byte.
 #[inline(always)]
-fn ascii_word_end(bytes: &[u8], start: usize) -> usize {
-    let mut pos = start;
-    while let Some(&b) = bytes.get(pos)
-        && IDENT_BYTE[b as usize]
-    {
-        pos += 1;
-    }
-    pos
+fn ascii_word_len(rest: &[u8]) -> usize {
+    rest.iter()
+        .position(|&b| !IDENT_BYTE[b as usize])
+        .unwrap_or(rest.len())
 }
 
-/// The value and class bits of the ASCII word `src[start..end]`. Keywords are usually written
-/// in upper case: the table gives their lower-case spelling without allocating; the table's
-/// key is read eight bytes at a time.
+/// The value and class bits of the ASCII word of `len` bytes at `start`. Keywords are usually
+/// written in upper case: the table gives their lower-case spelling without allocating; the
+/// table's key is read eight bytes at a time.
 #[inline(always)]
 fn ascii_word<'a>(
     src: &'a str,
     start: usize,
-    end: usize,
+    len: usize,
     table: &keywords::WordTable,
 ) -> (Cow<'a, str>, u8) {
-    let bytes = src.as_bytes();
-    let word = &bytes[start..end];
-    match table.get(ident_prefix(bytes, start, end), word) {
+    let rest = &src.as_bytes()[start..];
+    let word = &rest[..len];
+    match table.get(ident_prefix(rest, len), word) {
         Some((known, class)) => (Cow::Borrowed(known), class),
         None => {
-            let text = &src[start..end];
+            let text = &src[start..start + len];
             if word.iter().any(|b| b.is_ascii_uppercase()) {
                 (Cow::Owned(text.to_ascii_lowercase()), 0)
             } else {
@@ -765,12 +760,13 @@ fn common_tokens<'a>(
                 {
                     return (pos, false);
                 }
-                pos = ascii_word_end(bytes, start);
+                let len = ascii_word_len(&bytes[start..]);
+                pos = start + len;
                 if bytes.get(pos).is_some_and(|&b| b >= 0x80) {
                     // A word that may go on with a non-ASCII character: `step` reads it.
                     return (start, false);
                 }
-                let (value, class) = ascii_word(src, start, pos, table);
+                let (value, class) = ascii_word(src, start, len, table);
                 tokens.push(Token {
                     kind: TokenKind::Ident,
                     class,
@@ -870,15 +866,14 @@ fn plain_string_end(bytes: &[u8], quote: usize) -> Option<usize> {
     Some(after)
 }
 
-/// [`keywords::folded_prefix`] of the ASCII identifier `bytes[start..end]`, read as one word
-/// and lower-cased in-register when eight bytes can be read.
+/// [`keywords::folded_prefix`] of the ASCII identifier of `len` bytes that starts `rest`,
+/// read as one word and lower-cased in-register when eight bytes can be read.
 #[inline(always)]
-fn ident_prefix(bytes: &[u8], start: usize, end: usize) -> u64 {
-    let Some(chunk) = bytes.get(start..start + 8) else {
-        return keywords::folded_prefix(&bytes[start..end]);
+fn ident_prefix(rest: &[u8], len: usize) -> u64 {
+    let Some(chunk) = rest.first_chunk::<8>() else {
+        return keywords::folded_prefix(&rest[..len]);
     };
-    let len = end - start;
-    let word = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+    let word = u64::from_le_bytes(*chunk);
     let word = if len >= 8 {
         word
     } else {
