@@ -84,6 +84,10 @@ fn func_name(name: &[Name]) -> String {
 /// Reads `expr`. `now` is the current time in seconds since 1970 (a literal timestamp counts as
 /// in the future only when it is more than a day ahead of it, whatever its time zone).
 pub fn read(expr: &Expr, now: i64) -> Reading {
+    // The usual argument, a string literal (`'-10s'`): none of the checks below applies to it.
+    if let ExprKind::Str(s) = &expr.kind {
+        return string(s, now);
+    }
     if let ExprKind::Func { name, args } = &expr.kind {
         let f = func_name(name);
         return match f.as_str() {
@@ -536,14 +540,23 @@ fn compact_interval(s: &str) -> Option<IntervalSign> {
         b'+' => (false, &b[1..]),
         _ => (false, b),
     };
-    let digits = rest.iter().take_while(|c| c.is_ascii_digit()).count();
+    // The digits and their value in one pass (at most 15 digits: no overflow).
+    let mut digits = 0;
+    let mut n = 0u64;
+    while let Some(&c) = rest.get(digits)
+        && c.is_ascii_digit()
+    {
+        if digits == 15 {
+            return None;
+        }
+        n = n * 10 + u64::from(c - b'0');
+        digits += 1;
+    }
     let unit = &rest[digits..];
-    if digits == 0 || digits > 15 || unit.is_empty() || !unit.iter().all(u8::is_ascii_lowercase) {
+    if digits == 0 || unit.is_empty() || !unit.iter().all(u8::is_ascii_lowercase) {
         return None;
     }
-    let n = rest[..digits]
-        .iter()
-        .fold(0u64, |v, c| v * 10 + u64::from(c - b'0')) as f64;
+    let n = n as f64;
     // The unit is ASCII, so the text's tail (no UTF-8 check of the bytes).
     let value = n * unit_seconds(&s[s.len() - unit.len()..])?;
     Some(if value == 0.0 {

@@ -369,9 +369,7 @@ pub fn known_word_ignoring_case(word: &str) -> Option<&'static str> {
 }
 
 /// The table's entry for `word`, written in any ASCII case: its lower-case spelling and class
-/// bits. `prefix` is [`folded_prefix`] of `word` (the lexer reads it from the word in one load).
-/// Inlined into the lexer's word loop, which calls it for every word.
-#[inline(always)]
+/// bits. `prefix` is [`folded_prefix`] of `word`.
 pub(crate) fn known_word(prefix: u64, word: &[u8]) -> Option<(&'static str, u8)> {
     table().get(prefix, word)
 }
@@ -384,7 +382,8 @@ pub(crate) fn folded_prefix(word: &[u8]) -> u64 {
     })
 }
 
-fn table() -> &'static WordTable {
+/// The table of known words; the lexer fetches it once per statement, not once per word.
+pub(crate) fn table() -> &'static WordTable {
     use std::sync::OnceLock;
     static WORDS: OnceLock<WordTable> = OnceLock::new();
     WORDS.get_or_init(|| {
@@ -411,7 +410,7 @@ fn table() -> &'static WordTable {
 /// A fixed set of lower-case words keyed by their length and [`folded_prefix`], with linear
 /// probing: built in a few microseconds at start-up and probed once per identifier, where a
 /// SipHash `HashMap` cost more than the lexing around it.
-struct WordTable {
+pub(crate) struct WordTable {
     slots: Vec<Slot>,
     /// 64 minus the number of index bits: the index is the top bits of the hash.
     shift: u32,
@@ -478,9 +477,10 @@ impl WordTable {
         }
     }
 
-    /// The entry for `word` in any ASCII case; `prefix` is its [`folded_prefix`].
+    /// The entry for `word` in any ASCII case; `prefix` is its [`folded_prefix`]. Inlined into
+    /// the lexer's word loop, which calls it for every word.
     #[inline(always)]
-    fn get(&self, prefix: u64, word: &[u8]) -> Option<(&'static str, u8)> {
+    pub(crate) fn get(&self, prefix: u64, word: &[u8]) -> Option<(&'static str, u8)> {
         let mut i = self.index(prefix, word.len());
         loop {
             let slot = self.slots[i];
@@ -489,13 +489,50 @@ impl WordTable {
             }
             if slot.prefix == prefix
                 && slot.word.len() == word.len()
-                && (word.len() <= 8 || slot.word.as_bytes()[8..].eq_ignore_ascii_case(&word[8..]))
+                && (word.len() <= 8 || tail_matches(slot.word.as_bytes(), word))
             {
                 return Some((slot.word, slot.class));
             }
             i = (i + 1) & (self.slots.len() - 1);
         }
     }
+}
+
+/// Whether `word` (longer than eight bytes, any ASCII case) equals the lower-case `known` of
+/// the same length past their first eight bytes, compared eight bytes at a time (the last
+/// chunk overlaps the one before it): `revision_history` is two loads, not eight byte pairs.
+fn tail_matches(known: &[u8], word: &[u8]) -> bool {
+    let chunk = |bytes: &[u8], at: usize| {
+        bytes
+            .get(at..at + 8)
+            .map_or(0, |c| u64::from_le_bytes(c.try_into().unwrap_or_default()))
+    };
+    let len = word.len();
+    let mut at = 8;
+    loop {
+        // The last chunk ends at the end of the word.
+        let at_now = at.min(len - 8);
+        if chunk(known, at_now) != fold_ascii_lower(chunk(word, at_now)) {
+            return false;
+        }
+        if at_now == len - 8 {
+            return true;
+        }
+        at += 8;
+    }
+}
+
+/// Eight bytes (little-endian) lower-cased in-register (SWAR). A byte of 0x80 or more keeps
+/// its top bit (an OR only sets bits), so such a word never equals an ASCII one.
+#[inline(always)]
+pub(crate) fn fold_ascii_lower(word: u64) -> u64 {
+    // For ASCII bytes (below 0x80), adding 0x3f or 0x25 never carries into the next byte:
+    // bit 7 of a byte ends set after `+ 0x3f` from `A` on and after `+ 0x25` from `[` on;
+    // both together mark `A..=Z`, and their bit 7 moved to bit 5 is the case bit.
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let upper =
+        (word.wrapping_add(0x3f * ONES)) & !(word.wrapping_add(0x25 * ONES)) & (0x80 * ONES);
+    word | (upper >> 2)
 }
 
 #[cfg(test)]
