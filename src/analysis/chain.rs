@@ -380,16 +380,20 @@ pub struct Chain<'a> {
 ///
 /// `EXPLAIN` statements have no chain: CockroachDB reads the storage only when the statement
 /// runs.
-pub fn chain<'a>(
+///
+/// `written_collection` gives `collection_of(stmt, facts)`'s location, asked only for a BACKUP
+/// into a collection (the caller's copy: the location is not read from the facts twice).
+pub fn chain<'a, 'c>(
     stmt: &Statement,
     facts: &StatementFacts,
     file: &'a FileContext,
     target: Version,
+    written_collection: impl FnOnce() -> Option<&'c str>,
 ) -> Option<Chain<'a>> {
     if matches!(stmt, Statement::Explain(_)) {
         return None;
     }
-    let c = chain_any(stmt, facts, file)?;
+    let c = chain_any(stmt, facts, file, written_collection)?;
     let ok = match c.how {
         How::OldList | How::OldPath => target < v(25, 1),
         How::AutoAppend => target >= v(20, 1) && target < v(25, 1),
@@ -398,10 +402,11 @@ pub fn chain<'a>(
     ok.then_some(c)
 }
 
-fn chain_any<'a>(
+fn chain_any<'a, 'c>(
     stmt: &Statement,
     facts: &StatementFacts,
     file: &'a FileContext,
+    written_collection: impl FnOnce() -> Option<&'c str>,
 ) -> Option<Chain<'a>> {
     match walk::inner(stmt) {
         Statement::Backup(b) => match &b.dest {
@@ -424,17 +429,15 @@ fn chain_any<'a>(
                 }
             },
             BackupDest::Into { .. } => None,
-            BackupDest::IntoLatest { collection, .. } => {
-                new_chain(file, &facts.list_location_ref(collection)?, true)
-            }
-            BackupDest::IntoSubdir { collection, subdir } => {
+            BackupDest::IntoLatest { .. } => new_chain(file, written_collection()?, true),
+            BackupDest::IntoSubdir { subdir, .. } => {
                 if subdir
                     .text()
                     .is_some_and(|t| t.eq_ignore_ascii_case("latest"))
                 {
                     return None; // a subdirectory named LATEST: rejected (C012)
                 }
-                new_chain(file, &facts.list_location_ref(collection)?, false)
+                new_chain(file, written_collection()?, false)
             }
         },
         Statement::Restore(r) => match &r.from {

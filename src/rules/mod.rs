@@ -208,7 +208,11 @@ impl<'a> Ctx<'a> {
     /// (`crate::analysis::chain::chain`): worked out once, shared by the chain rules.
     pub fn chain(&self, stmt: &Statement) -> Option<&crate::analysis::chain::Chain<'a>> {
         self.chain
-            .get_or_init(|| crate::analysis::chain::chain(stmt, self.facts, self.file, self.target))
+            .get_or_init(|| {
+                crate::analysis::chain::chain(stmt, self.facts, self.file, self.target, || {
+                    self.collection_of(stmt).map(|(loc, _)| loc)
+                })
+            })
             .as_ref()
     }
 }

@@ -115,11 +115,13 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let Some(list) = walk::backup_destination(stmt) else {
         return;
     };
+    // `set` is `None` for the empty set: the usual single URI's, neither built nor compared
+    // element by element.
     let (default, set) = match list.items.as_slice() {
         // The usual single URI: its parsed form says it all (`util::locality_set`: no set for a
         // placeholder or a tier, else the empty one).
         [item] => match ctx.facts.parsed(item) {
-            Some(t) if matches!(t.locality, Loc::Missing | Loc::Default) => (t, BTreeSet::new()),
+            Some(t) if matches!(t.locality, Loc::Missing | Loc::Default) => (t, None),
             _ => return,
         },
         items => {
@@ -133,16 +135,17 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
             ) else {
                 return;
             };
-            (default, set)
+            (default, Some(set))
         }
     };
     let Some((full_span, full_set)) = base(b, &default.location, ctx.file.locality(), ctx.facts)
     else {
         return;
     };
-    if set == *full_set {
+    if set.as_ref().map_or(full_set.is_empty(), |set| set == full_set) {
         return;
     }
+    let set = set.unwrap_or_default();
     let (have, want) = (util::show_set(&set), util::show_set(full_set));
     out.push(
         RULE.diag(list.span, format!("this incremental backup has localities {have}, but its full backup has localities {want}"))
