@@ -328,19 +328,33 @@ impl Prepared {
         templates: &[template::Template],
         now: i64,
     ) -> Prepared {
-        let (kind, release) = match stmt.kind {
+        // Each arm builds the whole value: through a `(kind, release)` pair, the facts were
+        // copied once more per statement.
+        let span = stmt.span;
+        match stmt.kind {
             StatementKind::Parsed(ast) => {
                 let release = features::check_statement(&ast, target);
-                let tree = TreeFacts::new(ast, |ast| StatementFacts::of(ast, templates, now));
-                (PreparedKind::Parsed(tree), release)
+                Prepared {
+                    span,
+                    kind: PreparedKind::Parsed(TreeFacts::new(ast, |ast| {
+                        StatementFacts::of(ast, templates, now)
+                    })),
+                    release,
+                    judged_alone: false,
+                }
             }
-            StatementKind::Broken => (PreparedKind::Broken, Vec::new()),
-            StatementKind::Other => (PreparedKind::Other { words: stmt.words }, Vec::new()),
-        };
+            StatementKind::Broken => Prepared::unparsed(span, PreparedKind::Broken),
+            StatementKind::Other => {
+                Prepared::unparsed(span, PreparedKind::Other { words: stmt.words })
+            }
+        }
+    }
+
+    fn unparsed(span: Span, kind: PreparedKind) -> Prepared {
         Prepared {
-            span: stmt.span,
+            span,
             kind,
-            release,
+            release: Vec::new(),
             judged_alone: false,
         }
     }

@@ -415,8 +415,30 @@ pub fn check_statement(stmt: &Statement, target: Version) -> Vec<Diagnostic> {
     diags
 }
 
-/// The diagnostic, if any, of construct `u` in release `target`.
+/// The diagnostic, if any, of construct `u` in release `target`. The test is inlined into
+/// each construct's site so that an accepted construct's record is never built; only
+/// `report` (rare) sees a whole `FeatureUse`.
+#[inline(always)]
 fn judge(u: FeatureUse, target: Version, diags: &mut Vec<Diagnostic>) {
+    if !accepts(target, &u) {
+        report(u, target, diags);
+    }
+}
+
+/// Whether `target` takes construct `u` without a word: `report` would find nothing.
+#[inline(always)]
+fn accepts(target: Version, u: &FeatureUse) -> bool {
+    target >= u.since
+        && u.until.is_none_or(|until| target < until)
+        && u.deprecated
+            .as_ref()
+            .is_none_or(|(since, _)| target < *since)
+}
+
+/// The diagnostic of construct `u`, which release `target` does not simply accept.
+#[cold]
+#[inline(never)]
+fn report(u: FeatureUse, target: Version, diags: &mut Vec<Diagnostic>) {
     if target < u.since {
         diags.push(
             Diagnostic::new(
@@ -549,6 +571,41 @@ fn duplicate_options(list: &OptionList, diags: &mut Vec<Diagnostic>) {
                 first.insert(key, item);
             }
             None => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::syntax::version::RELEASES;
+
+    /// `accepts` (the inlined test) against `report` (the general path): every shape of
+    /// release range, every release.
+    #[test]
+    fn accepts_exactly_what_report_leaves_alone() {
+        let span = Span::new(0, 1);
+        let mut uses = Vec::new();
+        for since in [v(19, 1), v(21, 2), v(23, 1)] {
+            for until in [None, Some(v(23, 1)), Some(v(25, 1))] {
+                for deprecated in [None, Some(v(22, 1)), Some(v(24, 1))] {
+                    let mut u = FeatureUse::new("`X`", span, since);
+                    if let Some(until) = until {
+                        u = u.until(until);
+                    }
+                    if let Some(since) = deprecated {
+                        u = u.deprecated(since, "do Y");
+                    }
+                    uses.push(u);
+                }
+            }
+        }
+        for u in &uses {
+            for &target in RELEASES {
+                let mut diags = Vec::new();
+                report(u.clone(), target, &mut diags);
+                assert_eq!(accepts(target, u), diags.is_empty(), "{u:?} at v{target}");
+            }
         }
     }
 }
