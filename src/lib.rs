@@ -33,6 +33,24 @@ pub(crate) fn test_rng(mut seed: u64) -> impl FnMut(usize) -> usize {
     }
 }
 
+/// For the unit tests that read `../shared` (the references beside the project): its path, or
+/// `None` after a notice when it is absent, and a failure under `CI=true`, where it is always
+/// there (as `tests/suite/support.rs` does for the integration tests).
+#[cfg(test)]
+#[allow(clippy::print_stderr)] // the skip notice
+pub(crate) fn shared_for_test(test: &str) -> Option<std::path::PathBuf> {
+    let shared = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared");
+    if shared.exists() {
+        return Some(shared);
+    }
+    assert!(
+        std::env::var("CI").as_deref() != Ok("true"),
+        "../shared is missing, and CI=true: the tests that read it must run in CI"
+    );
+    eprintln!("notice: ../shared not found; {test} is skipped");
+    None
+}
+
 pub use check::engine::{
     CheckOptions, Formatted, Threads, check_document, check_source, format_source,
 };

@@ -978,22 +978,15 @@ mod tests {
         }
     }
 
-    /// The conformance statements and the docs corpus, when `../shared` is here: skipped with
-    /// a notice without it, a failure under `CI=true` (as `parser::grammar`'s shortcut test).
+    /// The conformance statements and the docs corpus, when `../shared` is here
+    /// (`crate::shared_for_test`).
     #[test]
-    #[allow(clippy::print_stderr)] // the skip notice
     fn common_tokens_lex_the_shared_corpora_as_step_does() {
-        let shared = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared");
-        if !shared.exists() {
-            assert!(
-                std::env::var("CI").as_deref() != Ok("true"),
-                "../shared is missing, and CI=true: the tests that read it must run in CI"
-            );
-            eprintln!(
-                "notice: ../shared not found; common_tokens_lex_the_shared_corpora_as_step_does is skipped"
-            );
+        let Some(shared) =
+            crate::shared_for_test("common_tokens_lex_the_shared_corpora_as_step_does")
+        else {
             return;
-        }
+        };
         for dir in ["conformance/cockroach-parser", "corpus/docs"] {
             let Ok(entries) = std::fs::read_dir(shared.join(dir)) else {
                 continue;

@@ -1307,23 +1307,15 @@ mod tests {
         assert!(answered >= 20, "{answered}");
     }
 
-    /// The conformance statements (one per line) and the docs corpus, when `../shared` is here:
-    /// skipped with a notice without it, a failure under `CI=true` (as `tests/suite/support.rs`
-    /// does for the integration tests).
+    /// The conformance statements (one per line) and the docs corpus, when `../shared` is here
+    /// (`crate::shared_for_test`).
     #[test]
-    #[allow(clippy::print_stderr)] // the skip notice
     fn common_backup_into_agrees_on_the_shared_corpora() {
-        let shared = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared");
-        if !shared.exists() {
-            assert!(
-                std::env::var("CI").as_deref() != Ok("true"),
-                "../shared is missing, and CI=true: the tests that read it must run in CI"
-            );
-            eprintln!(
-                "notice: ../shared not found; common_backup_into_agrees_on_the_shared_corpora is skipped"
-            );
+        let Some(shared) =
+            crate::shared_for_test("common_backup_into_agrees_on_the_shared_corpora")
+        else {
             return;
-        }
+        };
         let mut present = false;
         let mut answered = 0;
         for (dir, per_line) in [
