@@ -63,8 +63,8 @@ pub(crate) fn check_one(
     let doc = Document::build(&text, input.kind, wrappers);
     // A file large enough to be parsed on a second thread has its output's text model (the
     // redaction scan, the line starts) made on a third one meanwhile, when the output will
-    // show this text (`--statistics` shows none): the parsing thread is done long before
-    // the judging one, which then writes the output.
+    // show this text (`--statistics` shows none): otherwise it would come after the check,
+    // on the thread that writes the output, when the other core has nothing left to do.
     let model_beside = matches!(threads, Threads::Auto)
         && text.len() >= engine::TWO_THREADS_FROM_BYTES
         && !(args.fix || args.diff || args.add_ignore || args.statistics);
