@@ -11,7 +11,7 @@ use crate::hosts::shell::Script;
 use crate::hosts::shell::extract::Extraction;
 use crate::hosts::source;
 pub use crate::rules::RuleSet;
-use crate::rules::{self, Ctx, Entry, FileContext, StatementCtx, StatementFacts};
+use crate::rules::{self, Ctx, Entry, FileContext, Findings, Keep, StatementCtx, StatementFacts};
 use crate::syntax::ast::Statement;
 use crate::syntax::features;
 use crate::syntax::format::FormatOptions;
@@ -95,6 +95,7 @@ pub fn check_parts(
     let set = opts.rules.for_text(text);
     let placeholders = set.contains(&rules::template::placeholder::RULE);
     let statement_rules = rules::StatementRules::of(&set);
+    let keep: &dyn Keep = &rules::KEEP_ALL;
     // Judges one statement against the file so far and adds it to the file state. The trees no
     // longer needed (the statement's own when the file state does not keep it, earlier writers
     // it released) go into `spent`, to be freed on the thread that built them. The statement
@@ -111,7 +112,7 @@ pub fn check_parts(
         spans.push(stmt.span);
         let templates = template::within(&templates, stmt.span);
         // Done already when the parsing thread had time for it.
-        stmt.judge_alone(&statement_rules, opts.target, text, templates);
+        stmt.judge_alone(&statement_rules, opts.target, text, templates, keep);
         release.append(&mut stmt.release);
         let written = if let PreparedKind::Parsed(tree) = &stmt.kind {
             let (ast, facts) = (tree.tree(), tree.facts());
@@ -120,7 +121,7 @@ pub fn check_parts(
                 file: &file,
                 chain: Default::default(),
             };
-            statement_rules.run_in_file(ast, &ctx, &mut release);
+            statement_rules.run_in_file(ast, &ctx, &mut Findings::new(&mut release, keep));
             Written::of(ast, facts, file.locality())
         } else {
             if placeholders && matches!(stmt.kind, PreparedKind::Broken) {
@@ -142,7 +143,7 @@ pub fn check_parts(
     // What the parsing thread does for the judge while the judge is behind.
     let judge_alone = |stmt: &mut Prepared| {
         let inside = template::within(&templates, stmt.span);
-        stmt.judge_alone(&statement_rules, opts.target, text, inside);
+        stmt.judge_alone(&statement_rules, opts.target, text, inside, keep);
     };
     let two = match opts.threads {
         Threads::Auto => text.len() >= TWO_THREADS_FROM_BYTES,
@@ -368,6 +369,7 @@ impl Prepared {
         target: Version,
         source: &str,
         templates: &[template::Template],
+        keep: &dyn Keep,
     ) {
         if self.judged_alone {
             return;
@@ -375,7 +377,11 @@ impl Prepared {
         self.judged_alone = true;
         if let PreparedKind::Parsed(tree) = &self.kind {
             let ctx = StatementCtx::new(target, source, self.span, templates, tree.facts());
-            rules.run_alone(tree.tree(), &ctx, &mut self.release);
+            rules.run_alone(
+                tree.tree(),
+                &ctx,
+                &mut Findings::new(&mut self.release, keep),
+            );
         }
     }
 }
@@ -728,7 +734,12 @@ pub fn check(doc: &Document<'_>, opts: &CheckOptions) -> Vec<Diagnostic> {
                 extraction: &empty_extraction,
                 in_markdown: true,
             };
-            rules::run_markdown(page, &ctx, &opts.rules, &mut diags);
+            rules::run_markdown(
+                page,
+                &ctx,
+                &opts.rules,
+                &mut Findings::new(&mut diags, &rules::KEEP_ALL),
+            );
             diags.extend(check_embedded(doc, Host::Markdown, opts));
             finish(&mut diags);
             let fences: Vec<Span> = page.fences.iter().map(|f| f.span).collect();
@@ -845,7 +856,11 @@ fn script_findings(
         extraction,
         in_markdown,
     };
-    rules::run_script(&ctx, &opts.rules, &mut out);
+    rules::run_script(
+        &ctx,
+        &opts.rules,
+        &mut Findings::new(&mut out, &rules::KEEP_ALL),
+    );
     out
 }
 

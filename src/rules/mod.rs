@@ -17,13 +17,17 @@ use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::syntax::ast::{Statement, StrValue};
 use crate::syntax::span::Span;
 use crate::syntax::version::Version;
+pub use findings::{Findings, KEEP_ALL, Keep};
 
 include!(concat!(env!("OUT_DIR"), "/rules_registry.rs"));
+
+pub mod findings;
 
 /// What every rule file imports.
 pub mod prelude {
     pub use super::{
-        Ctx, FileContext, Rule, RuleKind, ScriptCtx, StatementCtx, StatementFacts, StatementKinds,
+        Ctx, FileContext, Findings, Rule, RuleKind, ScriptCtx, StatementCtx, StatementFacts,
+        StatementKinds,
     };
     pub use crate::diagnostic::{Applicability, Edit, Fix};
     pub use crate::diagnostic::{Diagnostic, Severity};
@@ -34,17 +38,17 @@ pub mod prelude {
 }
 
 /// A rule's check: judge `stmt` against the file before it, push findings.
-pub type CheckFn = fn(&Statement, &Ctx<'_>, &mut Vec<Diagnostic>);
+pub type CheckFn = fn(&Statement, &Ctx<'_>, &mut Findings<'_, '_>);
 
 /// A check of `stmt` alone (it cannot see the file before it), push findings.
-pub type AloneCheckFn = fn(&Statement, &StatementCtx<'_>, &mut Vec<Diagnostic>);
+pub type AloneCheckFn = fn(&Statement, &StatementCtx<'_>, &mut Findings<'_, '_>);
 
 /// A script rule's check: judge the whole script.
-pub type ScriptCheckFn = fn(&ScriptCtx<'_>, &mut Vec<Diagnostic>);
+pub type ScriptCheckFn = fn(&ScriptCtx<'_>, &mut Findings<'_, '_>);
 
 /// A Markdown rule's check: judge the whole page.
 pub type MarkdownCheckFn =
-    fn(&crate::hosts::markdown::Markdown, &ScriptCtx<'_>, &mut Vec<Diagnostic>);
+    fn(&crate::hosts::markdown::Markdown, &ScriptCtx<'_>, &mut Findings<'_, '_>);
 
 /// Everything a script rule may look at.
 pub struct ScriptCtx<'a> {
@@ -423,7 +427,7 @@ fn invoked(_rule: &Rule) {
 }
 
 /// Runs every script rule of `set`.
-pub fn run_script(ctx: &ScriptCtx<'_>, set: &RuleSet, out: &mut Vec<Diagnostic>) {
+pub fn run_script(ctx: &ScriptCtx<'_>, set: &RuleSet, out: &mut Findings<'_, '_>) {
     for (i, rule) in ALL.iter().enumerate() {
         if let RuleKind::Script(check) = rule.kind
             && set.contains_index(i)
@@ -439,7 +443,7 @@ pub fn run_markdown(
     md: &crate::hosts::markdown::Markdown,
     ctx: &ScriptCtx<'_>,
     set: &RuleSet,
-    out: &mut Vec<Diagnostic>,
+    out: &mut Findings<'_, '_>,
 ) {
     for (i, rule) in ALL.iter().enumerate() {
         if let RuleKind::Markdown(check) = rule.kind
@@ -488,7 +492,7 @@ impl StatementRules {
     }
 
     /// Runs on `stmt` every rule that judges it alone and looks at its kind (`ctx.facts.kind`).
-    pub fn run_alone(&self, stmt: &Statement, ctx: &StatementCtx<'_>, out: &mut Vec<Diagnostic>) {
+    pub fn run_alone(&self, stmt: &Statement, ctx: &StatementCtx<'_>, out: &mut Findings<'_, '_>) {
         for (k, list) in self.alone.iter().enumerate() {
             if !ctx.facts.kind.intersects(StatementKinds::nth(k)) {
                 continue;
@@ -502,7 +506,7 @@ impl StatementRules {
 
     /// Runs on `stmt` every rule that judges it against the file before it and looks at its
     /// kind (`ctx.facts.kind`).
-    pub fn run_in_file(&self, stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+    pub fn run_in_file(&self, stmt: &Statement, ctx: &Ctx<'_>, out: &mut Findings<'_, '_>) {
         for (k, list) in self.in_file.iter().enumerate() {
             if !ctx.facts.kind.intersects(StatementKinds::nth(k)) {
                 continue;

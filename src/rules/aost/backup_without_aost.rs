@@ -38,7 +38,7 @@ pub static RULE: Rule = Rule {
     },
 };
 
-fn check(stmt: &Statement, _ctx: &StatementCtx<'_>, out: &mut Vec<Diagnostic>) {
+fn check(stmt: &Statement, _ctx: &StatementCtx<'_>, out: &mut Findings<'_, '_>) {
     // EXPLAIN does not run the backup: only the statement itself.
     let Statement::Backup(b) = stmt else {
         return;

@@ -43,7 +43,7 @@ pub static RULE: Rule = Rule {
     },
 };
 
-fn check(_: &Statement, ctx: &StatementCtx<'_>, out: &mut Vec<Diagnostic>) {
+fn check(_: &Statement, ctx: &StatementCtx<'_>, out: &mut Findings<'_, '_>) {
     let Some(Aost {
         statement: kind,
         reading,

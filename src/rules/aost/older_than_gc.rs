@@ -42,7 +42,7 @@ pub static RULE: Rule = Rule {
     },
 };
 
-fn check(_: &Statement, ctx: &StatementCtx<'_>, out: &mut Vec<Diagnostic>) {
+fn check(_: &Statement, ctx: &StatementCtx<'_>, out: &mut Findings<'_, '_>) {
     let Some(Aost {
         as_of,
         statement: "BACKUP",

@@ -74,7 +74,7 @@ fn enc_span(opts: Option<&OptionList>, fallback: Span) -> Span {
     .map_or(fallback, |i| i.span)
 }
 
-fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Findings<'_, '_>) {
     let is_backup = match walk::inner(stmt) {
         Statement::Backup(_) => true,
         Statement::Restore(_) | Statement::ShowBackup(_) => false,

@@ -47,7 +47,7 @@ pub static RULE: Rule = Rule {
     },
 };
 
-fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Findings<'_, '_>) {
     if matches!(stmt, Statement::Explain(_)) {
         return; // EXPLAIN neither writes nor reads the storage
     }

@@ -75,7 +75,7 @@ fn first_http<'a>(
         .find(|s| is_http(s, facts))
 }
 
-fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Findings<'_, '_>) {
     let coll = |lists: &'_ [StrList]| http_collection(lists, ctx);
     let old_chain = |s: &StrValue| {
         let loc = ctx.facts.location(s)?;

@@ -58,7 +58,7 @@ pub fn is_full_backup_path(s: &str) -> bool {
         })
 }
 
-fn check(stmt: &Statement, ctx: &StatementCtx<'_>, out: &mut Vec<Diagnostic>) {
+fn check(stmt: &Statement, ctx: &StatementCtx<'_>, out: &mut Findings<'_, '_>) {
     if ctx.target < v(22, 1) {
         return;
     }

@@ -61,7 +61,7 @@ pub static RULE: Rule = Rule {
 
 const CRDB: &str = "CockroachDB: `no backup covers time [%s,%s) for range [%s,%s) (or backups listed out of order)`";
 
-fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Findings<'_, '_>) {
     if matches!(stmt, Statement::Explain(_)) {
         return; // EXPLAIN neither writes nor reads the storage
     }

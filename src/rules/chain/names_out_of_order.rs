@@ -54,7 +54,7 @@ fn words(loc: &str) -> Vec<String> {
         .collect()
 }
 
-fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Findings<'_, '_>) {
     if ctx.target >= v(25, 1) {
         return;
     }

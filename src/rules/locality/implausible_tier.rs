@@ -80,7 +80,7 @@ const KEYS: &[&str] = &[
     "planet",
 ];
 
-fn check(_stmt: &Statement, ctx: &StatementCtx<'_>, out: &mut Vec<Diagnostic>) {
+fn check(_stmt: &Statement, ctx: &StatementCtx<'_>, out: &mut Findings<'_, '_>) {
     // Only a list of several URIs is locality-aware: most statements have none.
     for list in &ctx.facts.destination_lists {
         if list.items.len() >= 2 {
@@ -92,7 +92,7 @@ fn check(_stmt: &Statement, ctx: &StatementCtx<'_>, out: &mut Vec<Diagnostic>) {
 /// Judges one list of several URIs (out of line, so the check of the usual statement stays
 /// small).
 #[inline(never)]
-fn check_list(list: &util::DestList<'_>, ctx: &StatementCtx<'_>, out: &mut Vec<Diagnostic>) {
+fn check_list(list: &util::DestList<'_>, ctx: &StatementCtx<'_>, out: &mut Findings<'_, '_>) {
     for u in util::read_items(ctx.facts, list.items) {
         let (Loc::Tier(tier), Some(p)) = (&u.loc, &u.param) else {
             continue;

@@ -59,7 +59,7 @@ fn count(item: &OptionItem) -> Option<(usize, Span)> {
     }
 }
 
-fn check(stmt: &Statement, ctx: &StatementCtx<'_>, out: &mut Vec<Diagnostic>) {
+fn check(stmt: &Statement, ctx: &StatementCtx<'_>, out: &mut Findings<'_, '_>) {
     if ctx.target < v(22, 1) || ctx.target >= v(26, 2) {
         return;
     }
@@ -93,7 +93,7 @@ fn check(stmt: &Statement, ctx: &StatementCtx<'_>, out: &mut Vec<Diagnostic>) {
 }
 
 /// Judges one option `item` of a statement writing to `dest`.
-fn check_item(dest: &StrList, item: &OptionItem, out: &mut Vec<Diagnostic>) {
+fn check_item(dest: &StrList, item: &OptionItem, out: &mut Findings<'_, '_>) {
     let Some((n, span)) = count(item) else {
         return;
     };

@@ -102,7 +102,7 @@ fn base<'i>(
     }
 }
 
-fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Findings<'_, '_>) {
     if ctx.target < v(22, 2) {
         return;
     }

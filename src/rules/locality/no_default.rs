@@ -42,7 +42,7 @@ pub static RULE: Rule = Rule {
     },
 };
 
-fn check(_stmt: &Statement, ctx: &StatementCtx<'_>, out: &mut Vec<Diagnostic>) {
+fn check(_stmt: &Statement, ctx: &StatementCtx<'_>, out: &mut Findings<'_, '_>) {
     // Only a list of several URIs is locality-aware: most statements have none.
     for list in &ctx.facts.destination_lists {
         if list.items.len() >= 2 {
@@ -54,7 +54,7 @@ fn check(_stmt: &Statement, ctx: &StatementCtx<'_>, out: &mut Vec<Diagnostic>) {
 /// Judges one list of several URIs (out of line, so the check of the usual statement stays
 /// small).
 #[inline(never)]
-fn check_list(list: &util::DestList<'_>, ctx: &StatementCtx<'_>, out: &mut Vec<Diagnostic>) {
+fn check_list(list: &util::DestList<'_>, ctx: &StatementCtx<'_>, out: &mut Findings<'_, '_>) {
     let uris = util::read_items(ctx.facts, list.items);
     // Unknown or missing localities are judged elsewhere (L001): stay quiet.
     // An upper-case `DEFAULT` is reported by locality-invalid-tier.

@@ -60,7 +60,7 @@ pub static RULE: Rule = Rule {
 
 const HELP: &str = "the docs: \"the first URI in the list has to be the URI specified as the `default` URI when the backup was created\"; CockroachDB reads the manifest from the first URI only, otherwise the read fails (`expected manifest … not found in backup locations`)";
 
-fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Findings<'_, '_>) {
     let reads = util::read_lists(stmt, ctx.facts);
     if reads.is_empty() {
         return;
@@ -73,7 +73,7 @@ fn check_reads(
     reads: &[util::ReadList<'_>],
     idx: &index::Index,
     ctx: &Ctx<'_>,
-    out: &mut Vec<Diagnostic>,
+    out: &mut Findings<'_, '_>,
 ) {
     let skip = index::misgrouped_layers(stmt, ctx.facts, idx);
     let verb = walk::inner(stmt).kind_name();

@@ -83,7 +83,7 @@ fn wrap(first: Span, last: Span) -> Vec<Edit> {
     ]
 }
 
-fn comma_list(collections: &[StrList], ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+fn comma_list(collections: &[StrList], ctx: &Ctx<'_>, out: &mut Findings<'_, '_>) {
     if ctx.target < v(21, 1) || ctx.target >= v(25, 1) || collections.len() < 2 {
         return;
     }
@@ -99,7 +99,7 @@ fn comma_list(collections: &[StrList], ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>)
     out.push(d);
 }
 
-fn old_layers(layers: &[StrList], ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+fn old_layers(layers: &[StrList], ctx: &Ctx<'_>, out: &mut Findings<'_, '_>) {
     if ctx.target < v(19, 2) || ctx.target >= v(25, 1) {
         return;
     }
@@ -121,7 +121,7 @@ fn old_layers(layers: &[StrList], ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
 }
 
 /// A parenthesised group whose URIs are separate single-URI `BACKUP … TO` destinations.
-fn separate_backups(layer: &StrList, idx: &Index, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+fn separate_backups(layer: &StrList, idx: &Index, ctx: &Ctx<'_>, out: &mut Findings<'_, '_>) {
     if !layer.parens || layer.items.len() < 2 {
         return;
     }
@@ -172,7 +172,7 @@ fn separate_backups(layer: &StrList, idx: &Index, ctx: &Ctx<'_>, out: &mut Vec<D
     out.push(d);
 }
 
-fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Findings<'_, '_>) {
     let Statement::Restore(r) = walk::inner(stmt) else {
         return;
     };

@@ -48,7 +48,7 @@ pub static RULE: Rule = Rule {
     },
 };
 
-fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Findings<'_, '_>) {
     let reads = util::read_lists(stmt, ctx.facts);
     if !reads.iter().any(|r| r.restore) {
         return;

@@ -44,7 +44,7 @@ pub static RULE: Rule = Rule {
     },
 };
 
-fn check(_stmt: &Statement, ctx: &StatementCtx<'_>, out: &mut Vec<Diagnostic>) {
+fn check(_stmt: &Statement, ctx: &StatementCtx<'_>, out: &mut Findings<'_, '_>) {
     for list in &ctx.facts.destination_lists {
         let [item] = list.items else {
             continue;

@@ -110,7 +110,7 @@ fn encode(raw: &str) -> String {
     out
 }
 
-fn check_item(item: &StrValue, write_side: bool, ctx: &StatementCtx<'_>, out: &mut Vec<Diagnostic>) {
+fn check_item(item: &StrValue, write_side: bool, ctx: &StatementCtx<'_>, out: &mut Findings<'_, '_>) {
     let Some(target) = ctx.facts.parsed(item) else {
         return; // a placeholder
     };
@@ -184,7 +184,7 @@ fn check_item(item: &StrValue, write_side: bool, ctx: &StatementCtx<'_>, out: &m
     }
 }
 
-fn check(stmt: &Statement, ctx: &StatementCtx<'_>, out: &mut Vec<Diagnostic>) {
+fn check(stmt: &Statement, ctx: &StatementCtx<'_>, out: &mut Findings<'_, '_>) {
     for list in &ctx.facts.destination_lists {
         for item in list.items {
             check_item(item, true, ctx, out);

@@ -42,7 +42,7 @@ pub static RULE: Rule = Rule {
     kind: RuleKind::Markdown(check_markdown),
 };
 
-pub fn check_markdown(md: &Markdown, _ctx: &ScriptCtx<'_>, out: &mut Vec<Diagnostic>) {
+pub fn check_markdown(md: &Markdown, _ctx: &ScriptCtx<'_>, out: &mut Findings<'_, '_>) {
     for fence in &md.fences {
         for slash in &fence.continuations {
             out.push(

@@ -42,7 +42,7 @@ pub static RULE: Rule = Rule {
     },
 };
 
-fn check(stmt: &Statement, ctx: &StatementCtx<'_>, out: &mut Vec<Diagnostic>) {
+fn check(stmt: &Statement, ctx: &StatementCtx<'_>, out: &mut Findings<'_, '_>) {
     if ctx.target < v(23, 1) {
         return;
     }
@@ -60,7 +60,7 @@ fn check(stmt: &Statement, ctx: &StatementCtx<'_>, out: &mut Vec<Diagnostic>) {
 /// Judges a backup of targets (out of line, so the check of the usual cluster backup stays
 /// small).
 #[inline(never)]
-fn check_targets(targets: &Targets, ctx: &StatementCtx<'_>, out: &mut Vec<Diagnostic>) {
+fn check_targets(targets: &Targets, ctx: &StatementCtx<'_>, out: &mut Findings<'_, '_>) {
     let items = &ctx.facts.option_items;
     let Some(item) = util::find(items, &OptKey::IncludeAllVirtualClusters) else {
         return;

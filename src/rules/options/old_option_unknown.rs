@@ -45,7 +45,7 @@ pub static RULE: Rule = Rule {
     },
 };
 
-fn check(stmt: &Statement, ctx: &StatementCtx<'_>, out: &mut Vec<Diagnostic>) {
+fn check(stmt: &Statement, ctx: &StatementCtx<'_>, out: &mut Findings<'_, '_>) {
     let (kind, list) = match walk::inner(stmt) {
         Statement::Backup(b) => (OptStmt::Backup, b.options.as_ref()),
         Statement::Restore(r) => (OptStmt::Restore, r.options.as_ref()),

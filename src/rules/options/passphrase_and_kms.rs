@@ -40,7 +40,7 @@ pub static RULE: Rule = Rule {
     },
 };
 
-fn check(stmt: &Statement, ctx: &StatementCtx<'_>, out: &mut Vec<Diagnostic>) {
+fn check(stmt: &Statement, ctx: &StatementCtx<'_>, out: &mut Findings<'_, '_>) {
     if ctx.target < v(20, 2) {
         return;
     }
@@ -60,7 +60,7 @@ fn check(stmt: &Statement, ctx: &StatementCtx<'_>, out: &mut Vec<Diagnostic>) {
 /// Judges a statement's option items (out of line, so the check of the usual statement, with
 /// one option or none, stays small).
 #[inline(never)]
-fn check_items(items: &[&OptionItem], out: &mut Vec<Diagnostic>) {
+fn check_items(items: &[&OptionItem], out: &mut Findings<'_, '_>) {
     let (Some(pass), Some(kms)) = (
         util::find(items, &OptKey::EncryptionPassphrase),
         util::find(items, &OptKey::Kms),

@@ -46,7 +46,7 @@ pub static RULE: Rule = Rule {
     },
 };
 
-fn check(stmt: &Statement, _ctx: &StatementCtx<'_>, out: &mut Vec<Diagnostic>) {
+fn check(stmt: &Statement, _ctx: &StatementCtx<'_>, out: &mut Findings<'_, '_>) {
     let (rec, full) = util::schedule_crons(stmt);
     for (clause, value) in [("RECURRING", rec), ("FULL BACKUP", full)] {
         let Some(value) = value else {

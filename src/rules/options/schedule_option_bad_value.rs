@@ -58,7 +58,7 @@ const TIMESTAMP_WORDS: &[&str] = &[
     "allballs",
 ];
 
-fn check(stmt: &Statement, _ctx: &StatementCtx<'_>, out: &mut Vec<Diagnostic>) {
+fn check(stmt: &Statement, _ctx: &StatementCtx<'_>, out: &mut Findings<'_, '_>) {
     let Some((alter, items)) = util::schedule_options(stmt) else {
         return;
     };

@@ -43,7 +43,7 @@ pub static RULE: Rule = Rule {
     },
 };
 
-fn check(stmt: &Statement, _ctx: &StatementCtx<'_>, out: &mut Vec<Diagnostic>) {
+fn check(stmt: &Statement, _ctx: &StatementCtx<'_>, out: &mut Findings<'_, '_>) {
     let Some((false, items)) = util::schedule_options(stmt) else {
         return;
     };

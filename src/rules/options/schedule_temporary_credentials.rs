@@ -41,7 +41,7 @@ pub static RULE: Rule = Rule {
     },
 };
 
-fn check(stmt: &Statement, ctx: &StatementCtx<'_>, out: &mut Vec<Diagnostic>) {
+fn check(stmt: &Statement, ctx: &StatementCtx<'_>, out: &mut Findings<'_, '_>) {
     let lists: Vec<&StrList> = match walk::inner(stmt) {
         Statement::CreateSchedule(s) => vec![&s.collection],
         Statement::AlterBackupSchedule(s) => s

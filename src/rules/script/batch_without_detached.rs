@@ -44,7 +44,7 @@ pub static RULE: Rule = Rule {
     kind: RuleKind::Script(check_script),
 };
 
-pub fn check_script(ctx: &ScriptCtx<'_>, out: &mut Vec<Diagnostic>) {
+pub fn check_script(ctx: &ScriptCtx<'_>, out: &mut Findings<'_, '_>) {
     if ctx.target < v(22, 1) {
         return;
     }

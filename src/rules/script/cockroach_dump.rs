@@ -41,7 +41,7 @@ pub static RULE: Rule = Rule {
 
 const HELP: &str = "use `BACKUP` (free for full backups), `EXPORT … CSV` for the data, or `SHOW CREATE ALL TABLES` for the schema";
 
-pub fn check_script(ctx: &ScriptCtx<'_>, out: &mut Vec<Diagnostic>) {
+pub fn check_script(ctx: &ScriptCtx<'_>, out: &mut Findings<'_, '_>) {
     if ctx.target < v(20, 2) {
         return;
     }

@@ -364,7 +364,7 @@ fn cadence(formats: &[(String, Span)]) -> Option<Resolution> {
         .max()
 }
 
-pub fn check_script(ctx: &ScriptCtx<'_>, out: &mut Vec<Diagnostic>) {
+pub fn check_script(ctx: &ScriptCtx<'_>, out: &mut Findings<'_, '_>) {
     let sites = sites(ctx);
     if !sites.iter().any(|s| s.latest.is_none()) || !sites.iter().any(|s| s.latest.is_some()) {
         return;

@@ -113,7 +113,7 @@ pub(crate) fn is_kw(text: &str, t: (Tok, usize, usize), kw: &str) -> bool {
     t.0 == Tok::Word && text[t.1..t.2].eq_ignore_ascii_case(kw)
 }
 
-pub fn check_script(ctx: &ScriptCtx<'_>, out: &mut Vec<Diagnostic>) {
+pub fn check_script(ctx: &ScriptCtx<'_>, out: &mut Findings<'_, '_>) {
     let mut reported = std::collections::HashSet::new();
     for snippet in &ctx.extraction.snippets {
         let text = &snippet.sql.text;

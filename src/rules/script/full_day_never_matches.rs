@@ -78,7 +78,7 @@ fn intended(format: &str, value: &str) -> Option<String> {
     }
 }
 
-pub fn check_script(ctx: &ScriptCtx<'_>, out: &mut Vec<Diagnostic>) {
+pub fn check_script(ctx: &ScriptCtx<'_>, out: &mut Findings<'_, '_>) {
     for cmp in &ctx.script.comparisons {
         // `-eq` compares numbers (`07` equals `7`): only string comparisons are judged here.
         if matches!(cmp.op.as_str(), "-eq" | "-ne") {

@@ -81,7 +81,7 @@ fn runs_backup_sql(ctx: &ScriptCtx<'_>, cmd: &crate::hosts::shell::Command, any:
         })
 }
 
-pub fn check_script(ctx: &ScriptCtx<'_>, out: &mut Vec<Diagnostic>) {
+pub fn check_script(ctx: &ScriptCtx<'_>, out: &mut Findings<'_, '_>) {
     let mut any_backup = None;
     for cmd in &ctx.script.commands {
         if cmd.base_name().as_deref() != Some("cockroach") || cmd.arg(0).as_deref() != Some("sql") {

@@ -176,7 +176,7 @@ fn expands(text: &str, name: &str) -> bool {
     })
 }
 
-pub fn check_script(ctx: &ScriptCtx<'_>, out: &mut Vec<Diagnostic>) {
+pub fn check_script(ctx: &ScriptCtx<'_>, out: &mut Findings<'_, '_>) {
     let naming = naming_strings(ctx);
     if naming.is_empty() {
         return;

@@ -41,7 +41,7 @@ pub static RULE: Rule = Rule {
     kind: RuleKind::Script(check_script),
 };
 
-pub fn check_script(ctx: &ScriptCtx<'_>, out: &mut Vec<Diagnostic>) {
+pub fn check_script(ctx: &ScriptCtx<'_>, out: &mut Findings<'_, '_>) {
     let severity = if ctx.in_markdown {
         Severity::Info
     } else {

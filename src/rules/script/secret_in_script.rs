@@ -83,7 +83,7 @@ fn written_here(value: &str) -> bool {
     false
 }
 
-pub fn check_script(ctx: &ScriptCtx<'_>, out: &mut Vec<Diagnostic>) {
+pub fn check_script(ctx: &ScriptCtx<'_>, out: &mut Findings<'_, '_>) {
     // Literal secrets in assignments.
     let mut secret_vars = std::collections::HashSet::new();
     for a in &ctx.script.assignments {

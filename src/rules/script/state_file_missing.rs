@@ -101,7 +101,7 @@ fn creates(ctx: &ScriptCtx<'_>, cmd: &Command, key: &str) -> bool {
     })
 }
 
-pub fn check_script(ctx: &ScriptCtx<'_>, out: &mut Vec<Diagnostic>) {
+pub fn check_script(ctx: &ScriptCtx<'_>, out: &mut Findings<'_, '_>) {
     let Some(errexit) = ctx.script.errexit else {
         return;
     };

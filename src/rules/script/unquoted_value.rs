@@ -41,7 +41,7 @@ pub static RULE: Rule = Rule {
     kind: RuleKind::Script(check_script),
 };
 
-pub fn check_script(ctx: &ScriptCtx<'_>, out: &mut Vec<Diagnostic>) {
+pub fn check_script(ctx: &ScriptCtx<'_>, out: &mut Findings<'_, '_>) {
     for a in &ctx.script.assignments {
         if a.kind != AssignKind::Prefix {
             continue;

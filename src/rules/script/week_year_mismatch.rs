@@ -125,7 +125,7 @@ fn date_formats(word: &Word, out: &mut Vec<(String, Span)>) {
     }
 }
 
-pub fn check_script(ctx: &ScriptCtx<'_>, out: &mut Vec<Diagnostic>) {
+pub fn check_script(ctx: &ScriptCtx<'_>, out: &mut Findings<'_, '_>) {
     let mut formats: Vec<(String, Span)> = Vec::new();
     for cmd in &ctx.script.commands {
         for w in std::iter::once(&cmd.name).chain(&cmd.args) {

@@ -39,7 +39,7 @@ pub static RULE: Rule = Rule {
     },
 };
 
-fn check(_: &Statement, ctx: &StatementCtx<'_>, out: &mut Vec<Diagnostic>) {
+fn check(_: &Statement, ctx: &StatementCtx<'_>, out: &mut Findings<'_, '_>) {
     if ctx.target < common::V23_1 {
         return;
     }

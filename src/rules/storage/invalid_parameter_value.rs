@@ -71,7 +71,7 @@ const AZURE_ENVIRONMENTS: &[&str] = &[
     "AzureStackCloud",
 ];
 
-fn check(_: &Statement, ctx: &StatementCtx<'_>, out: &mut Vec<Diagnostic>) {
+fn check(_: &Statement, ctx: &StatementCtx<'_>, out: &mut Findings<'_, '_>) {
     for r in ctx.storage_targets() {
         let t = r.target;
         match r.provider {
@@ -112,7 +112,7 @@ fn value_diag(
     d
 }
 
-fn s3(r: &UriReading<'_>, ctx: &StatementCtx<'_>, out: &mut Vec<Diagnostic>) {
+fn s3(r: &UriReading<'_>, ctx: &StatementCtx<'_>, out: &mut Findings<'_, '_>) {
     let (t, q) = (r.target, r.query());
     if let Some(pair) = q.pair("AWS_SERVER_ENC_MODE") {
         let mode = pair.value.as_str();
@@ -209,7 +209,7 @@ fn s3(r: &UriReading<'_>, ctx: &StatementCtx<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn azure(r: &UriReading<'_>, ctx: &StatementCtx<'_>, out: &mut Vec<Diagnostic>) {
+fn azure(r: &UriReading<'_>, ctx: &StatementCtx<'_>, out: &mut Findings<'_, '_>) {
     let (t, q) = (r.target, r.query());
     let Some(pair) = q.pair("AZURE_ENVIRONMENT") else {
         return;

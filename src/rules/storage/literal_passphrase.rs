@@ -41,7 +41,7 @@ pub static RULE: Rule = Rule {
     },
 };
 
-fn check(_: &Statement, ctx: &StatementCtx<'_>, out: &mut Vec<Diagnostic>) {
+fn check(_: &Statement, ctx: &StatementCtx<'_>, out: &mut Findings<'_, '_>) {
     // Every option item, `ALTER BACKUP SCHEDULE … SET WITH` ones included.
     for &item in &ctx.facts.option_items {
         let is_passphrase = match &item.key {

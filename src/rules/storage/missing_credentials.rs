@@ -65,7 +65,7 @@ pub static RULE: Rule = Rule {
     },
 };
 
-fn check(_: &Statement, ctx: &StatementCtx<'_>, out: &mut Vec<Diagnostic>) {
+fn check(_: &Statement, ctx: &StatementCtx<'_>, out: &mut Findings<'_, '_>) {
     for r in ctx.storage_targets() {
         let t = r.target;
         let Some(provider) = r.provider else {

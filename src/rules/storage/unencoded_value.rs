@@ -56,7 +56,7 @@ fn is_hex(b: Option<&u8>) -> bool {
     b.is_some_and(u8::is_ascii_hexdigit)
 }
 
-fn check(_: &Statement, ctx: &StatementCtx<'_>, out: &mut Vec<Diagnostic>) {
+fn check(_: &Statement, ctx: &StatementCtx<'_>, out: &mut Findings<'_, '_>) {
     for r in ctx.storage_targets() {
         let t = r.target;
         let Some(provider) = r.provider else {
@@ -74,7 +74,7 @@ fn check(_: &Statement, ctx: &StatementCtx<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn values(t: &Target<'_>, provider: Provider, ctx: &StatementCtx<'_>, out: &mut Vec<Diagnostic>) {
+fn values(t: &Target<'_>, provider: Provider, ctx: &StatementCtx<'_>, out: &mut Findings<'_, '_>) {
     let known = |key: &str| provider.params().is_some_and(|specs| specs.iter().any(|s| s.name == key));
     for param in &t.uri.params {
         let Some(raw) = param.raw_value else {
@@ -197,7 +197,7 @@ fn encode(raw: &str, slash: bool) -> Vec<(usize, &'static str)> {
 }
 
 /// `…&KEY=ab&cd`: the text after an `&` has no `=`, so the `&` was part of the previous value.
-fn ampersands(t: &Target<'_>, provider: Provider, ctx: &StatementCtx<'_>, out: &mut Vec<Diagnostic>) {
+fn ampersands(t: &Target<'_>, provider: Provider, ctx: &StatementCtx<'_>, out: &mut Findings<'_, '_>) {
     let known = |key: &str| provider.params().is_some_and(|specs| specs.iter().any(|s| s.name == key));
     for w in t.uri.params.windows(2) {
         let (prev, cur) = (&w[0], &w[1]);
@@ -254,7 +254,7 @@ fn ampersands(t: &Target<'_>, provider: Provider, ctx: &StatementCtx<'_>, out: &
 }
 
 /// A `#` after the `?`: Go's URL parser starts the fragment there.
-fn fragment(t: &Target<'_>, ctx: &StatementCtx<'_>, out: &mut Vec<Diagnostic>) {
+fn fragment(t: &Target<'_>, ctx: &StatementCtx<'_>, out: &mut Findings<'_, '_>) {
     let Some(q) = t.text.find('?') else {
         return;
     };

@@ -67,7 +67,7 @@ fn alias(provider: Provider, key: &str) -> Option<&'static str> {
     }
 }
 
-fn check(_: &Statement, ctx: &StatementCtx<'_>, out: &mut Vec<Diagnostic>) {
+fn check(_: &Statement, ctx: &StatementCtx<'_>, out: &mut Findings<'_, '_>) {
     for r in ctx.storage_targets() {
         let t = r.target;
         let Some(provider) = r.provider else {
@@ -98,7 +98,7 @@ fn validated(
     provider: Provider,
     specs: &[common::ParamSpec],
     ctx: &StatementCtx<'_>,
-    out: &mut Vec<Diagnostic>,
+    out: &mut Findings<'_, '_>,
 ) {
     let accepts = |k: &str| specs.iter().any(|s| s.since <= ctx.target && s.name == k);
     let (t, query) = (r.target, r.query());
@@ -231,7 +231,7 @@ fn validated(
 }
 
 /// nodelocal and external URIs: CockroachDB does not read their parameters.
-fn ignored(t: &Target<'_>, provider: Provider, ctx: &StatementCtx<'_>, out: &mut Vec<Diagnostic>) {
+fn ignored(t: &Target<'_>, provider: Provider, ctx: &StatementCtx<'_>, out: &mut Findings<'_, '_>) {
     for param in &t.uri.params {
         if common::query_unescape(param.key).as_deref() == Some(LOCALITY_PARAM) {
             continue;

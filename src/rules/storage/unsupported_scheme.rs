@@ -100,7 +100,7 @@ fn instead(scheme: &str, target: Version) -> Instead {
     }
 }
 
-fn check(_: &Statement, ctx: &StatementCtx<'_>, out: &mut Vec<Diagnostic>) {
+fn check(_: &Statement, ctx: &StatementCtx<'_>, out: &mut Findings<'_, '_>) {
     for r in ctx.storage_targets() {
         let t = r.target;
         if t.role.is_kms() {

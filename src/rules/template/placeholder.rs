@@ -40,11 +40,11 @@ pub static RULE: Rule = Rule {
     },
 };
 
-fn check(_stmt: &Statement, ctx: &StatementCtx<'_>, out: &mut Vec<Diagnostic>) {
+fn check(_stmt: &Statement, ctx: &StatementCtx<'_>, out: &mut Findings<'_, '_>) {
     if ctx.templates.is_empty() {
         return; // no placeholder in this statement
     }
-    out.extend(placeholders_in(ctx.span, ctx));
+    out.add_unjudged(placeholders_in(ctx.span, ctx));
 }
 
 /// The findings for every placeholder inside `span` (also used for statements that did not

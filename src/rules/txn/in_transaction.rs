@@ -71,7 +71,7 @@ pub fn open_transaction(file: &FileContext) -> Option<Span> {
     open
 }
 
-fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Findings<'_, '_>) {
     // EXPLAIN only plans the statement.
     if !matches!(stmt, Statement::Backup(_) | Statement::Restore(_)) {
         return;
@@ -87,7 +87,7 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
 /// get here).
 #[cold]
 #[inline(never)]
-fn report(stmt: &Statement, begin: Span, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+fn report(stmt: &Statement, begin: Span, ctx: &Ctx<'_>, out: &mut Findings<'_, '_>) {
     let (kind, options, end) = match stmt {
         Statement::Backup(b) => ("BACKUP", b.options.as_ref(), b.span.end),
         Statement::Restore(r) => ("RESTORE", r.options.as_ref(), r.span.end),
