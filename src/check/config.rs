@@ -384,7 +384,8 @@ impl Config {
 
     /// The rules whose findings [`Config::apply`] can keep for `file`: only they need to run.
     /// When `unused-suppression` is kept, the check also runs the rules a suppression comment
-    /// names (see [`RuleSet::for_text`]).
+    /// names (see [`RuleSet::for_text`]). With the severities `apply` gives their findings,
+    /// so that a finding it would drop is never built (`RuleSet::reports`).
     pub fn rules_for(&self, file: Option<&Path>) -> RuleSet {
         let ignores = self.file_ignores(file);
         let unused = crate::diagnostic::codes::UNUSED_SUPPRESSION;
@@ -392,6 +393,16 @@ impl Config {
             |code, name| self.selects(&ignores, code, name),
             self.selects(&ignores, unused.code, unused.name),
         )
+        .reporting(|code, name| self.severity_of(code, name), self.min_severity)
+    }
+
+    /// The severity the configuration gives findings of `code` (`name`), if it sets one.
+    fn severity_of(&self, code: &str, name: &str) -> Option<Severity> {
+        self.severity
+            .iter()
+            .rev()
+            .find(|(k, _)| selector_matches(k, code, name))
+            .map(|(_, sev)| *sev)
     }
 
     /// Applies select / ignore / severity / per-file-ignores to the diagnostics of `file`
@@ -406,13 +417,8 @@ impl Config {
                 matches!(c, "S001" | "S002") || self.selects(&file_ignores, c, n)
             })
             .map(|mut d| {
-                if let Some((_, sev)) = self
-                    .severity
-                    .iter()
-                    .rev()
-                    .find(|(k, _)| selector_matches(k, d.code.code, d.code.name))
-                {
-                    d.severity = *sev;
+                if let Some(sev) = self.severity_of(d.code.code, d.code.name) {
+                    d.severity = sev;
                 }
                 d
             })

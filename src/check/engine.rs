@@ -2,7 +2,8 @@
 //! severity policy of SQL found in scripts and runbooks.
 
 use crate::analysis::file_state::Written;
-use crate::check::suppress;
+use crate::check::reporting::{HostSuppressions, Reporting};
+use crate::check::suppress::{self, Suppressions};
 use crate::diagnostic::{Diagnostic, Severity, codes};
 use crate::hosts::document::{Document, Model};
 use crate::hosts::embed;
@@ -84,6 +85,18 @@ pub fn check_parts(
     fresh: &[usize],
     opts: &CheckOptions,
 ) -> Vec<Diagnostic> {
+    check_parts_in(text, parts, fresh, opts, None)
+}
+
+/// [`check_parts`] of a text that came from a host file with suppression comments of its own
+/// (`host`): a rule's finding they suppress is never built either.
+fn check_parts_in(
+    text: &str,
+    parts: &[usize],
+    fresh: &[usize],
+    opts: &CheckOptions,
+    host: Option<HostSuppressions<'_>>,
+) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     let mut release = Vec::new();
     let mut file = FileContext::default();
@@ -95,7 +108,17 @@ pub fn check_parts(
     let set = opts.rules.for_text(text);
     let placeholders = set.contains(&rules::template::placeholder::RULE);
     let statement_rules = rules::StatementRules::of(&set);
-    let keep: &dyn Keep = &rules::KEEP_ALL;
+    // The suppression comments are read before the rules run (their scopes from the
+    // statements' spans, lexed ahead), so a finding they suppress is never built.
+    let own = memchr::memmem::find(text.as_bytes(), b"backup-lint:").and_then(|_| {
+        suppress::Suppressions::of_sql(text, &parser::statement_spans(&parse_text, parts))
+    });
+    let reporting = Reporting {
+        rules: &set,
+        own: own.as_ref(),
+        host,
+    };
+    let keep: &dyn Keep = &reporting;
     // Judges one statement against the file so far and adds it to the file state. The trees no
     // longer needed (the statement's own when the file state does not keep it, earlier writers
     // it released) go into `spent`, to be freed on the thread that built them. The statement
@@ -191,7 +214,16 @@ pub fn check_parts(
     }
     // The keys are sorted, not the findings (88 bytes each): each finding then moves once.
     diags.sort_by_cached_key(|d| (d.span.start, d.span.end, d.code.code));
-    suppress::apply(text, &spans, diags)
+    match own {
+        Some(own) => {
+            debug_assert!(
+                opts.interrupted() || spans == parser::statement_spans(&parse_text, parts),
+                "the suppressions' statements are the statements checked"
+            );
+            own.finish(text, diags)
+        }
+        None => diags,
+    }
 }
 
 /// From this size on, `check_parts` parses on a second thread while the first judges: the
@@ -705,12 +737,18 @@ pub fn check(doc: &Document<'_>, opts: &CheckOptions) -> Vec<Diagnostic> {
     match &doc.model {
         Model::Sql => check_source(text, opts),
         Model::Script { script, extraction } => {
-            let mut diags = check_embedded(doc, Host::Shell, opts);
-            diags.extend(script_findings(text, script, extraction, opts, false));
+            let host = Suppressions::of(text, &script.comments, &script.statements);
+            let mut diags = check_embedded(doc, Host::Shell, opts, host.as_ref());
+            let keep = Reporting::in_host(&opts.rules, host.as_ref(), None);
+            diags.extend(script_findings(
+                text, script, extraction, opts, false, &keep,
+            ));
             finish(&mut diags);
-            suppress::apply_comments(text, &script.comments, &script.statements, diags)
+            finish_host(text, host, diags)
         }
         Model::Markdown { page, scripts } => {
+            let fences: Vec<Span> = page.fences.iter().map(|f| f.span).collect();
+            let host = Suppressions::of(text, &page.comments, &fences);
             let mut diags = Vec::new();
             for (fence, script) in page.fences.iter().zip(scripts) {
                 // A shell fence is judged for the SQL it sends and the commands around it; one
@@ -720,7 +758,8 @@ pub fn check(doc: &Document<'_>, opts: &CheckOptions) -> Vec<Diagnostic> {
                     && sends_sql(script, extraction)
                 {
                     let shell = &fence.content.text;
-                    for d in script_findings(shell, script, extraction, opts, true) {
+                    let keep = Reporting::in_host(&opts.rules, host.as_ref(), Some(&fence.content));
+                    for d in script_findings(shell, script, extraction, opts, true, &keep) {
                         diags.push(embed::map_diagnostic(&fence.content, d));
                     }
                 }
@@ -734,16 +773,16 @@ pub fn check(doc: &Document<'_>, opts: &CheckOptions) -> Vec<Diagnostic> {
                 extraction: &empty_extraction,
                 in_markdown: true,
             };
+            let keep = Reporting::in_host(&opts.rules, host.as_ref(), None);
             rules::run_markdown(
                 page,
                 &ctx,
                 &opts.rules,
-                &mut Findings::new(&mut diags, &rules::KEEP_ALL),
+                &mut Findings::new(&mut diags, &keep),
             );
-            diags.extend(check_embedded(doc, Host::Markdown, opts));
+            diags.extend(check_embedded(doc, Host::Markdown, opts, host.as_ref()));
             finish(&mut diags);
-            let fences: Vec<Span> = page.fences.iter().map(|f| f.span).collect();
-            suppress::apply_comments(text, &page.comments, &fences, diags)
+            finish_host(text, host, diags)
         }
         Model::Yaml { file, scripts } => {
             let mut diags = Vec::new();
@@ -758,15 +797,17 @@ pub fn check(doc: &Document<'_>, opts: &CheckOptions) -> Vec<Diagnostic> {
                     .with_help("the scripts after this point are not checked; the file is not reported clean"),
                 );
             }
+            let host = Suppressions::of(text, &doc.yaml_comments(), doc.statements());
             for (found, (script, extraction)) in file.scripts.iter().zip(scripts) {
                 let shell = &found.content.text;
-                for d in script_findings(shell, script, extraction, opts, false) {
+                let keep = Reporting::in_host(&opts.rules, host.as_ref(), Some(&found.content));
+                for d in script_findings(shell, script, extraction, opts, false, &keep) {
                     diags.push(embed::map_diagnostic(&found.content, d));
                 }
             }
-            diags.extend(check_embedded(doc, Host::Shell, opts));
+            diags.extend(check_embedded(doc, Host::Shell, opts, host.as_ref()));
             finish(&mut diags);
-            suppress::apply_comments(text, &doc.yaml_comments(), doc.statements(), diags)
+            finish_host(text, host, diags)
         }
     }
 }
@@ -782,7 +823,12 @@ enum Host {
 }
 
 /// The document's SQL checked as one SQL file, findings mapped back to the host.
-fn check_embedded(doc: &Document<'_>, host: Host, opts: &CheckOptions) -> Vec<Diagnostic> {
+fn check_embedded(
+    doc: &Document<'_>,
+    host: Host,
+    opts: &CheckOptions,
+    suppressions: Option<&Suppressions>,
+) -> Vec<Diagnostic> {
     let Some(sql) = doc.embedded.as_ref().filter(|a| !a.text.is_empty()) else {
         return Vec::new();
     };
@@ -793,7 +839,11 @@ fn check_embedded(doc: &Document<'_>, host: Host, opts: &CheckOptions) -> Vec<Di
         _ => false,
     };
     let fresh: &[usize] = if independent { &doc.fence_starts } else { &[] };
-    let diags = check_parts(&sql.text, &doc.parts, fresh, opts);
+    let in_host = suppressions.map(|suppressions| HostSuppressions {
+        suppressions,
+        map: Some(sql),
+    });
+    let diags = check_parts_in(&sql.text, &doc.parts, fresh, opts, in_host);
     let mut out = Vec::with_capacity(diags.len());
     for d in diags {
         if d.code.code == "P001" {
@@ -836,6 +886,7 @@ fn script_findings(
     extraction: &Extraction,
     opts: &CheckOptions,
     in_markdown: bool,
+    keep: &dyn Keep,
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for e in &script.errors {
@@ -856,12 +907,17 @@ fn script_findings(
         extraction,
         in_markdown,
     };
-    rules::run_script(
-        &ctx,
-        &opts.rules,
-        &mut Findings::new(&mut out, &rules::KEEP_ALL),
-    );
+    rules::run_script(&ctx, &opts.rules, &mut Findings::new(&mut out, keep));
     out
+}
+
+/// The findings of a host file after its own suppression comments (`host`), with the
+/// findings about those comments.
+fn finish_host(text: &str, host: Option<Suppressions>, diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    match host {
+        Some(host) => host.finish(text, diags),
+        None => diags,
+    }
 }
 
 /// Source order, one finding per (code, place, message).

@@ -5,4 +5,5 @@
 pub mod config;
 pub mod engine;
 pub mod fix;
+pub mod reporting;
 pub mod suppress;

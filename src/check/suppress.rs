@@ -10,7 +10,7 @@
 //! free-text reason and never widens the scope. A suppression naming an unknown rule, or one
 //! that suppresses nothing, is reported (with a safe fix that removes it).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use crate::check::fix::{Edit, Fix};
 use crate::diagnostic::Diagnostic;
@@ -92,10 +92,10 @@ type Scope = (Span, Vec<(&'static str, &'static str)>, usize);
 /// every statement in source order. Returns the diagnostics kept, plus findings about the
 /// suppressions themselves.
 pub fn apply(text: &str, statements: &[Span], diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
-    if memchr::memmem::find(text.as_bytes(), b"backup-lint:").is_none() {
-        return diagnostics;
+    match Suppressions::of_sql(text, statements) {
+        Some(s) => s.finish(text, diagnostics),
+        None => diagnostics,
     }
-    apply_comments(text, &lexer::lex(text).comments, statements, diagnostics)
 }
 
 /// `apply` with the comments already found: SQL `--`/`/* */`, shell `#` or Markdown
@@ -106,140 +106,207 @@ pub fn apply_comments(
     statements: &[Span],
     diagnostics: Vec<Diagnostic>,
 ) -> Vec<Diagnostic> {
-    let directives: Vec<Directive> = comments
-        .iter()
-        .filter_map(|c| parse_directive(&text[c.range()], *c))
-        .collect();
-    if directives.is_empty() {
-        return diagnostics;
+    match Suppressions::of(text, comments, statements) {
+        Some(s) => s.finish(text, diagnostics),
+        None => diagnostics,
     }
-    // Newlines, for the line of a comment and of a statement's end by binary search.
-    let newlines: Vec<usize> = memchr::memchr_iter(b'\n', text.as_bytes()).collect();
-    let line_of = |offset: usize| newlines.partition_point(|&p| p < offset);
-    // Statements by the line their end is on (in source order within a line), for a comment
-    // trailing a statement; and whether starts are in order, for the next statement.
-    let mut ending_on: HashMap<usize, Vec<Span>> = HashMap::new();
-    for s in statements {
-        ending_on
-            .entry(line_of(s.end as usize))
-            .or_default()
-            .push(*s);
+}
+
+/// The suppression comments of one text, resolved to the places they apply to, and which of
+/// them suppressed something so far. Built before the rules run, so a finding can be judged
+/// suppressed before it is built (`Suppressions::suppresses`, which the check's `Keep` asks);
+/// `Suppressions::finish` judges the findings built anyway and reports the suppressions
+/// themselves.
+#[derive(Debug)]
+pub struct Suppressions {
+    directives: Vec<Directive>,
+    /// `N001` findings: keys that name no code.
+    unknown: Vec<Diagnostic>,
+    /// For each code a scope names (or `all`): from which offset on which scope is the first
+    /// (in directive order) to hold that offset, `None` where none does; by offset.
+    cover: HashMap<&'static str, Vec<(u64, Option<usize>)>>,
+    /// The directive of each scope.
+    directive_of: Vec<usize>,
+    used: Vec<std::sync::atomic::AtomicBool>,
+}
+
+impl Suppressions {
+    /// The suppressions of SQL `text` (`None` when it has none), lexed for its comments.
+    pub fn of_sql(text: &str, statements: &[Span]) -> Option<Suppressions> {
+        memchr::memmem::find(text.as_bytes(), b"backup-lint:")?;
+        Suppressions::of(text, &lexer::lex(text).comments, statements)
     }
-    let sorted = statements.windows(2).all(|w| w[0].start <= w[1].start);
-    // For each key, the indices of the `enable` directives naming it, in order.
-    let mut enables: HashMap<&str, Vec<usize>> = HashMap::new();
-    for (n, d) in directives.iter().enumerate() {
-        if d.kind == Kind::Enable {
-            for (k, _) in &d.keys {
-                enables.entry(k.as_str()).or_default().push(n);
-            }
+
+    /// The suppressions among `comments` of `text` (`None` when there are none); `statements`
+    /// are the spans of its statements (a script's commands, a page's fences) in source order.
+    pub fn of(text: &str, comments: &[Span], statements: &[Span]) -> Option<Suppressions> {
+        let directives: Vec<Directive> = comments
+            .iter()
+            .filter_map(|c| parse_directive(&text[c.range()], *c))
+            .collect();
+        if directives.is_empty() {
+            return None;
         }
-    }
-    // (scope, keys, directive index), in directive order.
-    let mut scopes: Vec<Scope> = Vec::new();
-    let mut extra = Vec::new();
-    for (n, d) in directives.iter().enumerate() {
-        let mut resolved = Vec::new();
-        for (key, span) in &d.keys {
-            match known_key(key) {
-                Some(k) => resolved.push(k),
-                None => extra.push(
-                    Diagnostic::new(UNKNOWN_RULE, *span, format!("no rule is called `{key}`"))
-                        .with_label("unknown rule")
-                        .with_help("`backup-lint rules` lists every code and name"),
-                ),
-            }
+        // Newlines, for the line of a comment and of a statement's end by binary search.
+        let newlines: Vec<usize> = memchr::memchr_iter(b'\n', text.as_bytes()).collect();
+        let line_of = |offset: usize| newlines.partition_point(|&p| p < offset);
+        // Statements by the line their end is on (in source order within a line), for a
+        // comment trailing a statement; and whether starts are in order, for the next one.
+        let mut ending_on: HashMap<usize, Vec<Span>> = HashMap::new();
+        for s in statements {
+            ending_on
+                .entry(line_of(s.end as usize))
+                .or_default()
+                .push(*s);
         }
-        let scope = match d.kind {
-            Kind::IgnoreFile => Some(Span::new(0, text.len())),
-            Kind::Ignore => {
-                // The last statement before the comment that ends on its line, else the
-                // first statement after it.
-                let comment_line = line_of(d.span.start as usize);
-                let trailing = ending_on
-                    .get(&comment_line)
-                    .and_then(|on_line| on_line.iter().rev().find(|s| s.start < d.span.start));
-                let next = || {
-                    if sorted {
-                        let i = statements.partition_point(|s| s.start < d.span.end);
-                        statements.get(i)
-                    } else {
-                        statements.iter().find(|s| s.start >= d.span.end)
-                    }
-                };
-                trailing.or_else(next).copied()
-            }
-            Kind::Disable => {
-                // Up to the first later `enable` naming one of its keys.
-                let end = d
-                    .keys
-                    .iter()
-                    .filter_map(|(k, _)| {
-                        let list = enables.get(k.as_str())?;
-                        list.get(list.partition_point(|&e| e <= n)).copied()
-                    })
-                    .min()
-                    .map_or(text.len(), |e| directives[e].span.start as usize);
-                Some(Span::new(d.span.end as usize, end))
-            }
-            Kind::Enable => None,
-        };
-        if let Some(scope) = scope {
-            scopes.push((scope, resolved, n));
-        }
-    }
-    // Each finding goes to the first scope (in directive order) that holds its start and
-    // names its code or `all`. Findings are visited by position; scopes become active as the
-    // position passes their start and leave for good once it passes their end, per key.
-    let mut used = vec![false; directives.len()];
-    let mut by_start: Vec<usize> = (0..scopes.len()).collect();
-    by_start.sort_by_key(|&i| scopes[i].0.start);
-    let mut order: Vec<usize> = (0..diagnostics.len()).collect();
-    order.sort_by_key(|&i| diagnostics[i].span.start);
-    // key → active scopes: index into `scopes` (directive order) → end.
-    let mut active: HashMap<&str, BTreeMap<usize, u32>> = HashMap::new();
-    let mut next_scope = 0;
-    let mut suppressed = vec![false; diagnostics.len()];
-    for i in order {
-        let at = diagnostics[i].span.start;
-        while let Some(&s) = by_start.get(next_scope)
-            && scopes[s].0.start <= at
-        {
-            for (code, _) in &scopes[s].1 {
-                active.entry(code).or_default().insert(s, scopes[s].0.end);
-            }
-            next_scope += 1;
-        }
-        let mut first_live = |key: &str| -> Option<usize> {
-            let map = active.get_mut(key)?;
-            while let Some((&s, &end)) = map.first_key_value() {
-                if end >= at {
-                    return Some(s);
+        let sorted = statements.windows(2).all(|w| w[0].start <= w[1].start);
+        // For each key, the indices of the `enable` directives naming it, in order.
+        let mut enables: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (n, d) in directives.iter().enumerate() {
+            if d.kind == Kind::Enable {
+                for (k, _) in &d.keys {
+                    enables.entry(k.as_str()).or_default().push(n);
                 }
-                map.remove(&s);
             }
-            None
+        }
+        // (scope, keys, directive index), in directive order.
+        let mut scopes: Vec<Scope> = Vec::new();
+        let mut unknown = Vec::new();
+        for (n, d) in directives.iter().enumerate() {
+            let mut resolved = Vec::new();
+            for (key, span) in &d.keys {
+                match known_key(key) {
+                    Some(k) => resolved.push(k),
+                    None => unknown.push(
+                        Diagnostic::new(UNKNOWN_RULE, *span, format!("no rule is called `{key}`"))
+                            .with_label("unknown rule")
+                            .with_help("`backup-lint rules` lists every code and name"),
+                    ),
+                }
+            }
+            let scope = match d.kind {
+                Kind::IgnoreFile => Some(Span::new(0, text.len())),
+                Kind::Ignore => {
+                    // The last statement before the comment that ends on its line, else the
+                    // first statement after it.
+                    let comment_line = line_of(d.span.start as usize);
+                    let trailing = ending_on
+                        .get(&comment_line)
+                        .and_then(|on_line| on_line.iter().rev().find(|s| s.start < d.span.start));
+                    let next = || {
+                        if sorted {
+                            let i = statements.partition_point(|s| s.start < d.span.end);
+                            statements.get(i)
+                        } else {
+                            statements.iter().find(|s| s.start >= d.span.end)
+                        }
+                    };
+                    trailing.or_else(next).copied()
+                }
+                Kind::Disable => {
+                    // Up to the first later `enable` naming one of its keys.
+                    let end = d
+                        .keys
+                        .iter()
+                        .filter_map(|(k, _)| {
+                            let list = enables.get(k.as_str())?;
+                            list.get(list.partition_point(|&e| e <= n)).copied()
+                        })
+                        .min()
+                        .map_or(text.len(), |e| directives[e].span.start as usize);
+                    Some(Span::new(d.span.end as usize, end))
+                }
+                Kind::Enable => None,
+            };
+            if let Some(scope) = scope {
+                scopes.push((scope, resolved, n));
+            }
+        }
+        let used = directives
+            .iter()
+            .map(|_| std::sync::atomic::AtomicBool::new(false))
+            .collect();
+        Some(Suppressions {
+            cover: cover(&scopes),
+            directive_of: scopes.iter().map(|s| s.2).collect(),
+            directives,
+            unknown,
+            used,
+        })
+    }
+
+    /// Whether a finding of `code` whose span starts at `at` is suppressed: the first scope
+    /// (in directive order) that holds `at` and names `code` or `all` takes it, and its
+    /// directive counts as used.
+    pub fn suppresses(&self, code: &str, at: u32) -> bool {
+        let first = |key: &str| -> Option<usize> {
+            let list = self.cover.get(key)?;
+            let i = list.partition_point(|&(from, _)| from <= u64::from(at));
+            list[..i].last()?.1
         };
-        // After `first_live` drops the ended scopes at a map's head, the head is the answer.
-        let hit = [diagnostics[i].code.code, "all"]
-            .into_iter()
-            .filter_map(&mut first_live)
-            .min();
-        if let Some(s) = hit {
-            used[scopes[s].2] = true;
-            suppressed[i] = true;
+        let hit = [first(code), first("all")].into_iter().flatten().min();
+        if let Some(scope) = hit {
+            self.used[self.directive_of[scope]].store(true, std::sync::atomic::Ordering::Relaxed);
+        }
+        hit.is_some()
+    }
+
+    /// The diagnostics of `text` built anyway, without those suppressed, with the findings
+    /// about the suppressions themselves (unknown keys; directives that suppressed nothing,
+    /// here or through `suppresses`), sorted by place.
+    pub fn finish(self, text: &str, diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+        let mut kept = Vec::with_capacity(diagnostics.len());
+        for diag in diagnostics {
+            if !self.suppresses(diag.code.code, diag.span.start) {
+                kept.push(diag);
+            }
+        }
+        let used: Vec<bool> = self.used.into_iter().map(|u| u.into_inner()).collect();
+        kept.extend(self.unknown);
+        kept.extend(unused_findings(text, &self.directives, &used));
+        kept.sort_by_key(|d| (d.span.start, d.span.end, d.code.code));
+        kept
+    }
+}
+
+/// For each key, the offsets where the first scope holding an offset (the least index among
+/// the scopes naming the key whose span holds it, both ends included) changes, and that scope.
+fn cover(scopes: &[Scope]) -> HashMap<&'static str, Vec<(u64, Option<usize>)>> {
+    // Each key's scopes as events: a scope enters at its start and leaves after its end.
+    let mut events: HashMap<&'static str, Vec<(u64, bool, usize)>> = HashMap::new();
+    for (i, (span, keys, _)) in scopes.iter().enumerate() {
+        for &(code, _) in keys {
+            let list = events.entry(code).or_default();
+            list.push((u64::from(span.start), true, i));
+            list.push((u64::from(span.end) + 1, false, i));
         }
     }
-    let mut kept = Vec::with_capacity(diagnostics.len());
-    for (diag, gone) in diagnostics.into_iter().zip(suppressed) {
-        if !gone {
-            kept.push(diag);
-        }
-    }
-    extra.extend(unused_findings(text, &directives, &used));
-    kept.extend(extra);
-    kept.sort_by_key(|d| (d.span.start, d.span.end, d.code.code));
-    kept
+    events
+        .into_iter()
+        .map(|(key, mut list)| {
+            list.sort_unstable();
+            let mut live = std::collections::BTreeSet::new();
+            let mut out: Vec<(u64, Option<usize>)> = Vec::new();
+            let mut k = 0;
+            while k < list.len() {
+                let at = list[k].0;
+                while k < list.len() && list[k].0 == at {
+                    let (_, enters, i) = list[k];
+                    if enters {
+                        live.insert(i);
+                    } else {
+                        live.remove(&i);
+                    }
+                    k += 1;
+                }
+                let first = live.first().copied();
+                if out.last().is_none_or(|&(_, f)| f != first) {
+                    out.push((at, first));
+                }
+            }
+            (key, out)
+        })
+        .collect()
 }
 
 /// An `N002` finding, with the safe fix that removes it, for every directive that suppressed
@@ -396,7 +463,8 @@ mod tests {
     }
 
     /// Random files of statements, suppression comments of every kind and findings: the
-    /// indexed matching gives exactly the findings the scan over every scope gave.
+    /// indexed matching gives exactly the findings the scan over every scope gave, whether a
+    /// finding is judged before it is built or after.
     #[test]
     fn indexed_matching_equals_the_scan() {
         use crate::diagnostic::codes;
@@ -449,9 +517,21 @@ mod tests {
                 diagnostics.push(Diagnostic::new(code, Span::new(at, at), "x"));
             }
             let comment_spans: Vec<Span> = crate::syntax::lexer::lex(&text).comments;
+            let diagnostics_again = diagnostics.clone();
             let new = apply_comments(&text, &comment_spans, &statements, diagnostics.clone());
             let old = reference(&text, &comment_spans, &statements, diagnostics);
             assert_eq!(new, old, "{text}");
+            // Some findings judged before they are built (as the rules' are), the rest after:
+            // the same findings kept, the same suppressions reported unused.
+            if let Some(early) = Suppressions::of(&text, &comment_spans, &statements) {
+                let mut kept = Vec::new();
+                for d in &diagnostics_again {
+                    if next(2) == 0 || !early.suppresses(d.code.code, d.span.start) {
+                        kept.push(d.clone());
+                    }
+                }
+                assert_eq!(early.finish(&text, kept), old, "{text}");
+            }
         }
     }
 

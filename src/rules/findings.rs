@@ -13,17 +13,17 @@ use crate::syntax::span::Span;
 
 /// Decides, before a finding is built, whether it would be reported.
 pub trait Keep: Sync {
-    /// Whether a finding of `code` with `severity` whose span starts at `at` is reported. Only
-    /// a certain answer may be `false` (the finding is then never built); a suppression
-    /// comment that decides it counts as used, as if the finding had been built and dropped.
-    fn keeps(&self, code: Code, severity: Severity, at: u32) -> bool;
+    /// Whether a finding of `code` with `severity` at `span` is reported. Only a certain
+    /// answer may be `false` (the finding is then never built); a suppression comment that
+    /// decides it counts as used, as if the finding had been built and dropped.
+    fn keeps(&self, code: Code, severity: Severity, span: Span) -> bool;
 }
 
 /// Keeps every finding.
 pub struct KeepAll;
 
 impl Keep for KeepAll {
-    fn keeps(&self, _: Code, _: Severity, _: u32) -> bool {
+    fn keeps(&self, _: Code, _: Severity, _: Span) -> bool {
         true
     }
 }
@@ -60,7 +60,7 @@ impl<'v, 'k> Findings<'v, 'k> {
         span: Span,
         build: impl FnOnce() -> Diagnostic,
     ) {
-        if self.keep.keeps(rule.code(), severity, span.start) {
+        if self.keep.keeps(rule.code(), severity, span) {
             self.add(rule, severity, span, build());
         }
     }
@@ -79,7 +79,7 @@ impl<'v, 'k> Findings<'v, 'k> {
 
     /// Adds a finding built already, if it is kept (while the rules move to `report`).
     pub fn push(&mut self, d: Diagnostic) {
-        if self.keep.keeps(d.code, d.severity, d.span.start) {
+        if self.keep.keeps(d.code, d.severity, d.span) {
             self.out.push(d);
         }
     }

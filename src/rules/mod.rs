@@ -298,10 +298,20 @@ impl<'a> StatementCtx<'a> {
 }
 
 /// Which rules run, by their place in [`ALL`]: a rule outside the set is never invoked (its
-/// findings would be filtered out anyway). The default is every rule.
+/// findings would be filtered out anyway). The default is every rule. Also which rules'
+/// findings are reported and at what severity (the configuration's selection, severity
+/// overrides and minimum severity), so a finding that will not be reported is never built
+/// (`RuleSet::reports`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RuleSet {
     bits: [u64; RuleSet::WORDS],
+    /// The rules whose findings are reported: those that run, less those run only because a
+    /// suppression comment names them (`RuleSet::for_text`).
+    reported: [u64; RuleSet::WORDS],
+    /// The severity each rule's findings are reported at, when the configuration sets one.
+    severity: [Option<Severity>; RuleSet::CAPACITY],
+    /// Findings below this severity are not reported.
+    min_severity: Option<Severity>,
     /// `unused-suppression` is reported: a rule a suppression comment names runs even when
     /// deselected, since whether the comment suppressed anything depends on its findings.
     pub suppressions_judged: bool,
@@ -322,6 +332,9 @@ impl RuleSet {
     pub const fn all() -> RuleSet {
         RuleSet {
             bits: [u64::MAX; RuleSet::WORDS],
+            reported: [u64::MAX; RuleSet::WORDS],
+            severity: [None; RuleSet::CAPACITY],
+            min_severity: None,
             suppressions_judged: true,
         }
     }
@@ -335,13 +348,50 @@ impl RuleSet {
         let mut set = RuleSet {
             bits: [0; RuleSet::WORDS],
             suppressions_judged,
+            ..RuleSet::all()
         };
         for (i, rule) in ALL.iter().enumerate() {
             if keep(rule.code, rule.name) {
                 set.insert(i);
             }
         }
+        set.reported = set.bits;
         set
+    }
+
+    /// This set with the severities findings are reported at: `severity_of` a rule's code and
+    /// name, when the configuration overrides it; none below `min_severity`.
+    pub fn reporting(
+        mut self,
+        severity_of: impl Fn(&'static str, &'static str) -> Option<Severity>,
+        min_severity: Option<Severity>,
+    ) -> RuleSet {
+        for (i, rule) in ALL.iter().enumerate().take(RuleSet::CAPACITY) {
+            self.severity[i] = severity_of(rule.code, rule.name);
+        }
+        self.min_severity = min_severity;
+        self
+    }
+
+    /// Whether a finding of the rule `code` with `severity` is reported (it runs, and not only
+    /// for a suppression comment; its severity, after the configuration's, is high enough). A
+    /// code that is not a rule's is always reported.
+    pub fn reports(&self, code: &str, severity: Severity) -> bool {
+        let Ok(i) = ALL.binary_search_by(|r| r.code.cmp(code)) else {
+            return true;
+        };
+        let reported = self
+            .reported
+            .get(i / 64)
+            .is_none_or(|w| w & (1 << (i % 64)) != 0);
+        let severity = self.severity.get(i).copied().flatten().unwrap_or(severity);
+        reported && self.min_severity.is_none_or(|m| severity >= m)
+    }
+
+    /// This set with every rule running (what it reports unchanged).
+    fn running_all(mut self) -> RuleSet {
+        self.bits = [u64::MAX; RuleSet::WORDS];
+        self
     }
 
     fn insert(&mut self, i: usize) {
@@ -394,12 +444,12 @@ impl RuleSet {
             let Some(close) =
                 memchr::memchr(b']', &after.as_bytes()[..after.len().min(LIST_REACH)])
             else {
-                return RuleSet::all();
+                return set.running_all();
             };
             for key in after[..close].split(',') {
                 let key = key.trim();
                 if key.eq_ignore_ascii_case("all") {
-                    return RuleSet::all();
+                    return set.running_all();
                 }
                 if let Some(i) = ALL
                     .iter()

@@ -78,16 +78,10 @@ pub fn parse_each_part(
     let tracker = Tracker::default();
     while lexer.next_statement(&mut buf) {
         let tokens = &buf.tokens;
-        let end = if tokens.last().is_some_and(|t| t.is_punct(";")) {
-            tokens.len() - 1
-        } else {
-            tokens.len()
-        };
-        if end == 0 {
+        let Some((end, span)) = statement_extent(tokens) else {
             continue;
-        }
+        };
         let terminator = tokens.get(end).map(|t| t.span);
-        let span = tokens[0].span.to(tokens[end - 1].span);
         let has_inner_comment = buf
             .comments
             .iter()
@@ -110,6 +104,28 @@ pub fn parse_each_part(
             words,
         });
     }
+}
+
+/// The statements' spans that [`parse_each_part`] would hand over, lexed but not parsed (a
+/// check reads its suppression comments' scopes from them before it parses).
+pub fn statement_spans(src: &str, parts: &[usize]) -> Vec<Span> {
+    let mut lexer = lexer::StatementLexer::with_parts(src, parts);
+    let mut buf = lexer::Lexed::default();
+    let mut spans = Vec::new();
+    while lexer.next_statement(&mut buf) {
+        spans.extend(statement_extent(&buf.tokens).map(|(_, span)| span));
+    }
+    spans
+}
+
+/// A statement's tokens before its `;`, and its span; `None` for an empty statement.
+fn statement_extent(tokens: &[Token<'_>]) -> Option<(usize, Span)> {
+    let end = if tokens.last().is_some_and(|t| t.is_punct(";")) {
+        tokens.len() - 1
+    } else {
+        tokens.len()
+    };
+    (end > 0).then(|| (end, tokens[0].span.to(tokens[end - 1].span)))
 }
 
 /// Whether the tokens start a backup-family statement.
