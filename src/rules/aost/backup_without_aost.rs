@@ -52,8 +52,8 @@ fn check(stmt: &Statement, _ctx: &StatementCtx<'_>, out: &mut Findings<'_, '_>) 
         | BackupDest::IntoLatest { collection, .. }
         | BackupDest::IntoSubdir { collection, .. } => collection,
     };
-    let at = dest.span.end as usize;
-    out.push(
+    out.report(&RULE, b.span, || {
+        let at = dest.span.end as usize;
         RULE.diag(b.span, "BACKUP without AS OF SYSTEM TIME")
             .with_label("no AS OF SYSTEM TIME")
             .with_help("CockroachDB's docs recommend `AS OF SYSTEM TIME '-10s'` on every backup to avoid contention with foreground traffic")
@@ -63,6 +63,6 @@ fn check(stmt: &Statement, _ctx: &StatementCtx<'_>, out: &mut Findings<'_, '_>) 
                     span: Span::new(at, at),
                     replacement: " AS OF SYSTEM TIME '-10s'".into(),
                 }],
-            )),
-    );
+            ))
+    });
 }

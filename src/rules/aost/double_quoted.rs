@@ -55,8 +55,8 @@ fn check(_: &Statement, ctx: &StatementCtx<'_>, out: &mut Findings<'_, '_>) {
     let Reading::QuotedIdent(name) = reading else {
         return;
     };
-    let replacement = format!("'{}'", name.value.replace('\'', "''"));
-    out.push(
+    out.report(&RULE, name.span, || {
+        let replacement = format!("'{}'", name.value.replace('\'', "''"));
         RULE.diag(
             name.span,
             format!("{kind} … AS OF SYSTEM TIME {}: double quotes make a column name, not a string", &ctx.source[name.span.range()]),
@@ -71,6 +71,6 @@ fn check(_: &Statement, ctx: &StatementCtx<'_>, out: &mut Findings<'_, '_>) {
                 span: name.span,
                 replacement,
             }],
-        )),
-    );
+        ))
+    });
 }

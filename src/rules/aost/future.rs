@@ -71,24 +71,26 @@ fn check(_: &Statement, ctx: &StatementCtx<'_>, out: &mut Findings<'_, '_>) {
         return;
     };
     let expr = &as_of.expr;
-    let mut d = RULE
-        .diag(expr.span, format!("{kind} … AS OF SYSTEM TIME: {what}"))
-        .with_label("in the future")
-        .with_help(format!(
-            "CockroachDB: `{crdb}`; an interval is added to the statement's time, so a time in the past needs a minus sign ('-10s')"
-        ));
-    if let (Some(offset), ExprKind::Str(text)) = (negate_at, &expr.kind) {
-        let lit = &ctx.source[expr.span.range()];
-        if lit.len() == text.len() + 2 && lit.starts_with('\'') && &lit[1..lit.len() - 1] == text {
-            let at = expr.span.start as usize + 1 + offset;
-            d = d.with_fix(Fix::unsafe_(
-                "make the interval negative",
-                vec![Edit {
-                    span: Span::new(at, at),
-                    replacement: "-".into(),
-                }],
+    out.report(&RULE, expr.span, || {
+        let mut d = RULE
+            .diag(expr.span, format!("{kind} … AS OF SYSTEM TIME: {what}"))
+            .with_label("in the future")
+            .with_help(format!(
+                "CockroachDB: `{crdb}`; an interval is added to the statement's time, so a time in the past needs a minus sign ('-10s')"
             ));
+        if let (Some(offset), ExprKind::Str(text)) = (negate_at, &expr.kind) {
+            let lit = &ctx.source[expr.span.range()];
+            if lit.len() == text.len() + 2 && lit.starts_with('\'') && &lit[1..lit.len() - 1] == text {
+                let at = expr.span.start as usize + 1 + offset;
+                d = d.with_fix(Fix::unsafe_(
+                    "make the interval negative",
+                    vec![Edit {
+                        span: Span::new(at, at),
+                        replacement: "-".into(),
+                    }],
+                ));
+            }
         }
-    }
-    out.push(d);
+        d
+    });
 }

@@ -60,7 +60,7 @@ fn check(_: &Statement, ctx: &StatementCtx<'_>, out: &mut Findings<'_, '_>) {
     let Reading::Invalid { what, crdb } = reading else {
         return;
     };
-    out.push(
+    out.report(&RULE, as_of.expr.span, || {
         RULE.diag(
             as_of.expr.span,
             format!("{kind} … AS OF SYSTEM TIME: {what}"),
@@ -68,6 +68,6 @@ fn check(_: &Statement, ctx: &StatementCtx<'_>, out: &mut Findings<'_, '_>) {
         .with_label("not a usable time")
         .with_help(format!(
             "CockroachDB: `{crdb}`; write a negative interval such as '-10s' or a timestamp string"
-        )),
-    );
+        ))
+    });
 }

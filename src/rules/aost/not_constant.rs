@@ -57,12 +57,12 @@ fn check(_: &Statement, ctx: &StatementCtx<'_>, out: &mut Findings<'_, '_>) {
     let Reading::NotConstant { span, what } = reading else {
         return;
     };
-    let name = if ctx.target < v(20, 2) {
-        "experimental_follower_read_timestamp"
-    } else {
-        "follower_read_timestamp"
-    };
-    out.push(
+    out.report(&RULE, *span, || {
+        let name = if ctx.target < v(20, 2) {
+            "experimental_follower_read_timestamp"
+        } else {
+            "follower_read_timestamp"
+        };
         RULE.diag(
             *span,
             format!("{kind} … AS OF SYSTEM TIME takes a constant: {what}"),
@@ -70,6 +70,6 @@ fn check(_: &Statement, ctx: &StatementCtx<'_>, out: &mut Findings<'_, '_>) {
         .with_label("not a constant")
         .with_help(format!(
             "CockroachDB: `AS OF SYSTEM TIME: only constant expressions or {name} are allowed`; use a relative time such as '-10s', a timestamp string, or {name}()"
-        )),
-    );
+        ))
+    });
 }

@@ -59,7 +59,7 @@ fn check(_: &Statement, ctx: &StatementCtx<'_>, out: &mut Findings<'_, '_>) {
     if *secs <= limit {
         return;
     }
-    out.push(finding(as_of, label, ctx.target));
+    out.report(&RULE, as_of.expr.span, || finding(as_of, label, ctx.target));
 }
 
 /// Out of line, so the check itself stays small: most statements return before it.

@@ -46,11 +46,11 @@ fn check(stmt: &Statement, _ctx: &StatementCtx<'_>, out: &mut Findings<'_, '_>) 
         if let ScheduleCmdKind::SetWith(item) = &cmd.kind
             && item.key == OptKey::Detached
         {
-            out.push(
+            out.report(&RULE, cmd.span, || {
                 RULE.diag(cmd.span, "scheduled backups always run detached: `DETACHED is required for scheduled backups and cannot be altered`")
                     .with_label("cannot be altered")
-                    .with_help("remove this SET WITH command"),
-            );
+                    .with_help("remove this SET WITH command")
+            });
         }
     }
 }

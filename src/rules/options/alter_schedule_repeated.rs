@@ -55,15 +55,15 @@ fn check(stmt: &Statement, _ctx: &StatementCtx<'_>, out: &mut Findings<'_, '_>) 
             _ => continue,
         };
         if let Some((_, first)) = seen.iter().find(|(w, _)| *w == what) {
-            out.push(
+            out.report(&RULE, cmd.span, || {
                 RULE.diag(
                     cmd.span,
                     format!("{what} given twice: `can specify {what} at most once`"),
                 )
                 .with_label("repeated")
                 .with_secondary(*first, "first given here")
-                .with_help("keep one of the two commands"),
-            );
+                .with_help("keep one of the two commands")
+            });
         } else {
             seen.push((what, cmd.span));
         }

@@ -51,8 +51,8 @@ fn check(stmt: &Statement, ctx: &StatementCtx<'_>, out: &mut Findings<'_, '_>) {
             && item.key == OptKey::RevisionHistory
             && item.value == OptValue::None
         {
-            let at = item.key_span.end as usize;
-            out.push(
+            out.report(&RULE, item.key_span, || {
+                let at = item.key_span.end as usize;
                 RULE.diag(
                     item.key_span,
                     "give revision_history a value in ALTER BACKUP SCHEDULE",
@@ -65,8 +65,8 @@ fn check(stmt: &Statement, ctx: &StatementCtx<'_>, out: &mut Findings<'_, '_>) {
                         span: Span::new(at, at),
                         replacement: " = true".into(),
                     }],
-                )),
-            );
+                ))
+            });
         }
     }
 }

@@ -68,14 +68,15 @@ fn check(_: &Statement, ctx: &StatementCtx<'_>, out: &mut Findings<'_, '_>) {
             if parts.len() == 2 && !parts[0].is_empty() && !parts[1].is_empty() {
                 continue;
             }
-            out.push(
+            let span = ctx.value_span(value, range);
+            out.report(&RULE, span, || {
                 RULE.diag(
-                    ctx.value_span(value, range),
+                    span,
                     format!("execution locality tier is not `key=value`: `tier must be in the form \"key=value\" not {tier:?}`"),
                 )
                 .with_label("not key=value")
-                .with_help("write the filter as node locality tiers, such as 'region=us-east-1' or 'region=us-east-1,zone=us-east-1a'"),
-            );
+                .with_help("write the filter as node locality tiers, such as 'region=us-east-1' or 'region=us-east-1,zone=us-east-1a'")
+            });
             break;
         }
     }

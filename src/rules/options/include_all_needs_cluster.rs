@@ -68,14 +68,14 @@ fn check_targets(targets: &Targets, ctx: &StatementCtx<'_>, out: &mut Findings<'
     if util::bool_value(&item.value) != BoolVal::True {
         return;
     }
-    let spelled = &ctx.source[item.key_span.range()];
-    out.push(
+    out.report(&RULE, item.key_span, || {
+        let spelled = &ctx.source[item.key_span.range()];
         RULE.diag(
             item.key_span,
             format!("`{spelled}` needs a full cluster backup: `the include_all_virtual_clusters option is only supported for full cluster backups`"),
         )
         .with_label("only for cluster backups")
         .with_secondary(targets.span(), "this backup has targets")
-        .with_help("back up the whole cluster (`BACKUP INTO …` without targets) to include the virtual clusters, or drop the option"),
-    );
+        .with_help("back up the whole cluster (`BACKUP INTO …` without targets) to include the virtual clusters, or drop the option")
+    });
 }

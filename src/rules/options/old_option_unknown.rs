@@ -58,25 +58,25 @@ fn check(stmt: &Statement, ctx: &StatementCtx<'_>, out: &mut Findings<'_, '_>) {
     let Some(list) = list else {
         return;
     };
-    let names = crate::syntax::options::accepted_names(kind, ctx.target);
     for item in &list.items {
         let OptKey::Generic(key) = &item.key else {
             continue;
         };
-        let mut help = format!(
-            "{} options in v{}: {}",
-            kind.name(),
-            ctx.target,
-            names.join(", ")
-        );
-        if let Some(close) = names
-            .iter()
-            .filter(|n| util::distance(key, n) <= 3)
-            .min_by_key(|n| util::distance(key, n))
-        {
-            help = format!("did you mean `{close}`? {help}");
-        }
-        out.push(
+        out.report(&RULE, item.key_span, || {
+            let names = crate::syntax::options::accepted_names(kind, ctx.target);
+            let mut help = format!(
+                "{} options in v{}: {}",
+                kind.name(),
+                ctx.target,
+                names.join(", ")
+            );
+            if let Some(close) = names
+                .iter()
+                .filter(|n| util::distance(key, n) <= 3)
+                .min_by_key(|n| util::distance(key, n))
+            {
+                help = format!("did you mean `{close}`? {help}");
+            }
             RULE.diag(
                 item.key_span,
                 format!(
@@ -85,7 +85,7 @@ fn check(stmt: &Statement, ctx: &StatementCtx<'_>, out: &mut Findings<'_, '_>) {
                 ),
             )
             .with_label("unknown option")
-            .with_help(help),
-        );
+            .with_help(help)
+        });
     }
 }

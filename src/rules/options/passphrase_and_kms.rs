@@ -72,15 +72,15 @@ fn check_items(items: &[&OptionItem], out: &mut Findings<'_, '_>) {
     } else {
         (kms, pass)
     };
-    out.push(
+    out.report(&RULE, second.key_span, || {
         RULE.diag(
             second.key_span,
             "encryption_passphrase and kms cannot be used together: `cannot have both encryption_passphrase and kms option set`",
         )
         .with_label("second encryption option")
         .with_secondary(first.key_span, "first encryption option")
-        .with_help("encrypt with either a passphrase or KMS keys; keep one of the two options"),
-    );
+        .with_help("encrypt with either a passphrase or KMS keys; keep one of the two options")
+    });
 }
 
 fn walk_inner(stmt: &Statement) -> &Statement {

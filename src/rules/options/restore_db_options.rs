@@ -56,7 +56,8 @@ fn check(stmt: &Statement, _ctx: &StatementCtx<'_>, out: &mut Findings<'_, '_>) 
     let Some(opts) = &r.options else {
         return;
     };
-    let target_span = r.targets.as_ref().map_or(r.from_keyword, Targets::span);
+    // Only the findings' secondary labels use it: computed when one is built.
+    let target_span = || r.targets.as_ref().map_or(r.from_keyword, Targets::span);
     if let Some(item) = opts.get(&OptKey::IntoDb) {
         let crdb = match &r.targets {
             Some(Targets::Databases { .. }) => {
@@ -68,12 +69,12 @@ fn check(stmt: &Statement, _ctx: &StatementCtx<'_>, out: &mut Findings<'_, '_>) 
             _ => None,
         };
         if let Some(crdb) = crdb {
-            out.push(
+            out.report(&RULE, item.key_span, || {
                 RULE.diag(item.key_span, format!("`into_db` is for restoring tables: `{crdb}`"))
                     .with_label("into_db")
-                    .with_secondary(target_span, "not a table restore")
-                    .with_help("to restore a database under another name use `new_db_name`; `into_db` picks the database that restored tables go into"),
-            );
+                    .with_secondary(target_span(), "not a table restore")
+                    .with_help("to restore a database under another name use `new_db_name`; `into_db` picks the database that restored tables go into")
+            });
         }
     }
     if let Some(item) = opts.get(&OptKey::NewDbName) {
@@ -87,12 +88,12 @@ fn check(stmt: &Statement, _ctx: &StatementCtx<'_>, out: &mut Findings<'_, '_>) 
             ),
         };
         if let Some(crdb) = crdb {
-            out.push(
+            out.report(&RULE, item.key_span, || {
                 RULE.diag(item.key_span, format!("`new_db_name` renames one restored database: `{crdb}`"))
                     .with_label("new_db_name")
-                    .with_secondary(target_span, "not a single-database restore")
-                    .with_help("use `new_db_name` only with `RESTORE DATABASE <one database>`; to put restored tables in another database use `into_db`"),
-            );
+                    .with_secondary(target_span(), "not a single-database restore")
+                    .with_help("use `new_db_name` only with `RESTORE DATABASE <one database>`; to put restored tables in another database use `into_db`")
+            });
         }
     }
 }

@@ -56,20 +56,20 @@ fn check(stmt: &Statement, ctx: &StatementCtx<'_>, out: &mut Findings<'_, '_>) {
         return;
     };
     if opts.get(&OptKey::SchemaOnly).is_none() {
-        let at = verify.span.start as usize;
-        out.push(
+        out.report(&RULE, verify.key_span, || {
+            let at = verify.span.start as usize;
             RULE.diag(verify.key_span, "`verify_backup_table_data` needs `schema_only`: `to set the verify_backup_table_data option, the schema_only option must be set`")
                 .with_label("without schema_only")
                 .with_help("add `schema_only`: the restore then creates the schema and verifies that the backup's table data can be read")
-                .with_fix(Fix::unsafe_("add schema_only", vec![Edit { span: Span::new(at, at), replacement: "schema_only, ".into() }])),
-        );
+                .with_fix(Fix::unsafe_("add schema_only", vec![Edit { span: Span::new(at, at), replacement: "schema_only, ".into() }]))
+        });
     }
     if let Some(online) = opts.get(&OptKey::ExperimentalDeferredCopy) {
-        out.push(
+        out.report(&RULE, verify.key_span, || {
             RULE.diag(verify.key_span, "`verify_backup_table_data` with an online restore: `cannot run online restore with verify_backup_table_data`")
                 .with_label("verification")
                 .with_secondary(online.key_span, "online restore")
-                .with_help("verify with a separate `RESTORE … WITH schema_only, verify_backup_table_data`"),
-        );
+                .with_help("verify with a separate `RESTORE … WITH schema_only, verify_backup_table_data`")
+        });
     }
 }

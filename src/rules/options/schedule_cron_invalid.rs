@@ -59,14 +59,14 @@ fn check(stmt: &Statement, _ctx: &StatementCtx<'_>, out: &mut Findings<'_, '_>) 
             continue; // the usual schedule: known to parse, not parsed again
         }
         if let Err(why) = cron::parse(text) {
-            out.push(
+            out.report(&RULE, value.span, || {
                 RULE.diag(
                     value.span,
                     format!("{clause} schedule does not parse: `error parsing schedule expression: {text:?}; it must be a valid cron expression`"),
                 )
                 .with_label(why)
-                .with_help("use five fields `minute hour day-of-month month day-of-week` (such as '0 2 * * *'), or @hourly, @daily, @weekly, @monthly, @yearly, @every <duration>"),
-            );
+                .with_help("use five fields `minute hour day-of-month month day-of-week` (such as '0 2 * * *'), or @hourly, @daily, @weekly, @monthly, @yearly, @every <duration>")
+            });
         }
     }
 }

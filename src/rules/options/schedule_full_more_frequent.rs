@@ -60,33 +60,35 @@ fn check(stmt: &Statement, ctx: &StatementCtx<'_>, out: &mut Findings<'_, '_>) {
     if inc_min <= full_max {
         return;
     }
-    let mut d = RULE
-        .diag(
-            full.span,
-            format!(
-                "full backups (every {}) would run more often than incrementals (every {}): `incremental backups must occur more often than full backups`",
-                cron::human(full_max),
-                cron::human(inc_min)
-            ),
-        )
-        .with_label("more frequent than RECURRING")
-        .with_secondary(rec.span, "incremental schedule")
-        .with_help("RECURRING sets the incremental cadence and FULL BACKUP the full one; swap them");
-    let literal = |s: &StrValue| ctx.is_plain_literal(s);
-    if literal(rec) && literal(full) {
-        d = d.with_fix(Fix::unsafe_(
-            "swap RECURRING and FULL BACKUP",
-            vec![
-                Edit {
-                    span: rec.span,
-                    replacement: ctx.source[full.span.range()].to_string(),
-                },
-                Edit {
-                    span: full.span,
-                    replacement: ctx.source[rec.span.range()].to_string(),
-                },
-            ],
-        ));
-    }
-    out.push(d);
+    out.report(&RULE, full.span, || {
+        let mut d = RULE
+            .diag(
+                full.span,
+                format!(
+                    "full backups (every {}) would run more often than incrementals (every {}): `incremental backups must occur more often than full backups`",
+                    cron::human(full_max),
+                    cron::human(inc_min)
+                ),
+            )
+            .with_label("more frequent than RECURRING")
+            .with_secondary(rec.span, "incremental schedule")
+            .with_help("RECURRING sets the incremental cadence and FULL BACKUP the full one; swap them");
+        let literal = |s: &StrValue| ctx.is_plain_literal(s);
+        if literal(rec) && literal(full) {
+            d = d.with_fix(Fix::unsafe_(
+                "swap RECURRING and FULL BACKUP",
+                vec![
+                    Edit {
+                        span: rec.span,
+                        replacement: ctx.source[full.span.range()].to_string(),
+                    },
+                    Edit {
+                        span: full.span,
+                        replacement: ctx.source[rec.span.range()].to_string(),
+                    },
+                ],
+            ));
+        }
+        d
+    });
 }

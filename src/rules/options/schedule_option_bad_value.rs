@@ -71,45 +71,48 @@ fn check(stmt: &Statement, _ctx: &StatementCtx<'_>, out: &mut Findings<'_, '_>) 
         };
         let key = item.key.value.as_str();
         let lower = text.to_ascii_lowercase();
-        let problem = match key {
-            "on_execution_failure" if !["retry", "reschedule", "pause"].contains(&lower.as_str()) => Some((
-                format!("{text:?} is not a valid on_execution_error; valid values are [retry|reschedule|pause]"),
-                "use 'retry' (retry soon), 'reschedule' (wait for the next run) or 'pause' (pause the schedule)".to_string(),
-            )),
-            "on_previous_running" if !["start", "skip", "wait"].contains(&lower.as_str()) => Some((
-                format!("{text:?} is not a valid on_previous_running; valid values are [start|skip|wait]"),
-                "use 'wait' (wait for the running backup), 'skip' (skip this run) or 'start' (start anyway)".to_string(),
-            )),
-            "first_run"
-                if !text.bytes().any(|c| c.is_ascii_digit())
-                    && !TIMESTAMP_WORDS.contains(&lower.trim()) =>
-            {
-                Some((
-                    format!("could not parse {text:?} as type timestamptz"),
-                    "first_run takes a TIMESTAMPTZ such as '2025-01-01 00:00:00+00:00', or 'now'".to_string(),
-                ))
+        let bad = match key {
+            "on_execution_failure" => !["retry", "reschedule", "pause"].contains(&lower.as_str()),
+            "on_previous_running" => !["start", "skip", "wait"].contains(&lower.as_str()),
+            "first_run" => {
+                !text.bytes().any(|c| c.is_ascii_digit()) && !TIMESTAMP_WORDS.contains(&lower.trim())
             }
-            "updates_cluster_last_backup_time_metric"
-                if alter
+            "updates_cluster_last_backup_time_metric" => {
+                alter
                     && !["1", "t", "T", "TRUE", "true", "True", "0", "f", "F", "FALSE", "false", "False"]
-                        .contains(&text) =>
-            {
-                Some((
-                    format!("unexpected value for updates_cluster_last_backup_time_metric: {text}"),
-                    "use 'true' or 'false' (Go's boolean spellings)".to_string(),
-                ))
+                        .contains(&text)
             }
-            _ => None,
+            _ => false,
         };
-        if let Some((crdb, help)) = problem {
-            out.push(
-                RULE.diag(
-                    value.span,
-                    format!("invalid value for schedule option `{key}`: `{crdb}`"),
-                )
-                .with_label("invalid value")
-                .with_help(help),
-            );
+        if !bad {
+            continue;
         }
+        out.report(&RULE, value.span, || {
+            // `bad` holds only for the four keys above.
+            let (crdb, help) = match key {
+                "on_execution_failure" => (
+                    format!("{text:?} is not a valid on_execution_error; valid values are [retry|reschedule|pause]"),
+                    "use 'retry' (retry soon), 'reschedule' (wait for the next run) or 'pause' (pause the schedule)",
+                ),
+                "on_previous_running" => (
+                    format!("{text:?} is not a valid on_previous_running; valid values are [start|skip|wait]"),
+                    "use 'wait' (wait for the running backup), 'skip' (skip this run) or 'start' (start anyway)",
+                ),
+                "first_run" => (
+                    format!("could not parse {text:?} as type timestamptz"),
+                    "first_run takes a TIMESTAMPTZ such as '2025-01-01 00:00:00+00:00', or 'now'",
+                ),
+                _ => (
+                    format!("unexpected value for updates_cluster_last_backup_time_metric: {text}"),
+                    "use 'true' or 'false' (Go's boolean spellings)",
+                ),
+            };
+            RULE.diag(
+                value.span,
+                format!("invalid value for schedule option `{key}`: `{crdb}`"),
+            )
+            .with_label("invalid value")
+            .with_help(help)
+        });
     }
 }

@@ -60,29 +60,29 @@ fn check(stmt: &Statement, _ctx: &StatementCtx<'_>, out: &mut Findings<'_, '_>) 
         if valid.contains(&key) {
             continue;
         }
-        let mut help = if alter && util::CREATE_SCHEDULE_OPTIONS.iter().any(|(k, _)| *k == key) {
-            format!(
-                "`{key}` can only be given when the schedule is created; SET SCHEDULE OPTION accepts {}",
-                valid.join(", ")
-            )
-        } else {
-            format!("schedule options: {}", valid.join(", "))
-        };
-        if let Some(close) = valid
-            .iter()
-            .filter(|k| util::distance(&key.to_ascii_lowercase(), k) <= 3)
-            .min_by_key(|k| util::distance(&key.to_ascii_lowercase(), k))
-            && *close != key
-        {
-            help = format!("did you mean `{close}`? {help}");
-        }
-        out.push(
+        out.report(&RULE, item.key.span, || {
+            let mut help = if alter && util::CREATE_SCHEDULE_OPTIONS.iter().any(|(k, _)| *k == key) {
+                format!(
+                    "`{key}` can only be given when the schedule is created; SET SCHEDULE OPTION accepts {}",
+                    valid.join(", ")
+                )
+            } else {
+                format!("schedule options: {}", valid.join(", "))
+            };
+            if let Some(close) = valid
+                .iter()
+                .filter(|k| util::distance(&key.to_ascii_lowercase(), k) <= 3)
+                .min_by_key(|k| util::distance(&key.to_ascii_lowercase(), k))
+                && *close != key
+            {
+                help = format!("did you mean `{close}`? {help}");
+            }
             RULE.diag(
                 item.key.span,
                 format!("unknown schedule option: `invalid option \"{key}\"`"),
             )
             .with_label("not a schedule option")
-            .with_help(help),
-        );
+            .with_help(help)
+        });
     }
 }

@@ -56,16 +56,16 @@ fn check(stmt: &Statement, _ctx: &StatementCtx<'_>, out: &mut Findings<'_, '_>) 
             continue;
         };
         match (&item.value, needs_value) {
-            (None, true) => out.push(
+            (None, true) => out.report(&RULE, item.span, || {
                 RULE.diag(item.span, format!("schedule option `{key}` needs a value: `option \"{key}\" requires a value`"))
                     .with_label("no value")
                     .with_help(match key {
                         "first_run" => "write `first_run = 'now'` or a timestamp such as `first_run = '2025-01-01 00:00:00'`",
                         "on_execution_failure" => "write `on_execution_failure = 'retry'` (or 'reschedule', 'pause')",
                         _ => "write `on_previous_running = 'wait'` (or 'start', 'skip')",
-                    }),
-            ),
-            (Some(v), false) => out.push(
+                    })
+            }),
+            (Some(v), false) => out.report(&RULE, v.span, || {
                 RULE.diag(v.span, format!("schedule option `{key}` takes no value: `option \"{key}\" does not take a value`"))
                     .with_label("remove this value")
                     .with_help(format!("write `{key}` alone"))
@@ -75,8 +75,8 @@ fn check(stmt: &Statement, _ctx: &StatementCtx<'_>, out: &mut Findings<'_, '_>) 
                             span: Span::new(item.key.span.end as usize, item.span.end as usize),
                             replacement: String::new(),
                         }],
-                    )),
-            ),
+                    ))
+            }),
             _ => {}
         }
     }

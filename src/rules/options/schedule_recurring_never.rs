@@ -47,14 +47,14 @@ fn check(stmt: &Statement, ctx: &StatementCtx<'_>, out: &mut Findings<'_, '_>) {
     let Recurrence::Never(span) = s.recurring else {
         return;
     };
-    let why = if ctx.target >= v(23, 1) {
-        "a syntax error: the grammar has no `RECURRING NEVER`"
-    } else {
-        "`RECURRING clause required`"
-    };
-    out.push(
+    out.report(&RULE, span, || {
+        let why = if ctx.target >= v(23, 1) {
+            "a syntax error: the grammar has no `RECURRING NEVER`"
+        } else {
+            "`RECURRING clause required`"
+        };
         RULE.diag(span, format!("a backup schedule must recur: CockroachDB rejects RECURRING NEVER ({why})"))
             .with_label("never recurs")
-            .with_help("give a cron expression such as RECURRING '@daily', or run a one-off `BACKUP` instead of a schedule"),
-    );
+            .with_help("give a cron expression such as RECURRING '@daily', or run a one-off `BACKUP` instead of a schedule")
+    });
 }

@@ -63,14 +63,15 @@ fn check(stmt: &Statement, ctx: &StatementCtx<'_>, out: &mut Findings<'_, '_>) {
             let Some(param) = uri.param(key) else {
                 continue;
             };
-            out.push(
+            let span = ctx.value_span(item, param.range.clone());
+            out.report(&RULE, span, || {
                 RULE.diag(
-                    ctx.value_span(item, param.range.clone()),
+                    span,
                     format!("the schedule's URI uses `{key}`, a temporary credential: scheduled backups fail once it expires"),
                 )
                 .with_label("expires")
-                .with_help("use `AUTH=implicit` (credentials of the nodes) or an external connection (`external://…`) for schedules"),
-            );
+                .with_help("use `AUTH=implicit` (credentials of the nodes) or an external connection (`external://…`) for schedules")
+            });
         }
     }
 }

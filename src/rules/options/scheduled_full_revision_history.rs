@@ -49,13 +49,6 @@ fn check(stmt: &Statement, ctx: &StatementCtx<'_>, out: &mut Findings<'_, '_>) {
     if ctx.target < v(26, 2) {
         return;
     }
-    let always_full = matches!(
-        walk::inner(stmt),
-        Statement::CreateSchedule(CreateSchedule {
-            full_backup: Some(FullBackup::Always(_)),
-            ..
-        })
-    );
     if !matches!(
         walk::inner(stmt),
         Statement::CreateSchedule(_) | Statement::AlterBackupSchedule(_)
@@ -69,14 +62,21 @@ fn check(stmt: &Statement, ctx: &StatementCtx<'_>, out: &mut Findings<'_, '_>) {
     if util::bool_value(&item.value) != BoolVal::True {
         return;
     }
-    let message = if always_full {
-        "revision_history has no effect on a FULL BACKUP ALWAYS schedule from v26.2: scheduled full backups do not keep revision history"
-    } else {
-        "revision_history applies to the schedule's incremental backups only from v26.2: scheduled full backups do not keep revision history"
-    };
-    out.push(
+    out.report(&RULE, item.key_span, || {
+        let always_full = matches!(
+            walk::inner(stmt),
+            Statement::CreateSchedule(CreateSchedule {
+                full_backup: Some(FullBackup::Always(_)),
+                ..
+            })
+        );
+        let message = if always_full {
+            "revision_history has no effect on a FULL BACKUP ALWAYS schedule from v26.2: scheduled full backups do not keep revision history"
+        } else {
+            "revision_history applies to the schedule's incremental backups only from v26.2: scheduled full backups do not keep revision history"
+        };
         RULE.diag(item.key_span, message)
             .with_label("incrementals only")
-            .with_help("point-in-time restores between full backups still work through the incrementals; drop the option on FULL BACKUP ALWAYS schedules"),
-    );
+            .with_help("point-in-time restores between full backups still work through the incrementals; drop the option on FULL BACKUP ALWAYS schedules")
+    });
 }

@@ -62,10 +62,10 @@ fn check(stmt: &Statement, ctx: &StatementCtx<'_>, out: &mut Findings<'_, '_>) {
     if util::bool_value(&item.value) != BoolVal::True {
         return;
     }
-    out.push(
+    out.report(&RULE, item.key_span, || {
         RULE.diag(item.key_span, format!("v{} cannot back up a tenant with revision history: `can not backup tenants with revision history`", ctx.target))
             .with_label("revision_history")
             .with_secondary(t.span(), "tenant backup")
-            .with_help("drop revision_history for tenant backups on this release"),
-    );
+            .with_help("drop revision_history for tenant backups on this release")
+    });
 }

@@ -64,19 +64,19 @@ fn check(_: &Statement, ctx: &StatementCtx<'_>, out: &mut Findings<'_, '_>) {
                 let BoolVal::Bad { what, crdb } = util::bool_value(&item.value) else {
                     continue;
                 };
-                let spelled = &ctx.source[item.key_span.range()];
                 let span = match &item.value {
                     OptValue::Expr(e) => e.span,
                     _ => item.span,
                 };
-                out.push(
+                out.report(&RULE, span, || {
+                    let spelled = &ctx.source[item.key_span.range()];
                     RULE.diag(span, format!("`{spelled}` takes a boolean: {what}"))
                         .with_label("not a boolean")
                         .with_help(format!(
                             "CockroachDB: `{}`; write `{spelled} = true` or `{spelled} = false` (or the bare `{spelled}`)",
                             crdb.replace("{op}", op)
-                        )),
-                );
+                        ))
+                });
             }
             OptKey::Concurrently => {
                 let OptValue::Expr(e) = &item.value else {
@@ -102,11 +102,11 @@ fn check(_: &Statement, ctx: &StatementCtx<'_>, out: &mut Findings<'_, '_>) {
                     _ => None,
                 };
                 if let Some((what, crdb)) = problem {
-                    out.push(
+                    out.report(&RULE, e.span, || {
                         RULE.diag(e.span, format!("`CONCURRENTLY` takes an integer: {what}"))
                             .with_label("not an integer")
-                            .with_help(format!("CockroachDB: `{crdb}`")),
-                    );
+                            .with_help(format!("CockroachDB: `{crdb}`"))
+                    });
                 }
             }
             _ => {}

@@ -53,12 +53,6 @@ fn check(stmt: &Statement, ctx: &StatementCtx<'_>, out: &mut Findings<'_, '_>) {
     let Some(opts) = &r.options else {
         return;
     };
-    let (a, b) = if ctx.target >= v(23, 2) {
-        ("virtual_cluster_name", "virtual_cluster")
-    } else {
-        ("tenant_name", "tenant")
-    };
-    let target_span = r.targets.as_ref().map_or(r.from_keyword, Targets::span);
     for item in &opts.items {
         if !matches!(
             item.key,
@@ -69,15 +63,21 @@ fn check(stmt: &Statement, ctx: &StatementCtx<'_>, out: &mut Findings<'_, '_>) {
         ) {
             continue;
         }
-        let spelled = &ctx.source[item.key_span.range()];
-        out.push(
+        out.report(&RULE, item.key_span, || {
+            let (a, b) = if ctx.target >= v(23, 2) {
+                ("virtual_cluster_name", "virtual_cluster")
+            } else {
+                ("tenant_name", "tenant")
+            };
+            let target_span = r.targets.as_ref().map_or(r.from_keyword, Targets::span);
+            let spelled = &ctx.source[item.key_span.range()];
             RULE.diag(
                 item.key_span,
                 format!("`{spelled}` only applies to a restore of one virtual cluster: `options \"{a}\"/\"{b}\" can only be used when running RESTORE TENANT for a single tenant`"),
             )
             .with_label("virtual-cluster option")
             .with_secondary(target_span, "not a virtual-cluster restore")
-            .with_help("use it with `RESTORE VIRTUAL CLUSTER <id> FROM …`, or drop it"),
-        );
+            .with_help("use it with `RESTORE VIRTUAL CLUSTER <id> FROM …`, or drop it")
+        });
     }
 }
