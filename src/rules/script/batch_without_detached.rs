@@ -91,10 +91,11 @@ pub fn check_script(ctx: &ScriptCtx<'_>, out: &mut Findings<'_, '_>) {
             if detached {
                 continue;
             }
-            let others = statements.len() - 1;
-            out.push(
+            let span = snippet.sql.map_span(s.span);
+            out.report(&RULE, span, || {
+                let others = statements.len() - 1;
                 RULE.diag(
-                    snippet.sql.map_span(s.span),
+                    span,
                     format!(
                         "`{kind} cannot be used inside a multi-statement transaction without DETACHED option`: since v22.1 the {} statements of one query string run in one implicit transaction",
                         statements.len()
@@ -104,8 +105,8 @@ pub fn check_script(ctx: &ScriptCtx<'_>, out: &mut Findings<'_, '_>) {
                 .with_secondary(snippet.origin, "one query string")
                 .with_help(
                     "put each statement in its own `-e` (or invocation), or add `WITH detached` and wait for the job with `SHOW JOB WHEN COMPLETE <id>`",
-                ),
-            );
+                )
+            });
         }
     }
 }

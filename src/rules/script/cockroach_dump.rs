@@ -60,36 +60,41 @@ pub fn check_script(ctx: &ScriptCtx<'_>, out: &mut Findings<'_, '_>) {
             Some("--dump-mode") => args.get(i + 1).and_then(|n| n.as_deref()) == Some("schema"),
             _ => false,
         });
-        let (severity, message, label) = if ctx.target >= v(21, 2) {
-            (
-                Severity::Error,
-                "`cockroach dump` was removed in v21.2: the command fails and no dump is written"
-                    .to_string(),
-                "no such command",
-            )
-        } else if ctx.target >= v(21, 1) && !schema_only {
-            (
-                Severity::Error,
-                "`cockroach dump` keeps only `--dump-mode=schema` in v21.1: data dumps are gone, and the command is removed in v21.2".to_string(),
-                "no data dump in v21.1",
-            )
+        // Which of the three findings: removed, data dumps gone, deprecated.
+        let removed = ctx.target >= v(21, 2);
+        let data_gone = !removed && ctx.target >= v(21, 1) && !schema_only;
+        let severity = if removed || data_gone {
+            Severity::Error
         } else {
-            (
-                Severity::Warning,
-                format!(
-                    "`cockroach dump` is deprecated in v{}{} and removed in v21.2",
-                    ctx.target,
-                    if ctx.target >= v(21, 1) {
-                        " (only `--dump-mode=schema` is left)"
-                    } else {
-                        ""
-                    }
-                ),
-                "deprecated",
-            )
+            Severity::Warning
         };
-        let mut d = RULE.diag(span, message).with_label(label).with_help(HELP);
-        d.severity = severity;
-        out.push(d);
+        out.report_as(&RULE, severity, span, || {
+            let (message, label) = if removed {
+                (
+                    "`cockroach dump` was removed in v21.2: the command fails and no dump is written"
+                        .to_string(),
+                    "no such command",
+                )
+            } else if data_gone {
+                (
+                    "`cockroach dump` keeps only `--dump-mode=schema` in v21.1: data dumps are gone, and the command is removed in v21.2".to_string(),
+                    "no data dump in v21.1",
+                )
+            } else {
+                (
+                    format!(
+                        "`cockroach dump` is deprecated in v{}{} and removed in v21.2",
+                        ctx.target,
+                        if ctx.target >= v(21, 1) {
+                            " (only `--dump-mode=schema` is left)"
+                        } else {
+                            ""
+                        }
+                    ),
+                    "deprecated",
+                )
+            };
+            RULE.diag(span, message).with_label(label).with_help(HELP).with_severity(severity)
+        });
     }
 }

@@ -391,7 +391,6 @@ pub fn check_script(ctx: &ScriptCtx<'_>, out: &mut Findings<'_, '_>) {
         sides: Default::default(),
     };
     let start = DateTime::new(2025, 1, 6, 2, 30, 0).expect("a valid date");
-    let reference = crate::hosts::shell::text::reference_time();
     // The full backups by collection: its path and the `date` formats in it.
     let key = |s: &Site| {
         (
@@ -463,39 +462,43 @@ pub fn check_script(ctx: &ScriptCtx<'_>, out: &mut Findings<'_, '_>) {
         });
         // An undecidable condition anywhere ends the judgement without a finding.
         let Some(day) = found else { continue };
-        let every = match res {
-            Resolution::Year => "every year",
-            Resolution::Month => "every month",
-            Resolution::Week => "every week",
-            Resolution::Day => "every day",
-            _ => "on every run",
-        };
-        let mut path = l.path.clone();
-        for (f, _) in &l.formats {
-            let then = date::format(f, &reference);
-            if !then.is_empty() {
-                path = path.replace(&then, &date::format(f, &day));
+        out.report(&RULE, l.uri, || {
+            let every = match res {
+                Resolution::Year => "every year",
+                Resolution::Month => "every month",
+                Resolution::Week => "every week",
+                Resolution::Day => "every day",
+                _ => "on every run",
+            };
+            // The path as it reads on `day` (`l.path` has the dates of the reference time).
+            let reference = crate::hosts::shell::text::reference_time();
+            let mut path = l.path.clone();
+            for (f, _) in &l.formats {
+                let then = date::format(f, &reference);
+                if !then.is_empty() {
+                    path = path.replace(&then, &date::format(f, &day));
+                }
             }
-        }
-        let formats: Vec<String> = l.formats.iter().map(|(f, _)| format!("`date +{f}`")).collect();
-        let full = fulls[0];
-        let mut d = RULE
-            .diag(
-                l.uri,
-                format!(
-                    "`{}`: the collection path holds {}, which changes {every}, but the full backup into it is not taken on every day it changes: on {} ({}) this targets `{path}`, a collection with no full backup yet, so it fails until the next full backup",
-                    l.latest.unwrap_or(""),
-                    formats.join(", "),
-                    date::format("%F", &day),
-                    date::format("%A", &day),
-                ),
-            )
-            .with_label("a collection with no full backup on some days")
-            .with_secondary(full.uri, "the full backup, taken only on some of those days")
-            .with_help("take the full backup on every day the path changes (`%G-%V` with a Monday full, `%Y-%m` with a full on the 1st), or drop the date from the collection path: `BACKUP INTO` a fixed collection gives each full backup its own dated subdirectory");
-        if let Some((_, at)) = l.formats.first() {
-            d = d.with_secondary(*at, "the date in the path");
-        }
-        out.push(d);
+            let formats: Vec<String> = l.formats.iter().map(|(f, _)| format!("`date +{f}`")).collect();
+            let full = fulls[0];
+            let mut d = RULE
+                .diag(
+                    l.uri,
+                    format!(
+                        "`{}`: the collection path holds {}, which changes {every}, but the full backup into it is not taken on every day it changes: on {} ({}) this targets `{path}`, a collection with no full backup yet, so it fails until the next full backup",
+                        l.latest.unwrap_or(""),
+                        formats.join(", "),
+                        date::format("%F", &day),
+                        date::format("%A", &day),
+                    ),
+                )
+                .with_label("a collection with no full backup on some days")
+                .with_secondary(full.uri, "the full backup, taken only on some of those days")
+                .with_help("take the full backup on every day the path changes (`%G-%V` with a Monday full, `%Y-%m` with a full on the 1st), or drop the date from the collection path: `BACKUP INTO` a fixed collection gives each full backup its own dated subdirectory");
+            if let Some((_, at)) = l.formats.first() {
+                d = d.with_secondary(*at, "the date in the path");
+            }
+            d
+        });
     }
 }

@@ -152,28 +152,34 @@ pub fn check_script(ctx: &ScriptCtx<'_>, out: &mut Findings<'_, '_>) {
             if !reported.insert((span.start, span.end)) {
                 continue;
             }
-            let keyword = text[to.1..to.2].to_ascii_uppercase();
-            let d = if ctx.target < v(20, 1) {
-                let mut d = RULE
-                    .diag(
+            // Before v20.1 a statement with no target is a syntax error, not a cluster backup.
+            let too_old = ctx.target < v(20, 1);
+            let severity = if too_old {
+                Severity::Error
+            } else {
+                RULE.severity
+            };
+            out.report_as(&RULE, severity, span, || {
+                let keyword = text[to.1..to.2].to_ascii_uppercase();
+                if too_old {
+                    RULE.diag(
                         span,
                         format!(
                             "`{expansion}` is empty here, leaving `BACKUP {keyword}` without a target: a cluster backup needs v20.1; before that a target is mandatory and the statement is a syntax error"
                         ),
                     )
                     .with_label("expands to nothing")
-                    .with_help("give the backup a target (`what=\"DATABASE bank\"`, or `TABLE …`)");
-                d.severity = Severity::Error;
-                d
-            } else {
-                RULE.diag(
-                    span,
-                    format!("empty `{expansion}` makes this a full cluster backup (`BACKUP {keyword} …` with no target)"),
-                )
-                .with_label("expands to nothing")
-                .with_help("if a cluster backup is meant, write it without the variable; otherwise set the variable to the targets (`DATABASE bank`)")
-            };
-            out.push(d);
+                    .with_help("give the backup a target (`what=\"DATABASE bank\"`, or `TABLE …`)")
+                    .with_severity(Severity::Error)
+                } else {
+                    RULE.diag(
+                        span,
+                        format!("empty `{expansion}` makes this a full cluster backup (`BACKUP {keyword} …` with no target)"),
+                    )
+                    .with_label("expands to nothing")
+                    .with_help("if a cluster backup is meant, write it without the variable; otherwise set the variable to the targets (`DATABASE bank`)")
+                }
+            });
         }
     }
 }

@@ -111,35 +111,37 @@ pub fn check_script(ctx: &ScriptCtx<'_>, out: &mut Findings<'_, '_>) {
         {
             continue;
         }
-        let mut d = RULE
-            .diag(
-                value_span,
-                format!(
-                    "`{value}` never equals the output of `date +{format}`, which prints {}",
-                    match format {
-                        "%A" => "`Monday` … `Sunday`",
-                        "%a" => "`Mon` … `Sun`",
-                        "%u" => "`1` (Monday) … `7` (Sunday)",
-                        _ => "`0` (Sunday) … `6` (Saturday)",
-                    }
-                ),
-            )
-            .with_label("never matches")
-            .with_secondary(cmp.span, "compared here")
-            .with_help("with no match the weekly full backup is never taken and the incremental chain grows forever");
-        if let Some(fixed) = intended(format, &value) {
-            let src = &ctx.source[value_span.range()];
-            if let Some(pos) = src.find(value.as_str()) {
-                let start = value_span.start as usize + pos;
-                d = d.with_fix(Fix::unsafe_(
-                    format!("write `{fixed}`"),
-                    vec![Edit {
-                        span: Span::new(start, start + value.len()),
-                        replacement: fixed,
-                    }],
-                ));
+        out.report(&RULE, value_span, || {
+            let mut d = RULE
+                .diag(
+                    value_span,
+                    format!(
+                        "`{value}` never equals the output of `date +{format}`, which prints {}",
+                        match format {
+                            "%A" => "`Monday` … `Sunday`",
+                            "%a" => "`Mon` … `Sun`",
+                            "%u" => "`1` (Monday) … `7` (Sunday)",
+                            _ => "`0` (Sunday) … `6` (Saturday)",
+                        }
+                    ),
+                )
+                .with_label("never matches")
+                .with_secondary(cmp.span, "compared here")
+                .with_help("with no match the weekly full backup is never taken and the incremental chain grows forever");
+            if let Some(fixed) = intended(format, &value) {
+                let src = &ctx.source[value_span.range()];
+                if let Some(pos) = src.find(value.as_str()) {
+                    let start = value_span.start as usize + pos;
+                    d = d.with_fix(Fix::unsafe_(
+                        format!("write `{fixed}`"),
+                        vec![Edit {
+                            span: Span::new(start, start + value.len()),
+                            replacement: fixed,
+                        }],
+                    ));
+                }
             }
-        }
-        out.push(d);
+            d
+        });
     }
 }

@@ -100,26 +100,27 @@ pub fn check_script(ctx: &ScriptCtx<'_>, out: &mut Findings<'_, '_>) {
             .iter()
             .filter_map(|a| a.literal().map(|t| (t, a.span)))
             .collect();
-        let Some((_, insecure)) = literals
+        let Some(&(_, insecure)) = literals
             .iter()
             .find(|(t, _)| t == "--insecure" || t == "--insecure=true")
         else {
             continue;
         };
-        let secure = literals.iter().find(|(t, _)| {
-            t.starts_with("--certs-dir") || t.contains("sslmode=") && !t.contains("sslmode=disable")
+        out.report(&RULE, insecure, || {
+            let secure = literals.iter().find(|(t, _)| {
+                t.starts_with("--certs-dir") || t.contains("sslmode=") && !t.contains("sslmode=disable")
+            });
+            match secure {
+                Some((_, other)) => RULE
+                    .diag(insecure, "`--insecure` together with certificate flags: one of them is ignored")
+                    .with_label("insecure")
+                    .with_secondary(*other, "certificates given here")
+                    .with_help("remove `--insecure` (the certificates make the connection secure)"),
+                None => RULE
+                    .diag(insecure, "`--insecure` hard-coded: a secure cluster refuses the connection, and an insecure one should not hold production data")
+                    .with_label("insecure connection")
+                    .with_help("connect with `--certs-dir=… --host=…`, or `--url 'postgresql://user@host:26257/defaultdb?sslmode=verify-full&sslrootcert=…'`"),
+            }
         });
-        let d = match secure {
-            Some((_, other)) => RULE
-                .diag(*insecure, "`--insecure` together with certificate flags: one of them is ignored")
-                .with_label("insecure")
-                .with_secondary(*other, "certificates given here")
-                .with_help("remove `--insecure` (the certificates make the connection secure)"),
-            None => RULE
-                .diag(*insecure, "`--insecure` hard-coded: a secure cluster refuses the connection, and an insecure one should not hold production data")
-                .with_label("insecure connection")
-                .with_help("connect with `--certs-dir=… --host=…`, or `--url 'postgresql://user@host:26257/defaultdb?sslmode=verify-full&sslrootcert=…'`"),
-        };
-        out.push(d);
     }
 }

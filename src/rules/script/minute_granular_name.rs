@@ -226,36 +226,37 @@ pub fn check_script(ctx: &ScriptCtx<'_>, out: &mut Findings<'_, '_>) {
             })
             .map(|(k, _)| *k)
             .collect();
-        let manifest = if ctx.target >= v(20, 2) {
-            "BACKUP_MANIFEST"
-        } else {
-            "BACKUP"
-        };
-        let mut parts = Vec::new();
-        if kinds.contains(&Kind::To) {
-            parts.push(if ctx.target < v(20, 1) {
-                "the second `BACKUP … TO` fails with `already contains a BACKUP file`".to_string()
-            } else {
-                "the second `BACKUP … TO` appends another layer to the first one's directory (before v20.1 it failed with `already contains a BACKUP file`)".to_string()
-            });
-        }
-        if kinds.contains(&Kind::ToIncremental) && (ctx.target >= v(20, 1) || parts.is_empty()) {
-            parts.push(format!(
-                "the second `BACKUP … TO … INCREMENTAL FROM` fails with `already contains a {manifest} file`"
-            ));
-        }
-        if kinds.contains(&Kind::Subdir) {
-            parts.push(
-                "the second `BACKUP … INTO '…' IN` adds another layer to the first one's backup"
-                    .to_string(),
-            );
-        }
-        if parts.is_empty() {
+        // Every kind adds a consequence below, so any kind is a finding.
+        if kinds.is_empty() {
             continue;
         }
-        let consequence = parts.join("; ");
-        let article = if unit == "hour" { "an" } else { "a" };
-        out.push(
+        out.report(&RULE, call.format_span, || {
+            let manifest = if ctx.target >= v(20, 2) {
+                "BACKUP_MANIFEST"
+            } else {
+                "BACKUP"
+            };
+            let mut parts = Vec::new();
+            if kinds.contains(&Kind::To) {
+                parts.push(if ctx.target < v(20, 1) {
+                    "the second `BACKUP … TO` fails with `already contains a BACKUP file`".to_string()
+                } else {
+                    "the second `BACKUP … TO` appends another layer to the first one's directory (before v20.1 it failed with `already contains a BACKUP file`)".to_string()
+                });
+            }
+            if kinds.contains(&Kind::ToIncremental) && (ctx.target >= v(20, 1) || parts.is_empty()) {
+                parts.push(format!(
+                    "the second `BACKUP … TO … INCREMENTAL FROM` fails with `already contains a {manifest} file`"
+                ));
+            }
+            if kinds.contains(&Kind::Subdir) {
+                parts.push(
+                    "the second `BACKUP … INTO '…' IN` adds another layer to the first one's backup"
+                        .to_string(),
+                );
+            }
+            let consequence = parts.join("; ");
+            let article = if unit == "hour" { "an" } else { "a" };
             RULE.diag(
                 call.format_span,
                 format!(
@@ -264,7 +265,7 @@ pub fn check_script(ctx: &ScriptCtx<'_>, out: &mut Findings<'_, '_>) {
                 ),
             )
             .with_label(format!("the same name for a whole {unit}"))
-            .with_help("add seconds (`%S`) to the name or, better, use `BACKUP … INTO` a collection, which names each backup itself"),
-        );
+            .with_help("add seconds (`%S`) to the name or, better, use `BACKUP … INTO` a collection, which names each backup itself")
+        });
     }
 }

@@ -48,15 +48,15 @@ pub fn check_script(ctx: &ScriptCtx<'_>, out: &mut Findings<'_, '_>) {
         Severity::Error
     };
     for m in &ctx.script.masked {
-        let mut d = RULE
-            .diag(
+        out.report_as(&RULE, severity, m.span, || {
+            RULE.diag(
                 m.span,
                 format!("replace this placeholder: `{}` — bash reads `<` as a redirection, so the script does not run as written", m.text),
             )
             .with_label("syntax error in bash")
-            .with_help("write the value, quoted when it has spaces (`backup_parameters=\"WITH revision_history\"`), or an empty value (`backup_parameters=`)");
-        d.severity = severity;
-        out.push(d);
+            .with_help("write the value, quoted when it has spaces (`backup_parameters=\"WITH revision_history\"`), or an empty value (`backup_parameters=`)")
+            .with_severity(severity)
+        });
     }
     for a in &ctx.script.assignments {
         let Some(word) = &a.value else { continue };
@@ -75,15 +75,16 @@ pub fn check_script(ctx: &ScriptCtx<'_>, out: &mut Findings<'_, '_>) {
                 continue;
             }
             let start = word.span.start as usize + t.span.start as usize;
-            let mut d = RULE
-                .diag(
-                    Span::new(start, start + t.text.len()),
+            let span = Span::new(start, start + t.text.len());
+            out.report_as(&RULE, severity, span, || {
+                RULE.diag(
+                    span,
                     format!("replace this placeholder: `{}` (in `{}`)", t.text, a.name),
                 )
                 .with_label("documentation placeholder")
-                .with_help("every statement built from this variable carries the placeholder; put the real value here");
-            d.severity = severity;
-            out.push(d);
+                .with_help("every statement built from this variable carries the placeholder; put the real value here")
+                .with_severity(severity)
+            });
         }
     }
 }

@@ -91,14 +91,14 @@ pub fn check_script(ctx: &ScriptCtx<'_>, out: &mut Findings<'_, '_>) {
                 .and_then(|name| super::util::only_assignment(ctx, name))
                 .and_then(|a| a.value.as_ref().map(|w| w.span))
                 .unwrap_or(target.span);
-            out.push(
+            out.report(&RULE, span, || {
                 RULE.diag(
                     span,
                     format!("state file `{path}` is relative to the working directory: cron and a person running the script keep two different chains"),
                 )
                 .with_label("relative path")
-                .with_help("use an absolute path (`/var/lib/cockroach-backup/…`) or one built from the script's own directory (`\"$(dirname \"$0\")/…\"`)"),
-            );
+                .with_help("use an absolute path (`/var/lib/cockroach-backup/…`) or one built from the script's own directory (`\"$(dirname \"$0\")/…\"`)")
+            });
         }
     }
 }

@@ -97,14 +97,15 @@ pub fn check_script(ctx: &ScriptCtx<'_>, out: &mut Findings<'_, '_>) {
         if let Some(first) = ranges.iter().find(|r| written_here(&raw[r.start..r.end])) {
             secret_vars.insert(a.name.clone());
             let start = word.span.start as usize + first.start;
-            out.push(
+            let span = Span::new(start, word.span.start as usize + first.end);
+            out.report(&RULE, span, || {
                 RULE.diag(
-                    Span::new(start, word.span.start as usize + first.end),
+                    span,
                     format!("credential in plain text in the script (`{}`)", a.name),
                 )
                 .with_label("secret")
-                .with_help("keep it out of the script: `AUTH=implicit`, an `external://` connection, or an environment variable set from a secret store"),
-            );
+                .with_help("keep it out of the script: `AUTH=implicit`, an `external://` connection, or an environment variable set from a secret store")
+            });
         }
     }
     // Values built from secret variables.
@@ -135,24 +136,26 @@ pub fn check_script(ctx: &ScriptCtx<'_>, out: &mut Findings<'_, '_>) {
             }) else {
                 continue;
             };
-            let to_file = cmd
-                .redirects
-                .iter()
-                .find(|r| matches!(r.op.as_str(), ">" | ">>"));
-            let mut d = RULE
-                .diag(
-                    arg.span,
-                    match to_file {
-                        Some(_) => format!("`${name}` carries a credential and is written to a file in clear text"),
-                        None => format!("`${name}` carries a credential and is printed (logs, cron mail)"),
-                    },
-                )
-                .with_label("secret leaves the script here")
-                .with_help("print or store the location without its query string, or keep credentials out of the URI");
-            if let Some(r) = to_file {
-                d = d.with_secondary(r.span, "written here");
-            }
-            out.push(d);
+            out.report(&RULE, arg.span, || {
+                let to_file = cmd
+                    .redirects
+                    .iter()
+                    .find(|r| matches!(r.op.as_str(), ">" | ">>"));
+                let mut d = RULE
+                    .diag(
+                        arg.span,
+                        match to_file {
+                            Some(_) => format!("`${name}` carries a credential and is written to a file in clear text"),
+                            None => format!("`${name}` carries a credential and is printed (logs, cron mail)"),
+                        },
+                    )
+                    .with_label("secret leaves the script here")
+                    .with_help("print or store the location without its query string, or keep credentials out of the URI");
+                if let Some(r) = to_file {
+                    d = d.with_secondary(r.span, "written here");
+                }
+                d
+            });
             break;
         }
     }

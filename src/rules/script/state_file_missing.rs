@@ -139,15 +139,15 @@ pub fn check_script(ctx: &ScriptCtx<'_>, out: &mut Findings<'_, '_>) {
                 continue;
             }
             reported.insert(key.clone());
-            out.push(
+            out.report(&RULE, span, || {
                 RULE.diag(
                     span,
                     format!("`{key}` is read here under `set -e` before anything creates it: on the first run (or after it is deleted) the script stops with `No such file or directory`"),
                 )
                 .with_label("read before it exists")
                 .with_secondary(errexit, "errors stop the script")
-                .with_help(format!("create it first (`touch \"{key}\"`), or test `[ -f \"{key}\" ]` before reading it")),
-            );
+                .with_help(format!("create it first (`touch \"{key}\"`), or test `[ -f \"{key}\" ]` before reading it"))
+            });
         }
     }
 }

@@ -68,33 +68,36 @@ pub fn check_script(ctx: &ScriptCtx<'_>, out: &mut Findings<'_, '_>) {
         else {
             continue;
         };
-        let words = rest.trim();
-        let value_text = &ctx.source[value.span.range()];
-        let whole = format!("{value_text} {words}");
-        let mut d = RULE
-            .diag(
-                Span::new(a.span.start as usize, cmd.span.end as usize),
-                format!(
-                    "`{}` is not assigned `{whole}`: bash runs `{}` as a command with `{}` set for it only",
-                    a.name,
-                    words.split_whitespace().next().unwrap_or(words),
-                    &ctx.source[a.span.range()]
-                ),
-            )
-            .with_label("unquoted value with spaces")
-            .with_help(format!("quote the value: `{}=\"{whole}\"`", a.name));
-        let plain = whole
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b" _-=,.:/".contains(&b));
-        if plain && cmd.redirects.is_empty() {
-            d = d.with_fix(Fix::safe(
-                "quote the value",
-                vec![Edit {
-                    span: Span::new(value.span.start as usize, cmd.span.end as usize),
-                    replacement: format!("\"{whole}\""),
-                }],
-            ));
-        }
-        out.push(d);
+        let span = Span::new(a.span.start as usize, cmd.span.end as usize);
+        out.report(&RULE, span, || {
+            let words = rest.trim();
+            let value_text = &ctx.source[value.span.range()];
+            let whole = format!("{value_text} {words}");
+            let mut d = RULE
+                .diag(
+                    span,
+                    format!(
+                        "`{}` is not assigned `{whole}`: bash runs `{}` as a command with `{}` set for it only",
+                        a.name,
+                        words.split_whitespace().next().unwrap_or(words),
+                        &ctx.source[a.span.range()]
+                    ),
+                )
+                .with_label("unquoted value with spaces")
+                .with_help(format!("quote the value: `{}=\"{whole}\"`", a.name));
+            let plain = whole
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b" _-=,.:/".contains(&b));
+            if plain && cmd.redirects.is_empty() {
+                d = d.with_fix(Fix::safe(
+                    "quote the value",
+                    vec![Edit {
+                        span: Span::new(value.span.start as usize, cmd.span.end as usize),
+                        replacement: format!("\"{whole}\""),
+                    }],
+                ));
+            }
+            d
+        });
     }
 }

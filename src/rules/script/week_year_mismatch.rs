@@ -163,50 +163,52 @@ pub fn check_script(ctx: &ScriptCtx<'_>, out: &mut Findings<'_, '_>) {
         if !mismatched(&fmt) {
             continue;
         }
-        let example = crate::hosts::shell::date::DateTime::new(2024, 12, 30, 2, 30, 0)
-            .map(|t| crate::hosts::shell::date::format(&fmt, &t));
-        let year = if letters(&fmt).contains(&b'Y') {
-            "%Y"
-        } else {
-            "%y"
-        };
-        let mut message = format!(
-            "`%V` is the ISO week but `{year}` the calendar year: at New Year `date +{fmt}` names the wrong week"
-        );
-        if let Some(printed) = example {
-            message.push_str(&format!(
-                " (on 2024-12-30 it prints `{printed}`, a week almost a year earlier, so that run adds to a year-old chain)"
-            ));
-        }
-        let mut d = RULE
-            .diag(span, message)
-            .with_label("week of the ISO year, year of the calendar")
-            .with_help("use the ISO week-numbering year `%G` (`%g`) with `%V`: `%G-%V`");
-        // The fix edits the format as written, when its conversions are those evaluated.
-        let source = &ctx.source[span.range()];
-        if letters(source) == letters(&fmt) {
-            let edits: Vec<Edit> = specs(source)
-                .iter()
-                .filter_map(|s| {
-                    let replacement = match source.as_bytes()[s.letter] {
-                        b'Y' => "G",
-                        b'y' => "g",
-                        _ => return None,
-                    };
-                    let at = span.start as usize;
-                    Some(Edit {
-                        span: Span::new(at + s.start, at + s.end),
-                        replacement: format!("{}{replacement}", &source[s.start..s.letter]),
-                    })
-                })
-                .collect();
-            if !edits.is_empty() {
-                d = d.with_fix(Fix::unsafe_(
-                    "use the ISO week-numbering year (`%G`)",
-                    edits,
+        out.report(&RULE, span, || {
+            let example = crate::hosts::shell::date::DateTime::new(2024, 12, 30, 2, 30, 0)
+                .map(|t| crate::hosts::shell::date::format(&fmt, &t));
+            let year = if letters(&fmt).contains(&b'Y') {
+                "%Y"
+            } else {
+                "%y"
+            };
+            let mut message = format!(
+                "`%V` is the ISO week but `{year}` the calendar year: at New Year `date +{fmt}` names the wrong week"
+            );
+            if let Some(printed) = example {
+                message.push_str(&format!(
+                    " (on 2024-12-30 it prints `{printed}`, a week almost a year earlier, so that run adds to a year-old chain)"
                 ));
             }
-        }
-        out.push(d);
+            let mut d = RULE
+                .diag(span, message)
+                .with_label("week of the ISO year, year of the calendar")
+                .with_help("use the ISO week-numbering year `%G` (`%g`) with `%V`: `%G-%V`");
+            // The fix edits the format as written, when its conversions are those evaluated.
+            let source = &ctx.source[span.range()];
+            if letters(source) == letters(&fmt) {
+                let edits: Vec<Edit> = specs(source)
+                    .iter()
+                    .filter_map(|s| {
+                        let replacement = match source.as_bytes()[s.letter] {
+                            b'Y' => "G",
+                            b'y' => "g",
+                            _ => return None,
+                        };
+                        let at = span.start as usize;
+                        Some(Edit {
+                            span: Span::new(at + s.start, at + s.end),
+                            replacement: format!("{}{replacement}", &source[s.start..s.letter]),
+                        })
+                    })
+                    .collect();
+                if !edits.is_empty() {
+                    d = d.with_fix(Fix::unsafe_(
+                        "use the ISO week-numbering year (`%G`)",
+                        edits,
+                    ));
+                }
+            }
+            d
+        });
     }
 }
