@@ -75,17 +75,24 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Findings<'_, '_>) {
     if t >= prev {
         return; // CockroachDB rejects only an end time before the previous one
     }
-    let text = |s: Span| ctx.source[s.range()].to_string();
-    let this = text(as_of.expr.span);
-    let that = text(prev_as_of.expr.span);
-    let mut d = RULE
-        .diag(as_of.span, format!("this incremental backup's AS OF SYSTEM TIME {this} is before the AS OF SYSTEM TIME {that} of a layer it builds on"))
-        .with_label("before the previous layer")
-        .with_secondary(prev_as_of.span, "the earlier layer's time");
-    if ctx.target >= v(22, 2) {
-        d = d.with_help("give every incremental a later time than the layer before it; CockroachDB: `` `AS OF SYSTEM TIME` %s must be greater than the previous backup's end time of %s. ``");
+    let severity = if ctx.target >= v(22, 2) {
+        RULE.severity
     } else {
-        d = d.with_severity(Severity::Warning).with_help("give every incremental a later time than the layer before it; releases before v22.2 fail the coverage check instead (`new backup would not cover expected time`)");
-    }
-    out.push(d);
+        Severity::Warning
+    };
+    out.report_as(&RULE, severity, as_of.span, || {
+        let text = |s: Span| ctx.source[s.range()].to_string();
+        let this = text(as_of.expr.span);
+        let that = text(prev_as_of.expr.span);
+        let mut d = RULE
+            .diag(as_of.span, format!("this incremental backup's AS OF SYSTEM TIME {this} is before the AS OF SYSTEM TIME {that} of a layer it builds on"))
+            .with_label("before the previous layer")
+            .with_secondary(prev_as_of.span, "the earlier layer's time");
+        if ctx.target >= v(22, 2) {
+            d = d.with_help("give every incremental a later time than the layer before it; CockroachDB: `` `AS OF SYSTEM TIME` %s must be greater than the previous backup's end time of %s. ``");
+        } else {
+            d = d.with_severity(Severity::Warning).with_help("give every incremental a later time than the layer before it; releases before v22.2 fail the coverage check instead (`new backup would not cover expected time`)");
+        }
+        d
+    });
 }

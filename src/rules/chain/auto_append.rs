@@ -74,13 +74,17 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Findings<'_, '_>) {
         return;
     };
     let span = ctx.facts.default_uri(uris).map_or(uris.span, |u| u.span);
-    let mut d = RULE
-        .diag(span, "this destination already holds a backup written earlier in the file: this BACKUP appends an incremental backup to it")
-        .with_label("appends to an existing backup")
-        .with_secondary(earlier.span, "backup written here")
-        .with_help("use a collection: `BACKUP … INTO coll` for the full backup, `BACKUP … INTO LATEST IN coll` for incrementals; `BACKUP TO` was removed in v25.1");
-    if ctx.target < v(22, 1) {
-        d = d.with_severity(Severity::Info);
-    }
-    out.push(d);
+    let severity = if ctx.target < v(22, 1) {
+        Severity::Info
+    } else {
+        RULE.severity
+    };
+    out.report_as(&RULE, severity, span, || {
+        let d = RULE
+            .diag(span, "this destination already holds a backup written earlier in the file: this BACKUP appends an incremental backup to it")
+            .with_label("appends to an existing backup")
+            .with_secondary(earlier.span, "backup written here")
+            .with_help("use a collection: `BACKUP … INTO coll` for the full backup, `BACKUP … INTO LATEST IN coll` for incrementals; `BACKUP TO` was removed in v25.1");
+        d.with_severity(severity)
+    });
 }

@@ -78,14 +78,14 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Findings<'_, '_>) {
     else {
         return;
     };
-    let set = set.get_or_init(|| Set::of(targets));
-    let other_set = Set::of(other.writer.targets());
     let primary = targets.map_or(model::first_word(ctx.source, span), Targets::span);
-    let other_targets = other_set.describe();
-    out.push(
+    out.report(&RULE, primary, || {
+        let set = set.get_or_init(|| Set::of(targets));
+        let other_set = Set::of(other.writer.targets());
+        let other_targets = other_set.describe();
         RULE.diag(primary, format!("this collection already receives backups of other targets ({other_targets}); one collection should hold one target set"))
             .with_label(format!("targets: {}", set.describe()))
             .with_secondary(other.writer.span(), format!("same collection, targets: {other_targets}"))
-            .with_help("give each target set its own collection URI; `INTO LATEST IN` appends to whichever full backup came last"),
-    );
+            .with_help("give each target set its own collection URI; `INTO LATEST IN` appends to whichever full backup came last")
+    });
 }

@@ -68,26 +68,28 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Findings<'_, '_>) {
         return;
     };
     let span = ctx.facts.default_uri(uris).map_or(uris.span, |u| u.span);
-    let manifest = if ctx.target >= v(20, 2) {
-        "BACKUP_MANIFEST"
-    } else {
-        "BACKUP"
+    let help = || {
+        let manifest = if ctx.target >= v(20, 2) {
+            "BACKUP_MANIFEST"
+        } else {
+            "BACKUP"
+        };
+        format!(
+            "write each incremental to a new location; CockroachDB: `%s already contains a {manifest} file`"
+        )
     };
-    let help = format!(
-        "write each incremental to a new location; CockroachDB: `%s already contains a {manifest} file`"
-    );
     if let Some(from) = &b.incremental_from
         && let Some(listed) = from
             .uris
             .iter()
             .find(|u| ctx.facts.location(u).as_deref() == Some(loc.as_str()))
     {
-        out.push(
+        out.report(&RULE, span, || {
             RULE.diag(span, "the destination of this incremental backup is also listed as one of its previous layers")
                 .with_label("not an empty location")
                 .with_secondary(listed.span, "listed as a previous layer here")
-                .with_help(help),
-        );
+                .with_help(help())
+        });
         return;
     }
     if b.incremental_from.is_none() && ctx.target >= v(20, 1) {
@@ -99,11 +101,11 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Findings<'_, '_>) {
         } else {
             "this destination already holds a backup written earlier in the file (releases before v20.1 do not append)"
         };
-        out.push(
+        out.report(&RULE, span, || {
             RULE.diag(span, what)
                 .with_label("not an empty location")
                 .with_secondary(earlier.span, "backup written here")
-                .with_help(help),
-        );
+                .with_help(help())
+        });
     }
 }

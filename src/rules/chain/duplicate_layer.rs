@@ -60,12 +60,12 @@ fn check(stmt: &Statement, ctx: &StatementCtx<'_>, out: &mut Findings<'_, '_>) {
         let Some(loc) = loc else { continue };
         let first = *first_at.entry(loc.as_str()).or_insert(*span);
         if first != *span {
-            out.push(
+            out.report(&RULE, *span, || {
                 RULE.diag(*span, format!("layer {} of the chain repeats an earlier layer", n + 1))
                     .with_label("listed twice")
                     .with_secondary(first, "first listed here")
-                    .with_help("list the full backup, then every incremental once, oldest to newest; CockroachDB: `no backup covers time [%s,%s) for range [%s,%s) (or backups listed out of order)`"),
-            );
+                    .with_help("list the full backup, then every incremental once, oldest to newest; CockroachDB: `no backup covers time [%s,%s) for range [%s,%s) (or backups listed out of order)`")
+            });
         }
     }
 }

@@ -103,31 +103,27 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Findings<'_, '_>) {
     {
         return;
     }
-    let problem = match (&that, &this) {
+    // Which message, decided here; it is written only if the finding is reported.
+    enum Problem {
+        NoKey,
+        NotEncrypted,
+        OtherPassphrase,
+        KmsForPassphrase,
+        PassphraseForKms,
+        UnknownKms,
+    }
+    let (problem, crdb) = match (&that, &this) {
         (Enc::None, Enc::None) => return,
-        (Enc::Passphrase(_) | Enc::Kms(_), Enc::None) => (
-            format!("the chain's full backup is encrypted ({}), but this statement gives no key", that.describe()),
-            APPEARS_ENCRYPTED,
-        ),
-        (Enc::None, _) => (
-            format!("this statement gives {}, but the chain's full backup is not encrypted", this.describe()),
-            NO_INFO,
-        ),
+        (Enc::Passphrase(_) | Enc::Kms(_), Enc::None) => (Problem::NoKey, APPEARS_ENCRYPTED),
+        (Enc::None, _) => (Problem::NotEncrypted, NO_INFO),
         (Enc::Passphrase(a), Enc::Passphrase(b)) => match (a, b) {
-            (Some(a), Some(b)) if a != b && chain.exact => (
-                "this statement's encryption_passphrase differs from the one of the chain's full backup".to_string(),
-                WRONG_PASSPHRASE,
-            ),
+            (Some(a), Some(b)) if a != b && chain.exact => {
+                (Problem::OtherPassphrase, WRONG_PASSPHRASE)
+            }
             _ => return,
         },
-        (Enc::Passphrase(_), Enc::Kms(_)) => (
-            "the chain's full backup is encrypted with a passphrase, but this statement gives `kms`".to_string(),
-            NO_INFO,
-        ),
-        (Enc::Kms(_), Enc::Passphrase(_)) => (
-            "the chain's full backup is encrypted with KMS, but this statement gives `encryption_passphrase`".to_string(),
-            NO_INFO,
-        ),
+        (Enc::Passphrase(_), Enc::Kms(_)) => (Problem::KmsForPassphrase, NO_INFO),
+        (Enc::Kms(_), Enc::Passphrase(_)) => (Problem::PassphraseForKms, NO_INFO),
         (Enc::Kms(full_keys), Enc::Kms(keys)) => {
             if !chain.exact || full_keys.iter().chain(keys).any(Option::is_none) {
                 return;
@@ -147,32 +143,36 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Findings<'_, '_>) {
                 return;
             }
             (
-                if is_backup {
-                    "this incremental backup uses a KMS key the chain's full backup was not encrypted with".to_string()
-                } else {
-                    "none of these KMS keys encrypted the chain's full backup".to_string()
-                },
+                Problem::UnknownKms,
                 "KMS URIs must be among those used for the full backup (ValidateKMSURIsAgainstFullBackup)",
             )
         }
         (_, Enc::Both) | (Enc::Both, _) => return,
     };
-    let (msg, crdb) = problem;
     let span = enc_span(
         opts,
         model::first_word(ctx.source, walk::inner(stmt).span()),
     );
-    let full_span = enc_span(full.options(), full.span());
-    let which = match chain.how {
-        How::Subdir => "a full backup of this collection",
-        _ => "the chain's full backup",
-    };
-    let d = RULE
-        .diag(span, msg)
-        .with_label("encryption differs from the full backup")
-        .with_secondary(full_span, format!("{which}: {}", that.describe()))
-        .with_help(format!("give every backup, restore and SHOW BACKUP of a chain the full backup's encryption option; CockroachDB: `{crdb}`"));
-    out.push(d);
+    out.report(&RULE, span, || {
+        let msg = match problem {
+            Problem::NoKey => format!("the chain's full backup is encrypted ({}), but this statement gives no key", that.describe()),
+            Problem::NotEncrypted => format!("this statement gives {}, but the chain's full backup is not encrypted", this.describe()),
+            Problem::OtherPassphrase => "this statement's encryption_passphrase differs from the one of the chain's full backup".to_string(),
+            Problem::KmsForPassphrase => "the chain's full backup is encrypted with a passphrase, but this statement gives `kms`".to_string(),
+            Problem::PassphraseForKms => "the chain's full backup is encrypted with KMS, but this statement gives `encryption_passphrase`".to_string(),
+            Problem::UnknownKms if is_backup => "this incremental backup uses a KMS key the chain's full backup was not encrypted with".to_string(),
+            Problem::UnknownKms => "none of these KMS keys encrypted the chain's full backup".to_string(),
+        };
+        let full_span = enc_span(full.options(), full.span());
+        let which = match chain.how {
+            How::Subdir => "a full backup of this collection",
+            _ => "the chain's full backup",
+        };
+        RULE.diag(span, msg)
+            .with_label("encryption differs from the full backup")
+            .with_secondary(full_span, format!("{which}: {}", that.describe()))
+            .with_help(format!("give every backup, restore and SHOW BACKUP of a chain the full backup's encryption option; CockroachDB: `{crdb}`"))
+    });
 }
 
 /// Whether `opts` names a key (`model::encryption` is not `Enc::None`).

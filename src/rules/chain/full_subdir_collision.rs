@@ -76,16 +76,16 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Findings<'_, '_>) {
     let Some(other) = clash else {
         return;
     };
-    let subdir = t.subdir_name();
-    let crdb = if ctx.target >= v(22, 1) {
-        "A full backup already exists in %s. Consider running an incremental backup to this full backup via `BACKUP INTO '%s' IN '%s'`"
-    } else {
-        "%s already contains a BACKUP_MANIFEST file"
-    };
-    out.push(
+    out.report(&RULE, as_of.span, || {
+        let subdir = t.subdir_name();
+        let crdb = if ctx.target >= v(22, 1) {
+            "A full backup already exists in %s. Consider running an incremental backup to this full backup via `BACKUP INTO '%s' IN '%s'`"
+        } else {
+            "%s already contains a BACKUP_MANIFEST file"
+        };
         RULE.diag(as_of.span, format!("a full backup at this time already exists in this collection: both resolve to the subdirectory {subdir}"))
             .with_label("same full backup subdirectory")
             .with_secondary(other, "earlier full backup at the same time")
-            .with_help(format!("take an incremental (`BACKUP … INTO LATEST IN …` or `INTO '{subdir}' IN …`) or pick another time; CockroachDB: `{crdb}`")),
-    );
+            .with_help(format!("take an incremental (`BACKUP … INTO LATEST IN …` or `INTO '{subdir}' IN …`) or pick another time; CockroachDB: `{crdb}`"))
+    });
 }

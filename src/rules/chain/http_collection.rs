@@ -114,9 +114,9 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Findings<'_, '_>) {
     let Some((span, msg)) = found else {
         return;
     };
-    out.push(
+    out.report(&RULE, span, || {
         RULE.diag(span, msg)
             .with_label("HTTP storage")
-            .with_help("use cloud or nodelocal storage for collections; CockroachDB: `http storage does not support listing` (RESTORE: `storage sink %v does not support listing, only resolving the base backup`)"),
-    );
+            .with_help("use cloud or nodelocal storage for collections; CockroachDB: `http storage does not support listing` (RESTORE: `storage sink %v does not support listing, only resolving the base backup`)")
+    });
 }

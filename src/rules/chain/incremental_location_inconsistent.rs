@@ -123,31 +123,31 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Findings<'_, '_>) {
             || model::first_word(ctx.source, walk::inner(stmt).span()),
             |i| i.span,
         );
-        let w_span = w
-            .writer
-            .options()
-            .and_then(|o| o.get(&OptKey::IncrementalLocation))
-            .map_or(w.writer.span(), |i| i.span);
-        let (msg, label) = match (&this, that) {
-            (None, _) => (
-                "earlier incrementals of this collection were written to an incremental_location, but this statement looks in the default location: it does not see them",
-                "written with incremental_location",
-            ),
-            (Some(_), None) => (
-                "earlier incrementals of this collection were written to the default location, but this statement gives an incremental_location: it does not see them",
-                "written to the default location",
-            ),
-            (Some(_), Some(_)) => (
-                "earlier incrementals of this collection were written to another incremental_location: this statement does not see them",
-                "written to another incremental_location",
-            ),
-        };
-        out.push(
+        out.report(&RULE, span, || {
+            let w_span = w
+                .writer
+                .options()
+                .and_then(|o| o.get(&OptKey::IncrementalLocation))
+                .map_or(w.writer.span(), |i| i.span);
+            let (msg, label) = match (&this, that) {
+                (None, _) => (
+                    "earlier incrementals of this collection were written to an incremental_location, but this statement looks in the default location: it does not see them",
+                    "written with incremental_location",
+                ),
+                (Some(_), None) => (
+                    "earlier incrementals of this collection were written to the default location, but this statement gives an incremental_location: it does not see them",
+                    "written to the default location",
+                ),
+                (Some(_), Some(_)) => (
+                    "earlier incrementals of this collection were written to another incremental_location: this statement does not see them",
+                    "written to another incremental_location",
+                ),
+            };
             RULE.diag(span, msg)
                 .with_label("incremental location differs")
                 .with_secondary(w_span, label)
-                .with_help("give every BACKUP, RESTORE and SHOW BACKUP of the chain the same incremental_location (or none)"),
-        );
+                .with_help("give every BACKUP, RESTORE and SHOW BACKUP of the chain the same incremental_location (or none)")
+        });
         return;
     }
 }

@@ -66,9 +66,9 @@ fn check(stmt: &Statement, ctx: &StatementCtx<'_>, out: &mut Findings<'_, '_>) {
     let Some(item) = opts.and_then(|o| o.get(&OptKey::IncrementalLocation)) else {
         return;
     };
-    out.push(
+    out.report(&RULE, item.key_span, || {
         RULE.diag(item.key_span, msg)
             .with_label("needs the collection syntax")
-            .with_help(format!("use a collection (`BACKUP … INTO`, `RESTORE … FROM LATEST IN`); CockroachDB: `{crdb}`")),
-    );
+            .with_help(format!("use a collection (`BACKUP … INTO`, `RESTORE … FROM LATEST IN`); CockroachDB: `{crdb}`"))
+    });
 }

@@ -64,19 +64,23 @@ fn check(stmt: &Statement, ctx: &StatementCtx<'_>, out: &mut Findings<'_, '_>) {
     {
         return;
     }
-    let mut d = RULE
-        .diag(subdir.span, "`LATEST` is written as a string: it names a subdirectory called LATEST, not the collection's latest full backup")
-        .with_label("a string, not the LATEST keyword")
-        .with_help("write the keyword: `BACKUP … INTO LATEST IN coll`; CockroachDB: `The full backup cannot get written to '%s', a user defined subdirectory`")
-        .with_fix(Fix::unsafe_(
-            "use the LATEST keyword",
-            vec![Edit {
-                span: subdir.span,
-                replacement: "LATEST".into(),
-            }],
-        ));
-    if ctx.target < v(25, 4) {
-        d = d.with_severity(Severity::Warning);
-    }
-    out.push(d);
+    let severity = if ctx.target < v(25, 4) {
+        Severity::Warning
+    } else {
+        RULE.severity
+    };
+    out.report_as(&RULE, severity, subdir.span, || {
+        RULE
+            .diag(subdir.span, "`LATEST` is written as a string: it names a subdirectory called LATEST, not the collection's latest full backup")
+            .with_label("a string, not the LATEST keyword")
+            .with_help("write the keyword: `BACKUP … INTO LATEST IN coll`; CockroachDB: `The full backup cannot get written to '%s', a user defined subdirectory`")
+            .with_fix(Fix::unsafe_(
+                "use the LATEST keyword",
+                vec![Edit {
+                    span: subdir.span,
+                    replacement: "LATEST".into(),
+                }],
+            ))
+            .with_severity(severity)
+    });
 }

@@ -74,12 +74,16 @@ fn check(stmt: &Statement, ctx: &StatementCtx<'_>, out: &mut Findings<'_, '_>) {
     if text.eq_ignore_ascii_case("latest") || is_full_backup_path(text) {
         return;
     }
-    let mut d = RULE
-        .diag(subdir.span, "this subdirectory is not a full backup's path (`YYYY/MM/DD-HHMMSS.ss`): BACKUP cannot create a full backup in a subdirectory of its choosing")
-        .with_label("not a full backup subdirectory")
-        .with_help("append to a full backup with a subdirectory listed by `SHOW BACKUPS IN coll`, or take a full backup with `BACKUP … INTO coll`; CockroachDB: `The full backup cannot get written to '%s', a user defined subdirectory. To take a full backup, remove the subdirectory from the backup command`");
-    if ctx.target < v(25, 4) {
-        d = d.with_severity(Severity::Warning);
-    }
-    out.push(d);
+    let severity = if ctx.target < v(25, 4) {
+        Severity::Warning
+    } else {
+        RULE.severity
+    };
+    out.report_as(&RULE, severity, subdir.span, || {
+        RULE
+            .diag(subdir.span, "this subdirectory is not a full backup's path (`YYYY/MM/DD-HHMMSS.ss`): BACKUP cannot create a full backup in a subdirectory of its choosing")
+            .with_label("not a full backup subdirectory")
+            .with_help("append to a full backup with a subdirectory listed by `SHOW BACKUPS IN coll`, or take a full backup with `BACKUP … INTO coll`; CockroachDB: `The full backup cannot get written to '%s', a user defined subdirectory. To take a full backup, remove the subdirectory from the backup command`")
+            .with_severity(severity)
+    });
 }

@@ -83,35 +83,81 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Findings<'_, '_>) {
             continue;
         };
         let base = model::base_locations(ctx.facts, layer);
-        let d = match (n, base) {
-            (0, Some(_)) => RULE
-                .diag(*span, "the chain's first layer must be its full backup, but the file wrote an incremental backup here")
-                .with_label("an incremental backup, not a full one")
-                .with_secondary(layer.span, "written as an incremental here")
-                .with_help(format!("start the list with the full backup this incremental was taken on; {CRDB}")),
+        let problem = match (n, base) {
+            (0, Some(_)) => Problem::IncrementalFirst,
             (0, None) => continue,
-            (_, None) => RULE
-                .diag(*span, format!("layer {} is a full backup: only the first layer of a chain may be a full backup", n + 1))
-                .with_label("a full backup in the middle of the chain")
-                .with_secondary(layer.span, "written as a full backup here")
-                .with_help(format!("list one chain: its full backup first, then its incrementals; {CRDB}")),
+            (_, None) => Problem::FullLater,
             (_, Some(base)) => {
                 let prefix = &locs[..n];
                 let base: Vec<Option<&str>> = base.iter().map(|b| b.as_deref()).collect();
                 if base == prefix {
                     continue;
                 }
-                let Some(msg) = mismatch(&base, prefix, &locs[n + 1..], n) else {
+                let Some(m) = mismatch(&base, prefix, &locs[n + 1..]) else {
                     continue;
                 };
-                RULE.diag(*span, msg)
-                    .with_label("not the layer that follows")
-                    .with_secondary(layer.span, "this incremental was taken here")
-                    .with_help(format!("list the layers exactly as each incremental's INCREMENTAL FROM list, oldest to newest; {CRDB}"))
+                Problem::Mismatch(m)
             }
         };
-        out.push(d);
+        out.report(&RULE, *span, || match problem {
+            Problem::IncrementalFirst => RULE
+                .diag(*span, "the chain's first layer must be its full backup, but the file wrote an incremental backup here")
+                .with_label("an incremental backup, not a full one")
+                .with_secondary(layer.span, "written as an incremental here")
+                .with_help(format!("start the list with the full backup this incremental was taken on; {CRDB}")),
+            Problem::FullLater => RULE
+                .diag(*span, format!("layer {} is a full backup: only the first layer of a chain may be a full backup", n + 1))
+                .with_label("a full backup in the middle of the chain")
+                .with_secondary(layer.span, "written as a full backup here")
+                .with_help(format!("list one chain: its full backup first, then its incrementals; {CRDB}")),
+            Problem::Mismatch(m) => RULE.diag(*span, m.message(n + 1))
+                .with_label("not the layer that follows")
+                .with_secondary(layer.span, "this incremental was taken here")
+                .with_help(format!("list the layers exactly as each incremental's INCREMENTAL FROM list, oldest to newest; {CRDB}")),
+        });
         return; // later entries would only repeat the same problem
+    }
+}
+
+/// What is wrong with a listed layer; its message is written only if it is reported.
+enum Problem {
+    /// The first layer is an incremental backup.
+    IncrementalFirst,
+    /// A later layer is a full backup.
+    FullLater,
+    /// An incremental listed after other layers than the ones it was taken on.
+    Mismatch(Mismatch),
+}
+
+/// How an incremental's base differs from the layers listed before it.
+enum Mismatch {
+    /// A layer it was taken on is listed after it.
+    OutOfOrder,
+    /// The list leaves out this many of the layers it was taken on.
+    Gap(usize),
+    /// The same layers, in another order.
+    Reordered,
+    /// Other layers.
+    OtherChain,
+}
+
+impl Mismatch {
+    /// The message for layer `layer` (1-based).
+    fn message(&self, layer: usize) -> String {
+        match self {
+            Mismatch::OutOfOrder => format!(
+                "layer {layer} is listed before a layer it was taken on top of: the list is out of order"
+            ),
+            Mismatch::Gap(missing) => format!(
+                "layer {layer} was taken on top of {missing} layer(s) the list leaves out: the chain has a gap"
+            ),
+            Mismatch::Reordered => format!(
+                "layer {layer} was taken on the same layers, but the list gives them in another order"
+            ),
+            Mismatch::OtherChain => format!(
+                "layer {layer} belongs to another chain: it was taken on top of other layers than the ones listed before it"
+            ),
+        }
     }
 }
 
@@ -121,9 +167,7 @@ fn mismatch(
     base: &[Option<&str>],
     prefix: &[Option<&str>],
     after: &[Option<&str>],
-    n: usize,
-) -> Option<String> {
-    let layer = n + 1;
+) -> Option<Mismatch> {
     let missing: Vec<&str> = base
         .iter()
         .flatten()
@@ -142,22 +186,13 @@ fn mismatch(
         }
     }
     if missing.iter().any(|m| after.contains(&Some(*m))) {
-        return Some(format!(
-            "layer {layer} is listed before a layer it was taken on top of: the list is out of order"
-        ));
+        return Some(Mismatch::OutOfOrder);
     }
     if !missing.is_empty() && extra == 0 {
-        return Some(format!(
-            "layer {layer} was taken on top of {} layer(s) the list leaves out: the chain has a gap",
-            missing.len()
-        ));
+        return Some(Mismatch::Gap(missing.len()));
     }
     if missing.is_empty() && extra == 0 {
-        return Some(format!(
-            "layer {layer} was taken on the same layers, but the list gives them in another order"
-        ));
+        return Some(Mismatch::Reordered);
     }
-    Some(format!(
-        "layer {layer} belongs to another chain: it was taken on top of other layers than the ones listed before it"
-    ))
+    Some(Mismatch::OtherChain)
 }

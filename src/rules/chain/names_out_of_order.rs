@@ -76,11 +76,11 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Findings<'_, '_>) {
             .iter()
             .any(|x| matches!(x.as_str(), "inc" | "incr" | "incremental"));
         if inc && !w.iter().any(|x| x == "full") {
-            out.push(
+            out.report(&RULE, *span, || {
                 RULE.diag(*span, "the chain's first layer must be its full backup, but this name looks like an incremental backup")
                     .with_label("named like an incremental")
-                    .with_help("start the list with the full backup; CockroachDB: `no backup covers time [%s,%s) for range [%s,%s) (or backups listed out of order)`"),
-            );
+                    .with_help("start the list with the full backup; CockroachDB: `no backup covers time [%s,%s) for range [%s,%s) (or backups listed out of order)`")
+            });
             return;
         }
     }
@@ -95,12 +95,12 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Findings<'_, '_>) {
             continue;
         };
         if db < da {
-            out.push(
+            out.report(&RULE, *b_span, || {
                 RULE.diag(*b_span, "this layer's name carries an earlier date than the layer before it: the list may be out of order")
                     .with_label("dated earlier")
                     .with_secondary(*a_span, "dated later")
-                    .with_help("list the layers oldest to newest; CockroachDB: `no backup covers time [%s,%s) for range [%s,%s) (or backups listed out of order)`"),
-            );
+                    .with_help("list the layers oldest to newest; CockroachDB: `no backup covers time [%s,%s) for range [%s,%s) (or backups listed out of order)`")
+            });
             return;
         }
     }

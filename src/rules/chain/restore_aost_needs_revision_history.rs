@@ -88,10 +88,10 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Findings<'_, '_>) {
         }
     }
     let full = chain.fulls[0];
-    out.push(
+    out.report(&RULE, as_of.span, || {
         RULE.diag(as_of.span, "point-in-time restore from a chain whose layers were backed up without revision_history")
             .with_label("not a layer's end time")
             .with_secondary(full.span(), "full backup without revision_history")
-            .with_help("back up every layer WITH revision_history, or restore to a layer's end time; CockroachDB: `invalid RESTORE timestamp: restoring to arbitrary time requires that BACKUP for requested time be created with 'revision_history' option. nearest backup time is %s`"),
-    );
+            .with_help("back up every layer WITH revision_history, or restore to a layer's end time; CockroachDB: `invalid RESTORE timestamp: restoring to arbitrary time requires that BACKUP for requested time be created with 'revision_history' option. nearest backup time is %s`")
+    });
 }

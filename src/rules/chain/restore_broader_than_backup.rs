@@ -79,23 +79,23 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Findings<'_, '_>) {
                 return;
             }
             let span = model::first_word(ctx.source, r.span);
-            out.push(
+            out.report(&RULE, span, || {
                 RULE.diag(span, format!("full cluster restore from a backup of {}, not of the cluster", described()))
                     .with_label("restores a whole cluster")
                     .with_secondary(first.span(), "backed up with targets here")
-                    .with_help("name what to restore (`RESTORE DATABASE …` / `RESTORE TABLE …`), or back up the cluster (`BACKUP INTO …` without targets); CockroachDB: `full cluster RESTORE can only be used on full cluster BACKUP files`"),
-            );
+                    .with_help("name what to restore (`RESTORE DATABASE …` / `RESTORE TABLE …`), or back up the cluster (`BACKUP INTO …` without targets); CockroachDB: `full cluster RESTORE can only be used on full cluster BACKUP files`")
+            });
         }
         Some(Targets::Databases { span, .. }) => {
             if !fulls.iter().all(|f| named_tables_only(f.targets())) {
                 return;
             }
-            out.push(
+            out.report(&RULE, *span, || {
                 RULE.diag(*span, format!("database restore from a backup of individual tables ({})", described()))
                     .with_label("restores whole databases")
                     .with_secondary(first.span(), "backed up as tables here")
-                    .with_help("restore the tables (`RESTORE TABLE …`), or back up the database; CockroachDB: `cannot RESTORE DATABASE from a backup of individual tables`"),
-            );
+                    .with_help("restore the tables (`RESTORE TABLE …`), or back up the database; CockroachDB: `cannot RESTORE DATABASE from a backup of individual tables`")
+            });
         }
         Some(Targets::Tables { patterns, .. }) => {
             let Some(star) = patterns.iter().find(|p| p.star && !p.parts.is_empty()) else {
@@ -104,12 +104,12 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Findings<'_, '_>) {
             if !fulls.iter().all(|f| named_tables_only(f.targets())) {
                 return;
             }
-            out.push(
+            out.report(&RULE, star.span, || {
                 RULE.diag(star.span, format!("`db.*` restore from a backup of individual tables ({})", described()))
                     .with_label("restores every table of a database")
                     .with_secondary(first.span(), "backed up as tables here")
-                    .with_help("restore the tables by name, or back up the database; CockroachDB: `cannot RESTORE <database>.* from a backup of individual tables`"),
-            );
+                    .with_help("restore the tables by name, or back up the database; CockroachDB: `cannot RESTORE <database>.* from a backup of individual tables`")
+            });
         }
         _ => {}
     }

@@ -84,56 +84,58 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Findings<'_, '_>) {
     if this == that {
         return;
     }
-    let word = if chain.fulls.is_empty() {
-        "the previous layer"
-    } else {
-        "the full backup"
-    };
     let opt = b
         .options
         .as_ref()
         .and_then(|o| o.get(&OptKey::RevisionHistory));
     let span = opt.map_or_else(|| model::first_word(ctx.source, b.span), |o| o.span);
-    let base_span = base
-        .options()
-        .and_then(|o| o.get(&OptKey::RevisionHistory))
-        .map_or(base.span(), |o| o.span);
-    let (msg, label) = if this {
-        (
-            format!(
-                "this incremental backup has revision_history but {word} of its chain does not"
-            ),
-            format!("{word} has no revision history"),
-        )
-    } else {
-        (
-            format!("this incremental backup has no revision_history but {word} of its chain does"),
-            format!("{word} has revision history"),
-        )
-    };
-    let mut d = RULE
-        .diag(span, msg)
-        .with_label("revision history differs")
-        .with_secondary(base_span, label)
-        .with_help("use the same revision_history setting on every layer; a point-in-time restore fails otherwise: `invalid RESTORE timestamp: restoring to arbitrary time requires that BACKUP for requested time be created with 'revision_history' option`");
-    if !this && opt.is_none() {
-        let edit = match &b.options {
-            None => Some(Edit {
-                span: Span::new(b.span.end as usize, b.span.end as usize),
-                replacement: " WITH revision_history".into(),
-            }),
-            Some(o) if o.form == WithForm::Plain => Some(Edit {
-                span: Span::new(o.span.end as usize, o.span.end as usize),
-                replacement: ", revision_history".into(),
-            }),
-            Some(o) => ctx.source[o.span.range()].ends_with(')').then(|| Edit {
-                span: Span::new(o.span.end as usize - 1, o.span.end as usize - 1),
-                replacement: ", revision_history".into(),
-            }),
+    out.report(&RULE, span, || {
+        let word = if chain.fulls.is_empty() {
+            "the previous layer"
+        } else {
+            "the full backup"
         };
-        if let Some(edit) = edit {
-            d = d.with_fix(Fix::unsafe_("add revision_history", vec![edit]));
+        let base_span = base
+            .options()
+            .and_then(|o| o.get(&OptKey::RevisionHistory))
+            .map_or(base.span(), |o| o.span);
+        let (msg, label) = if this {
+            (
+                format!(
+                    "this incremental backup has revision_history but {word} of its chain does not"
+                ),
+                format!("{word} has no revision history"),
+            )
+        } else {
+            (
+                format!("this incremental backup has no revision_history but {word} of its chain does"),
+                format!("{word} has revision history"),
+            )
+        };
+        let mut d = RULE
+            .diag(span, msg)
+            .with_label("revision history differs")
+            .with_secondary(base_span, label)
+            .with_help("use the same revision_history setting on every layer; a point-in-time restore fails otherwise: `invalid RESTORE timestamp: restoring to arbitrary time requires that BACKUP for requested time be created with 'revision_history' option`");
+        if !this && opt.is_none() {
+            let edit = match &b.options {
+                None => Some(Edit {
+                    span: Span::new(b.span.end as usize, b.span.end as usize),
+                    replacement: " WITH revision_history".into(),
+                }),
+                Some(o) if o.form == WithForm::Plain => Some(Edit {
+                    span: Span::new(o.span.end as usize, o.span.end as usize),
+                    replacement: ", revision_history".into(),
+                }),
+                Some(o) => ctx.source[o.span.range()].ends_with(')').then(|| Edit {
+                    span: Span::new(o.span.end as usize - 1, o.span.end as usize - 1),
+                    replacement: ", revision_history".into(),
+                }),
+            };
+            if let Some(edit) = edit {
+                d = d.with_fix(Fix::unsafe_("add revision_history", vec![edit]));
+            }
         }
-    }
-    out.push(d);
+        d
+    });
 }

@@ -185,43 +185,64 @@ pub fn named_tables_only(t: Option<&Targets>) -> bool {
 
 /// How an incremental layer's targets relate to the previous layer's.
 #[derive(Debug, PartialEq, Eq)]
-pub enum Verdict {
+pub enum Verdict<'a> {
     Same,
-    /// CockroachDB rejects the incremental; the text is its error.
-    Rejected(String),
+    /// CockroachDB rejects the incremental, with the error [`Rejection::text`] gives.
+    Rejected(Rejection<'a>),
     /// Accepted, but the chain no longer has one target set (narrower, or undecidable).
     Differs,
 }
 
+/// Why CockroachDB rejects an incremental: what its error names, written out only for a
+/// finding that is reported.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Rejection<'a> {
+    /// Specific targets on top of a cluster backup.
+    ClusterBase,
+    /// A database the previous layer does not hold completely.
+    Database(&'a str),
+    /// A table the previous layer does not hold.
+    Table(&'a str),
+}
+
+impl Rejection<'_> {
+    /// CockroachDB's error.
+    pub fn text(&self) -> String {
+        match self {
+            Rejection::ClusterBase => {
+                "cannot append a backup of specific tables or databases to a cluster backup".into()
+            }
+            Rejection::Database(db) => {
+                format!("previous backup does not contain the complete database \"{db}\"")
+            }
+            Rejection::Table(what) => format!("previous backup does not contain table \"{what}\""),
+        }
+    }
+}
+
 /// Judges an incremental with targets `inc` appended to a previous layer with targets `prev`
 /// (the checks of `backup_planning.go`: cluster base, tables and complete databases).
-pub fn compare_incremental(prev: &Set<'_>, inc: &Set<'_>) -> Verdict {
+pub fn compare_incremental<'a>(prev: &Set<'a>, inc: &Set<'a>) -> Verdict<'a> {
     if prev == inc {
         return Verdict::Same;
     }
     match (prev, inc) {
-        (Set::Cluster, _) => Verdict::Rejected(
-            "cannot append a backup of specific tables or databases to a cluster backup".into(),
-        ),
+        (Set::Cluster, _) => Verdict::Rejected(Rejection::ClusterBase),
         (Set::Other(_), _) | (_, Set::Other(_)) => Verdict::Differs,
         // A cluster incremental skips the table checks (`if !FullCluster`) and backs up the
         // new spans from scratch: accepted, but the chain mixes coverages.
         (_, Set::Cluster) => Verdict::Differs,
         (Set::Databases(d), Set::Databases(d2)) => match d2.iter().find(|x| !d.contains(x)) {
-            Some(missing) => Verdict::Rejected(format!(
-                "previous backup does not contain the complete database \"{missing}\""
-            )),
+            Some(&missing) => Verdict::Rejected(Rejection::Database(missing)),
             None => Verdict::Differs,
         },
         (Set::Tables(p), Set::Databases(d2)) => {
-            for db in d2 {
+            for &db in d2 {
                 let maybe_star = p
                     .iter()
-                    .any(|x| x.name.is_none() && (x.quals.is_empty() || x.quals[0].value == *db));
+                    .any(|x| x.name.is_none() && (x.quals.is_empty() || x.quals[0].value == db));
                 if !maybe_star {
-                    return Verdict::Rejected(format!(
-                        "previous backup does not contain the complete database \"{db}\""
-                    ));
+                    return Verdict::Rejected(Rejection::Database(db));
                 }
             }
             Verdict::Differs
@@ -231,10 +252,7 @@ pub fn compare_incremental(prev: &Set<'_>, inc: &Set<'_>) -> Verdict {
                 if let Some(db) = &t.db
                     && !d.contains(db)
                 {
-                    let what = t.name.unwrap_or("*");
-                    return Verdict::Rejected(format!(
-                        "previous backup does not contain table \"{what}\""
-                    ));
+                    return Verdict::Rejected(Rejection::Table(t.name.unwrap_or("*")));
                 }
             }
             Verdict::Differs
@@ -246,10 +264,7 @@ pub fn compare_incremental(prev: &Set<'_>, inc: &Set<'_>) -> Verdict {
                 }
                 let covered = p.iter().any(|x| x.may_match(t) || x.may_cover(t));
                 if !covered {
-                    let what = t.name.unwrap_or("*");
-                    return Verdict::Rejected(format!(
-                        "previous backup does not contain table \"{what}\""
-                    ));
+                    return Verdict::Rejected(Rejection::Table(t.name.unwrap_or("*")));
                 }
             }
             Verdict::Differs

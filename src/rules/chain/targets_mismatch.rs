@@ -119,19 +119,27 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Findings<'_, '_>) {
             }
         }
     };
-    let d = match verdict {
+    let rejected = match verdict {
         Verdict::Same => return,
-        Verdict::Rejected(text) => RULE
+        Verdict::Rejected(why) => Some(why),
+        Verdict::Differs => None,
+    };
+    let severity = if rejected.is_some() {
+        RULE.severity
+    } else {
+        Severity::Warning
+    };
+    out.report_as(&RULE, severity, span, || match rejected {
+        Some(why) => RULE
             .diag(span, format!("CockroachDB rejects these targets on top of {word} of the chain ({})", against_set.describe()))
             .with_label(format!("targets: {}", inc.describe()))
             .with_secondary(against.span(), format!("{word}: {}", against_set.describe()))
-            .with_help(format!("repeat the chain's target list on every layer, or start a new full backup; CockroachDB: `{text}`")),
-        Verdict::Differs => RULE
+            .with_help(format!("repeat the chain's target list on every layer, or start a new full backup; CockroachDB: `{}`", why.text())),
+        None => RULE
             .diag(span, format!("this incremental backup's targets differ from {word} of its chain ({})", against_set.describe()))
             .with_severity(Severity::Warning)
             .with_label(format!("targets: {}", inc.describe()))
             .with_secondary(against.span(), format!("{word}: {}", against_set.describe()))
             .with_help("repeat the identical target list on every layer of a chain, or start a new full backup for the new targets"),
-    };
-    out.push(d);
+    });
 }

@@ -69,11 +69,11 @@ fn check_list(list: &util::DestList<'_>, ctx: &StatementCtx<'_>, out: &mut Findi
             Some(p) => ctx.value_span(u.item, p.value_range.clone()),
             None => u.item.span,
         };
-        out.push(
+        out.report(&RULE, span, || {
             RULE.diag(span, format!("locality `{tier}` is given twice in this {}", list.what))
                 .with_label("same locality again")
                 .with_secondary(prev.item.span, "first URI for this locality")
-                .with_help(format!("CockroachDB: `duplicate URIs for locality {tier}`; give each locality tier one URI")),
-        );
+                .with_help(format!("CockroachDB: `duplicate URIs for locality {tier}`; give each locality tier one URI"))
+        });
     }
 }

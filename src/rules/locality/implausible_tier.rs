@@ -108,18 +108,18 @@ fn check_list(list: &util::DestList<'_>, ctx: &StatementCtx<'_>, out: &mut Findi
         }
         let span = ctx.value_span(u.item, p.value_range.clone());
         if value.contains([',', ' ']) {
-            out.push(
+            out.report_as(&RULE, Severity::Warning, span, || {
                 RULE.diag(span, format!("the locality value `{value}` contains a `,` or a space: it looks like several tiers or a pasted `SHOW LOCALITY` output"))
                     .with_severity(Severity::Warning)
                     .with_label("unusual locality value")
-                    .with_help("a URI takes exactly one tier, such as `region%3Dus-west`; a tier that matches no node's locality silently sends nothing to this URI"),
-            );
+                    .with_help("a URI takes exactly one tier, such as `region%3Dus-west`; a tier that matches no node's locality silently sends nothing to this URI")
+            });
         } else if !KEYS.contains(&key.to_ascii_lowercase().as_str()) {
-            out.push(
+            out.report(&RULE, span, || {
                 RULE.diag(span, format!("`{key}` is not a usual locality key (`region`, `zone`, `az`, `dc`, `cloud` …)"))
                     .with_label("unusual locality key")
-                    .with_help("a URI receives the data of the nodes whose `--locality` contains exactly this tier; check it against `SHOW LOCALITY`: a tier that matches no node silently sends nothing to this URI"),
-            );
+                    .with_help("a URI receives the data of the nodes whose `--locality` contains exactly this tier; check it against `SHOW LOCALITY`: a tier that matches no node silently sends nothing to this URI")
+            });
         }
     }
 }

@@ -101,11 +101,11 @@ fn check_item(dest: &StrList, item: &OptionItem, out: &mut Findings<'_, '_>) {
     if n == want {
         return;
     }
-    let plural = |k: usize| if k == 1 { "URI" } else { "URIs" };
-    out.push(
+    out.report(&RULE, span, || {
+        let plural = |k: usize| if k == 1 { "URI" } else { "URIs" };
         RULE.diag(span, format!("`incremental_location` has {n} {}, the destination {want}", plural(n)))
             .with_label(format!("{n} {}", plural(n)))
             .with_secondary(dest.span, format!("{want} destination {}", plural(want)))
-            .with_help("CockroachDB: `the incremental_location option must contain the same number of locality aware URIs as the full backup destination`; give one incremental URI per destination URI, with the same `COCKROACH_LOCALITY` values"),
-    );
+            .with_help("CockroachDB: `the incremental_location option must contain the same number of locality aware URIs as the full backup destination`; give one incremental URI per destination URI, with the same `COCKROACH_LOCALITY` values")
+    });
 }

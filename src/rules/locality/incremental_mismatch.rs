@@ -145,12 +145,12 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Findings<'_, '_>) {
     if set.as_ref().map_or(full_set.is_empty(), |set| set == full_set) {
         return;
     }
-    let set = set.unwrap_or_default();
-    let (have, want) = (util::show_set(&set), util::show_set(full_set));
-    out.push(
+    out.report(&RULE, list.span, || {
+        let set = set.unwrap_or_default();
+        let (have, want) = (util::show_set(&set), util::show_set(full_set));
         RULE.diag(list.span, format!("this incremental backup has localities {have}, but its full backup has localities {want}"))
             .with_label(format!("localities {have}"))
             .with_secondary(full_span, format!("full backup with localities {want}"))
-            .with_help(format!("CockroachDB: `Requested backup has localities {have}, but a previous backup layer in this collection has localities {want}. Mismatched backup layers are not supported.`; repeat the full backup's URI list, or take a new full backup with the new localities")),
-    );
+            .with_help(format!("CockroachDB: `Requested backup has localities {have}, but a previous backup layer in this collection has localities {want}. Mismatched backup layers are not supported.`; repeat the full backup's URI list, or take a new full backup with the new localities"))
+    });
 }

@@ -47,22 +47,48 @@ pub static RULE: Rule = Rule {
 };
 
 /// Why `tier` is not one `key=value` tier, if it is not.
-pub fn tier_problem(tier: &str) -> Option<String> {
+pub fn tier_problem(tier: &str) -> Option<TierProblem> {
     if tier.eq_ignore_ascii_case(util::DEFAULT) {
-        return Some(format!(
-            "`{tier}` is not `default`: the value `default` is lower case"
-        ));
+        return Some(TierProblem::DefaultCase);
     }
     let parts: Vec<&str> = tier.split('=').collect();
     match parts.as_slice() {
         [k, v] if !k.is_empty() && !v.is_empty() => None,
-        [_] => Some(format!("`{tier}` has no `=`")),
-        ["", _] => Some(format!("`{tier}` has an empty key")),
-        [_, _] => Some(format!("`{tier}` has an empty value")),
-        _ if tier.contains(',') => Some(format!(
-            "`{tier}` is several tiers; a URI takes exactly one (e.g. only the region)"
-        )),
-        _ => Some(format!("`{tier}` has more than one `=`")),
+        [_] => Some(TierProblem::NoEquals),
+        ["", _] => Some(TierProblem::EmptyKey),
+        [_, _] => Some(TierProblem::EmptyValue),
+        _ if tier.contains(',') => Some(TierProblem::SeveralTiers),
+        _ => Some(TierProblem::SeveralEquals),
+    }
+}
+
+/// Why a value is not one `key=value` tier ([`tier_problem`]); written out by
+/// [`TierProblem::describe`] only for a finding that is reported.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TierProblem {
+    DefaultCase,
+    NoEquals,
+    EmptyKey,
+    EmptyValue,
+    SeveralTiers,
+    SeveralEquals,
+}
+
+impl TierProblem {
+    /// The problem of `tier`, for a message.
+    pub fn describe(self, tier: &str) -> String {
+        match self {
+            TierProblem::DefaultCase => {
+                format!("`{tier}` is not `default`: the value `default` is lower case")
+            }
+            TierProblem::NoEquals => format!("`{tier}` has no `=`"),
+            TierProblem::EmptyKey => format!("`{tier}` has an empty key"),
+            TierProblem::EmptyValue => format!("`{tier}` has an empty value"),
+            TierProblem::SeveralTiers => format!(
+                "`{tier}` is several tiers; a URI takes exactly one (e.g. only the region)"
+            ),
+            TierProblem::SeveralEquals => format!("`{tier}` has more than one `=`"),
+        }
     }
 }
 
@@ -87,18 +113,19 @@ fn check_list(list: &util::DestList<'_>, ctx: &StatementCtx<'_>, out: &mut Findi
         match &u.loc {
             Loc::Tier(tier) => {
                 if let Some(problem) = tier_problem(tier) {
-                    out.push(
+                    out.report(&RULE, span, || {
+                        let problem = problem.describe(tier);
                         RULE.diag(span, format!("this `COCKROACH_LOCALITY` is not one `key=value` tier: {problem}"))
                             .with_label("not one `key=value` tier")
-                            .with_help("CockroachDB: `failed to parse backup locality: tier must be in the form \"key=value\"`; use `default` or one tier such as `region%3Dus-west`"),
-                    );
+                            .with_help("CockroachDB: `failed to parse backup locality: tier must be in the form \"key=value\"`; use `default` or one tier such as `region%3Dus-west`")
+                    });
                 }
             }
-            Loc::Missing => out.push(
+            Loc::Missing => out.report(&RULE, span, || {
                 RULE.diag(span, "this `COCKROACH_LOCALITY` is empty, which CockroachDB reads as not specified")
                     .with_label("empty value")
-                    .with_help("CockroachDB: `multiple URLs are provided for partitioned BACKUP, but COCKROACH_LOCALITY is not specified`; use `default` or one tier such as `region%3Dus-west`"),
-            ),
+                    .with_help("CockroachDB: `multiple URLs are provided for partitioned BACKUP, but COCKROACH_LOCALITY is not specified`; use `default` or one tier such as `region%3Dus-west`")
+            }),
             _ => {}
         }
     }

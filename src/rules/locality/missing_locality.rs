@@ -53,11 +53,11 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Findings<'_, '_>) {
             continue; // a placeholder: unknown
         };
         if target.uri.locality().is_none() {
-            out.push(
+            out.report(&RULE, item.span, || {
                 RULE.diag(item.span, "this URI of a locality-aware destination has no COCKROACH_LOCALITY")
                     .with_label("no COCKROACH_LOCALITY")
-                    .with_help("CockroachDB: `multiple URLs are provided for partitioned BACKUP, but COCKROACH_LOCALITY is not specified`; add `COCKROACH_LOCALITY=default` to the first URI and `COCKROACH_LOCALITY=<key>%3D<value>` to the others"),
-            );
+                    .with_help("CockroachDB: `multiple URLs are provided for partitioned BACKUP, but COCKROACH_LOCALITY is not specified`; add `COCKROACH_LOCALITY=default` to the first URI and `COCKROACH_LOCALITY=<key>%3D<value>` to the others")
+            });
         }
     }
 }

@@ -65,12 +65,12 @@ fn check_list(list: &util::DestList<'_>, ctx: &StatementCtx<'_>, out: &mut Findi
         };
         match first {
             None => first = Some(u),
-            Some(f) => out.push(
+            Some(f) => out.report(&RULE, span, || {
                 RULE.diag(span, format!("a second `COCKROACH_LOCALITY=default` in this {}", list.what))
                     .with_label("second `default`")
                     .with_secondary(f.item.span, "first `default` URI")
-                    .with_help("CockroachDB: `multiple default URLs provided for partition backup`; exactly one URI is `default`, the others name one locality tier each (`COCKROACH_LOCALITY=region%3Dus-west`)"),
-            ),
+                    .with_help("CockroachDB: `multiple default URLs provided for partition backup`; exactly one URI is `default`, the others name one locality tier each (`COCKROACH_LOCALITY=region%3Dus-west`)")
+            }),
         }
     }
 }

@@ -62,10 +62,10 @@ fn check_list(list: &util::DestList<'_>, ctx: &StatementCtx<'_>, out: &mut Findi
         .iter()
         .all(|u| matches!(&u.loc, Loc::Tier(t) if !t.eq_ignore_ascii_case(util::DEFAULT)));
     if all_tiers {
-        out.push(
+        out.report(&RULE, list.span, || {
             RULE.diag(list.span, format!("no URI of this locality-aware {} is `COCKROACH_LOCALITY=default`", list.what))
                 .with_label("no `default` URI")
-                .with_help("CockroachDB: `no default URL provided for partitioned backup`; mark the URI that should hold the metadata (and the data of nodes outside the listed localities) with `COCKROACH_LOCALITY=default`"),
-        );
+                .with_help("CockroachDB: `no default URL provided for partitioned backup`; mark the URI that should hold the metadata (and the data of nodes outside the listed localities) with `COCKROACH_LOCALITY=default`")
+        });
     }
 }

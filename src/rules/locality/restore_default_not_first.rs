@@ -88,13 +88,13 @@ fn check_reads(
             && read.uris[0].loc != Loc::Unknown
             && let Some(k) = read.uris.iter().position(|u| u.loc == Loc::Default)
         {
-            out.push(
+            out.report(&RULE, items[0].span, || {
                 RULE.diag(items[0].span, format!("the first URI of this {verb} list is not the one marked `COCKROACH_LOCALITY=default`"))
                     .with_label("not the `default` URI")
                     .with_secondary(items[k].span, "the `default` URI")
                     .with_help(HELP)
-                    .with_fix(Fix::unsafe_("move the `default` URI first", util::move_to_front(ctx.source, items, k))),
-            );
+                    .with_fix(Fix::unsafe_("move the `default` URI first", util::move_to_front(ctx.source, items, k)))
+            });
             continue;
         }
         // Known from the file's earlier backups.
@@ -107,26 +107,28 @@ fn check_reads(
         if locs[0] == default {
             continue;
         }
-        let backup_default = coll.default_item;
-        let mut d = RULE
-            .diag(items[0].span, format!("the first URI of this {verb} list is not the backup's `default` location `{default}`"))
-            .with_help(HELP);
-        if let Some(span) = backup_default {
-            d = d.with_secondary(span, "the backup's `default` URI");
-        }
-        match locs.iter().position(|l| *l == default) {
-            Some(k) => {
-                d = d
-                    .with_label("not the `default` location")
-                    .with_fix(Fix::unsafe_(
-                        "move the `default` location first",
-                        util::move_to_front(ctx.source, items, k),
-                    ));
+        out.report(&RULE, items[0].span, || {
+            let backup_default = coll.default_item;
+            let mut d = RULE
+                .diag(items[0].span, format!("the first URI of this {verb} list is not the backup's `default` location `{default}`"))
+                .with_help(HELP);
+            if let Some(span) = backup_default {
+                d = d.with_secondary(span, "the backup's `default` URI");
             }
-            None => {
-                d = d.with_label("the `default` location is not in this list");
+            match locs.iter().position(|l| *l == default) {
+                Some(k) => {
+                    d = d
+                        .with_label("not the `default` location")
+                        .with_fix(Fix::unsafe_(
+                            "move the `default` location first",
+                            util::move_to_front(ctx.source, items, k),
+                        ));
+                }
+                None => {
+                    d = d.with_label("the `default` location is not in this list");
+                }
             }
-        }
-        out.push(d);
+            d
+        });
     }
 }

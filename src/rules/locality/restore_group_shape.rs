@@ -89,14 +89,17 @@ fn comma_list(collections: &[StrList], ctx: &Ctx<'_>, out: &mut Findings<'_, '_>
     }
     let first = collections[0].span;
     let last = collections[collections.len() - 1].span;
-    let mut d = RULE
-        .diag(first.to(last), "several collections after `IN`, separated by commas")
-        .with_label("a comma list of collections")
-        .with_help("CockroachDB: `RESTORE FROM ... IN can only by used against a single collection path (per-locality)`; write the locality URIs as one parenthesised list, the `default` URI first");
-    if collections.iter().all(|c| !c.parens && c.items.len() == 1) {
-        d = d.with_fix(Fix::safe("parenthesise the list", wrap(first, last)));
-    }
-    out.push(d);
+    let span = first.to(last);
+    out.report(&RULE, span, || {
+        let mut d = RULE
+            .diag(span, "several collections after `IN`, separated by commas")
+            .with_label("a comma list of collections")
+            .with_help("CockroachDB: `RESTORE FROM ... IN can only by used against a single collection path (per-locality)`; write the locality URIs as one parenthesised list, the `default` URI first");
+        if collections.iter().all(|c| !c.parens && c.items.len() == 1) {
+            d = d.with_fix(Fix::safe("parenthesise the list", wrap(first, last)));
+        }
+        d
+    });
 }
 
 fn old_layers(layers: &[StrList], ctx: &Ctx<'_>, out: &mut Findings<'_, '_>) {
@@ -106,12 +109,13 @@ fn old_layers(layers: &[StrList], ctx: &Ctx<'_>, out: &mut Findings<'_, '_>) {
     let idx = ctx.file.locality();
     for run in index::misgrouped_runs(layers, ctx.facts, idx) {
         let (first, last) = (layers[run.start].span, layers[run.end - 1].span);
-        out.push(
-            RULE.diag(first.to(last), "these URIs are one locality-aware backup, but without parentheses RESTORE reads them as a chain (a full backup, then incrementals)")
+        let span = first.to(last);
+        out.report(&RULE, span, || {
+            RULE.diag(span, "these URIs are one locality-aware backup, but without parentheses RESTORE reads them as a chain (a full backup, then incrementals)")
                 .with_label("one backup, listed as several layers")
                 .with_help("in `RESTORE … FROM a, b` each comma-separated element is a layer of the chain; group the URIs of one locality-aware backup in parentheses, the `default` URI first: `FROM ('default-uri', 'other-locality-uri')`")
-                .with_fix(Fix::unsafe_("group the URIs in parentheses", wrap(first, last))),
-        );
+                .with_fix(Fix::unsafe_("group the URIs in parentheses", wrap(first, last)))
+        });
     }
     if !idx.broken {
         for layer in layers {
@@ -145,31 +149,33 @@ fn separate_backups(layer: &StrList, idx: &Index, ctx: &Ctx<'_>, out: &mut Findi
             _ => return,
         }
     }
-    let source = &ctx.source[layer.span.range()];
-    let mut d = RULE
-        .diag(layer.span, "these URIs are separate backups (a full backup and its incrementals), but the parentheses make RESTORE read them as one backup split by locality")
-        .with_label("several backups, grouped as one layer")
-        .with_help("a parenthesised group is one layer split by locality; list the layers of a chain without parentheses, oldest first: `FROM 'full', 'inc1', 'inc2'`");
-    for r in backups.iter().filter_map(|&i| idx.record(i)) {
-        d = d.with_secondary(r.list_span, "written by this backup");
-    }
-    if source.starts_with('(') && source.ends_with(')') {
-        let (s, e) = (layer.span.start as usize, layer.span.end as usize);
-        d = d.with_fix(Fix::unsafe_(
-            "remove the parentheses",
-            vec![
-                Edit {
-                    span: Span::new(s, s + 1),
-                    replacement: String::new(),
-                },
-                Edit {
-                    span: Span::new(e - 1, e),
-                    replacement: String::new(),
-                },
-            ],
-        ));
-    }
-    out.push(d);
+    out.report(&RULE, layer.span, || {
+        let source = &ctx.source[layer.span.range()];
+        let mut d = RULE
+            .diag(layer.span, "these URIs are separate backups (a full backup and its incrementals), but the parentheses make RESTORE read them as one backup split by locality")
+            .with_label("several backups, grouped as one layer")
+            .with_help("a parenthesised group is one layer split by locality; list the layers of a chain without parentheses, oldest first: `FROM 'full', 'inc1', 'inc2'`");
+        for r in backups.iter().filter_map(|&i| idx.record(i)) {
+            d = d.with_secondary(r.list_span, "written by this backup");
+        }
+        if source.starts_with('(') && source.ends_with(')') {
+            let (s, e) = (layer.span.start as usize, layer.span.end as usize);
+            d = d.with_fix(Fix::unsafe_(
+                "remove the parentheses",
+                vec![
+                    Edit {
+                        span: Span::new(s, s + 1),
+                        replacement: String::new(),
+                    },
+                    Edit {
+                        span: Span::new(e - 1, e),
+                        replacement: String::new(),
+                    },
+                ],
+            ));
+        }
+        d
+    });
 }
 
 fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Findings<'_, '_>) {

@@ -78,16 +78,16 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Findings<'_, '_>) {
             if listed.contains(&**loc) {
                 continue;
             }
-            let tier = match l {
-                Loc::Tier(t) => format!(" (locality `{t}`)"),
-                _ => String::new(),
-            };
-            out.push(
+            out.report(&RULE, read.list.span, || {
+                let tier = match l {
+                    Loc::Tier(t) => format!(" (locality `{t}`)"),
+                    _ => String::new(),
+                };
                 RULE.diag(read.list.span, format!("this RESTORE does not list `{loc}`{tier}, which an earlier backup of this file wrote to"))
                     .with_label("a locality is missing")
                     .with_secondary(*span, "written here")
-                    .with_help("the docs: \"you need to include every locality ever used, even if it was only used once\"; a missing store fails the restore with `expected manifest … not found in backup locations`"),
-            );
+                    .with_help("the docs: \"you need to include every locality ever used, even if it was only used once\"; a missing store fails the restore with `expected manifest … not found in backup locations`")
+            });
         }
     }
 }

@@ -56,11 +56,12 @@ fn check(_stmt: &Statement, ctx: &StatementCtx<'_>, out: &mut Findings<'_, '_>) 
         let (Loc::Tier(tier), Some(p)) = (&t.locality, &t.locality_param) else {
             continue;
         };
-        let raw = p.raw_value.unwrap_or("");
-        out.push(
-            RULE.diag(ctx.value_span(item, p.value_range.clone()), format!("a single {} URI with `COCKROACH_LOCALITY={raw}`", list.what))
+        let span = ctx.value_span(item, p.value_range.clone());
+        out.report(&RULE, span, || {
+            let raw = p.raw_value.unwrap_or("");
+            RULE.diag(span, format!("a single {} URI with `COCKROACH_LOCALITY={raw}`", list.what))
                 .with_label("locality on a single URI")
-                .with_help(format!("CockroachDB: `COCKROACH_LOCALITY {tier} is invalid for a single BACKUP location`; drop the parameter, use `default`, or list the `default` URI too in parentheses")),
-        );
+                .with_help(format!("CockroachDB: `COCKROACH_LOCALITY {tier} is invalid for a single BACKUP location`; drop the parameter, use `default`, or list the `default` URI too in parentheses"))
+        });
     }
 }

@@ -120,67 +120,70 @@ fn check_item(item: &StrValue, write_side: bool, ctx: &StatementCtx<'_>, out: &m
             continue;
         }
         let raw = p.raw_value.unwrap_or("");
-        let mut errors: Vec<&str> = Vec::new();
-        if raw.contains('+') {
-            errors.push("`+` (read as a space; write `%2B`)");
-        }
-        if raw.contains(';') {
-            errors.push("`;` (the whole parameter is dropped; write `%3B`)");
-        }
-        if raw
+        // What is wrong, decided here; the list of it is written only for a reported finding.
+        let plus = raw.contains('+');
+        let semicolon = raw.contains(';');
+        let percent = raw
             .char_indices()
-            .any(|(i, c)| c == '%' && bad_percent(raw, i))
-        {
-            errors.push(
-                "a `%` that starts no `%XX` escape (the whole parameter is dropped; write `%25`)",
-            );
-        }
-        let mut cut = false;
-        if let Some(next) = uri.params.get(n + 1)
-            && next.range.start == p.range.end + 1
-            && next.key.bytes().any(|b| b.is_ascii_lowercase())
-        {
-            errors.push("`&` (it ends the value and starts another parameter; write `%26`)");
-            cut = true;
-        }
-        if n + 1 == uri.params.len() && text[p.range.end..].starts_with('#') {
-            errors.push("`#` (it starts the URI fragment and ends the value; write `%23`)");
-            cut = true;
-        }
+            .any(|(i, c)| c == '%' && bad_percent(raw, i));
+        let ampersand = uri.params.get(n + 1).is_some_and(|next| {
+            next.range.start == p.range.end + 1
+                && next.key.bytes().any(|b| b.is_ascii_lowercase())
+        });
+        let fragment = n + 1 == uri.params.len() && text[p.range.end..].starts_with('#');
+        let cut = ampersand || fragment;
+        let errors = plus || semicolon || percent || cut;
         let has_eq = raw.contains('=');
-        if errors.is_empty() && !has_eq {
+        if !errors && !has_eq {
             continue;
         }
         let span = ctx.value_span(item, p.value_range.clone());
-        let severity = if !errors.is_empty() && write_side {
+        let severity = if errors && write_side {
             Severity::Error
         } else {
             Severity::Warning
         };
-        let mut what: Vec<&str> = Vec::new();
-        if has_eq {
-            what.push("`=` (write `%3D`)");
-        }
-        what.extend(errors.iter().copied());
-        let mut d = RULE
-            .diag(span, format!("`COCKROACH_LOCALITY` value is not URL-encoded: {}", what.join(", ")))
-            .with_severity(severity)
-            .with_label("not URL-encoded")
-            .with_help(if write_side {
-                "the docs: \"The locality query string parameters must be URL-encoded\" (`region=us-west` → `region%3Dus-west`); a broken value matches no node, or CockroachDB reports `multiple URLs are provided for partitioned BACKUP, but COCKROACH_LOCALITY is not specified`"
-            } else {
-                "the docs: \"The locality query string parameters must be URL-encoded\" (`region=us-west` → `region%3Dus-west`); RESTORE and SHOW BACKUP ignore the parameter, but keep the URIs identical to the backup's"
-            });
-        if !cut && ctx.is_plain_literal(item) {
-            d = d.with_fix(Fix::safe(
-                "URL-encode the locality value",
-                vec![Edit {
-                    span,
-                    replacement: encode(raw),
-                }],
-            ));
-        }
-        out.push(d);
+        out.report_as(&RULE, severity, span, || {
+            let what: Vec<&str> = [
+                (has_eq, "`=` (write `%3D`)"),
+                (plus, "`+` (read as a space; write `%2B`)"),
+                (semicolon, "`;` (the whole parameter is dropped; write `%3B`)"),
+                (
+                    percent,
+                    "a `%` that starts no `%XX` escape (the whole parameter is dropped; write `%25`)",
+                ),
+                (
+                    ampersand,
+                    "`&` (it ends the value and starts another parameter; write `%26`)",
+                ),
+                (
+                    fragment,
+                    "`#` (it starts the URI fragment and ends the value; write `%23`)",
+                ),
+            ]
+            .into_iter()
+            .filter_map(|(found, error)| found.then_some(error))
+            .collect();
+            let mut d = RULE
+                .diag(span, format!("`COCKROACH_LOCALITY` value is not URL-encoded: {}", what.join(", ")))
+                .with_severity(severity)
+                .with_label("not URL-encoded")
+                .with_help(if write_side {
+                    "the docs: \"The locality query string parameters must be URL-encoded\" (`region=us-west` → `region%3Dus-west`); a broken value matches no node, or CockroachDB reports `multiple URLs are provided for partitioned BACKUP, but COCKROACH_LOCALITY is not specified`"
+                } else {
+                    "the docs: \"The locality query string parameters must be URL-encoded\" (`region=us-west` → `region%3Dus-west`); RESTORE and SHOW BACKUP ignore the parameter, but keep the URIs identical to the backup's"
+                });
+            if !cut && ctx.is_plain_literal(item) {
+                d = d.with_fix(Fix::safe(
+                    "URL-encode the locality value",
+                    vec![Edit {
+                        span,
+                        replacement: encode(raw),
+                    }],
+                ));
+            }
+            d
+        });
     }
 }
 
