@@ -45,7 +45,7 @@ pub static RULE: Rule = Rule {
 pub fn check_markdown(md: &Markdown, _ctx: &ScriptCtx<'_>, out: &mut Findings<'_, '_>) {
     for fence in &md.fences {
         for slash in &fence.continuations {
-            out.push(
+            out.report(&RULE, *slash, || {
                 RULE.diag(*slash, "`\\` line continuation in SQL: the statement fails when pasted into a SQL shell")
                     .with_label("not SQL")
                     .with_help("remove it: a SQL statement runs until its `;`")
@@ -55,8 +55,8 @@ pub fn check_markdown(md: &Markdown, _ctx: &ScriptCtx<'_>, out: &mut Findings<'_
                             span: *slash,
                             replacement: String::new(),
                         }],
-                    )),
-            );
+                    ))
+            });
         }
     }
 }

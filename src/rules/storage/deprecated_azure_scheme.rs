@@ -52,22 +52,22 @@ fn check(_: &Statement, ctx: &StatementCtx<'_>, out: &mut Findings<'_, '_>) {
             continue;
         }
         let range = 0..t.uri.scheme.len();
-        let mut d = RULE
-            .diag(
-                t.span(ctx, range.clone()),
-                format!("`{}://` is deprecated", t.uri.scheme),
-            )
-            .with_label("use `azure-blob`")
-            .with_help("`azure-blob` is the Azure Blob Storage scheme from v23.1; the old name selects the same provider");
-        if let Some(fix) = t.fix(
-            ctx,
-            range,
-            "azure-blob".to_string(),
-            "use the `azure-blob` scheme",
-            true,
-        ) {
-            d = d.with_fix(fix);
-        }
-        out.push(d);
+        let span = t.span(ctx, range.clone());
+        out.report(&RULE, span, || {
+            let mut d = RULE
+                .diag(span, format!("`{}://` is deprecated", t.uri.scheme))
+                .with_label("use `azure-blob`")
+                .with_help("`azure-blob` is the Azure Blob Storage scheme from v23.1; the old name selects the same provider");
+            if let Some(fix) = t.fix(
+                ctx,
+                range,
+                "azure-blob".to_string(),
+                "use the `azure-blob` scheme",
+                true,
+            ) {
+                d = d.with_fix(fix);
+            }
+            d
+        });
     }
 }

@@ -52,13 +52,18 @@ fn check(_: &Statement, ctx: &StatementCtx<'_>, out: &mut Findings<'_, '_>) {
             continue;
         }
         let at = t.uri.scheme.len() + 3;
-        let mut d = RULE
-            .diag(t.span(ctx, 0..at), "`external` URI without a connection name")
-            .with_label("the connection name goes right after `://`")
-            .with_help("CockroachDB: `host component of an external URI must refer to an existing External Connection object`; write `external://<connection name>[/subdirectory]`");
-        if let Some(fix) = t.host_from_path_fix(ctx, |first| format!("use the connection `{first}`")) {
-            d = d.with_fix(fix);
-        }
-        out.push(d);
+        let span = t.span(ctx, 0..at);
+        out.report(&RULE, span, || {
+            let mut d = RULE
+                .diag(span, "`external` URI without a connection name")
+                .with_label("the connection name goes right after `://`")
+                .with_help("CockroachDB: `host component of an external URI must refer to an existing External Connection object`; write `external://<connection name>[/subdirectory]`");
+            if let Some(fix) =
+                t.host_from_path_fix(ctx, |first| format!("use the connection `{first}`"))
+            {
+                d = d.with_fix(fix);
+            }
+            d
+        });
     }
 }

@@ -63,9 +63,9 @@ fn check(_: &Statement, ctx: &StatementCtx<'_>, out: &mut Findings<'_, '_>) {
             ),
             _ => continue,
         };
-        let range = 0..t.uri.scheme.len();
-        out.push(
-            RULE.diag(t.span(ctx, range), message)
+        let span = t.span(ctx, 0..t.uri.scheme.len());
+        out.report(&RULE, span, || {
+            RULE.diag(span, message)
                 .with_label("not an off-cluster backup")
                 .with_help(format!(
                     "{why}; for disaster recovery write to cloud storage (`s3://`, `gs://`, `azure-blob://`){}",
@@ -74,7 +74,7 @@ fn check(_: &Statement, ctx: &StatementCtx<'_>, out: &mut Findings<'_, '_>) {
                     } else {
                         ""
                     }
-                )),
-        );
+                ))
+        });
     }
 }

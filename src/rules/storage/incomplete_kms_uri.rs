@@ -71,53 +71,51 @@ fn check(_: &Statement, ctx: &StatementCtx<'_>, out: &mut Findings<'_, '_>) {
         };
         let scheme_end = t.uri.scheme.len() + 3;
         if !t.uri.host.is_empty() || t.uri.userinfo.is_some() {
-            let range = t.range_of(t.uri.host);
-            out.push(
-                RULE.diag(
-                    t.span(ctx, range),
-                    "the KMS key is written as the URI's host",
-                )
-                .with_label("the key goes in the path, after three slashes")
-                .with_help(format!(
-                    "CockroachDB reads the key from the path, so this URI has no key (or a wrong one); write `{form}`"
-                )),
-            );
+            let span = t.span(ctx, t.range_of(t.uri.host));
+            out.report(&RULE, span, || {
+                RULE.diag(span, "the KMS key is written as the URI's host")
+                    .with_label("the key goes in the path, after three slashes")
+                    .with_help(format!(
+                        "CockroachDB reads the key from the path, so this URI has no key (or a wrong one); write `{form}`"
+                    ))
+            });
             continue;
         }
         let key = t.uri.path.trim_start_matches('/');
         if key.is_empty() {
-            out.push(
-                RULE.diag(t.span(ctx, 0..scheme_end), "KMS URI without a key")
+            let span = t.span(ctx, 0..scheme_end);
+            out.report(&RULE, span, || {
+                RULE.diag(span, "KMS URI without a key")
                     .with_label("no key in the path")
-                    .with_help(format!("CockroachDB: {empty_text}; write `{form}`")),
-            );
+                    .with_help(format!("CockroachDB: {empty_text}; write `{form}`"))
+            });
             continue;
         }
         let q = r.query();
         match provider {
             Provider::AwsKms if !q.has("REGION") && !q.has("AWS_ENDPOINT") => {
-                let mut d = RULE
-                    .diag(t.span(ctx, 0..scheme_end), "AWS KMS URI without `REGION`")
-                    .with_label("no region")
-                    .with_help("CockroachDB: `could not find the aws kms region`; add `REGION=<the key's region>` (KMS URIs take `REGION`, not `AWS_REGION`)");
-                if let Some(p) = q.pair("AWS_REGION") {
-                    d = d.with_secondary(
-                        t.span(ctx, p.param.range.clone()),
-                        "`AWS_REGION` is the S3 parameter",
-                    );
-                }
-                out.push(d);
+                let span = t.span(ctx, 0..scheme_end);
+                out.report(&RULE, span, || {
+                    let mut d = RULE
+                        .diag(span, "AWS KMS URI without `REGION`")
+                        .with_label("no region")
+                        .with_help("CockroachDB: `could not find the aws kms region`; add `REGION=<the key's region>` (KMS URIs take `REGION`, not `AWS_REGION`)");
+                    if let Some(p) = q.pair("AWS_REGION") {
+                        d = d.with_secondary(
+                            t.span(ctx, p.param.range.clone()),
+                            "`AWS_REGION` is the S3 parameter",
+                        );
+                    }
+                    d
+                });
             }
             Provider::AzureKms if key.split('/').count() != 2 => {
-                let range = t.range_of(t.uri.path);
-                out.push(
-                    RULE.diag(
-                        t.span(ctx, range),
-                        "Azure KMS key path is not `<key name>/<key version>`",
-                    )
-                    .with_label("expected two path segments")
-                    .with_help("CockroachDB: `azure kms key must be of form 'id/version'`"),
-                );
+                let span = t.span(ctx, t.range_of(t.uri.path));
+                out.report(&RULE, span, || {
+                    RULE.diag(span, "Azure KMS key path is not `<key name>/<key version>`")
+                        .with_label("expected two path segments")
+                        .with_help("CockroachDB: `azure kms key must be of form 'id/version'`")
+                });
             }
             _ => {}
         }

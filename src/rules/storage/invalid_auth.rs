@@ -73,56 +73,52 @@ fn check(_: &Statement, ctx: &StatementCtx<'_>, out: &mut Findings<'_, '_>) {
             continue;
         }
         let range = pair.param.value_range.clone();
-        let suggestion = common::suggest(value, &["specified", "implicit"]);
-        let (severity, consequence) = if provider == Provider::Gs && !gs_default {
-            let has_creds = query.has("CREDENTIALS")
-                || (ctx.target >= common::V22_2 && query.has("BEARER_TOKEN"));
-            if has_creds {
-                (
-                    Severity::Warning,
-                    "Google Cloud Storage treats it as `specified` and authenticates with the URI's credentials".to_string(),
-                )
-            } else if ctx.target >= common::V22_2 {
-                (
-                    Severity::Error,
-                    "Google Cloud Storage treats it as `specified` and fails: `CREDENTIALS or BEARER_TOKEN must be set if \"AUTH\" is \"specified\"`".to_string(),
-                )
-            } else {
-                (
-                    Severity::Error,
-                    "Google Cloud Storage treats it as `specified` and fails: `CREDENTIALS must be set unless \"AUTH\" is \"implicit\"`".to_string(),
-                )
-            }
+        // Google Cloud Storage reads any other value as `specified`: only a warning when the
+        // URI carries credentials for that.
+        let gs_specified = provider == Provider::Gs && !gs_default;
+        let has_creds = gs_specified
+            && (query.has("CREDENTIALS")
+                || (ctx.target >= common::V22_2 && query.has("BEARER_TOKEN")));
+        let severity = if has_creds {
+            Severity::Warning
         } else {
-            (
-                Severity::Error,
-                format!("CockroachDB rejects the statement: `unsupported value {value} for AUTH`"),
-            )
+            Severity::Error
         };
-        let mut help = consequence;
-        if value == "default" {
-            help.push_str("; `AUTH=default` was removed in v21.2: use `implicit` (the nodes' own credentials) or `specified` with `CREDENTIALS`");
-        } else if let Some(s) = suggestion {
-            help.push_str(&format!("; did you mean `{s}`? Values are case-sensitive"));
-        } else {
-            help.push_str("; `AUTH` is `specified` (credentials in the URI, the default) or `implicit` (the nodes' own credentials)");
-        }
-        let mut d = RULE
-            .diag(
-                t.span(ctx, range.clone()),
-                format!("unsupported `AUTH` value `{value}`"),
-            )
-            .with_label(match suggestion {
-                Some(s) => format!("did you mean `{s}`?"),
-                None => "expected `specified` or `implicit`".to_string(),
-            })
-            .with_help(help)
-            .with_severity(severity);
-        if let Some(s) = suggestion
-            && let Some(fix) = t.fix(ctx, range, s.to_string(), format!("set `AUTH={s}`"), false)
-        {
-            d = d.with_fix(fix);
-        }
-        out.push(d);
+        let span = t.span(ctx, range.clone());
+        out.report_as(&RULE, severity, span, || {
+            let suggestion = common::suggest(value, &["specified", "implicit"]);
+            let consequence = if has_creds {
+                "Google Cloud Storage treats it as `specified` and authenticates with the URI's credentials".to_string()
+            } else if gs_specified && ctx.target >= common::V22_2 {
+                "Google Cloud Storage treats it as `specified` and fails: `CREDENTIALS or BEARER_TOKEN must be set if \"AUTH\" is \"specified\"`".to_string()
+            } else if gs_specified {
+                "Google Cloud Storage treats it as `specified` and fails: `CREDENTIALS must be set unless \"AUTH\" is \"implicit\"`".to_string()
+            } else {
+                format!("CockroachDB rejects the statement: `unsupported value {value} for AUTH`")
+            };
+            let mut help = consequence;
+            if value == "default" {
+                help.push_str("; `AUTH=default` was removed in v21.2: use `implicit` (the nodes' own credentials) or `specified` with `CREDENTIALS`");
+            } else if let Some(s) = suggestion {
+                help.push_str(&format!("; did you mean `{s}`? Values are case-sensitive"));
+            } else {
+                help.push_str("; `AUTH` is `specified` (credentials in the URI, the default) or `implicit` (the nodes' own credentials)");
+            }
+            let mut d = RULE
+                .diag(span, format!("unsupported `AUTH` value `{value}`"))
+                .with_label(match suggestion {
+                    Some(s) => format!("did you mean `{s}`?"),
+                    None => "expected `specified` or `implicit`".to_string(),
+                })
+                .with_help(help)
+                .with_severity(severity);
+            if let Some(s) = suggestion
+                && let Some(fix) =
+                    t.fix(ctx, range, s.to_string(), format!("set `AUTH={s}`"), false)
+            {
+                d = d.with_fix(fix);
+            }
+            d
+        });
     }
 }

@@ -82,17 +82,23 @@ fn check(_: &Statement, ctx: &StatementCtx<'_>, out: &mut Findings<'_, '_>) {
     }
 }
 
+/// The span of a pair's value: where a finding on the value is reported.
+fn value_span(t: &Target<'_>, pair: &GoPair<'_, '_>, ctx: &StatementCtx<'_>) -> Span {
+    t.span(ctx, pair.param.value_range.clone())
+}
+
 fn value_diag(
     t: &Target<'_>,
     pair: &GoPair<'_, '_>,
     ctx: &StatementCtx<'_>,
+    span: Span,
     message: String,
     help: String,
     suggestion: Option<&str>,
 ) -> Diagnostic {
     let range = pair.param.value_range.clone();
     let mut d = RULE
-        .diag(t.span(ctx, range.clone()), message)
+        .diag(span, message)
         .with_label(match suggestion {
             Some(s) => format!("did you mean `{s}`?"),
             None => "invalid value".to_string(),
@@ -120,26 +126,30 @@ fn s3(r: &UriReading<'_>, ctx: &StatementCtx<'_>, out: &mut Findings<'_, '_>) {
             "" | "AES256" => {}
             "aws:kms" => {
                 if !q.has("AWS_SERVER_KMS_ID") {
-                    out.push(
+                    let span = t.span(ctx, pair.param.range.clone());
+                    out.report(&RULE, span, || {
                         RULE.diag(
-                            t.span(ctx, pair.param.range.clone()),
+                            span,
                             "`AWS_SERVER_ENC_MODE=aws:kms` without `AWS_SERVER_KMS_ID`",
                         )
                         .with_label("needs the KMS key to encrypt with")
-                        .with_help("CockroachDB: `AWS_SERVER_KMS_ID param must be set when using aws:kms server side encryption mode.`; add `AWS_SERVER_KMS_ID=<key ARN or ID>` (URL-encoded)"),
-                    );
+                        .with_help("CockroachDB: `AWS_SERVER_KMS_ID param must be set when using aws:kms server side encryption mode.`; add `AWS_SERVER_KMS_ID=<key ARN or ID>` (URL-encoded)")
+                    });
                 }
             }
             _ => {
-                let suggestion = common::suggest(mode, &["AES256", "aws:kms"]);
-                out.push(value_diag(
-                    t,
-                    pair,
-                    ctx,
-                    format!("unsupported server encryption mode `{mode}`"),
-                    format!("CockroachDB: ``unsupported server encryption mode {mode}. Supported values are `aws:kms` and `AES256`.``"),
-                    suggestion,
-                ));
+                let span = value_span(t, pair, ctx);
+                out.report(&RULE, span, || {
+                    value_diag(
+                        t,
+                        pair,
+                        ctx,
+                        span,
+                        format!("unsupported server encryption mode `{mode}`"),
+                        format!("CockroachDB: ``unsupported server encryption mode {mode}. Supported values are `aws:kms` and `AES256`.``"),
+                        common::suggest(mode, &["AES256", "aws:kms"]),
+                    )
+                });
             }
         }
     }
@@ -162,16 +172,19 @@ fn s3(r: &UriReading<'_>, ctx: &StatementCtx<'_>, out: &mut Findings<'_, '_>) {
                 | "False"
         );
         if !v.is_empty() && !go_bool {
-            let suggestion = common::suggest(v, &["true", "false"]);
-            out.push(value_diag(
-                t,
-                pair,
-                ctx,
-                format!("`AWS_USE_PATH_STYLE={v}` is not a boolean"),
-                "CockroachDB: `cannot parse AWS_USE_PATH_STYLE as bool`; write `true` or `false`"
-                    .into(),
-                suggestion,
-            ));
+            let span = value_span(t, pair, ctx);
+            out.report(&RULE, span, || {
+                value_diag(
+                    t,
+                    pair,
+                    ctx,
+                    span,
+                    format!("`AWS_USE_PATH_STYLE={v}` is not a boolean"),
+                    "CockroachDB: `cannot parse AWS_USE_PATH_STYLE as bool`; write `true` or `false`"
+                        .into(),
+                    common::suggest(v, &["true", "false"]),
+                )
+            });
         }
     }
     if let Some(pair) = q.pair("S3_STORAGE_CLASS") {
@@ -180,31 +193,33 @@ fn s3(r: &UriReading<'_>, ctx: &StatementCtx<'_>, out: &mut Findings<'_, '_>) {
             return;
         }
         if !STORAGE_CLASSES.contains(&class) {
-            let suggestion = common::suggest(class, STORAGE_CLASSES);
-            out.push(
+            let span = value_span(t, pair, ctx);
+            out.report_as(&RULE, Severity::Warning, span, || {
                 value_diag(
                     t,
                     pair,
                     ctx,
+                    span,
                     format!("`{class}` is not an S3 storage class"),
                     format!(
                         "S3 rejects every write with an unknown storage class (`InvalidStorageClass`), so the backup fails; classes: {}",
                         STORAGE_CLASSES.join(", ")
                     ),
-                    suggestion,
+                    common::suggest(class, STORAGE_CLASSES),
                 )
-                .with_severity(Severity::Warning),
-            );
+                .with_severity(Severity::Warning)
+            });
         } else if matches!(class, "GLACIER" | "DEEP_ARCHIVE") && t.role.writes_backup() {
-            out.push(
+            let span = value_span(t, pair, ctx);
+            out.report_as(&RULE, Severity::Warning, span, || {
                 RULE.diag(
-                    t.span(ctx, pair.param.value_range.clone()),
+                    span,
                     format!("`S3_STORAGE_CLASS={class}` cannot hold a backup collection"),
                 )
                 .with_severity(Severity::Warning)
                 .with_label("objects are not readable without a manual restore")
-                .with_help("Glacier Flexible Retrieval and Glacier Deep Archive are not compatible with incremental backups (CockroachDB docs): later backups and restores must read these objects; use `STANDARD_IA`, `INTELLIGENT_TIERING` or `GLACIER_IR`, or a lifecycle rule for old backups"),
-            );
+                .with_help("Glacier Flexible Retrieval and Glacier Deep Archive are not compatible with incremental backups (CockroachDB docs): later backups and restores must read these objects; use `STANDARD_IA`, `INTELLIGENT_TIERING` or `GLACIER_IR`, or a lifecycle rule for old backups")
+            });
         }
     }
 }
@@ -222,16 +237,19 @@ fn azure(r: &UriReading<'_>, ctx: &StatementCtx<'_>, out: &mut Findings<'_, '_>)
     {
         return;
     }
-    let suggestion = common::suggest(env, AZURE_ENVIRONMENTS);
-    out.push(value_diag(
-        t,
-        pair,
-        ctx,
-        format!("`{env}` is not an Azure environment"),
-        format!(
-            "opening the storage fails (`azure environment: autorest/azure: There is no cloud environment matching the name`); environments: {}",
-            AZURE_ENVIRONMENTS.join(", ")
-        ),
-        suggestion,
-    ));
+    let span = value_span(t, pair, ctx);
+    out.report(&RULE, span, || {
+        value_diag(
+            t,
+            pair,
+            ctx,
+            span,
+            format!("`{env}` is not an Azure environment"),
+            format!(
+                "opening the storage fails (`azure environment: autorest/azure: There is no cloud environment matching the name`); environments: {}",
+                AZURE_ENVIRONMENTS.join(", ")
+            ),
+            common::suggest(env, AZURE_ENVIRONMENTS),
+        )
+    });
 }

@@ -62,10 +62,10 @@ fn check(_: &Statement, ctx: &StatementCtx<'_>, out: &mut Findings<'_, '_>) {
         if templated {
             continue;
         }
-        out.push(
+        out.report(&RULE, value.span, || {
             RULE.diag(value.span, "plain-text `encryption_passphrase`")
                 .with_label("the backup's key, written in the script")
-                .with_help("CockroachDB shows it as `'*****'` in job descriptions, but this file, shell history and client logs keep it; pass it as a placeholder (`encryption_passphrase = $1`) bound from a secret store, or encrypt with `kms = '…'` instead"),
-        );
+                .with_help("CockroachDB shows it as `'*****'` in job descriptions, but this file, shell history and client logs keep it; pass it as a placeholder (`encryption_passphrase = $1`) bound from a secret store, or encrypt with `kms = '…'` instead")
+        });
     }
 }

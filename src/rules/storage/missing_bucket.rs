@@ -60,23 +60,25 @@ fn check(_: &Statement, ctx: &StatementCtx<'_>, out: &mut Findings<'_, '_>) {
             continue;
         }
         let scheme_end = t.uri.scheme.len() + 3;
-        let consequence = match provider {
-            Provider::S3 => "CockroachDB rejects the statement: `empty host component; s3 URI must specify a target bucket`".to_string(),
-            _ => format!("every read and write of the {what} fails, since there is none to use"),
-        };
-        let mut d = RULE
-            .diag(
-                t.span(ctx, 0..scheme_end),
-                format!("no {what} in this `{}` URI", t.uri.scheme),
-            )
-            .with_label(format!("the {what} goes right after `://`"))
-            .with_help(format!(
-                "{consequence}; write `{}://<{what}>/<path>`",
-                t.uri.scheme
-            ));
-        if let Some(fix) = t.host_from_path_fix(ctx, |first| format!("use `{first}` as the {what}")) {
-            d = d.with_fix(fix);
-        }
-        out.push(d);
+        let span = t.span(ctx, 0..scheme_end);
+        out.report(&RULE, span, || {
+            let consequence = match provider {
+                Provider::S3 => "CockroachDB rejects the statement: `empty host component; s3 URI must specify a target bucket`".to_string(),
+                _ => format!("every read and write of the {what} fails, since there is none to use"),
+            };
+            let mut d = RULE
+                .diag(span, format!("no {what} in this `{}` URI", t.uri.scheme))
+                .with_label(format!("the {what} goes right after `://`"))
+                .with_help(format!(
+                    "{consequence}; write `{}://<{what}>/<path>`",
+                    t.uri.scheme
+                ));
+            if let Some(fix) =
+                t.host_from_path_fix(ctx, |first| format!("use `{first}` as the {what}"))
+            {
+                d = d.with_fix(fix);
+            }
+            d
+        });
     }
 }

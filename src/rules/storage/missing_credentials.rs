@@ -94,13 +94,62 @@ fn check(_: &Statement, ctx: &StatementCtx<'_>, out: &mut Findings<'_, '_>) {
         if miscased {
             continue;
         }
-        out.push(report(t, query, provider, problem, ctx));
+        let auth = query.pair("AUTH");
+        let span = match auth {
+            Some(p) => t.span(ctx, p.param.range.clone()),
+            None => t.item.span,
+        };
+        // No `AUTH` and no credential at all: still rejected as written, but that is how the
+        // docs abbreviate URIs when they illustrate something else, so a warning.
+        let severity = if problem.bare && auth.is_none() {
+            Severity::Warning
+        } else {
+            RULE.severity
+        };
+        out.report_as(&RULE, severity, span, || {
+            report(t, query, provider, problem, span, severity, ctx)
+        });
+    }
+}
+
+/// A text of a problem, made into words only when the finding is reported.
+enum Words {
+    Fixed(&'static str),
+    /// `before`, then `names` joined by `sep`, then `after`.
+    List {
+        before: &'static str,
+        names: Vec<&'static str>,
+        sep: &'static str,
+        after: &'static str,
+    },
+    /// [`Words::List`] of the problem's `missing`.
+    Missing {
+        before: &'static str,
+        sep: &'static str,
+        after: &'static str,
+    },
+}
+
+impl Words {
+    fn text(self, missing: &[&str]) -> Text {
+        match self {
+            Words::Fixed(s) => s.into(),
+            Words::List {
+                before,
+                names,
+                sep,
+                after,
+            } => [before, &names.join(sep), after].concat().into(),
+            Words::Missing { before, sep, after } => {
+                [before, &missing.join(sep), after].concat().into()
+            }
+        }
     }
 }
 
 struct Problem {
-    message: Text,
-    crdb: Text,
+    message: Words,
+    crdb: Words,
     /// Whether the URI has no credential of any kind (so `AUTH=implicit` is a plausible fix).
     bare: bool,
     /// The parameters whose absence is reported.
@@ -122,19 +171,17 @@ fn aws(q: &GoQuery<'_, '_>) -> Option<Problem> {
     // Each text written out (no formatting: the docs report thousands of these).
     let key_id = missing == "AWS_ACCESS_KEY_ID";
     Some(Problem {
-        message: match (q.pair("AUTH").is_some(), key_id) {
+        message: Words::Fixed(match (q.pair("AUTH").is_some(), key_id) {
             (true, true) => "`AUTH=specified` needs `AWS_ACCESS_KEY_ID`",
             (true, false) => "`AUTH=specified` needs `AWS_SECRET_ACCESS_KEY`",
             (false, true) => "no `AUTH` (so `specified`) and no `AWS_ACCESS_KEY_ID`",
             (false, false) => "no `AUTH` (so `specified`) and no `AWS_SECRET_ACCESS_KEY`",
-        }
-        .into(),
-        crdb: if key_id {
+        }),
+        crdb: Words::Fixed(if key_id {
             "AUTH is set to 'specified', but AWS_ACCESS_KEY_ID is not set"
         } else {
             "AUTH is set to 'specified', but AWS_SECRET_ACCESS_KEY is not set"
-        }
-        .into(),
+        }),
         bare,
         missing: vec![missing],
     })
@@ -149,8 +196,8 @@ fn google(q: &GoQuery<'_, '_>, provider: Provider, target: Version) -> Option<Pr
             return None;
         }
         return Some(Problem {
-            message: "`AUTH=specified` needs `CREDENTIALS`".into(),
-            crdb: "CREDENTIALS must be set if AUTH is specified".into(),
+            message: Words::Fixed("`AUTH=specified` needs `CREDENTIALS`"),
+            crdb: Words::Fixed("CREDENTIALS must be set if AUTH is specified"),
             bare: true,
             missing: vec!["CREDENTIALS"],
         });
@@ -165,12 +212,12 @@ fn google(q: &GoQuery<'_, '_>, provider: Provider, target: Version) -> Option<Pr
         "CREDENTIALS must be set unless \"AUTH\" is \"implicit\""
     };
     Some(Problem {
-        message: if q.pair("AUTH").is_some() {
-            "`AUTH=specified` needs `CREDENTIALS` or `BEARER_TOKEN`".into()
+        message: Words::Fixed(if q.pair("AUTH").is_some() {
+            "`AUTH=specified` needs `CREDENTIALS` or `BEARER_TOKEN`"
         } else {
-            "no `AUTH` (so `specified`) and no `CREDENTIALS` or `BEARER_TOKEN`".into()
-        },
-        crdb: crdb.into(),
+            "no `AUTH` (so `specified`) and no `CREDENTIALS` or `BEARER_TOKEN`"
+        }),
+        crdb: Words::Fixed(crdb),
         bare: true,
         missing: vec!["CREDENTIALS", "BEARER_TOKEN"],
     })
@@ -181,8 +228,8 @@ const ROLE_CREDS: [&str; 3] = ["AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_CLIE
 fn azure(q: &GoQuery<'_, '_>, target: Version) -> Option<Problem> {
     if !q.has("AZURE_ACCOUNT_NAME") {
         return Some(Problem {
-            message: "Azure URI without `AZURE_ACCOUNT_NAME`".into(),
-            crdb: "azure uri missing \"AZURE_ACCOUNT_NAME\" parameter".into(),
+            message: Words::Fixed("Azure URI without `AZURE_ACCOUNT_NAME`"),
+            crdb: Words::Fixed("azure uri missing \"AZURE_ACCOUNT_NAME\" parameter"),
             bare: false,
             missing: vec!["AZURE_ACCOUNT_NAME"],
         });
@@ -192,8 +239,8 @@ fn azure(q: &GoQuery<'_, '_>, target: Version) -> Option<Problem> {
             return None;
         }
         return Some(Problem {
-            message: "Azure URI without `AZURE_ACCOUNT_KEY`".into(),
-            crdb: "azure uri missing \"AZURE_ACCOUNT_KEY\" parameter".into(),
+            message: Words::Fixed("Azure URI without `AZURE_ACCOUNT_KEY`"),
+            crdb: Words::Fixed("azure uri missing \"AZURE_ACCOUNT_KEY\" parameter"),
             bare: false,
             missing: vec!["AZURE_ACCOUNT_KEY"],
         });
@@ -215,12 +262,18 @@ fn azure(q: &GoQuery<'_, '_>, target: Version) -> Option<Problem> {
             return None;
         }
         return Some(Problem {
-            message: format!("`AUTH=implicit` with `{}`", extra.join("`, `")).into(),
-            crdb: format!(
-                "implicit azure auth does not support uri param {}",
-                extra.join(", ")
-            )
-            .into(),
+            message: Words::List {
+                before: "`AUTH=implicit` with `",
+                names: extra.clone(),
+                sep: "`, `",
+                after: "`",
+            },
+            crdb: Words::List {
+                before: "implicit azure auth does not support uri param ",
+                names: extra,
+                sep: ", ",
+                after: "",
+            },
             bare: false,
             missing: Vec::new(),
         });
@@ -232,22 +285,28 @@ fn azure(q: &GoQuery<'_, '_>, target: Version) -> Option<Problem> {
     if ok {
         return None;
     }
+    let bare = !key && roles.is_empty();
     let message = if key {
-        format!(
-            "`AZURE_ACCOUNT_KEY` together with `{}`: choose one authentication method",
-            roles.join("`, `")
-        )
-        .into()
+        Words::List {
+            before: "`AZURE_ACCOUNT_KEY` together with `",
+            names: roles,
+            sep: "`, `",
+            after: "`: choose one authentication method",
+        }
     } else if roles.is_empty() {
-        "Azure URI without credentials: `AZURE_ACCOUNT_KEY` or all three of `AZURE_TENANT_ID`, `AZURE_CLIENT_ID`, `AZURE_CLIENT_SECRET`".into()
+        Words::Fixed("Azure URI without credentials: `AZURE_ACCOUNT_KEY` or all three of `AZURE_TENANT_ID`, `AZURE_CLIENT_ID`, `AZURE_CLIENT_SECRET`")
     } else {
-        let missing: Vec<&str> = ROLE_CREDS.into_iter().filter(|k| !q.has(k)).collect();
-        format!("app-registration auth without `{}`", missing.join("`, `")).into()
+        Words::List {
+            before: "app-registration auth without `",
+            names: ROLE_CREDS.into_iter().filter(|k| !q.has(k)).collect(),
+            sep: "`, `",
+            after: "`",
+        }
     };
     Some(Problem {
         message,
-        crdb: "explicit azure uri requires exactly one authentication method: \"AZURE_ACCOUNT_KEY\" OR all three of \"AZURE_TENANT_ID\", \"AZURE_CLIENT_ID\", and \"AZURE_CLIENT_SECRET\"".into(),
-        bare: !key && roles.is_empty(),
+        crdb: Words::Fixed("explicit azure uri requires exactly one authentication method: \"AZURE_ACCOUNT_KEY\" OR all three of \"AZURE_TENANT_ID\", \"AZURE_CLIENT_ID\", and \"AZURE_CLIENT_SECRET\""),
+        bare,
         missing: ["AZURE_ACCOUNT_KEY", "AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET"]
             .into_iter()
             .filter(|k| !q.has(k))
@@ -259,8 +318,8 @@ fn azure_kms(q: &GoQuery<'_, '_>) -> Option<Problem> {
     let auth = q.get("AUTH");
     if specified(auth) && q.has("AZURE_ACCOUNT_KEY") {
         return Some(Problem {
-            message: "Azure KMS does not take `AZURE_ACCOUNT_KEY`".into(),
-            crdb: "azure kms requires explicit auth (RBAC) or implicit auth".into(),
+            message: Words::Fixed("Azure KMS does not take `AZURE_ACCOUNT_KEY`"),
+            crdb: Words::Fixed("azure kms requires explicit auth (RBAC) or implicit auth"),
             bare: false,
             missing: Vec::new(),
         });
@@ -278,12 +337,16 @@ fn azure_kms(q: &GoQuery<'_, '_>) -> Option<Problem> {
     }
     if !missing.is_empty() {
         return Some(Problem {
-            message: format!("Azure KMS URI without `{}`", missing.join("`, `")).into(),
-            crdb: format!(
-                "kms explicit auth URI expected but did not receive: {}",
-                missing.join(", ")
-            )
-            .into(),
+            message: Words::Missing {
+                before: "Azure KMS URI without `",
+                sep: "`, `",
+                after: "`",
+            },
+            crdb: Words::Missing {
+                before: "kms explicit auth URI expected but did not receive: ",
+                sep: ", ",
+                after: "",
+            },
             bare: false,
             missing,
         });
@@ -295,8 +358,13 @@ fn azure_kms(q: &GoQuery<'_, '_>) -> Option<Problem> {
             .collect();
         if !extra.is_empty() {
             return Some(Problem {
-                message: format!("`AUTH=implicit` with `{}`", extra.join("`, `")).into(),
-                crdb: "kms implicit auth URI does not support: …".into(),
+                message: Words::List {
+                    before: "`AUTH=implicit` with `",
+                    names: extra,
+                    sep: "`, `",
+                    after: "`",
+                },
+                crdb: Words::Fixed("kms implicit auth URI does not support: …"),
                 bare: false,
                 missing: Vec::new(),
             });
@@ -310,12 +378,10 @@ fn report(
     q: &GoQuery<'_, '_>,
     provider: Provider,
     problem: Problem,
+    span: Span,
+    severity: Severity,
     ctx: &StatementCtx<'_>,
 ) -> Diagnostic {
-    let span = match q.pair("AUTH") {
-        Some(p) => t.span(ctx, p.param.range.clone()),
-        None => t.item.span,
-    };
     let implicit = match provider {
         Provider::S3 | Provider::AwsKms => {
             "`AUTH=implicit` (the nodes' instance role or environment credentials), optionally with `ASSUME_ROLE=<role ARN>`"
@@ -330,13 +396,15 @@ fn report(
     } else {
         ""
     };
+    let crdb = problem.crdb.text(&problem.missing);
     let mut d = RULE
-        .diag(span, problem.message)
+        .diag(span, problem.message.text(&problem.missing))
         .with_label("incomplete authentication")
+        .with_severity(severity)
         .with_help(
             [
                 "CockroachDB: `",
-                &problem.crdb,
+                &crdb,
                 "`; rather than putting keys in the URI, prefer ",
                 implicit,
                 external,
@@ -345,11 +413,6 @@ fn report(
         );
     let implicit_ok =
         !matches!(provider, Provider::Azure | Provider::AzureKms) || ctx.target >= common::V23_1;
-    // No `AUTH` and no credential at all: still rejected as written, but that is how the docs
-    // abbreviate URIs when they illustrate something else, so a warning.
-    if problem.bare && q.pair("AUTH").is_none() {
-        d = d.with_severity(Severity::Warning);
-    }
     if problem.bare && implicit_ok && q.pair("AUTH").is_none() {
         let end = t.text.find('#').unwrap_or(t.text.len());
         let param = if t.text[..end].contains('?') {

@@ -56,19 +56,24 @@ fn check(_: &Statement, ctx: &StatementCtx<'_>, out: &mut Findings<'_, '_>) {
         if host == "self" || (!host.is_empty() && host.bytes().all(|b| b.is_ascii_digit())) {
             continue;
         }
-        out.push(finding(t, ctx));
+        let span = if host.is_empty() {
+            t.span(ctx, 0..t.uri.scheme.len() + 3)
+        } else {
+            t.span(ctx, t.range_of(host))
+        };
+        out.report(&RULE, span, || finding(t, span, ctx));
     }
 }
 
 /// Out of line, so the check itself stays small: most URIs are not on `nodelocal`.
 #[cold]
 #[inline(never)]
-fn finding(t: &Target<'_>, ctx: &StatementCtx<'_>) -> Diagnostic {
+fn finding(t: &Target<'_>, span: Span, ctx: &StatementCtx<'_>) -> Diagnostic {
     let host = t.uri.host;
     if host.is_empty() {
         let at = t.uri.scheme.len() + 3;
         let mut d = RULE
-            .diag(t.span(ctx, 0..at), "`nodelocal` URI without a node ID")
+            .diag(span, "`nodelocal` URI without a node ID")
             .with_label("expected `nodelocal://<node ID>/…` or `nodelocal://self/…`")
             .with_help("CockroachDB: `host component of nodelocal URI must be a node ID (use 'self' to specify each node should access its own local filesystem)`; `nodelocal://1/…` stores everything on node 1, `nodelocal://self/…` lets each node write to its own `--external-io-dir` (restorable only if that is shared storage)");
         if let Some(fix) = t.fix(
@@ -82,12 +87,8 @@ fn finding(t: &Target<'_>, ctx: &StatementCtx<'_>) -> Diagnostic {
         }
         d
     } else {
-        let range = t.range_of(host);
-        RULE.diag(
-            t.span(ctx, range),
-            format!("`{host}` is not a node ID"),
-        )
-        .with_label("expected a node ID or `self`")
-        .with_help("CockroachDB: `host component of nodelocal URI must be a node ID`; write the numeric node ID (`nodelocal://1/…`) or `self`")
+        RULE.diag(span, format!("`{host}` is not a node ID"))
+            .with_label("expected a node ID or `self`")
+            .with_help("CockroachDB: `host component of nodelocal URI must be a node ID`; write the numeric node ID (`nodelocal://1/…`) or `self`")
     }
 }

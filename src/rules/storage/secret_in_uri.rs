@@ -55,15 +55,15 @@ pub static RULE: Rule = Rule {
 fn check(_: &Statement, ctx: &StatementCtx<'_>, out: &mut Findings<'_, '_>) {
     for r in ctx.storage_targets() {
         let t = r.target;
-        // Each secret's name as the message shows it: written out, not formatted (the docs
-        // report over a thousand of these).
-        let mut found: Vec<(Span, Text)> = Vec::new();
+        // Each secret's span and parameter name (`None`: the URL password); the names are
+        // quoted for the message only if the finding is kept.
+        let mut found: Vec<(Span, Option<&'static str>)> = Vec::new();
         if let Some(info) = t.uri.userinfo
             && let Some((_, password)) = info.split_once(':')
             && !password.is_empty()
         {
             let range = t.range_of(password);
-            found.push((t.span(ctx, range), "the URL password".into()));
+            found.push((t.span(ctx, range), None));
         }
         for param in &t.uri.params {
             if param.raw_value.is_none_or(str::is_empty) {
@@ -73,52 +73,68 @@ fn check(_: &Statement, ctx: &StatementCtx<'_>, out: &mut Findings<'_, '_>) {
             let Some(name) = SECRET_PARAMS.iter().find(|s| s.eq_ignore_ascii_case(&key)) else {
                 continue;
             };
-            found.push((t.span(ctx, param.value_range.clone()), ["`", name, "`"].concat().into()));
+            found.push((t.span(ctx, param.value_range.clone()), Some(*name)));
         }
-        let Some((first, _)) = found.first().cloned() else {
+        let Some(&(first, _)) = found.first() else {
             continue;
         };
-        let names: Vec<&str> = found.iter().map(|(_, n)| &**n).collect();
-        let provider = r.provider;
-        // Room for the longest help at once (no reallocation as it grows).
-        let mut help = String::with_capacity(512);
-        help.push_str(
-            "CockroachDB redacts it from job descriptions, but not from this script, shell history, `ps` output or the client's logs; ",
-        );
-        help.push_str(match provider {
-            Some(Provider::S3 | Provider::AwsKms) => {
-                "prefer `AUTH=implicit` (the nodes' instance role or environment credentials)"
-            }
-            Some(Provider::Gs | Provider::GcpKms) => {
-                "prefer `AUTH=implicit` (the nodes' service account or workload identity)"
-            }
-            Some(Provider::Azure | Provider::AzureKms) if ctx.target >= common::V23_1 => {
-                "prefer `AUTH=implicit` (the nodes' managed identity)"
-            }
-            _ => "keep credentials out of the statement",
-        });
-        if ctx.target >= common::V22_2 {
-            if matches!(
-                provider,
-                Some(Provider::S3 | Provider::AwsKms | Provider::Gs | Provider::GcpKms)
-            ) {
-                help.push_str(" with `ASSUME_ROLE=<role>` (URL-encoded) for delegated access");
-            }
-            help.push_str(", or create an external connection once (`CREATE EXTERNAL CONNECTION backups AS '…'`) and write `external://backups`");
-        }
-        if names.contains(&"`AZURE_CLIENT_SECRET`") {
-            help.push_str("; note that `AZURE_CLIENT_SECRET` is not redacted from job descriptions in the releases read");
-        }
-        let mut d = RULE
-            .diag(
-                first,
-                format!("plain-text secret in this URI: {}", names.join(", ")),
-            )
-            .with_label("secret written in the statement")
-            .with_help(help);
-        for (span, name) in found.iter().skip(1) {
-            d = d.with_secondary(*span, format!("{name} is a secret too"));
-        }
-        out.push(d);
+        out.report(&RULE, first, || diagnose(&found, r.provider, first, ctx));
     }
+}
+
+fn diagnose(
+    found: &[(Span, Option<&'static str>)],
+    provider: Option<Provider>,
+    first: Span,
+    ctx: &StatementCtx<'_>,
+) -> Diagnostic {
+    // Written out, not formatted (the docs report over a thousand of these).
+    let names: Vec<Text> = found
+        .iter()
+        .map(|(_, n)| match n {
+            None => "the URL password".into(),
+            Some(name) => ["`", name, "`"].concat().into(),
+        })
+        .collect();
+    let names: Vec<&str> = names.iter().map(|n| &**n).collect();
+    // Room for the longest help at once (no reallocation as it grows).
+    let mut help = String::with_capacity(512);
+    help.push_str(
+        "CockroachDB redacts it from job descriptions, but not from this script, shell history, `ps` output or the client's logs; ",
+    );
+    help.push_str(match provider {
+        Some(Provider::S3 | Provider::AwsKms) => {
+            "prefer `AUTH=implicit` (the nodes' instance role or environment credentials)"
+        }
+        Some(Provider::Gs | Provider::GcpKms) => {
+            "prefer `AUTH=implicit` (the nodes' service account or workload identity)"
+        }
+        Some(Provider::Azure | Provider::AzureKms) if ctx.target >= common::V23_1 => {
+            "prefer `AUTH=implicit` (the nodes' managed identity)"
+        }
+        _ => "keep credentials out of the statement",
+    });
+    if ctx.target >= common::V22_2 {
+        if matches!(
+            provider,
+            Some(Provider::S3 | Provider::AwsKms | Provider::Gs | Provider::GcpKms)
+        ) {
+            help.push_str(" with `ASSUME_ROLE=<role>` (URL-encoded) for delegated access");
+        }
+        help.push_str(", or create an external connection once (`CREATE EXTERNAL CONNECTION backups AS '…'`) and write `external://backups`");
+    }
+    if names.contains(&"`AZURE_CLIENT_SECRET`") {
+        help.push_str("; note that `AZURE_CLIENT_SECRET` is not redacted from job descriptions in the releases read");
+    }
+    let mut d = RULE
+        .diag(
+            first,
+            format!("plain-text secret in this URI: {}", names.join(", ")),
+        )
+        .with_label("secret written in the statement")
+        .with_help(help);
+    for ((span, _), name) in found.iter().zip(&names).skip(1) {
+        d = d.with_secondary(*span, format!("{name} is a secret too"));
+    }
+    d
 }

@@ -116,66 +116,66 @@ fn values(t: &Target<'_>, provider: Provider, ctx: &StatementCtx<'_>, out: &mut 
         if found.is_empty() {
             continue;
         }
-        let fixes = encode(raw, secret);
-        // Name the parameter only when it is a real one (an unknown "name" may be part of a
-        // secret cut by an unencoded `&`).
-        let what = if secret || known(&key) {
-            format!("the value of `{key}`")
-        } else {
-            "a parameter value".to_string()
-        };
-        let list = found
-            .iter()
-            .map(|c| format!("`{c}`"))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let mut effects = Vec::new();
-        if found.contains(&'+') {
-            effects.push(if repaired_plus {
-                "`+` reads as a space (S3 turns it back into `+` for this parameter only)"
+        let span = t.span(ctx, param.value_range.clone());
+        out.report(&RULE, span, || {
+            let fixes = encode(raw, secret);
+            // Name the parameter only when it is a real one (an unknown "name" may be part of a
+            // secret cut by an unencoded `&`).
+            let what = if secret || known(&key) {
+                format!("the value of `{key}`")
             } else {
-                "`+` reads as a space"
-            });
-        }
-        if found.contains(&';') {
-            effects.push("a pair containing `;` is dropped");
-        }
-        if found.contains(&'%') {
-            effects.push("a pair with a bad `%` escape is dropped");
-        }
-        if found.contains(&'/') {
-            effects.push(
-                "`/` reads back unchanged, but the docs require secrets to be URL-encoded (`%2F`)",
-            );
-        }
-        let mut d = RULE
-            .diag(
-                t.span(ctx, param.value_range.clone()),
-                format!("{what} has unencoded {list}"),
-            )
-            .with_label("URL-encode this value")
-            .with_help(format!(
-                "CockroachDB parses the query with Go's `url.ParseQuery`: {}; encode the value with `url.QueryEscape` / `encodeURIComponent`",
-                effects.join(", ")
-            ));
-        // One edit per character, so no fix ever carries (part of) a secret value.
-        if ctx.is_plain_literal(t.item) {
-            let base = param.value_range.start;
-            let edits: Vec<Edit> = fixes
-                .into_iter()
-                .map(|(at, replacement)| Edit {
-                    span: t.span(ctx, base + at..base + at + 1),
-                    replacement: replacement.to_string(),
-                })
-                .collect();
-            let message = format!("URL-encode {what}");
-            d = d.with_fix(if safe {
-                Fix::safe(message, edits)
-            } else {
-                Fix::unsafe_(message, edits)
-            });
-        }
-        out.push(d);
+                "a parameter value".to_string()
+            };
+            let list = found
+                .iter()
+                .map(|c| format!("`{c}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let mut effects = Vec::new();
+            if found.contains(&'+') {
+                effects.push(if repaired_plus {
+                    "`+` reads as a space (S3 turns it back into `+` for this parameter only)"
+                } else {
+                    "`+` reads as a space"
+                });
+            }
+            if found.contains(&';') {
+                effects.push("a pair containing `;` is dropped");
+            }
+            if found.contains(&'%') {
+                effects.push("a pair with a bad `%` escape is dropped");
+            }
+            if found.contains(&'/') {
+                effects.push(
+                    "`/` reads back unchanged, but the docs require secrets to be URL-encoded (`%2F`)",
+                );
+            }
+            let mut d = RULE
+                .diag(span, format!("{what} has unencoded {list}"))
+                .with_label("URL-encode this value")
+                .with_help(format!(
+                    "CockroachDB parses the query with Go's `url.ParseQuery`: {}; encode the value with `url.QueryEscape` / `encodeURIComponent`",
+                    effects.join(", ")
+                ));
+            // One edit per character, so no fix ever carries (part of) a secret value.
+            if ctx.is_plain_literal(t.item) {
+                let base = param.value_range.start;
+                let edits: Vec<Edit> = fixes
+                    .into_iter()
+                    .map(|(at, replacement)| Edit {
+                        span: t.span(ctx, base + at..base + at + 1),
+                        replacement: replacement.to_string(),
+                    })
+                    .collect();
+                let message = format!("URL-encode {what}");
+                d = d.with_fix(if safe {
+                    Fix::safe(message, edits)
+                } else {
+                    Fix::unsafe_(message, edits)
+                });
+            }
+            d
+        });
     }
 }
 
@@ -210,46 +210,51 @@ fn ampersands(t: &Target<'_>, provider: Provider, ctx: &StatementCtx<'_>, out: &
         }
         let validated = provider.params().is_some();
         let rejects = validated && ctx.target >= common::V22_2;
-        let consequence = if rejects {
-            format!(
-                "CockroachDB reads the text after it as a parameter and rejects the statement (`unknown {} query parameters: …`)",
-                provider.error_label()
-            )
+        let severity = if rejects {
+            Severity::Error
         } else {
-            "CockroachDB reads the text after it as a separate (ignored) parameter and cuts the value short".to_string()
+            RULE.severity
         };
-        // Name the parameter only when it is a real one: otherwise its "name" may be part of
-        // a secret cut by an earlier `&`.
-        let named = known(prev.key)
-            || prev.key == LOCALITY_PARAM
-            || SECRET_PARAMS
-                .iter()
-                .any(|s| s.eq_ignore_ascii_case(prev.key));
-        let what = if named {
-            format!("the value of `{}`", prev.key)
-        } else {
-            "a parameter value".to_string()
-        };
-        let mut d = RULE
-            .diag(
-                t.span(ctx, amp..amp + 1),
-                format!("unencoded `&` splits {what}"),
-            )
-            .with_label("encode as `%26`")
-            .with_help(format!("{consequence}; URL-encode the whole value"));
-        if rejects {
-            d = d.with_severity(Severity::Error);
-        }
-        if let Some(fix) = t.fix(
-            ctx,
-            amp..amp + 1,
-            "%26".to_string(),
-            "encode the `&` inside the value",
-            false,
-        ) {
-            d = d.with_fix(fix);
-        }
-        out.push(d);
+        let span = t.span(ctx, amp..amp + 1);
+        out.report_as(&RULE, severity, span, || {
+            let consequence = if rejects {
+                format!(
+                    "CockroachDB reads the text after it as a parameter and rejects the statement (`unknown {} query parameters: …`)",
+                    provider.error_label()
+                )
+            } else {
+                "CockroachDB reads the text after it as a separate (ignored) parameter and cuts the value short".to_string()
+            };
+            // Name the parameter only when it is a real one: otherwise its "name" may be part of
+            // a secret cut by an earlier `&`.
+            let named = known(prev.key)
+                || prev.key == LOCALITY_PARAM
+                || SECRET_PARAMS
+                    .iter()
+                    .any(|s| s.eq_ignore_ascii_case(prev.key));
+            let what = if named {
+                format!("the value of `{}`", prev.key)
+            } else {
+                "a parameter value".to_string()
+            };
+            let mut d = RULE
+                .diag(span, format!("unencoded `&` splits {what}"))
+                .with_label("encode as `%26`")
+                .with_help(format!("{consequence}; URL-encode the whole value"));
+            if rejects {
+                d = d.with_severity(severity);
+            }
+            if let Some(fix) = t.fix(
+                ctx,
+                amp..amp + 1,
+                "%26".to_string(),
+                "encode the `&` inside the value",
+                false,
+            ) {
+                d = d.with_fix(fix);
+            }
+            d
+        });
     }
 }
 
@@ -262,12 +267,15 @@ fn fragment(t: &Target<'_>, ctx: &StatementCtx<'_>, out: &mut Findings<'_, '_>) 
         return;
     };
     let at = q + rel;
-    let mut d = RULE
-        .diag(t.span(ctx, at..at + 1), "unencoded `#` in the query")
-        .with_label("the rest of the URI is dropped")
-        .with_help("Go's URL parser starts the fragment at `#`, so CockroachDB never sees the rest of this value or any later parameter; encode it as `%23`");
-    if let Some(fix) = t.fix(ctx, at..at + 1, "%23".to_string(), "encode the `#`", false) {
-        d = d.with_fix(fix);
-    }
-    out.push(d);
+    let span = t.span(ctx, at..at + 1);
+    out.report(&RULE, span, || {
+        let mut d = RULE
+            .diag(span, "unencoded `#` in the query")
+            .with_label("the rest of the URI is dropped")
+            .with_help("Go's URL parser starts the fragment at `#`, so CockroachDB never sees the rest of this value or any later parameter; encode it as `%23`");
+        if let Some(fix) = t.fix(ctx, at..at + 1, "%23".to_string(), "encode the `#`", false) {
+            d = d.with_fix(fix);
+        }
+        d
+    });
 }

@@ -130,15 +130,27 @@ fn validated(
             || SECRET_PARAMS.iter().any(|s| s.eq_ignore_ascii_case(k))
     };
     // For each parameter, the nearest earlier one with a known name (skipping unknown ones),
-    // worked out in one pass.
-    let mut anchors: Vec<Option<&Param>> = Vec::with_capacity(t.uri.params.len());
-    let mut last_known = None;
-    for p in &t.uri.params {
-        anchors.push(last_known);
-        if is_known(p.key) {
-            last_known = Some(p);
-        }
-    }
+    // worked out in one pass, the first time a message needs it.
+    let anchors: std::cell::OnceCell<Vec<Option<&Param>>> = std::cell::OnceCell::new();
+    let anchor_of = |index: usize| {
+        let anchors = anchors.get_or_init(|| {
+            let mut anchors = Vec::with_capacity(t.uri.params.len());
+            let mut last_known = None;
+            for p in &t.uri.params {
+                anchors.push(last_known);
+                if is_known(p.key) {
+                    last_known = Some(p);
+                }
+            }
+            anchors
+        });
+        anchors.get(index).copied().flatten()
+    };
+    let severity = if rejects {
+        RULE.severity
+    } else {
+        Severity::Warning
+    };
     for pair in unknown {
         let key = pair.key.as_str();
         let index = position
@@ -148,85 +160,86 @@ fn validated(
         if split_fragment(t, index, &accepted) {
             continue;
         }
-        let label = provider.error_label();
         let key_range = pair.param.range.start..pair.param.range.start + pair.param.key.len();
-        // After a secret, an unknown name that resembles no parameter is likely the rest of
-        // the secret cut by an unencoded `&`: never echo it.
-        let anchor = anchors.get(index).copied().flatten();
-        let suggestion = alias(provider, key)
-            .filter(|a| accepted.contains(a))
-            .or_else(|| common::suggest(key, &accepted));
-        if let Some(prev) = anchor
-            && SECRET_PARAMS
-                .iter()
-                .any(|s| s.eq_ignore_ascii_case(prev.key))
-            && !is_known(key)
-            && suggestion.is_none()
-        {
-            let mut d = RULE
-                .diag(
-                    t.span(ctx, key_range),
-                    format!("unknown {label} query parameter after `{}`", prev.key),
+        let span = t.span(ctx, key_range.clone());
+        out.report_as(&RULE, severity, span, || {
+            let label = provider.error_label();
+            // After a secret, an unknown name that resembles no parameter is likely the rest
+            // of the secret cut by an unencoded `&`: never echo it.
+            let suggestion = alias(provider, key)
+                .filter(|a| accepted.contains(a))
+                .or_else(|| common::suggest(key, &accepted));
+            if let Some(prev) = anchor_of(index)
+                && SECRET_PARAMS
+                    .iter()
+                    .any(|s| s.eq_ignore_ascii_case(prev.key))
+                && !is_known(key)
+                && suggestion.is_none()
+            {
+                let mut d = RULE
+                    .diag(
+                        span,
+                        format!("unknown {label} query parameter after `{}`", prev.key),
+                    )
+                    .with_label("part of the secret? encode `&` as `%26`")
+                    .with_help(format!(
+                        "CockroachDB reads the text after the `&` as a parameter ({}`unknown {label} query parameters: …`); if the secret contains `&`, URL-encode the whole value",
+                        if rejects { "and rejects the statement: " } else { "ignored before v22.2, later " }
+                    ));
+                if !rejects {
+                    d = d.with_severity(Severity::Warning);
+                }
+                return d;
+            }
+            let too_new = specs.iter().find(|s| s.name == key && s.since > ctx.target);
+            let message = match too_new {
+                Some(s) => format!(
+                    "`{key}` is not a {label} parameter in v{} (it was added in v{})",
+                    ctx.target, s.since
+                ),
+                None => format!("unknown {label} query parameter `{key}`"),
+            };
+            let crdb = format!("`unknown {label} query parameters: {key}`");
+            let consequence = if rejects {
+                format!("CockroachDB rejects the statement: {crdb}")
+            } else {
+                format!(
+                    "CockroachDB v{} ignores it (from v22.2 it rejects it: {crdb})",
+                    ctx.target
                 )
-                .with_label("part of the secret? encode `&` as `%26`")
-                .with_help(format!(
-                    "CockroachDB reads the text after the `&` as a parameter ({}`unknown {label} query parameters: …`); if the secret contains `&`, URL-encode the whole value",
-                    if rejects { "and rejects the statement: " } else { "ignored before v22.2, later " }
+            };
+            let mut help = consequence;
+            if provider == Provider::Userfile {
+                help.push_str("; userfile URIs take no parameters");
+            } else if let Some(s) = suggestion {
+                help.push_str(&format!(
+                    "; did you mean `{s}`? Parameter names are case-sensitive"
                 ));
+            }
+            let mut d = RULE
+                .diag(span, message)
+                .with_label(match suggestion {
+                    Some(s) if provider != Provider::Userfile => format!("did you mean `{s}`?"),
+                    _ => "unknown parameter".to_string(),
+                })
+                .with_help(help);
             if !rejects {
                 d = d.with_severity(Severity::Warning);
             }
-            out.push(d);
-            continue;
-        }
-        let too_new = specs.iter().find(|s| s.name == key && s.since > ctx.target);
-        let message = match too_new {
-            Some(s) => format!(
-                "`{key}` is not a {label} parameter in v{} (it was added in v{})",
-                ctx.target, s.since
-            ),
-            None => format!("unknown {label} query parameter `{key}`"),
-        };
-        let crdb = format!("`unknown {label} query parameters: {key}`");
-        let consequence = if rejects {
-            format!("CockroachDB rejects the statement: {crdb}")
-        } else {
-            format!(
-                "CockroachDB v{} ignores it (from v22.2 it rejects it: {crdb})",
-                ctx.target
-            )
-        };
-        let mut help = consequence;
-        if provider == Provider::Userfile {
-            help.push_str("; userfile URIs take no parameters");
-        } else if let Some(s) = suggestion {
-            help.push_str(&format!(
-                "; did you mean `{s}`? Parameter names are case-sensitive"
-            ));
-        }
-        let mut d = RULE
-            .diag(t.span(ctx, key_range.clone()), message)
-            .with_label(match suggestion {
-                Some(s) if provider != Provider::Userfile => format!("did you mean `{s}`?"),
-                _ => "unknown parameter".to_string(),
-            })
-            .with_help(help);
-        if !rejects {
-            d = d.with_severity(Severity::Warning);
-        }
-        if let Some(s) = suggestion
-            && provider != Provider::Userfile
-            && let Some(fix) = t.fix(
-                ctx,
-                key_range,
-                s.to_string(),
-                format!("rename the parameter to `{s}`"),
-                false,
-            )
-        {
-            d = d.with_fix(fix);
-        }
-        out.push(d);
+            if let Some(s) = suggestion
+                && provider != Provider::Userfile
+                && let Some(fix) = t.fix(
+                    ctx,
+                    key_range,
+                    s.to_string(),
+                    format!("rename the parameter to `{s}`"),
+                    false,
+                )
+            {
+                d = d.with_fix(fix);
+            }
+            d
+        });
     }
 }
 
@@ -247,14 +260,12 @@ fn ignored(t: &Target<'_>, provider: Provider, ctx: &StatementCtx<'_>, out: &mut
                 "nodelocal storage has no parameters (it writes to the node's `--external-io-dir`)",
             ),
         };
-        out.push(
-            RULE.diag(
-                t.span(ctx, key_range),
-                format!("`{}` is ignored on {what} URIs", param.key),
-            )
-            .with_severity(Severity::Warning)
-            .with_label("ignored parameter")
-            .with_help(format!("CockroachDB does not read it: {why}")),
-        );
+        let span = t.span(ctx, key_range);
+        out.report_as(&RULE, Severity::Warning, span, || {
+            RULE.diag(span, format!("`{}` is ignored on {what} URIs", param.key))
+                .with_severity(Severity::Warning)
+                .with_label("ignored parameter")
+                .with_help(format!("CockroachDB does not read it: {why}"))
+        });
     }
 }

@@ -33,7 +33,7 @@
 //! From v20.2 (the `kms` option). `azure-kms` from v23.1, `external` from v22.2.
 
 use crate::rules::prelude::*;
-use crate::rules::storage::common::{self, SchemeProblem};
+use crate::rules::storage::common::{self, SchemeProblem, Target};
 
 pub static RULE: Rule = Rule {
     code: "U002",
@@ -56,116 +56,124 @@ fn check(_: &Statement, ctx: &StatementCtx<'_>, out: &mut Findings<'_, '_>) {
             Ok(_) => continue,
             Err(p) => p,
         };
-        // Go's `url.ParseRequestURI` reads `arn:aws:kms:…` as scheme `arn`.
-        let go_scheme = if t.uri.scheme.is_empty() {
-            t.text
-                .split_once(':')
-                .map_or("", |(s, _)| s)
-                .to_ascii_lowercase()
+        let span = if t.uri.scheme.is_empty() {
+            t.item.span
         } else {
-            t.uri.scheme.to_string()
+            t.span(ctx, 0..t.uri.scheme.len())
         };
-        let crdb = format!("CockroachDB: `no factory method found for scheme {go_scheme}`");
-        if t.uri.scheme.is_empty() {
-            let prefix = if t.text.starts_with("arn:aws:kms") {
-                Some("aws:///")
-            } else if t.text.starts_with("projects/") {
-                Some("gs:///")
-            } else {
-                None
-            };
-            let mut d = RULE
-                .diag(t.item.span, "this KMS URI has no scheme")
-                .with_label("not a KMS URI");
-            match prefix {
-                Some(pre) => {
-                    d = d.with_help(format!(
-                        "{crdb}; write the key as the path of a KMS URI: `{pre}{}…?AUTH=implicit…`",
-                        if pre == "aws:///" {
-                            "arn:aws:kms:"
-                        } else {
-                            "projects/"
-                        }
-                    ));
-                    if let Some(fix) = t.fix(
-                        ctx,
-                        0..0,
-                        pre.to_string(),
-                        format!("prefix the key with `{pre}`"),
-                        false,
-                    ) {
-                        d = d.with_fix(fix);
+        out.report(&RULE, span, || diagnose(t, problem, span, ctx));
+    }
+}
+
+fn diagnose(t: &Target<'_>, problem: SchemeProblem, span: Span, ctx: &StatementCtx<'_>) -> Diagnostic {
+    // Go's `url.ParseRequestURI` reads `arn:aws:kms:…` as scheme `arn`.
+    let go_scheme = if t.uri.scheme.is_empty() {
+        t.text
+            .split_once(':')
+            .map_or("", |(s, _)| s)
+            .to_ascii_lowercase()
+    } else {
+        t.uri.scheme.to_string()
+    };
+    let crdb = format!("CockroachDB: `no factory method found for scheme {go_scheme}`");
+    if t.uri.scheme.is_empty() {
+        let prefix = if t.text.starts_with("arn:aws:kms") {
+            Some("aws:///")
+        } else if t.text.starts_with("projects/") {
+            Some("gs:///")
+        } else {
+            None
+        };
+        let mut d = RULE
+            .diag(span, "this KMS URI has no scheme")
+            .with_label("not a KMS URI");
+        match prefix {
+            Some(pre) => {
+                d = d.with_help(format!(
+                    "{crdb}; write the key as the path of a KMS URI: `{pre}{}…?AUTH=implicit…`",
+                    if pre == "aws:///" {
+                        "arn:aws:kms:"
+                    } else {
+                        "projects/"
                     }
-                }
-                None => {
-                    d = d.with_help(format!(
-                        "{crdb}; KMS URIs look like `aws:///<key>?AUTH=implicit&REGION=…`, `gs:///projects/…/cryptoKeys/<key>?AUTH=implicit` or `azure-kms:///<key>/<version>?AZURE_VAULT_NAME=…`"
-                    ));
-                }
-            }
-            out.push(d);
-            continue;
-        }
-        let scheme = &*t.uri.scheme;
-        let message = match problem {
-            SchemeProblem::TooNew(since) => format!(
-                "KMS scheme `{scheme}` is not available in v{} (it needs v{since} or later)",
-                ctx.target
-            ),
-            SchemeProblem::Unknown => format!("`{scheme}` is not a KMS scheme"),
-        };
-        let instead = match scheme {
-            "s3" | "s3a" | "amazon" | "awskms" | "kms" => Some("aws"),
-            "gcs" | "gcp" | "google" | "gcpkms" | "gcs-kms" | "gs-kms" => Some("gs"),
-            "azure" | "azure-blob" | "azure-storage" | "azure-vault" | "azure-keyvault"
-            | "azurekms" | "keyvault"
-                if ctx.target >= common::V23_1 =>
-            {
-                Some("azure-kms")
-            }
-            _ => {
-                let accepted: Vec<&'static str> =
-                    ["aws", "aws-kms", "gs", "gcp-kms", "azure-kms", "external"]
-                        .into_iter()
-                        .filter(|s| common::kms_provider(s, ctx.target).is_ok())
-                        .collect();
-                common::suggest(scheme, &accepted).filter(|s| *s != scheme)
-            }
-        };
-        let mut d = RULE.diag(t.span(ctx, 0..scheme.len()), message);
-        match instead {
-            Some(s) => {
-                d = d
-                    .with_label(format!("did you mean `{s}`?"))
-                    .with_help(format!(
-                        "{crdb}; KMS URIs use their own schemes, e.g. `{s}:///<key>…`"
-                    ));
+                ));
                 if let Some(fix) = t.fix(
                     ctx,
-                    0..scheme.len(),
-                    s.to_string(),
-                    format!("use the `{s}` KMS scheme"),
+                    0..0,
+                    pre.to_string(),
+                    format!("prefix the key with `{pre}`"),
                     false,
                 ) {
                     d = d.with_fix(fix);
                 }
             }
             None => {
-                d = d.with_label("not a KMS scheme").with_help(format!(
-                    "{crdb}; KMS schemes: aws (AWS KMS), gs (Google Cloud KMS){}{}",
-                    if ctx.target >= common::V23_1 {
-                        ", azure-kms (Azure Key Vault)"
-                    } else {
-                        ""
-                    },
-                    if ctx.target >= common::V22_2 {
-                        ", external (an external connection)"
-                    } else {
-                        ""
-                    }
+                d = d.with_help(format!(
+                    "{crdb}; KMS URIs look like `aws:///<key>?AUTH=implicit&REGION=…`, `gs:///projects/…/cryptoKeys/<key>?AUTH=implicit` or `azure-kms:///<key>/<version>?AZURE_VAULT_NAME=…`"
                 ));
             }
         }
-        out.push(d);
+        return d;
     }
+    let scheme = &*t.uri.scheme;
+    let message = match problem {
+        SchemeProblem::TooNew(since) => format!(
+            "KMS scheme `{scheme}` is not available in v{} (it needs v{since} or later)",
+            ctx.target
+        ),
+        SchemeProblem::Unknown => format!("`{scheme}` is not a KMS scheme"),
+    };
+    let instead = match scheme {
+        "s3" | "s3a" | "amazon" | "awskms" | "kms" => Some("aws"),
+        "gcs" | "gcp" | "google" | "gcpkms" | "gcs-kms" | "gs-kms" => Some("gs"),
+        "azure" | "azure-blob" | "azure-storage" | "azure-vault" | "azure-keyvault"
+        | "azurekms" | "keyvault"
+            if ctx.target >= common::V23_1 =>
+        {
+            Some("azure-kms")
+        }
+        _ => {
+            let accepted: Vec<&'static str> =
+                ["aws", "aws-kms", "gs", "gcp-kms", "azure-kms", "external"]
+                    .into_iter()
+                    .filter(|s| common::kms_provider(s, ctx.target).is_ok())
+                    .collect();
+            common::suggest(scheme, &accepted).filter(|s| *s != scheme)
+        }
+    };
+    let mut d = RULE.diag(span, message);
+    match instead {
+        Some(s) => {
+            d = d
+                .with_label(format!("did you mean `{s}`?"))
+                .with_help(format!(
+                    "{crdb}; KMS URIs use their own schemes, e.g. `{s}:///<key>…`"
+                ));
+            if let Some(fix) = t.fix(
+                ctx,
+                0..scheme.len(),
+                s.to_string(),
+                format!("use the `{s}` KMS scheme"),
+                false,
+            ) {
+                d = d.with_fix(fix);
+            }
+        }
+        None => {
+            d = d.with_label("not a KMS scheme").with_help(format!(
+                "{crdb}; KMS schemes: aws (AWS KMS), gs (Google Cloud KMS){}{}",
+                if ctx.target >= common::V23_1 {
+                    ", azure-kms (Azure Key Vault)"
+                } else {
+                    ""
+                },
+                if ctx.target >= common::V22_2 {
+                    ", external (an external connection)"
+                } else {
+                    ""
+                }
+            ));
+        }
+    }
+    d
 }

@@ -113,45 +113,66 @@ fn check(_: &Statement, ctx: &StatementCtx<'_>, out: &mut Findings<'_, '_>) {
             Ok(_) => continue,
             Err(p) => p,
         };
-        out.push(diagnose(t, problem, ctx));
+        let (span, severity) = locate(t, ctx);
+        out.report_as(&RULE, severity, span, || diagnose(t, problem, span, ctx));
     }
 }
 
-fn diagnose(t: &Target<'_>, problem: SchemeProblem, ctx: &StatementCtx<'_>) -> Diagnostic {
+/// Whether a location is a single word (no scheme, no path): usually a placeholder.
+fn is_word(t: &Target<'_>) -> bool {
+    t.uri.scheme.is_empty() && !t.text.contains('/')
+}
+
+/// The span and severity of the finding on `t` (what `diagnose` builds).
+fn locate(t: &Target<'_>, ctx: &StatementCtx<'_>) -> (Span, Severity) {
+    let scheme = &*t.uri.scheme;
+    if t.text.is_empty() {
+        (t.item.span, Severity::Error)
+    } else if is_word(t) {
+        let severity = if matches!(instead(scheme, ctx.target), Instead::Nodelocal) {
+            Severity::Warning
+        } else {
+            Severity::Error
+        };
+        (t.item.span, severity)
+    } else if scheme.is_empty() {
+        (t.item.span, Severity::Error)
+    } else {
+        (t.span(ctx, 0..scheme.len()), Severity::Error)
+    }
+}
+
+fn diagnose(
+    t: &Target<'_>,
+    problem: SchemeProblem,
+    span: Span,
+    ctx: &StatementCtx<'_>,
+) -> Diagnostic {
     let scheme = &*t.uri.scheme;
     let crdb = format!(
         "CockroachDB: `unsupported storage scheme: \"{scheme}\" - refer to docs to find supported storage schemes`"
     );
     if t.text.is_empty() {
         return RULE
-            .diag(t.item.span, "empty storage URI")
+            .diag(span, "empty storage URI")
             .with_label("no scheme, no location")
             .with_help(format!(
                 "{crdb}; write a URI such as `s3://bucket/path?AUTH=implicit`"
             ));
     }
-    let word = scheme.is_empty() && !t.text.contains('/');
-    let (span, what) = if word {
-        (
-            t.item.span,
-            "not a storage URI: no scheme and no path (a documentation placeholder?)".to_string(),
-        )
+    let word = is_word(t);
+    let what = if word {
+        "not a storage URI: no scheme and no path (a documentation placeholder?)".to_string()
     } else if scheme.is_empty() {
-        (
-            t.item.span,
-            "this location has no storage scheme".to_string(),
-        )
+        "this location has no storage scheme".to_string()
     } else {
-        (
-            t.span(ctx, 0..scheme.len()),
-            match problem {
-                SchemeProblem::TooNew(since) => format!(
-                    "storage scheme `{scheme}` is not available in v{} (it needs v{since} or later)",
-                    ctx.target
-                ),
-                SchemeProblem::Unknown => format!("unsupported storage scheme `{scheme}`"),
-            },
-        )
+        match problem {
+            SchemeProblem::TooNew(since) => format!(
+                "storage scheme `{scheme}` is not available in v{} (it needs v{since} or later)",
+                ctx.target
+            ),
+            SchemeProblem::Unknown => format!("unsupported storage scheme `{scheme}`"),
+        }
     };
     let kms_note = if matches!(scheme, "aws" | "aws-kms" | "gcp-kms" | "azure-kms") {
         " (that is a KMS scheme: KMS URIs go in `kms = …`, not where the backup is stored)"

@@ -99,55 +99,57 @@ fn report(stmt: &Statement, begin: Span, ctx: &Ctx<'_>, out: &mut Findings<'_, '
     {
         return;
     }
-    let has_detached = ctx.target >= v(20, 2);
-    let message = if has_detached {
-        format!(
-            "{kind} without DETACHED inside an explicit transaction: CockroachDB rejects it (`{kind} cannot be used inside a multi-statement transaction without DETACHED option`)"
-        )
-    } else {
-        format!(
-            "{kind} inside an explicit transaction: CockroachDB v{} does not allow {kind} in a transaction (DETACHED exists from v20.2)",
-            ctx.target
-        )
-    };
-    let mut d = RULE
-        .diag(ctx.span, message)
-        .with_label(format!("{kind} in a transaction"))
-        .with_secondary(begin, "transaction opened here");
-    if has_detached {
-        d = d.with_help(format!(
-            "run {kind} outside BEGIN … COMMIT, or add `WITH detached` (the statement then returns a job id; poll `SHOW JOB WHEN COMPLETE <id>`); older releases say `{kind} cannot be used inside a transaction without DETACHED option`"
-        ));
-        let edit = match options {
-            None => Some(Edit {
-                span: Span::new(end as usize, end as usize),
-                replacement: " WITH detached".into(),
-            }),
-            Some(_) if detached.is_some() => None,
-            Some(list)
-                if list
-                    .items
-                    .iter()
-                    .any(|i| matches!(i.key, OptKey::Generic(_))) =>
-            {
-                None
-            }
-            Some(list) => {
-                let at = match list.form {
-                    WithForm::Plain => list.span.end as usize,
-                    WithForm::OptionsParens => list.span.end as usize - 1,
-                };
-                Some(Edit {
-                    span: Span::new(at, at),
-                    replacement: ", detached".into(),
-                })
-            }
+    out.report(&RULE, ctx.span, || {
+        let has_detached = ctx.target >= v(20, 2);
+        let message = if has_detached {
+            format!(
+                "{kind} without DETACHED inside an explicit transaction: CockroachDB rejects it (`{kind} cannot be used inside a multi-statement transaction without DETACHED option`)"
+            )
+        } else {
+            format!(
+                "{kind} inside an explicit transaction: CockroachDB v{} does not allow {kind} in a transaction (DETACHED exists from v20.2)",
+                ctx.target
+            )
         };
-        if let Some(edit) = edit {
-            d = d.with_fix(Fix::unsafe_("add the detached option", vec![edit]));
+        let mut d = RULE
+            .diag(ctx.span, message)
+            .with_label(format!("{kind} in a transaction"))
+            .with_secondary(begin, "transaction opened here");
+        if has_detached {
+            d = d.with_help(format!(
+                "run {kind} outside BEGIN … COMMIT, or add `WITH detached` (the statement then returns a job id; poll `SHOW JOB WHEN COMPLETE <id>`); older releases say `{kind} cannot be used inside a transaction without DETACHED option`"
+            ));
+            let edit = match options {
+                None => Some(Edit {
+                    span: Span::new(end as usize, end as usize),
+                    replacement: " WITH detached".into(),
+                }),
+                Some(_) if detached.is_some() => None,
+                Some(list)
+                    if list
+                        .items
+                        .iter()
+                        .any(|i| matches!(i.key, OptKey::Generic(_))) =>
+                {
+                    None
+                }
+                Some(list) => {
+                    let at = match list.form {
+                        WithForm::Plain => list.span.end as usize,
+                        WithForm::OptionsParens => list.span.end as usize - 1,
+                    };
+                    Some(Edit {
+                        span: Span::new(at, at),
+                        replacement: ", detached".into(),
+                    })
+                }
+            };
+            if let Some(edit) = edit {
+                d = d.with_fix(Fix::unsafe_("add the detached option", vec![edit]));
+            }
+        } else {
+            d = d.with_help(format!("run {kind} outside BEGIN … COMMIT"));
         }
-    } else {
-        d = d.with_help(format!("run {kind} outside BEGIN … COMMIT"));
-    }
-    out.push(d);
+        d
+    });
 }
