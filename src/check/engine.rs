@@ -934,7 +934,7 @@ fn finish(diags: &mut Vec<Diagnostic>) {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     /// Makes the parsing thread judge every statement alone (`always_help`): the findings are
@@ -948,24 +948,7 @@ mod tests {
     /// and on two with the parsing thread judging every statement alone.
     #[test]
     fn rules_judged_alone_find_the_same_on_either_thread() {
-        let mut round = String::new();
-        for rule in rules::ALL {
-            for section in ["Example", "Use instead"] {
-                let doc = rule.doc_section(section).unwrap_or_default();
-                let mut inside = false;
-                for line in doc.lines() {
-                    if line.starts_with("```") {
-                        inside = line.starts_with("```sql");
-                        continue;
-                    }
-                    if inside {
-                        round.push_str(line);
-                        round.push('\n');
-                    }
-                }
-                round.push_str(";\n");
-            }
-        }
+        let round = doc_examples();
         let statements = round.matches(';').count();
         let sql = round.repeat(3 * BATCH / statements + 1);
         for target in [Version::NEWEST, crate::syntax::version::v(22, 2)] {
@@ -994,6 +977,30 @@ mod tests {
     }
 
     /// The rules invoked while `f` runs on this thread.
+    /// The SQL of every rule's documented Example and Use-instead blocks, each block ended by
+    /// `;` on a line of its own: a file where every statement rule fires.
+    pub(crate) fn doc_examples() -> String {
+        let mut round = String::new();
+        for rule in rules::ALL {
+            for section in ["Example", "Use instead"] {
+                let doc = rule.doc_section(section).unwrap_or_default();
+                let mut inside = false;
+                for line in doc.lines() {
+                    if line.starts_with("```") {
+                        inside = line.starts_with("```sql");
+                        continue;
+                    }
+                    if inside {
+                        round.push_str(line);
+                        round.push('\n');
+                    }
+                }
+                round.push_str(";\n");
+            }
+        }
+        round
+    }
+
     fn invoked_during(f: impl FnOnce()) -> Vec<&'static str> {
         rules::INVOKED.with(|v| v.borrow_mut().clear());
         f();

@@ -31,6 +31,12 @@ impl Keep for KeepAll {
 /// A [`Keep`] that keeps every finding.
 pub static KEEP_ALL: KeepAll = KeepAll;
 
+#[cfg(test)]
+thread_local! {
+    /// The codes of the findings built through `report` on this thread (unit tests only).
+    pub static BUILT: std::cell::RefCell<Vec<&'static str>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
 /// The findings of the rules run so far, with what decides which are built.
 pub struct Findings<'v, 'k> {
     out: &'v mut Vec<Diagnostic>,
@@ -68,6 +74,8 @@ impl<'v, 'k> Findings<'v, 'k> {
     #[cold]
     #[inline(never)]
     fn add(&mut self, rule: &Rule, severity: Severity, span: Span, d: Diagnostic) {
+        #[cfg(test)]
+        BUILT.with(|b| b.borrow_mut().push(rule.code));
         // What was decided on must be what is reported.
         debug_assert_eq!(
             (d.code.code, d.severity, d.span),
@@ -77,22 +85,10 @@ impl<'v, 'k> Findings<'v, 'k> {
         self.out.push(d);
     }
 
-    /// Adds a finding built already, if it is kept (while the rules move to `report`).
-    pub fn push(&mut self, d: Diagnostic) {
-        if self.keep.keeps(d.code, d.severity, d.span) {
-            self.out.push(d);
-        }
-    }
-
     /// Adds findings built already, not judged here: the engine's later passes judge them with
     /// the rest. Only for the placeholder findings, which the engine merges per placeholder
     /// and a host drops or lowers, so whether one is reported is not known yet.
     pub fn add_unjudged(&mut self, built: impl IntoIterator<Item = Diagnostic>) {
         self.out.extend(built);
-    }
-
-    /// Whether nothing was reported yet.
-    pub fn is_empty(&self) -> bool {
-        self.out.is_empty()
     }
 }
