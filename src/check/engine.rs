@@ -3,7 +3,7 @@
 
 use crate::analysis::file_state::Written;
 use crate::check::reporting::{HostSuppressions, Reporting};
-use crate::check::suppress::{self, Suppressions};
+use crate::check::suppress::Suppressions;
 use crate::diagnostic::{Diagnostic, Severity, codes};
 use crate::hosts::document::{Document, Model};
 use crate::hosts::embed;
@@ -108,11 +108,10 @@ fn check_parts_in(
     let set = opts.rules.for_text(text);
     let placeholders = set.contains(&rules::template::placeholder::RULE);
     let statement_rules = rules::StatementRules::of(&set);
-    // The suppression comments are read before the rules run (their scopes from the
-    // statements' spans, lexed ahead), so a finding they suppress is never built.
-    let own = memchr::memmem::find(text.as_bytes(), b"backup-lint:").and_then(|_| {
-        suppress::Suppressions::of_sql(text, &parser::statement_spans(&parse_text, parts))
-    });
+    // The suppression comments are read before the rules run (an `ignore`'s scope from the
+    // statements' spans, lexed ahead when one needs them), so a finding they suppress is
+    // never built.
+    let own = Suppressions::of_sql(text, || parser::statement_spans(&parse_text, parts));
     let reporting = Reporting {
         rules: &set,
         own: own.as_ref(),

@@ -92,7 +92,7 @@ type Scope = (Span, Vec<(&'static str, &'static str)>, usize);
 /// every statement in source order. Returns the diagnostics kept, plus findings about the
 /// suppressions themselves.
 pub fn apply(text: &str, statements: &[Span], diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
-    match Suppressions::of_sql(text, statements) {
+    match Suppressions::of_sql(text, || statements.to_vec()) {
         Some(s) => s.finish(text, diagnostics),
         None => diagnostics,
     }
@@ -131,15 +131,24 @@ pub struct Suppressions {
 }
 
 impl Suppressions {
-    /// The suppressions of SQL `text` (`None` when it has none), lexed for its comments.
-    pub fn of_sql(text: &str, statements: &[Span]) -> Option<Suppressions> {
+    /// The suppressions of SQL `text` (`None` when it has none), lexed for its comments;
+    /// `statements` gives its statements' spans, asked only if an `ignore` needs them.
+    pub fn of_sql(text: &str, statements: impl FnOnce() -> Vec<Span>) -> Option<Suppressions> {
         memchr::memmem::find(text.as_bytes(), b"backup-lint:")?;
-        Suppressions::of(text, &lexer::lex(text).comments, statements)
+        Suppressions::build(text, &lexer::comments(text), || statements().into())
     }
 
     /// The suppressions among `comments` of `text` (`None` when there are none); `statements`
     /// are the spans of its statements (a script's commands, a page's fences) in source order.
     pub fn of(text: &str, comments: &[Span], statements: &[Span]) -> Option<Suppressions> {
+        Suppressions::build(text, comments, || statements.into())
+    }
+
+    fn build<'s>(
+        text: &str,
+        comments: &[Span],
+        statements: impl FnOnce() -> std::borrow::Cow<'s, [Span]>,
+    ) -> Option<Suppressions> {
         let directives: Vec<Directive> = comments
             .iter()
             .filter_map(|c| parse_directive(&text[c.range()], *c))
@@ -147,6 +156,13 @@ impl Suppressions {
         if directives.is_empty() {
             return None;
         }
+        // Only an `ignore` is scoped by statements.
+        let statements = if directives.iter().any(|d| d.kind == Kind::Ignore) {
+            statements()
+        } else {
+            std::borrow::Cow::Borrowed(&[][..])
+        };
+        let statements = &*statements;
         // Newlines, for the line of a comment and of a statement's end by binary search.
         let newlines: Vec<usize> = memchr::memchr_iter(b'\n', text.as_bytes()).collect();
         let line_of = |offset: usize| newlines.partition_point(|&p| p < offset);

@@ -164,7 +164,7 @@ impl<'a> Document<'a> {
 
     /// The units a suppression attaches to, in source order: SQL statements, a script's
     /// statements (outer ones before those nested in them), a page's fences. A `.sql` file
-    /// is parsed for them on first use (checking finds them itself).
+    /// is lexed for them on first use (checking finds them itself).
     pub fn statements(&self) -> &[Span] {
         self.statements.get_or_init(|| match &self.model {
             Model::Sql => sql_statement_spans(self.text),
@@ -380,9 +380,7 @@ fn indent_of(text: &str, offset: usize) -> &str {
 pub fn sql_statement_spans(text: &str) -> Vec<Span> {
     let templates = crate::syntax::template::find(text);
     let parse_text = crate::syntax::template::substitute(text, &templates);
-    let mut spans = Vec::new();
-    crate::syntax::parser::parse_each(&parse_text, &mut Vec::new(), |s| spans.push(s.span));
-    spans
+    crate::syntax::parser::statement_spans(&parse_text, &[])
 }
 
 #[cfg(test)]

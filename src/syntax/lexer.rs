@@ -80,6 +80,18 @@ pub fn lex(src: &str) -> Lexed<'_> {
     lexer.out
 }
 
+/// The spans of the comments of `src`, as [`lex`] finds them, lexed a statement at a time so
+/// that only one statement's tokens are held.
+pub fn comments(src: &str) -> Vec<Span> {
+    let mut lexer = StatementLexer::new(src);
+    let mut buf = Lexed::default();
+    let mut comments = Vec::new();
+    while lexer.next_statement(&mut buf) {
+        comments.extend_from_slice(&buf.comments);
+    }
+    comments
+}
+
 /// Lexes one statement at a time: `next_statement` fills the buffers with the tokens up to and
 /// including the next `;` (or the end of input), so memory stays bounded by one statement.
 ///
@@ -979,7 +991,7 @@ mod tests {
     }
 
     /// The conformance statements and the docs corpus, when `../shared` is here
-    /// (`crate::shared_for_test`).
+    /// (`crate::shared_for_test`); their comments found a statement at a time too.
     #[test]
     fn common_tokens_lex_the_shared_corpora_as_step_does() {
         let Some(shared) =
@@ -994,8 +1006,23 @@ mod tests {
             for entry in entries.flatten() {
                 if let Ok(text) = std::fs::read_to_string(entry.path()) {
                     assert_lexed_as_by_steps(&text);
+                    assert_eq!(comments(&text), lex(&text).comments, "{:?}", entry.path());
                 }
             }
+        }
+    }
+
+    /// `comments` finds, a statement at a time, the comments the whole lex finds.
+    #[test]
+    fn comments_by_statement_are_the_whole_lexs() {
+        for src in [
+            "-- a\nBACKUP INTO 'x'; -- b\n/* c */ SHOW BACKUPS IN 'y' /* d */;\n-- e",
+            "/* a ; b */ x; /* unterminated",
+            "x -- ; not an end\n; y; ;; -- last",
+            "'a;--' -- c\n\"b;/*\" /* d */",
+            "",
+        ] {
+            assert_eq!(comments(src), lex(src).comments, "{src:?}");
         }
     }
 
