@@ -193,11 +193,7 @@ impl Suppressions {
             for (key, span) in &d.keys {
                 match known_key(key) {
                     Some(k) => resolved.push(k),
-                    None => unknown.push(
-                        Diagnostic::new(UNKNOWN_RULE, *span, format!("no rule is called `{key}`"))
-                            .with_label("unknown rule")
-                            .with_help("`backup-lint rules` lists every code and name"),
-                    ),
+                    None => unknown.push(unknown_key(key, *span)),
                 }
             }
             let scope = match d.kind {
@@ -325,6 +321,13 @@ fn cover(scopes: &[Scope]) -> HashMap<&'static str, Vec<(u64, Option<usize>)>> {
         .collect()
 }
 
+/// The `N001` finding for a suppression's `key` at `span` that names no code.
+fn unknown_key(key: &str, span: Span) -> Diagnostic {
+    Diagnostic::new(UNKNOWN_RULE, span, format!("no rule is called `{key}`"))
+        .with_label("unknown rule")
+        .with_help("`backup-lint rules` lists every code and name")
+}
+
 /// An `N002` finding, with the safe fix that removes it, for every directive that suppressed
 /// nothing (`used[n]` false).
 fn unused_findings(text: &str, directives: &[Directive], used: &[bool]) -> Vec<Diagnostic> {
@@ -421,11 +424,7 @@ mod tests {
             for (key, span) in &d.keys {
                 match known_key(key) {
                     Some(k) => resolved.push(k),
-                    None => extra.push(
-                        Diagnostic::new(UNKNOWN_RULE, *span, format!("no rule is called `{key}`"))
-                            .with_label("unknown rule")
-                            .with_help("`backup-lint rules` lists every code and name"),
-                    ),
+                    None => extra.push(unknown_key(key, *span)),
                 }
             }
             let scope = match d.kind {
