@@ -312,6 +312,9 @@ pub struct RuleSet {
     severity: [Option<Severity>; RuleSet::CAPACITY],
     /// Findings below this severity are not reported.
     min_severity: Option<Severity>,
+    /// Whether any of the three above drops or changes a finding (else `reports` needs no
+    /// look-up).
+    filters: bool,
     /// `unused-suppression` is reported: a rule a suppression comment names runs even when
     /// deselected, since whether the comment suppressed anything depends on its findings.
     pub suppressions_judged: bool,
@@ -335,6 +338,7 @@ impl RuleSet {
             reported: [u64::MAX; RuleSet::WORDS],
             severity: [None; RuleSet::CAPACITY],
             min_severity: None,
+            filters: false,
             suppressions_judged: true,
         }
     }
@@ -356,6 +360,7 @@ impl RuleSet {
             }
         }
         set.reported = set.bits;
+        set.filters = !set.is_all();
         set
     }
 
@@ -370,6 +375,7 @@ impl RuleSet {
             self.severity[i] = severity_of(rule.code, rule.name);
         }
         self.min_severity = min_severity;
+        self.filters |= min_severity.is_some() || self.severity.iter().any(Option::is_some);
         self
     }
 
@@ -377,6 +383,9 @@ impl RuleSet {
     /// for a suppression comment; its severity, after the configuration's, is high enough). A
     /// code that is not a rule's is always reported.
     pub fn reports(&self, code: &str, severity: Severity) -> bool {
+        if !self.filters {
+            return true;
+        }
         let Ok(i) = ALL.binary_search_by(|r| r.code.cmp(code)) else {
             return true;
         };
