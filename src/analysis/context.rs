@@ -78,10 +78,8 @@ impl FileContext {
         written: Written,
         spent: &mut Vec<Box<Statement>>,
     ) {
-        if let Entry::Statement(_) = &entry
-            && let Some(record) = written.locality
-        {
-            self.locality.add(record);
+        if let Entry::Statement(_) = &entry {
+            self.locality.add(written.locality);
         }
         if let Entry::Statement(stmt) = &entry
             && let Some(loc) = written.location

@@ -17,7 +17,7 @@ pub struct Written {
     /// index knows the location.
     pub location: Option<locality::index::Named>,
     /// What the locality rules keep of a BACKUP or backup schedule.
-    pub locality: Option<locality::index::Record>,
+    pub locality: locality::index::Added,
     /// Its `incremental_location` (`chain::model::incremental_location`).
     pub incremental_location: Option<Option<String>>,
 }
@@ -36,10 +36,19 @@ pub struct Write {
 impl Written {
     /// `index` is the file's locality index so far: known locations are named by their id.
     pub fn of(stmt: &Statement, facts: &StatementFacts, index: &locality::index::Index) -> Written {
-        let record = locality::index::Record::of(stmt, facts, index);
+        use locality::index::{Added, Named, Record};
+        let (location, locality) = match index.again(stmt, facts) {
+            Some((id, span)) => (Some(Named::Known(id)), Added::Again { id, span }),
+            None => {
+                let record = Record::of(stmt, facts, index);
+                let location =
+                    crate::analysis::context::write_location(stmt, facts, index, record.as_ref());
+                (location, record.map_or(Added::Nothing, Added::Record))
+            }
+        };
         Written {
-            location: crate::analysis::context::write_location(stmt, facts, index, record.as_ref()),
-            locality: record,
+            location,
+            locality,
             incremental_location: model::incremental_location(facts, model::options_of(stmt)),
         }
     }
