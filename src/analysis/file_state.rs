@@ -10,7 +10,8 @@ use crate::analysis::time::{self, Hlc};
 use crate::syntax::ast::{BackupDest, Expr, ExprKind, Statement};
 
 /// What the file state keeps of a statement, taken from its facts before its tree moves into
-/// the file context (owned: the facts borrow the tree).
+/// the file context (owned: the facts borrow the tree). Worked out before the rules judge the
+/// statement (`rules::Ctx::written`): they share its location id and `incremental_location`.
 #[derive(Debug, Default)]
 pub struct Written {
     /// Where it writes backups (`analysis::context::write_location`): its id when the locality
@@ -20,6 +21,17 @@ pub struct Written {
     pub locality: locality::index::Added,
     /// Its `incremental_location` (`chain::model::incremental_location`).
     pub incremental_location: Option<Option<String>>,
+}
+
+impl Written {
+    /// The id of the location it writes, when the locality index knew the location before
+    /// this statement (`None`: it writes nowhere, or where no earlier statement wrote).
+    pub fn location_id(&self) -> Option<locality::index::LocId> {
+        match self.location {
+            Some(locality::index::Named::Known(id)) => Some(id),
+            _ => None,
+        }
+    }
 }
 
 /// One earlier statement that wrote at a location (`FileContext::writes_at`).
@@ -43,7 +55,10 @@ impl Written {
                 let record = Record::of(stmt, facts, index);
                 let location =
                     crate::analysis::context::write_location(stmt, facts, index, record.as_ref());
-                (location, record.map_or(Added::Nothing, Added::Record))
+                (
+                    location,
+                    record.map_or(Added::Nothing, |r| Added::Record(Box::new(r))),
+                )
             }
         };
         Written {

@@ -88,15 +88,13 @@ pub enum Added {
     /// It is not a BACKUP or backup schedule.
     #[default]
     Nothing,
-    Record(Record),
+    /// (Boxed: the usual statement is `Again`, and `Written` is moved twice.)
+    Record(Box<Record>),
     /// A collection backup into its one URI at location `id`, which the index already knows as
     /// its collection's (`Index::again`): its record would change nothing but that
     /// collection's `default_item`, to `span`, so none is made (most statements of a nightly
     /// file are `INTO LATEST IN` such a collection).
-    Again {
-        id: LocId,
-        span: Span,
-    },
+    Again { id: LocId, span: Span },
 }
 
 /// The default locations of the backups (of one syntax) that wrote at a location: all
@@ -386,7 +384,12 @@ impl Index {
 
     /// The backups (of the given syntax) whose default location is `location`.
     pub fn collection(&self, syntax: usize, location: &str) -> Option<&Collection> {
-        self.slots[self.id(location)?].collections[syntax].as_deref()
+        self.collection_at(syntax, self.id(location)?)
+    }
+
+    /// [`Self::collection`] of the location `id`.
+    pub fn collection_at(&self, syntax: usize, id: LocId) -> Option<&Collection> {
+        self.slots[id].collections[syntax].as_deref()
     }
 
     /// For a `BACKUP … INTO LATEST IN` or `INTO 'subdir' IN` one URI (not through EXPLAIN)
@@ -431,7 +434,7 @@ impl Index {
     }
 
     /// Adds the next earlier backup.
-    fn add_record(&mut self, mut record: Record) {
+    fn add_record(&mut self, mut record: Box<Record>) {
         for item in &mut record.items {
             if let Some(l) = &item.location
                 && item.id.is_none()
@@ -447,7 +450,7 @@ impl Index {
             default,
             set,
             ..
-        } = &record;
+        } = &*record;
         let default = default.and_then(|n| items[n].id);
         let id = self.free.last().copied().unwrap_or(self.records.len());
         // Pointers to this record made, and pointers to older records replaced.
@@ -507,10 +510,10 @@ impl Index {
         }
         if added > 0 {
             if id == self.records.len() {
-                self.records.push(Some((record, added)));
+                self.records.push(Some((*record, added)));
             } else {
                 self.free.pop();
-                self.records[id] = Some((record, added));
+                self.records[id] = Some((*record, added));
             }
         }
         for &old in &dropped {
