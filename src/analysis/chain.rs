@@ -11,6 +11,7 @@ use crate::analysis::context::FileContext;
 use crate::analysis::facts::StatementFacts;
 use crate::analysis::few::Few;
 use crate::analysis::file_state::Write;
+use crate::analysis::locality::index::LocId;
 use crate::analysis::time;
 use crate::analysis::walk;
 use crate::syntax::ast::*;
@@ -283,7 +284,11 @@ pub fn collection_write<'a>(file: &'a FileContext, write: &'a Write) -> Option<C
 /// The latest (at most `COLLECTION_HISTORY`) earlier writes at `loc`, oldest first; the
 /// collection checks compare with those that write into the collection (`Write::kind`).
 pub fn collection_history<'a>(file: &'a FileContext, loc: &str) -> &'a [Write] {
-    let writes = file.writes_at(loc);
+    history(file.writes_at(loc))
+}
+
+/// The latest `COLLECTION_HISTORY` of `writes`.
+fn history(writes: &[Write]) -> &[Write] {
     &writes[writes.len().saturating_sub(COLLECTION_HISTORY)..]
 }
 
@@ -303,7 +308,15 @@ pub fn collection_fulls<'a>(
     file: &'a FileContext,
     loc: &str,
 ) -> impl DoubleEndedIterator<Item = CollWrite<'a>> + Clone + 'a {
-    collection_history(file, loc)
+    fulls_in(file, collection_history(file, loc))
+}
+
+/// The writes of full backups among `writes`, of `file`'s history at one location.
+fn fulls_in<'a>(
+    file: &'a FileContext,
+    writes: &'a [Write],
+) -> impl DoubleEndedIterator<Item = CollWrite<'a>> + Clone + 'a {
+    writes
         .iter()
         .filter(|w| matches!(w.kind, Some(CollKind::Full | CollKind::Schedule)))
         .filter_map(move |w| collection_write(file, w))
@@ -381,19 +394,19 @@ pub struct Chain<'a> {
 /// `EXPLAIN` statements have no chain: CockroachDB reads the storage only when the statement
 /// runs.
 ///
-/// `written_collection` gives `collection_of(stmt, facts)`'s location, asked only for a BACKUP
-/// into a collection (the caller's copy: the location is not read from the facts twice).
-pub fn chain<'a, 'c>(
+/// `write` is the id of the location `stmt` writes (`Written::location_id`): a BACKUP into a
+/// collection finds its chain by it, its location's text not looked up again.
+pub fn chain<'a>(
     stmt: &Statement,
     facts: &StatementFacts,
     file: &'a FileContext,
     target: Version,
-    written_collection: impl FnOnce() -> Option<&'c str>,
+    write: Option<LocId>,
 ) -> Option<Chain<'a>> {
     if matches!(stmt, Statement::Explain(_)) {
         return None;
     }
-    let c = chain_any(stmt, facts, file, written_collection)?;
+    let c = chain_any(stmt, facts, file, write)?;
     let ok = match c.how {
         How::OldList | How::OldPath => target < v(25, 1),
         How::AutoAppend => target >= v(20, 1) && target < v(25, 1),
@@ -402,11 +415,11 @@ pub fn chain<'a, 'c>(
     ok.then_some(c)
 }
 
-fn chain_any<'a, 'c>(
+fn chain_any<'a>(
     stmt: &Statement,
     facts: &StatementFacts,
     file: &'a FileContext,
-    written_collection: impl FnOnce() -> Option<&'c str>,
+    write: Option<LocId>,
 ) -> Option<Chain<'a>> {
     match walk::inner(stmt) {
         Statement::Backup(b) => match &b.dest {
@@ -429,7 +442,8 @@ fn chain_any<'a, 'c>(
                 }
             },
             BackupDest::Into { .. } => None,
-            BackupDest::IntoLatest { .. } => new_chain(file, written_collection()?, true),
+            // (A location no earlier statement named has no chain.)
+            BackupDest::IntoLatest { .. } => new_chain(file, write?, true),
             BackupDest::IntoSubdir { subdir, .. } => {
                 if subdir
                     .text()
@@ -437,14 +451,14 @@ fn chain_any<'a, 'c>(
                 {
                     return None; // a subdirectory named LATEST: rejected (C012)
                 }
-                new_chain(file, written_collection()?, false)
+                new_chain(file, write?, false)
             }
         },
         Statement::Restore(r) => match &r.from {
             RestoreFrom::Uris { .. } => old_list(stmt, facts, file, true),
             RestoreFrom::Collection { .. } => {
                 let (loc, latest, _) = collection_read(stmt, facts)?;
-                new_chain(file, &loc, latest)
+                new_chain(file, file.locality().id(&loc)?, latest)
             }
             RestoreFrom::ReplicationStream { .. } => None,
         },
@@ -473,7 +487,7 @@ fn chain_any<'a, 'c>(
             }
             Some(_) => {
                 let (loc, latest, _) = collection_read(stmt, facts)?;
-                new_chain(file, &loc, latest)
+                new_chain(file, file.locality().id(&loc)?, latest)
             }
         },
         _ => None,
@@ -519,11 +533,13 @@ fn old_list<'a>(
 
 /// The chain of a collection: the latest full backup and the `INTO LATEST` layers since, or
 /// (for a subdirectory) every full backup of the collection.
-fn new_chain<'a>(file: &'a FileContext, loc: &str, latest: bool) -> Option<Chain<'a>> {
-    let written = file.location_entry(loc);
-    if latest && !written.is_some_and(|(_, state)| state.scheduled) {
+/// `id` names the collection's location (`Index::id`).
+fn new_chain(file: &FileContext, id: LocId, latest: bool) -> Option<Chain<'_>> {
+    let loc: &str = file.locality().name(id);
+    let written = file.written_at(id);
+    if latest && !written.is_some_and(|state| state.scheduled) {
         // The file state keeps the latest full and the layers since: no walk back.
-        let (loc, state) = written?;
+        let state = written?;
         let last = state.last_full?;
         if broken_after(file, last) {
             return None;
@@ -541,7 +557,7 @@ fn new_chain<'a>(file: &'a FileContext, loc: &str, latest: bool) -> Option<Chain
         });
     }
     // Straight into the chain's list: no list of the writes in between.
-    let mut fulls = collection_fulls(file, loc).peekable();
+    let mut fulls = fulls_in(file, written.map_or(&[], |state| history(&state.writes))).peekable();
     if broken_after(file, fulls.peek()?.index) {
         return None;
     }
@@ -550,7 +566,7 @@ fn new_chain<'a>(file: &'a FileContext, loc: &str, latest: bool) -> Option<Chain
         fulls: fulls.map(|w| w.writer).collect(),
         exact: false,
         layers: Layers::Listed(Vec::new()),
-        location: Some(loc.to_string().into()),
+        location: Some(loc.into()),
     })
 }
 

@@ -78,10 +78,8 @@ impl FileContext {
         written: Written,
         spent: &mut Vec<Box<Statement>>,
     ) {
-        if let Entry::Statement(_) = &entry
-            && let Some(record) = written.locality
-        {
-            self.locality.add(record);
+        if let Entry::Statement(_) = &entry {
+            self.locality.add(written.locality);
         }
         if let Entry::Statement(stmt) = &entry
             && let Some(loc) = written.location
@@ -160,14 +158,8 @@ impl FileContext {
         self.written_at(self.locality.id(location)?)
     }
 
-    /// [`Self::location`] with the file state's own copy of the location's text.
-    pub fn location_entry(&self, location: &str) -> Option<(&str, &LocationState)> {
-        let id = self.locality.id(location)?;
-        Some((self.locality.name(id), self.written_at(id)?))
-    }
-
-    /// What the file wrote at location `id`, if anything.
-    fn written_at(&self, id: LocId) -> Option<&LocationState> {
+    /// What the file wrote at location `id` (`Index::id`), if anything.
+    pub fn written_at(&self, id: LocId) -> Option<&LocationState> {
         self.locations.get(id)?.as_deref()
     }
 

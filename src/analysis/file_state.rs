@@ -10,16 +10,28 @@ use crate::analysis::time::{self, Hlc};
 use crate::syntax::ast::{BackupDest, Expr, ExprKind, Statement};
 
 /// What the file state keeps of a statement, taken from its facts before its tree moves into
-/// the file context (owned: the facts borrow the tree).
+/// the file context (owned: the facts borrow the tree). Worked out before the rules judge the
+/// statement (`rules::Ctx::written`): they share its location id and `incremental_location`.
 #[derive(Debug, Default)]
 pub struct Written {
     /// Where it writes backups (`analysis::context::write_location`): its id when the locality
     /// index knows the location.
     pub location: Option<locality::index::Named>,
     /// What the locality rules keep of a BACKUP or backup schedule.
-    pub locality: Option<locality::index::Record>,
+    pub locality: locality::index::Added,
     /// Its `incremental_location` (`chain::model::incremental_location`).
     pub incremental_location: Option<Option<String>>,
+}
+
+impl Written {
+    /// The id of the location it writes, when the locality index knew the location before
+    /// this statement (`None`: it writes nowhere, or where no earlier statement wrote).
+    pub fn location_id(&self) -> Option<locality::index::LocId> {
+        match self.location {
+            Some(locality::index::Named::Known(id)) => Some(id),
+            _ => None,
+        }
+    }
 }
 
 /// One earlier statement that wrote at a location (`FileContext::writes_at`).
@@ -36,10 +48,22 @@ pub struct Write {
 impl Written {
     /// `index` is the file's locality index so far: known locations are named by their id.
     pub fn of(stmt: &Statement, facts: &StatementFacts, index: &locality::index::Index) -> Written {
-        let record = locality::index::Record::of(stmt, facts, index);
+        use locality::index::{Added, Named, Record};
+        let (location, locality) = match index.again(stmt, facts) {
+            Some((id, span)) => (Some(Named::Known(id)), Added::Again { id, span }),
+            None => {
+                let record = Record::of(stmt, facts, index);
+                let location =
+                    crate::analysis::context::write_location(stmt, facts, index, record.as_ref());
+                (
+                    location,
+                    record.map_or(Added::Nothing, |r| Added::Record(Box::new(r))),
+                )
+            }
+        };
         Written {
-            location: crate::analysis::context::write_location(stmt, facts, index, record.as_ref()),
-            locality: record,
+            location,
+            locality,
             incremental_location: model::incremental_location(facts, model::options_of(stmt)),
         }
     }

@@ -138,13 +138,17 @@ fn check_parts_in(
         release.append(&mut stmt.release);
         let written = if let PreparedKind::Parsed(tree) = &stmt.kind {
             let (ast, facts) = (tree.tree(), tree.facts());
+            // Before the rules: they share its location id and `incremental_location`.
+            let written = Written::of(ast, facts, file.locality());
             let ctx = Ctx {
                 statement: StatementCtx::new(opts.target, text, stmt.span, templates, facts),
                 file: &file,
+                written: &written,
                 chain: Default::default(),
             };
             statement_rules.run_in_file(ast, &ctx, &mut Findings::new(&mut release, keep));
-            Written::of(ast, facts, file.locality())
+            drop(ctx);
+            written
         } else {
             if placeholders && matches!(stmt.kind, PreparedKind::Broken) {
                 let ctx =

@@ -155,6 +155,8 @@ pub struct Ctx<'a> {
     pub statement: StatementCtx<'a>,
     /// Every earlier statement of the file.
     pub file: &'a FileContext,
+    /// What the file state will record of the statement (`Written::of`).
+    pub written: &'a crate::analysis::file_state::Written,
     /// The statement's chain, worked out by the first chain rule that asks (`Ctx::chain`).
     pub chain: std::cell::OnceCell<Option<crate::analysis::chain::Chain<'a>>>,
 }
@@ -213,9 +215,13 @@ impl<'a> Ctx<'a> {
     pub fn chain(&self, stmt: &Statement) -> Option<&crate::analysis::chain::Chain<'a>> {
         self.chain
             .get_or_init(|| {
-                crate::analysis::chain::chain(stmt, self.facts, self.file, self.target, || {
-                    self.collection_of(stmt).map(|(loc, _)| loc)
-                })
+                crate::analysis::chain::chain(
+                    stmt,
+                    self.facts,
+                    self.file,
+                    self.target,
+                    self.written.location_id(),
+                )
             })
             .as_ref()
     }

@@ -82,6 +82,21 @@ impl Record {
     }
 }
 
+/// What a statement adds to the index (`Written::locality`).
+#[derive(Debug, Default)]
+pub enum Added {
+    /// It is not a BACKUP or backup schedule.
+    #[default]
+    Nothing,
+    /// (Boxed: the usual statement is `Again`, and `Written` is moved twice.)
+    Record(Box<Record>),
+    /// A collection backup into its one URI at location `id`, which the index already knows as
+    /// its collection's (`Index::again`): its record would change nothing but that
+    /// collection's `default_item`, to `span`, so none is made (most statements of a nightly
+    /// file are `INTO LATEST IN` such a collection).
+    Again { id: LocId, span: Span },
+}
+
 /// The default locations of the backups (of one syntax) that wrote at a location: all
 /// `collection_of` needs, kept constant in size however many backups wrote there.
 #[derive(Debug, Default)]
@@ -369,11 +384,57 @@ impl Index {
 
     /// The backups (of the given syntax) whose default location is `location`.
     pub fn collection(&self, syntax: usize, location: &str) -> Option<&Collection> {
-        self.slots[self.id(location)?].collections[syntax].as_deref()
+        self.collection_at(syntax, self.id(location)?)
+    }
+
+    /// [`Self::collection`] of the location `id`.
+    pub fn collection_at(&self, syntax: usize, id: LocId) -> Option<&Collection> {
+        self.slots[id].collections[syntax].as_deref()
+    }
+
+    /// For a `BACKUP … INTO LATEST IN` or `INTO 'subdir' IN` one URI (not through EXPLAIN)
+    /// that `Added::Again` describes, its location's id and the URI's span. The location must
+    /// be the default of every collection-syntax backup that wrote there, and its collection
+    /// have a first backup and list it in `all` and `since_full` (short lists, scanned): adding
+    /// the record would then only move the collection's `default_item`.
+    pub fn again(&self, stmt: &Statement, facts: &StatementFacts) -> Option<(LocId, Span)> {
+        let Statement::Backup(b) = stmt else {
+            return None;
+        };
+        let (BackupDest::IntoLatest { collection, .. } | BackupDest::IntoSubdir { collection, .. }) =
+            &b.dest
+        else {
+            return None;
+        };
+        let [item] = collection.items.as_slice() else {
+            return None;
+        };
+        let id = self.id(&facts.parsed(item)?.location)?;
+        let slot = &self.slots[id];
+        if !matches!(slot.info.as_deref()?.defaults[0], Defaults::One(d) if d == id) {
+            return None;
+        }
+        let c = slot.collections[0].as_deref()?;
+        let listed =
+            |v: &[Wrote]| v.len() < SET_FROM && v.iter().any(|w| Rc::ptr_eq(&w.0, &slot.name));
+        (c.first.is_some() && listed(&c.all) && listed(&c.since_full)).then_some((id, item.span))
+    }
+
+    /// Adds the next earlier backup-family statement.
+    pub fn add(&mut self, added: Added) {
+        match added {
+            Added::Nothing => {}
+            Added::Record(record) => self.add_record(record),
+            Added::Again { id, span } => {
+                if let Some(c) = self.slots[id].collections[0].as_deref_mut() {
+                    c.default_item = Some(span);
+                }
+            }
+        }
     }
 
     /// Adds the next earlier backup.
-    pub fn add(&mut self, mut record: Record) {
+    fn add_record(&mut self, mut record: Box<Record>) {
         for item in &mut record.items {
             if let Some(l) = &item.location
                 && item.id.is_none()
@@ -389,7 +450,7 @@ impl Index {
             default,
             set,
             ..
-        } = &record;
+        } = &*record;
         let default = default.and_then(|n| items[n].id);
         let id = self.free.last().copied().unwrap_or(self.records.len());
         // Pointers to this record made, and pointers to older records replaced.
@@ -449,10 +510,10 @@ impl Index {
         }
         if added > 0 {
             if id == self.records.len() {
-                self.records.push(Some((record, added)));
+                self.records.push(Some((*record, added)));
             } else {
                 self.free.pop();
-                self.records[id] = Some((record, added));
+                self.records[id] = Some((*record, added));
             }
         }
         for &old in &dropped {

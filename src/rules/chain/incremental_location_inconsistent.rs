@@ -74,7 +74,8 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Findings<'_, '_>) {
         },
     };
     let opts = model::options_of(stmt);
-    let Some(this) = model::incremental_location(ctx.facts, opts).map_or(Some(None), |l| l.map(Some)) else {
+    // (`Written::of` read it, as `model::incremental_location`.)
+    let Some(this) = ctx.written.incremental_location.as_ref().map_or(Some(None), |l| l.as_ref().map(Some)) else {
         return; // a placeholder
     };
     if this.is_none() && !ctx.file.incremental_location_written() {
@@ -112,7 +113,7 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Findings<'_, '_>) {
             Some(Some(l)) => Some(l),
             Some(None) => continue, // a placeholder
         };
-        if that == this.as_ref() {
+        if that == this {
             continue;
         }
         let Some(w) = model::collection_write(ctx.file, w) else {

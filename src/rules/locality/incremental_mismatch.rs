@@ -34,7 +34,7 @@
 use std::collections::BTreeSet;
 
 use crate::analysis::few::Few;
-use crate::analysis::locality::index::Index;
+use crate::analysis::locality::index::{Index, LocId};
 use crate::analysis::locality::util::{self, Loc};
 use crate::rules::prelude::*;
 use crate::analysis::walk;
@@ -55,6 +55,7 @@ pub static RULE: Rule = Rule {
 fn base<'i>(
     b: &Backup,
     default: &str,
+    default_id: Option<LocId>,
     idx: &'i Index,
     facts: &StatementFacts,
 ) -> Option<(Span, &'i BTreeSet<String>)> {
@@ -67,7 +68,7 @@ fn base<'i>(
     };
     match &b.dest {
         BackupDest::IntoLatest { .. } => {
-            let c = idx.collection(0, default)?;
+            let c = idx.collection_at(0, default_id?)?;
             // A schedule's full backups run at unknown times: stay quiet.
             if c.schedule {
                 return None;
@@ -75,7 +76,7 @@ fn base<'i>(
             record(c.last_full)
         }
         BackupDest::IntoSubdir { .. } => {
-            let c = idx.collection(0, default)?;
+            let c = idx.collection_at(0, default_id?)?;
             if c.schedule {
                 return None;
             }
@@ -138,7 +139,14 @@ fn check(stmt: &Statement, ctx: &Ctx<'_>, out: &mut Findings<'_, '_>) {
             (default, Some(set))
         }
     };
-    let Some((full_span, full_set)) = base(b, &default.location, ctx.file.locality(), ctx.facts)
+    let idx = ctx.file.locality();
+    let default_id = if list.items.len() == 1 && !matches!(stmt, Statement::Explain(_)) {
+        // The statement's one URI is where it writes: `Written::of` looked its id up.
+        ctx.written.location_id()
+    } else {
+        idx.id(&default.location)
+    };
+    let Some((full_span, full_set)) = base(b, &default.location, default_id, idx, ctx.facts)
     else {
         return;
     };
