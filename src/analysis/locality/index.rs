@@ -398,6 +398,10 @@ impl Index {
     /// have a first backup and list it in `all` and `since_full` (short lists, scanned): adding
     /// the record would then only move the collection's `default_item`.
     pub fn again(&self, stmt: &Statement, facts: &StatementFacts) -> Option<(LocId, Span)> {
+        #[cfg(test)]
+        if tests::NO_AGAIN.get() {
+            return None;
+        }
         let Statement::Backup(b) = stmt else {
             return None;
         };
@@ -643,8 +647,81 @@ pub fn misgrouped_runs<'a>(
 }
 
 #[cfg(test)]
-mod tests {
-    use crate::check::engine::{CheckOptions, check_source};
+pub(crate) mod tests {
+    use crate::check::engine::{CheckOptions, Threads, check_source};
+
+    thread_local! {
+        /// Makes `Index::again` find nothing on this thread: every statement adds its record.
+        pub(crate) static NO_AGAIN: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    }
+
+    /// Random files of full and appended backups into a few collections (one URI and
+    /// locality lists, the default in either place, through EXPLAIN, old syntax), restores,
+    /// shows and schedules: every finding is the same whether an `INTO LATEST` into a known
+    /// collection adds a record (`NO_AGAIN`) or only moves the collection's default
+    /// (`Added::Again`).
+    #[test]
+    fn again_finds_what_a_record_finds() {
+        let uri = |l: &str, loc: &str| format!("'s3://b/{l}?AUTH=implicit{loc}'");
+        let pool = |n: usize| -> String {
+            let (a, b, c) = (
+                ["a", "b", "c"][n % 3],
+                ["b", "c", "a"][n % 3],
+                ["c", "a", "b"][n % 3],
+            );
+            let list = |x: &str, y: &str| {
+                format!(
+                    "({}, {})",
+                    uri(x, "&COCKROACH_LOCALITY=default"),
+                    uri(y, "&COCKROACH_LOCALITY=region%3Dus-west")
+                )
+            };
+            match n % 12 {
+                0 => format!("BACKUP INTO {}", uri(a, "")),
+                1 | 2 => format!("BACKUP INTO LATEST IN {}", uri(a, "")),
+                3 => format!(
+                    "BACKUP INTO '2024/01/0{}-000000.00' IN {}",
+                    n % 9 + 1,
+                    uri(b, "")
+                ),
+                4 => format!("BACKUP INTO {}", list(a, b)),
+                5 => format!("BACKUP INTO LATEST IN {}", list(a, c)),
+                6 => format!("BACKUP INTO LATEST IN {}", list(b, a)),
+                7 => format!("EXPLAIN BACKUP INTO LATEST IN {}", uri(c, "")),
+                8 => format!("BACKUP DATABASE d TO {}", uri(a, "")),
+                9 => format!("RESTORE FROM LATEST IN {}", list(a, b)),
+                10 => format!("SHOW BACKUP FROM LATEST IN {}", uri(b, "")),
+                _ => format!(
+                    "CREATE SCHEDULE s FOR BACKUP INTO {} RECURRING '@daily'",
+                    uri(c, "")
+                ),
+            }
+        };
+        let mut next = crate::test_rng(0x9e37_79b9_7f4a_7c15);
+        let mut located = false;
+        for _ in 0..300 {
+            let mut text = String::new();
+            for _ in 0..next(40) {
+                text.push_str(&pool(next(36)));
+                text.push_str(";\n");
+            }
+            let opts = CheckOptions {
+                now: Some(1_796_515_200),
+                threads: Threads::One,
+                ..CheckOptions::default()
+            };
+            let with_again = check_source(&text, &opts);
+            NO_AGAIN.set(true);
+            let with_records = check_source(&text, &opts);
+            NO_AGAIN.set(false);
+            assert_eq!(with_again, with_records, "{text}");
+            located |= with_again.iter().any(|d| d.code.code.starts_with('L'));
+        }
+        assert!(
+            located,
+            "no locality finding in any file: the files test nothing"
+        );
+    }
 
     fn codes(text: &str) -> Vec<&'static str> {
         check_source(text, &CheckOptions::default())
