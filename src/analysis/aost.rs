@@ -4,6 +4,7 @@
 //! Only what is certain is reported: placeholders, unknown functions inside expressions and
 //! strings this module cannot read are `Unknown`.
 
+use crate::analysis::facts::StatementTraits;
 use crate::analysis::walk;
 use crate::syntax::ast::{AsOf, Expr, ExprKind, Name, Statement};
 use crate::syntax::span::Span;
@@ -52,6 +53,25 @@ pub enum Reading {
     PastInterval(f64),
     /// A literal timestamp (seconds since 1970, UTC).
     Timestamp,
+}
+
+/// A reading rules look for (`StatementKinds::having`): the rest fire on none.
+pub const FUTURE_READING: StatementTraits = StatementTraits::bit(16);
+pub const INVALID_READING: StatementTraits = StatementTraits::bit(17);
+pub const NOT_CONSTANT_READING: StatementTraits = StatementTraits::bit(18);
+pub const QUOTED_IDENT_READING: StatementTraits = StatementTraits::bit(19);
+
+impl Reading {
+    /// What the statement has for reading so (one of the `…_READING` traits, or none).
+    pub fn traits(&self) -> StatementTraits {
+        match self {
+            Reading::Future { .. } => FUTURE_READING,
+            Reading::Invalid { .. } => INVALID_READING,
+            Reading::NotConstant { .. } => NOT_CONSTANT_READING,
+            Reading::QuotedIdent(_) => QUOTED_IDENT_READING,
+            _ => StatementTraits::NONE,
+        }
+    }
 }
 
 /// Functions whose value is not a constant (volatile or stable), for expressions below the top.

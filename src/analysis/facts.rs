@@ -10,27 +10,31 @@ use crate::syntax::ast::*;
 use crate::syntax::uri::{Location, Param, StorageUri};
 
 /// A set of statement kinds (of the statement EXPLAIN wraps, for an EXPLAIN): which
-/// statements a rule looks at.
+/// statements a rule looks at. A rule that judges a statement alone may narrow it to the
+/// statements that have one of some traits (`StatementKinds::having`): it is not invoked on
+/// the others, where it could not fire.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct StatementKinds(u16);
+pub struct StatementKinds {
+    kinds: u16,
+    /// What the statement must have one of; none: nothing.
+    needs: StatementTraits,
+}
 
-impl StatementKinds {
-    pub const BACKUP: Self = Self(1);
-    pub const RESTORE: Self = Self(1 << 1);
-    pub const SHOW_BACKUPS: Self = Self(1 << 2);
-    pub const SHOW_BACKUP: Self = Self(1 << 3);
-    pub const SHOW_BACKUP_CONNECTION: Self = Self(1 << 4);
-    pub const CREATE_SCHEDULE: Self = Self(1 << 5);
-    pub const ALTER_BACKUP_SCHEDULE: Self = Self(1 << 6);
-    pub const ALTER_BACKUP: Self = Self(1 << 7);
-    pub const ALL: Self = Self(0xff);
-    /// How many kinds there are (the bits of `ALL`).
-    pub const COUNT: usize = 8;
+/// Traits of a statement that some rules need to fire, a set: each storage URI's provider at
+/// the check's target release, an unsupported scheme, a query, a user (named by the storage
+/// rules' helpers); the `AS OF SYSTEM TIME` reading (`crate::analysis::aost`); some options
+/// (named by the option rules' helpers). Bits 0–15 are the URIs', 16–19 the readings', 20–23
+/// the options'.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct StatementTraits(u32);
 
-    const _ALL_IS_COUNT_BITS: () = assert!(Self::ALL.0 == (1 << Self::COUNT) - 1);
+impl StatementTraits {
+    pub const NONE: Self = Self(0);
+    /// The trait every statement has: what a rule that needs nothing needs.
+    pub const EVERY: Self = Self(1 << 31);
 
-    /// The kind of bit `n` (below `COUNT`).
-    pub const fn nth(n: usize) -> Self {
+    /// The trait of bit `n` (below 31).
+    pub const fn bit(n: u32) -> Self {
         Self(1 << n)
     }
 
@@ -41,6 +45,70 @@ impl StatementKinds {
 
     pub const fn intersects(self, other: Self) -> bool {
         self.0 & other.0 != 0
+    }
+
+    pub const fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+}
+
+impl StatementKinds {
+    const fn kinds(kinds: u16) -> Self {
+        Self {
+            kinds,
+            needs: StatementTraits::NONE,
+        }
+    }
+
+    pub const BACKUP: Self = Self::kinds(1);
+    pub const RESTORE: Self = Self::kinds(1 << 1);
+    pub const SHOW_BACKUPS: Self = Self::kinds(1 << 2);
+    pub const SHOW_BACKUP: Self = Self::kinds(1 << 3);
+    pub const SHOW_BACKUP_CONNECTION: Self = Self::kinds(1 << 4);
+    pub const CREATE_SCHEDULE: Self = Self::kinds(1 << 5);
+    pub const ALTER_BACKUP_SCHEDULE: Self = Self::kinds(1 << 6);
+    pub const ALTER_BACKUP: Self = Self::kinds(1 << 7);
+    pub const ALL: Self = Self::kinds(0xff);
+    /// How many kinds there are (the bits of `ALL`).
+    pub const COUNT: usize = 8;
+
+    const _ALL_IS_COUNT_BITS: () = assert!(Self::ALL.kinds == (1 << Self::COUNT) - 1);
+
+    /// The kind of bit `n` (below `COUNT`).
+    pub const fn nth(n: usize) -> Self {
+        Self::kinds(1 << n)
+    }
+
+    /// Both sets (`const`, for `Rule` statics): a statement either takes in.
+    pub const fn or(self, other: Self) -> Self {
+        let needs = if self.needs.is_empty() || other.needs.is_empty() {
+            StatementTraits::NONE
+        } else {
+            self.needs.or(other.needs)
+        };
+        Self {
+            kinds: self.kinds | other.kinds,
+            needs,
+        }
+    }
+
+    /// These kinds, narrowed to the statements that have one of `traits` (for a rule that
+    /// judges a statement alone and fires only on such a statement).
+    pub const fn having(self, traits: StatementTraits) -> Self {
+        Self {
+            kinds: self.kinds,
+            needs: self.needs.or(traits),
+        }
+    }
+
+    /// Whether the two sets share a kind.
+    pub const fn intersects(self, other: Self) -> bool {
+        self.kinds & other.kinds != 0
+    }
+
+    /// What a statement must have one of (`having`); none: nothing.
+    pub const fn needs(self) -> StatementTraits {
+        self.needs
     }
 
     /// The kind of `stmt`, EXPLAIN seen through.
@@ -220,7 +288,7 @@ impl<'s> StatementFacts<'s> {
     /// Facts for no statement (a statement that did not parse).
     pub const fn empty() -> StatementFacts<'static> {
         StatementFacts {
-            kind: StatementKinds(0),
+            kind: StatementKinds::kinds(0),
             uris: Few::new(),
             parsed: Targets::Empty,
             by_address: Vec::new(),

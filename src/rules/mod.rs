@@ -12,7 +12,7 @@
 
 use crate::analysis::chain::CollKind;
 pub use crate::analysis::context::{Entry, FileContext};
-pub use crate::analysis::facts::{StatementFacts, StatementKinds};
+pub use crate::analysis::facts::{StatementFacts, StatementKinds, StatementTraits};
 use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::syntax::ast::{Statement, StrValue};
 use crate::syntax::span::Span;
@@ -273,6 +273,22 @@ impl<'a> StatementCtx<'a> {
             .iter()
     }
 
+    /// What the statement has that some rules need (`StatementKinds::having`): what its
+    /// storage URIs have, its `AS OF SYSTEM TIME` reading, some of its options.
+    pub fn traits(&self) -> StatementTraits {
+        let uris = self
+            .storage_targets()
+            .fold(StatementTraits::NONE, |all, r| all.or(r.traits()));
+        let aost = self
+            .facts
+            .aost
+            .as_ref()
+            .map_or(StatementTraits::NONE, |a| a.reading.traits());
+        uris.or(aost).or(crate::rules::options::util::traits(
+            &self.facts.option_items,
+        ))
+    }
+
     /// The span of bytes `range` of a string literal's value, when the literal is written
     /// plainly (`'…'` with no escapes) so value offsets map to source offsets; otherwise the
     /// whole literal.
@@ -525,7 +541,11 @@ pub fn run_markdown(
 /// judge a statement alone are kept apart from those that read the file: they may run on
 /// another thread, and their findings are the same wherever they run.
 pub struct StatementRules {
-    alone: [Vec<(&'static Rule, AloneCheckFn)>; StatementKinds::COUNT],
+    /// Each with what the statement must have one of for it to run (`on.needs()`;
+    /// `StatementTraits::EVERY` when nothing).
+    alone: [Vec<(&'static Rule, AloneCheckFn, StatementTraits)>; StatementKinds::COUNT],
+    /// Whether a rule of `alone[k]` needs its statement to have a trait.
+    alone_needs_traits: [bool; StatementKinds::COUNT],
     in_file: [Vec<(&'static Rule, CheckFn)>; StatementKinds::COUNT],
 }
 
@@ -533,6 +553,7 @@ impl StatementRules {
     pub fn of(set: &RuleSet) -> StatementRules {
         let mut rules = StatementRules {
             alone: Default::default(),
+            alone_needs_traits: Default::default(),
             in_file: Default::default(),
         };
         for (i, rule) in ALL.iter().enumerate() {
@@ -547,7 +568,14 @@ impl StatementRules {
                     RuleKind::StatementAlone { on, check }
                         if on.intersects(StatementKinds::nth(k)) =>
                     {
-                        rules.alone[k].push((*rule, check));
+                        let needs = on.needs();
+                        rules.alone_needs_traits[k] |= !needs.is_empty();
+                        let needs = if needs.is_empty() {
+                            StatementTraits::EVERY
+                        } else {
+                            needs
+                        };
+                        rules.alone[k].push((*rule, check, needs));
                     }
                     _ => {}
                 }
@@ -556,15 +584,23 @@ impl StatementRules {
         rules
     }
 
-    /// Runs on `stmt` every rule that judges it alone and looks at its kind (`ctx.facts.kind`).
+    /// Runs on `stmt` every rule that judges it alone and looks at its kind (`ctx.facts.kind`)
+    /// and, for a rule that needs one, has one of the traits it needs.
     pub fn run_alone(&self, stmt: &Statement, ctx: &StatementCtx<'_>, out: &mut Findings<'_, '_>) {
         for (k, list) in self.alone.iter().enumerate() {
             if !ctx.facts.kind.intersects(StatementKinds::nth(k)) {
                 continue;
             }
-            for &(rule, check) in list {
-                invoked(rule);
-                check(stmt, ctx, out);
+            let has = if self.alone_needs_traits[k] {
+                ctx.traits().or(StatementTraits::EVERY)
+            } else {
+                StatementTraits::EVERY
+            };
+            for &(rule, check, needs) in list {
+                if needs.intersects(has) {
+                    invoked(rule);
+                    check(stmt, ctx, out);
+                }
             }
         }
     }

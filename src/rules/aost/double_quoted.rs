@@ -38,7 +38,9 @@ pub static RULE: Rule = Rule {
     summary: "AS OF SYSTEM TIME argument in double quotes: an identifier, not a string",
     source: include_str!("double_quoted.rs"),
     kind: RuleKind::StatementAlone {
-        on: StatementKinds::BACKUP.or(StatementKinds::RESTORE),
+        on: StatementKinds::BACKUP
+            .or(StatementKinds::RESTORE)
+            .having(crate::analysis::aost::QUOTED_IDENT_READING),
         check,
     },
 };

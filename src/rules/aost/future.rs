@@ -49,7 +49,9 @@ pub static RULE: Rule = Rule {
     summary: "AS OF SYSTEM TIME in the future (positive interval or later timestamp)",
     source: include_str!("future.rs"),
     kind: RuleKind::StatementAlone {
-        on: StatementKinds::BACKUP.or(StatementKinds::RESTORE),
+        on: StatementKinds::BACKUP
+            .or(StatementKinds::RESTORE)
+            .having(crate::analysis::aost::FUTURE_READING),
         check,
     },
 };

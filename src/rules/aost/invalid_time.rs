@@ -43,7 +43,9 @@ pub static RULE: Rule = Rule {
     summary: "AS OF SYSTEM TIME constant is zero, before 1970, or not a time",
     source: include_str!("invalid_time.rs"),
     kind: RuleKind::StatementAlone {
-        on: StatementKinds::BACKUP.or(StatementKinds::RESTORE),
+        on: StatementKinds::BACKUP
+            .or(StatementKinds::RESTORE)
+            .having(crate::analysis::aost::INVALID_READING),
         check,
     },
 };

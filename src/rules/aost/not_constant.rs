@@ -40,7 +40,9 @@ pub static RULE: Rule = Rule {
     summary: "AS OF SYSTEM TIME argument is neither a constant nor follower_read_timestamp()",
     source: include_str!("not_constant.rs"),
     kind: RuleKind::StatementAlone {
-        on: StatementKinds::BACKUP.or(StatementKinds::RESTORE),
+        on: StatementKinds::BACKUP
+            .or(StatementKinds::RESTORE)
+            .having(crate::analysis::aost::NOT_CONSTANT_READING),
         check,
     },
 };

@@ -37,7 +37,7 @@ pub static RULE: Rule = Rule {
     summary: "execution locality is not `key=value[,key=value]`",
     source: include_str!("execution_locality_invalid.rs"),
     kind: RuleKind::StatementAlone {
-        on: StatementKinds::ALL,
+        on: StatementKinds::ALL.having(crate::rules::options::util::EXECUTION_LOCALITY_OPTION),
         check,
     },
 };

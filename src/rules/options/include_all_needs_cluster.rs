@@ -37,7 +37,9 @@ pub static RULE: Rule = Rule {
     summary: "include_all_virtual_clusters on a backup that is not a full cluster backup",
     source: include_str!("include_all_needs_cluster.rs"),
     kind: RuleKind::StatementAlone {
-        on: StatementKinds::BACKUP.or(StatementKinds::CREATE_SCHEDULE),
+        on: StatementKinds::BACKUP
+            .or(StatementKinds::CREATE_SCHEDULE)
+            .having(util::INCLUDE_ALL_VIRTUAL_CLUSTERS_OPTION),
         check,
     },
 };

@@ -40,7 +40,10 @@ pub static RULE: Rule = Rule {
     summary: "option not accepted by the untyped option lists of older releases",
     source: include_str!("old_option_unknown.rs"),
     kind: RuleKind::StatementAlone {
-        on: StatementKinds::BACKUP.or(StatementKinds::RESTORE).or(StatementKinds::SHOW_BACKUP),
+        on: StatementKinds::BACKUP
+            .or(StatementKinds::RESTORE)
+            .or(StatementKinds::SHOW_BACKUP)
+            .having(util::UNKNOWN_OPTION),
         check,
     },
 };

@@ -35,7 +35,10 @@ pub static RULE: Rule = Rule {
     summary: "encryption_passphrase and kms on the same statement",
     source: include_str!("passphrase_and_kms.rs"),
     kind: RuleKind::StatementAlone {
-        on: StatementKinds::BACKUP.or(StatementKinds::RESTORE).or(StatementKinds::CREATE_SCHEDULE),
+        on: StatementKinds::BACKUP
+            .or(StatementKinds::RESTORE)
+            .or(StatementKinds::CREATE_SCHEDULE)
+            .having(util::PASSPHRASE_OPTION),
         check,
     },
 };

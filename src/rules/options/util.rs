@@ -1,12 +1,35 @@
 //! Helpers shared by the option rules: where a statement's options are, and what a value means.
 
 use crate::syntax::ast::*;
+use crate::analysis::facts::StatementTraits;
 use crate::analysis::walk;
 
 /// The first item with `key` (or one of its aliases).
 pub fn find<'a>(items: &[&'a OptionItem], key: &OptKey) -> Option<&'a OptionItem> {
     let key = canonical(key);
     items.iter().copied().find(|i| canonical(&i.key) == key)
+}
+
+/// An option rules look for (`StatementKinds::having`): `execution locality`.
+pub const EXECUTION_LOCALITY_OPTION: StatementTraits = StatementTraits::bit(20);
+/// `encryption_passphrase`.
+pub const PASSPHRASE_OPTION: StatementTraits = StatementTraits::bit(21);
+/// `include_all_virtual_clusters` (or `include_all_secondary_tenants`).
+pub const INCLUDE_ALL_VIRTUAL_CLUSTERS_OPTION: StatementTraits = StatementTraits::bit(22);
+/// An option the parser does not know (`OptKey::Generic`).
+pub const UNKNOWN_OPTION: StatementTraits = StatementTraits::bit(23);
+
+/// Which of the options above `items` has.
+pub fn traits(items: &[&OptionItem]) -> StatementTraits {
+    items
+        .iter()
+        .fold(StatementTraits::NONE, |all, item| match canonical(&item.key) {
+            OptKey::ExecutionLocality => all.or(EXECUTION_LOCALITY_OPTION),
+            OptKey::EncryptionPassphrase => all.or(PASSPHRASE_OPTION),
+            OptKey::IncludeAllVirtualClusters => all.or(INCLUDE_ALL_VIRTUAL_CLUSTERS_OPTION),
+            OptKey::Generic(_) => all.or(UNKNOWN_OPTION),
+            _ => all,
+        })
 }
 
 /// `OptKey::canonical` by reference: the rules ask on every statement, and the owned key costs

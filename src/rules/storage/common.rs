@@ -15,7 +15,7 @@ pub const V23_1: Version = v(23, 1);
 pub const V24_1: Version = v(24, 1);
 pub const V25_1: Version = v(25, 1);
 
-pub use crate::analysis::facts::{Role, Target, UriRef, statement_uris};
+pub use crate::analysis::facts::{Role, Target, UriRef, StatementTraits, statement_uris};
 
 impl<'s> Target<'s> {
     /// The span of bytes `range` of the URI text in the source.
@@ -90,6 +90,24 @@ pub enum Provider {
     ExternalKms,
 }
 
+impl Provider {
+    /// The trait of a URI of this provider (`UriReading::traits`).
+    pub const fn uri_trait(self) -> StatementTraits {
+        StatementTraits::bit(self as u32)
+    }
+}
+
+/// A storage URI whose scheme `storage_provider` rejects at the target release.
+pub const UNSUPPORTED_STORAGE: StatementTraits = StatementTraits::bit(12);
+/// A KMS URI whose scheme `kms_provider` rejects at the target release.
+pub const UNSUPPORTED_KMS: StatementTraits = StatementTraits::bit(13);
+/// A `?` in the text (every URI with a parameter has one).
+pub const QUERY: StatementTraits = StatementTraits::bit(14);
+/// A user before `@`.
+pub const USER: StatementTraits = StatementTraits::bit(15);
+
+const _PROVIDER_BITS_BELOW_12: () = assert!((Provider::ExternalKms as u32) < 12);
+
 /// Why a scheme is not accepted.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SchemeProblem {
@@ -163,6 +181,24 @@ impl<'a> UriReading<'a> {
             provider: provider_of(target, release),
             query: std::cell::OnceCell::new(),
         }
+    }
+
+    /// What the URI has (`StatementKinds::having`): its provider (or an unsupported scheme),
+    /// a query, a user.
+    pub fn traits(&self) -> StatementTraits {
+        let t = self.target;
+        let mut traits = match self.provider {
+            Some(p) => p.uri_trait(),
+            None if t.role.is_kms() => UNSUPPORTED_KMS,
+            None => UNSUPPORTED_STORAGE,
+        };
+        if memchr::memchr(b'?', t.text.as_bytes()).is_some() {
+            traits = traits.or(QUERY);
+        }
+        if t.uri.userinfo.is_some() {
+            traits = traits.or(USER);
+        }
+        traits
     }
 
     /// The URI's query as CockroachDB reads it (`Target::query`), built at the first ask.

@@ -34,7 +34,8 @@ pub static RULE: Rule = Rule {
     summary: "deprecated `azure://` / `azure-storage://` scheme (use `azure-blob://`)",
     source: include_str!("deprecated_azure_scheme.rs"),
     kind: RuleKind::StatementAlone {
-        on: StatementKinds::ALL,
+        // Only an Azure URI can use a deprecated Azure scheme.
+        on: StatementKinds::ALL.having(Provider::Azure.uri_trait()),
         check,
     },
 };

@@ -36,7 +36,7 @@ pub static RULE: Rule = Rule {
     summary: "`external://` URI without an external connection name",
     source: include_str!("external_without_name.rs"),
     kind: RuleKind::StatementAlone {
-        on: StatementKinds::ALL,
+        on: StatementKinds::ALL.having(Provider::External.uri_trait().or(Provider::ExternalKms.uri_trait())),
         check,
     },
 };

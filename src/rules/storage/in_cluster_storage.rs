@@ -37,7 +37,8 @@ pub static RULE: Rule = Rule {
     summary: "backup stored on `nodelocal` or `userfile` storage, inside the cluster it protects",
     source: include_str!("in_cluster_storage.rs"),
     kind: RuleKind::StatementAlone {
-        on: StatementKinds::ALL,
+        // Only these providers store inside the cluster.
+        on: StatementKinds::ALL.having(Provider::Nodelocal.uri_trait().or(Provider::Userfile.uri_trait())),
         check,
     },
 };

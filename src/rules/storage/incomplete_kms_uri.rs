@@ -43,7 +43,7 @@ pub static RULE: Rule = Rule {
     summary: "KMS URI without its key in the path, or an AWS KMS URI without `REGION`",
     source: include_str!("incomplete_kms_uri.rs"),
     kind: RuleKind::StatementAlone {
-        on: StatementKinds::ALL,
+        on: StatementKinds::ALL.having(Provider::AwsKms.uri_trait().or(Provider::GcpKms.uri_trait()).or(Provider::AzureKms.uri_trait())),
         check,
     },
 };

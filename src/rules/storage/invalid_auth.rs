@@ -40,7 +40,8 @@ pub static RULE: Rule = Rule {
     summary: "`AUTH` value other than `specified` or `implicit` (`AUTH=implict`)",
     source: include_str!("invalid_auth.rs"),
     kind: RuleKind::StatementAlone {
-        on: StatementKinds::ALL,
+        // It judges only `AUTH`.
+        on: StatementKinds::ALL.having(common::QUERY),
         check,
     },
 };

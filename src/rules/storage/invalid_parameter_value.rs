@@ -44,7 +44,8 @@ pub static RULE: Rule = Rule {
     summary: "storage parameter value that CockroachDB or the cloud rejects (`AWS_SERVER_ENC_MODE=kms`)",
     source: include_str!("invalid_parameter_value.rs"),
     kind: RuleKind::StatementAlone {
-        on: StatementKinds::ALL,
+        // It judges only parameters.
+        on: StatementKinds::ALL.having(common::QUERY),
         check,
     },
 };

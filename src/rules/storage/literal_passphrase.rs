@@ -36,7 +36,9 @@ pub static RULE: Rule = Rule {
     summary: "`encryption_passphrase` written in plain text instead of a placeholder or KMS",
     source: include_str!("literal_passphrase.rs"),
     kind: RuleKind::StatementAlone {
-        on: StatementKinds::ALL,
+        // The option, or a name the parser does not know written in another case.
+        on: StatementKinds::ALL
+            .having(crate::rules::options::util::PASSPHRASE_OPTION.or(crate::rules::options::util::UNKNOWN_OPTION)),
         check,
     },
 };

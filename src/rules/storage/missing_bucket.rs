@@ -37,7 +37,7 @@ pub static RULE: Rule = Rule {
     summary: "cloud storage URI without a bucket or container (`s3:///path`)",
     source: include_str!("missing_bucket.rs"),
     kind: RuleKind::StatementAlone {
-        on: StatementKinds::ALL,
+        on: StatementKinds::ALL.having(Provider::S3.uri_trait().or(Provider::Gs.uri_trait()).or(Provider::Azure.uri_trait())),
         check,
     },
 };

@@ -60,7 +60,8 @@ pub static RULE: Rule = Rule {
     summary: "storage or KMS URI without the credentials its `AUTH` mode requires",
     source: include_str!("missing_credentials.rs"),
     kind: RuleKind::StatementAlone {
-        on: StatementKinds::ALL,
+        // The providers that take credentials.
+        on: StatementKinds::ALL.having(Provider::S3.uri_trait().or(Provider::AwsKms.uri_trait()).or(Provider::Gs.uri_trait()).or(Provider::GcpKms.uri_trait()).or(Provider::Azure.uri_trait()).or(Provider::AzureKms.uri_trait())),
         check,
     },
 };

@@ -38,7 +38,7 @@ pub static RULE: Rule = Rule {
     summary: "`nodelocal://` URI whose host is not a node ID or `self`",
     source: include_str!("nodelocal_host.rs"),
     kind: RuleKind::StatementAlone {
-        on: StatementKinds::ALL,
+        on: StatementKinds::ALL.having(Provider::Nodelocal.uri_trait()),
         check,
     },
 };

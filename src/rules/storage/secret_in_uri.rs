@@ -47,7 +47,8 @@ pub static RULE: Rule = Rule {
     summary: "plain-text credentials in a storage or KMS URI",
     source: include_str!("secret_in_uri.rs"),
     kind: RuleKind::StatementAlone {
-        on: StatementKinds::ALL,
+        // A password or a parameter.
+        on: StatementKinds::ALL.having(common::USER.or(common::QUERY)),
         check,
     },
 };

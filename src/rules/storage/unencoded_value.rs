@@ -47,7 +47,7 @@ pub static RULE: Rule = Rule {
     summary: "reserved character (`+`, `/`, `&`, `#`, `;`, stray `%`) left unencoded in a URI parameter value",
     source: include_str!("unencoded_value.rs"),
     kind: RuleKind::StatementAlone {
-        on: StatementKinds::ALL,
+        on: StatementKinds::ALL.having(common::QUERY),
         check,
     },
 };

@@ -45,7 +45,8 @@ pub static RULE: Rule = Rule {
     summary: "query parameter the URI's provider does not accept (names are case-sensitive)",
     source: include_str!("unknown_parameter.rs"),
     kind: RuleKind::StatementAlone {
-        on: StatementKinds::ALL,
+        // No parameter without a query.
+        on: StatementKinds::ALL.having(common::QUERY),
         check,
     },
 };

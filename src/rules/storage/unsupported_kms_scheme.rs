@@ -42,7 +42,7 @@ pub static RULE: Rule = Rule {
     summary: "KMS URI whose scheme is not a KMS scheme (`kms = 's3://…'`, a bare key ARN)",
     source: include_str!("unsupported_kms_scheme.rs"),
     kind: RuleKind::StatementAlone {
-        on: StatementKinds::ALL,
+        on: StatementKinds::ALL.having(common::UNSUPPORTED_KMS),
         check,
     },
 };

@@ -48,7 +48,7 @@ pub static RULE: Rule = Rule {
     summary: "storage URI with a scheme CockroachDB does not accept (`gcs://`, `s3a://`, `nfs://`, a bare path)",
     source: include_str!("unsupported_scheme.rs"),
     kind: RuleKind::StatementAlone {
-        on: StatementKinds::ALL,
+        on: StatementKinds::ALL.having(common::UNSUPPORTED_STORAGE),
         check,
     },
 };
