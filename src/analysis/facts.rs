@@ -32,6 +32,9 @@ impl StatementTraits {
     pub const NONE: Self = Self(0);
     /// The trait every statement has: what a rule that needs nothing needs.
     pub const EVERY: Self = Self(1 << 31);
+    /// Every trait (tests: a statement that lacks nothing).
+    #[cfg(test)]
+    pub const ALL: Self = Self(u32::MAX);
 
     /// The trait of bit `n` (below 31).
     pub const fn bit(n: u32) -> Self {

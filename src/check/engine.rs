@@ -1004,6 +1004,50 @@ pub(crate) mod tests {
         round
     }
 
+    /// A statement-alone rule skipped for a trait its statement lacks (`StatementKinds::having`)
+    /// could not have fired: the findings are the same when every statement has every trait,
+    /// over every rule's examples and the docs statements of every version, at three targets.
+    #[test]
+    fn rules_skipped_for_a_trait_could_not_have_fired() {
+        let mut texts = vec![doc_examples()];
+        if let Some(shared) =
+            crate::shared_for_test("rules_skipped_for_a_trait_could_not_have_fired")
+        {
+            for entry in std::fs::read_dir(shared.join("corpus/docs"))
+                .unwrap()
+                .flatten()
+            {
+                if entry.path().extension().is_some_and(|e| e == "sql") {
+                    texts.push(std::fs::read_to_string(entry.path()).unwrap());
+                }
+            }
+        }
+        let mut skipped = 0;
+        for target in [
+            Version::NEWEST,
+            crate::syntax::version::v(22, 2),
+            crate::syntax::version::v(20, 2),
+        ] {
+            let opts = CheckOptions {
+                target,
+                now: Some(1_796_515_200),
+                threads: Threads::One,
+                ..CheckOptions::default()
+            };
+            for text in &texts {
+                let mut gated = Vec::new();
+                let ran = invoked_during(|| gated = check_source(text, &opts));
+                rules::EVERY_TRAIT.set(true);
+                let mut every = Vec::new();
+                let ran_every = invoked_during(|| every = check_source(text, &opts));
+                rules::EVERY_TRAIT.set(false);
+                assert_eq!(gated, every);
+                skipped += ran_every.len() - ran.len();
+            }
+        }
+        assert!(skipped > 1000, "{skipped}: the traits skip nothing here");
+    }
+
     fn invoked_during(f: impl FnOnce()) -> Vec<&'static str> {
         rules::INVOKED.with(|v| v.borrow_mut().clear());
         f();
