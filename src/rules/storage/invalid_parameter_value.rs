@@ -88,35 +88,40 @@ fn value_span(t: &Target<'_>, pair: &GoPair<'_, '_>, ctx: &StatementCtx<'_>) -> 
     t.span(ctx, pair.param.value_range.clone())
 }
 
-fn value_diag(
+/// Reports `pair`'s value as invalid, with `severity`: `texts` gives the message, the help and
+/// a value to suggest (the label and a fix), worked out only if the finding is kept.
+fn report_value<'s>(
     t: &Target<'_>,
     pair: &GoPair<'_, '_>,
     ctx: &StatementCtx<'_>,
-    span: Span,
-    message: String,
-    help: String,
-    suggestion: Option<&str>,
-) -> Diagnostic {
-    let range = pair.param.value_range.clone();
-    let mut d = RULE
-        .diag(span, message)
-        .with_label(match suggestion {
-            Some(s) => format!("did you mean `{s}`?"),
-            None => "invalid value".to_string(),
-        })
-        .with_help(help);
-    if let Some(s) = suggestion
-        && let Some(fix) = t.fix(
-            ctx,
-            range,
-            s.to_string(),
-            format!("set `{}={s}`", pair.key),
-            false,
-        )
-    {
-        d = d.with_fix(fix);
-    }
-    d
+    severity: Severity,
+    out: &mut Findings<'_, '_>,
+    texts: impl FnOnce() -> (String, String, Option<&'s str>),
+) {
+    let span = value_span(t, pair, ctx);
+    out.report_as(&RULE, severity, span, || {
+        let (message, help, suggestion) = texts();
+        let mut d = RULE
+            .diag(span, message)
+            .with_severity(severity)
+            .with_label(match suggestion {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => "invalid value".to_string(),
+            })
+            .with_help(help);
+        if let Some(s) = suggestion
+            && let Some(fix) = t.fix(
+                ctx,
+                pair.param.value_range.clone(),
+                s.to_string(),
+                format!("set `{}={s}`", pair.key),
+                false,
+            )
+        {
+            d = d.with_fix(fix);
+        }
+        d
+    });
 }
 
 fn s3(r: &UriReading<'_>, ctx: &StatementCtx<'_>, out: &mut Findings<'_, '_>) {
@@ -138,20 +143,13 @@ fn s3(r: &UriReading<'_>, ctx: &StatementCtx<'_>, out: &mut Findings<'_, '_>) {
                     });
                 }
             }
-            _ => {
-                let span = value_span(t, pair, ctx);
-                out.report(&RULE, span, || {
-                    value_diag(
-                        t,
-                        pair,
-                        ctx,
-                        span,
-                        format!("unsupported server encryption mode `{mode}`"),
-                        format!("CockroachDB: ``unsupported server encryption mode {mode}. Supported values are `aws:kms` and `AES256`.``"),
-                        common::suggest(mode, &["AES256", "aws:kms"]),
-                    )
-                });
-            }
+            _ => report_value(t, pair, ctx, RULE.severity, out, || {
+                (
+                    format!("unsupported server encryption mode `{mode}`"),
+                    format!("CockroachDB: ``unsupported server encryption mode {mode}. Supported values are `aws:kms` and `AES256`.``"),
+                    common::suggest(mode, &["AES256", "aws:kms"]),
+                )
+            }),
         }
     }
     if ctx.target >= common::V24_1
@@ -173,13 +171,8 @@ fn s3(r: &UriReading<'_>, ctx: &StatementCtx<'_>, out: &mut Findings<'_, '_>) {
                 | "False"
         );
         if !v.is_empty() && !go_bool {
-            let span = value_span(t, pair, ctx);
-            out.report(&RULE, span, || {
-                value_diag(
-                    t,
-                    pair,
-                    ctx,
-                    span,
+            report_value(t, pair, ctx, RULE.severity, out, || {
+                (
                     format!("`AWS_USE_PATH_STYLE={v}` is not a boolean"),
                     "CockroachDB: `cannot parse AWS_USE_PATH_STYLE as bool`; write `true` or `false`"
                         .into(),
@@ -194,13 +187,8 @@ fn s3(r: &UriReading<'_>, ctx: &StatementCtx<'_>, out: &mut Findings<'_, '_>) {
             return;
         }
         if !STORAGE_CLASSES.contains(&class) {
-            let span = value_span(t, pair, ctx);
-            out.report_as(&RULE, Severity::Warning, span, || {
-                value_diag(
-                    t,
-                    pair,
-                    ctx,
-                    span,
+            report_value(t, pair, ctx, Severity::Warning, out, || {
+                (
                     format!("`{class}` is not an S3 storage class"),
                     format!(
                         "S3 rejects every write with an unknown storage class (`InvalidStorageClass`), so the backup fails; classes: {}",
@@ -208,7 +196,6 @@ fn s3(r: &UriReading<'_>, ctx: &StatementCtx<'_>, out: &mut Findings<'_, '_>) {
                     ),
                     common::suggest(class, STORAGE_CLASSES),
                 )
-                .with_severity(Severity::Warning)
             });
         } else if matches!(class, "GLACIER" | "DEEP_ARCHIVE") && t.role.writes_backup() {
             let span = value_span(t, pair, ctx);
@@ -238,13 +225,8 @@ fn azure(r: &UriReading<'_>, ctx: &StatementCtx<'_>, out: &mut Findings<'_, '_>)
     {
         return;
     }
-    let span = value_span(t, pair, ctx);
-    out.report(&RULE, span, || {
-        value_diag(
-            t,
-            pair,
-            ctx,
-            span,
+    report_value(t, pair, ctx, RULE.severity, out, || {
+        (
             format!("`{env}` is not an Azure environment"),
             format!(
                 "opening the storage fails (`azure environment: autorest/azure: There is no cloud environment matching the name`); environments: {}",
