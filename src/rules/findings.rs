@@ -4,8 +4,7 @@
 //! (after the configuration's overrides) at or above the minimum asked for. A suppressed
 //! finding costs a look-up and counts as the suppression's use; it is never formatted.
 //!
-//! What decides is a [`Keep`], given by the engine (the check layer); [`KEEP_ALL`] keeps
-//! everything.
+//! What decides is a [`Keep`], given by the engine (the check layer).
 
 use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::rules::Rule;
@@ -18,18 +17,6 @@ pub trait Keep: Sync {
     /// decides it counts as used, as if the finding had been built and dropped.
     fn keeps(&self, code: Code, severity: Severity, span: Span) -> bool;
 }
-
-/// Keeps every finding.
-pub struct KeepAll;
-
-impl Keep for KeepAll {
-    fn keeps(&self, _: Code, _: Severity, _: Span) -> bool {
-        true
-    }
-}
-
-/// A [`Keep`] that keeps every finding.
-pub static KEEP_ALL: KeepAll = KeepAll;
 
 #[cfg(test)]
 thread_local! {

@@ -17,7 +17,7 @@ use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::syntax::ast::{Statement, StrValue};
 use crate::syntax::span::Span;
 use crate::syntax::version::Version;
-pub use findings::{Findings, KEEP_ALL, Keep};
+pub use findings::{Findings, Keep};
 
 include!(concat!(env!("OUT_DIR"), "/rules_registry.rs"));
 
